@@ -1,0 +1,1 @@
+"""Store, version, query and publish what `scraper` produces."""

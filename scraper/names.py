@@ -1,0 +1,43 @@
+"""The short names stored in the database for layers, sources and page kinds.
+
+One place defines them so that the dataclass field, the column value and the
+JSON key agree from the HTML all the way to the query output.
+"""
+
+from enum import StrEnum
+
+
+class Layer(StrEnum):
+    """Where a field's value came from, surest and cheapest first."""
+
+    JSONLD = "jsonld"
+    OPENGRAPH = "opengraph"
+    TIME = "time"
+    WORDPRESS = "wordpress"
+    LAYOUT = "layout"
+    TEASER = "teaser"
+    API = "api"
+    FEED = "feed"
+
+
+class Source(StrEnum):
+    """How a URL was discovered."""
+
+    START = "start"
+    API = "api"
+    FEED = "feed"
+    SITEMAP = "sitemap"
+    LINKS = "links"
+    TEASER = "teaser"
+    WAYBACK = "wayback"
+
+
+class PageKind(StrEnum):
+    """What a fetched page is. Only `post` pages become rows of `posts`."""
+
+    POST = "post"
+    EMBED = "embed"
+    LAB = "lab"
+    PROGRAMME = "programme"
+    LISTING = "listing"  # robots.txt, API pages, feeds, sitemaps
+    OTHER = "other"

@@ -1,0 +1,139 @@
+"""The typed records a page becomes on its way from URL to row.
+
+`scraper` produces them, `archive` stores them. Dates are `datetime.date`,
+timestamps are timezone-aware UTC `datetime`; they turn into ISO text only in
+the database, JSON or CSV.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from .names import Layer, PageKind, Source
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A URL that some source says may be a post.
+
+    `modified` is the source's own last-modified time (API `modified`, sitemap
+    `lastmod`, feed date), used to skip unchanged posts on incremental crawls.
+    """
+
+    url: str
+    source: Source
+    modified: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Capture:
+    """One HTTP exchange as it happened: what was asked, what came back, when."""
+
+    url: str  # as requested
+    final_url: str  # after same-host redirects
+    status: int
+    headers: dict[str, str]  # response headers, keys lower-case
+    body: bytes
+    fetched: datetime  # UTC
+    request_headers: dict[str, str] = field(default_factory=dict)
+    truncated: bool = False  # the body hit the size cap
+    wayback_timestamp: str | None = None  # 14-digit capture time when replayed from the Wayback Machine
+
+    @property
+    def digest(self) -> str:
+        return "sha256:" + hashlib.sha256(self.body).hexdigest()
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+    @property
+    def charset(self) -> str | None:
+        for part in self.headers.get("content-type", "").split(";")[1:]:
+            key, _, value = part.partition("=")
+            if key.strip().lower() == "charset" and value.strip():
+                return value.strip().strip('"').lower()
+        return None
+
+
+@dataclass(frozen=True)
+class Validators:
+    """What the archive already knows of a URL, for conditional and incremental fetching."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+    digest: str | None = None
+    modified: datetime | None = None  # the source's `modified` when last stored
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """Two layers that gave different values for one field; the winner is in `Post.layers`."""
+
+    field: str
+    layer: Layer
+    value: str
+
+
+@dataclass(frozen=True)
+class Teaser:
+    """A teaser of another post, as shown on a host page. Never lends anything to its host."""
+
+    url: str | None
+    title: str
+    published: date | None = None
+    excerpt: str | None = None
+    author: str | None = None
+    role: str | None = None
+
+
+@dataclass
+class Post:
+    """A diary post as extracted from its own page.
+
+    `layers` maps each field name to the layer that produced it; `disagreements`
+    lists the other layers' differing values.
+    """
+
+    url: str
+    title: str | None = None
+    published: date | None = None
+    author: str | None = None
+    role: str | None = None
+    excerpt: str | None = None
+    body: str | None = None
+    lab: str | None = None
+    labs: list[str] = field(default_factory=list)
+    modified: datetime | None = None
+    layers: dict[str, Layer] = field(default_factory=dict)
+    disagreements: list[Disagreement] = field(default_factory=list)
+
+    FIELDS = ("title", "published", "author", "role", "excerpt", "body")
+
+
+@dataclass
+class PageResult:
+    """One fetched page and what became of it. `crawl()` yields these one at a time."""
+
+    url: str
+    kind: PageKind
+    source: Source
+    capture: Capture | None = None  # None when nothing came back (timeout, reset, refused)
+    post: Post | None = None
+    teasers: list[Teaser] = field(default_factory=list)
+    error: str | None = None  # why fetching or parsing failed; the capture is kept all the same
+    candidate: Candidate | None = None
+
+
+@dataclass(frozen=True)
+class DiscoveryDone:
+    """Yielded once all sources have been read: the post URLs they listed.
+
+    `complete` is False when a source failed or was read only in part
+    (incremental runs), so absence from `urls` must not mark a post gone.
+    """
+
+    urls: frozenset[str]
+    complete: bool
