@@ -1,0 +1,237 @@
+"""Swedish dates: a regex fast path for the site's forms, then a cached dateparser.
+
+Why this shape (htmldate's order, cheapest and surest first): the diary shows its
+date line as `D månad YYYY` (`29 april 2019`, SITE.md), and structured data gives ISO
+text. One compiled regex reads those and their near relatives (`den 29 april 2019`,
+`29 apr. 2019`, `maj 28, 2019`, `29/4 2019`, ISO, a weekday in front, a time such as
+`kl. 10.15` after) in microseconds. Only text that regex does not recognise goes to
+dateparser (`languages=['sv']`), which costs about a millisecond a call.
+
+dateparser fixes its settings when the parser is built, and relative words (`igår`,
+`för 3 dagar sedan`) need a reference moment. That moment is the capture time of the
+page, never the clock, so a page re-parsed years later gives the same date: one parser
+is built per reference moment and kept in an `lru_cache`.
+
+Rules kept on both paths:
+- ISO text (`2019-04-05`) is always year-month-day, never read day-first.
+- An impossible date (`31 februari 2019`, `2019-02-30`) is None, never clamped or
+  guessed; when the fast path recognises the form, dateparser is not asked again.
+- A timestamp with an offset or `Z` is converted to Europe/Stockholm before its date is
+  taken: the published date is the local date shown on the page, so a feed's UTC time
+  (`2019-03-05T23:30:00Z`) must not move it back a day.
+- The fallback is strict: it answers only for text with a day, a month and a
+  four-digit year, or with a relative-date word; `Boden 2019` or a phone number is None.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from dateparser.date import DateDataParser
+
+from scraper.errors import DagbokError
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+#: Swedish month names and the abbreviations seen in Swedish text, lower case.
+MONTHS: dict[str, int] = {
+    "januari": 1, "jan": 1,
+    "februari": 2, "feb": 2,
+    "mars": 3, "mar": 3,
+    "april": 4, "apr": 4,
+    "maj": 5,
+    "juni": 6, "jun": 6,
+    "juli": 7, "jul": 7,
+    "augusti": 8, "aug": 8,
+    "september": 9, "sept": 9, "sep": 9,
+    "oktober": 10, "okt": 10,
+    "november": 11, "nov": 11,
+    "december": 12, "dec": 12,
+}  # fmt: skip
+
+WEEKDAYS = (
+    "måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag",
+    "tors", "mån", "tis", "ons", "tor", "fre", "lör", "sön",
+)  # fmt: skip
+
+#: Relative day words the fast path answers itself (dateparser misses `i förrgår`).
+RELATIVE_DAYS: dict[str, int] = {
+    "idag": 0, "igår": -1, "iförrgår": -2, "förrgår": -2,
+    "imorgon": 1, "iövermorgon": 2, "övermorgon": 2,
+}  # fmt: skip
+
+
+class InvalidTimestamp(DagbokError, ValueError):
+    """An ISO timestamp that cannot be read (from a feed, an API or a `<time>`)."""
+
+
+def _alternation(words) -> str:
+    # Longest first, so `sept` is tried before `sep` and `måndag` before `mån`.
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_MONTH = rf"(?:{_alternation(MONTHS)})"
+# An optional time after the date (`, kl. 10.15`, ` 10:15`); only its range is checked.
+_TIME = r"(?:,?\s(?:kl\.?\s?)?(?P<hh>\d{1,2})[.:](?P<mm>\d{2})(?:[.:](?P<ss>\d{2}))?)?"
+_REL_TIME = r"(?:,?\s(?:kl\.?\s?)?\d{1,2}[.:]\d{2})?"
+_PREFIX = (
+    r"(?:publicerad[et]?(?:\sden)?:?\s)?"
+    rf"(?:(?:{_alternation(WEEKDAYS)})\.?,?\s)?"
+    r"(?:den\s)?"
+)
+_DATE_PATTERN = (
+    rf"{_PREFIX}(?:"
+    # 29 april 2019, 29 apr. 2019, 29 april, 2019, 29:e april 2019
+    rf"(?P<d1>\d{{1,2}})(?::[ae])?\s(?P<m1>{_MONTH})\.?,?\s(?P<y1>\d{{4}})"
+    # maj 28, 2019
+    rf"|(?P<m2>{_MONTH})\.?\s(?P<d2>\d{{1,2}}),?\s(?P<y2>\d{{4}})"
+    # 29/4 2019, 29/4/2019, 29/4-2019
+    r"|(?P<d3>\d{1,2})/(?P<m3>\d{1,2})[\s/-](?P<y3>\d{4})"
+    rf"){_TIME}"
+    # 2019-04-29, 2019-04-29T10:15:00+02:00, 2019-04-29 10:15, ...Z
+    r"|(?P<iso>(?P<y4>\d{4})-(?P<m4>\d{2})-(?P<d4>\d{2})"
+    r"(?:[T\s]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?P<tz>Z|[+-]\d{2}:?\d{2})?)?)"
+    # i dag, igår, i förrgår, i morgon
+    r"|(?P<rel>i\s?dag|i\s?går|(?:i\s)?förrgår|i\s?morgon|(?:i\s)?övermorgon)"
+    rf"{_REL_TIME}"
+)
+_DATE_RE = re.compile(_DATE_PATTERN, re.IGNORECASE)
+
+# Gates in front of dateparser: a four-digit year plus at least one more number, or a
+# relative-date word. Anything else is not a date and costs dateparser nothing.
+_YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_NUMBER_RE = re.compile(r"\d+")
+_RELATIVE_RE = re.compile(
+    r"(?<!\w)(?:sedan|för\s\d+|om\s\d+|i\s?går|i\s?dag|i\s?morgon|förrgår|övermorgon"
+    r"|förra|nästa)(?!\w)",
+    re.IGNORECASE,
+)
+_TRAILING_TIME_RE = re.compile(r",?\s(?:kl\.?\s?)\d{1,2}(?:[.:]\d{2})?$", re.IGNORECASE)
+_FALLBACK_MAX_LENGTH = 80
+
+
+def _normalise(text: str) -> str:
+    # str.split() splits on NBSP and narrow NBSP too, so `29\xa0april 2019` is read.
+    return " ".join(text.split())
+
+
+def _naive_local(moment: datetime) -> datetime:
+    """The reference moment as naive Stockholm wall time, which dateparser expects."""
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(STOCKHOLM).replace(tzinfo=None)
+
+
+def _fast_path(text: str, reference: datetime | None) -> tuple[bool, date | None]:
+    """Return (recognised, date). Recognised with None means an impossible date."""
+    m = _DATE_RE.fullmatch(text)
+    if m is None:
+        return False, None
+    groups = m.groupdict()
+    if groups["iso"] is not None:
+        if groups["tz"] is not None or "T" in groups["iso"] or ":" in groups["iso"]:
+            try:
+                return True, local_date(groups["iso"])
+            except InvalidTimestamp:
+                return True, None
+        day, month, year = groups["d4"], int(groups["m4"]), groups["y4"]
+    elif groups["rel"] is not None:
+        if reference is None:
+            return False, None
+        key = groups["rel"].lower().replace(" ", "")
+        return True, _naive_local(reference).date() + timedelta(days=RELATIVE_DAYS[key])
+    elif groups["d1"] is not None:
+        day, month, year = groups["d1"], MONTHS[groups["m1"].lower()], groups["y1"]
+    elif groups["d2"] is not None:
+        day, month, year = groups["d2"], MONTHS[groups["m2"].lower()], groups["y2"]
+    else:
+        day, month, year = groups["d3"], int(groups["m3"]), groups["y3"]
+    hh = groups["hh"]
+    if hh is not None and (int(hh) > 23 or int(groups["mm"]) > 59 or int(groups["ss"] or 0) > 59):
+        return True, None
+    try:
+        return True, date(int(year), month, int(day))
+    except ValueError:
+        return True, None
+
+
+@functools.lru_cache(maxsize=64)
+def _fallback_parser(reference: datetime) -> DateDataParser:
+    """One dateparser per reference moment: its settings are fixed when it is built."""
+    return DateDataParser(
+        languages=["sv"],
+        settings={
+            "RELATIVE_BASE": reference,
+            "PREFER_DAY_OF_MONTH": "first",
+            "DATE_ORDER": "DMY",
+        },
+    )
+
+
+def _fallback(text: str, reference: datetime) -> date | None:
+    """Ask dateparser, but only about text that could be a whole date, and check it."""
+    if len(text) > _FALLBACK_MAX_LENGTH:
+        return None
+    year = _YEAR_RE.search(text)
+    relative = _RELATIVE_RE.search(text)
+    if relative is None and (year is None or len(_NUMBER_RE.findall(text)) < 2):
+        return None
+    text = _TRAILING_TIME_RE.sub("", text)
+    data = _fallback_parser(_naive_local(reference)).get_date_data(text)
+    found = data.date_obj if data else None
+    if found is None or data.period != "day":
+        return None
+    if relative is None and found.year != int(year.group()):
+        return None
+    if found.tzinfo is not None:
+        return found.astimezone(STOCKHOLM).date()
+    return found.date()
+
+
+def parse_date(text: str, *, reference: datetime) -> date | None:
+    """Read a Swedish date (or ISO text) as the date it names, or None.
+
+    `reference` is the moment the text was captured; relative words resolve
+    against it, never against the clock.
+    """
+    text = _normalise(text)
+    if not text:
+        return None
+    recognised, found = _fast_path(text, reference)
+    if recognised:
+        return found
+    return _fallback(text, reference)
+
+
+def match_date_line(text: str) -> date | None:
+    """Return the date when the whole line is a date line, else None (no dateparser).
+
+    SITE.md: a post page starts with a line holding only its date, `D månad YYYY`. The
+    layout extractor asks this of every text line, so a body sentence that merely
+    contains a date must not match, and relative words (which need a reference) don't.
+    """
+    return _fast_path(_normalise(text), None)[1]
+
+
+def local_date(value: str | datetime) -> date:
+    """The Stockholm date of an ISO timestamp; a naive one keeps its own date.
+
+    WordPress's REST API gives `date` in site-local time and `date_gmt` in UTC, and feeds
+    give UTC: converting aware times to Europe/Stockholm keeps the date shown on the page.
+    """
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            raise InvalidTimestamp(
+                f"not an ISO date or timestamp: {value!r} (expected e.g. 2019-04-29T10:15:00+02:00)"
+            ) from None
+    else:
+        moment = value
+    if moment.tzinfo is None:
+        return moment.date()
+    return moment.astimezone(STOCKHOLM).date()
