@@ -1,0 +1,306 @@
+"""Swedish dates: the fast path's forms, rejections, the cached fallback, local dates."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import dateparser
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from scraper import dates
+from scraper.dates import InvalidTimestamp, local_date, match_date_line, parse_date
+
+# The non-empty lines of SITE.md's seed page (long paragraphs cut to 160 characters).
+SEED_LINES = [
+    '29 april 2019',
+    'Vilken resa vi gör!',
+    'Att jobba enligt konceptet innovationslabb innebär att man hittar lösningar till utmaningar tillsammans med olika aktörer, bland annat med dem som berörs av pro',
+    'Våra fyra innovationslabb har varit i gång sedan i höstas. De första månaderna gick åt att analysera och identifiera vilken utmaning respektive labb ville adres',
+    'MÅL FÖR VARJE LABB',
+    'Efter det var det dags att sätta smarta mål för varje labb. Detta blev ett grundligt arbete, som visade sig vara något svårare än vad vi trodde i förväg. Men de',
+    'Vintern och våren har ”innovationslabbandet” fokuserat på sin kärnverksamhet, nämligen på att hitta lösningar genom olika typer av workshops, samtal och intervj',
+    'TEST AV LÖSNINGAR',
+    'De konkreta lösningar som testas i labben har vi redan berättat om vid flera tillfällen här i dagboken. Det handlar om allt från en fotbollsskola under sommarlo',
+    'Vi strävar inte efter världsnyheter utan vi tror att lösningarna till våra stora utmaningar redan finns där ute. Vi har mycket att lära av varandras erfarenhete',
+    'Grunden i vårt innovationsarbete handlar om processen – från behovsdefinition och inkluderande arbetssätt till att ibland till och med våga släppa de idéer som ',
+    'IDÉER MÖTER VERKLIGHETEN',
+    'Framför oss har vi nu en period av många spännande stunder där idéer möter verkligheten. Våra viktigaste ledord just nu är att våga testa – och inte vara rädd f',
+    'Läs mer om innovationslabbet i Boden här',
+    'Läs mer om innovationslabbet i Göteborg här',
+    'Läs mer om innovationslabbet i Norrköping här',
+    'Läs mer om innovationslabbet i Södertälje här',
+    'Foto: Shutterstock',
+    'Anna Kanervo',
+    'projektansvarig',
+    'Få nya inlägg i din inkorg',
+    'Följ oss på Instagram',
+    '11 oktober 2019',
+    'Integrationskör i behov av framtidsfinansiering',
+    'Integrationskören The Rockin’ Pots – med ursprung i Östersund – har nu startats i flera orter, bland annat i Boden i samarbete med BIS. Idag hade vi ett videomö',
+    'Anna Kanervo',
+    'projektansvarig för Allmännyttans innovationslabb',
+    '7 oktober 2019',
+    'En egen kväll för tjejer',
+    'Mötesplatsen i Lina Hage arrangerade nyligen en egen kväll för enbart tjejer, vilket blev mycket uppskattat. Det är ofta fler killar än tjejer som deltar i olik',
+    'Martin Kesenci',
+    'stadsdelsutvecklare på Telge Bostäder',
+    '7 oktober 2019',
+    'Tio minuter om livet och arbetslivet',
+    'Makay Gozar är en av de kvinnor som Portalen jobbar med för att stötta deras etablering på arbetsmarknaden. Idag kom Makay till Portalen för att lyssna på en li',
+    'Anna Kanervo',
+    'projektansvarig för Allmännyttans innovationslabb',
+    '3 oktober 2019',
+    'Nu gäller det att använda tiden rätt',
+    'Puuh… Vad mycket som ska hinnas med innan Allmännyttans innovationslabbssatsningen tar slut i december. De senaste två dagarna har jag och Sophia Lövgren från H',
+    'Anna Kanervo',
+    'projektansvarig för Allmänyttans innovationslabb',
+    'Det är Sveriges Allmännytta (tidigare SABO) som står bakom allmännyttan.se. Sveriges Allmännytta är bransch- och intresseorganisation för allmännyttiga kommunal',
+    'Vill du att ditt allmännyttiga bostadsföretags goda arbete ska synas här? Hör av dig!',
+    'Sveriges Allmännytta \xa0 \xa0\xa0 Box 474, 101 29 Stockholm\xa0\xa0\xa0\xa0\xa0\xa008-406 55 00 \xa0\xa0\xa0\xa0\xa0\xa0info@sverigesallmannytta.se\xa0\xa0\xa0\xa0\xa0\xa0www.sverigesallmannytta.se',
+]
+REF = datetime(2019, 5, 1, 10, 0, tzinfo=timezone.utc)  # a capture time
+FIRST, LAST = date(2000, 1, 1), date(2030, 12, 31)
+
+MONTH = ["", "januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
+         "september", "oktober", "november", "december"]  # fmt: skip
+ABBR = ["", "jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+WEEKDAY = ["måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"]
+WEEKDAY_ABBR = ["mån", "tis", "ons", "tors", "fre", "lör", "sön"]
+
+
+def _abbr_dot(d: date) -> str:
+    return f"{d.day} {ABBR[d.month]}{'' if d.month == 5 else '.'} {d.year}"
+
+
+# Each form the fast path reads, as a function of the date it names.
+FORMS = {
+    "site": lambda d: f"{d.day} {MONTH[d.month]} {d.year}",
+    "den": lambda d: f"den {d.day} {MONTH[d.month]} {d.year}",
+    "abbr-dot": _abbr_dot,
+    "abbr": lambda d: f"{d.day} {ABBR[d.month]} {d.year}",
+    "comma": lambda d: f"{d.day} {MONTH[d.month]}, {d.year}",
+    "month-first": lambda d: f"{MONTH[d.month]} {d.day}, {d.year}",
+    "slash-space": lambda d: f"{d.day}/{d.month} {d.year}",
+    "slash": lambda d: f"{d.day}/{d.month}/{d.year}",
+    "iso": lambda d: d.isoformat(),
+    "iso-naive-time": lambda d: f"{d.isoformat()}T10:15:00",
+    "iso-offset": lambda d: f"{d.isoformat()}T10:15:00+02:00",
+    "iso-z-noon": lambda d: f"{d.isoformat()}T12:00:00Z",
+    "kl": lambda d: f"{d.day} {MONTH[d.month]} {d.year} kl. 10.15",
+    "colon-time": lambda d: f"{d.day} {MONTH[d.month]} {d.year} 10:15",
+    "weekday": lambda d: f"{WEEKDAY[d.weekday()]} {d.day} {MONTH[d.month]} {d.year}",
+    "weekday-den": lambda d: f"{WEEKDAY[d.weekday()].capitalize()} den {d.day} {MONTH[d.month]} {d.year}",
+    "weekday-abbr": lambda d: f"{WEEKDAY_ABBR[d.weekday()]} {d.day} {ABBR[d.month]} {d.year}",
+    "upper": lambda d: f"{d.day} {MONTH[d.month].upper()} {d.year}",
+    "nbsp": lambda d: f"{d.day}\xa0{MONTH[d.month]}\xa0{d.year}",
+}
+# The forms a layout date line takes (SITE.md), which match_date_line must accept.
+LINE_FORMS = ["site", "den", "abbr-dot", "abbr", "weekday", "weekday-den", "kl", "upper", "nbsp"]
+# Forms dateparser(languages=['sv']) also reads, so the two can be compared.
+DATEPARSER_FORMS = ["site", "den", "abbr-dot", "abbr", "comma", "month-first", "slash-space", "slash",
+                    "iso", "weekday", "weekday-abbr", "upper", "nbsp"]  # fmt: skip
+
+
+def _all_days():
+    day = FIRST
+    while day <= LAST:
+        yield day
+        day += timedelta(days=1)
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_every_day_2000_to_2030_round_trips_through_each_form(form):
+    fmt = FORMS[form]
+    wrong = [(d, fmt(d)) for d in _all_days() if parse_date(fmt(d), reference=REF) != d]
+    assert wrong == []
+
+
+@pytest.mark.parametrize("form", FORMS)
+@given(day=st.dates(min_value=FIRST, max_value=LAST))
+def test_any_day_round_trips_through_each_form(form, day):
+    assert parse_date(FORMS[form](day), reference=REF) == day
+
+
+@pytest.mark.parametrize("form", LINE_FORMS)
+@given(day=st.dates(min_value=FIRST, max_value=LAST))
+def test_date_line_forms_are_matched_as_lines(form, day):
+    assert match_date_line(FORMS[form](day)) == day
+
+
+@pytest.mark.parametrize("form", DATEPARSER_FORMS)
+@settings(max_examples=40, deadline=None)
+@given(day=st.dates(min_value=FIRST, max_value=LAST))
+def test_fast_path_agrees_with_dateparser_sv(form, day):
+    # dateparser's Swedish does not know the abbreviation `mar` (for mars); we do.
+    assume(not (form.endswith("abbr") or form.startswith("abbr")) or day.month != 3)
+    text = FORMS[form](day)
+    theirs = dateparser.parse(text, languages=["sv"], settings={"DATE_ORDER": "DMY"})
+    assert theirs is not None and theirs.date() == parse_date(text, reference=REF) == day
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("29 april 2019", date(2019, 4, 29)),
+        ("den 29 april 2019", date(2019, 4, 29)),
+        ("29 apr. 2019", date(2019, 4, 29)),
+        ("29 apr 2019", date(2019, 4, 29)),
+        ("29 april, 2019", date(2019, 4, 29)),
+        ("maj 28, 2019", date(2019, 5, 28)),
+        ("29/4 2019", date(2019, 4, 29)),
+        ("29/4/2019", date(2019, 4, 29)),
+        ("2019-04-05", date(2019, 4, 5)),
+        ("2019-04-29T10:15:00+02:00", date(2019, 4, 29)),
+        ("2019-04-29T10:15:00Z", date(2019, 4, 29)),
+        ("2019-04-29T10:15:00", date(2019, 4, 29)),
+        ("2019-04-29 10:15", date(2019, 4, 29)),
+        ("29 april 2019 kl. 10.15", date(2019, 4, 29)),
+        ("29 april 2019, kl 10.15", date(2019, 4, 29)),
+        ("29 april 2019 10:15", date(2019, 4, 29)),
+        ("måndag 29 april 2019", date(2019, 4, 29)),
+        ("mån 29 apr 2019", date(2019, 4, 29)),
+        ("Måndag den 29 april 2019", date(2019, 4, 29)),
+        ("den 29:e april 2019", date(2019, 4, 29)),
+        ("3 sept. 2019", date(2019, 9, 3)),
+        ("3 mar 2019", date(2019, 3, 3)),
+        ("6 MARS 2019", date(2019, 3, 6)),
+        ("  11\xa0oktober  2019 ", date(2019, 10, 11)),
+        ("Publicerad 6 mars 2019", date(2019, 3, 6)),
+        ("29.4.2019", date(2019, 4, 29)),  # not a fast-path form: dateparser reads it
+    ],
+)
+def test_known_forms_parse(text, expected):
+    assert parse_date(text, reference=REF) == expected
+
+
+def test_iso_dates_are_never_read_day_first():
+    assert parse_date("2019-04-05", reference=REF) == date(2019, 4, 5)
+    assert parse_date("2019-05-04", reference=REF) == date(2019, 5, 4)
+    assert parse_date("2019-13-01", reference=REF) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["31 februari 2019", "29 februari 2019", "2019-02-30", "31 april 2019", "0 maj 2019",
+     "31/9 2019", "32 januari 2020", "29 april 2019 kl. 25.00", "2019-04-29T24:30:00"],
+)  # fmt: skip
+def test_impossible_dates_are_rejected_not_clamped(text):
+    assert parse_date(text, reference=REF) is None
+    assert match_date_line(text) is None
+
+
+def test_leap_day_is_a_date_in_a_leap_year():
+    assert parse_date("29 februari 2020", reference=REF) == date(2020, 2, 29)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Boden 2019", "08-406 55 00", "Box 474, 101 29 Stockholm", "12", "2019", "mars 2019",
+     "29 april", "Vilken resa vi gör!", "Foto: Shutterstock", "MÅL FÖR VARJE LABB", "",
+     "   ", "Anna Kanervo", "projektansvarig för Allmännyttans innovationslabb",
+     "Våra fyra innovationslabb har varit i gång sedan i höstas."],
+)  # fmt: skip
+def test_non_dates_are_none(text):
+    assert parse_date(text, reference=REF) is None
+
+
+def test_no_seed_line_but_a_date_line_is_a_date():
+    lines = SEED_LINES
+    parsed = {line: parse_date(line, reference=REF) for line in lines}
+    assert {line: d for line, d in parsed.items() if d} == {
+        "29 april 2019": date(2019, 4, 29),
+        "11 oktober 2019": date(2019, 10, 11),
+        "7 oktober 2019": date(2019, 10, 7),
+        "3 oktober 2019": date(2019, 10, 3),
+    }
+    assert {line for line in lines if match_date_line(line)} == set(
+        {line for line, d in parsed.items() if d}
+    )
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Idag skrev vi den 29 april 2019 om labbet.", "29 april 2019 var en bra dag",
+     "Vi ses 29 april 2019!", "Läs mer om innovationslabbet i Boden här", "igår", "i dag"],
+)  # fmt: skip
+def test_a_sentence_containing_a_date_is_not_a_date_line(line):
+    assert match_date_line(line) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789 /-:.,TZ+abdegijklmnoprstuvåäö", max_size=40))
+def test_any_text_gives_a_date_or_none_without_raising(text):
+    result = parse_date(text, reference=REF)
+    assert result is None or isinstance(result, date)
+
+
+def test_relative_words_resolve_against_the_reference_not_the_clock():
+    long_ago = datetime(2010, 3, 15, 12, 0, tzinfo=timezone.utc)
+    assert parse_date("igår", reference=long_ago) == date(2010, 3, 14)
+    assert parse_date("i dag", reference=long_ago) == date(2010, 3, 15)
+    assert parse_date("idag", reference=long_ago) == date(2010, 3, 15)
+    assert parse_date("i förrgår", reference=long_ago) == date(2010, 3, 13)
+    assert parse_date("igår kl. 10.15", reference=long_ago) == date(2010, 3, 14)
+    assert parse_date("för 3 dagar sedan", reference=long_ago) == date(2010, 3, 12)
+    assert parse_date("för 3 dagar sedan", reference=REF) == date(2019, 4, 28)
+
+
+def test_relative_words_use_the_stockholm_day_of_a_utc_reference():
+    # 23:30 UTC on 14 March is already 15 March in Stockholm.
+    late = datetime(2010, 3, 14, 23, 30, tzinfo=timezone.utc)
+    assert parse_date("i dag", reference=late) == date(2010, 3, 15)
+    assert parse_date("för 1 dag sedan", reference=late) == date(2010, 3, 14)
+
+
+def test_fallback_parser_is_built_once_per_reference():
+    dates._fallback_parser.cache_clear()
+    first = datetime(2011, 1, 10, 9, 0, tzinfo=timezone.utc)
+    second = datetime(2012, 1, 10, 9, 0, tzinfo=timezone.utc)
+    assert parse_date("för 2 dagar sedan", reference=first) == date(2011, 1, 8)
+    assert parse_date("för 4 dagar sedan", reference=first) == date(2011, 1, 6)
+    assert parse_date("29.4.2019", reference=first) == date(2019, 4, 29)
+    info = dates._fallback_parser.cache_info()
+    assert (info.misses, info.hits) == (1, 2)
+    assert parse_date("för 2 dagar sedan", reference=second) == date(2012, 1, 8)
+    assert dates._fallback_parser.cache_info().misses == 2
+
+
+def test_fast_path_forms_never_build_a_dateparser():
+    dates._fallback_parser.cache_clear()
+    for text in ["29 april 2019", "2019-04-29T10:15:00Z", "31 februari 2019", "Boden 2019", "igår"]:
+        parse_date(text, reference=REF)
+    assert dates._fallback_parser.cache_info().currsize == 0
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("2019-03-05T23:30:00Z", date(2019, 3, 6)),  # CET, +1
+        ("2019-03-05T22:59:59Z", date(2019, 3, 5)),
+        ("2019-06-30T22:30:00Z", date(2019, 7, 1)),  # CEST, +2
+        ("2019-06-30T21:59:00+00:00", date(2019, 6, 30)),
+        ("2019-06-30T23:30:00+02:00", date(2019, 6, 30)),
+        ("2019-03-05T23:30:00", date(2019, 3, 5)),  # naive: its own date
+        ("2019-03-05", date(2019, 3, 5)),
+        (datetime(2019, 12, 31, 23, 15, tzinfo=timezone.utc), date(2020, 1, 1)),
+        (datetime(2019, 12, 31, 23, 15), date(2019, 12, 31)),
+    ],
+)
+def test_local_date_is_the_stockholm_date(value, expected):
+    assert local_date(value) == expected
+
+
+@given(st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2030, 12, 31), timezones=st.just(timezone.utc)))
+def test_utc_timestamps_map_to_the_stockholm_date(moment):
+    expected = moment.astimezone(ZoneInfo("Europe/Stockholm")).date()
+    text = moment.isoformat().replace("+00:00", "Z")
+    assert local_date(text) == expected
+    assert parse_date(text, reference=REF) == expected
+
+
+def test_local_date_names_a_bad_timestamp():
+    with pytest.raises(InvalidTimestamp, match="not an ISO date or timestamp: '29 april 2019'"):
+        local_date("29 april 2019")
