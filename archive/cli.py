@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from scraper.errors import DagbokError
+from archive import output, queries
 from scraper.paths import DEFAULT_DB, DEFAULT_SITE, DEFAULT_WARC_DIR
 from scraper.version import dagbok_version
 
@@ -56,3 +57,40 @@ def cli(verbose: int) -> None:
     """Archive the diary of Allmännyttans innovationslabb into SQLite."""
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr)
+
+
+# --- reading the archive: query, stats, serve, check (H6) ------------------------------
+
+
+@cli.command()
+@db_option
+@click.option("--author", help="Posts by this author; ignores case and accents, matches part of the name (`kanervo`).")
+@click.option("--role", help="Posts whose signature role contains this text (case and accents ignored).")
+@click.option("--lab", help="Posts about this lab (Boden, Göteborg, Norrköping, Södertälje; `goteborg` works too).")
+@click.option("--since", metavar="YYYY-MM-DD", help="Posts published on or after this day.")
+@click.option("--until", metavar="YYYY-MM-DD", help="Posts published on or before this day.")
+@click.option("--search", metavar="WORDS", help="Full-text search in title, excerpt and body; every word must match, as a word start (`innovationslabb` finds `Innovationslabbet`).")
+@click.option("--sort", type=click.Choice(list(queries.SORTS)), default=queries.DEFAULT_SORT, show_default=True,
+              help="Order of the posts; `-published` is newest first.")
+@click.option("--format", "fmt", type=click.Choice(queries.FORMATS), default="table", show_default=True,
+              help="Output format; json, csv, jsonl and markdown carry every field.")
+@click.option("--limit", type=click.IntRange(min=0), help="At most this many posts.")
+@user_errors
+def query(db_path: Path, author, role, lab, since, until, search, sort, fmt, limit) -> None:
+    """Print the posts that match every given filter."""
+    post_query = queries.PostQuery(
+        author=author, role=role, lab=lab, since=queries.parse_day(since), until=queries.parse_day(until),
+        search=search, sort=sort, limit=limit,
+    )
+    posts = queries.find_posts(db_path, post_query)
+    click.echo(output.format_posts(posts, fmt))
+
+
+@cli.command()
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="Output format.")
+@user_errors
+def stats(db_path: Path, fmt: str) -> None:
+    """Print posts per year, per lab and per author, the first and last post, and the last crawl."""
+    click.echo(output.format_stats(queries.collect_stats(db_path), fmt))

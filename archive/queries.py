@@ -1,0 +1,276 @@
+"""Reading posts and figures back out of the archive: `(sql, params)` for `query` and `stats`.
+
+Every value a user gives travels as a parameter, never inside the SQL text.
+
+Full-text search runs on `posts_fts` (FTS5, tokenizer `unicode61 remove_diacritics 0`),
+and each search word becomes a *prefix* term (`"innovationslabb"*`). Why prefix and not
+the trigram tokenizer:
+
+- Swedish inflects by suffix and builds compounds head first: `innovationslabb` must find
+  `Innovationslabbet`, `innovationslabbets`; a prefix term does that with an ordinary
+  word index.
+- å, ä and ö are letters of their own in Swedish, not accented a and o: `bor` (lives)
+  must not find `bör` (should). `remove_diacritics 0` keeps them apart, while unicode61
+  still folds case for every letter, so `göteborg` finds `GÖTEBORG` and `Göteborg`.
+- A trigram index matches inside words: `bor` would find every `Göteborg`, `Norrköping`
+  would be found by `köp`, and terms under three characters find nothing. It is also
+  several times larger. (Its remove_diacritics option needs SQLite 3.45, too.)
+The cost: a word's tail is not found (`labbet` does not find `innovationslabbet`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from scraper.errors import DagbokError
+from scraper.labs import LabVocabulary
+
+FIELDS = ("url", "title", "published", "author", "role", "lab", "labs", "excerpt", "body")
+SORTS = {
+    "published": "published ASC NULLS LAST, title, url",
+    "-published": "published DESC NULLS LAST, title, url",
+    "title": "title COLLATE swedish, published, url",
+    "author": "author COLLATE swedish NULLS LAST, published, url",
+}
+DEFAULT_SORT = "-published"
+FORMATS = ("table", "json", "csv", "jsonl", "markdown")
+
+
+class NoDatabase(DagbokError):
+    """The database file to read does not exist."""
+
+
+class BadQuery(DagbokError):
+    """A query option that cannot be used as given."""
+
+
+def fold(text: str | None) -> str | None:
+    """Case- and accent-insensitive form of a name: `Anna Kanervö`, `ANNA KANERVO` → `anna kanervo`.
+
+    For matching what a user typed against names; results always show the stored name.
+    """
+    if text is None:
+        return None
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+# Swedish alphabetical order puts å, ä, ö after z (and æ, ø with ä, ö); other accents sort
+# with their base letter (é with e).
+_SWEDISH_LAST = {"å": "{", "ä": "|", "æ": "|", "ö": "}", "ø": "}"}  # the three ASCII codes after z
+
+
+def swedish_key(text: str) -> str:
+    """Sort key in Swedish alphabetical order, ignoring case: `Per` < `Åsa` < `Östen`."""
+    key = []
+    for char in unicodedata.normalize("NFC", text.casefold()):
+        if char in _SWEDISH_LAST:
+            key.append(_SWEDISH_LAST[char])
+        else:
+            key.append("".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)))
+    return "".join(key)
+
+
+def _collate_swedish(a: str, b: str) -> int:
+    ka, kb = swedish_key(a), swedish_key(b)
+    return (ka > kb) - (ka < kb)
+
+
+def open_archive(db_path: Path | str) -> sqlite3.Connection:
+    """Open an archive read-only, with the `dagbok_fold` function and `swedish` collation registered."""
+    path = Path(db_path)
+    if not path.is_file():
+        raise NoDatabase(f"no database at {path}; run `dagbok crawl --db {path}` first")
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    conn.create_function("dagbok_fold", 1, fold, deterministic=True)
+    conn.create_collation("swedish", _collate_swedish)
+    return conn
+
+
+def parse_day(text: str | date | None) -> date | None:
+    """A `--since`/`--until` value as a date; only `YYYY-MM-DD` is accepted."""
+    if text is None or isinstance(text, date):
+        return text
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+            raise ValueError(text)
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise BadQuery(f'"{text}" is not a date; use YYYY-MM-DD, e.g. 2019-04-29') from None
+
+
+def fts_terms(words: str) -> str:
+    """An FTS5 MATCH expression: every word a quoted prefix term, all required.
+
+    Quoting keeps FTS5 syntax (`AND`, `-`, `"`, `:`) in user input from being read as operators.
+    """
+    terms = re.findall(r"\w+", words)
+    if not terms:
+        raise BadQuery(f'--search "{words}" has no words to search for; give at least one word')
+    return " ".join(f'"{term}"*' for term in terms)
+
+
+@dataclass(frozen=True)
+class PostQuery:
+    """What `dagbok query` asks for. Dates are `date`s; `lab` is resolved before building SQL."""
+
+    author: str | None = None
+    role: str | None = None
+    lab: str | None = None
+    since: date | None = None
+    until: date | None = None
+    search: str | None = None
+    sort: str = DEFAULT_SORT
+    limit: int | None = None
+
+
+def build_post_query(query: PostQuery) -> tuple[str, list[Any]]:
+    """The SQL and parameters for a `PostQuery` over the `post_details` view.
+
+    Author and role match ignoring case and accents, anywhere in the stored text
+    (`kanervo` finds `Anna Kanervö`). `lab` is the lab a post is about (the `lab`
+    field), not every lab it names.
+    """
+    if query.sort not in SORTS:
+        raise BadQuery(f'cannot sort by "{query.sort}"; use one of: {", ".join(SORTS)}')
+    if query.limit is not None and query.limit < 0:
+        raise BadQuery(f"--limit {query.limit} is negative; give 0 or more")
+    if query.since and query.until and query.since > query.until:
+        raise BadQuery(f"--since {query.since} is after --until {query.until}; swap them")
+    where: list[str] = []
+    params: list[Any] = []
+    if query.author is not None:
+        where.append("instr(dagbok_fold(author), dagbok_fold(?)) > 0")
+        params.append(query.author)
+    if query.role is not None:
+        where.append("instr(dagbok_fold(role), dagbok_fold(?)) > 0")
+        params.append(query.role)
+    if query.lab is not None:
+        where.append("lab = ?")
+        params.append(query.lab)
+    if query.since is not None:
+        where.append("published >= ?")
+        params.append(query.since.isoformat())
+    if query.until is not None:
+        where.append("published <= ?")
+        params.append(query.until.isoformat())
+    if query.search is not None:
+        where.append("url IN (SELECT posts.url FROM posts_fts JOIN posts ON posts.id = posts_fts.rowid"
+                     " WHERE posts_fts MATCH ?)")
+        params.append(fts_terms(query.search))
+    sql = f"SELECT {', '.join(FIELDS)} FROM post_details"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY " + SORTS[query.sort]
+    if query.limit is not None:
+        sql += " LIMIT ?"
+        params.append(query.limit)
+    return sql, params
+
+
+def post_record(row: sqlite3.Row) -> dict[str, Any]:
+    """A `post_details` row as the query-JSON object (labs as a list)."""
+    record = {name: row[name] for name in FIELDS}
+    labs = record["labs"]
+    record["labs"] = json.loads(labs) if labs else []
+    return record
+
+
+def resolve_lab(name: str, *, vocabulary: LabVocabulary | None = None) -> str:
+    """The lab's own name for what the user typed (`goteborg` → `Göteborg`); UnknownLab otherwise."""
+    return (vocabulary or LabVocabulary.load()).resolve(name)
+
+
+def find_posts(db_path: Path | str, query: PostQuery, *,
+               vocabulary: LabVocabulary | None = None) -> list[dict[str, Any]]:
+    """Run `query` against the archive at `db_path` and return the matching posts as dicts."""
+    if query.lab is not None:
+        query = PostQuery(**{**query.__dict__, "lab": resolve_lab(query.lab, vocabulary=vocabulary)})
+    sql, params = build_post_query(query)
+    conn = open_archive(db_path)
+    try:
+        return [post_record(row) for row in conn.execute(sql, params)]
+    finally:
+        conn.close()
+
+
+# --- stats -----------------------------------------------------------------------------
+
+STATS_SQL = {
+    "posts": "SELECT count(*) AS posts FROM post_details",
+    "per_year": """
+        SELECT substr(published, 1, 4) AS year, count(*) AS posts
+        FROM post_details GROUP BY year ORDER BY year IS NULL, year""",
+    "per_lab": """
+        SELECT labs.name AS lab,
+               (SELECT count(*) FROM posts WHERE posts.lab_id = labs.id) AS posts,
+               (SELECT count(*) FROM post_labs WHERE post_labs.lab_id = labs.id) AS named_in
+        FROM labs ORDER BY labs.id""",
+    "programme_wide": "SELECT count(*) AS posts FROM posts WHERE lab_id IS NULL",
+    "per_author": """
+        SELECT author, count(*) AS posts, min(published) AS first, max(published) AS last
+        FROM post_details GROUP BY author ORDER BY author IS NULL, count(*) DESC, author""",
+    "first_post": """
+        SELECT published, title, author, url FROM post_details WHERE published IS NOT NULL
+        ORDER BY published ASC, title LIMIT 1""",
+    "last_post": """
+        SELECT published, title, author, url FROM post_details WHERE published IS NOT NULL
+        ORDER BY published DESC, title LIMIT 1""",
+    "last_crawl": """
+        SELECT started, ended, site, source, status, requests, new, changed, unchanged, gone, errors
+        FROM crawl_runs ORDER BY started DESC, id DESC LIMIT 1""",
+}
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Figures for `dagbok stats`: counts per year, lab and author, the span, the last crawl.
+
+    `per_lab` rows: lab name, posts about it, posts naming it; programme-wide posts
+    (no single lab) are a row whose lab is None. `per_author` has None for unsigned posts.
+    """
+
+    posts: int
+    per_year: list[dict[str, Any]]
+    per_lab: list[dict[str, Any]]
+    per_author: list[dict[str, Any]]
+    first_post: dict[str, Any] | None
+    last_post: dict[str, Any] | None
+    last_crawl: dict[str, Any] | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def collect_stats(db_path: Path | str) -> Stats:
+    """Read the `Stats` of the archive at `db_path`."""
+    conn = open_archive(db_path)
+    try:
+        def rows(name: str) -> list[dict[str, Any]]:
+            return [dict(row) for row in conn.execute(STATS_SQL[name])]
+
+        def one(name: str) -> dict[str, Any] | None:
+            found = rows(name)
+            return found[0] if found else None
+
+        per_lab = rows("per_lab")
+        per_lab.append({"lab": None, "posts": one("programme_wide")["posts"], "named_in": None})
+        return Stats(
+            posts=one("posts")["posts"],
+            per_year=rows("per_year"),
+            per_lab=per_lab,
+            per_author=rows("per_author"),
+            first_post=one("first_post"),
+            last_post=one("last_post"),
+            last_crawl=one("last_crawl"),
+        )
+    finally:
+        conn.close()
