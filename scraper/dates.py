@@ -111,6 +111,9 @@ _RELATIVE_RE = re.compile(
 )
 _TRAILING_TIME_RE = re.compile(r",?\s(?:kl\.?\s?)\d{1,2}(?:[.:]\d{2})?$", re.IGNORECASE)
 _FALLBACK_MAX_LENGTH = 80
+# No date form is longer than this even with a weekday, `den` and a time, so a body
+# paragraph is turned down before it is normalised.
+_MAX_RAW_LENGTH = 200
 
 
 def _normalise(text: str) -> str:
@@ -130,27 +133,27 @@ def _fast_path(text: str, reference: datetime | None) -> tuple[bool, date | None
     m = _DATE_RE.fullmatch(text)
     if m is None:
         return False, None
-    groups = m.groupdict()
-    if groups["iso"] is not None:
-        if groups["tz"] is not None or "T" in groups["iso"] or ":" in groups["iso"]:
+    # Groups are looked up one by one, the site's own form first: building a
+    # groupdict of every group would cost more than the match itself.
+    if (day := m["d1"]) is not None:
+        month, year = MONTHS[m["m1"].lower()], m["y1"]
+    elif (iso := m["iso"]) is not None:
+        if m["tz"] is not None or len(iso) > 10:
             try:
-                return True, local_date(groups["iso"])
+                return True, local_date(iso)
             except InvalidTimestamp:
                 return True, None
-        day, month, year = groups["d4"], int(groups["m4"]), groups["y4"]
-    elif groups["rel"] is not None:
+        day, month, year = m["d4"], int(m["m4"]), m["y4"]
+    elif (relative := m["rel"]) is not None:
         if reference is None:
             return False, None
-        key = groups["rel"].lower().replace(" ", "")
-        return True, _naive_local(reference).date() + timedelta(days=RELATIVE_DAYS[key])
-    elif groups["d1"] is not None:
-        day, month, year = groups["d1"], MONTHS[groups["m1"].lower()], groups["y1"]
-    elif groups["d2"] is not None:
-        day, month, year = groups["d2"], MONTHS[groups["m2"].lower()], groups["y2"]
+        offset = RELATIVE_DAYS[relative.lower().replace(" ", "")]
+        return True, _naive_local(reference).date() + timedelta(days=offset)
+    elif (day := m["d2"]) is not None:
+        month, year = MONTHS[m["m2"].lower()], m["y2"]
     else:
-        day, month, year = groups["d3"], int(groups["m3"]), groups["y3"]
-    hh = groups["hh"]
-    if hh is not None and (int(hh) > 23 or int(groups["mm"]) > 59 or int(groups["ss"] or 0) > 59):
+        day, month, year = m["d3"], int(m["m3"]), m["y3"]
+    if (hh := m["hh"]) is not None and (int(hh) > 23 or int(m["mm"]) > 59 or int(m["ss"] or 0) > 59):
         return True, None
     try:
         return True, date(int(year), month, int(day))
@@ -197,6 +200,8 @@ def parse_date(text: str, *, reference: datetime) -> date | None:
     `reference` is the moment the text was captured; relative words resolve
     against it, never against the clock.
     """
+    if len(text) > _MAX_RAW_LENGTH:
+        return None
     text = _normalise(text)
     if not text:
         return None
@@ -213,6 +218,8 @@ def match_date_line(text: str) -> date | None:
     layout extractor asks this of every text line, so a body sentence that merely
     contains a date must not match, and relative words (which need a reference) don't.
     """
+    if len(text) > _MAX_RAW_LENGTH:
+        return None
     return _fast_path(_normalise(text), None)[1]
 
 
