@@ -12,6 +12,7 @@ import click
 
 from scraper.errors import DagbokError
 from archive import output, queries
+from archive.check import check_archive, parse_thresholds
 from scraper.paths import DEFAULT_DB, DEFAULT_SITE, DEFAULT_WARC_DIR
 from scraper.version import dagbok_version
 
@@ -94,3 +95,18 @@ def query(db_path: Path, author, role, lab, since, until, search, sort, fmt, lim
 def stats(db_path: Path, fmt: str) -> None:
     """Print posts per year, per lab and per author, the first and last post, and the last crawl."""
     click.echo(output.format_stats(queries.collect_stats(db_path), fmt))
+
+
+@cli.command()
+@db_option
+@click.option("--min-coverage", "min_coverage", multiple=True, metavar="FIELD=PCT",
+              help="Lowest share of posts that must have FIELD (published, title, author, role, excerpt, body, lab); "
+                   "repeatable. Defaults: published, title, body 100; author, role 90; 0 turns a minimum off.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="Output format.")
+@user_errors
+def check(db_path: Path, min_coverage: tuple[str, ...], fmt: str) -> None:
+    """Report field coverage, layers, disagreements and failed pages; exit 1 if coverage is too low."""
+    report = check_archive(db_path, thresholds=parse_thresholds(min_coverage))
+    click.echo(output.format_check(report, fmt))
+    sys.exit(report.exit_code)

@@ -11,6 +11,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from archive.check import CheckReport
 from archive.queries import FIELDS, Stats
 
 # The terminal table shows what fits on a line; the other formats carry every field.
@@ -90,20 +91,21 @@ def format_stats(stats: Stats, fmt: str) -> str:
         by = f" ({post['author']})" if post.get("author") else ""
         return f"{post['published']}  {post['title']}{by}"
 
-    sections = [
+    summary = [
         f"posts: {stats.posts}",
         f"first post: {post_line(stats.first_post)}",
         f"last post:  {post_line(stats.last_post)}",
     ]
     crawl = stats.last_crawl
     if crawl is None:
-        sections.append("last crawl: never")
+        summary.append("last crawl: never")
     else:
-        sections.append(
+        summary.append(
             f"last crawl: {crawl['started']} – {crawl['ended'] or '…'}  {crawl['status']}, "
             f"{crawl['source']} {crawl['site']}  (new {crawl['new']}, changed {crawl['changed']}, "
             f"unchanged {crawl['unchanged']}, gone {crawl['gone']}, errors {crawl['errors']})"
         )
+    sections = ["\n".join(summary)]
     sections.append(render_table(
         ["year", "posts"], [[row["year"] or "(no date)", row["posts"]] for row in stats.per_year]))
     sections.append(render_table(
@@ -114,4 +116,40 @@ def format_stats(stats: Stats, fmt: str) -> str:
         ["author", "posts", "first", "last"],
         [[row["author"] or "(no signature)", row["posts"], row["first"], row["last"]]
          for row in stats.per_author]))
+    return "\n\n".join(sections)
+
+
+def format_check(report: CheckReport, fmt: str) -> str:
+    """`dagbok check`'s report: coverage per field with its layers, disagreements, failed pages."""
+    if fmt == "json":
+        return json.dumps(report.as_dict(), ensure_ascii=False, indent=2)
+    if fmt != "table":
+        raise ValueError(f"unknown format {fmt!r}")
+    checked = f"posts checked: {report.posts}"
+    if report.teaser_only:
+        checked += f" (and {report.teaser_only} known only from teasers, not checked)"
+    sections = [checked, render_table(
+        ["field", "present", "coverage", "minimum", "", "layers"],
+        [[c.field, f"{c.present}/{c.total}", f"{c.percent:.1f}%",
+          "-" if not c.threshold else f"{c.threshold:g}%", "BELOW" if c.below else "",
+          ", ".join(f"{layer} {n}" for layer, n in c.layers.items())]
+         for c in report.coverage],
+    )]
+    if report.disagreements:
+        sections.append("disagreements between layers (the winning layer is in `layers`):\n" + render_table(
+            ["field", "losing layer", "posts"],
+            [[d["field"], d["layer"], d["posts"]] for d in report.disagreements]))
+    else:
+        sections.append("disagreements between layers: none")
+    if report.failed_pages:
+        sections.append(f"pages that failed: {len(report.failed_pages)}\n" + render_table(
+            ["url", "status", "reason"],
+            [[p.url, p.status or "", p.reason] for p in report.failed_pages], max_cell=100))
+    else:
+        sections.append("pages that failed: none")
+    if report.below:
+        sections.append("coverage below the minimum: " + ", ".join(
+            f"{c.field} {c.percent:.1f}% < {c.threshold:g}%" for c in report.below))
+    else:
+        sections.append("coverage: every field at or above its minimum")
     return "\n\n".join(sections)

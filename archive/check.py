@@ -1,0 +1,164 @@
+"""`dagbok check`: does the site still parse? Field coverage, layers, disagreements, failures.
+
+The site's HTML is unknown and may change (SITE.md), so after a crawl the archive is
+asked what it got: how many posts have each field, which extraction layer produced it,
+where layers disagreed, and which pages failed. Coverage under a threshold means the
+extractors no longer understand the pages, and `dagbok check` exits 1.
+
+Posts known only from teasers (their page gone before we saw it) carry the teaser's
+fields and no body, so they are counted apart and not held to the thresholds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from archive.queries import open_archive
+from scraper.errors import DagbokError
+
+FIELDS = ("published", "title", "author", "role", "excerpt", "body", "lab")
+# Every post has a date, a title and a body; a few may lack a signature (SITE.md:
+# "posts whose signature is missing"); a programme-wide post has no lab, so lab has no minimum.
+DEFAULT_THRESHOLDS: dict[str, float] = {
+    "published": 100.0, "title": 100.0, "body": 100.0, "author": 90.0, "role": 90.0,
+}
+
+# A field counts as present when it holds more than whitespace.
+_PRESENT = {
+    "published": "published", "title": "title", "role": "role", "excerpt": "excerpt", "body": "body",
+}
+COVERAGE_SQL = (
+    "SELECT count(*) AS total, "
+    + ", ".join(f"coalesce(sum(trim(coalesce({col}, '')) != ''), 0) AS {name}" for name, col in _PRESENT.items())
+    + ", count(author_id) AS author, count(lab_id) AS lab"
+    " FROM posts WHERE status != 'teaser-only'"
+)
+LAYERS_SQL = """
+    SELECT layer.key AS field, layer.value AS layer, count(*) AS posts
+    FROM posts LEFT JOIN revisions ON revisions.id = posts.revision_id,
+         json_each(coalesce(posts.layers, revisions.layers, '{}')) AS layer
+    WHERE posts.status != 'teaser-only'
+    GROUP BY layer.key, layer.value ORDER BY layer.key, posts DESC, layer.value"""
+DISAGREEMENTS_SQL = """
+    SELECT d.field AS field, d.layer AS layer, count(*) AS posts
+    FROM disagreements d JOIN posts ON posts.revision_id = d.revision_id
+    GROUP BY d.field, d.layer ORDER BY d.field, posts DESC, d.layer"""
+# The latest capture of each URL: a failure there is a failure now (an old one that a
+# later fetch fixed is not). A post page that fetched fine but gave no post failed too.
+FAILED_SQL = """
+    WITH latest AS (SELECT url, max(id) AS id FROM captures GROUP BY url)
+    SELECT c.url AS url, c.kind AS kind, c.status AS status, c.error AS reason, c.fetched AS fetched
+    FROM latest JOIN captures c ON c.id = latest.id
+    WHERE c.error IS NOT NULL AND trim(c.error) != ''
+    UNION
+    SELECT pages.url, pages.kind, c.status, 'no post was extracted from this post page', c.fetched
+    FROM pages LEFT JOIN captures c ON c.id = pages.last_capture_id
+    WHERE pages.kind = 'post' AND pages.status = 'live' AND pages.post_id IS NULL
+      AND (c.id IS NULL OR (c.status BETWEEN 200 AND 299 AND c.error IS NULL))
+      AND NOT EXISTS (SELECT 1 FROM posts WHERE posts.url IN (pages.url, c.final_url))
+    ORDER BY url"""
+
+
+class BadThreshold(DagbokError):
+    """A `--min-coverage` value that is not FIELD=PERCENT."""
+
+
+@dataclass(frozen=True)
+class FieldCoverage:
+    """How many checked posts have one field, and which layers produced it."""
+
+    field: str
+    present: int
+    total: int
+    layers: dict[str, int]
+    threshold: float | None
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.present / self.total if self.total else 0.0
+
+    @property
+    def below(self) -> bool:
+        return self.threshold is not None and self.threshold > 0 and self.percent < self.threshold
+
+
+@dataclass(frozen=True)
+class FailedPage:
+    url: str
+    kind: str | None
+    status: int | None
+    reason: str
+    fetched: str | None
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What `dagbok check` found; `exit_code` is 1 when a field is under its threshold."""
+
+    posts: int
+    teaser_only: int
+    coverage: list[FieldCoverage]
+    disagreements: list[dict[str, object]]
+    failed_pages: list[FailedPage] = field(default_factory=list)
+
+    @property
+    def below(self) -> list[FieldCoverage]:
+        return [c for c in self.coverage if c.below]
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.below else 0
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "posts": self.posts,
+            "teaser_only": self.teaser_only,
+            "coverage": [{**c.__dict__, "percent": round(c.percent, 1), "below": c.below} for c in self.coverage],
+            "disagreements": self.disagreements,
+            "failed_pages": [p.__dict__ for p in self.failed_pages],
+            "exit_code": self.exit_code,
+        }
+
+
+def parse_thresholds(items: Iterable[str], *, base: Mapping[str, float] = DEFAULT_THRESHOLDS) -> dict[str, float]:
+    """`["author=80", "lab=50%"]` over the defaults; 0 turns a field's minimum off."""
+    thresholds = dict(base)
+    for item in items:
+        name, sep, value = item.partition("=")
+        name = name.strip()
+        if not sep or name not in FIELDS:
+            raise BadThreshold(
+                f'--min-coverage "{item}" is not FIELD=PERCENT; fields: {", ".join(FIELDS)} (e.g. author=80)')
+        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*%?\s*", value)
+        if not match or float(match.group(1)) > 100:
+            raise BadThreshold(f'--min-coverage "{item}": "{value}" is not a percentage from 0 to 100')
+        thresholds[name] = float(match.group(1))
+    return thresholds
+
+
+def check_archive(db_path: Path | str, *, thresholds: Mapping[str, float] = DEFAULT_THRESHOLDS) -> CheckReport:
+    """Measure field coverage, layers, disagreements and failed pages of the archive at `db_path`."""
+    conn = open_archive(db_path)
+    try:
+        counts = dict(conn.execute(COVERAGE_SQL).fetchone())
+        total = counts.pop("total")
+        layers: dict[str, dict[str, int]] = {}
+        for row in conn.execute(LAYERS_SQL):
+            layers.setdefault(row["field"], {})[row["layer"]] = row["posts"]
+        teaser_only = conn.execute("SELECT count(*) FROM posts WHERE status = 'teaser-only'").fetchone()[0]
+        return CheckReport(
+            posts=total,
+            teaser_only=teaser_only,
+            coverage=[
+                FieldCoverage(field=name, present=counts[name], total=total, layers=layers.get(name, {}),
+                              threshold=thresholds.get(name))
+                for name in FIELDS
+            ],
+            disagreements=[dict(row) for row in conn.execute(DISAGREEMENTS_SQL)],
+            failed_pages=[FailedPage(**dict(row)) for row in conn.execute(FAILED_SQL)],
+        )
+    finally:
+        conn.close()
