@@ -1,0 +1,172 @@
+"""The union of every source's candidates: URLs normalised, our host only, posts only.
+
+SITE.md facts this relies on: posts sit at the site root (`/<slug>/`, no date,
+no `/dagbok/`); `/<slug>/embed/` is the oEmbed view of the post `/<slug>/`;
+lab pages are `/vad-vi-gor/innovationslabbet-i-<ort>/` and programme pages sit
+under `/innovationslabb/`; the site answers on both `www.` and the bare host.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+
+from .fetch import www_twin
+from .names import Source
+from .records import Candidate
+
+# First path segments that are never posts: WordPress machinery and the site's own sections.
+NOT_POST_SEGMENTS = frozenset(
+    {
+        "feed", "comments", "kategori", "category", "tag", "etikett", "author", "forfattare",
+        "page", "sida", "search", "sok", "vad-vi-gor", "innovationslabb", "embed", "trackback",
+        "amp", "sitemap", "xmlrpc.php", "robots.txt", "favicon.ico",
+    }
+)
+TRACKING_PARAMS = re.compile(r"^(utm_.*|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|_ga|_gl|ref|replytocom|share)$", re.I)
+LAB_PATH = re.compile(r"^/vad-vi-gor/innovationslabbet-i-[^/]+/$")
+PROGRAMME_PATH = re.compile(r"^/innovationslabb(/[^?#]*)?$")
+# Characters left as they are inside a path; everything else is percent-encoded (upper-case hex).
+PATH_SAFE = "/:@!$&'()*+,;=-._~"
+
+# Source precedence when one URL comes from several: the surest first.
+SOURCE_ORDER = (Source.START, Source.API, Source.SITEMAP, Source.FEED, Source.LINKS, Source.TEASER, Source.WAYBACK)
+
+
+def site_root(site: str) -> str:
+    """`https://Example.se` → `https://example.se/`: the form every other URL is folded to."""
+    parts = urlsplit(site.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        from .errors import DagbokError
+
+        raise DagbokError(f"site {site!r} is not an http(s) URL; give one like https://www.allmannyttan.se/")
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), "/", "", ""))
+
+
+def _normal_path(path: str) -> str:
+    return quote(unquote(path), safe=PATH_SAFE) or "/"
+
+
+def normalise_url(url: str, *, site: str) -> str | None:
+    """Fold `url` to the site's form; None when it is not on the site (or its www twin).
+
+    Scheme and host are taken from `site` (the www twin and http/https fold together),
+    the fragment and tracking parameters are dropped and percent-encoding is made
+    canonical (UTF-8, upper-case hex).
+    """
+    root = urlsplit(site_root(site))
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() not in ("http", "https"):
+        return None
+    host = parts.netloc.lower()
+    if host.endswith(":80") and parts.scheme.lower() == "http":
+        host = host[:-3]
+    elif host.endswith(":443") and parts.scheme.lower() == "https":
+        host = host[:-4]
+    if host not in (root.netloc, www_twin(root.netloc)):
+        return None
+    query = urlencode(
+        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING_PARAMS.match(k)]
+    )
+    return urlunsplit((root.scheme, root.netloc, _normal_path(parts.path), query, ""))
+
+
+def post_url(url: str, *, site: str) -> str | None:
+    """The canonical post URL `url` points at (its embed folded in), or None if it is no post.
+
+    A post is one root-level slug (`/<slug>/`); its query is dropped because the post
+    page does not depend on it.
+    """
+    normal = normalise_url(url, site=site)
+    if normal is None:
+        return None
+    parts = urlsplit(normal)
+    segments = [s for s in parts.path.split("/") if s]
+    if len(segments) == 2 and segments[1] == "embed":
+        segments = segments[:1]
+    if len(segments) != 1:
+        return None
+    slug = segments[0]
+    if slug.lower() in NOT_POST_SEGMENTS or slug.lower().startswith("wp-") or "." in slug:
+        return None
+    if parts.query and re.search(r"(^|&)(p|page_id|s|paged)=", parts.query):
+        return None  # WordPress query views (?p=…, ?s=…) are not slugs
+    return urlunsplit((parts.scheme, parts.netloc, f"/{slug}/", "", ""))
+
+
+def is_embed_url(url: str) -> bool:
+    """An oEmbed view (`/<slug>/embed/`): never fetched or stored as a post of its own."""
+    return bool(re.search(r"/embed/?$", urlsplit(url).path))
+
+
+def hub_url(url: str, *, site: str) -> str | None:
+    """The normalised URL of a page whose links lead to posts (home, lab, programme), else None."""
+    normal = normalise_url(url, site=site)
+    if normal is None:
+        return None
+    parts = urlsplit(normal)
+    path = parts.path if parts.path.endswith("/") or "." in parts.path.rsplit("/", 1)[-1] else parts.path + "/"
+    if path == "/" or LAB_PATH.match(path) or PROGRAMME_PATH.match(path):
+        return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+    return None
+
+
+@dataclass
+class Discovered:
+    """One post URL and every source that listed it; `modified` is the newest any source gave."""
+
+    url: str
+    sources: list[Source] = field(default_factory=list)
+    modified: datetime | None = None
+
+    @property
+    def source(self) -> Source:
+        return min(self.sources, key=SOURCE_ORDER.index)
+
+    def candidate(self) -> Candidate:
+        return Candidate(self.url, self.source, self.modified)
+
+    def add(self, source: Source, modified: datetime | None) -> None:
+        if source not in self.sources:
+            self.sources.append(source)
+        if modified is not None and (self.modified is None or modified > self.modified):
+            self.modified = modified
+
+
+class Discovery:
+    """The running union of candidates, keyed by canonical post URL, in first-seen order."""
+
+    def __init__(self, site: str) -> None:
+        self.site = site_root(site)
+        self.found: dict[str, Discovered] = {}
+
+    def add(self, candidate: Candidate) -> Discovered | None:
+        """Merge one candidate; return its entry, or None when it is not a post of our site."""
+        url = post_url(candidate.url, site=self.site)
+        if url is None:
+            return None
+        entry = self.found.get(url)
+        if entry is None:
+            entry = self.found[url] = Discovered(url)
+        entry.add(candidate.source, candidate.modified)
+        return entry
+
+    def __iter__(self):
+        return iter(self.found.values())
+
+    def __len__(self) -> int:
+        return len(self.found)
+
+    def __contains__(self, url: str) -> bool:
+        return url in self.found
+
+
+def discover(candidates: Iterable[Candidate], *, site: str) -> list[Discovered]:
+    """Union of candidates from every source, deduplicated, each keeping all its sources."""
+    discovery = Discovery(site)
+    for candidate in candidates:
+        discovery.add(candidate)
+    return list(discovery)

@@ -1,0 +1,322 @@
+"""The one HTTP client: polite, bounded, and honest about what came back.
+
+Every request goes through `Fetcher.fetch`, which returns a `Capture` (or raises
+`FetchError` carrying the last response). It sends a User-Agent naming the tool,
+its version and a contact URL; keeps one request at a time per host with a delay
+between them; retries connection errors, timeouts, truncated bodies, 5xx and 429
+with exponential backoff and jitter (honouring Retry-After); caps body size;
+follows redirects itself, only within the allowed hosts; and sends conditional
+requests from stored `Validators`.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin, urlsplit
+
+import requests
+import urllib3
+
+from .errors import DagbokError, FetchError
+from .records import Capture, Validators
+from .version import user_agent as default_user_agent
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+RETRY_AFTER_STATUSES = frozenset({429, 503})
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+MAX_REDIRECTS = 5
+CHUNK = 64 * 1024
+
+
+class NotAllowedURL(DagbokError):
+    """A URL the fetcher refuses to request (not http(s), or a host outside the crawl)."""
+
+
+def www_twin(host: str) -> str:
+    """`www.example.se` ↔ `example.se`: a site answers on both, so both count as its host."""
+    return host[4:] if host.startswith("www.") else "www." + host
+
+
+def host_key(url: str) -> str:
+    """The lower-cased host[:port] of a URL, the unit of politeness."""
+    return urlsplit(url).netloc.lower()
+
+
+def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP-date); None if unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+class Fetcher:
+    """A `requests.Session` with the crawl's manners built in.
+
+    `allowed_hosts` limits where requests and redirects may go; each host's www
+    twin is allowed with it. When it is None, a redirect may only stay on the
+    requested URL's own host (or its twin). `sleep` and `clock` are injectable so
+    tests can record waits instead of waiting.
+    """
+
+    def __init__(
+        self,
+        *,
+        delay: float = 1.0,
+        timeout: tuple[float, float] = (5.0, 20.0),
+        max_bytes: int = 8 * 2**20,
+        retries: int = 3,
+        backoff: float = 0.5,
+        max_retry_after: float = 60.0,
+        allowed_hosts: Iterable[str] | None = None,
+        user_agent: str | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        jitter: Callable[[float, float], float] = random.uniform,
+    ) -> None:
+        if delay < 0:
+            raise DagbokError(f"delay {delay!r} is negative; give 0 or more seconds")
+        self.delay = delay
+        self.timeout = timeout
+        self.max_bytes = max_bytes
+        self.retries = retries
+        self.backoff = backoff
+        self.max_retry_after = max_retry_after
+        self.user_agent = user_agent or default_user_agent()
+        self.allowed_hosts: set[str] | None = None
+        if allowed_hosts is not None:
+            self.allowed_hosts = set()
+            for host in allowed_hosts:
+                self.allow_host(host)
+        self._sleep = sleep
+        self._clock = clock
+        self._jitter = jitter
+        self._host_delay: dict[str, float] = {}
+        self._last_request: dict[str, float] = {}
+        self.requests = 0
+        self.bytes = 0
+        self.waits: list[float] = []  # every pause taken (politeness and backoff), for reports and tests
+        self.session = requests.Session()
+        self.session.headers.update(
+            {
+                "User-Agent": self.user_agent,
+                # Identity keeps the stored body byte-for-byte what the server sent (WARC fidelity).
+                "Accept-Encoding": "identity",
+                "Accept": "*/*",
+            }
+        )
+
+    # -- configuration ---------------------------------------------------------
+
+    def allow_host(self, host: str) -> None:
+        """Allow requests and redirects to `host` (and its www twin)."""
+        host = host.lower()
+        if self.allowed_hosts is None:
+            self.allowed_hosts = set()
+        self.allowed_hosts.update({host, www_twin(host)})
+
+    def set_min_delay(self, host: str, delay: float) -> None:
+        """Raise the delay for one host (e.g. robots.txt Crawl-delay); never lowers it."""
+        host = host.lower()
+        current = self._host_delay.get(host, self.delay)
+        self._host_delay[host] = max(current, delay)
+
+    def delay_for(self, host: str) -> float:
+        return self._host_delay.get(host.lower(), self.delay)
+
+    def close(self) -> None:
+        self.session.close()
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- fetching ---------------------------------------------------------------
+
+    def fetch(self, url: str, *, validators: Validators | None = None) -> Capture:
+        """Fetch `url`, following same-site redirects; return the final exchange as a `Capture`.
+
+        2xx, 3xx (incl. 304 with an empty body) and 4xx other than 429 come back
+        as a Capture. 5xx and 429 after the retries, a redirect loop or a redirect
+        off the site, a body over the cap, and a connection that never answered
+        raise `FetchError` (with the last response as `.capture` when there was one).
+        """
+        try:
+            self._check_url(url, origin=None)
+        except NotAllowedURL as error:
+            raise FetchError(url, str(error)) from None
+        headers: dict[str, str] = {}
+        if validators is not None:
+            if validators.etag:
+                headers["If-None-Match"] = validators.etag
+            if validators.last_modified:
+                headers["If-Modified-Since"] = validators.last_modified
+        seen = {url}
+        current = url
+        for _hop in range(MAX_REDIRECTS + 1):
+            capture = self._fetch_one(current, original=url, headers=headers)
+            if capture.status not in REDIRECT_STATUSES or "location" not in capture.headers:
+                return capture
+            target = urljoin(current, capture.headers["location"].strip())
+            target = target.split("#", 1)[0]
+            try:
+                self._check_url(target, origin=url)
+            except NotAllowedURL as error:
+                raise FetchError(url, str(error), capture=capture) from None
+            if target in seen:
+                raise FetchError(url, f"redirect loop at {target}", capture=capture)
+            seen.add(target)
+            current = target
+        raise FetchError(url, f"more than {MAX_REDIRECTS} redirects", capture=capture)
+
+    def _check_url(self, url: str, *, origin: str | None) -> None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            raise NotAllowedURL(f"only http and https URLs are fetched, not {url!r}")
+        host = parts.netloc.lower()
+        hostname = (parts.hostname or "").lower()
+        if self.allowed_hosts is not None:
+            if host in self.allowed_hosts or hostname in self.allowed_hosts:
+                return
+            what = "redirect to another host" if origin else "host outside the crawl"
+            raise NotAllowedURL(f"{what}: {parts.netloc}")
+        if origin is not None:
+            home = urlsplit(origin)
+            if (parts.hostname or "").lower() not in {
+                (home.hostname or "").lower(),
+                www_twin((home.hostname or "").lower()),
+            }:
+                raise NotAllowedURL(f"redirect to another host: {parts.netloc}")
+
+    def _fetch_one(self, url: str, *, original: str, headers: dict[str, str]) -> Capture:
+        """One URL, no redirects, with retries. Returns the final response's Capture."""
+        last_capture: Capture | None = None
+        reason = "no response"
+        for attempt in range(self.retries + 1):
+            if attempt:
+                self._backoff(attempt, last_capture)
+            try:
+                capture = self._exchange(url, original=original, headers=headers)
+            except _Truncated as truncated:
+                last_capture, reason = truncated.capture, "truncated body"
+                continue
+            except _TooLarge as too_large:
+                raise FetchError(
+                    original, f"too large (over {self.max_bytes} bytes)", capture=too_large.capture
+                ) from None
+            except requests.exceptions.Timeout:
+                last_capture, reason = None, "timeout"
+                continue
+            except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError) as error:
+                last_capture, reason = None, f"connection error ({type(error).__name__})"
+                continue
+            except requests.exceptions.RequestException as error:
+                raise FetchError(original, f"request failed: {error}") from None
+            if capture.status in RETRY_STATUSES:
+                last_capture, reason = capture, f"HTTP {capture.status}"
+                continue
+            return capture
+        raise FetchError(original, f"{reason} after {self.retries + 1} attempts", capture=last_capture)
+
+    def _backoff(self, attempt: int, last: Capture | None) -> None:
+        wait = self.backoff * 2 ** (attempt - 1)
+        wait += self._jitter(0, wait) if wait > 0 else 0.0
+        if last is not None and last.status in RETRY_AFTER_STATUSES:
+            asked = parse_retry_after(last.headers.get("retry-after"), now=datetime.now(UTC))
+            if asked is not None:
+                wait = max(wait, min(asked, self.max_retry_after))
+        wait = min(wait, self.max_retry_after)
+        if wait > 0:
+            self.waits.append(wait)
+            self._sleep(wait)
+
+    def _wait_turn(self, host: str) -> None:
+        """Keep `delay` seconds between requests to one host (monotonic clock)."""
+        last = self._last_request.get(host)
+        if last is None:
+            return
+        remaining = last + self.delay_for(host) - self._clock()
+        if remaining > 0:
+            self.waits.append(remaining)
+            self._sleep(remaining)
+
+    def _exchange(self, url: str, *, original: str, headers: dict[str, str]) -> Capture:
+        host = host_key(url)
+        self._wait_turn(host)
+        self.requests += 1
+        fetched = datetime.now(UTC)
+        try:
+            response = self.session.get(
+                url, headers=headers, timeout=self.timeout, allow_redirects=False, stream=True
+            )
+        finally:
+            self._last_request[host] = self._clock()
+        try:
+            body, truncated, complete = self._read_body(response)
+        finally:
+            response.close()
+            self._last_request[host] = self._clock()
+        self.bytes += len(body)
+        response_headers = {key.lower(): value for key, value in response.headers.items()}
+        if "content-encoding" in response_headers:
+            # The body is stored decoded; say so rather than claim an encoding it no longer has.
+            response_headers["x-dagbok-decoded-content-encoding"] = response_headers.pop("content-encoding")
+        capture = Capture(
+            url=original,
+            final_url=url,
+            status=response.status_code,
+            headers=response_headers,
+            body=body,
+            fetched=fetched,
+            request_headers=dict(response.request.headers),
+            truncated=truncated,
+        )
+        if truncated:
+            raise _TooLarge(capture)
+        if not complete:
+            raise _Truncated(capture)
+        return capture
+
+    def _read_body(self, response: requests.Response) -> tuple[bytes, bool, bool]:
+        """Read at most `max_bytes`; return (body, over the cap, as long as Content-Length said)."""
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            for chunk in response.raw.stream(CHUNK, decode_content=True):
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > self.max_bytes:
+                    return b"".join(chunks)[: self.max_bytes], True, True
+        except (urllib3.exceptions.ProtocolError, urllib3.exceptions.IncompleteRead):
+            return b"".join(chunks), False, False
+        except urllib3.exceptions.ReadTimeoutError as error:
+            raise requests.exceptions.ReadTimeout(str(error)) from None
+        body = b"".join(chunks)
+        expected = response.headers.get("content-length", "")
+        received = response.raw.tell()  # bytes on the wire, before any content decoding
+        complete = not (expected.isdigit() and received < int(expected))
+        return body, False, complete
+
+
+class _TooLarge(Exception):
+    def __init__(self, capture: Capture) -> None:
+        self.capture = capture
+
+
+class _Truncated(Exception):
+    def __init__(self, capture: Capture) -> None:
+        self.capture = capture

@@ -1,0 +1,64 @@
+"""One module per way of finding posts; each yields `Candidate`s.
+
+A source also yields a `Listing` for every page it fetched (API pages, feeds,
+sitemaps, the CDX index), so the archive keeps those captures too, and ends with
+one `SourceEnd` saying whether the source exists, whether its first page was
+unchanged (304) and whether it was read to the end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+from ..errors import FetchError
+from ..fetch import Fetcher
+from ..names import Source
+from ..records import Candidate, Capture, Validators
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A page a source fetched to list URLs; archived as a capture of kind `listing`."""
+
+    url: str
+    source: Source
+    capture: Capture | None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class SourceEnd:
+    """How reading one source went.
+
+    found: the site offers this source (its first page answered 200 or 304).
+    unchanged: the first page came back 304, so nothing is new since the last run.
+    complete: every page was read to the end without errors, so the URLs listed are
+    all the source has (needed before absence can mean "gone").
+    """
+
+    source: Source
+    found: bool
+    unchanged: bool
+    complete: bool
+
+
+Event = Candidate | Listing | SourceEnd
+
+
+def fetch_listing(
+    fetcher: Fetcher, url: str, source: Source, *, validators: Validators | None = None
+) -> tuple[Listing, Capture | None]:
+    """Fetch one listing page; a failure becomes a `Listing` with `error`, never an exception."""
+    try:
+        capture = fetcher.fetch(url, validators=validators)
+    except FetchError as error:
+        return Listing(url, source, error.capture, error=str(error)), None
+    if capture.status >= 500:
+        return Listing(url, source, capture, error=f"HTTP {capture.status} for {url}"), capture
+    return Listing(url, source, capture), capture
+
+
+def first_page_validators(known: Mapping[str, Validators], url: str) -> Validators | None:
+    """Validators for a source's first page: the cheap "has anything changed?" request."""
+    return known.get(url)

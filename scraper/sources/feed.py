@@ -1,0 +1,102 @@
+"""Post URLs from the site's feed (`/feed/`, older items at `?paged=N`).
+
+SITE.md: WordPress serves RSS 2.0 at `/feed/`, ten items a page by default,
+with older pages at `/feed/?paged=N` and a 404 past the last. Each `<item>`'s
+`<link>` is the post URL (Atom `<entry><link href>` is read too). Parsing never
+expands entities, reads DTDs or touches the network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from urllib.parse import urljoin
+
+from lxml import etree
+
+from ..discover import post_url
+from ..fetch import Fetcher
+from ..names import Source
+from ..records import Candidate, Validators
+from . import Event, Listing, SourceEnd, fetch_listing
+from .sitemaps import parse_lastmod, safe_parser
+
+MAX_PAGES = 1000
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+class FeedError(ValueError):
+    """A feed that cannot be read as RSS or Atom."""
+
+
+def feed_page_url(site: str, page: int) -> str:
+    return urljoin(site, "/feed/" if page == 1 else f"/feed/?paged={page}")
+
+
+def parse_feed(body: bytes) -> list[Candidate]:
+    """Every item link of one RSS 2.0 or Atom page, in feed order."""
+    try:
+        root = etree.fromstring(body, parser=safe_parser())
+    except etree.XMLSyntaxError as error:
+        raise FeedError(f"not well-formed XML ({error})") from None
+    if root is None:
+        raise FeedError("empty document")
+    found: list[Candidate] = []
+    for item in root.iter("item"):
+        link = item.findtext("link")
+        if link and link.strip():
+            found.append(Candidate(link.strip(), Source.FEED, None))
+    for entry in root.iter(f"{ATOM}entry"):
+        href = None
+        for link in entry.iter(f"{ATOM}link"):
+            if link.get("rel", "alternate") == "alternate" and link.get("href"):
+                href = link.get("href")
+                break
+        if href:
+            updated = parse_lastmod(entry.findtext(f"{ATOM}updated") or "")
+            found.append(Candidate(href.strip(), Source.FEED, updated))
+    return found
+
+
+def read_feed(
+    site: str, fetcher: Fetcher, *, known: Mapping[str, Validators] = {}
+) -> Iterator[Event]:
+    """Yield a Candidate per feed item, page by page, until a page is empty or missing.
+
+    Incremental runs (`known` given) stop at the first page whose items are all
+    known already: the feed is newest first, so older pages hold nothing new.
+    """
+    page = 1
+    while page <= MAX_PAGES:
+        url = feed_page_url(site, page)
+        listing, capture = fetch_listing(
+            fetcher, url, Source.FEED, validators=known.get(url) if page == 1 else None
+        )
+        if capture is None or listing.error:
+            yield listing
+            yield SourceEnd(Source.FEED, found=page > 1, unchanged=False, complete=False)
+            return
+        if capture.status == 304:
+            yield listing
+            yield SourceEnd(Source.FEED, found=True, unchanged=True, complete=False)
+            return
+        if capture.status != 200:
+            yield listing  # 404 past the last page (or no feed at all)
+            yield SourceEnd(Source.FEED, found=page > 1, unchanged=False, complete=True)
+            return
+        try:
+            items = parse_feed(capture.body)
+        except FeedError as error:
+            yield Listing(url, Source.FEED, capture, error=f"feed {url}: {error}")
+            yield SourceEnd(Source.FEED, found=page > 1, unchanged=False, complete=False)
+            return
+        yield listing
+        for item in items:
+            yield Candidate(urljoin(url, item.url), Source.FEED, item.modified)
+        if not items:
+            yield SourceEnd(Source.FEED, found=True, unchanged=False, complete=True)
+            return
+        if known and all(post_url(urljoin(url, item.url), site=site) in known for item in items):
+            yield SourceEnd(Source.FEED, found=True, unchanged=False, complete=False)
+            return
+        page += 1
+    yield SourceEnd(Source.FEED, found=True, unchanged=False, complete=False)

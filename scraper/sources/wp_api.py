@@ -1,0 +1,101 @@
+"""Posts listed by the WordPress REST API (`/wp-json/wp/v2/posts`).
+
+SITE.md: WordPress answers `?per_page=100&page=N` with `X-WP-TotalPages` and an
+HTTP 400 past the last page; each item has `link` and `modified_gmt`. Ordering by
+`modified` (newest first) lets an incremental run stop paging as soon as a page
+ends with items no newer than the newest `modified` already stored.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
+from urllib.parse import urljoin
+
+from ..fetch import Fetcher
+from ..names import Source
+from ..records import Candidate, Validators
+from . import Event, Listing, SourceEnd, fetch_listing
+
+PER_PAGE = 100
+MAX_PAGES = 500  # 50 000 posts: far beyond the diary, a guard against a server that never says "last page"
+
+
+def api_page_url(site: str, page: int) -> str:
+    return urljoin(site, f"/wp-json/wp/v2/posts?per_page={PER_PAGE}&page={page}&orderby=modified&order=desc")
+
+
+def parse_gmt(value: object) -> datetime | None:
+    """`modified_gmt` is UTC without an offset (WordPress convention); return it aware."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def _items(body: bytes) -> list | None:
+    try:
+        items = json.loads(body.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    return items if isinstance(items, list) else None
+
+
+def newest_modified(known: Mapping[str, Validators]) -> datetime | None:
+    stamps = [v.modified for v in known.values() if v.modified is not None]
+    return max(stamps) if stamps else None
+
+
+def read_api(site: str, fetcher: Fetcher, *, known: Mapping[str, Validators] = {}) -> Iterator[Event]:
+    """Yield a Candidate per post the API lists, page by page; see the module doc for stopping."""
+    since = newest_modified(known)
+    page = 1
+    total_pages: int | None = None
+    while page <= MAX_PAGES:
+        url = api_page_url(site, page)
+        listing, capture = fetch_listing(
+            fetcher, url, Source.API, validators=known.get(url) if page == 1 else None
+        )
+        if capture is None or listing.error:
+            yield listing
+            yield SourceEnd(Source.API, found=page > 1, unchanged=False, complete=False)
+            return
+        if capture.status == 304:
+            yield listing
+            yield SourceEnd(Source.API, found=True, unchanged=True, complete=False)
+            return
+        if capture.status != 200:
+            yield listing
+            # 400 past the last page ends the listing; on page 1 it means the site has no API,
+            # which is complete in its way: the API lists nothing.
+            yield SourceEnd(Source.API, found=page > 1, unchanged=False, complete=True)
+            return
+        items = _items(capture.body)
+        if items is None:
+            yield Listing(url, Source.API, capture, error=f"{url} is not a JSON list of posts")
+            yield SourceEnd(Source.API, found=page > 1, unchanged=False, complete=False)
+            return
+        yield listing
+        oldest: datetime | None = None
+        for item in items:
+            if not isinstance(item, dict) or not isinstance(item.get("link"), str):
+                continue
+            modified = parse_gmt(item.get("modified_gmt"))
+            oldest = modified if oldest is None or (modified and modified < oldest) else oldest
+            yield Candidate(urljoin(url, item["link"]), Source.API, modified)
+        header = capture.headers.get("x-wp-totalpages", "")
+        if header.isdigit():
+            total_pages = int(header)
+        if not items or (total_pages is not None and page >= total_pages):
+            yield SourceEnd(Source.API, found=True, unchanged=False, complete=True)
+            return
+        if since is not None and oldest is not None and oldest <= since:
+            # Older pages hold only posts already stored unchanged (ordered by modified).
+            yield SourceEnd(Source.API, found=True, unchanged=False, complete=False)
+            return
+        page += 1
+    yield SourceEnd(Source.API, found=True, unchanged=False, complete=False)
