@@ -20,7 +20,8 @@ Rules kept on both paths:
   taken: the published date is the local date shown on the page, so a feed's UTC time
   (`2019-03-05T23:30:00Z`) must not move it back a day.
 - The fallback is strict: it answers only for text with a day, a month and a
-  four-digit year, or with a relative-date word; `Boden 2019` or a phone number is None.
+  four-digit year, or with a relative expression that names a day (`igår`, `för 3 dagar
+  sedan`, not `förra veckan`); `Boden 2019` or a phone number is None.
 """
 
 from __future__ import annotations
@@ -105,8 +106,8 @@ _DATE_RE = re.compile(_DATE_PATTERN, re.IGNORECASE)
 _YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _NUMBER_RE = re.compile(r"\d+")
 _RELATIVE_RE = re.compile(
-    r"(?<!\w)(?:sedan|för\s\d+|om\s\d+|i\s?går|i\s?dag|i\s?morgon|förrgår|övermorgon"
-    r"|förra|nästa)(?!\w)",
+    r"(?<!\w)(?:(?:\d+|en|ett)\s\w+\ssedan|om\s(?:\d+|en|ett)\s\w+"
+    r"|i\s?går|i\s?dag|i\s?morgon|förrgår|övermorgon)(?!\w)",
     re.IGNORECASE,
 )
 _TRAILING_TIME_RE = re.compile(r",?\s(?:kl\.?\s?)\d{1,2}(?:[.:]\d{2})?$", re.IGNORECASE)

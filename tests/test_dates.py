@@ -246,6 +246,12 @@ def test_relative_words_resolve_against_the_reference_not_the_clock():
     assert parse_date("igår kl. 10.15", reference=long_ago) == date(2010, 3, 14)
     assert parse_date("för 3 dagar sedan", reference=long_ago) == date(2010, 3, 12)
     assert parse_date("för 3 dagar sedan", reference=REF) == date(2019, 4, 28)
+    assert parse_date("om 2 dagar", reference=long_ago) == date(2010, 3, 17)
+
+
+def test_relative_expressions_that_name_no_single_day_are_none():
+    assert parse_date("förra veckan", reference=REF) is None
+    assert parse_date("för en vecka sedan", reference=REF) is None
 
 
 def test_relative_words_use_the_stockholm_day_of_a_utc_reference():
@@ -270,7 +276,9 @@ def test_fallback_parser_is_built_once_per_reference():
 
 def test_fast_path_forms_never_build_a_dateparser():
     dates._fallback_parser.cache_clear()
-    for text in ["29 april 2019", "2019-04-29T10:15:00Z", "31 februari 2019", "Boden 2019", "igår"]:
+    texts = ["29 april 2019", "2019-04-29T10:15:00Z", "31 februari 2019", "Boden 2019", "igår",
+             "Våra fyra innovationslabb har varit i gång sedan i höstas.", "08-406 55 00"]  # fmt: skip
+    for text in texts:
         parse_date(text, reference=REF)
     assert dates._fallback_parser.cache_info().currsize == 0
 
