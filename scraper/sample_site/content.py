@@ -1,0 +1,301 @@
+"""What the sample site says: the ground-truth posts and the fixed texts around them.
+
+Everything here is markup-free. Renderers turn a `PostView` or `PageView` into
+HTML in their own way; the words (date lines, footer, subscribe lines, nav)
+come from here so every markup shows the same site (SITE.md).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timezone
+from pathlib import Path
+from html import escape as html_escape
+from typing import Any, Callable
+from zoneinfo import ZoneInfo
+
+from ..errors import DagbokError
+from ..paths import data_path
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+MONTHS = ("januari", "februari", "mars", "april", "maj", "juni",
+          "juli", "augusti", "september", "oktober", "november", "december")
+
+FLAG_NAMES = ("no_teasers", "no_subscribe", "teaser_only", "nbsp")
+
+SITE_NAME = "Allmännyttan"
+SUBSCRIBE_LINES = ("Få nya inlägg i din inkorg", "Följ oss på Instagram")
+FOOTER_PARAGRAPHS = (
+    "Det är Sveriges Allmännytta (tidigare SABO) som står bakom allmännyttan.se. Sveriges Allmännytta är "
+    "bransch- och intresseorganisation för allmännyttiga kommunala bostadsföretag över hela Sverige. Här på "
+    "allmännyttan.se visar vi vad allmännyttan är och gör.",
+    "Vill du att ditt allmännyttiga bostadsföretags goda arbete ska synas här? Hör av dig!",
+)
+# The seed's address line: five parts separated by runs of spaces.
+ADDRESS_PARTS = ("Sveriges Allmännytta", "Box 474, 101 29 Stockholm", "08-406 55 00",
+                 "info@sverigesallmannytta.se", "www.sverigesallmannytta.se")
+ADDRESS_LINE = "      ".join(ADDRESS_PARTS)
+
+LAB_SLUGS = {"Boden": "boden", "Göteborg": "goteborg", "Norrköping": "norrkoping", "Södertälje": "sodertalje"}
+LAB_PATHS = {lab: f"/vad-vi-gor/innovationslabbet-i-{slug}/" for lab, slug in LAB_SLUGS.items()}
+PROGRAMME_PATHS = ("/innovationslabb/", "/innovationslabb/om-programmet/")
+NAV = (("Start", "/"), ("Innovationslabb", "/innovationslabb/"), ("Om programmet", "/innovationslabb/om-programmet/"),
+       *((f"Innovationslabbet i {lab}", path) for lab, path in LAB_PATHS.items()))
+
+EXCERPT_LENGTH = 250
+
+
+class SampleDataError(DagbokError):
+    """The sample site's ground-truth file is missing or malformed."""
+
+
+def date_line(day: date) -> str:
+    """The site's date line: day without leading zero, Swedish month in lower case (SITE.md)."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def site_excerpt(body: str) -> str:
+    """The teaser excerpt of SITE.md: paragraphs joined by one space, 250 characters, then '...'."""
+    joined = " ".join(body.split("\n\n"))
+    if len(joined) <= EXCERPT_LENGTH:
+        return joined
+    return joined[:EXCERPT_LENGTH].rstrip() + "..."
+
+
+def paragraph_kind(text: str) -> str:
+    """How a body paragraph is shown: 'subhead', 'caption', 'link' or 'text'."""
+    if text.startswith("Läs mer"):
+        return "link"
+    if text.startswith(("På bilden", "Bilden:")):
+        return "caption"
+    letters = [c for c in text if c.isalpha()]
+    if letters and text.upper() == text and len(text) < 90:
+        return "subhead"
+    return "text"
+
+
+def render_paragraphs(paragraphs: list[str], templates: dict[str, str], escape: Callable[[str], str], *,
+                      base: str, nbsp: bool = False) -> list[str]:
+    """Each body paragraph through the markup's template for its kind ({text}, {href} filled in)."""
+    root = base.rstrip("/")
+    return [templates[paragraph_kind(text)].format(text=escape(spaced(text, nbsp)),
+                                                   href=html_escape(root + paragraph_link(text), quote=True))
+            for text in paragraphs]
+
+
+def paragraph_link(text: str) -> str:
+    """The path a `Läs mer om …` line links to: a lab page when it names a lab, else the programme."""
+    for lab, path in LAB_PATHS.items():
+        if lab in text:
+            return path
+    return PROGRAMME_PATHS[0]
+
+
+@dataclass
+class SamplePost:
+    """One diary post of the sample site; its fields are the ground truth tests compare against."""
+
+    slug: str
+    published: date
+    modified: datetime  # aware
+    title: str
+    paragraphs: list[str]
+    time: time = time(9, 0)  # local publication time
+    credit: str | None = None
+    author: str | None = None
+    role: str | None = None
+    lab: str | None = None
+    labs: list[str] = field(default_factory=list)
+    hashtags: str = ""
+    flags: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(FLAG_NAMES, False))
+    wp_id: int = 0  # WordPress post id; assigned by load_posts / SampleSite
+
+    @property
+    def body(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+    @property
+    def excerpt(self) -> str:
+        return site_excerpt(self.body)
+
+    @property
+    def path(self) -> str:
+        return f"/{self.slug}/"
+
+    @property
+    def published_at(self) -> datetime:
+        """Publication moment, aware, Europe/Stockholm (the WP API's `date` is this, naive)."""
+        return datetime.combine(self.published, self.time, STOCKHOLM)
+
+    @property
+    def teaser_only(self) -> bool:
+        return bool(self.flags.get("teaser_only"))
+
+    def flag(self, name: str) -> bool:
+        return bool(self.flags.get(name))
+
+    def expected(self, base: str) -> dict[str, Any]:
+        """The post as `dagbok query --format json` should print it, for a site at `base`."""
+        return {
+            "url": base.rstrip("/") + self.path,
+            "title": self.title,
+            "published": self.published.isoformat(),
+            "author": self.author,
+            "role": self.role,
+            "lab": self.lab,
+            "labs": list(self.labs),
+            "excerpt": self.excerpt,
+            "body": self.body,
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        """The post in the schema of `posts.json`."""
+        return {
+            "slug": self.slug, "published": self.published.isoformat(), "modified": self.modified.isoformat(),
+            "time": self.time.strftime("%H:%M"), "title": self.title, "paragraphs": list(self.paragraphs),
+            "credit": self.credit, "author": self.author, "role": self.role, "lab": self.lab,
+            "labs": list(self.labs), "hashtags": self.hashtags, "flags": dict(self.flags),
+        }
+
+    def copy(self, **changes: Any) -> SamplePost:
+        return replace(self, paragraphs=list(self.paragraphs), labs=list(self.labs), flags=dict(self.flags), **changes)
+
+
+def posts_file() -> Path:
+    """The ground-truth file; the draft is used only until the real one exists."""
+    real = data_path("sample_site", "posts.json")
+    if real.exists():
+        return real
+    draft = data_path("sample_site", "_draft_posts.json")
+    return draft if draft.exists() else real
+
+
+def post_from_json(item: dict[str, Any]) -> SamplePost:
+    """One entry of posts.json → SamplePost; a bad entry names its slug and the field."""
+    slug = item.get("slug", "?")
+    try:
+        modified = datetime.fromisoformat(item["modified"])
+        if modified.tzinfo is None:
+            raise ValueError(f'modified "{item["modified"]}" has no UTC offset')
+        flags = dict.fromkeys(FLAG_NAMES, False)
+        flags.update(item.get("flags") or {})
+        return SamplePost(
+            slug=item["slug"], published=date.fromisoformat(item["published"]), modified=modified,
+            title=item["title"], paragraphs=list(item["paragraphs"]),
+            time=time.fromisoformat(item.get("time") or "09:00"), credit=item.get("credit"),
+            author=item.get("author"), role=item.get("role"), lab=item.get("lab"),
+            labs=list(item.get("labs") or []), hashtags=item.get("hashtags") or "", flags=flags,
+        )
+    except (KeyError, ValueError, TypeError) as error:
+        raise SampleDataError(f'sample post "{slug}" is malformed ({error!r}); fix data/sample_site/posts.json') from None
+
+
+def assign_ids(posts: list[SamplePost]) -> None:
+    """Give posts without one a WordPress id, in publication order (ids grow with time as in WP)."""
+    taken = {p.wp_id for p in posts if p.wp_id}
+    next_id = max(taken, default=100) + 7
+    for post in sorted(posts, key=lambda p: (p.published_at, p.slug)):
+        if not post.wp_id:
+            post.wp_id = next_id
+            next_id += 7
+
+
+def load_posts(path: Path | None = None) -> list[SamplePost]:
+    """The sample site's posts (ground truth), oldest first, with stable WordPress ids."""
+    path = path or posts_file()
+    try:
+        items = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SampleDataError(f"no sample posts at {path}; restore data/sample_site/posts.json") from None
+    posts = sorted((post_from_json(item) for item in items), key=lambda p: (p.published_at, p.slug))
+    for number, post in enumerate(posts):
+        post.wp_id = 101 + 7 * number
+    return posts
+
+
+def newest(posts: list[SamplePost], *, limit: int, exclude: str | None = None,
+           before: datetime | None = None) -> list[SamplePost]:
+    """The site's newest posts, newest first: the teaser block (never the host post itself)."""
+    chosen = [p for p in posts if p.slug != exclude and (before is None or p.published_at <= before)]
+    chosen.sort(key=lambda p: (p.published_at, p.slug), reverse=True)
+    return chosen[:limit]
+
+
+@dataclass(frozen=True)
+class PostView:
+    """Everything a renderer needs to draw one post page."""
+
+    post: SamplePost
+    base: str  # "http://127.0.0.1:PORT/" or "https://www.allmannyttan.se/", ends with "/"
+    teasers: list[SamplePost]
+
+    def url(self, path: str) -> str:
+        return self.base.rstrip("/") + path
+
+
+@dataclass(frozen=True)
+class PageView:
+    """A page that is not a post: home, programme, lab or 404, with optional teasers."""
+
+    path: str
+    title: str
+    paragraphs: list[str]
+    base: str
+    links: list[tuple[str, str]] = field(default_factory=list)  # (text, path)
+    teasers: list[SamplePost] = field(default_factory=list)
+    status: int = 200
+
+    def url(self, path: str) -> str:
+        return self.base.rstrip("/") + path
+
+
+def load_pages() -> dict[str, dict[str, Any]]:
+    """The texts of the home, programme and lab pages (data/sample_site/pages.json), by path."""
+    return json.loads(data_path("sample_site", "pages.json").read_text(encoding="utf-8"))
+
+
+def page_view(path: str, posts: list[SamplePost], base: str, pages: dict[str, dict[str, Any]]) -> PageView | None:
+    """The view of a non-post page, or None when the path is not one of them.
+
+    Lab pages list their lab's posts as teasers (so a post whose own page is gone
+    is still linked from somewhere); the home page shows the newest three.
+    """
+    page = pages.get(path)
+    if page is None:
+        return None
+    links = [(text, target) for text, target in page.get("links", [])]
+    if page.get("programme_posts"):  # programme pages link to programme-wide posts (no lab)
+        wide = newest([p for p in posts if p.lab is None and not p.teaser_only], limit=page["programme_posts"])
+        links += [(p.title, p.path) for p in wide]
+    if page.get("lab"):
+        teasers = newest([p for p in posts if p.lab == page["lab"]], limit=len(posts))
+    elif path == "/":
+        teasers = newest(posts, limit=3)
+    else:
+        teasers = []
+    return PageView(path=path, title=page["title"], paragraphs=list(page["paragraphs"]), base=base,
+                    links=links, teasers=teasers)
+
+
+def not_found_view(path: str, base: str) -> PageView:
+    return PageView(path=path, title="Sidan kunde inte hittas",
+                    paragraphs=["Sidan du letar efter finns inte längre eller har flyttats."],
+                    base=base, links=[("Till startsidan", "/")], status=404)
+
+
+def as_utc(moment: datetime) -> datetime:
+    return moment.astimezone(timezone.utc)
+
+
+def spaced(text: str, on: bool) -> str:
+    """The text as the page shows it: with the `nbsp` flag, a NBSP for the first space and ' \\u00a0' for the last.
+
+    SITE.md: non-breaking spaces probably appear; extraction must normalise them away.
+    """
+    if not on or " " not in text:
+        return text
+    first = text.replace(" ", "\u00a0", 1)
+    head, _, tail = first.rpartition(" ")
+    return f"{head} \u00a0{tail}" if head else first

@@ -1,0 +1,41 @@
+"""Shared fixtures: the sample site (a real HTTP server on 127.0.0.1) and its ground truth."""
+
+from __future__ import annotations
+
+from typing import Callable, Iterator
+
+import pytest
+
+from scraper.sample_site import SamplePost, SampleSite, load_posts
+
+
+@pytest.fixture
+def ground_truth() -> list[SamplePost]:
+    """The sample posts, oldest first (a fresh copy each test, so tests may change them)."""
+    return load_posts()
+
+
+@pytest.fixture
+def sample_site() -> Iterator[SampleSite]:
+    """The sample site in the "semantic" markup, started on a free port, stopped after the test."""
+    with SampleSite(markup="semantic") as site:
+        yield site
+
+
+@pytest.fixture
+def sample_site_factory() -> Iterator[Callable[..., SampleSite]]:
+    """`make(markup=..., faults=..., posts=..., wayback=..., **options)` → a started SampleSite.
+
+    Every site it made is stopped at teardown.
+    """
+    sites: list[SampleSite] = []
+
+    def make(**options) -> SampleSite:
+        site = SampleSite(**options)
+        sites.append(site)
+        site.start()
+        return site
+
+    yield make
+    for site in sites:
+        site.stop()
