@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from scraper.errors import DagbokError
-from archive import output, queries
+from archive import output, queries, serve
 from archive.check import check_archive, parse_thresholds
 from scraper.paths import DEFAULT_DB, DEFAULT_SITE, DEFAULT_WARC_DIR
 from scraper.version import dagbok_version
@@ -110,3 +110,16 @@ def check(db_path: Path, min_coverage: tuple[str, ...], fmt: str) -> None:
     report = check_archive(db_path, thresholds=parse_thresholds(min_coverage))
     click.echo(output.format_check(report, fmt))
     sys.exit(report.exit_code)
+
+
+@cli.command("serve")
+@db_option
+@click.option("--host", default=serve.DEFAULT_HOST, show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=serve.DEFAULT_PORT, show_default=True,
+              help="Port to listen on; 0 takes a free one.")
+@user_errors
+def serve_command(db_path: Path, host: str, port: int) -> None:
+    """Browse and search the archive in Datasette (read-only), with data/metadata.yml."""
+    server = serve.prepare_server(db_path, host=host, port=port)
+    click.echo(f"Serving {db_path} read-only at {server.url} (Ctrl-C stops)")
+    server.run()

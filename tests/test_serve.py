@@ -1,0 +1,254 @@
+"""`dagbok serve`: Datasette started for real as a subprocess, fetched over HTTP, HTML and JSON."""
+
+from __future__ import annotations
+
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+import yaml
+
+from archive.schema import open_database
+from archive.serve import METADATA_PATH, fold_wal, load_metadata
+from test_queries import POSTS, make_archive
+
+DAGBOK = str(Path(sys.executable).with_name("dagbok"))
+CANNED = {
+    "posts_by_author": ({"author": "Kanervö"}, ["Innovationslabbet i Boden har startat", "Där vi bor"]),
+    "posts_by_lab": ({"lab": "Boden"}, ["Innovationslabbet i Boden har startat", "Fyra labb, ett program"]),
+    "posts_per_lab_per_month": ({}, None),
+    "authors_and_roles_over_time": ({}, None),
+    "search": ({"words": "innovationslabb"}, ["Innovationslabbet i Boden har startat"]),
+}
+
+
+@dataclass
+class Served:
+    url: str  # the database's URL, e.g. http://127.0.0.1:PORT/dagbok
+    process: subprocess.Popen
+    db: Path
+
+    def get(self, path: str, **params) -> requests.Response:
+        response = requests.get(self.url + path, params=params, timeout=10)
+        assert response.status_code == 200, (path, response.status_code, response.text[:500])
+        return response
+
+    def rows(self, path: str, **params) -> list[dict]:
+        return self.get(path + ".json", _shape="array", **params).json()
+
+
+def start_serving(db: Path, *extra: str) -> tuple[subprocess.Popen, str]:
+    """Run `dagbok serve --port 0`, read the URL it prints, poll until it answers."""
+    process = subprocess.Popen([DAGBOK, "serve", "--db", str(db), "--port", "0", *extra],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = process.stdout.readline()
+    match = re.search(r"at (http://\S+/) ", line)
+    if not match:
+        process.kill()
+        raise AssertionError(f"no URL in {line!r}; stderr: {process.stderr.read()}")
+    base = match.group(1)
+    deadline = time.monotonic() + 30
+    while True:  # the socket is bound before the line is printed; wait for Datasette to answer
+        try:
+            if requests.get(base + "-/versions.json", timeout=5).status_code == 200:
+                return process, base
+        except requests.ConnectionError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(f"dagbok serve did not answer; stderr: {process.stderr.read()}")
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory) -> Iterator[Served]:
+    db = make_archive(tmp_path_factory.mktemp("serve") / "dagbok.db")
+    process, base = start_serving(db)
+    yield Served(url=base + "dagbok", process=process, db=db)
+    stop(process)
+
+
+def test_posts_table_html_and_json(served):
+    html = served.get("/posts").text
+    for post in POSTS:
+        assert post["title"] in html
+    rows = served.rows("/posts", _size="max")
+    assert sorted(r["title"] for r in rows) == sorted(p["title"] for p in POSTS)
+
+
+def test_post_details_is_sorted_newest_first_by_default(served):
+    rows = served.rows("/post_details")
+    assert [r["published"] for r in rows] == sorted((p["published"] for p in POSTS), reverse=True)
+    assert "sorted by published descending" in served.get("/post_details").text
+
+
+def test_foreign_keys_show_author_and_lab_names(served):
+    row = served.get("/posts.json", _labels="on", _shape="array", slug="dar-vi-bor").json()[0]
+    assert row["author_id"]["label"] == "Anna Kanervö" and row["lab_id"]["label"] == "Göteborg"
+    html = served.get("/posts", slug="dar-vi-bor").text
+    assert ">Anna Kanervö</a>" in html and ">Göteborg</a>" in html
+
+
+def test_default_facets_count_posts_by_author_and_lab(served):
+    data = served.get("/post_details.json", _size="0").json()
+    authors = {r["value"]: r["count"] for r in data["facet_results"]["author"]["results"]}
+    assert authors == {"Anna Kanervö": 2, "Åsa Öberg": 2, "Per Lindqvist": 1}
+    labs = {r["value"]: r["count"] for r in data["facet_results"]["lab"]["results"]}
+    assert labs == {"Boden": 1, "Göteborg": 1, "Norrköping": 1, "Södertälje": 1}
+    named = {r["value"]: r["count"] for r in data["facet_results"]["labs"]["results"]}
+    assert named == {"Boden": 2, "Göteborg": 2, "Norrköping": 2, "Södertälje": 2}
+    html = served.get("/post_details").text
+    assert 'data-column="author"' in html and "Anna Kanervö" in html
+
+
+def test_facet_by_author_selects_that_authors_posts(served):
+    rows = served.rows("/post_details", author="Åsa Öberg")
+    assert {r["title"] for r in rows} == {"Vad hyresgästerna ska veta", "Ett inlägg som bara finns som teaser"}
+    data = served.get("/posts.json", _facet="author_id", _size="0").json()
+    by_label = {r["label"]: r["count"] for r in data["facet_results"]["author_id"]["results"]}
+    assert by_label == {"Anna Kanervö": 2, "Åsa Öberg": 2, "Per Lindqvist": 1}
+
+
+@pytest.mark.parametrize("name", list(CANNED))
+def test_canned_query_html_and_json(served, name):
+    params, expected_titles = CANNED[name]
+    html = served.get(f"/{name}", **params).text
+    rows = served.rows(f"/{name}", **params)
+    assert rows, name
+    if expected_titles is not None:
+        assert [r["title"] for r in rows] == expected_titles
+        for title in expected_titles:
+            assert title in html
+
+
+def test_posts_per_lab_per_month_counts(served):
+    rows = served.rows("/posts_per_lab_per_month")
+    assert {"month": "2019-04", "lab": "Göteborg", "posts": 1} in rows
+    assert {"month": "2019-11", "lab": "(whole programme)", "posts": 1} in rows
+    assert sum(r["posts"] for r in rows) == len(POSTS)
+
+
+def test_authors_and_roles_over_time_keeps_each_role(served):
+    rows = served.rows("/authors_and_roles_over_time")
+    anna = [(r["role"], r["first_post"]) for r in rows if r["author"] == "Anna Kanervö"]
+    assert anna == [("projektansvarig", "2018-09-12"),
+                    ("projektansvarig för Allmännyttans innovationslabb", "2019-04-29")]
+
+
+def test_search_query_highlights_matches_and_keeps_swedish_letters_apart(served):
+    rows = served.rows("/search", words="bor")
+    assert [r["title"] for r in rows] == ["Där vi bor"]
+    assert "**bor**" in rows[0]["snippet"]
+    assert [r["title"] for r in served.rows("/search", words="bör")] == ["Vad hyresgästerna ska veta"]
+    assert sorted(r["title"] for r in served.rows("/search", words="göteborg")) == [
+        "Där vi bor", "Fyra labb, ett program"]
+    assert served.rows("/search", words='labb "program') == served.rows("/search", words="labb program")
+
+
+def test_table_search_html_and_json(served):
+    rows = served.rows("/posts", _search="innovationslabb*")
+    assert [r["title"] for r in rows] == ["Innovationslabbet i Boden har startat"]
+    html = served.get("/post_details", _search="göteborg").text
+    assert "Där vi bor" in html and "Fyra labb, ett program" in html and "Portalen öppnar" not in html
+
+
+def test_metadata_is_served(served):
+    base = served.url.rsplit("/", 1)[0]
+    metadata = requests.get(base + "/-/metadata.json", timeout=10).json()
+    assert metadata["source_url"] == "https://www.allmannyttan.se/"
+    assert "Sveriges Allmännytta" in metadata["license"]
+    html = served.get("/posts").text
+    assert "The latest version of each post" in html
+    assert "Date shown on the page (local date), YYYY-MM-DD." in html  # a column description
+
+
+def test_database_is_served_immutable(served):
+    base = served.url.rsplit("/", 1)[0]
+    databases = requests.get(base + "/-/databases.json", timeout=10).json()
+    assert [(d["name"], d["is_mutable"]) for d in databases] == [("dagbok", False)]
+
+
+def test_metadata_follows_a_database_with_another_name(tmp_path):
+    db = make_archive(tmp_path / "demo.db")
+    process, base = start_serving(db)
+    try:
+        rows = requests.get(base + "demo/search.json", params={"words": "bor", "_shape": "array"}, timeout=10).json()
+        assert [r["title"] for r in rows] == ["Där vi bor"]
+    finally:
+        stop(process)
+    assert process.returncode == 0  # SIGTERM stops it cleanly
+
+
+def test_ctrl_c_stops_the_server_with_exit_0_and_no_traceback(tmp_path):
+    process, base = start_serving(make_archive(tmp_path / "dagbok.db"))
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=15)
+    assert process.returncode == 0
+    assert "Traceback" not in stderr and "Aborted" not in stderr
+
+
+def test_load_metadata_renames_the_entry_and_drops_facets_on_missing_columns(tmp_path):
+    db = make_archive(tmp_path / "other.db")
+    metadata = load_metadata(db)
+    assert list(metadata["databases"]) == ["other"]
+    facets = metadata["databases"]["other"]["tables"]["post_details"]["facets"]
+    view_columns = {r[1] for r in sqlite3.connect(db).execute("PRAGMA table_info(post_details)")}
+    assert "author" in facets and {"array": "labs"} in facets
+    assert ("year" in facets) == ("year" in view_columns)
+
+
+def test_metadata_describes_every_table_and_column(tmp_path):
+    db = open_database(tmp_path / "fresh.db")
+    described = yaml.safe_load(METADATA_PATH.read_text(encoding="utf-8"))["databases"]["dagbok"]["tables"]
+    missing = []
+    for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
+                               "AND name NOT LIKE 'posts_fts%' AND name NOT LIKE 'sqlite_%'").fetchall():
+        if table not in described or not described[table].get("description"):
+            missing.append(table)
+            continue
+        for column in db[table].columns_dict:
+            if not described[table].get("columns", {}).get(column):
+                missing.append(f"{table}.{column}")
+    db.close()
+    assert missing == []
+
+
+def test_fold_wal_brings_committed_pages_into_the_file(tmp_path):
+    db = make_archive(tmp_path / "wal.db")
+    writer = sqlite3.connect(db)
+    writer.execute("INSERT INTO authors (name) VALUES ('Ny Skribent')")
+    writer.commit()  # committed into the -wal file; the open connection keeps it there
+    assert Path(f"{db}-wal").stat().st_size > 0
+    fold_wal(db)
+    immutable = sqlite3.connect(f"{db.resolve().as_uri()}?immutable=1", uri=True)
+    assert immutable.execute("SELECT count(*) FROM authors WHERE name = 'Ny Skribent'").fetchone() == (1,)
+    immutable.close()
+    writer.close()
+
+
+def test_missing_database_is_a_clean_error(tmp_path):
+    result = subprocess.run([DAGBOK, "serve", "--db", str(tmp_path / "none.db")], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert result.stderr == f"Error: no database at {tmp_path / 'none.db'}; run `dagbok crawl --db {tmp_path / 'none.db'}` first\n"
+
+
+def test_port_in_use_is_a_clean_error(served, tmp_path):
+    port = served.url.split(":")[2].split("/")[0]
+    result = subprocess.run([DAGBOK, "serve", "--db", str(served.db), "--port", port],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "choose another --port" in result.stderr
