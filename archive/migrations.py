@@ -1,0 +1,212 @@
+"""Numbered schema steps, each applied once and recorded in the `migrations` table.
+
+A database made by an older dagbok is brought up to date by running the steps
+it has not seen yet, in order. Never edit a step that has shipped: add one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import sqlite_utils
+
+POST_DETAILS_SQL = """
+SELECT
+    posts.id AS id,
+    posts.url AS url,
+    posts.title AS title,
+    posts.published AS published,
+    authors.name AS author,
+    posts.role AS role,
+    labs.name AS lab,
+    (
+        SELECT json_group_array(name) FROM (
+            SELECT l.name AS name FROM post_labs pl JOIN labs l ON l.id = pl.lab_id
+            WHERE pl.post_id = posts.id ORDER BY l.id
+        )
+    ) AS labs,
+    posts.excerpt AS excerpt,
+    posts.body AS body,
+    posts.status AS status,
+    posts.slug AS slug,
+    posts.first_seen AS first_seen,
+    posts.gone_since AS gone_since
+FROM posts
+LEFT JOIN authors ON authors.id = posts.author_id
+LEFT JOIN labs ON labs.id = posts.lab_id
+"""
+
+
+@dataclass(frozen=True)
+class Migration:
+    number: int
+    name: str
+    apply: Callable[[sqlite_utils.Database], None]
+
+
+def _initial_tables(db: sqlite_utils.Database) -> None:
+    """The schema of PLAN.md: runs, bodies, captures, pages, posts and their revisions."""
+    db["crawl_runs"].create(
+        {
+            "id": int, "started": str, "ended": str, "site": str, "source": str, "full": int,
+            "status": str, "requests": int, "bytes": int, "new": int, "changed": int,
+            "unchanged": int, "gone": int, "errors": int, "pid": int,
+        },
+        pk="id",
+        not_null=["started", "site", "source", "status"],
+    )
+    db["bodies"].create(
+        {"digest": str, "size": int, "compression": str, "data": bytes},
+        pk="digest",
+        not_null=["size", "compression", "data"],
+    )
+    db["captures"].create(
+        {
+            "id": int, "run_id": int, "url": str, "final_url": str, "status": int, "kind": str,
+            "source": str, "content_type": str, "etag": str, "last_modified": str,
+            "http_date": str, "fetched": str, "digest": str, "wayback_timestamp": str,
+            "warc_file": str, "warc_offset": int, "error": str,
+        },
+        pk="id",
+        foreign_keys=[("run_id", "crawl_runs", "id"), ("digest", "bodies", "digest")],
+        not_null=["url", "fetched"],
+    )
+    db["authors"].create({"id": int, "name": str}, pk="id", not_null=["name"])
+    db["authors"].create_index(["name"], unique=True)
+    db["labs"].create({"id": int, "name": str}, pk="id", not_null=["name"])
+    db["labs"].create_index(["name"], unique=True)
+    db["posts"].create(
+        {
+            "id": int, "url": str, "slug": str, "title": str, "published": str,
+            "author_id": int, "role": str, "lab_id": int, "excerpt": str, "body": str,
+            "status": str, "first_seen": str, "gone_since": str, "revision_id": int,
+            "capture_id": int, "layers": str,
+        },
+        pk="id",
+        foreign_keys=[
+            ("author_id", "authors", "id"),
+            ("lab_id", "labs", "id"),
+            ("capture_id", "captures", "id"),
+        ],
+        not_null=["url", "status"],
+    )
+    db["posts"].create_index(["url"], unique=True)
+    db["revisions"].create(
+        {
+            "id": int, "post_id": int, "number": int, "title": str, "published": str,
+            "author_id": int, "role": str, "lab_id": int, "labs": str, "excerpt": str,
+            "body": str, "layers": str, "content_hash": str, "capture_id": int,
+            "first_seen": str, "last_seen": str,
+        },
+        pk="id",
+        foreign_keys=[
+            ("post_id", "posts", "id"),
+            ("author_id", "authors", "id"),
+            ("lab_id", "labs", "id"),
+            ("capture_id", "captures", "id"),
+        ],
+        not_null=["post_id", "number", "content_hash", "first_seen", "last_seen"],
+    )
+    # posts.revision_id and revisions.post_id point at each other; add the second key once both exist.
+    db["posts"].add_foreign_key("revision_id", "revisions", "id")
+    db["pages"].create(
+        {
+            "url": str, "kind": str, "first_seen": str, "last_seen": str,
+            "last_capture_id": int, "etag": str, "last_modified": str, "digest": str,
+            "modified": str, "status": str, "gone_since": str, "post_id": int,
+        },
+        pk="url",
+        foreign_keys=[
+            ("last_capture_id", "captures", "id"),
+            ("digest", "bodies", "digest"),
+            ("post_id", "posts", "id"),
+        ],
+        not_null=["kind", "status"],
+    )
+    db["post_labs"].create(
+        {"post_id": int, "lab_id": int},
+        pk=("post_id", "lab_id"),
+        foreign_keys=[("post_id", "posts", "id"), ("lab_id", "labs", "id")],
+    )
+    db["disagreements"].create(
+        {"id": int, "revision_id": int, "field": str, "layer": str, "value": str},
+        pk="id",
+        foreign_keys=[("revision_id", "revisions", "id")],
+        not_null=["revision_id", "field", "layer"],
+    )
+    db["teasers"].create(
+        {
+            "id": int, "capture_id": int, "host_url": str, "position": int, "url": str,
+            "title": str, "published": str, "excerpt": str, "author": str, "role": str,
+        },
+        pk="id",
+        foreign_keys=[("capture_id", "captures", "id")],
+        not_null=["capture_id", "host_url", "position"],
+    )
+    for table, columns in [
+        ("posts", ["author_id"]),
+        ("posts", ["lab_id"]),
+        ("posts", ["published"]),
+        ("posts", ["status"]),
+        ("captures", ["url"]),
+        ("captures", ["digest"]),
+        ("captures", ["run_id"]),
+        ("revisions", ["post_id"]),
+        ("post_labs", ["lab_id"]),
+        ("teasers", ["url"]),
+        ("teasers", ["capture_id"]),
+        ("disagreements", ["revision_id"]),
+        ("pages", ["post_id"]),
+    ]:
+        db[table].create_index(columns)
+
+
+def _post_details_view(db: sqlite_utils.Database) -> None:
+    """One row per post with names instead of ids: what `query`, `serve` and `export` read."""
+    db.create_view("post_details", POST_DETAILS_SQL)
+
+
+def _posts_fts(db: sqlite_utils.Database) -> None:
+    """Full-text search; diacritics kept because å/ä/ö are letters of their own in Swedish."""
+    db["posts"].enable_fts(
+        ["title", "excerpt", "body"],
+        create_triggers=True,
+        tokenize="unicode61 remove_diacritics 0",
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "initial tables", _initial_tables),
+    Migration(2, "post_details view", _post_details_view),
+    Migration(3, "posts_fts", _posts_fts),
+)
+
+
+def applied_migrations(db: sqlite_utils.Database) -> list[int]:
+    if "migrations" not in db.table_names():
+        return []
+    return [row["number"] for row in db.query("SELECT number FROM migrations ORDER BY number")]
+
+
+def migrate(db: sqlite_utils.Database) -> list[int]:
+    """Apply every step not yet applied, each in its own transaction; return the numbers applied."""
+    if "migrations" not in db.table_names():
+        db["migrations"].create({"number": int, "name": str, "applied": str}, pk="number")
+    done = set(applied_migrations(db))
+    applied = []
+    for migration in MIGRATIONS:
+        if migration.number in done:
+            continue
+        with db.atomic():
+            migration.apply(db)
+            db["migrations"].insert(
+                {
+                    "number": migration.number,
+                    "name": migration.name,
+                    "applied": datetime.now(UTC).isoformat(timespec="seconds"),
+                }
+            )
+        applied.append(migration.number)
+    return applied

@@ -1,0 +1,372 @@
+"""Writing one `PageResult` into the archive, in one transaction.
+
+The WARC record is written (and flushed) first, then the capture row, its body,
+the page row and, for a post, its author, labs and revision commit together.
+Killed at any moment, the database holds either the whole page or none of it,
+and the next run simply fetches it again.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from urllib.parse import urlsplit
+
+import sqlite_utils
+
+from scraper.labs import LabVocabulary
+from scraper.names import PageKind
+from scraper.records import DiscoveryDone, PageResult, Teaser
+
+from .captures import WarcLocation, insert_capture, iso, observed, parse_iso, wayback_moment
+from .revisions import Change, Content, record_revision
+from .warc import Reference, WarcWriter
+
+GONE_STATUSES = (404, 410)
+
+
+class Outcome(StrEnum):
+    """What storing one page did, for the run's counts."""
+
+    NEW = "new"  # a post seen for the first time
+    CHANGED = "changed"  # a new revision of a known post
+    UNCHANGED = "unchanged"  # a known post, same content (or a 304)
+    GONE = "gone"  # a live post now answers 404/410 or is missing from a complete discovery
+    PAGE = "page"  # stored, nothing to count (listings, lab pages, a post already gone)
+    FAILED = "failed"  # fetching or parsing failed; whatever came back is kept
+
+
+@dataclass(frozen=True)
+class Stored:
+    outcome: Outcome
+    url: str
+    title: str | None = None
+    capture_id: int | None = None
+    error: str | None = None
+
+
+def slug_of(url: str) -> str:
+    """The last path segment: `https://host/vilken-resa-vi-gor/` → `vilken-resa-vi-gor`."""
+    parts = [part for part in urlsplit(url).path.split("/") if part]
+    return parts[-1] if parts else ""
+
+
+class Store:
+    """Stores a run's pages. One instance per run; `warc` is None when rebuilding from WARC files."""
+
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        *,
+        run_id: int,
+        source: str,
+        labs: LabVocabulary,
+        warc: WarcWriter | None = None,
+    ) -> None:
+        self.db = db
+        self.run_id = run_id
+        self.source = source
+        self.labs = labs
+        self.warc = warc
+
+    # -- one page ----------------------------------------------------------
+
+    def store(
+        self,
+        result: PageResult,
+        *,
+        fetched: datetime | None = None,
+        location: WarcLocation | None = None,
+    ) -> Stored:
+        """Archive one page: WARC record, capture, page row and (for a post) the post and its revision.
+
+        `fetched` and `location` are given when replaying a WARC file; otherwise
+        the record is written here and a failure without response is dated now.
+        """
+        capture = result.capture
+        if capture is not None:
+            fetched = capture.fetched
+        elif fetched is None:
+            fetched = datetime.now(UTC)
+        if self.warc is not None:
+            location = self._write_warc(result, fetched)
+        with self.db.atomic():
+            capture_id = insert_capture(
+                self.db,
+                run_id=self.run_id,
+                url=result.url,
+                kind=str(result.kind),
+                source=str(result.source),
+                capture=capture,
+                fetched=fetched,
+                error=result.error,
+                location=location,
+            )
+            return self._store_rows(result, capture_id)
+
+    def _write_warc(self, result: PageResult, fetched: datetime) -> WarcLocation:
+        assert self.warc is not None
+        meta = {
+            "Dagbok-Run": str(self.run_id),
+            "Dagbok-Page-URI": result.url,
+            "Dagbok-Kind": str(result.kind),
+            "Dagbok-Source": str(result.source),
+        }
+        if result.error:
+            meta["Dagbok-Error"] = result.error
+        if result.candidate is not None:
+            meta["Dagbok-Candidate"] = json.dumps(
+                {
+                    "url": result.candidate.url,
+                    "source": str(result.candidate.source),
+                    "modified": result.candidate.modified.isoformat() if result.candidate.modified else None,
+                }
+            )
+        capture = result.capture
+        if capture is None:
+            meta["Dagbok-Event"] = "failure"
+            return self.warc.write_metadata(result.url, {"error": result.error}, date=fetched, meta=meta)
+        return self.warc.write_exchange(capture, meta=meta, revisit_of=self._revisit_reference(result))
+
+    def _revisit_reference(self, result: PageResult) -> Reference | None:
+        """The earlier capture this one repeats: same body already archived, or a 304 on a known page."""
+        capture = result.capture
+        assert capture is not None
+        if capture.status == 304:
+            row = self.db.execute(
+                """SELECT c.url, c.final_url, c.fetched, c.wayback_timestamp FROM pages p
+                   JOIN captures c ON c.digest = p.digest WHERE p.url = ? ORDER BY c.id LIMIT 1""",
+                [result.url],
+            ).fetchone()
+        else:
+            row = self.db.execute(
+                "SELECT url, final_url, fetched, wayback_timestamp FROM captures WHERE digest = ? ORDER BY id LIMIT 1",
+                [capture.digest],
+            ).fetchone()
+        if row is None:
+            return None
+        url, final_url, fetched, wayback_timestamp = row
+        date = wayback_moment(wayback_timestamp) if wayback_timestamp else parse_iso(fetched)
+        return Reference(final_url or url, date)
+
+    def _store_rows(self, result: PageResult, capture_id: int) -> Stored:
+        capture = result.capture
+        status = capture.status if capture is not None else None
+        moment = observed(capture) if capture is not None else None
+        page = self._update_page(result, capture_id, moment)
+        stored = Stored(Outcome.PAGE, result.url, capture_id=capture_id, error=result.error)
+        if result.kind == PageKind.POST and capture is not None:
+            if result.post is not None and 200 <= capture.status < 300:
+                stored = self._store_post(result, capture_id, moment)
+            elif status == 304:
+                stored = self._confirm_post(result, capture_id, moment, page)
+            elif status in GONE_STATUSES:
+                stored = self._mark_gone(result, capture_id, moment, page)
+        if result.teasers and capture is not None:
+            self._store_teasers(result, capture_id, moment)
+        if result.error and stored.outcome not in (Outcome.GONE,):
+            return Stored(Outcome.FAILED, stored.url, stored.title, capture_id, result.error)
+        return stored
+
+    # -- pages -------------------------------------------------------------
+
+    def _update_page(self, result: PageResult, capture_id: int, moment: datetime | None) -> dict | None:
+        """Keep `pages` up to date: validators from a 200, live/gone from the status."""
+        db = self.db
+        capture = result.capture
+        existing = next(iter(db.query("SELECT * FROM pages WHERE url = ?", [result.url])), None)
+        if capture is None or moment is None:
+            if existing:
+                db.execute("UPDATE pages SET last_capture_id = ? WHERE url = ?", [capture_id, result.url])
+            return existing
+        when = iso(moment)
+        status = capture.status
+        row = dict(existing) if existing else {"url": result.url, "first_seen": when, "status": "live"}
+        row["kind"] = str(result.kind)
+        row["last_capture_id"] = capture_id
+        row["first_seen"] = min(row["first_seen"], when)
+        candidate_modified = result.candidate.modified if result.candidate else None
+        if 200 <= status < 300 or status == 304:
+            row["last_seen"] = max(row.get("last_seen") or when, when)
+            if not capture.wayback_timestamp:
+                row.update(status="live", gone_since=None)
+            if status != 304:
+                row.update(
+                    etag=capture.headers.get("etag"),
+                    last_modified=capture.headers.get("last-modified"),
+                    digest=capture.digest,
+                )
+            elif capture.headers.get("etag"):
+                row["etag"] = capture.headers["etag"]
+            modified = candidate_modified or (result.post.modified if result.post else None)
+            if modified is not None:
+                row["modified"] = iso(modified)
+        elif status in GONE_STATUSES:
+            if row["status"] != "gone" or not row.get("gone_since"):
+                row.update(status="gone", gone_since=when)
+            row.update(etag=None, last_modified=None)
+        db["pages"].upsert(row, pk="url")
+        return row
+
+    # -- posts -------------------------------------------------------------
+
+    def _post_id(self, url: str) -> int | None:
+        row = self.db.execute("SELECT id FROM posts WHERE url = ?", [url]).fetchone()
+        return row[0] if row else None
+
+    def _page_post_id(self, result: PageResult, page: dict | None) -> int | None:
+        if page and page.get("post_id"):
+            return page["post_id"]
+        return self._post_id(result.url)
+
+    def _new_post(self, url: str, status: str) -> int:
+        return self.db["posts"].insert({"url": url, "slug": slug_of(url), "status": status}).last_pk
+
+    def _store_post(self, result: PageResult, capture_id: int, moment: datetime) -> Stored:
+        post = result.post
+        assert post is not None and result.capture is not None
+        post_id = self._post_id(post.url)
+        wayback = bool(result.capture.wayback_timestamp)
+        if post_id is None:
+            gone_page = next(iter(self.db.query("SELECT status, gone_since FROM pages WHERE url = ?", [post.url])), None)
+            post_id = self._new_post(post.url, "live")
+            if wayback and gone_page and gone_page["status"] == "gone":
+                # An old copy of a post the live site no longer has: archived, still gone.
+                self.db.execute(
+                    "UPDATE posts SET status = 'gone', gone_since = ? WHERE id = ?", [gone_page["gone_since"], post_id]
+                )
+        change = record_revision(
+            self.db, post_id=post_id, content=Content.from_post(post), capture_id=capture_id, observed=moment
+        )
+        status = self.db.execute("SELECT status FROM posts WHERE id = ?", [post_id]).fetchone()[0]
+        if not wayback or status == "teaser-only":
+            self.db.execute("UPDATE posts SET status = 'live', gone_since = NULL WHERE id = ?", [post_id])
+        self.db.execute("UPDATE pages SET post_id = ? WHERE url = ?", [post_id, result.url])
+        outcome = {Change.NEW: Outcome.NEW, Change.CHANGED: Outcome.CHANGED, Change.UNCHANGED: Outcome.UNCHANGED}
+        return Stored(outcome[change], post.url, post.title, capture_id, result.error)
+
+    def _confirm_post(self, result: PageResult, capture_id: int, moment: datetime, page: dict | None) -> Stored:
+        """A 304: the post is as last stored; widen its current revision's span."""
+        post_id = self._page_post_id(result, page)
+        if post_id is None:
+            return Stored(Outcome.PAGE, result.url, capture_id=capture_id)
+        when = iso(moment)
+        self.db.execute(
+            """UPDATE revisions SET last_seen = max(last_seen, ?) WHERE id = (
+                 SELECT id FROM revisions WHERE post_id = ? AND first_seen <= ? ORDER BY first_seen DESC, id DESC LIMIT 1)""",
+            [when, post_id, when],
+        )
+        self.db.execute(
+            "UPDATE posts SET status = 'live', gone_since = NULL WHERE id = ? AND status = 'gone'", [post_id]
+        )
+        url, title = self.db.execute("SELECT url, title FROM posts WHERE id = ?", [post_id]).fetchone()
+        return Stored(Outcome.UNCHANGED, url, title, capture_id)
+
+    def _mark_gone(self, result: PageResult, capture_id: int, moment: datetime, page: dict | None) -> Stored:
+        """404/410 on a post: mark it gone from the first miss on (never delete it)."""
+        post_id = self._page_post_id(result, page)
+        if post_id is None:
+            self._settle_teaser_only(result.url)
+            return Stored(Outcome.PAGE, result.url, capture_id=capture_id)
+        status, url, title = self.db.execute("SELECT status, url, title FROM posts WHERE id = ?", [post_id]).fetchone()
+        if status != "live":
+            return Stored(Outcome.PAGE, url, title, capture_id)
+        self.db.execute("UPDATE posts SET status = 'gone', gone_since = ? WHERE id = ?", [iso(moment), post_id])
+        return Stored(Outcome.GONE, url, title, capture_id)
+
+    # -- teasers -----------------------------------------------------------
+
+    def _store_teasers(self, result: PageResult, capture_id: int, moment: datetime) -> None:
+        """Keep each teaser with its host capture; teasers never touch the host's fields."""
+        host = result.post.url if result.post is not None else result.url
+        for position, teaser in enumerate(result.teasers, start=1):
+            self.db["teasers"].insert(
+                {
+                    "capture_id": capture_id,
+                    "host_url": host,
+                    "position": position,
+                    "url": teaser.url,
+                    "title": teaser.title,
+                    "published": teaser.published.isoformat() if teaser.published else None,
+                    "excerpt": teaser.excerpt,
+                    "author": teaser.author,
+                    "role": teaser.role,
+                }
+            )
+            if teaser.url and teaser.url not in (host, result.url):
+                self._observe_teaser(teaser, capture_id, moment)
+
+    def _observe_teaser(self, teaser: Teaser, capture_id: int, moment: datetime) -> None:
+        """A teaser of a post whose page answers 404 and was never seen is all we have of that post."""
+        assert teaser.url is not None
+        row = self.db.execute("SELECT id, status FROM posts WHERE url = ?", [teaser.url]).fetchone()
+        if row is None:
+            gone = self.db.execute("SELECT 1 FROM pages WHERE url = ? AND status = 'gone'", [teaser.url]).fetchone()
+            if not gone:
+                return
+            post_id = self._new_post(teaser.url, "teaser-only")
+        elif row[1] == "teaser-only":
+            post_id = row[0]
+        else:
+            return
+        record_revision(
+            self.db,
+            post_id=post_id,
+            content=Content.from_teaser(teaser, labs=self.labs),
+            capture_id=capture_id,
+            observed=moment,
+        )
+
+    def _settle_teaser_only(self, url: str) -> None:
+        """A post page answered 404: if teasers of it were seen, keep the post from its latest teaser."""
+        row = self.db.execute(
+            """SELECT t.title, t.published, t.excerpt, t.author, t.role, t.capture_id, c.fetched, c.wayback_timestamp
+               FROM teasers t JOIN captures c ON c.id = t.capture_id
+               WHERE t.url = ? AND t.host_url != ? ORDER BY t.capture_id DESC, t.id DESC LIMIT 1""",
+            [url, url],
+        ).fetchone()
+        if row is None:
+            return
+        title, published, excerpt, author, role, capture_id, fetched, wayback_timestamp = row
+        teaser = Teaser(
+            url=url,
+            title=title,
+            published=datetime.fromisoformat(published).date() if published else None,
+            excerpt=excerpt,
+            author=author,
+            role=role,
+        )
+        moment = wayback_moment(wayback_timestamp) if wayback_timestamp else parse_iso(fetched)
+        self._observe_teaser(teaser, capture_id, moment)
+
+    # -- discovery ---------------------------------------------------------
+
+    def discovery_done(
+        self, done: DiscoveryDone, *, when: datetime | None = None, location: WarcLocation | None = None
+    ) -> list[str]:
+        """After a complete discovery of the live site, mark live posts no source listed as gone.
+
+        Returns the URLs marked gone. Incomplete discoveries and Wayback runs
+        prove nothing about absence, so they mark nothing.
+        """
+        when = when or datetime.now(UTC)
+        if self.warc is not None:
+            self.warc.write_metadata(
+                "urn:dagbok:discovery",
+                {"urls": sorted(done.urls), "complete": done.complete},
+                date=when,
+                meta={"Dagbok-Event": "discovery", "Dagbok-Run": str(self.run_id)},
+            )
+        if not done.complete or self.source != "live":
+            return []
+        with self.db.atomic():
+            missing = [
+                (post_id, url)
+                for post_id, url in self.db.execute("SELECT id, url FROM posts WHERE status = 'live' ORDER BY id")
+                if url not in done.urls
+            ]
+            for post_id, _ in missing:
+                self.db.execute("UPDATE posts SET status = 'gone', gone_since = ? WHERE id = ?", [iso(when), post_id])
+        return [url for _, url in missing]

@@ -1,0 +1,435 @@
+"""WARC/1.1 files through warcio: writing a run's exchanges, rotating by size, and reading them back.
+
+Every event that changes the database is written to the WARC first, so that
+`rebuild` can replay a whole archive from these files alone:
+
+* each HTTP exchange: a `response` record (or a `revisit` when the body is one
+  already archived, or for a 304) followed by its `request` record;
+* a fetch that got no response at all: a `metadata` record naming the error;
+* a run's start (`warcinfo`, at the head of each file), its end and each
+  complete discovery: `metadata` records with a JSON payload.
+
+What the HTTP exchange does not carry (how the page was found, its kind, the
+run, the requested URL) travels in `Dagbok-*` WARC header fields, which
+WARC/1.1 allows as extension fields. Files are written as
+`<name>.warc.gz.open` and renamed when closed, so a file left by a killed run
+is recognisable and can be repaired (`repair_open_files`).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import os
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from http import HTTPStatus
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.timeutils import datetime_to_iso_date, iso_date_to_datetime
+from warcio.utils import Digester
+from warcio.warcwriter import WARCWriter
+
+from scraper.errors import DagbokError
+from scraper.records import Capture
+from scraper.version import user_agent
+
+from .captures import WarcLocation, wayback_moment
+
+DEFAULT_MAX_SIZE = 100 * 2**20
+OPEN_SUFFIX = ".open"
+PROFILE_IDENTICAL = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
+PROFILE_NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
+# Headers that describe the transfer, not the payload: the Fetcher hands us a decoded body.
+TRANSFER_HEADERS = ("content-encoding", "transfer-encoding", "content-length")
+REPLAY_REQUEST_HEADER = "X-Dagbok-Replay-URL"  # set by scraper/sources/wayback.py
+
+
+class WarcError(DagbokError):
+    """A WARC directory that cannot be written or read."""
+
+
+class _Sha256Writer(WARCWriter):
+    """warcio's writer with sha256 block and payload digests (the archive's digest everywhere)."""
+
+    @staticmethod
+    def _create_digester():
+        return Digester("sha256")
+
+
+def payload_digest(body: bytes) -> str:
+    """A body's digest in WARC form (`sha256:<base32>`)."""
+    return "sha256:" + base64.b32encode(hashlib.sha256(body).digest()).decode("ascii")
+
+
+def archive_digest(warc_digest: str) -> str:
+    """The archive's form (`sha256:<hex>`) of a WARC payload digest (`sha256:<base32>`)."""
+    algorithm, _, value = warc_digest.partition(":")
+    if algorithm.lower() != "sha256":
+        raise WarcError(f"payload digest {warc_digest!r} is not sha256; dagbok reads only WARC files it wrote")
+    return "sha256:" + base64.b32decode(value).hex()
+
+
+def warc_date(moment: datetime) -> str:
+    return datetime_to_iso_date(moment.astimezone(UTC).replace(tzinfo=None), use_micros=True)
+
+
+def file_stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The earlier capture a revisit record points at."""
+
+    url: str
+    date: datetime
+
+
+class WarcWriter:
+    """Writes one run's WARC files, `dagbok-<run start>-<n>.warc.gz`, rotated once past `max_size`.
+
+    Each file opens with a `warcinfo` record describing the run, so every file
+    can be read on its own.
+    """
+
+    def __init__(
+        self,
+        directory: Path | str,
+        *,
+        started: datetime,
+        run_info: dict[str, str],
+        max_size: int = DEFAULT_MAX_SIZE,
+    ) -> None:
+        self.directory = Path(directory)
+        self.started = started
+        self.run_info = run_info
+        self.max_size = max_size
+        self.files: list[Path] = []
+        self._number = 0
+        self._handle: io.BufferedWriter | None = None
+        self._writer: _Sha256Writer | None = None
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise WarcError(f"cannot create WARC directory {self.directory}: {error.strerror}; choose another --warc-dir") from error
+
+    # -- files -------------------------------------------------------------
+
+    @property
+    def current_name(self) -> str:
+        return f"dagbok-{file_stamp(self.started)}-{self._number:05d}.warc.gz"
+
+    def _open_next(self) -> None:
+        self._close_current()
+        self._number += 1
+        path = self.directory / (self.current_name + OPEN_SUFFIX)
+        try:
+            self._handle = open(path, "xb")
+        except OSError as error:
+            raise WarcError(f"cannot create WARC file {path}: {error.strerror}") from error
+        self._writer = _Sha256Writer(self._handle, gzip=True, warc_version="WARC/1.1")
+        info = {"software": user_agent(), "format": "WARC File Format 1.1", **self.run_info}
+        record = self._writer.create_warcinfo_record(self.current_name, info)
+        record.rec_headers.replace_header("WARC-Date", warc_date(self.started))
+        self._writer.write_record(record)
+
+    def _close_current(self) -> None:
+        if self._handle is None:
+            return
+        self._handle.flush()
+        os.fsync(self._handle.fileno())
+        self._handle.close()
+        open_path = Path(self._handle.name)
+        final = open_path.with_name(open_path.name.removesuffix(OPEN_SUFFIX))
+        open_path.rename(final)
+        self.files.append(final)
+        self._handle = None
+        self._writer = None
+
+    def _ready(self) -> _Sha256Writer:
+        if self._handle is None or self._handle.tell() >= self.max_size:
+            self._open_next()
+        assert self._writer is not None
+        return self._writer
+
+    def _location(self) -> WarcLocation:
+        assert self._handle is not None
+        return WarcLocation(self.current_name, self._handle.tell())
+
+    def _flush(self) -> None:
+        # The record must be on disk before the database commits the row that points at it.
+        assert self._handle is not None
+        self._handle.flush()
+        os.fsync(self._handle.fileno())
+
+    def close(self) -> None:
+        self._close_current()
+
+    def __enter__(self) -> WarcWriter:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- records -----------------------------------------------------------
+
+    def write_exchange(
+        self,
+        capture: Capture,
+        *,
+        meta: dict[str, str],
+        revisit_of: Reference | None = None,
+    ) -> WarcLocation:
+        """Write a response (or revisit) record and its request record; return where the first starts.
+
+        The target is the final URL. A Wayback capture comes re-addressed to its
+        original URL; then WARC-Date is the Wayback capture time and
+        `Dagbok-Replay-URI` names the replay URL it was fetched from.
+        """
+        writer = self._ready()
+        location = self._location()
+        target = capture.final_url
+        date = capture.fetched
+        headers = {
+            "Dagbok-Requested-URI": capture.url,
+            "Dagbok-Final-URI": capture.final_url,
+            "Dagbok-Fetched": warc_date(capture.fetched),
+            **meta,
+        }
+        if capture.wayback_timestamp:
+            date = wayback_moment(capture.wayback_timestamp)
+            headers["Dagbok-Wayback-Timestamp"] = capture.wayback_timestamp
+            replay = capture.request_headers.get(REPLAY_REQUEST_HEADER)
+            if replay:
+                headers["Dagbok-Replay-URI"] = replay
+        if capture.truncated:
+            headers["Dagbok-Truncated"] = "true"
+        headers["WARC-Date"] = warc_date(date)
+        http_headers = _response_headers(capture)
+        if capture.status == 304:
+            record = writer.create_warc_record(target, "revisit", http_headers=http_headers, warc_headers_dict=headers)
+            record.rec_headers.add_header("WARC-Profile", PROFILE_NOT_MODIFIED)
+            if revisit_of is not None:
+                record.rec_headers.add_header("WARC-Refers-To-Target-URI", revisit_of.url)
+                record.rec_headers.add_header("WARC-Refers-To-Date", warc_date(revisit_of.date))
+        elif revisit_of is not None:
+            record = writer.create_revisit_record(
+                target,
+                payload_digest(capture.body),
+                revisit_of.url,
+                warc_date(revisit_of.date),
+                http_headers=http_headers,
+                warc_headers_dict=headers,
+            )
+        else:
+            headers["WARC-Payload-Digest"] = payload_digest(capture.body)
+            record = writer.create_warc_record(
+                target,
+                "response",
+                payload=io.BytesIO(capture.body),
+                length=len(capture.body),
+                http_headers=http_headers,
+                warc_headers_dict=headers,
+            )
+        request = writer.create_warc_record(
+            target,
+            "request",
+            http_headers=_request_headers(capture),
+            warc_headers_dict={"WARC-Date": headers["WARC-Date"]},
+        )
+        writer.write_request_response_pair(request, record)
+        self._flush()
+        return location
+
+    def write_metadata(self, target: str, payload: dict, *, date: datetime, meta: dict[str, str]) -> WarcLocation:
+        """Write a `metadata` record with a JSON payload (failures, discoveries, run ends)."""
+        writer = self._ready()
+        location = self._location()
+        data = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        record = writer.create_warc_record(
+            target,
+            "metadata",
+            payload=io.BytesIO(data),
+            length=len(data),
+            warc_content_type="application/json",
+            warc_headers_dict={"WARC-Date": warc_date(date), **meta},
+        )
+        writer.write_record(record)
+        self._flush()
+        return location
+
+
+def _response_headers(capture: Capture) -> StatusAndHeaders:
+    try:
+        reason = HTTPStatus(capture.status).phrase
+    except ValueError:
+        reason = ""
+    headers = [(name, value) for name, value in capture.headers.items() if name.lower() not in TRANSFER_HEADERS]
+    if capture.status != 304:
+        headers.append(("content-length", str(len(capture.body))))
+    return StatusAndHeaders(f"{capture.status} {reason}".strip(), headers, protocol="HTTP/1.1")
+
+
+def _request_headers(capture: Capture) -> StatusAndHeaders:
+    """The request as sent; a Wayback capture's request went to its replay URL."""
+    headers = dict(capture.request_headers)
+    parts = urlsplit(headers.pop(REPLAY_REQUEST_HEADER, None) or capture.url)
+    path = parts.path or "/"
+    if parts.query:
+        path += "?" + parts.query
+    if not any(name.lower() == "host" for name in headers):
+        headers = {"Host": parts.netloc, **headers}
+    return StatusAndHeaders(f"GET {path} HTTP/1.1", list(headers.items()), is_http_request=True)
+
+
+# -- reading ---------------------------------------------------------------
+
+
+@dataclass
+class WarcEntry:
+    """One record read back: its type, where it is, its Dagbok headers and what it carried."""
+
+    record_type: str  # warcinfo | response | revisit | metadata
+    location: WarcLocation
+    target: str
+    date: datetime
+    meta: dict[str, str] = field(default_factory=dict)  # Dagbok-* headers, names lower-case
+    info: dict[str, str] = field(default_factory=dict)  # warcinfo fields
+    payload: dict | None = None  # metadata JSON
+    status: int | None = None
+    headers: dict[str, str] = field(default_factory=dict)  # HTTP response headers, lower-case
+    body: bytes | None = None  # None for revisits: the body is one already archived
+    digest: str | None = None  # archive form, sha256:<hex>
+    profile: str | None = None
+
+
+def warc_files(directory: Path | str) -> list[Path]:
+    """The finished WARC files of a directory, oldest run first (names start with the run's start)."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise WarcError(f"no WARC directory at {directory}; pass the --warc-dir the crawls wrote to")
+    return sorted(path for path in directory.iterdir() if path.name.endswith(".warc.gz"))
+
+
+def read_entries(path: Path) -> Iterator[WarcEntry]:
+    """Read one WARC file back; request records are skipped (the response carries what matters)."""
+    with open(path, "rb") as stream:
+        iterator = ArchiveIterator(stream)
+        try:
+            for record in iterator:
+                record_type = record.rec_type
+                if record_type == "request":
+                    continue
+                rec = record.rec_headers
+                # Read the content before asking for the offset: asking reads the record to its end.
+                content = record.content_stream().read()
+                entry = WarcEntry(
+                    record_type=record_type,
+                    location=WarcLocation(path.name, iterator.get_record_offset()),
+                    target=rec.get_header("WARC-Target-URI") or "",
+                    date=_parse_warc_date(rec.get_header("WARC-Date")),
+                    meta={name.lower(): value for name, value in rec.headers if name.lower().startswith("dagbok-")},
+                    profile=rec.get_header("WARC-Profile"),
+                )
+                if record_type == "warcinfo":
+                    entry.info = _parse_fields(content)
+                elif record_type == "metadata":
+                    entry.payload = json.loads(content.decode("utf-8"))
+                elif record_type in ("response", "revisit"):
+                    http = record.http_headers
+                    entry.status = int(http.get_statuscode())
+                    entry.headers = {name.lower(): value for name, value in http.headers}
+                    digest = rec.get_header("WARC-Payload-Digest")
+                    entry.digest = archive_digest(digest) if digest else None
+                    if record_type == "response":
+                        entry.body = content
+                yield entry
+        except ArchiveLoadFailed as error:
+            raise WarcError(f"{path.name} is damaged ({error}); run `dagbok crawl` once to repair it, or move it aside") from error
+
+
+def _parse_warc_date(text: str | None) -> datetime:
+    if not text:
+        raise WarcError("a WARC record without WARC-Date")
+    return iso_date_to_datetime(text).replace(tzinfo=UTC)
+
+
+def _parse_fields(content: bytes) -> dict[str, str]:
+    fields = {}
+    for line in content.decode("utf-8").splitlines():
+        name, sep, value = line.partition(":")
+        if sep:
+            fields[name.strip()] = value.strip()
+    return fields
+
+
+def entry_capture(entry: WarcEntry, body: bytes) -> Capture:
+    """The Capture a response or revisit record was written from."""
+    meta = entry.meta
+    fetched = _parse_warc_date(meta.get("dagbok-fetched")) if "dagbok-fetched" in meta else entry.date
+    return Capture(
+        url=meta.get("dagbok-requested-uri", entry.target),
+        final_url=meta.get("dagbok-final-uri", entry.target),
+        status=entry.status or 0,
+        headers=dict(entry.headers),
+        body=body,
+        fetched=fetched,
+        truncated=meta.get("dagbok-truncated") == "true",
+        wayback_timestamp=meta.get("dagbok-wayback-timestamp"),
+    )
+
+
+def repair_open_files(directory: Path | str) -> list[Path]:
+    """Finish WARC files left open by a killed run: cut any half-written record, then rename.
+
+    A run renames its files when it closes them, so a `.open` file means the
+    run died. Records before the damage are kept; the database never points
+    past them because each record is on disk before its row commits.
+    """
+    directory = Path(directory)
+    repaired = []
+    if not directory.is_dir():
+        return repaired
+    for path in sorted(directory.glob("*.warc.gz" + OPEN_SUFFIX)):
+        good_end = _whole_members_end(path.read_bytes())
+        with open(path, "r+b") as stream:
+            stream.truncate(good_end)
+        final = path.with_name(path.name.removesuffix(OPEN_SUFFIX))
+        if good_end == 0:
+            path.unlink()
+            continue
+        path.rename(final)
+        repaired.append(final)
+    return repaired
+
+
+def _whole_members_end(data: bytes, chunk: int = 2**16) -> int:
+    """Where the last complete gzip member (one WARC record each) ends."""
+    view = memoryview(data)
+    end = 0
+    while end < len(data):
+        inflater = zlib.decompressobj(wbits=31)
+        head = b""
+        position = end
+        try:
+            while not inflater.eof and position < len(data):
+                piece = view[position : position + chunk]
+                position += len(piece)
+                out = inflater.decompress(piece)
+                if len(head) < 5:
+                    head += out[:5]
+        except zlib.error:
+            break
+        if not inflater.eof or not head.startswith(b"WARC/"):
+            break
+        end = position - len(inflater.unused_data)
+    return end

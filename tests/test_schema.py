@@ -1,0 +1,142 @@
+"""The archive schema: tables, keys, indexes, the post_details view, FTS and numbered migrations."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+
+from archive.migrations import MIGRATIONS, applied_migrations, migrate
+from archive.schema import open_database
+from scraper.labs import LabVocabulary
+
+LABS = ["Boden", "Göteborg", "Norrköping", "Södertälje"]
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = open_database(tmp_path / "archive.db", lab_names=LABS)
+    yield database
+    database.close()
+
+
+def test_every_table_of_the_plan_exists_with_its_columns(db):
+    expected = {
+        "crawl_runs": "id started ended site source full status requests bytes new changed unchanged gone errors pid",
+        "bodies": "digest size compression data",
+        "captures": "id run_id url final_url status kind source content_type etag last_modified http_date fetched "
+        "digest wayback_timestamp warc_file warc_offset error",
+        "pages": "url kind first_seen last_seen last_capture_id etag last_modified digest modified status gone_since",
+        "authors": "id name",
+        "labs": "id name",
+        "posts": "id url slug title published author_id role lab_id excerpt body status first_seen gone_since "
+        "revision_id capture_id layers",
+        "post_labs": "post_id lab_id",
+        "revisions": "id post_id number title published author_id role lab_id labs excerpt body layers "
+        "content_hash capture_id first_seen last_seen",
+        "disagreements": "id revision_id field layer value",
+        "teasers": "id capture_id host_url position url title published excerpt author role",
+    }
+    for table, columns in expected.items():
+        assert set(columns.split()) <= set(db[table].columns_dict), table
+
+
+def test_primary_and_foreign_keys(db):
+    assert db["post_labs"].pks == ["post_id", "lab_id"]
+    assert db["bodies"].pks == ["digest"]
+    assert db["pages"].pks == ["url"]
+    keys = {(fk.table, fk.column): fk.other_table for name in db.table_names() for fk in db[name].foreign_keys}
+    assert keys[("posts", "author_id")] == "authors"
+    assert keys[("posts", "lab_id")] == "labs"
+    assert keys[("posts", "revision_id")] == "revisions"
+    assert keys[("revisions", "post_id")] == "posts"
+    assert keys[("captures", "digest")] == "bodies"
+    assert keys[("captures", "run_id")] == "crawl_runs"
+    assert keys[("teasers", "capture_id")] == "captures"
+
+
+def test_foreign_keys_are_enforced(db):
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute("INSERT INTO posts (url, status, author_id) VALUES ('https://x/a/', 'live', 999)")
+
+
+def test_indexes_on_the_columns_queries_filter_by(db):
+    def indexed(table):
+        return {tuple(index.columns) for index in db[table].indexes}
+
+    assert {("author_id",), ("lab_id",), ("published",)} <= indexed("posts")
+    assert {("url",), ("digest",)} <= indexed("captures")
+    assert ("post_id",) in indexed("revisions")
+
+
+def test_database_is_in_wal_mode(db):
+    assert db.journal_mode == "wal"
+
+
+def test_each_migration_is_applied_once(tmp_path):
+    path = tmp_path / "archive.db"
+    open_database(path, lab_names=LABS).close()
+    db = open_database(path, lab_names=LABS)
+    assert applied_migrations(db) == [m.number for m in MIGRATIONS]
+    assert migrate(db) == []
+    assert db["migrations"].count == len(MIGRATIONS)
+
+
+def test_labs_are_seeded_in_vocabulary_order_and_only_once(tmp_path):
+    path = tmp_path / "archive.db"
+    open_database(path).close()
+    db = open_database(path)
+    rows = list(db.query("SELECT id, name FROM labs ORDER BY id"))
+    assert [row["name"] for row in rows] == LabVocabulary.load().names == LABS
+
+
+def test_a_name_added_to_the_vocabulary_is_appended(tmp_path):
+    path = tmp_path / "archive.db"
+    open_database(path, lab_names=LABS).close()
+    db = open_database(path, lab_names=[*LABS, "Kiruna"])
+    assert [row["name"] for row in db.query("SELECT name FROM labs ORDER BY id")] == [*LABS, "Kiruna"]
+
+
+def test_post_details_names_author_lab_and_labs_in_vocabulary_order(db):
+    db["authors"].insert({"id": 7, "name": "Karin Nilsson"})
+    db.execute(
+        "INSERT INTO posts (id, url, title, published, author_id, role, lab_id, status) "
+        "VALUES (1, 'https://x/a/', 'Titel', '2019-04-29', 7, 'projektledare', 4, 'live')"
+    )
+    db.execute("INSERT INTO post_labs VALUES (1, 4), (1, 1)")
+    row = next(db.query("SELECT * FROM post_details"))
+    assert row["author"] == "Karin Nilsson"
+    assert row["lab"] == "Södertälje"
+    assert json.loads(row["labs"]) == ["Boden", "Södertälje"]
+    assert row["published"] == "2019-04-29"
+    assert row["status"] == "live"
+
+
+def test_post_without_labs_has_an_empty_list(db):
+    db.execute("INSERT INTO posts (url, title, status) VALUES ('https://x/a/', 'T', 'live')")
+    row = next(db.query("SELECT labs, lab, author FROM post_details"))
+    assert json.loads(row["labs"]) == []
+    assert row["lab"] is None and row["author"] is None
+
+
+def test_full_text_search_keeps_swedish_letters_apart(db):
+    db.execute(
+        "INSERT INTO posts (url, title, body, status) VALUES ('https://x/a/', 'Möte i Rannebergen', 'Vi åt lunch', 'live')"
+    )
+    db.execute("INSERT INTO posts (url, title, body, status) VALUES ('https://x/b/', 'Mote', 'Vi at', 'live')")
+
+    def search(words):
+        return [row["url"] for row in db.query("SELECT url FROM posts_fts JOIN posts ON posts.rowid = posts_fts.rowid "
+                                               "WHERE posts_fts MATCH ? ORDER BY url", [words])]
+
+    assert search("åt") == ["https://x/a/"]
+    assert search("Möte") == ["https://x/a/"]
+    assert search("Ranneberg*") == ["https://x/a/"]
+
+
+def test_full_text_index_follows_updates(db):
+    db.execute("INSERT INTO posts (url, title, body, status) VALUES ('https://x/a/', 'Förr', 'gammal text', 'live')")
+    db.execute("UPDATE posts SET body = 'ny text' WHERE url = 'https://x/a/'")
+    assert db.execute("SELECT count(*) FROM posts_fts WHERE posts_fts MATCH 'gammal'").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM posts_fts WHERE posts_fts MATCH 'ny'").fetchone()[0] == 1

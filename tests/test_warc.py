@@ -1,0 +1,179 @@
+"""WARC writing through warcio: records, digests, revisits, rotation, reading back, repair."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from archive.warc import (
+    PROFILE_IDENTICAL,
+    PROFILE_NOT_MODIFIED,
+    Reference,
+    WarcError,
+    WarcWriter,
+    entry_capture,
+    read_entries,
+    repair_open_files,
+    warc_files,
+)
+from scraper.records import Capture
+
+STARTED = datetime(2026, 3, 1, 6, 0, tzinfo=UTC)
+WARCIO = str(Path(sys.executable).with_name("warcio"))
+
+
+def page(path: str, body: bytes, *, status: int = 200, minutes: int = 0, **extra) -> Capture:
+    url = f"http://127.0.0.1:8000/{path}"
+    return Capture(
+        url=url,
+        final_url=url,
+        status=status,
+        headers={"content-type": "text/html; charset=utf-8", "etag": f'"{len(body)}"', "content-encoding": "gzip"},
+        body=body,
+        fetched=STARTED + timedelta(minutes=minutes),
+        request_headers={"User-Agent": "dagbok/test"},
+        **extra,
+    )
+
+
+def writer(directory, **options) -> WarcWriter:
+    return WarcWriter(directory, started=STARTED, run_info={"dagbok-run": "1", "dagbok-site": "http://127.0.0.1:8000/"},
+                      **options)
+
+
+def warcio(*args) -> subprocess.CompletedProcess:
+    return subprocess.run([WARCIO, *args], capture_output=True, text=True, check=False)
+
+
+def test_exchanges_pass_warcio_check_and_index_lists_every_url(tmp_path):
+    with writer(tmp_path) as w:
+        w.write_exchange(page("a/", "Hej på dig – ”citat”".encode()), meta={"Dagbok-Kind": "post"})
+        w.write_exchange(page("b/", b"<p>B</p>", minutes=1), meta={"Dagbok-Kind": "post"})
+        w.write_metadata("http://127.0.0.1:8000/c/", {"error": "read timeout"}, date=STARTED, meta={})
+    files = warc_files(tmp_path)
+    assert [f.name for f in files] == ["dagbok-20260301T060000000000Z-00001.warc.gz"]
+    check = warcio("check", "-v", str(files[0]))
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "digest pass" in check.stdout
+    index = [json.loads(line) for line in warcio("index", str(files[0])).stdout.splitlines()]
+    assert [(r["warc-type"], r.get("warc-target-uri")) for r in index] == [
+        ("warcinfo", None),
+        ("response", "http://127.0.0.1:8000/a/"),
+        ("request", "http://127.0.0.1:8000/a/"),
+        ("response", "http://127.0.0.1:8000/b/"),
+        ("request", "http://127.0.0.1:8000/b/"),
+        ("metadata", "http://127.0.0.1:8000/c/"),
+    ]
+
+
+def test_response_and_request_records_carry_warc_1_1_headers(tmp_path):
+    with writer(tmp_path) as w:
+        location = w.write_exchange(page("a/", b"body"), meta={"Dagbok-Kind": "post"})
+    raw = gzip.open(warc_files(tmp_path)[0]).read().decode()
+    assert raw.startswith("WARC/1.1\r\n")
+    assert "WARC-Payload-Digest: sha256:" in raw
+    assert "WARC-Concurrent-To:" in raw
+    assert "GET /a/ HTTP/1.1" in raw
+    assert "content-encoding" not in raw.lower()  # the stored body is the decoded one
+    assert location.offset > 0
+
+
+def test_same_body_again_is_a_revisit_pointing_at_the_first(tmp_path):
+    first = page("a/", b"same body")
+    with writer(tmp_path) as w:
+        w.write_exchange(first, meta={})
+        w.write_exchange(page("a/", b"same body", minutes=5), meta={}, revisit_of=Reference(first.url, first.fetched))
+    entries = [e for e in read_entries(warc_files(tmp_path)[0]) if e.record_type != "warcinfo"]
+    assert [e.record_type for e in entries] == ["response", "revisit"]
+    assert entries[1].profile == PROFILE_IDENTICAL
+    assert entries[1].digest == entries[0].digest == first.digest
+    assert entries[1].body is None
+    assert warcio("check", str(warc_files(tmp_path)[0])).returncode == 0
+
+
+def test_not_modified_is_a_server_not_modified_revisit(tmp_path):
+    first = page("a/", b"v1")
+    with writer(tmp_path) as w:
+        w.write_exchange(first, meta={})
+        w.write_exchange(page("a/", b"", status=304, minutes=5), meta={}, revisit_of=Reference(first.url, first.fetched))
+    entry = list(read_entries(warc_files(tmp_path)[0]))[-1]
+    assert (entry.record_type, entry.status, entry.profile) == ("revisit", 304, PROFILE_NOT_MODIFIED)
+
+
+def test_files_rotate_at_the_size_limit_and_each_passes_check(tmp_path):
+    with writer(tmp_path, max_size=4000) as w:
+        for number in range(12):
+            w.write_exchange(page(f"p{number}/", bytes(range(256)) * 4 + str(number).encode()), meta={})
+    files = warc_files(tmp_path)
+    assert len(files) > 2
+    assert [f.name[-13:] for f in files[:2]] == ["00001.warc.gz", "00002.warc.gz"]
+    urls = []
+    for f in files:
+        assert warcio("check", str(f)).returncode == 0
+        entries = list(read_entries(f))
+        assert entries[0].record_type == "warcinfo" and entries[0].info["dagbok-run"] == "1"
+        urls += [e.target for e in entries[1:]]
+    assert urls == [f"http://127.0.0.1:8000/p{n}/" for n in range(12)]
+
+
+def test_reading_back_gives_the_capture_that_was_written(tmp_path):
+    original = page("a/", "Vi åt lunch".encode(), status=200)
+    with writer(tmp_path) as w:
+        location = w.write_exchange(original, meta={"Dagbok-Kind": "post", "Dagbok-Source": "api"})
+    entry = list(read_entries(warc_files(tmp_path)[0]))[1]
+    assert entry.location == location
+    assert entry.meta["dagbok-kind"] == "post" and entry.meta["dagbok-source"] == "api"
+    back = entry_capture(entry, entry.body)
+    assert (back.url, back.final_url, back.status, back.body, back.fetched) == (
+        original.url, original.final_url, 200, original.body, original.fetched)
+    assert back.headers["etag"] == original.headers["etag"]
+    assert back.charset == "utf-8"
+
+
+def test_wayback_capture_is_dated_by_its_timestamp_and_names_the_replay_url(tmp_path):
+    replay = "http://127.0.0.1:9000/web/20190429101500id_/https://www.allmannyttan.se/a/"
+    capture = Capture(
+        url="https://www.allmannyttan.se/a/",
+        final_url="https://www.allmannyttan.se/a/",
+        status=200,
+        headers={"content-type": "text/html"},
+        body=b"<p>2019</p>",
+        fetched=STARTED,
+        request_headers={"X-Dagbok-Replay-URL": replay},
+        wayback_timestamp="20190429101500",
+    )
+    with writer(tmp_path) as w:
+        w.write_exchange(capture, meta={})
+    entry = list(read_entries(warc_files(tmp_path)[0]))[1]
+    assert entry.target == "https://www.allmannyttan.se/a/"
+    assert entry.date == datetime(2019, 4, 29, 10, 15, tzinfo=UTC)
+    assert entry.meta["dagbok-replay-uri"] == replay
+    back = entry_capture(entry, entry.body)
+    assert back.fetched == STARTED and back.wayback_timestamp == "20190429101500"
+    raw = gzip.open(warc_files(tmp_path)[0]).read().decode()
+    assert "GET /web/20190429101500id_/https://www.allmannyttan.se/a/ HTTP/1.1" in raw
+
+
+def test_a_file_left_open_by_a_killed_run_is_cut_at_the_last_whole_record(tmp_path):
+    w = writer(tmp_path)
+    w.write_exchange(page("a/", b"kept"), meta={})
+    second = w.write_exchange(page("b/", bytes(range(256)) * 20), meta={})
+    open_file = Path(w._handle.name)
+    with open(open_file, "r+b") as f:  # what a SIGKILL in the middle of the second response leaves
+        f.truncate(second.offset + 200)
+    assert warc_files(tmp_path) == []  # an open file is not a finished one
+    repaired = repair_open_files(tmp_path)
+    assert [f.name for f in repaired] == ["dagbok-20260301T060000000000Z-00001.warc.gz"]
+    assert warcio("check", str(repaired[0])).returncode == 0
+    assert [e.target for e in read_entries(repaired[0])][1:] == ["http://127.0.0.1:8000/a/"]
+
+
+def test_a_missing_directory_is_reported_with_the_option_to_use(tmp_path):
+    with pytest.raises(WarcError, match="no WARC directory at .*--warc-dir"):
+        warc_files(tmp_path / "nowhere")
