@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
+from .errors import DagbokError
 from .fetch import www_twin
 from .names import Source
 from .records import Candidate
@@ -36,13 +37,15 @@ PATH_SAFE = "/:@!$&'()*+,;=-._~"
 SOURCE_ORDER = (Source.START, Source.API, Source.SITEMAP, Source.FEED, Source.LINKS, Source.TEASER, Source.WAYBACK)
 
 
+class BadSite(DagbokError):
+    """A --site value that is not an http(s) URL."""
+
+
 def site_root(site: str) -> str:
     """`https://Example.se` → `https://example.se/`: the form every other URL is folded to."""
     parts = urlsplit(site.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        from .errors import DagbokError
-
-        raise DagbokError(f"site {site!r} is not an http(s) URL; give one like https://www.allmannyttan.se/")
+        raise BadSite(f"site {site!r} is not an http(s) URL; give one like https://www.allmannyttan.se/")
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), "/", "", ""))
 
 

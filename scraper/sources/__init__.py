@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
+from lxml import etree
+
 from ..errors import FetchError
 from ..fetch import Fetcher
 from ..names import Source
@@ -62,3 +64,24 @@ def fetch_listing(
 def first_page_validators(known: Mapping[str, Validators], url: str) -> Validators | None:
     """Validators for a source's first page: the cheap "has anything changed?" request."""
     return known.get(url)
+
+
+class BadXML(ValueError):
+    """A sitemap or feed that is not well-formed XML."""
+
+
+def parse_xml(body: bytes) -> etree._Element:
+    """Parse untrusted XML safely: no entity expansion, no DTD, no network, no huge trees.
+
+    This is what makes a hostile sitemap or feed (XXE, billion laughs) harmless.
+    """
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=False
+    )
+    try:
+        root = etree.fromstring(body, parser=parser)
+    except etree.XMLSyntaxError as error:
+        raise BadXML(f"not well-formed XML ({error})") from None
+    if root is None:
+        raise BadXML("empty document")
+    return root

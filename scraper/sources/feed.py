@@ -11,14 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from urllib.parse import urljoin
 
-from lxml import etree
-
 from ..discover import post_url
 from ..fetch import Fetcher
 from ..names import Source
 from ..records import Candidate, Validators
-from . import Event, Listing, SourceEnd, fetch_listing
-from .sitemaps import parse_lastmod, safe_parser
+from . import BadXML, Event, Listing, SourceEnd, fetch_listing, parse_xml
+from .sitemaps import parse_lastmod
 
 MAX_PAGES = 1000
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -35,11 +33,9 @@ def feed_page_url(site: str, page: int) -> str:
 def parse_feed(body: bytes) -> list[Candidate]:
     """Every item link of one RSS 2.0 or Atom page, in feed order."""
     try:
-        root = etree.fromstring(body, parser=safe_parser())
-    except etree.XMLSyntaxError as error:
-        raise FeedError(f"not well-formed XML ({error})") from None
-    if root is None:
-        raise FeedError("empty document")
+        root = parse_xml(body)
+    except BadXML as error:
+        raise FeedError(str(error)) from None
     found: list[Candidate] = []
     for item in root.iter("item"):
         link = item.findtext("link")
@@ -66,6 +62,7 @@ def read_feed(
     known already: the feed is newest first, so older pages hold nothing new.
     """
     page = 1
+    seen: set[str] = set()
     while page <= MAX_PAGES:
         url = feed_page_url(site, page)
         listing, capture = fetch_listing(
@@ -90,9 +87,11 @@ def read_feed(
             yield SourceEnd(Source.FEED, found=page > 1, unchanged=False, complete=False)
             return
         yield listing
-        for item in items:
+        fresh = [item for item in items if urljoin(url, item.url) not in seen]
+        for item in fresh:
+            seen.add(urljoin(url, item.url))
             yield Candidate(urljoin(url, item.url), Source.FEED, item.modified)
-        if not items:
+        if not fresh:  # an empty page, or a server that ignores `paged` and repeats page 1
             yield SourceEnd(Source.FEED, found=True, unchanged=False, complete=True)
             return
         if known and all(post_url(urljoin(url, item.url), site=site) in known for item in items):

@@ -19,17 +19,11 @@ from lxml import etree
 from ..fetch import Fetcher, www_twin
 from ..names import Source
 from ..records import Candidate, Capture, Validators
-from . import Event, Listing, SourceEnd, fetch_listing
+from . import BadXML, Event, Listing, SourceEnd, fetch_listing, parse_xml
 
 WELL_KNOWN = ("/wp-sitemap.xml", "/sitemap_index.xml", "/sitemap.xml")
 MAX_SITEMAPS = 200
 MAX_XML_BYTES = 50 * 2**20  # sitemaps.org's own limit for one uncompressed file
-
-
-def safe_parser() -> etree.XMLParser:
-    return etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=False
-    )
 
 
 class SitemapError(ValueError):
@@ -41,11 +35,9 @@ def parse_sitemap(body: bytes) -> tuple[str, list[tuple[str, datetime | None]]]:
     if body[:2] == b"\x1f\x8b":
         body = _gunzip(body)
     try:
-        root = etree.fromstring(body, parser=safe_parser())
-    except etree.XMLSyntaxError as error:
-        raise SitemapError(f"not well-formed XML ({error})") from None
-    if root is None:
-        raise SitemapError("empty document")
+        root = parse_xml(body)
+    except BadXML as error:
+        raise SitemapError(str(error)) from None
     kind = etree.QName(root).localname.lower()
     if kind not in ("sitemapindex", "urlset"):
         raise SitemapError(f"root element <{kind}> is neither <sitemapindex> nor <urlset>")

@@ -22,8 +22,8 @@ PER_PAGE = 100
 MAX_PAGES = 500  # 50 000 posts: far beyond the diary, a guard against a server that never says "last page"
 
 
-def api_page_url(site: str, page: int) -> str:
-    return urljoin(site, f"/wp-json/wp/v2/posts?per_page={PER_PAGE}&page={page}&orderby=modified&order=desc")
+def api_page_url(site: str, page: int, *, per_page: int = PER_PAGE) -> str:
+    return urljoin(site, f"/wp-json/wp/v2/posts?per_page={per_page}&page={page}&orderby=modified&order=desc")
 
 
 def parse_gmt(value: object) -> datetime | None:
@@ -50,13 +50,16 @@ def newest_modified(known: Mapping[str, Validators]) -> datetime | None:
     return max(stamps) if stamps else None
 
 
-def read_api(site: str, fetcher: Fetcher, *, known: Mapping[str, Validators] = {}) -> Iterator[Event]:
+def read_api(
+    site: str, fetcher: Fetcher, *, known: Mapping[str, Validators] = {}, per_page: int = PER_PAGE
+) -> Iterator[Event]:
     """Yield a Candidate per post the API lists, page by page; see the module doc for stopping."""
     since = newest_modified(known)
     page = 1
     total_pages: int | None = None
+    seen: set[str] = set()
     while page <= MAX_PAGES:
-        url = api_page_url(site, page)
+        url = api_page_url(site, page, per_page=per_page)
         listing, capture = fetch_listing(
             fetcher, url, Source.API, validators=known.get(url) if page == 1 else None
         )
@@ -81,16 +84,23 @@ def read_api(site: str, fetcher: Fetcher, *, known: Mapping[str, Validators] = {
             return
         yield listing
         oldest: datetime | None = None
+        fresh = 0
         for item in items:
             if not isinstance(item, dict) or not isinstance(item.get("link"), str):
                 continue
+            link = urljoin(url, item["link"])
             modified = parse_gmt(item.get("modified_gmt"))
-            oldest = modified if oldest is None or (modified and modified < oldest) else oldest
-            yield Candidate(urljoin(url, item["link"]), Source.API, modified)
+            if modified is not None and (oldest is None or modified < oldest):
+                oldest = modified
+            if link not in seen:
+                seen.add(link)
+                fresh += 1
+                yield Candidate(link, Source.API, modified)
         header = capture.headers.get("x-wp-totalpages", "")
         if header.isdigit():
             total_pages = int(header)
-        if not items or (total_pages is not None and page >= total_pages):
+        if not fresh or (total_pages is not None and page >= total_pages):
+            # the last page, or a server that ignores `page` and repeats itself
             yield SourceEnd(Source.API, found=True, unchanged=False, complete=True)
             return
         if since is not None and oldest is not None and oldest <= since:

@@ -1,0 +1,321 @@
+"""Each discovery source against a real local server: the sample site, or a route server for edge cases."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import parse_qs, urlsplit
+from datetime import UTC, datetime
+
+import pytest
+
+from scraper.fetch import Fetcher
+from scraper.names import Source
+from scraper.records import Candidate, Validators
+from scraper.sources import Listing, SourceEnd
+from scraper.sources.feed import read_feed
+from scraper.sources.links import page_links
+from scraper.sources.sitemaps import SitemapError, parse_sitemap, read_sitemaps
+from scraper.sources.wayback import (BadTimestamp, WaybackCapture, check_timestamp, parse_cdx, pick_captures,
+                                     read_cdx, replay_url)
+from scraper.sources.wp_api import read_api
+from tests.route_server import Reply, RouteServer
+
+
+def fetcher() -> Fetcher:
+    return Fetcher(delay=0, retries=1, backoff=0, sleep=lambda s: None)
+
+
+def split(events):
+    events = list(events)
+    candidates = [e for e in events if isinstance(e, Candidate)]
+    listings = [e for e in events if isinstance(e, Listing)]
+    ends = [e for e in events if isinstance(e, SourceEnd)]
+    assert len(ends) == 1 and events[-1] is ends[0], "a source ends with exactly one SourceEnd"
+    return candidates, listings, ends[0]
+
+
+def live_urls(site) -> set[str]:
+    return {site.url(p.path) for p in site.live_posts}
+
+
+# --- WordPress REST API ------------------------------------------------------
+
+
+def test_api_lists_every_live_post_with_its_modified_time(sample_site):
+    candidates, listings, end = split(read_api(sample_site.base, fetcher()))
+    assert {c.url for c in candidates} == live_urls(sample_site)
+    assert all(c.source is Source.API for c in candidates)
+    newest = max(sample_site.live_posts, key=lambda p: p.modified)
+    by_url = {c.url: c for c in candidates}
+    assert by_url[sample_site.url(newest.path)].modified == newest.modified.astimezone(UTC)
+    assert end == SourceEnd(Source.API, found=True, unchanged=False, complete=True)
+    assert [l.capture.status for l in listings] == [200]
+
+
+def test_api_pages_until_the_last_page_by_total_pages(sample_site):
+    candidates, listings, end = split(read_api(sample_site.base, fetcher(), per_page=10))
+    assert len(candidates) == len(sample_site.live_posts)
+    pages = [r.params["page"] for r in sample_site.requests if r.path == "/wp-json/wp/v2/posts"]
+    assert pages == ["1", "2", "3", "4"]
+    assert end.complete
+
+
+def test_api_without_total_pages_stops_at_the_400_past_the_last_page():
+    page = [{"link": "/ett/", "modified_gmt": "2019-04-29T08:00:00"}]
+    with RouteServer() as server:
+        def api(handler):
+            number = parse_qs(urlsplit(handler.path).query)["page"][0]
+            if number == "1":
+                return Reply(body=json.dumps(page), headers={"Content-Type": "application/json"})
+            return Reply(400, '{"code":"rest_post_invalid_page_number"}')
+        server.routes["/wp-json/wp/v2/posts"] = api
+        candidates, listings, end = split(read_api(server.url("/"), fetcher()))
+    assert [c.url for c in candidates] == [server.url("/ett/")]
+    assert candidates[0].modified == datetime(2019, 4, 29, 8, 0, tzinfo=UTC)
+    assert [l.capture.status for l in listings] == [200, 400]
+    assert end.complete and end.found
+
+
+def test_api_incremental_stops_paging_at_items_already_stored(sample_site):
+    first = split(read_api(sample_site.base, fetcher(), per_page=10))[0]
+    known = {c.url: Validators(modified=c.modified) for c in first}
+    sample_site.clear_requests()
+    candidates, listings, end = split(read_api(sample_site.base, fetcher(), known=known, per_page=10))
+    assert len(listings) == 1  # page 1 ends with posts no newer than the newest stored one
+    assert not end.complete and not end.unchanged
+
+
+def test_api_first_page_304_means_unchanged(sample_site):
+    first = list(read_api(sample_site.base, fetcher()))
+    listing = next(e for e in first if isinstance(e, Listing))
+    known = {listing.url: Validators(etag=listing.capture.headers["etag"])}
+    candidates, listings, end = split(read_api(sample_site.base, fetcher(), known=known))
+    assert candidates == []
+    assert listings[0].capture.status == 304
+    assert end == SourceEnd(Source.API, found=True, unchanged=True, complete=False)
+
+
+def test_site_without_api_is_reported_not_found():
+    with RouteServer() as server:
+        candidates, listings, end = split(read_api(server.url("/"), fetcher()))
+    assert candidates == [] and not end.found and listings[0].capture.status == 404
+
+
+def test_api_answering_html_is_an_error_with_the_capture_kept():
+    with RouteServer({"/wp-json/wp/v2/posts": Reply(body="<html>inte json</html>")}) as server:
+        candidates, listings, end = split(read_api(server.url("/"), fetcher()))
+    assert listings[0].error and listings[0].capture.status == 200
+    assert not end.complete
+
+
+def test_api_server_error_is_reported_not_raised():
+    with RouteServer({"/wp-json/wp/v2/posts": Reply(500, "fel")}) as server:
+        candidates, listings, end = split(read_api(server.url("/"), fetcher()))
+    assert "500" in listings[0].error
+    assert not end.complete and not end.unchanged
+
+
+# --- sitemaps ------------------------------------------------------------------
+
+
+def test_sitemaps_named_in_robots_are_followed_through_the_index(sample_site):
+    events = read_sitemaps(sample_site.base, fetcher(), robots_sitemaps=[sample_site.url("/wp-sitemap.xml")])
+    candidates, listings, end = split(events)
+    urls = {c.url for c in candidates}
+    assert live_urls(sample_site) <= urls
+    assert sample_site.url("/vad-vi-gor/innovationslabbet-i-boden/") in urls  # pages too; discover filters
+    assert all(c.modified is not None and c.modified.tzinfo for c in candidates)
+    assert [l.url for l in listings] == [sample_site.url(p) for p in (
+        "/wp-sitemap.xml", "/wp-sitemap-posts-post-1.xml", "/wp-sitemap-posts-page-1.xml")]
+    assert end == SourceEnd(Source.SITEMAP, found=True, unchanged=False, complete=True)
+
+
+def test_well_known_sitemaps_are_probed_in_order_until_one_answers():
+    urlset = ('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+              "<url><loc>/{}</loc><lastmod>2019-04-29</lastmod></url></urlset>")
+    with RouteServer() as server:
+        server.routes["/sitemap_index.xml"] = Reply(body=urlset.format("vilken-resa-vi-gor/"))
+        candidates, listings, end = split(read_sitemaps(server.url("/"), fetcher()))
+    assert [l.url.rsplit("/", 1)[1] for l in listings] == ["wp-sitemap.xml", "sitemap_index.xml"]
+    assert candidates == [Candidate(server.url("/vilken-resa-vi-gor/"), Source.SITEMAP,
+                                    datetime(2019, 4, 29, tzinfo=UTC))]
+    assert end.found and end.complete
+
+
+def test_unchanged_sitemap_index_is_one_conditional_request(sample_site):
+    entry = sample_site.url("/wp-sitemap.xml")
+    first = list(read_sitemaps(sample_site.base, fetcher(), robots_sitemaps=[entry]))
+    etag = next(l for l in first if isinstance(l, Listing) and l.url == entry).capture.headers["etag"]
+    sample_site.clear_requests()
+    candidates, listings, end = split(
+        read_sitemaps(sample_site.base, fetcher(), robots_sitemaps=[entry], known={entry: Validators(etag=etag)})
+    )
+    assert len(sample_site.requests) == 1 and listings[0].capture.status == 304
+    assert end.unchanged and not end.complete
+
+
+def test_sitemaps_on_other_hosts_are_ignored():
+    with RouteServer() as server:
+        candidates, listings, end = split(
+            read_sitemaps(server.url("/"), fetcher(), robots_sitemaps=["https://example.com/sitemap.xml"])
+        )
+    assert all("example.com" not in l.url for l in listings)
+
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [
+ <!ENTITY lol "lol">
+ <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+ <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+ <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+ <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+ <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+ <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
+]>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>http://x/&lol9;/</loc></url></urlset>"""
+
+XXE = b"""<?xml version="1.0"?>
+<!DOCTYPE urlset [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>http://x/&xxe;/</loc></url></urlset>"""
+
+
+def test_billion_laughs_sitemap_is_refused_not_expanded():
+    with pytest.raises(SitemapError, match="not well-formed"):
+        parse_sitemap(BILLION_LAUGHS)
+
+
+def test_xxe_sitemap_does_not_read_local_files():
+    kind, entries = parse_sitemap(XXE)
+    assert entries == [("http://x/", None)]  # the external entity is left unresolved, unread
+
+
+def test_malformed_sitemap_is_an_error_listing_not_an_exception():
+    with RouteServer({"/wp-sitemap.xml": Reply(body="<urlset><url><loc>trasig")}) as server:
+        candidates, listings, end = split(read_sitemaps(server.url("/"), fetcher()))
+    assert listings[0].error and "not well-formed" in listings[0].error
+    assert listings[0].capture.status == 200
+    assert not end.complete
+
+
+def test_gzipped_sitemap_is_read():
+    import gzip
+
+    body = gzip.compress(b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                         b"<url><loc>http://h/a/</loc></url></urlset>")
+    assert parse_sitemap(body) == ("urlset", [("http://h/a/", None)])
+
+
+# --- feed ----------------------------------------------------------------------
+
+
+def test_feed_is_read_page_by_page_until_the_404(sample_site):
+    candidates, listings, end = split(read_feed(sample_site.base, fetcher()))
+    assert {c.url for c in candidates} == live_urls(sample_site)
+    assert [l.capture.status for l in listings] == [200, 200, 200, 200, 404]
+    assert [r.params.get("paged", "1") for r in sample_site.requests] == ["1", "2", "3", "4", "5"]
+    assert end == SourceEnd(Source.FEED, found=True, unchanged=False, complete=True)
+
+
+def test_feed_incremental_stops_at_a_page_of_known_posts(sample_site):
+    first = split(read_feed(sample_site.base, fetcher()))[0]
+    known = {c.url: Validators() for c in first}
+    sample_site.clear_requests()
+    candidates, listings, end = split(read_feed(sample_site.base, fetcher(), known=known))
+    assert len(listings) == 1 and not end.complete
+
+
+def test_atom_feed_links_are_read():
+    atom = """<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">
+      <entry><title>Vilken resa</title><link rel="alternate" href="/vilken-resa-vi-gor/"/>
+      <updated>2019-04-29T10:15:00+02:00</updated></entry></feed>"""
+    with RouteServer({"/feed/": Reply(body=atom, headers={"Content-Type": "application/atom+xml"})}) as server:
+        candidates, listings, end = split(read_feed(server.url("/"), fetcher()))
+    assert candidates == [Candidate(server.url("/vilken-resa-vi-gor/"), Source.FEED,
+                                    datetime(2019, 4, 29, 8, 15, tzinfo=UTC))]
+
+
+def test_feed_that_ignores_paged_is_read_once():
+    rss = "<rss><channel><item><link>/ett/</link></item></channel></rss>"
+    with RouteServer({"/feed/": Reply(body=rss)}) as server:
+        candidates, listings, end = split(read_feed(server.url("/"), fetcher()))
+    assert len(listings) == 2 and end.complete
+
+
+def test_hostile_feed_does_not_expand_entities():
+    with RouteServer({"/feed/": Reply(body=BILLION_LAUGHS.replace(b"urlset", b"rss"))}) as server:
+        candidates, listings, end = split(read_feed(server.url("/"), fetcher()))
+    assert candidates == []
+
+
+# --- links ---------------------------------------------------------------------
+
+
+def test_page_links_are_absolute_deduplicated_and_http_only():
+    html = """<html><head><base href="http://h/undersida/"></head><body>
+      <a href="/vilken-resa-vi-gor/#kommentarer">a</a><a href="relativ/">b</a>
+      <a href="mailto:info@sabo.se">c</a><a href="javascript:void(0)">d</a><a href="#topp">e</a>
+      <a href="http://h/vilken-resa-vi-gor/">f</a></body></html>"""
+    assert page_links(html, base_url="http://h/") == ["http://h/vilken-resa-vi-gor/", "http://h/undersida/relativ/"]
+
+
+def test_page_links_of_nothing_is_nothing():
+    assert page_links(b"", base_url="http://h/") == []
+
+
+# --- Wayback CDX ----------------------------------------------------------------
+
+CDX = [
+    ["timestamp", "original", "statuscode", "digest", "mimetype"],
+    ["20190501000000", "https://www.allmannyttan.se/vilken-resa-vi-gor/", "200", "A", "text/html"],
+    ["20200101000000", "http://allmannyttan.se/vilken-resa-vi-gor/", "200", "B", "text/html"],
+    ["20210101000000", "https://www.allmannyttan.se/vilken-resa-vi-gor/", "404", "C", "text/html"],
+    ["20190601000000", "https://www.allmannyttan.se/wp-sitemap.xml", "200", "D", "application/xml"],
+    ["20190601000000", "https://www.allmannyttan.se/nytt-namn/", "301", "E", "text/html"],
+]
+
+
+def key(url: str) -> str:
+    return url.split("allmannyttan.se", 1)[1]
+
+
+def test_cdx_rows_are_parsed_by_their_header():
+    rows = parse_cdx(json.dumps(CDX).encode())
+    assert rows[0] == WaybackCapture("20190501000000", "https://www.allmannyttan.se/vilken-resa-vi-gor/",
+                                     "200", "A", "text/html")
+    assert parse_cdx(b"") == [] and parse_cdx(b"[]") == []
+
+
+def test_latest_200_html_capture_per_page_is_picked():
+    chosen = pick_captures(parse_cdx(json.dumps(CDX).encode()), key=key)
+    assert {page: row.digest for page, row in chosen.items()} == {"/vilken-resa-vi-gor/": "B"}
+
+
+def test_at_picks_the_capture_closest_before_that_moment():
+    rows = parse_cdx(json.dumps(CDX).encode())
+    assert pick_captures(rows, key=key, at="20191231")["/vilken-resa-vi-gor/"].digest == "A"
+    assert pick_captures(rows, key=key, at="2018") == {}
+
+
+def test_bad_at_timestamp_is_refused_with_an_example():
+    with pytest.raises(BadTimestamp, match=r"timestamp 'igår' is not a Wayback timestamp; give 4 to 14 digits"):
+        check_timestamp("igår")
+    assert check_timestamp("20190429") == "20190429235959"
+
+
+def test_cdx_query_and_replay_urls_follow_the_wayback_api():
+    with RouteServer() as server:
+        server.routes["/cdx/search/cdx"] = Reply(body=json.dumps(CDX), headers={"Content-Type": "application/json"})
+        listing, rows = read_cdx(fetcher(), base=server.url("/"), site="https://www.allmannyttan.se/")
+    assert server.seen[0].path == ("/cdx/search/cdx?url=allmannyttan.se/*&output=json"
+                                   "&fl=timestamp,original,statuscode,digest,mimetype")
+    assert len(rows) == 5 and listing.error is None
+    assert replay_url("https://web.archive.org/", "20190501000000", "https://www.allmannyttan.se/x/") == (
+        "https://web.archive.org/web/20190501000000id_/https://www.allmannyttan.se/x/")
+
+
+def test_cdx_failure_is_an_error_listing():
+    with RouteServer({"/cdx/search/cdx": Reply(503, "upptagen")}) as server:
+        listing, rows = read_cdx(fetcher(), base=server.url("/"), site="https://www.allmannyttan.se/")
+    assert rows == [] and "503" in listing.error
