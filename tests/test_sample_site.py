@@ -18,6 +18,7 @@ from lxml import etree
 from scraper.sample_site import FAULTS, MARKUPS, SampleSite, SampleSiteError, date_line, load_posts
 from scraper.sample_site.content import FOOTER_PARAGRAPHS, LAB_PATHS, SUBSCRIBE_LINES
 
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 POSTS = load_posts()
 LIVE = [p for p in POSTS if not p.teaser_only]
 TEASER_ONLY = [p for p in POSTS if p.teaser_only]
@@ -326,3 +327,203 @@ def test_unknown_markup_and_fault_are_refused_by_name():
         SampleSite(markup="fancy")
     with pytest.raises(SampleSiteError, match='no fault called "gremlins"'):
         SampleSite(faults=("gremlins",))
+
+
+# --- faults --------------------------------------------------------------------
+
+
+def fault_site(factory, name: str, **options) -> tuple[SampleSite, str]:
+    site = factory(faults=(name,), **options)
+    return site, site.fault_route(name)
+
+
+def statuses(site: SampleSite, path: str, times: int) -> list[int]:
+    return [get(site, path).status_code for _ in range(times)]
+
+
+def test_every_post_fault_has_a_route_of_its_own(sample_site):
+    routes = [sample_site.fault_route(name) for name in FAULTS]
+    post_routes = [r for r in routes if r not in ("/robots.txt", "/wp-sitemap-posts-post-1.xml")]
+    assert len(set(post_routes)) == len(post_routes)
+    assert all(r in {p.path for p in LIVE} for r in post_routes)
+
+
+def test_server_error_fails_twice_then_serves(sample_site_factory):
+    site, path = fault_site(sample_site_factory, "server-error")
+    assert statuses(site, path, 3) == [500, 500, 200]
+    assert get(site, LIVE[-1].path).status_code == 200  # other routes are untouched
+
+
+def test_always_500_never_serves(sample_site_factory):
+    site, path = fault_site(sample_site_factory, "always-500")
+    assert statuses(site, path, 4) == [500] * 4
+
+
+@pytest.mark.parametrize("name,status", [("rate-limit", 429), ("unavailable", 503)])
+def test_rate_limit_and_unavailable_send_retry_after_once(sample_site_factory, name, status):
+    site, path = fault_site(sample_site_factory, name)
+    first = get(site, path)
+    assert first.status_code == status and first.headers["Retry-After"] == "1"
+    assert get(site, path).status_code == 200
+
+
+def test_slow_answers_after_the_client_timeout_then_fast(sample_site_factory):
+    site, path = fault_site(sample_site_factory, "slow", slow_seconds=1.0)
+    with pytest.raises(requests.exceptions.ReadTimeout):
+        requests.get(site.url(path), timeout=(2, 0.3))
+    started = time.monotonic()
+    assert requests.get(site.url(path), timeout=5).status_code == 200
+    assert time.monotonic() - started < 0.9
+
+
+def test_reset_cuts_the_connection_once(sample_site_factory):
+    site, path = fault_site(sample_site_factory, "reset")
+    with pytest.raises(requests.exceptions.ConnectionError):
+        requests.get(site.url(path), timeout=5)
+    assert get(site, path).status_code == 200
+    assert [r.status for r in site.requests] == [0, 200]
+
+
+def test_truncated_body_is_shorter_than_content_length_once(sample_site_factory):
+    site, path = fault_site(sample_site_factory, "truncated")
+    with socket.create_connection(("127.0.0.1", site.port), timeout=5) as conn:
+        conn.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        data = b""
+        while chunk := conn.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = int(re.search(rb"Content-Length: (\d+)", head).group(1))
+    assert len(body) < length
+    assert len(get(site, path).content) == int(get(site, path).headers["Content-Length"])
+
+
+def test_redirect_loop_never_ends(sample_site_factory):
+    site, path = fault_site(sample_site_factory, "redirect-loop")
+    with pytest.raises(requests.exceptions.TooManyRedirects):
+        requests.get(site.url(path), timeout=5)
+
+
+def test_offsite_redirect_points_to_another_host(sample_site_factory):
+    site, path = fault_site(sample_site_factory, "offsite-redirect")
+    location = get(site, path).headers["Location"]
+    assert location.startswith("http://localhost:") and location.endswith(path)
+
+
+@pytest.mark.parametrize("markup", ["semantic", "legacy"])
+def test_wrong_charset_declares_utf8_for_cp1252_bytes(sample_site_factory, markup):
+    site, path = fault_site(sample_site_factory, "wrong-charset", markup=markup)
+    response = get(site, path)
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert b'<meta charset="utf-8">' in response.content and b"windows-1252" not in response.content
+    with pytest.raises(UnicodeDecodeError):
+        response.content.decode("utf-8")
+    post = next(p for p in LIVE if p.path == path)
+    assert " ".join(post.paragraphs[0].split()) in " ".join(text_lines(response.content, "cp1252"))
+
+
+@pytest.mark.parametrize("markup", ["semantic", "legacy"])
+def test_no_charset_anywhere(sample_site_factory, markup):
+    site, path = fault_site(sample_site_factory, "no-charset", markup=markup)
+    response = get(site, path)
+    assert response.headers["Content-Type"] == "text/html"
+    assert b"charset" not in response.content.lower()
+    with pytest.raises(UnicodeDecodeError):
+        response.content.decode("utf-8")
+
+
+def test_huge_page_is_about_six_megabytes_and_still_the_post(sample_site_factory):
+    site, path = fault_site(sample_site_factory, "huge")
+    response = get(site, path)
+    assert 5_500_000 < len(response.content) < 8 * 2**20
+    post = next(p for p in LIVE if p.path == path)
+    assert post.paragraphs[-1].split()[0] in response.text
+
+
+@pytest.mark.parametrize("markup", MARKUPS)
+def test_malformed_html_keeps_its_text(sample_site_factory, markup):
+    site, path = fault_site(sample_site_factory, "malformed", markup=markup)
+    response = get(site, path)
+    assert b"</body>" not in response.content and b"</p>" not in response.content
+    assert b"</div></span></div>" in response.content
+    lines = " ".join(text_lines(response.content, response.encoding))
+    post = next(p for p in LIVE if p.path == path)
+    assert all(" ".join(paragraph.split()) in lines for paragraph in post.paragraphs)
+
+
+def test_hostile_sitemap_has_xxe_and_entity_bomb_but_real_locs(sample_site_factory):
+    site, path = fault_site(sample_site_factory, "hostile-sitemap")
+    body = get(site, path).content
+    assert b'<!ENTITY xxe SYSTEM "file:///etc/passwd">' in body and b"&lol9;" in body
+    with pytest.raises(etree.XMLSyntaxError):  # libxml2 refuses the bomb even with entities off...
+        etree.fromstring(body, etree.XMLParser(resolve_entities=False, no_network=True))
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=True)  # ...but recovers the locs
+    locs = [loc.text for loc in etree.fromstring(body, parser).iter("{%s}loc" % SITEMAP_NS) if loc.text]
+    assert {site.url(p.path) for p in LIVE} <= set(locs) and not any("root:" in loc for loc in locs)
+
+
+def test_robots_faults_add_crawl_delay_and_disallow_one_post(sample_site_factory):
+    from protego import Protego
+
+    site = sample_site_factory(faults=("robots-crawl-delay", "robots-disallow"), crawl_delay=0.5)
+    robots = Protego.parse(get(site, "/robots.txt").text)
+    assert robots.crawl_delay("dagbok") == 0.5
+    banned = site.fault_route("robots-disallow")
+    assert not robots.can_fetch(site.url(banned), "dagbok")
+    assert robots.can_fetch(site.url(LIVE[0].path), "dagbok")
+    assert get(site, banned).status_code == 200  # robots.txt forbids it; the server would still serve it
+
+
+# --- the Wayback Machine ------------------------------------------------------------
+
+
+def cdx(site: SampleSite, **params) -> list[list[str]]:
+    params = {"url": "allmannyttan.se/*", "output": "json", "fl": "timestamp,original,statuscode,digest,mimetype",
+              **params}
+    return requests.get(site.url("/cdx/search/cdx"), params=params, timeout=10).json()
+
+
+def test_cdx_lists_every_post_including_those_gone_from_the_live_site(sample_site_factory):
+    site = sample_site_factory(wayback=True)
+    rows = cdx(site)
+    assert rows[0] == ["timestamp", "original", "statuscode", "digest", "mimetype"]
+    originals = {row[1] for row in rows[1:]}
+    assert {f"https://www.allmannyttan.se{p.path}" for p in POSTS} <= originals
+    assert get(site, TEASER_ONLY[0].path).status_code == 404  # gone live, kept in the archive
+    assert any(row[2] == "404" for row in rows[1:])
+    assert {row[4] for row in rows[1:]} >= {"text/html", "application/pdf", "image/jpeg"}
+    html_ok = cdx(site, filter=["statuscode:200", "mimetype:text/html"], collapse="urlkey")
+    assert all(row[2] == "200" and row[4] == "text/html" for row in html_ok[1:])
+    assert len({row[1] for row in html_ok[1:]}) == len(html_ok) - 1
+
+
+def test_replay_serves_each_latest_post_capture_raw(sample_site_factory):
+    site = sample_site_factory(wayback=True, markup="bare")
+    for post, capture in site.wayback.latest_posts():
+        response = get(site, f"/web/{capture.timestamp}id_/{capture.original}")
+        assert response.status_code == 200 and post.title in text_lines(response.content, "utf-8")
+        assert "wm-ipp" not in response.text and "https://www.allmannyttan.se/" in response.text
+        assert response.headers["Memento-Datetime"]
+    assert {post.slug for post, _ in site.wayback.latest_posts()} == {p.slug for p in POSTS}
+
+
+def test_a_post_captured_twice_shows_its_old_title_on_the_old_capture(sample_site_factory):
+    site = sample_site_factory(wayback=True)
+    changed = site.wayback.changed
+    post = next(p for p in POSTS if p.slug == changed.slug)
+    original = f"https://www.allmannyttan.se/{changed.slug}/"
+    old = get(site, f"/web/{changed.old_timestamp}id_/{original}").text
+    new = get(site, f"/web/{changed.new_timestamp}id_/{original}").text
+    assert changed.old_title in old and changed.old_title not in new and post.title in new
+    stamps = [row[0] for row in cdx(site, url=original)[1:]]
+    assert stamps == sorted([changed.old_timestamp, changed.new_timestamp])
+
+
+def test_replay_redirects_to_the_nearest_capture_and_404s_unknown_urls(sample_site_factory):
+    site = sample_site_factory(wayback=True)
+    changed = site.wayback.changed
+    original = f"https://www.allmannyttan.se/{changed.slug}/"
+    near = get(site, f"/web/{changed.new_timestamp[:8]}235959id_/{original}")
+    assert near.status_code == 302 and changed.new_timestamp in near.headers["Location"]
+    assert get(site, "/web/2019id_/https://www.allmannyttan.se/aldrig-funnits/").status_code == 404
+    gone = next(row for row in cdx(site)[1:] if row[2] == "404")
+    assert get(site, f"/web/{gone[0]}id_/{gone[1]}").status_code == 404

@@ -411,8 +411,6 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    server_version = "Apache"
-    sys_version = ""
     timeout = 30
 
     def setup(self) -> None:
@@ -429,6 +427,9 @@ class _Handler(BaseHTTPRequestHandler):
             super().finish()
         except OSError:
             pass
+
+    def version_string(self) -> str:
+        return "Apache"
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet: the request log is site.requests
         pass

@@ -1,0 +1,262 @@
+"""A local Internet Archive: the CDX API and raw (`id_`) replay of allmannyttan.se captures.
+
+`SampleSite(wayback=True)` serves it at `/cdx/search/cdx` and `/web/<timestamp>id_/<original>`,
+so `crawl --source wayback --wayback-url http://127.0.0.1:PORT/` runs with no network.
+The captures are of `https://www.allmannyttan.se/…` pages in the site's markup and
+hold the traps of the real archive (SITE.md): a post captured twice with a changed
+title, a post that is gone from the live site, a 404 capture, non-HTML captures, an
+embed view, an `http://` twin without `www.`, and replays at the nearest timestamp.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from types import ModuleType
+from urllib.parse import parse_qs, urlsplit
+
+from . import wordpress
+from .content import LAB_PATHS, PostView, SamplePost, as_utc, newest, not_found_view, page_view, load_pages
+
+ORIGIN = "https://www.allmannyttan.se/"
+CDX_FIELDS = ("urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length")
+TIMESTAMP = "%Y%m%d%H%M%S"
+OLD_TITLE_SUFFIX = " (preliminär rubrik)"
+GONE_URL = ORIGIN + "sommarhalsning-fran-labben/"
+
+
+@dataclass(frozen=True)
+class WaybackCapture:
+    """One archived response, as the CDX index lists it and the replay serves it."""
+
+    timestamp: str  # 14 digits, UTC
+    original: str
+    status: int
+    mimetype: str
+    body: bytes
+    charset: str | None = None
+    slug: str | None = None  # the post it shows, when it is a post page
+    title: str | None = None  # the title on this capture (differs from the ground truth on the old capture)
+
+    @property
+    def digest(self) -> str:
+        """The CDX digest: base32 of the body's SHA-1."""
+        return base64.b32encode(hashlib.sha1(self.body).digest()).decode()
+
+    @property
+    def urlkey(self) -> str:
+        return surt(self.original)
+
+    @property
+    def moment(self) -> datetime:
+        return datetime.strptime(self.timestamp, TIMESTAMP).replace(tzinfo=timezone.utc)
+
+    def field(self, name: str) -> str:
+        values = {"urlkey": self.urlkey, "timestamp": self.timestamp, "original": self.original,
+                  "mimetype": self.mimetype, "statuscode": str(self.status), "digest": self.digest,
+                  "length": str(len(self.body))}
+        return values[name]
+
+
+@dataclass(frozen=True)
+class ChangedTitle:
+    """The post captured twice: first with `old_title`, later with its real title."""
+
+    slug: str
+    old_title: str
+    old_timestamp: str
+    new_timestamp: str
+
+
+def surt(url: str) -> str:
+    """Sort-friendly URI key as the CDX server writes it: `se,allmannyttan)/slug/`."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").removeprefix("www.")
+    return ",".join(reversed(host.split("."))) + ")" + (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def normalise(url: str) -> str:
+    """Scheme and `www.` dropped, host lower-cased: how a CDX `url=` is compared."""
+    if "://" not in url:
+        url = "http://" + url
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    return host + (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def stamp(moment: datetime) -> str:
+    return as_utc(moment).strftime(TIMESTAMP)
+
+
+def capture_moment(post: SamplePost) -> datetime:
+    """When the archive saw a post: a day after its last change."""
+    return max(post.modified, post.published_at) + timedelta(days=1)
+
+
+class Wayback:
+    """The captures of one markup's site, and the two endpoints that serve them."""
+
+    def __init__(self, posts: list[SamplePost], renderer: ModuleType) -> None:
+        self.renderer = renderer
+        self.posts = [p.copy() for p in posts]
+        self.captures: list[WaybackCapture] = []
+        self.changed: ChangedTitle | None = None
+        self.build()
+
+    # --- the archive's contents ------------------------------------------
+
+    def html_capture(self, original: str, moment: datetime, text: str, *, status: int = 200,
+                     slug: str | None = None, title: str | None = None) -> None:
+        body = text.encode(self.renderer.CHARSET, errors="xmlcharrefreplace")
+        self.captures.append(WaybackCapture(stamp(moment), original, status, "text/html", body,
+                                            self.renderer.CHARSET, slug, title))
+
+    def post_capture(self, post: SamplePost, moment: datetime, *, original: str | None = None) -> None:
+        teasers = newest(self.posts, limit=3, exclude=post.slug, before=moment)
+        view = PostView(post=post, base=ORIGIN, teasers=teasers)
+        self.html_capture(original or ORIGIN.rstrip("/") + post.path, moment, self.renderer.post_page(view),
+                          slug=post.slug, title=post.title)
+
+    def build(self) -> None:
+        posts = sorted(self.posts, key=lambda p: (p.published_at, p.slug))
+        for post in posts:  # every post, also those gone from the live site (teaser-only there)
+            self.post_capture(post, capture_moment(post))
+        if len(posts) > 2:
+            target = posts[2]
+            old = target.copy(title=target.title.rstrip("!.") + OLD_TITLE_SUFFIX, modified=target.published_at)
+            early = target.published_at + timedelta(hours=2)
+            self.post_capture(old, early)
+            self.changed = ChangedTitle(target.slug, old.title, stamp(early), stamp(capture_moment(target)))
+        if len(posts) > 4:  # an older capture of the http:// twin without www.
+            twin = posts[4]
+            self.post_capture(twin, capture_moment(twin) - timedelta(hours=12),
+                              original="http://allmannyttan.se" + twin.path)
+            embedded = posts[-1]
+            self.captures.append(WaybackCapture(stamp(capture_moment(embedded)), ORIGIN.rstrip("/") + embedded.path
+                                                + "embed/", 200, "text/html", wordpress.embed(embedded, ORIGIN),
+                                                "utf-8"))
+        first_moment = min((p.published_at for p in posts), default=datetime(2019, 1, 1, tzinfo=timezone.utc))
+        pages = load_pages()
+        page_moment = datetime(2019, 6, 1, 8, 0, tzinfo=timezone.utc)
+        live = [p for p in self.posts if p.published_at <= page_moment]
+        for path in ["/", *LAB_PATHS.values()]:
+            view = page_view(path, live, ORIGIN, pages)
+            if view is not None:
+                self.html_capture(ORIGIN.rstrip("/") + path, page_moment, self.renderer.page(view))
+        self.html_capture(GONE_URL, first_moment + timedelta(days=300),
+                          self.renderer.page(not_found_view("/sommarhalsning-fran-labben/", ORIGIN)), status=404)
+        feed = wordpress.feed([p for p in self.posts if p.published_at <= page_moment], ORIGIN, "") or b""
+        self.captures.append(WaybackCapture(stamp(page_moment), ORIGIN + "feed/", 200, "application/rss+xml", feed))
+        self.captures.append(WaybackCapture(stamp(page_moment), ORIGIN + "robots.txt", 200, "text/plain",
+                                            wordpress.robots(ORIGIN)))
+        self.captures.append(WaybackCapture(stamp(first_moment + timedelta(days=40)),
+                                            ORIGIN + "wp-content/uploads/2018/10/innovationslabb-karta.pdf", 200,
+                                            "application/pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n%%EOF\n"))
+        self.captures.append(WaybackCapture(stamp(first_moment + timedelta(days=41)),
+                                            ORIGIN + "wp-content/uploads/2018/10/labb.jpg", 200, "image/jpeg",
+                                            b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"))
+        self.captures.sort(key=lambda c: (c.urlkey, c.timestamp))
+
+    def latest_posts(self) -> list[tuple[SamplePost, WaybackCapture]]:
+        """Each post with its latest 200 HTML capture: what a Wayback crawl should store (ground truth)."""
+        by_slug = {p.slug: p for p in self.posts}
+        latest: dict[str, WaybackCapture] = {}
+        for capture in self.captures:
+            if capture.slug is None or capture.status != 200:
+                continue
+            best = latest.get(capture.slug)
+            if best is None or capture.timestamp > best.timestamp:
+                latest[capture.slug] = capture
+        return [(by_slug[slug], capture) for slug, capture in sorted(latest.items())]
+
+    # --- the endpoints ------------------------------------------------------
+
+    def respond(self, request, base: str):
+        from .server import Response
+
+        if request.path == "/cdx/search/cdx":
+            status, content_type, body = self.cdx(request.query)
+            return Response(status, {"Content-Type": content_type}, body, validators=False)
+        match = re.fullmatch(r"/web/(\d{1,14})([a-z]{2}_)?/(.+)", request.path)
+        if not match:
+            return Response(404, {"Content-Type": "text/plain"}, b"Wayback Machine: bad replay URL\n")
+        timestamp, flag, original = match.groups()
+        if request.query:
+            original += "?" + request.query
+        candidates = [c for c in self.captures if normalise(c.original) == normalise(original)]
+        if not candidates:
+            return Response(404, {"Content-Type": "text/html; charset=utf-8"},
+                            b"<html><body><p>Wayback Machine doesn't have that page archived.</p></body></html>\n")
+        padded = timestamp + "20000101000000"[len(timestamp):]  # "2019" means the start of 2019
+        try:
+            wanted = datetime.strptime(padded, TIMESTAMP).replace(tzinfo=timezone.utc)
+        except ValueError:
+            return Response(400, {"Content-Type": "text/plain"}, f"bad timestamp {timestamp}\n".encode())
+        nearest = min(candidates, key=lambda c: (abs((c.moment - wanted).total_seconds()), c.timestamp))
+        if nearest.timestamp != timestamp or nearest.original != original:
+            location = f"{base.rstrip('/')}/web/{nearest.timestamp}{flag or ''}/{nearest.original}"
+            return Response(302, {"Location": location, "Content-Type": "text/plain"}, b"", validators=False)
+        content_type = nearest.mimetype + (f"; charset={nearest.charset}" if nearest.charset else "")
+        body = nearest.body
+        if flag != "id_" and nearest.mimetype == "text/html":  # replay with the archive's banner
+            body = re.sub(rb"(<body[^>]*>)", rb"\1<!-- BEGIN WAYBACK TOOLBAR INSERT --><div id=\"wm-ipp\">"
+                          rb"Wayback Machine</div><!-- END WAYBACK TOOLBAR INSERT -->", body, count=1, flags=re.I)
+        headers = {"Content-Type": content_type, "Memento-Datetime": nearest.moment.strftime("%a, %d %b %Y %H:%M:%S GMT"),
+                   "Link": f'<{nearest.original}>; rel="original"', "X-Archive-Src": "sample-site.warc.gz"}
+        return Response(nearest.status, headers, body, last_modified=nearest.moment)
+
+    def cdx(self, query: str) -> tuple[int, str, bytes]:
+        """The CDX server API: url (with `*`), matchType, fl, output=json, filter, from, to, collapse, limit."""
+        params = parse_qs(query)
+        one = {k: v[-1] for k, v in params.items()}
+        if "url" not in one:
+            return 400, "text/plain", b"Error: url parameter is required\n"
+        url = one["url"]
+        match_type = one.get("matchType", "prefix" if url.endswith("*") else "exact")
+        key = normalise(url.rstrip("*"))
+        host = key.split("/", 1)[0]
+
+        def matches(capture: WaybackCapture) -> bool:
+            other = normalise(capture.original)
+            if match_type == "prefix":
+                return other.startswith(key)
+            if match_type in ("host", "domain"):
+                other_host = other.split("/", 1)[0]
+                return other_host == host or (match_type == "domain" and other_host.endswith("." + host))
+            return other == key
+
+        rows = [c for c in self.captures if matches(c)]
+        if "from" in one:
+            rows = [c for c in rows if c.timestamp >= one["from"].ljust(14, "0")]
+        if "to" in one:
+            rows = [c for c in rows if c.timestamp <= one["to"].ljust(14, "9")]
+        for rule in params.get("filter", []):
+            negate = rule.startswith("!")
+            name, _, pattern = rule.lstrip("!").partition(":")
+            if name not in CDX_FIELDS:
+                return 400, "text/plain", f"Error: unknown filter field {name}\n".encode()
+            rows = [c for c in rows if bool(re.fullmatch(pattern, c.field(name))) != negate]
+        for name in params.get("collapse", []):
+            kept, last = [], None
+            for capture in rows:
+                value = capture.field(name.split(":")[0])
+                if value != last:
+                    kept.append(capture)
+                last = value
+            rows = kept
+        if "limit" in one:
+            limit = int(one["limit"])
+            rows = rows[:limit] if limit >= 0 else rows[limit:]
+        fields = [f for f in one.get("fl", ",".join(CDX_FIELDS)).split(",") if f]
+        unknown = [f for f in fields if f not in CDX_FIELDS]
+        if unknown:
+            return 400, "text/plain", f"Error: unknown field {unknown[0]}\n".encode()
+        table = [[c.field(f) for f in fields] for c in rows]
+        if one.get("output") == "json":
+            body = json.dumps([fields, *table] if table else []).encode()
+            return 200, "application/json", body
+        return 200, "text/plain", "".join(" ".join(row) + "\n" for row in table).encode()
