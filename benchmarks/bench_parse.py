@@ -1,0 +1,253 @@
+"""Parse benchmark (issue 7, item 1): dagbok's extraction vs trafilatura vs a bare lxml parse, same run.
+
+Every post page of every markup of the sample site is rendered by the real
+server and fetched once with requests (not timed). Then, on the same bytes, it
+times per page:
+
+- dagbok: `parse_document(capture)` + `extract_post(document, labs=...)`, the whole
+  extraction a crawl does for a post page (decode, one tree, every layer, labs);
+- trafilatura: `bare_extraction(html, url=..., with_metadata=True)`, what a user
+  would pick instead for "the text and metadata of an article";
+- lxml: `lxml.html.fromstring(html)`, the floor: parsing alone, nothing read.
+
+and scores dagbok and trafilatura against the ground truth (data/sample_site):
+published, title, author (None when the page has no signature) and body (exact
+after joining paragraphs with a blank line, and a difflib similarity ratio).
+Goals (issue 7): ≥ 20× faster than trafilatura per page, within 5× of bare lxml.
+
+    python benchmarks/bench_parse.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import importlib.metadata
+import sys
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import Any, Callable
+
+import lxml.html
+import requests
+
+from scraper.extract.document import normalise_space, parse_document
+from scraper.extract.post import extract_post
+from scraper.labs import LabVocabulary
+from scraper.records import Capture
+from scraper.sample_site import MARKUPS, SamplePost, SampleSite
+
+if not __package__:  # run as a script: make `benchmarks` importable
+    sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1]))
+from benchmarks.timing import best_per_call  # noqa: E402
+
+try:  # the `bench` extra; without it the trafilatura column says how to get it
+    import trafilatura
+except ImportError:  # pragma: no cover - depends on the environment
+    trafilatura = None
+
+TOOLS = ("dagbok", "trafilatura", "lxml")
+FIELDS = ("published", "title", "author", "body")
+GOAL_VS_TRAFILATURA = 20.0
+GOAL_VS_LXML = 5.0
+QUICK_PAGES_PER_MARKUP = 3
+
+
+@dataclass(frozen=True)
+class FixturePage:
+    """One rendered post page: the bytes as fetched, and the post it shows (the ground truth)."""
+
+    markup: str
+    truth: SamplePost
+    capture: Capture
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a tool read from a page, in the ground truth's terms."""
+
+    published: date | None
+    title: str | None
+    author: str | None
+    body: str | None
+
+
+def fixture_pages(*, markups: tuple[str, ...] = MARKUPS, per_markup: int | None = None) -> list[FixturePage]:
+    """Fetch every post page (or the first `per_markup`) of each markup from a running sample site."""
+    pages = []
+    with requests.Session() as session:
+        for markup in markups:
+            with SampleSite(markup=markup) as site:
+                posts = site.live_posts[:per_markup] if per_markup else site.live_posts
+                for post in posts:
+                    response = session.get(site.url(post.path), timeout=10)
+                    response.raise_for_status()
+                    capture = Capture(url=response.url, final_url=response.url, status=response.status_code,
+                                      headers={k.lower(): v for k, v in response.headers.items()},
+                                      body=response.content, fetched=datetime.now(timezone.utc))
+                    pages.append(FixturePage(markup, post, capture))
+    return pages
+
+
+def as_body(text: str | None) -> str | None:
+    """A tool's text in the ground truth's body form: one paragraph per line, blank-line joined."""
+    if text is None:
+        return None
+    paragraphs = [normalise_space(line) for line in text.splitlines()]
+    return "\n\n".join(p for p in paragraphs if p) or None
+
+
+def read_dagbok(page: FixturePage, labs: LabVocabulary) -> Reading:
+    post = extract_post(parse_document(page.capture), labs=labs)
+    return Reading(post.published, post.title, post.author, post.body)
+
+
+def read_trafilatura(page: FixturePage) -> Reading:
+    found = trafilatura.bare_extraction(page.capture.body, url=page.capture.url, with_metadata=True)
+    if found is None:
+        return Reading(None, None, None, None)
+    values = found.as_dict() if hasattr(found, "as_dict") else dict(found)
+    published = None
+    if values.get("date"):
+        try:
+            published = date.fromisoformat(values["date"][:10])
+        except ValueError:
+            published = None
+    title = normalise_space(values["title"]) if values.get("title") else None
+    author = normalise_space(values["author"]) if values.get("author") else None
+    return Reading(published, title, author, as_body(values.get("text")))
+
+
+def similarity(got: str | None, expected: str) -> float:
+    if not got:
+        return 0.0
+    return difflib.SequenceMatcher(None, got, expected, autojunk=False).ratio()
+
+
+def score(readings: list[Reading], pages: list[FixturePage]) -> dict[str, Any]:
+    """Field accuracy of one tool's readings against the ground truth."""
+    correct = dict.fromkeys(FIELDS, 0)
+    ratios = []
+    for reading, page in zip(readings, pages):
+        truth = page.truth
+        correct["published"] += reading.published == truth.published
+        correct["title"] += reading.title == truth.title
+        correct["author"] += reading.author == truth.author
+        correct["body"] += reading.body == truth.body
+        ratios.append(similarity(reading.body, truth.body))
+    return {"pages": len(pages), "correct": correct, "body_similarity": sum(ratios) / max(1, len(ratios)),
+            "body_similarity_min": min(ratios, default=0.0)}
+
+
+def time_tool(read: Callable[[FixturePage], Any], pages: list[FixturePage], repeat: int) -> float:
+    """Best-of-`repeat` mean seconds per page."""
+    def work() -> int:
+        for page in pages:
+            read(page)
+        return len(pages)
+
+    return best_per_call(work, repeat=repeat)
+
+
+def run(quick: bool = False) -> dict:
+    """Fetch the fixture pages, time the three tools on them, score dagbok and trafilatura."""
+    labs = LabVocabulary.load()
+    pages = fixture_pages(per_markup=QUICK_PAGES_PER_MARKUP if quick else None)
+    repeat = 1 if quick else 5
+    readers: dict[str, Callable[[FixturePage], Any]] = {
+        "dagbok": lambda page: read_dagbok(page, labs),
+        "lxml": lambda page: lxml.html.fromstring(page.capture.body),
+    }
+    if trafilatura is not None:
+        readers["trafilatura"] = read_trafilatura
+    for read in readers.values():  # warm up: imports, lazy tables, compiled regexes
+        read(pages[0])
+    results: dict[str, Any] = {
+        "quick": quick,
+        "repeat": repeat,
+        "trafilatura": importlib.metadata.version("trafilatura") if trafilatura is not None else None,
+        "markups": {},
+    }
+    total_time = dict.fromkeys(readers, 0.0)
+    for markup in MARKUPS:
+        subset = [page for page in pages if page.markup == markup]
+        if not subset:
+            continue
+        figures: dict[str, Any] = {"pages": len(subset),
+                                   "kb_per_page": sum(len(p.capture.body) for p in subset) / len(subset) / 1024}
+        for name, read in readers.items():
+            per_page = time_tool(read, subset, repeat if name != "trafilatura" else max(1, repeat // 2))
+            figures[name] = {"ms_per_page": per_page * 1e3}
+            total_time[name] += per_page * len(subset)
+        figures["dagbok"].update(score([read_dagbok(p, labs) for p in subset], subset))
+        if "trafilatura" in readers:
+            figures["trafilatura"].update(score([read_trafilatura(p) for p in subset], subset))
+        results["markups"][markup] = figures
+    overall: dict[str, Any] = {"pages": len(pages)}
+    for name in readers:
+        overall[name] = {"ms_per_page": total_time[name] / len(pages) * 1e3}
+    overall["dagbok"].update(score([read_dagbok(p, labs) for p in pages], pages))
+    if "trafilatura" in readers:
+        overall["trafilatura"].update(score([read_trafilatura(p) for p in pages], pages))
+    results["all"] = overall
+    dagbok_ms = overall["dagbok"]["ms_per_page"]
+    vs_lxml = dagbok_ms / overall["lxml"]["ms_per_page"]
+    results["ratios"] = {"dagbok_over_lxml": vs_lxml}
+    goals = []
+    if "trafilatura" in readers:
+        speedup = overall["trafilatura"]["ms_per_page"] / dagbok_ms
+        results["ratios"]["trafilatura_over_dagbok"] = speedup
+        goals.append({"goal": f"parse: ≥ {GOAL_VS_TRAFILATURA:g}× faster than trafilatura per page",
+                      "measured": f"{speedup:.1f}× ({dagbok_ms:.2f} ms vs {overall['trafilatura']['ms_per_page']:.2f} ms)",
+                      "reached": speedup >= GOAL_VS_TRAFILATURA})
+    else:
+        goals.append({"goal": f"parse: ≥ {GOAL_VS_TRAFILATURA:g}× faster than trafilatura per page",
+                      "measured": "not measured: trafilatura is not installed (pip install -e '.[bench]')",
+                      "reached": False})
+    goals.append({"goal": f"parse: within {GOAL_VS_LXML:g}× of a bare lxml parse",
+                  "measured": f"{vs_lxml:.1f}× ({dagbok_ms:.2f} ms vs {overall['lxml']['ms_per_page']:.2f} ms)",
+                  "reached": vs_lxml <= GOAL_VS_LXML})
+    results["goals"] = goals
+    return results
+
+
+def _row(label: str, pages: int, name: str, figures: dict[str, Any], dagbok_ms: float) -> str:
+    f = figures.get(name)
+    if f is None:
+        return f"| {label} | {pages} | {name} | not installed | | | | | | |"
+    ratio = f["ms_per_page"] / dagbok_ms
+    if "correct" in f:
+        c = f["correct"]
+        fields = " | ".join(f"{c[field]}/{f['pages']}" for field in FIELDS)
+        similar = f"{f['body_similarity']:.3f}"
+    else:
+        fields, similar = " | ".join("—" for _ in FIELDS), "—"
+    return f"| {label} | {pages} | {name} | {f['ms_per_page']:.2f} | {ratio:.2f}× | {fields} | {similar} |"
+
+
+def table(results: dict) -> str:
+    """The figures as Markdown: time per page (and × dagbok), field accuracy, per markup and overall."""
+    lines = [
+        "| markup | pages | tool | ms per page | × dagbok | published | title | author | body exact | body similarity |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for label, figures in [*results["markups"].items(), ("all", results["all"])]:
+        for name in TOOLS:
+            lines.append(_row(label, figures["pages"], name, figures, figures["dagbok"]["ms_per_page"]))
+    lines.append("")
+    sizes = ", ".join(f"{m} {f['kb_per_page']:.1f} kB" for m, f in results["markups"].items())
+    lines.append(f"Mean page size: {sizes}. Best of {results['repeat']} passes (trafilatura: "
+                 f"{max(1, results['repeat'] // 2)}). Body similarity: difflib ratio against the ground-truth "
+                 f"body, mean over pages.")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help=f"{QUICK_PAGES_PER_MARKUP} pages per markup, one pass")
+    args = parser.parse_args(argv)
+    print(table(run(quick=args.quick)))
+
+
+if __name__ == "__main__":
+    main()
