@@ -33,8 +33,14 @@ def options(command: click.Command) -> list[str]:
 
 
 def mentioned(option: str, text: str) -> bool:
-    """`--db` counts when it appears as a whole option (not inside `--db-path`)."""
-    return any(re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text) for name in option.split("/"))
+    """`--db` counts when it appears as a whole option (not inside `--db-path`).
+
+    An option with a long name must be documented by it: a short `-q` would also be
+    found in `pytest -q`.
+    """
+    names = option.split("/")
+    names = [name for name in names if name.startswith("--")] or names
+    return any(re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text) for name in names)
 
 
 COMMANDS = dict(walk(cli))
