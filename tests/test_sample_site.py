@@ -171,6 +171,36 @@ def test_embed_view_has_title_body_hashtags_but_no_date_or_signature(sample_site
     assert date_line(post.published) not in lines and post.author not in lines
 
 
+def test_one_embed_view_is_stale_and_shows_the_preliminary_title(sample_site):
+    from scraper.sample_site.content import preliminary_title, retitled
+
+    post = retitled(POSTS)
+    lines = text_lines(get(sample_site, post.path + "embed/").content, "utf-8")
+    assert preliminary_title(post) in lines and post.title not in lines
+    assert " ".join(post.paragraphs[-1].split()) not in lines
+    page = get(sample_site, post.path)
+    assert post.title in text_lines(page.content, "utf-8")
+
+
+def test_nested_markup_has_no_headings_and_a_one_paragraph_signature(sample_site_factory):
+    site = sample_site_factory(markup="nested")
+    post = next(p for p in LIVE if p.author and not p.flag("nbsp"))
+    html = get(site, post.path).text
+    assert not re.search(r"<h\d|class=", html)
+    assert f"<p>{post.author}<br>{post.role}</p>" in html.replace("&amp;", "&")
+    root = lxml.html.fromstring(html)
+    assert root.xpath("//meta[@name='description']/@content")[0] != post.excerpt
+
+
+def test_expected_is_the_query_json_of_a_post(ground_truth):
+    post = next(p for p in ground_truth if p.slug == "vilken-resa-vi-gor")
+    expected = post.expected("http://127.0.0.1:8000/")
+    assert expected["url"] == "http://127.0.0.1:8000/vilken-resa-vi-gor/"
+    assert expected["published"] == "2019-04-29" and expected["author"] == "Anna Kanervo"
+    assert expected["excerpt"].endswith("...") and len(expected["excerpt"]) <= 253
+    assert set(expected) == {"url", "title", "published", "author", "role", "lab", "labs", "excerpt", "body"}
+
+
 # --- WordPress endpoints --------------------------------------------------------
 
 

@@ -160,7 +160,9 @@ class SamplePost:
         }
 
     def copy(self, **changes: Any) -> SamplePost:
-        return replace(self, paragraphs=list(self.paragraphs), labs=list(self.labs), flags=dict(self.flags), **changes)
+        """A copy that shares no lists with this post, with `changes` applied."""
+        fresh = {"paragraphs": list(self.paragraphs), "labs": list(self.labs), "flags": dict(self.flags)}
+        return replace(self, **{**fresh, **changes})
 
 
 def posts_file() -> Path:
@@ -213,6 +215,20 @@ def load_posts(path: Path | None = None) -> list[SamplePost]:
     for number, post in enumerate(posts):
         post.wp_id = 101 + 7 * number
     return posts
+
+
+PRELIMINARY_SUFFIX = " (preliminär rubrik)"
+
+
+def retitled(posts: list[SamplePost]) -> SamplePost | None:
+    """The post that once had a preliminary title: its old Wayback capture and its (stale)
+    embed view still show `preliminary_title` (SITE.md: embed text can be older than the page)."""
+    ordered = sorted(posts, key=lambda p: (p.published_at, p.slug))
+    return ordered[2] if len(ordered) > 2 else None
+
+
+def preliminary_title(post: SamplePost) -> str:
+    return post.title.rstrip("!.") + PRELIMINARY_SUFFIX
 
 
 def newest(posts: list[SamplePost], *, limit: int, exclude: str | None = None,

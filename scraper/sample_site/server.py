@@ -22,11 +22,11 @@ from typing import Any, Iterable
 from urllib.parse import parse_qs, urlsplit
 
 from ..errors import DagbokError
-from . import bare, legacy, semantic, wordpress
+from . import bare, legacy, nested, semantic, wordpress
 from .content import (PageView, PostView, SamplePost, assign_ids, load_pages, load_posts, newest,
-                      not_found_view, page_view)
+                      not_found_view, page_view, retitled)
 
-RENDERERS: dict[str, ModuleType] = {module.NAME: module for module in (semantic, bare, legacy)}
+RENDERERS: dict[str, ModuleType] = {module.NAME: module for module in (semantic, bare, legacy, nested)}
 MARKUPS = tuple(RENDERERS)
 TEASER_COUNT = 3
 EPOCH = datetime(2020, 2, 14, 9, 30, tzinfo=timezone.utc)  # Last-Modified of pages with no date of their own
@@ -308,8 +308,9 @@ class SampleSite:
             status = self.gone.get(slug, 404) if len(parts) in (1, 2) else 404
             return self.html(not_found_view(path, self.base), status=status)
         if len(parts) == 2:
-            return Response(200, {"Content-Type": "text/html; charset=UTF-8"}, wordpress.embed(post, self.base),
-                            last_modified=post.modified)
+            stale = post is retitled(posts)
+            return Response(200, {"Content-Type": "text/html; charset=UTF-8"},
+                            wordpress.embed(post, self.base, stale=stale), last_modified=post.modified)
         teasers = newest(posts, limit=TEASER_COUNT, exclude=post.slug)
         view = PostView(post=post, base=self.base, teasers=teasers)
         return self.html(view, last_modified=max([post.modified, *(p.modified for p in teasers)]))

@@ -20,12 +20,12 @@ from types import ModuleType
 from urllib.parse import parse_qs, urlsplit
 
 from . import wordpress
-from .content import LAB_PATHS, PostView, SamplePost, as_utc, newest, not_found_view, page_view, load_pages
+from .content import (LAB_PATHS, PostView, SamplePost, as_utc, load_pages, newest, not_found_view, page_view,
+                      preliminary_title, retitled)
 
 ORIGIN = "https://www.allmannyttan.se/"
 CDX_FIELDS = ("urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length")
 TIMESTAMP = "%Y%m%d%H%M%S"
-OLD_TITLE_SUFFIX = " (preliminär rubrik)"
 GONE_URL = ORIGIN + "sommarhalsning-fran-labben/"
 
 
@@ -125,9 +125,9 @@ class Wayback:
         posts = sorted(self.posts, key=lambda p: (p.published_at, p.slug))
         for post in posts:  # every post, also those gone from the live site (teaser-only there)
             self.post_capture(post, capture_moment(post))
-        if len(posts) > 2:
-            target = posts[2]
-            old = target.copy(title=target.title.rstrip("!.") + OLD_TITLE_SUFFIX, modified=target.published_at)
+        target = retitled(posts)
+        if target is not None:
+            old = target.copy(title=preliminary_title(target), modified=target.published_at)
             early = target.published_at + timedelta(hours=2)
             self.post_capture(old, early)
             self.changed = ChangedTitle(target.slug, old.title, stamp(early), stamp(capture_moment(target)))

@@ -17,7 +17,7 @@ from html import escape
 from typing import Any
 from urllib.parse import parse_qs
 
-from .content import SITE_NAME, SamplePost, as_utc, paragraph_kind, paragraph_link
+from .content import SITE_NAME, SamplePost, as_utc, paragraph_kind, paragraph_link, preliminary_title
 
 EDITORS = {3: "Redaktionen", 7: "sabo_webb"}
 DIARY_CATEGORY = (12, "Dagbok")
@@ -241,13 +241,16 @@ def robots(base: str, *, extra: list[str] = ()) -> bytes:
     return "\n".join(lines).encode("utf-8")
 
 
-def embed(post: SamplePost, base: str) -> bytes:
+def embed(post: SamplePost, base: str, *, stale: bool = False) -> bytes:
     """/<slug>/embed/: WordPress's oEmbed template — title, body, hashtag line; no date, no signature.
 
     Its rel=canonical names the post page, so a crawler must classify by path, not by canonical.
+    `stale`: the cached older text (preliminary title, last paragraph missing) SITE.md warns of.
     """
     root = base.rstrip("/")
     link = root + post.path
+    if stale:
+        post = post.copy(title=preliminary_title(post), paragraphs=post.paragraphs[:-1] or post.paragraphs)
     body = "".join(f"<p>{texturize(text)}</p>" for text in post.paragraphs)
     if post.hashtags:
         body += f"<p>{texturize(post.hashtags)}</p>"
