@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import sys
 from datetime import date
@@ -13,6 +14,7 @@ import click
 from scraper.errors import DagbokError
 from archive import output, queries, serve
 from archive.check import check_archive, parse_thresholds
+from archive import demo, export, rebuild, runs
 from scraper.paths import DEFAULT_DB, DEFAULT_SITE, DEFAULT_WARC_DIR
 from scraper.version import dagbok_version
 
@@ -58,6 +60,107 @@ def cli(verbose: int) -> None:
     """Archive the diary of Allmännyttans innovationslabb into SQLite."""
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr)
+
+
+# --- writing the archive: crawl, rebuild, export, demo (H5) ----------------------------
+
+
+@cli.command()
+@click.option("--site", default=DEFAULT_SITE, show_default=True, help="The site whose diary to crawl.")
+@db_option
+@click.option("--delay", type=click.FloatRange(min=0), default=1.0, show_default=True,
+              help="Seconds between requests to the site (a robots.txt Crawl-delay may ask for more).")
+@click.option("--full", is_flag=True, help="Refetch every page instead of asking only what changed.")
+@click.option("--source", type=click.Choice(runs.SOURCES), default="live", show_default=True,
+              help="Crawl the live site, or its captures in the Wayback Machine.")
+@click.option("--wayback-url", metavar="URL",
+              help="With --source wayback: the Wayback Machine to ask (default https://web.archive.org/).")
+@click.option("--at", metavar="TIMESTAMP",
+              help="With --source wayback: the captures as of this moment (4 to 14 digits, e.g. 20190429).")
+@click.option("--warc-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Directory for the WARC files (default: warc/ beside the database, i.e. data/warc).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=20.0, show_default=True,
+              help="Seconds to wait for the site to answer a request.")
+@click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only new and changed posts (for cron mail).")
+@user_errors
+def crawl(site, db_path, delay, full, source, wayback_url, at, warc_dir, timeout, as_json, quiet) -> None:
+    """Crawl the diary into the database: new and changed posts, every capture kept in WARC files.
+
+    Exit status: 0 all went well, 1 some pages failed (listed), 2 could not run.
+    """
+    progress = _progress_printer() if not (as_json or quiet) and sys.stderr.isatty() else None
+    summary = runs.run_crawl(
+        db_path, site=site, delay=delay, full=full, source=source, wayback_url=wayback_url, at=at,
+        warc_dir=warc_dir, timeout=timeout, progress=progress,
+    )
+    if progress is not None:
+        click.echo(err=True)
+    if as_json:
+        click.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
+    elif quiet:
+        text = runs.quiet_text(summary)
+        if text:
+            click.echo(text)
+        if summary.failures:
+            click.echo(runs.failures_text(summary), err=True)
+    else:
+        click.echo(runs.summary_text(summary))
+    sys.exit(summary.exit_code)
+
+
+def _progress_printer():
+    """One status line on a terminal, rewritten for each page."""
+    count = 0
+
+    def show(stored) -> None:
+        nonlocal count
+        count += 1
+        line = f"{count:5d}  {stored.outcome:<9}  {stored.url}"
+        click.echo("\r" + line[:100].ljust(100), nl=False, err=True)
+
+    return show
+
+
+@cli.command("rebuild")
+@click.option("--from-warc", "warc_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Directory of the WARC files the crawls wrote (e.g. data/warc).")
+@click.option("--db", "db_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The new database to write; must not exist yet.")
+@user_errors
+def rebuild_command(warc_dir: Path, db_path: Path) -> None:
+    """Rebuild a database from WARC files alone (no network), parsing every capture again."""
+    summary = rebuild.rebuild(warc_dir, db_path)
+    click.echo(
+        f"Rebuilt {summary.db_path} from {len(summary.files)} WARC files ({summary.records} records): "
+        f"{summary.runs} runs, {summary.captures} captures, {summary.posts} posts, {summary.revisions} revisions"
+    )
+
+
+@cli.command("export")
+@db_option
+@click.option("--format", "fmt", type=click.Choice(export.FORMATS), default="jsonl", show_default=True,
+              help="File format of posts and revisions.")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Directory to write posts, revisions, manifest.json and README.md to.")
+@user_errors
+def export_command(db_path: Path, fmt: str, out_dir: Path) -> None:
+    """Write posts and revisions for deposit, with a manifest of source captures and a README."""
+    summary = export.export(db_path, out_dir, fmt=fmt)
+    click.echo(
+        f"Exported {summary.posts} posts and {summary.revisions} revisions ({summary.captures} source captures) "
+        f"to {summary.out_dir}: " + ", ".join(path.name for path in summary.files)
+    )
+
+
+@cli.command("demo")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=demo.DEFAULT_DEMO_DB,
+              show_default="data/demo/dagbok.db", help="Demo database (made afresh each time).")
+@user_errors
+def demo_command(db_path: Path) -> None:
+    """Serve the bundled sample site on 127.0.0.1, crawl it into a demo database and show what to try."""
+    report = demo.run_demo(db_path)
+    click.echo(report.text())
 
 
 # --- reading the archive: query, stats, serve, check (H6) ------------------------------

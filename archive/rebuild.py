@@ -1,0 +1,170 @@
+"""A database rebuilt from WARC files alone, with no network.
+
+The files are read in the order they were written (their names start with the
+run's start time). Each run's `warcinfo` opens its `crawl_runs` row and its
+`run-end` record closes it; each response is parsed again with today's
+classify/extract (so an improved extractor can be applied to old captures),
+and then stored exactly as a crawl stores it. Rebuilt from the files a set of
+crawls wrote, the database equals the crawled one row for row.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from scraper.discover import site_root
+from scraper.errors import DagbokError
+from scraper.labs import LabVocabulary
+from scraper.names import PageKind, Source
+from scraper.records import Candidate, DiscoveryDone, PageResult
+
+from .captures import parse_iso, read_body
+from .runs import CrawlSummary, begin_run
+from .schema import open_database
+from .store import Store
+from .warc import WarcEntry, entry_capture, read_entries, warc_files
+
+PARSE_ERROR_PREFIX = "could not read the page"  # scraper/crawl.py's error for a page extraction failed on
+
+
+class RebuildError(DagbokError):
+    """A rebuild that cannot start or cannot go on."""
+
+
+@dataclass
+class RebuildSummary:
+    db_path: Path
+    files: list[str] = field(default_factory=list)
+    records: int = 0
+    runs: int = 0
+    captures: int = 0
+    posts: int = 0
+    revisions: int = 0
+
+
+def rebuild(warc_dir: Path | str, db_path: Path | str) -> RebuildSummary:
+    """Replay every WARC file of `warc_dir` into a new database at `db_path`."""
+    warc_dir, db_path = Path(warc_dir), Path(db_path)
+    if db_path.exists():
+        raise RebuildError(
+            f"{db_path} already exists; rebuild writes a new database: give a path that does not exist yet"
+        )
+    files = warc_files(warc_dir)
+    if not files:
+        raise RebuildError(f"no WARC files (dagbok-*.warc.gz) in {warc_dir}; pass the --warc-dir the crawls wrote to")
+    labs = LabVocabulary.load()
+    db = open_database(db_path, lab_names=labs.names)
+    summary = RebuildSummary(db_path=db_path, files=[path.name for path in files])
+    replay = _Replay(db, labs)
+    try:
+        for path in files:
+            for entry in read_entries(path):
+                summary.records += 1
+                replay.entry(entry)
+        for table in ("crawl_runs", "captures", "posts", "revisions"):
+            setattr(summary, "runs" if table == "crawl_runs" else table, db[table].count)
+    finally:
+        db.close()
+    return summary
+
+
+def _read_page():
+    """The crawl's own classify-and-extract step, so a rebuilt page is read exactly as a crawled one."""
+    import scraper.crawl as crawl_module
+
+    return getattr(crawl_module, "read_page", None) or crawl_module._read_page
+
+
+class _Replay:
+    """Applies records one at a time, keeping one Store per run."""
+
+    def __init__(self, db: sqlite_utils.Database, labs: LabVocabulary) -> None:
+        self.db = db
+        self.labs = labs
+        self.runs: dict[str, tuple[int, str, Store]] = {}  # run id in the files → (id here, site, store)
+
+    def entry(self, entry: WarcEntry) -> None:
+        if entry.record_type == "warcinfo":
+            self._run_start(entry)
+            return
+        run = entry.meta.get("dagbok-run")
+        if run not in self.runs:
+            raise RebuildError(
+                f"{entry.location.file} at offset {entry.location.offset}: a record of run {run} with no "
+                "warcinfo before it; was the file written by dagbok?"
+            )
+        run_id, site, store = self.runs[run]
+        event = entry.meta.get("dagbok-event")
+        if entry.record_type in ("response", "revisit"):
+            store.store(self._page_result(entry, site), location=entry.location)
+        elif event == "failure":
+            result = self._bare_result(entry, capture=None)
+            store.store(result, fetched=entry.date, location=entry.location)
+        elif event == "discovery":
+            done = DiscoveryDone(frozenset(entry.payload["urls"]), complete=bool(entry.payload["complete"]))
+            store.discovery_done(done, when=entry.date)
+        elif event == "run-end":
+            row = {key: value for key, value in entry.payload.items() if key != "run"}
+            with self.db.atomic():
+                self.db["crawl_runs"].update(run_id, row)
+
+    def _run_start(self, entry: WarcEntry) -> None:
+        info = entry.info
+        run = info.get("dagbok-run")
+        if run is None or run in self.runs:
+            return  # a later file of the same run repeats its warcinfo
+        summary = CrawlSummary(
+            run_id=0,
+            site=info["dagbok-site"],
+            source=info.get("dagbok-source", "live"),
+            full=info.get("dagbok-full") == "1",
+            started=parse_iso(info["dagbok-started"]),
+        )
+        run_id = begin_run(self.db, summary, pid=int(info.get("dagbok-pid", 0)))
+        self.runs[run] = (run_id, summary.site, Store(self.db, run_id=run_id, source=summary.source, labs=self.labs))
+
+    def _bare_result(self, entry: WarcEntry, *, capture) -> PageResult:
+        meta = entry.meta
+        candidate = None
+        if "dagbok-candidate" in meta:
+            data = json.loads(meta["dagbok-candidate"])
+            modified = datetime.fromisoformat(data["modified"]) if data.get("modified") else None
+            candidate = Candidate(data["url"], Source(data["source"]), modified)
+        return PageResult(
+            url=meta.get("dagbok-page-uri", entry.target),
+            kind=PageKind(meta.get("dagbok-kind", PageKind.OTHER)),
+            source=Source(meta.get("dagbok-source", Source.START)),
+            capture=capture,
+            error=meta.get("dagbok-error"),
+            candidate=candidate,
+        )
+
+    def _page_result(self, entry: WarcEntry, site: str) -> PageResult:
+        """The PageResult the crawl made of this response, with the page parsed again."""
+        if entry.body is not None:
+            body = entry.body
+        elif entry.status == 304 or entry.digest is None:
+            body = b""
+        else:
+            try:
+                body = read_body(self.db, entry.digest)
+            except KeyError:
+                raise RebuildError(
+                    f"{entry.location.file} at offset {entry.location.offset} repeats a body ({entry.digest}) "
+                    "that no earlier file holds; rebuild from the directory with all of the archive's WARC files"
+                ) from None
+        result = self._bare_result(entry, capture=entry_capture(entry, body))
+        parse = (
+            result.kind != PageKind.LISTING
+            and entry.status == 200
+            and (result.error is None or result.error.startswith(PARSE_ERROR_PREFIX))
+        )
+        if parse:
+            result.error = None
+            result = _read_page()(result, site_root(site), self.labs)
+        return result

@@ -1,0 +1,343 @@
+"""One crawl run: the lock, the `crawl_runs` row, consuming `crawl()` page by page, and the summary.
+
+Each page is committed on its own (see `store.py`), so a run killed at any
+moment leaves a consistent database, and the next run (incremental, from the
+validators stored so far) fetches what is missing without duplicating what is
+there. SIGINT and SIGTERM stop the run after the current page and record it as
+interrupted.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import sqlite_utils
+
+from scraper.errors import DagbokError
+from scraper.labs import LabVocabulary
+from scraper.records import DiscoveryDone, PageResult, Validators
+
+from .captures import iso, parse_iso
+from .lock import RunLock
+from .schema import open_database
+from .store import Outcome, Store, Stored
+from .warc import DEFAULT_MAX_SIZE, WarcWriter, repair_open_files
+
+log = logging.getLogger(__name__)
+
+SOURCES = ("live", "wayback")
+
+
+class BadOption(DagbokError):
+    """An option value a crawl cannot run with."""
+
+
+@dataclass
+class CrawlSummary:
+    """What one run did; `exit_code` is 0 when every page went well, 1 when some failed."""
+
+    run_id: int
+    site: str
+    source: str
+    full: bool
+    started: datetime
+    ended: datetime | None = None
+    status: str = "running"
+    requests: int = 0
+    bytes: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    gone: int = 0
+    errors: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (url, reason)
+    new_posts: list[tuple[str, str | None]] = field(default_factory=list)  # (url, title)
+    changed_posts: list[tuple[str, str | None]] = field(default_factory=list)
+    gone_posts: list[str] = field(default_factory=list)
+    warc_files: list[str] = field(default_factory=list)
+    took_over_from: int | None = None  # pid of a killed run whose stale lock this run took over
+
+    @property
+    def interrupted(self) -> bool:
+        return self.status == "interrupted"
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.errors or self.status in ("failed", "interrupted") else 0
+
+    @property
+    def seconds(self) -> float:
+        return ((self.ended or datetime.now(UTC)) - self.started).total_seconds()
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data.update(
+            started=iso(self.started),
+            ended=iso(self.ended) if self.ended else None,
+            failures=[{"url": url, "reason": reason} for url, reason in self.failures],
+            new_posts=[{"url": url, "title": title} for url, title in self.new_posts],
+            changed_posts=[{"url": url, "title": title} for url, title in self.changed_posts],
+            interrupted=self.interrupted,
+            exit_code=self.exit_code,
+        )
+        return data
+
+    def count(self, stored: Stored) -> None:
+        if stored.outcome == Outcome.NEW:
+            self.new += 1
+            self.new_posts.append((stored.url, stored.title))
+        elif stored.outcome == Outcome.CHANGED:
+            self.changed += 1
+            self.changed_posts.append((stored.url, stored.title))
+        elif stored.outcome == Outcome.UNCHANGED:
+            self.unchanged += 1
+        elif stored.outcome == Outcome.GONE:
+            self.gone += 1
+            self.gone_posts.append(stored.url)
+        elif stored.outcome == Outcome.FAILED:
+            self.errors += 1
+            self.failures.append((stored.url, stored.error or "failed"))
+
+    def row(self) -> dict:
+        """The crawl_runs columns this summary fills."""
+        return {
+            "ended": iso(self.ended) if self.ended else None,
+            "status": self.status,
+            "requests": self.requests,
+            "bytes": self.bytes,
+            "new": self.new,
+            "changed": self.changed,
+            "unchanged": self.unchanged,
+            "gone": self.gone,
+            "errors": self.errors,
+        }
+
+
+def check_site(site: str) -> str:
+    parts = urlsplit(site)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise BadOption(f'site "{site}" is not an http(s) URL; give e.g. https://www.allmannyttan.se/')
+    return site if parts.path else site + "/"
+
+
+def known_validators(db: sqlite_utils.Database) -> dict[str, Validators]:
+    """What the archive knows of each live page, for conditional and incremental requests."""
+    known = {}
+    for row in db.query("SELECT url, etag, last_modified, digest, modified FROM pages WHERE status = 'live'"):
+        known[row["url"]] = Validators(
+            etag=row["etag"],
+            last_modified=row["last_modified"],
+            digest=row["digest"],
+            modified=parse_iso(row["modified"]) if row["modified"] else None,
+        )
+    return known
+
+
+def begin_run(db: sqlite_utils.Database, summary: CrawlSummary, *, pid: int) -> int:
+    """Write the run's row; runs still 'running' while we hold the lock were killed: they failed."""
+    with db.atomic():
+        db.execute("UPDATE crawl_runs SET status = 'failed' WHERE status = 'running'")
+        return db["crawl_runs"].insert(
+            {
+                "started": iso(summary.started),
+                "site": summary.site,
+                "source": summary.source,
+                "full": int(summary.full),
+                "status": "running",
+                "pid": pid,
+                **{name: 0 for name in ("requests", "bytes", "new", "changed", "unchanged", "gone", "errors")},
+            }
+        ).last_pk
+
+
+def finish_run(db: sqlite_utils.Database, summary: CrawlSummary) -> None:
+    with db.atomic():
+        db["crawl_runs"].update(summary.run_id, summary.row())
+
+
+@contextmanager
+def stop_on_signals() -> Iterator[threading.Event]:
+    """SIGINT/SIGTERM set an event instead of raising, so the current page finishes first."""
+    stop = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield stop
+        return
+
+    def handler(signum, frame):
+        log.warning("%s received: stopping after the current page", signal.Signals(signum).name)
+        stop.set()
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield stop
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+def run_crawl(
+    db_path: Path | str,
+    *,
+    site: str,
+    delay: float = 1.0,
+    full: bool = False,
+    source: str = "live",
+    wayback_url: str | None = None,
+    at: str | None = None,
+    warc_dir: Path | str | None = None,
+    timeout: float = 20.0,
+    max_pages: int | None = None,
+    warc_max_size: int = DEFAULT_MAX_SIZE,
+    progress: Callable[[Stored], None] | None = None,
+) -> CrawlSummary:
+    """Crawl `site` (live, or its Wayback Machine captures) into the database at `db_path`.
+
+    Raises `LockedError` when another run holds the database and `BadOption`
+    for unusable options; `SiteUnreachable` from the crawler ends the run as
+    failed and is raised on. Failed pages do not raise: they are counted and
+    listed in the summary (exit code 1).
+    """
+    from scraper.crawl import crawl, crawl_wayback
+    from scraper.fetch import Fetcher
+
+    site = check_site(site)
+    if source not in SOURCES:
+        raise BadOption(f'source "{source}" is not one of {", ".join(SOURCES)}')
+    if timeout <= 0:
+        raise BadOption(f"timeout {timeout!r} must be more than 0 seconds")
+    if delay < 0:
+        raise BadOption(f"delay {delay!r} is negative; give 0 or more seconds")
+    if source == "live" and (wayback_url or at):
+        raise BadOption("--wayback-url and --at only apply with --source wayback")
+    db_path = Path(db_path)
+    warc_dir = Path(warc_dir) if warc_dir is not None else db_path.parent / "warc"
+    labs = LabVocabulary.load()
+
+    with RunLock(db_path) as lock:
+        db = open_database(db_path, lab_names=labs.names)
+        try:
+            repaired = repair_open_files(warc_dir)
+            for path in repaired:
+                log.warning("repaired %s, left open by a run that was killed", path.name)
+            summary = CrawlSummary(run_id=0, site=site, source=source, full=full, started=datetime.now(UTC))
+            if lock.stale is not None:
+                summary.took_over_from = lock.stale.pid
+                log.warning("took over a stale lock from pid %s (started %s)", lock.stale.pid, lock.stale.started)
+            summary.run_id = begin_run(db, summary, pid=os.getpid())
+            run_info = {
+                "dagbok-run": str(summary.run_id),
+                "dagbok-site": site,
+                "dagbok-source": source,
+                "dagbok-full": str(int(full)),
+                "dagbok-pid": str(os.getpid()),
+                "dagbok-started": iso(summary.started),
+            }
+            known = known_validators(db)
+            fetcher = Fetcher(delay=delay, timeout=(min(timeout, 10.0), timeout))
+            warc = WarcWriter(warc_dir, started=summary.started, run_info=run_info, max_size=warc_max_size)
+            store = Store(db, run_id=summary.run_id, source=source, labs=labs, warc=warc)
+            if source == "wayback":
+                items = crawl_wayback(site, fetcher=fetcher, wayback_url=wayback_url, at=at, known=known, labs=labs)
+            else:
+                items = crawl(site, fetcher=fetcher, known=known, full=full, labs=labs, max_pages=max_pages)
+            try:
+                with stop_on_signals() as stop:
+                    _consume(items, store, summary, stop, progress)
+            except BaseException:
+                summary.status = "failed"
+                raise
+            finally:
+                close = getattr(items, "close", None)
+                if close:
+                    close()
+                summary.requests, summary.bytes = fetcher.requests, fetcher.bytes
+                summary.ended = datetime.now(UTC)
+                fetcher.close()
+                warc.write_metadata(
+                    site,
+                    {"run": summary.run_id, **summary.row()},
+                    date=summary.ended,
+                    meta={"Dagbok-Event": "run-end", "Dagbok-Run": str(summary.run_id)},
+                )
+                warc.close()
+                summary.warc_files = [path.name for path in warc.files]
+                finish_run(db, summary)
+        finally:
+            db.close()
+    return summary
+
+
+def _consume(
+    items: Iterator[PageResult | DiscoveryDone],
+    store: Store,
+    summary: CrawlSummary,
+    stop: threading.Event,
+    progress: Callable[[Stored], None] | None,
+) -> None:
+    started = time.monotonic()
+    for item in items:
+        if isinstance(item, DiscoveryDone):
+            for url in store.discovery_done(item):
+                summary.gone += 1
+                summary.gone_posts.append(url)
+        else:
+            stored = store.store(item)
+            summary.count(stored)
+            log.info("%-9s %s", stored.outcome, stored.url)
+            if progress is not None:
+                progress(stored)
+        if stop.is_set():
+            summary.status = "interrupted"
+            break
+    else:
+        summary.status = "ok"
+    log.debug("consumed the crawl in %.1f s", time.monotonic() - started)
+
+
+def _post_line(url: str, title: str | None) -> str:
+    return f"  {title or '(no title)'}  {url}"
+
+
+def summary_text(summary: CrawlSummary) -> str:
+    """The summary `dagbok crawl` prints: counts, then new, changed, gone and failed pages."""
+    mode = "full" if summary.full else "incremental"
+    lines = [
+        f"Run {summary.run_id}: {summary.source} crawl of {summary.site} ({mode}), {summary.status}, "
+        f"{summary.seconds:.1f} s",
+        f"  {summary.requests} requests, {summary.bytes} bytes received",
+        f"  posts: {summary.new} new, {summary.changed} changed, {summary.unchanged} unchanged, {summary.gone} gone",
+        f"  errors: {summary.errors}",
+    ]
+    if summary.took_over_from is not None:
+        lines.append(f"  took over the stale lock of a killed run (pid {summary.took_over_from})")
+    for heading, posts in (("New", summary.new_posts), ("Changed", summary.changed_posts)):
+        if posts:
+            lines.append(f"{heading}:")
+            lines += [_post_line(url, title) for url, title in posts]
+    if summary.gone_posts:
+        lines.append("Gone:")
+        lines += [f"  {url}" for url in summary.gone_posts]
+    if summary.failures:
+        lines.append(failures_text(summary))
+    return "\n".join(lines)
+
+
+def quiet_text(summary: CrawlSummary) -> str:
+    """Only new and changed posts, one a line (empty when nothing changed: cron then mails nothing)."""
+    lines = [f"new      {title or '(no title)'}  {url}" for url, title in summary.new_posts]
+    lines += [f"changed  {title or '(no title)'}  {url}" for url, title in summary.changed_posts]
+    return "\n".join(lines)
+
+
+def failures_text(summary: CrawlSummary) -> str:
+    return "\n".join(["Failed:", *(f"  {url}  {reason}" for url, reason in summary.failures)])
