@@ -129,9 +129,10 @@ def format_check(report: CheckReport, fmt: str) -> str:
     if report.teaser_only:
         checked += f" (and {report.teaser_only} known only from teasers, not checked)"
     sections = [checked, render_table(
-        ["field", "present", "coverage", "minimum", "", "layers"],
+        ["field", "present", "coverage", "minimum", "check", "layers"],
         [[c.field, f"{c.present}/{c.total}", f"{c.percent:.1f}%",
-          "-" if not c.threshold else f"{c.threshold:g}%", "BELOW" if c.below else "",
+          "-" if not c.threshold else f"{c.threshold:g}%",
+          "BELOW" if c.below else "ok" if c.threshold else "",
           ", ".join(f"{layer} {n}" for layer, n in c.layers.items())]
          for c in report.coverage],
     )]

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from archive.check import BadThreshold, check_archive, parse_thresholds
 from archive.cli import cli
+from archive.runs import run_crawl
+from scraper.sample_site import load_posts
 from test_queries import BASE, POSTS, make_archive
 
 SIGNED = [post for post in POSTS if post["author"]]
@@ -164,3 +167,35 @@ def test_thresholds_override_only_the_fields_given():
 def test_missing_database(tmp_path):
     result = run("check", "--db", str(tmp_path / "none.db"))
     assert result.exit_code == 2 and "no database at" in result.output
+
+
+# --- on a real crawl of the sample site ---------------------------------------------------
+
+def crawl_sample_site(make_site, db: Path, **site_options) -> Path:
+    site = make_site(crawl_delay=0, **site_options)
+    summary = run_crawl(db, site=site.base, delay=0, warc_dir=db.parent / "warc")
+    assert summary.exit_code == 0, summary.to_dict()["failures"]
+    return db
+
+
+@pytest.mark.parametrize("markup", ["semantic", "bare"])
+def test_check_on_a_crawl_of_the_sample_site_reports_full_coverage(sample_site_factory, tmp_path, markup):
+    db = crawl_sample_site(sample_site_factory, tmp_path / "dagbok.db", markup=markup)
+    result = run("check", "--db", str(db))
+    assert result.exit_code == 0, result.output
+    report = check_archive(db)
+    truth = [post for post in load_posts() if not post.teaser_only]
+    assert report.posts == len(truth) and report.failed_pages == []
+    present = coverage(report)
+    for name in ("published", "title", "excerpt", "body"):
+        assert present[name] == (len(truth), len(truth)), name
+    assert present["author"][0] == sum(1 for post in truth if post.author)
+    assert present["lab"][0] == sum(1 for post in truth if post.lab)
+
+
+def test_check_on_a_crawl_without_signatures_reports_the_gap_and_exits_1(sample_site_factory, tmp_path):
+    unsigned = [post.copy(author=None, role=None) for post in load_posts()]
+    db = crawl_sample_site(sample_site_factory, tmp_path / "dagbok.db", markup="bare", posts=unsigned)
+    result = run("check", "--db", str(db))
+    assert result.exit_code == 1
+    assert "coverage below the minimum: author 0.0% < 90%, role 0.0% < 90%" in result.output

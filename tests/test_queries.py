@@ -18,12 +18,14 @@ from archive.cli import cli
 from archive.queries import (
     BadQuery, NoDatabase, PostQuery, build_post_query, collect_stats, find_posts, fts_terms, swedish_key,
 )
+from archive.runs import run_crawl
 from archive.schema import open_database
 from archive.store import Store
 from scraper.errors import UnknownLab
 from scraper.labs import LabVocabulary
 from scraper.names import Layer, PageKind, Source
 from scraper.records import Capture, Disagreement, PageResult, Post, Teaser
+from scraper.sample_site import load_posts
 
 BASE = "https://www.allmannyttan.se/"
 
@@ -382,3 +384,25 @@ def test_stats_of_an_archive_never_crawled(tmp_path):
     assert stats.posts == 0 and stats.first_post is None and stats.last_crawl is None
     result = run("stats", "--db", str(db))
     assert result.exit_code == 0 and "last crawl: never" in result.output
+
+
+# --- on a real crawl of the sample site ---------------------------------------------------
+
+def test_query_json_of_a_crawled_sample_site_equals_the_ground_truth(sample_site, tmp_path):
+    db = tmp_path / "dagbok.db"
+    summary = run_crawl(db, site=sample_site.base, delay=0, warc_dir=tmp_path / "warc")
+    assert summary.exit_code == 0
+    result = run("query", "--db", str(db), "--format", "json", "--sort", "published")
+    assert result.exit_code == 0, result.output
+    printed = {post["url"]: post for post in json.loads(result.output)}
+    truth = load_posts()
+    assert set(printed) == {post.expected(sample_site.base)["url"] for post in truth}
+    for post in truth:
+        expected_post = post.expected(sample_site.base)
+        if post.teaser_only:  # known only from a teaser: the teaser's fields, no body
+            assert printed[expected_post["url"]]["body"] is None
+            assert printed[expected_post["url"]]["title"] == post.title
+        else:
+            assert printed[expected_post["url"]] == expected_post
+    dates = [post["published"] for post in json.loads(result.output)]
+    assert dates == sorted(dates)

@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,8 +17,10 @@ import pytest
 import requests
 import yaml
 
+from archive.runs import run_crawl
 from archive.schema import open_database
 from archive.serve import METADATA_PATH, fold_wal, load_metadata
+from scraper.sample_site import load_posts
 from test_queries import POSTS, make_archive
 
 DAGBOK = str(Path(sys.executable).with_name("dagbok"))
@@ -252,3 +255,22 @@ def test_port_in_use_is_a_clean_error(served, tmp_path):
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "choose another --port" in result.stderr
+
+
+def test_serving_a_crawl_of_the_sample_site(sample_site, tmp_path):
+    db = tmp_path / "dagbok.db"
+    assert run_crawl(db, site=sample_site.base, delay=0, warc_dir=tmp_path / "warc").exit_code == 0
+    process, base = start_serving(db)
+    try:
+        served = Served(url=base + "dagbok", process=process, db=db)
+        truth = load_posts()
+        facets = served.get("/post_details.json", _size="0").json()["facet_results"]
+        authors = {r["value"]: r["count"] for r in facets["author"]["results"]}
+        assert authors == dict(Counter(post.author for post in truth if post.author))
+        found = served.rows("/search", words="innovationslabb")
+        expected_titles = {post.title for post in truth if not post.teaser_only
+                           and "innovationslabb" in (post.title + " " + post.body).casefold()}
+        assert expected_titles and expected_titles <= {row["title"] for row in found}
+        assert all("**" in row["snippet"] for row in found)
+    finally:
+        stop(process)
