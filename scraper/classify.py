@@ -1,0 +1,74 @@
+"""Decide what kind of page a URL (and, when fetched, its document) is.
+
+SITE.md "URLs": posts sit at the site root (`/<slug>/`, slugs may contain
+underscores), oEmbed views at `/<slug>/embed/`, lab pages at
+`/vad-vi-gor/innovationslabbet-i-<ort>/`, programme pages under
+`/innovationslabb/`. The URL alone can only say "may be a post"; a fetched page is
+a post when its text shows a date line next to a title (layout) or its metadata
+says it is an article.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from .extract.document import Document
+from .extract.layout import read_layout
+from .extract.selectors import (LAB_PATH_PREFIX, LISTING_FILES, LISTING_PATH_PARTS, LISTING_SUFFIXES,
+                                OG_ARTICLE_TYPES, PROGRAMME_PATH_PREFIX)
+from .extract.structured import read_structured
+from .extract.wordpress import read_wordpress
+from .names import PageKind
+
+
+def classify(url: str, *, site: str, document: Document | None = None) -> PageKind:
+    """The kind of page at `url` on `site`; with a `document`, its content decides post or other."""
+    parts = urlsplit(url)
+    path = parts.path or "/"
+    lowered = path.lower()
+    segments = [s for s in lowered.split("/") if s]
+    if segments and segments[-1] == "embed":
+        return PageKind.EMBED
+    if lowered.startswith(LAB_PATH_PREFIX) and len(segments) == 2:
+        return PageKind.LAB
+    if lowered.startswith(PROGRAMME_PATH_PREFIX) or lowered.rstrip("/") == PROGRAMME_PATH_PREFIX.rstrip("/"):
+        return PageKind.PROGRAMME
+    if _is_listing(lowered, parts.query):
+        return PageKind.LISTING
+    if not _same_site(url, site):
+        return PageKind.OTHER
+    root_post = len(segments) == 1 or (not segments and "p=" in parts.query)
+    if document is None:
+        return PageKind.POST if root_post else PageKind.OTHER
+    if root_post and _shows_a_post(document):
+        return PageKind.POST
+    return PageKind.OTHER
+
+
+def _is_listing(path: str, query: str) -> bool:
+    if any(path == p or path.startswith(p + "/") or path.startswith(p + "?") for p in LISTING_PATH_PARTS):
+        return True
+    if path.endswith("/feed/") or path.endswith("/feed") or "feed=" in query or "rest_route=" in query:
+        return True
+    last = path.rsplit("/", 1)[-1]
+    return last in LISTING_FILES or ("sitemap" in last) or last.endswith(LISTING_SUFFIXES)
+
+
+def _same_site(url: str, site: str) -> bool:
+    def host(value: str) -> str:
+        return (urlsplit(value).hostname or "").removeprefix("www.")
+
+    return host(url) == host(site)
+
+
+def _shows_a_post(document: Document) -> bool:
+    """A date line next to a title that is not a teaser, or article metadata."""
+    layout = read_layout(document)
+    if layout.frame is not None and layout.frame.body and not layout.frame.teaser_like:
+        return True
+    structured = read_structured(document)
+    if structured.og.get("og:type", "").lower() in OG_ARTICLE_TYPES:
+        return True
+    if structured.jsonld is not None and structured.jsonld.type not in ("WebPage", "ItemPage"):
+        return True
+    return read_wordpress(document).single

@@ -1,0 +1,279 @@
+"""A captured page decoded once, parsed once, and read as lines of visible text.
+
+Every layer works on the same `Document`: the structured layers on its lxml tree,
+the layout layer on its `lines`, the page's visible text in reading order. Each
+line remembers the block element it sits in, so a layer that reasons about text
+(SITE.md's layout: date line, title, body, signature) can still ask where a line
+is in the tree (a heading? inside `<nav>`? inside the element WordPress calls
+`entry-content`?).
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, TypeVar
+
+import lxml.html
+from lxml import etree
+
+from ..records import Capture
+from .selectors import (BLOCK_TAGS, HIDDEN_CLASSES, INDEXED_ATTRIBUTES, INDEXED_CLASSES, SKIP_TAGS,
+                        TRACKED_INLINE_TAGS)
+
+T = TypeVar("T")
+
+_META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.IGNORECASE)
+_XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
+# Characters a browser does not show; removed so they cannot split a name or a date.
+_INVISIBLE_RE = re.compile("[\u200b\ufeff\u00ad\u200e\u200f]")
+_SINGLE_BYTE = {"iso-8859-1", "latin-1", "latin1", "l1", "iso8859-1", "us-ascii", "ascii", "windows-1252",
+                "cp1252", "iso-8859-15", "latin-9"}
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def normalise_space(text: str) -> str:
+    """Runs of whitespace (NBSP included) become one space; invisible characters go."""
+    if _INVISIBLE_RE.search(text):
+        text = _INVISIBLE_RE.sub("", text)
+    return " ".join(text.split())
+
+
+class Line:
+    """One line of visible text: what a reader sees between two line breaks."""
+
+    __slots__ = ("index", "text", "element", "inlines", "links")
+
+    def __init__(self, index: int, text: str, element: Any, inlines: tuple = (), links: tuple[str, ...] = ()):
+        self.index = index
+        self.text = text
+        self.element = element  # the innermost block element the line sits in
+        self.inlines = inlines  # tracked inline elements (a, time, b, strong, font…) in or around the line
+        self.links = links  # hrefs of anchors in or around the line, in order
+
+    def __repr__(self) -> str:
+        return f"Line({self.index}, {self.text!r}, <{self.element.tag}>)"
+
+
+@dataclass(eq=False)
+class Document:
+    """A page ready for the layers: text decoded once, one tree, its lines."""
+
+    capture: Capture
+    text: str
+    encoding: str
+    tree: Any  # lxml.html root element
+    base_url: str
+    _lines: list[Line] | None = None
+    _spans: dict[Any, tuple[int, int]] = field(default_factory=dict)
+    _classes: dict[str, list[tuple[int, Any]]] = field(default_factory=dict)
+    _memo: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        return self.capture.final_url or self.capture.url
+
+    @property
+    def lines(self) -> list[Line]:
+        """The page's visible text in reading order, one entry per rendered line."""
+        if self._lines is None:
+            self._lines, self._spans, self._classes = _read_lines(self.tree)
+        return self._lines
+
+    def with_class(self, *tokens: str) -> list[Any]:
+        """Elements in page order whose class has one of `tokens` (selectors.INDEXED_CLASSES);
+        `itemprop:<name>` and `rel:<value>` ask for those attributes instead."""
+        self.lines
+        found = {id(e): (n, e) for t in tokens for n, e in self._classes.get(t, ())}
+        return [e for _, e in sorted(found.values(), key=lambda pair: pair[0])]
+
+    def span(self, element: Any) -> tuple[int, int]:
+        """The lines [start, end) that an element's text occupies ((n, n) when it shows none)."""
+        self.lines
+        return self._spans.get(element, (0, 0))
+
+    def line_of(self, element: Any) -> int | None:
+        """Index of the first line showing text of `element`, or None."""
+        start, end = self.span(element)
+        return start if end > start else None
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """Compute a layer's reading of this document once."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+
+def decode(capture: Capture) -> tuple[str, str]:
+    """Return (text, encoding) of a capture's body.
+
+    Order: a byte-order mark, the Content-Type charset, a `<meta charset>`, then
+    UTF-8 with windows-1252 as the fallback. A declaration that the bytes
+    contradict is not believed: cp1252 bytes declared as UTF-8 (a legacy server)
+    come out as cp1252, and valid UTF-8 declared as a single-byte charset comes
+    out as UTF-8 (valid multi-byte UTF-8 does not happen by chance in Swedish text).
+    """
+    body = capture.body
+    for bom, name in _BOMS:
+        if body.startswith(bom):
+            return body.decode(name, errors="replace"), name.replace("-sig", "")
+    declared = [capture.charset]
+    match = _META_CHARSET_RE.search(body[:4096])
+    if match:
+        declared.append(match.group(1).decode("ascii", "replace").lower())
+    utf8: str | None = None
+    try:
+        utf8 = body.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    for name in declared:
+        if not name:
+            continue
+        name = "windows-1252" if name in _SINGLE_BYTE else name
+        if name == "windows-1252" and utf8 is not None and not body.isascii():
+            return utf8, "utf-8"
+        if name in ("utf-8", "utf8") and utf8 is None:
+            continue  # the declaration lies; fall through to the fallback
+        try:
+            return body.decode(name), name
+        except (LookupError, UnicodeDecodeError):
+            continue
+    if utf8 is not None:
+        return utf8, "utf-8"
+    return body.decode("windows-1252", errors="replace"), "windows-1252"
+
+
+def parse_document(capture: Capture) -> Document:
+    """Decode and parse a captured page once; lines are read on first use."""
+    text, encoding = decode(capture)
+    source = _XML_DECLARATION_RE.sub("", text, count=1)
+    try:
+        tree = lxml.html.document_fromstring(source) if source.strip() else None
+    except (etree.ParserError, ValueError):
+        tree = None
+    if tree is None:
+        tree = lxml.html.document_fromstring("<html><body></body></html>")
+    base_url = capture.final_url or capture.url
+    base = tree.find(".//base[@href]")
+    if base is not None:
+        from urllib.parse import urljoin
+
+        base_url = urljoin(base_url, base.get("href").strip())
+    return Document(capture=capture, text=text, encoding=encoding, tree=tree, base_url=base_url)
+
+
+def _hidden(attributes: list[tuple[str, str]]) -> bool:
+    """Text a browser does not show: `hidden`, `aria-hidden`, `display:none`, screen-reader-only."""
+    for key, value in attributes:
+        if key == "hidden" or (key == "aria-hidden" and value == "true"):
+            return True
+        if key == "style" and ("none" in value or "hidden" in value):
+            compact = value.replace(" ", "").lower()
+            if "display:none" in compact or "visibility:hidden" in compact:
+                return True
+        if key == "class" and not HIDDEN_CLASSES.isdisjoint(value.split()):
+            return True
+    return False
+
+
+def _read_lines(root: Any) -> tuple[list[Line], dict[Any, tuple[int, int]], dict[str, list[tuple[int, Any]]]]:
+    """Walk the tree once: cut its visible text into lines at block boundaries and `<br>`,
+    note the span of lines of every element that has attributes (or is a block), and index
+    the class tokens and attributes the layers look for.
+
+    This is the hot path of extraction, so it does as little per element as it can.
+    """
+    lines: list[Line] = []
+    spans: dict[Any, tuple[int, int]] = {}
+    classes: dict[str, list[tuple[int, Any]]] = {}
+    starts: dict[Any, int] = {}
+    parts: list[str] = []
+    inlines: list[Any] = []  # tracked inline elements that started in the current line
+    open_inlines: list[Any] = []  # tracked inline elements still open
+    blocks: list[Any] = [root]
+    block_tags, skip_tags, tracked_tags = BLOCK_TAGS, SKIP_TAGS, TRACKED_INLINE_TAGS
+    indexed_classes, indexed_attributes = INDEXED_CLASSES, INDEXED_ATTRIBUTES
+    count = 0
+    skipped: Any = None
+
+    def flush() -> None:
+        text = " ".join("".join(parts).split())
+        if _INVISIBLE_RE.search(text):
+            text = normalise_space(text)
+        if text:
+            if open_inlines:
+                around = [e for e in open_inlines if e not in inlines]
+                elements = tuple(around + inlines)
+            else:
+                elements = tuple(inlines)
+            links = tuple(dict.fromkeys(h for e in elements if e.tag == "a" and (h := e.get("href"))))
+            lines.append(Line(len(lines), text, blocks[-1], elements, links))
+        parts.clear()
+        inlines.clear()
+
+    walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
+    for event, el in walker:
+        tag = el.tag
+        if event == "start":
+            count += 1
+            attributes = el.items()
+            if attributes:
+                if _hidden(attributes) and tag != "html" and tag != "body":
+                    walker.skip_subtree()
+                    skipped = el
+                    continue
+                for key, value in attributes:
+                    if key == "class":
+                        for token in value.split():
+                            if token in indexed_classes:
+                                classes.setdefault(token, []).append((count, el))
+                    elif key in indexed_attributes:
+                        for token in value.split():
+                            classes.setdefault(f"{key}:{token}", []).append((count, el))
+            if tag in skip_tags:
+                walker.skip_subtree()
+                skipped = el
+                continue
+            if tag in block_tags:
+                if parts:
+                    flush()
+                blocks.append(el)
+                starts[el] = len(lines)
+            elif tag == "br":
+                if parts:
+                    flush()
+                continue
+            else:
+                if tag in tracked_tags:
+                    inlines.append(el)
+                    open_inlines.append(el)
+                if attributes or tag in tracked_tags:
+                    starts[el] = len(lines)
+            text = el.text
+            if text:
+                parts.append(text)
+        elif event == "end":
+            if el is skipped:
+                skipped = None
+            elif tag in block_tags:
+                if parts:
+                    flush()
+                blocks.pop()
+                spans[el] = (starts.pop(el), len(lines))
+            elif tag != "br":
+                if open_inlines and open_inlines[-1] is el:
+                    open_inlines.pop()
+                start = starts.pop(el, None)
+                if start is not None:
+                    spans[el] = (start, len(lines) + (1 if parts else 0))
+            tail = el.tail
+            if tail:
+                parts.append(tail)
+        else:  # comments and processing instructions: only their tail shows
+            tail = el.tail
+            if tail:
+                parts.append(tail)
+    if parts:
+        flush()
+    return lines, spans, classes

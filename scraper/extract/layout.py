@@ -1,0 +1,507 @@
+"""The layout layer: a post read from the page's text layout alone (SITE.md, "A post page").
+
+What every diary page shows, whatever its HTML, in reading order:
+
+1. a date line (`29 april 2019`) next to the title (before it; some markups print
+   it right after the title);
+2. the body;
+3. a signature: a name line, then a role line (free text, may contain commas);
+4. `Få nya inlägg i din inkorg` / `Följ oss på Instagram` (sometimes missing);
+5. teasers: date line, title, excerpt ending `...`, name, role (sometimes none);
+6. the footer, `Det är Sveriges Allmännytta (tidigare SABO) som står bakom …`.
+
+So the post is found as the date line + title whose text is not a teaser and runs
+longest; it ends at the subscribe box, the first teaser or the footer; its last two
+lines are the signature if they look like a name and a role. The tree is used only
+as extra evidence (a heading, a bold line, `<nav>`), never required. Structured
+titles and dates, when the page has them, help pick the right date line and title.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from ..dates import match_date_line
+from .document import Document, Line
+from .selectors import (BYLINE_PREFIXES, CHROME_LINES, CHROME_PREFIXES, CREDIT_PREFIXES, ELLIPSES, EMPHASIS_TAGS, FOOTER_PHRASES,
+                        HEADING_TAGS, NAME_PARTICLES, NAVIGATION_ROLES, NAVIGATION_TAGS, NOT_NAME_WORDS,
+                        READ_MORE, SUBSCRIBE_PHRASES)
+from .structured import clean_title, read_structured, to_local_date
+from .wordpress import read_wordpress
+
+_MAX_DATE_LINE = 60
+_MAX_TITLE = 200
+_MAX_ROLE = 160
+_EXCERPT_LINES = 3  # an excerpt ending in `...` may be broken over this many lines
+_NAME_PUNCTUATION = re.compile(r"[0-9.,!?:;()\[\]{}\"”“/@#&+=*|<>_…]")
+_DIGIT_RE = re.compile(r"\d")
+_SUBSCRIBE = tuple(p.casefold() for p in SUBSCRIBE_PHRASES)
+_FOOTER = tuple(p.casefold() for p in FOOTER_PHRASES)
+_QUOTES = str.maketrans({"”": '"', "“": '"', "„": '"', "’": "'", "‘": "'", "–": "-", "—": "-", "…": "..."})
+
+
+@dataclass(frozen=True)
+class TeaserBlock:
+    """Where one teaser sits in the lines (SITE.md step 6)."""
+
+    start: int
+    end: int  # first line after the block
+    date: int
+    published: date
+    title: int
+    excerpt: tuple[int, ...]
+    name: int | None = None
+    role: int | None = None
+    strict: bool = True  # the excerpt ends with an ellipsis (a short post's teaser may not)
+
+
+@dataclass(frozen=True)
+class Frame:
+    """Where the post itself sits in the lines."""
+
+    date: int
+    published: date
+    title: int | None
+    start: int  # first line after the date line and title
+    end: int  # first line after the post: subscribe box, first teaser, footer or end of page
+    kept: tuple[int, ...]  # the post's lines from title to end, credits and furniture dropped
+    body: tuple[int, ...]  # `kept` without the signature
+    signature: tuple[int, int] | None  # (name line, role line)
+    title_first: bool  # the title is printed before the date line
+    teaser_like: bool = False  # the post itself reads like a teaser (short text ending in `...`)
+
+
+@dataclass
+class Layout:
+    frame: Frame | None
+    teasers: list[TeaserBlock] = field(default_factory=list)
+    dates: dict[int, date] = field(default_factory=dict)
+
+
+# --- What a single line is ----------------------------------------------------------
+
+
+def is_subscribe(text: str) -> bool:
+    return text.casefold().startswith(_SUBSCRIBE)
+
+
+def is_footer(text: str) -> bool:
+    return text.casefold().startswith(_FOOTER)
+
+
+def is_marker(text: str) -> bool:
+    """A line of the site's own furniture after a post: subscribe box or footer."""
+    folded = text.casefold()
+    return folded.startswith(_SUBSCRIBE) or folded.startswith(_FOOTER)
+
+
+def is_credit(text: str) -> bool:
+    """A photo credit (`Foto: Shutterstock`): never body, never an author (SITE.md)."""
+    return text.casefold().startswith(CREDIT_PREFIXES)
+
+
+def is_hashtag_line(text: str) -> bool:
+    """A line of hashtags only (`#sabo #allmännyttan #BodenBo`)."""
+    words = text.split()
+    return bool(words) and all(w.startswith("#") for w in words)
+
+
+def is_chrome(text: str) -> bool:
+    """Theme furniture (`Dela`, `Skriv ut`, `Publicerat i Dagbok`): not content, not a signature."""
+    folded = text.casefold()
+    return folded in CHROME_LINES or (len(text) <= 80 and folded.startswith(CHROME_PREFIXES))
+
+
+def is_byline(text: str) -> bool:
+    """A theme's byline under the title (`av Redaktionen`, `Skriven av Anna Kanervo`): furniture, not body."""
+    folded = text.casefold()
+    for prefix in BYLINE_PREFIXES:
+        if folded.startswith(prefix):
+            words = text[len(prefix):].split()
+            return 1 <= len(words) <= 4 and all(w[0].isupper() for w in words) and not _NAME_PUNCTUATION.search(
+                text[len(prefix):])
+    return False
+
+
+def ends_with_ellipsis(text: str) -> bool:
+    return text.rstrip().endswith(ELLIPSES)
+
+
+def strip_read_more(text: str) -> str:
+    """An excerpt without a trailing `Läs mer »` on the same line."""
+    for phrase in READ_MORE:
+        if text.endswith(phrase) and len(text) > len(phrase):
+            return text[: -len(phrase)].rstrip()
+    return text
+
+
+def looks_like_name(text: str) -> bool:
+    """A person's name line: 2–4 capitalised words, no digits or sentence punctuation.
+
+    SITE.md: the signature's first line is the author's name (`Anna Kanervo`).
+    Particles (`von`, `af`) and hyphenated names (`Anna-Karin`) are allowed; subheads
+    in capitals, credits, captions and the site's own phrases are not names.
+    """
+    if len(text) > 60 or _NAME_PUNCTUATION.search(text) or is_marker(text) or is_chrome(text):
+        return False
+    words = text.split()
+    if not 2 <= len(words) <= 4:
+        return False
+    capitalised = 0
+    for word in words:
+        if word.casefold() in NOT_NAME_WORDS:
+            return False
+        if word in NAME_PARTICLES:
+            continue
+        first = word[0]
+        if not first.isalpha() or not first.isupper():
+            return False
+        if len(word) > 1 and word.isupper():
+            return False  # `MÅL FÖR VARJE LABB` is a subhead
+        if not all(c.isalpha() or c in "-'’" for c in word):
+            return False
+        capitalised += 1
+    return capitalised >= 2
+
+
+def looks_like_role(text: str) -> bool:
+    """A role line: short free text, not a sentence, not a date, credit or marker.
+
+    SITE.md: roles may contain commas and the site's typos, and are kept whole.
+    """
+    if not text or len(text) > _MAX_ROLE or text[-1] in ".!?:;…" or is_marker(text):
+        return False
+    if is_credit(text) or is_hashtag_line(text) or is_chrome(text) or ends_with_ellipsis(text):
+        return False
+    return _date_of(text) is None
+
+
+def title_key(text: str) -> str:
+    """Compare titles as a reader would: case, quote style and dash style ignored."""
+    return " ".join(unicodedata.normalize("NFC", text).translate(_QUOTES).casefold().split())
+
+
+def _date_of(text: str) -> date | None:
+    if len(text) > _MAX_DATE_LINE or not _DIGIT_RE.search(text):
+        return None
+    return match_date_line(text)
+
+
+def _date_of_line(line: Line) -> date | None:
+    """The date of a date line; also of a short meta line whose `<time>` shows a whole date.
+
+    Themes print `Publicerat den <time>…</time>` or a published and an updated
+    `<time>` side by side (one hidden by CSS we cannot see); the first `<time>` whose
+    own text is a date line is the line's date.
+    """
+    found = _date_of(line.text)
+    if found is not None or len(line.text) > 2 * _MAX_DATE_LINE:
+        return found
+    for element in line.inlines:
+        if element.tag == "time":
+            found = _date_of(" ".join(element.text_content().split()))
+            if found is not None:
+                return found
+    return None
+
+
+# --- Evidence from the tree ------------------------------------------------------------
+
+
+def heading_level(line: Line) -> int | None:
+    """1–6 when the line is (inside) a heading element, else None."""
+    element = line.element
+    for candidate in (element, *element.iterancestors()):
+        level = HEADING_TAGS.get(candidate.tag)
+        if level:
+            return level
+        if candidate.tag in ("body", "article", "section", "main", "td", "div") and candidate is not element:
+            break
+    return None
+
+
+def is_emphasised(line: Line) -> bool:
+    """The whole line is bold or enlarged (`<b>Title</b><br>` in legacy markup)."""
+    for element in line.inlines:
+        if element.tag in EMPHASIS_TAGS and (element.tag != "font" or element.get("size")):
+            if " ".join(element.text_content().split()) == line.text:
+                return True
+    return False
+
+
+def _shared_depth(a: Any, b: Any) -> int:
+    """Depth of the deepest element that contains both a and b (how close they sit in the tree)."""
+    if a is b:
+        return len(list(a.iterancestors())) + 1
+    ancestors = {id(e): depth for depth, e in enumerate(reversed([a, *a.iterancestors()]))}
+    for element in (b, *b.iterancestors()):
+        depth = ancestors.get(id(element))
+        if depth is not None:
+            return depth
+    return 0
+
+
+@dataclass(frozen=True)
+class LineFacts:
+    """What each line of a document is, computed once (the layers ask many times)."""
+
+    furniture: list[bool]  # a marker, credit, hashtag line or chrome: never a title or signature
+    removable: list[bool]  # a marker, credit or hashtag line: never body either
+    marker: list[bool]  # subscribe box or footer: ends a post
+    nav: list[bool]  # inside <nav> or role=navigation
+    dates: dict[int, date]  # date lines
+
+
+def line_facts(document: Document) -> LineFacts:
+    return document.memo("line_facts", lambda: _line_facts(document))
+
+
+def _line_facts(document: Document) -> LineFacts:
+    lines = document.lines
+    furniture, removable, marker = [], [], []
+    for line in lines:
+        text = line.text
+        folded = text.casefold()
+        is_mark = folded.startswith(_SUBSCRIBE) or folded.startswith(_FOOTER)
+        marker.append(is_mark)
+        remove = is_mark or folded.startswith(CREDIT_PREFIXES) or is_hashtag_line(text)
+        removable.append(remove)
+        furniture.append(remove or folded in CHROME_LINES
+                         or (len(text) <= 80 and folded.startswith(CHROME_PREFIXES)))
+    nav = [False] * len(lines)
+    navigation = list(document.tree.iter(*NAVIGATION_TAGS))
+    navigation += document.with_class(*(f"role:{r}" for r in NAVIGATION_ROLES))
+    for element in navigation:
+        start, end = document.span(element)
+        nav[start:end] = [True] * (end - start)
+    dates = {i: d for i, line in enumerate(lines) if (d := _date_of_line(line)) is not None}
+    return LineFacts(furniture=furniture, removable=removable, marker=marker, nav=nav, dates=dates)
+
+
+# --- Reading the page -------------------------------------------------------------------
+
+
+def read_layout(document: Document) -> Layout:
+    """Find the post's date line, title, body and signature, and the teasers (cached)."""
+    return document.memo("layout", lambda: _LayoutReader(document).read())
+
+
+class _LayoutReader:
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.lines = document.lines
+        self.texts = [line.text for line in self.lines]
+        self.n = len(self.lines)
+        self.facts = line_facts(document)
+        self.dates = self.facts.dates
+        self.title_hints, self.date_hints = self._hints()
+
+    def _hints(self) -> tuple[set[str], set[date]]:
+        structured = read_structured(self.document)
+        titles = [structured.title_tag, structured.og.get("og:title"),
+                  structured.jsonld.headline if structured.jsonld else None]
+        hints = {title_key(t) for raw in titles if (t := clean_title(raw, structured.site_names))}
+        wordpress = read_wordpress(self.document)
+        for element in wordpress.titles[:1]:  # the first entry-title; teasers repeat the class later
+            hints.add(title_key(" ".join(element.text_content().split())))
+        dates = {structured.og.get("article:published_time"),
+                 structured.jsonld.published if structured.jsonld else None}
+        return hints, {d for value in dates if (d := to_local_date(value))}
+
+    # -- the blocks ---------------------------------------------------------------------
+
+    def read(self) -> Layout:
+        order = self._teaser_order()
+        blocks = {i: b for i in self.dates if (b := self._teaser_at(i, order)) is not None}
+        frame = self._frame(blocks, order)
+        teasers = [b for _, b in sorted(blocks.items()) if frame is None or not _overlaps(b, frame)]
+        return Layout(frame=frame, teasers=teasers, dates=self.dates)
+
+    def _teaser_order(self) -> bool:
+        """Whether teasers on this page print their title before the date line (legacy layouts)."""
+        before = after = 0
+        for i in self.dates:
+            if i + 1 < self.n and ends_with_ellipsis(strip_read_more(self.texts[i + 1])):
+                before += 1
+            elif i + 2 < self.n and ends_with_ellipsis(strip_read_more(self.texts[i + 2])):
+                after += 1
+        return before > after
+
+    def _usable(self, i: int) -> bool:
+        """Could line i be a title or an excerpt (not a date, marker, credit, hashtag or chrome)?"""
+        return 0 <= i < self.n and i not in self.dates and not self.facts.furniture[i]
+
+    def _teaser_at(self, i: int, title_first: bool) -> TeaserBlock | None:
+        """Read a teaser at date line i, in the page's order, else the other one."""
+        for order in (title_first, not title_first):
+            block = self._teaser_in_order(i, order)
+            if block is not None:
+                return block
+        return None
+
+    def _teaser_in_order(self, i: int, title_first: bool) -> TeaserBlock | None:
+        t, k = (i - 1, i + 1) if title_first else (i + 1, i + 2)
+        if not self._usable(t) or len(self.texts[t]) > _MAX_TITLE or not self._usable(k):
+            return None
+        # strict: an excerpt ending with an ellipsis within a few lines
+        excerpt: list[int] = []
+        for j in range(k, min(k + _EXCERPT_LINES, self.n)):
+            if not self._usable(j):
+                break
+            excerpt.append(j)
+            if ends_with_ellipsis(strip_read_more(self.texts[j])):
+                break
+        else:
+            excerpt = []
+        strict = bool(excerpt) and ends_with_ellipsis(strip_read_more(self.texts[excerpt[-1]]))
+        if not strict:
+            excerpt = [k]  # a short post's teaser shows its whole text, without `...`
+        j = excerpt[-1] + 1
+        if j < self.n and is_chrome(self.texts[j]):
+            j += 1  # a `Läs mer` line
+        name = role = None
+        if j + 1 < self.n and looks_like_name(self.texts[j]) and looks_like_role(self.texts[j + 1]) \
+                and j + 1 not in self.dates:
+            name, role = j, j + 1
+            j += 2
+        if not strict and not self._closes(j, title_first):
+            return None
+        if not strict and name is None and len(self.texts[k]) > 300:
+            return None
+        return TeaserBlock(start=min(t, i), end=j, date=i, published=self.dates[i], title=t,
+                           excerpt=tuple(excerpt), name=name, role=role, strict=strict)
+
+    def _closes(self, j: int, title_first: bool) -> bool:
+        """Does a loose teaser end at line j (next teaser, subscribe box, footer, end of page)?"""
+        if j >= self.n or j in self.dates or self.facts.marker[j]:
+            return True
+        return title_first and j + 1 in self.dates
+
+    # -- the post ---------------------------------------------------------------------
+
+    def _title_score(self, t: int, after: bool, title_first_hint: bool) -> float | None:
+        """How much line t looks like the post's title, seen from its date line (None: cannot be).
+
+        SITE.md puts the date line first, so the line after it starts ahead; a title
+        hint from structured data, a heading or a bold line, and being short and not
+        ending like a sentence count for a line; a site name, navigation, length count against.
+        """
+        if not self._usable(t):
+            return None
+        line, text = self.lines[t], self.texts[t]
+        if len(text) > 2 * _MAX_TITLE or clean_title(text) is None:
+            return None
+        score = 1.0 if after else 0.0
+        if title_key(text) in self.title_hints:
+            score += 10
+        level = heading_level(line)
+        if level is not None:
+            score += 4 if level <= 2 else 2
+        elif is_emphasised(line):
+            score += 2
+        if len(text) > _MAX_TITLE:
+            score -= 4
+        elif len(text) > 80:
+            score -= 1
+        if text.endswith("."):
+            score -= 1.5
+        if self.facts.nav[t]:
+            score -= 4
+        if title_first_hint == (not after):
+            score += 0.5
+        if ends_with_ellipsis(text):
+            score -= 1
+        return score
+
+    def _title_for(self, i: int, title_first_hint: bool) -> tuple[int | None, float]:
+        after = self._title_score(i + 1, True, title_first_hint)
+        before = self._title_score(i - 1, False, title_first_hint)
+        if after is not None and before is not None:
+            # the title and its date line sit together: the closer one in the tree gains
+            closeness_after = _shared_depth(self.lines[i].element, self.lines[i + 1].element)
+            closeness_before = _shared_depth(self.lines[i].element, self.lines[i - 1].element)
+            if closeness_after > closeness_before:
+                after += 1
+            elif closeness_before > closeness_after:
+                before += 1
+        if after is None and before is None:
+            return None, 0.0
+        if before is None or (after is not None and after >= before):
+            return i + 1, after
+        return i - 1, before
+
+    def _region_end(self, start: int, blocks: dict[int, TeaserBlock], title_first: bool) -> int:
+        """First line after the post: subscribe box, footer, or the next date line's block."""
+        marker = self.facts.marker
+        for j in range(start, self.n):
+            if marker[j]:
+                return j
+            if j in self.dates:
+                block = blocks.get(j)
+                if block is not None:
+                    return max(block.start, start)
+                return max(j - 1, start) if title_first and j - 1 >= start and not self._ends_signature(j - 1) else j
+        return self.n
+
+    def _ends_signature(self, j: int) -> bool:
+        return j >= 1 and looks_like_role(self.texts[j]) and looks_like_name(self.texts[j - 1])
+
+    def _frame(self, blocks: dict[int, TeaserBlock], order: bool) -> Frame | None:
+        candidates = []
+        for i in sorted(self.dates):
+            title, score = self._title_for(i, order)
+            if title is None or self.facts.nav[i]:
+                continue
+            start = max(i, title) + 1
+            end = self._region_end(start, blocks, title < i)
+            size = sum(len(self.texts[j]) for j in range(start, end))
+            block = blocks.get(i)
+            hinted = title_key(self.texts[title]) in self.title_hints
+            candidates.append((i, title, start, end, size, block is not None and block.strict, hinted,
+                               self.dates[i] in self.date_hints))
+        if not candidates:
+            return None
+        pool = [c for c in candidates if c[6]] or [c for c in candidates if c[7]] or candidates
+        plain = [c for c in pool if not c[5]] or pool
+        largest = max(c[4] for c in plain)
+        i, title, start, end, _, teaser_like, _, _ = next(c for c in plain if c[4] * 3 >= largest)
+        kept = self._kept(start, end)
+        body, signature = split_signature(kept, self.texts)
+        return Frame(date=i, published=self.dates[i], title=title, start=start, end=end, kept=kept, body=body,
+                     signature=signature, title_first=title < i, teaser_like=teaser_like)
+
+    def _kept(self, start: int, end: int) -> tuple[int, ...]:
+        """The post's lines between title and end: no credits, hashtags, navigation, edge furniture."""
+        return keep_content(self.document, range(start, end))
+
+
+def keep_content(document: Document, indices: Iterable[int]) -> tuple[int, ...]:
+    """Lines that can be body or signature: credits, hashtag lines, markers, navigation and
+    furniture are dropped, and a byline under the title (SITE.md: a credit is not an
+    author, nor body). Chrome is dropped only at either end: mid-text it may be content."""
+    facts, lines = line_facts(document), document.lines
+    kept = [j for j in indices if not facts.nav[j] and not facts.removable[j]]
+    first, last = 0, len(kept)
+    while last > first and is_chrome(lines[kept[last - 1]].text):
+        last -= 1
+    while first < last and (is_chrome(lines[kept[first]].text) or is_byline(lines[kept[first]].text)):
+        first += 1
+    return tuple(kept[first:last])
+
+
+def _overlaps(block: TeaserBlock, frame: Frame) -> bool:
+    """A block that shares lines with the post (its date line, title or body) is not a teaser."""
+    top = min(frame.date, frame.title if frame.title is not None else frame.date)
+    return block.start < frame.end and block.end > top
+
+
+def split_signature(kept: Sequence[int], texts: list[str]) -> tuple[tuple[int, ...], tuple[int, int] | None]:
+    """Split (body, signature): the signature is the last two lines when they are a name and a role."""
+    if len(kept) >= 2 and looks_like_name(texts[kept[-2]]) and looks_like_role(texts[kept[-1]]):
+        return tuple(kept[:-2]), (kept[-2], kept[-1])
+    return tuple(kept), None

@@ -1,0 +1,280 @@
+"""Merge the layers into one `Post`, each field remembering the layer that produced it.
+
+Field priorities (htmldate's idea: surest first; every other layer's differing
+value is kept in `Post.disagreements`):
+
+- published: the date line shown on the page (layout), then `<time datetime>`,
+  `article:published_time`, JSON-LD `datePublished`, WordPress's `published`.
+  The field *is* the date shown on the page (PLAN.md); structured dates are
+  usually the same day but can be a modified date or a UTC time, so they only
+  decide when the page shows no date line. Timestamps are read with
+  `local_date` (Stockholm), never shifted by UTC.
+- title: the title as shown. JSON-LD `headline`, `og:title` (site-name suffix
+  cut) and `entry-title` win when the page shows exactly that text next to its
+  date line; the layout title otherwise. `<title>` is used only when nothing
+  else exists and it is not the site name.
+- author, role: the signature (layout) is authoritative. When the page's layout
+  was read and has no signature, both are None. Only when the layout could not
+  be read at all do a JSON-LD author, byline or `<meta name="author">` count,
+  and only if they look like a person, not an editor account.
+- body: the layout's lines between title and signature, narrowed to the post's
+  `entry-content` when WordPress marks one (which cuts theme furniture between
+  title and content); `entry-content` alone when the layout could not be read.
+- excerpt: the site's teaser form derived from the body (PLAN.md's rule), since
+  SEO descriptions are cut at other lengths; `og:description` / JSON-LD
+  `description` only when there is no body, and never WordPress's `[…]` form.
+- lab, labs: `LabVocabulary.assign` over title, body and role.
+- url: `rel=canonical`, `og:url` or JSON-LD `url` when on the capture's host, else the final URL.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Iterable
+from urllib.parse import urljoin, urlsplit
+
+from ..dates import match_date_line
+from ..labs import LabVocabulary
+from ..names import Layer
+from ..records import Disagreement, Post
+from .document import Document
+from .layout import Frame, Layout, keep_content, looks_like_name, read_layout, split_signature
+from .selectors import BYLINE_PREFIXES, EDITOR_ACCOUNTS, WORDPRESS_MORE
+from .structured import Structured, clean_title, read_structured, to_local_date, to_utc
+from .wordpress import WordPress, read_wordpress
+
+EXCERPT_LENGTH = 250
+_FIRST = object()  # `decide`: take the first candidate's value
+
+
+def extract_post(document: Document, *, labs: LabVocabulary) -> Post:
+    """Read a post page into a `Post`; fields the page does not show stay None."""
+    return _Extraction(document).post(labs)
+
+
+def derive_excerpt(body: str | None) -> str | None:
+    """The site's teaser form of a body (PLAN.md): paragraphs joined by one space, 250 characters, `...`."""
+    if not body:
+        return None
+    joined = " ".join(body.split("\n\n"))
+    if len(joined) <= EXCERPT_LENGTH:
+        return joined
+    return joined[:EXCERPT_LENGTH].rstrip() + "..."
+
+
+class _Extraction:
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.structured: Structured = read_structured(document)
+        self.wordpress: WordPress = read_wordpress(document)
+        self.layout: Layout = read_layout(document)
+        self.frame: Frame | None = self.layout.frame
+        self.texts = [line.text for line in document.lines]
+
+    def post(self, labs: LabVocabulary) -> Post:
+        post = Post(url=self.url())
+        self.decide(post, "published", self.published_candidates())
+        self.decide(post, "title", self.title_candidates(), value=self.shown_title())
+        body_candidates, signature = self.body_candidates()
+        self.decide(post, "body", body_candidates)
+        self.decide_signature(post, signature)
+        self.decide(post, "excerpt", self.excerpt_candidates(post))
+        post.lab, post.labs = labs.assign(title=post.title or "", body=post.body or "", role=post.role)
+        jsonld = self.structured.jsonld
+        post.modified = to_utc(self.structured.og.get("article:modified_time")) or (
+            to_utc(jsonld.modified) if jsonld else None)
+        return post
+
+    # -- merging ------------------------------------------------------------------------
+
+    @staticmethod
+    def decide(post: Post, name: str, candidates: Iterable[tuple[Layer, Any]], *, value: Any = _FIRST) -> None:
+        """Set field `name` and credit the first layer that gave exactly that value.
+
+        `value` defaults to the first candidate given; a caller that decides by other
+        evidence (the title as shown, an absent signature) passes it. Every other
+        layer's differing value becomes a `Disagreement`.
+        """
+        found = [(layer, v) for layer, v in candidates if v not in (None, "")]
+        if value is _FIRST:
+            value = found[0][1] if found else None
+        setattr(post, name, value)
+        if value is not None:
+            post.layers[name] = next((layer for layer, v in found if v == value), Layer.LAYOUT)
+        seen = set()
+        for layer, other in found:
+            key = (layer, str(other))
+            if other != value and key not in seen:
+                seen.add(key)
+                post.disagreements.append(Disagreement(field=name, layer=layer, value=str(other)))
+
+    # -- fields ---------------------------------------------------------------------------
+
+    def url(self) -> str:
+        document, structured = self.document, self.structured
+        hosts = {_host(document.url), _host(document.capture.url)}
+        jsonld_url = structured.jsonld.url if structured.jsonld else None
+        for candidate in (structured.canonical, structured.og.get("og:url"), jsonld_url):
+            if candidate:
+                absolute = urljoin(document.base_url, candidate.strip())
+                if urlsplit(absolute).scheme in ("http", "https") and _host(absolute) in hosts:
+                    return absolute
+        return document.url
+
+    def header_range(self) -> tuple[int, int]:
+        """Lines of the post's header: from just before the date line/title to the body's start."""
+        frame = self.frame
+        top = min(frame.date, frame.title if frame.title is not None else frame.date)
+        return max(top - 2, 0), frame.start + 1
+
+    def near_header(self, element: Any) -> bool:
+        if self.frame is None:
+            return not self.in_teaser(element)
+        low, high = self.header_range()
+        return low <= self.document.span(element)[0] <= high
+
+    def in_teaser(self, element: Any) -> bool:
+        position = self.document.span(element)[0]
+        return any(b.start <= position < b.end for b in self.layout.teasers)
+
+    def published_candidates(self) -> list[tuple[Layer, date | None]]:
+        structured, jsonld = self.structured, self.structured.jsonld
+        time_value = next((to_local_date(v) for e, v in structured.times if self.near_header(e)), None)
+        wordpress_value = None
+        for element, value in self.wordpress.dates:
+            if self.near_header(element):
+                wordpress_value = to_local_date(value) or match_date_line(value)
+                if wordpress_value:
+                    break
+        return [
+            (Layer.LAYOUT, self.frame.published if self.frame else None),
+            (Layer.TIME, time_value),
+            (Layer.OPENGRAPH, to_local_date(structured.og.get("article:published_time"))),
+            (Layer.JSONLD, to_local_date(jsonld.published) if jsonld else None),
+            (Layer.WORDPRESS, wordpress_value),
+        ]
+
+    def host_title_element(self) -> Any:
+        titles = self.wordpress.titles
+        if self.frame is not None and self.frame.title is not None:
+            return next((e for e in titles if self.document.line_of(e) == self.frame.title), None)
+        return next((e for e in titles if not self.in_teaser(e)), None)
+
+    def title_candidates(self) -> list[tuple[Layer, str | None]]:
+        structured, site = self.structured, self.structured.site_names
+        element = self.host_title_element()
+        return [
+            (Layer.JSONLD, clean_title(structured.jsonld.headline, site) if structured.jsonld else None),
+            (Layer.OPENGRAPH, clean_title(structured.og.get("og:title"), site)),
+            (Layer.WORDPRESS, " ".join(element.text_content().split()) if element is not None else None),
+            (Layer.LAYOUT, self.texts[self.frame.title] if self.frame and self.frame.title is not None else None),
+        ]
+
+    def shown_title(self) -> str | None:
+        """The title as the page shows it; the `<title>` element only when nothing else names it."""
+        if self.frame is not None and self.frame.title is not None:
+            return self.texts[self.frame.title]
+        element = self.host_title_element()
+        if element is not None:
+            return " ".join(element.text_content().split())
+        jsonld = self.structured.jsonld
+        site = self.structured.site_names
+        return (clean_title(jsonld.headline, site) if jsonld else None) or clean_title(
+            self.structured.og.get("og:title"), site) or clean_title(self.structured.title_tag, site)
+
+    def host_content(self) -> Any:
+        """The `entry-content` element holding the post's body (teasers may repeat the class)."""
+        contents = self.wordpress.contents
+        if self.frame is None:
+            return next((e for e in contents if not self.in_teaser(e)), None)
+        body = self.frame.body
+        best, best_count = None, 0
+        for element in contents:
+            start, end = self.document.span(element)
+            count = sum(1 for j in body if start <= j < end)
+            if count > best_count:
+                best, best_count = element, count
+        return best
+
+    def body_candidates(self) -> tuple[list[tuple[Layer, str | None]], tuple[int, int] | None]:
+        """(candidates for body, the signature lines that go with the winning reading)."""
+        frame, content = self.frame, self.host_content()
+        if frame is None:
+            if content is None:
+                return [], None
+            body, signature = split_signature(keep_content(self.document, range(*self.document.span(content))),
+                                              self.texts)
+            return [(Layer.WORDPRESS, self.join(body))], signature
+        candidates = [(Layer.LAYOUT, self.join(frame.body))]
+        signature = frame.signature
+        if content is not None:
+            start, end = self.document.span(content)
+            inside = tuple(j for j in frame.kept if start <= j < end)
+            if inside and _is_run(inside, frame.kept):
+                body, inner_signature = split_signature(inside, self.texts)
+                if inner_signature is None and signature is not None:
+                    body = tuple(j for j in body if j not in signature)  # the signature sits outside the content
+                else:
+                    signature = inner_signature
+                candidates.insert(0, (Layer.WORDPRESS, self.join(body)))
+        return candidates, signature
+
+    def join(self, indices: Iterable[int]) -> str | None:
+        return "\n\n".join(self.texts[j] for j in indices) or None
+
+    def decide_signature(self, post: Post, signature: tuple[int, int] | None) -> None:
+        """Author and role from the signature; a byline only when the layout could not be read."""
+        layer = Layer.LAYOUT if self.frame is not None else Layer.WORDPRESS
+        name = self.texts[signature[0]] if signature else None
+        role = self.texts[signature[1]] if signature else None
+        others: list[tuple[Layer, str]] = []
+        jsonld = self.structured.jsonld
+        for author in jsonld.authors if jsonld else ():
+            others.append((Layer.JSONLD, author))
+        for element, byline in self.wordpress.authors:
+            if not self.in_teaser(element):
+                others.append((Layer.WORDPRESS, _strip_byline(byline)))
+        for author in self.structured.meta_authors:
+            others.append((Layer.OPENGRAPH, author))
+        chosen = name
+        if name is None and self.frame is None:
+            chosen = next((v for _, v in others if is_person(v)), None)
+        self.decide(post, "author", [(layer, name), *others], value=chosen)
+        self.decide(post, "role", [(layer, role)], value=role)
+
+    def excerpt_candidates(self, post: Post) -> list[tuple[Layer, str | None]]:
+        jsonld = self.structured.jsonld
+        descriptions = [
+            (Layer.OPENGRAPH, self.structured.og.get("og:description")),
+            (Layer.JSONLD, jsonld.description if jsonld else None),
+        ]
+        descriptions = [(l, v) for l, v in descriptions if v and not v.rstrip().endswith(WORDPRESS_MORE)]
+        derived = derive_excerpt(post.body)
+        if derived is None:
+            return descriptions
+        teaser_form = [(l, v) for l, v in descriptions if v.rstrip().endswith(("...", "…"))]
+        return [(post.layers.get("body", Layer.LAYOUT), derived), *teaser_form]
+
+
+def is_person(name: str | None) -> bool:
+    """A byline that names a person, not an editor account or a username."""
+    return bool(name) and name.casefold() not in EDITOR_ACCOUNTS and looks_like_name(name)
+
+
+def _strip_byline(text: str) -> str:
+    folded = text.casefold()
+    for prefix in BYLINE_PREFIXES:
+        if folded.startswith(prefix):
+            return text[len(prefix):].strip()
+    return text
+
+
+def _is_run(inner: tuple[int, ...], outer: tuple[int, ...]) -> bool:
+    """`inner` is a contiguous slice of `outer` (only lines at the edges were cut)."""
+    first = outer.index(inner[0])
+    return outer[first:first + len(inner)] == inner
+
+
+def _host(url: str) -> str:
+    host = urlsplit(url).hostname or ""
+    return host.removeprefix("www.")

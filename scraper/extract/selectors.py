@@ -1,0 +1,169 @@
+"""Selectors and marker phrases, kept as data (trafilatura's `xpaths.py` idea).
+
+Nothing here is the only evidence for anything: class names help the layers find
+an element, and the layout layer (SITE.md's text layout) checks what they found.
+Everything the site itself prints around a post (subscribe box, footer, captions,
+credits) is listed here, so a changed site means an edit here, not in the code.
+"""
+
+from __future__ import annotations
+
+# --- Text structure -------------------------------------------------------------
+
+#: Elements whose start and end break a line of text, as a browser renders them.
+BLOCK_TAGS = frozenset(
+    """address article aside blockquote body caption center dd details dialog dir div dl dt
+    fieldset figcaption figure footer form frameset h1 h2 h3 h4 h5 h6 header hgroup hr html
+    legend li main menu nav noframes ol p pre section summary table tbody td tfoot th thead
+    tr ul video audio picture""".split()
+)
+
+#: Elements whose text is never shown as page text.
+SKIP_TAGS = frozenset(
+    """script style noscript template head title meta link svg math iframe object embed
+    canvas select option textarea datalist button input""".split()
+)
+
+#: Class tokens of text shown only to screen readers (WordPress's `screen-reader-text`
+#: holds e.g. "Publicerat den" in front of a date).
+HIDDEN_CLASSES = frozenset({"screen-reader-text", "sr-only", "visually-hidden", "screen-reader-only"})
+
+#: Inline elements a line remembers: links (teaser URLs), `<time>` (a date inside a meta
+#: line), and emphasis (a bold line in legacy markup is a title).
+TRACKED_INLINE_TAGS = frozenset({"a", "time", "b", "strong", "big", "font", "span", "em", "i"})
+
+HEADING_TAGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+
+#: Inline elements that make a whole line stand out like a heading (legacy markup:
+#: `<b>Title</b><br>`, `<font size="4">`).
+EMPHASIS_TAGS = frozenset({"b", "strong", "big", "font"})
+
+#: Elements (and ARIA roles) that hold navigation, never post content.
+NAVIGATION_TAGS = frozenset({"nav"})
+NAVIGATION_ROLES = frozenset({"navigation", "menubar", "menu", "search"})
+
+# --- Phrases the site prints around a post (SITE.md, "A post page") ----------------
+
+#: Step 5 of a post page: the subscribe box. A line starting with one of these ends the post.
+SUBSCRIBE_PHRASES = ("Få nya inlägg i din inkorg", "Följ oss på Instagram", "Prenumerera på")
+
+#: Step 7: the footer starts with this sentence, then an address line.
+FOOTER_PHRASES = (
+    "Det är Sveriges Allmännytta (tidigare SABO) som står bakom",
+    "Det är Sveriges Allmännytta som står bakom",
+    "Det är SABO som står bakom",
+    "Vill du att ditt allmännyttiga bostadsföretags goda arbete ska synas här",
+)
+
+#: Prefixes of a photo credit (`Foto: Shutterstock`): never body, never an author.
+CREDIT_PREFIXES = ("foto:", "foto :", "fotograf:", "foton:", "photo:", "bildkälla:", "foto & text:",
+                   "text och foto:", "text & foto:")
+
+#: Prefixes of a picture caption (`På bilden, från vänster: …`, `Bilden: …`): body, never an author.
+CAPTION_PREFIXES = ("på bilden", "bilden:", "bilden visar", "i mitten:", "från vänster:")
+
+#: Lines of sharing and page furniture a theme may print around a post; dropped at the
+#: edges of the post's text.
+CHROME_LINES = frozenset(
+    s.casefold()
+    for s in (
+        "Dela", "Dela:", "Dela inlägget", "Dela artikeln", "Dela på Facebook", "Dela på Twitter",
+        "Dela på LinkedIn", "Facebook", "Twitter", "LinkedIn", "E-post", "Mejla", "Skriv ut",
+        "Tweet", "Tipsa", "Gilla", "Tillbaka", "« Tillbaka", "Till toppen", "Läs mer",
+        "Relaterade inlägg", "Senaste inläggen", "Senaste inlägg", "Fler inlägg", "Kommentarer",
+        "Lämna en kommentar", "Taggar:", "Kategorier:",
+    )
+)
+
+#: Prefixes of theme furniture lines around a post (`Publicerat i Dagbok`, `Taggar: …`);
+#: dropped at the edges of the post's text, never in the middle.
+CHROME_PREFIXES = tuple(
+    s.casefold()
+    for s in ("Publicerat i ", "Publicerad i ", "Postat i ", "Kategori:", "Kategorier:", "Taggar:", "Etiketter:",
+              "Dela:", "Dela på ", "Dela inlägget", "Skriv ut", "Redigera", "Lämna en kommentar", "Kommentera")
+)
+
+#: How a theme's byline starts (`av Redaktionen`); such a line right under the title is not body.
+BYLINE_PREFIXES = ("av ", "skriven av ", "publicerad av ", "postat av ", "text: ", "text av ", "by ", "posted by ")
+
+#: What may follow a teaser's excerpt on its line or the next ("… Läs mer »").
+READ_MORE = ("Läs mer »", "Läs mer…", "Läs mer...", "Läs mer", "Läs vidare", "»", "→")
+
+#: How a teaser's excerpt ends (SITE.md: cut mid-word and ended with `...`).
+ELLIPSES = ("...", "…", "[…]", "[...]")
+
+#: WordPress's automatic excerpt ending; such a description is never used as `excerpt`.
+WORDPRESS_MORE = ("[…]", "[...]", "[&hellip;]")
+
+# --- Names: who may sign a post ----------------------------------------------------
+
+#: Lower-case words allowed inside a person's name (`Ebba von Sydow`).
+NAME_PARTICLES = frozenset({"von", "af", "av", "van", "de", "der", "den", "la", "le", "da", "di", "du", "el", "al", "bin"})
+
+#: Words that never occur in a person's name line (organisations, markers, captions).
+NOT_NAME_WORDS = frozenset(
+    w.casefold()
+    for w in (
+        "Allmännytta", "Allmännyttan", "Allmännyttans", "SABO", "Innovationslabb", "Innovationslabbet",
+        "Foto", "Bilden", "Bild", "Läs", "Följ", "Dela", "Kontakt", "Meny", "Hem", "Sök", "Instagram",
+        "Facebook", "Twitter", "LinkedIn", "Box", "AB", "Bostäder", "Bostadsbolaget", "Hyresbostäder",
+        "Kommun", "Stad", "Labb", "Dagbok", "Dagboken", "Nyheter", "Aktuellt",
+    )
+)
+
+#: Accounts that publish for an editorial team, not a person (JSON-LD/byline authors).
+EDITOR_ACCOUNTS = frozenset(
+    s.casefold()
+    for s in (
+        "Redaktionen", "Redaktion", "Redaktör", "Webbredaktör", "Webbredaktionen", "admin",
+        "administrator", "Administratör", "editor", "webmaster", "Allmännyttan", "Sveriges Allmännytta",
+        "SABO", "Kommunikation", "Kommunikationsavdelningen", "wpadmin",
+    )
+)
+
+#: Names of the site itself: a title equal to one of these is the site, not a post.
+SITE_NAMES = frozenset(
+    s.casefold()
+    for s in (
+        "Allmännyttan", "allmännyttan.se", "allmannyttan.se", "www.allmannyttan.se", "Sveriges Allmännytta",
+        "SABO", "Allmännyttans innovationslabb",
+    )
+)
+
+#: What separates a post title from a site-name suffix in `<title>` and `og:title`.
+TITLE_SEPARATORS = (" – ", " | ", " - ", " — ", " :: ", " · ", " » ", " : ")
+
+# --- WordPress conventions (class tokens; see wordpress.py) --------------------------
+
+WP_TITLE_CLASSES = ("entry-title", "post-title", "wp-block-post-title", "single-title", "article-title")
+WP_CONTENT_CLASSES = ("entry-content", "post-content", "wp-block-post-content", "single-content",
+                      "article-content", "post-entry")
+WP_DATE_CLASSES = ("published", "entry-date", "post-date", "wp-block-post-date", "posted-on")
+WP_UPDATED_CLASSES = ("updated",)
+WP_AUTHOR_CLASSES = ("author", "byline", "entry-author", "post-author", "wp-block-post-author__name", "fn")
+WP_POST_CLASSES = ("hentry", "type-post", "single-post", "format-standard")
+#: `<body>` class tokens that say "one post is shown".
+WP_SINGLE_BODY_CLASSES = ("single-post", "single", "single-format-standard")
+
+# --- Structured data ----------------------------------------------------------------
+
+JSONLD_ARTICLE_TYPES = frozenset({"BlogPosting", "Article", "NewsArticle", "Report", "SocialMediaPosting",
+                                  "LiveBlogPosting", "TechArticle"})
+JSONLD_PAGE_TYPES = frozenset({"WebPage", "ItemPage"})
+OG_ARTICLE_TYPES = frozenset({"article", "blog", "blogposting"})
+
+# --- URLs (SITE.md "URLs") ------------------------------------------------------------
+
+LAB_PATH_PREFIX = "/vad-vi-gor/innovationslabbet-i-"
+PROGRAMME_PATH_PREFIX = "/innovationslabb/"
+LISTING_PATH_PARTS = ("/wp-json", "/feed", "/comments/feed", "/xmlrpc.php", "/wp-admin", "/wp-login.php")
+LISTING_FILES = ("robots.txt",)
+LISTING_SUFFIXES = (".xml", ".xml.gz", ".rss", ".atom", ".json", ".txt")
+
+#: Every class token a layer asks `Document.with_class` about (indexed during the one tree walk).
+INDEXED_CLASSES = frozenset(
+    WP_TITLE_CLASSES + WP_CONTENT_CLASSES + WP_DATE_CLASSES + WP_UPDATED_CLASSES + WP_AUTHOR_CLASSES
+    + WP_POST_CLASSES
+)
+#: Attributes whose values are indexed the same way (`itemprop:articleBody`, `rel:author`).
+INDEXED_ATTRIBUTES = ("itemprop", "rel", "role")

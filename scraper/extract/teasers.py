@@ -1,0 +1,53 @@
+"""Teasers of other posts shown on a page, read as records of their own.
+
+SITE.md step 6: after a post come teasers of the site's newest posts — date line,
+title, an excerpt cut mid-word and ended with `...`, author name, role line. They
+are found by that text layout (see `layout.py`), in any markup, and never lend
+anything to the page they sit on; they serve to discover posts and cross-check them.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+from ..records import Teaser
+from .document import Document
+from .layout import TeaserBlock, read_layout, strip_read_more
+
+_NOT_LINKS = ("#", "javascript:", "mailto:", "tel:")
+
+
+def extract_teasers(document: Document) -> list[Teaser]:
+    """Every teaser on the page, in page order; the page's own post is never one of them."""
+    layout = read_layout(document)
+    return [_teaser(document, block) for block in layout.teasers]
+
+
+def _teaser(document: Document, block: TeaserBlock) -> Teaser:
+    lines = document.lines
+    excerpt = " ".join(strip_read_more(lines[j].text) for j in block.excerpt)
+    return Teaser(
+        url=_link(document, block),
+        title=lines[block.title].text,
+        published=block.published,
+        excerpt=excerpt or None,
+        author=lines[block.name].text if block.name is not None else None,
+        role=lines[block.role].text if block.role is not None else None,
+    )
+
+
+def _link(document: Document, block: TeaserBlock) -> str | None:
+    """The teaser's link: its title's anchor, else a `Läs mer` or card anchor in the block."""
+    lines = document.lines
+    order = [block.title, *range(block.start, block.end)]
+    page = urlsplit(document.url)
+    for index in order:
+        for href in lines[index].links:
+            href = href.strip()
+            if not href or href.startswith(_NOT_LINKS):
+                continue
+            url = urldefrag(urljoin(document.base_url, href))[0]
+            parts = urlsplit(url)
+            if parts.scheme in ("http", "https") and (parts.netloc, parts.path) != (page.netloc, page.path):
+                return url
+    return None
