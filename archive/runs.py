@@ -196,6 +196,7 @@ def run_crawl(
     at: str | None = None,
     warc_dir: Path | str | None = None,
     timeout: float = 20.0,
+    retries: int = 3,
     max_pages: int | None = None,
     warc_max_size: int = DEFAULT_MAX_SIZE,
     progress: Callable[[Stored], None] | None = None,
@@ -243,7 +244,7 @@ def run_crawl(
                 "dagbok-started": iso(summary.started),
             }
             known = known_validators(db)
-            fetcher = Fetcher(delay=delay, timeout=(min(timeout, 10.0), timeout))
+            fetcher = Fetcher(delay=delay, timeout=(min(timeout, 10.0), timeout), retries=retries)
             warc = WarcWriter(warc_dir, started=summary.started, run_info=run_info, max_size=warc_max_size)
             store = Store(db, run_id=summary.run_id, source=source, labs=labs, warc=warc)
             if source == "wayback":

@@ -30,6 +30,8 @@ def open_database(path: Path | str, *, lab_names: Sequence[str] | None = None) -
     db = sqlite_utils.Database(path)
     db.execute("PRAGMA busy_timeout = 10000")
     db.enable_wal()
+    # In WAL mode NORMAL keeps every commit safe from a killed process; only a power cut may undo the last.
+    db.execute("PRAGMA synchronous = NORMAL")
     db.execute("PRAGMA foreign_keys = ON")
     migrate(db)
     seed_labs(db, default_lab_names() if lab_names is None else lab_names)

@@ -1,0 +1,105 @@
+"""Deposit export: posts and revisions (jsonl or csv) with the post URL on every row, manifest, README."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+
+import pytest
+import sqlite_utils
+
+from archive.export import POST_FIELDS, REVISION_FIELDS, ExportError, export
+from archive.runs import run_crawl
+from scraper.sample_site import load_posts
+
+SLUG = "vilken-resa-vi-gor"
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory):
+    """A crawled sample site with one post changed between two runs (two revisions)."""
+    from scraper.sample_site import SampleSite
+
+    db_path = tmp_path_factory.mktemp("export") / "a.db"
+    with SampleSite(crawl_delay=0) as site:
+        run_crawl(db_path, site=site.base, delay=0)
+        site.update_post(SLUG, title="Vilken resa vi gör – igen")
+        run_crawl(db_path, site=site.base, delay=0)
+        base = site.base
+    return db_path, base
+
+
+def read_jsonl(path):
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_jsonl_export_has_every_post_and_revision_with_its_url(tmp_path, archive):
+    db_path, base = archive
+    summary = export(db_path, tmp_path, fmt="jsonl")
+    posts = read_jsonl(tmp_path / "posts.jsonl")
+    revisions = read_jsonl(tmp_path / "revisions.jsonl")
+    assert len(posts) == summary.posts == len(load_posts())
+    assert len(revisions) == summary.revisions == len(posts) + 1
+    assert all(list(post) == list(POST_FIELDS) for post in posts)
+    assert all(list(revision) == list(REVISION_FIELDS) and revision["url"].startswith(base) for revision in revisions)
+    changed = [r for r in revisions if r["url"] == base + SLUG + "/"]
+    assert [(r["number"], r["title"]) for r in changed] == [(1, "Vilken resa vi gör!"), (2, "Vilken resa vi gör – igen")]
+    assert changed[0]["last_seen"] < changed[1]["first_seen"]
+    truth = {base.rstrip("/") + p.path: p for p in load_posts()}
+    for post in posts:
+        sample = truth[post["url"]]
+        assert post["labs"] == sample.labs and post["published"] == sample.published.isoformat()
+        if not sample.teaser_only:
+            assert post["body"] == sample.body and post["status"] == "live"
+
+
+def test_csv_export_keeps_swedish_text_and_joins_labs(tmp_path, archive):
+    db_path, base = archive
+    export(db_path, tmp_path, fmt="csv")
+    with open(tmp_path / "posts.csv", encoding="utf-8", newline="") as f:
+        posts = list(csv.DictReader(f))
+    with open(tmp_path / "revisions.csv", encoding="utf-8", newline="") as f:
+        revisions = list(csv.DictReader(f))
+    assert list(posts[0]) == list(POST_FIELDS)
+    assert all(row["url"].startswith(base) for row in posts + revisions)
+    wide = [row for row in posts if row["labs"].count(";") == 3]
+    assert wide and wide[0]["labs"] == "Boden; Göteborg; Norrköping; Södertälje"
+    assert any("”" in row["title"] or "–" in row["title"] for row in posts)
+    assert json.loads(revisions[0]["layers"])
+
+
+def test_manifest_lists_source_captures_with_digests_and_the_files_own_digests(tmp_path, archive):
+    db_path, _ = archive
+    export(db_path, tmp_path)
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    for entry in manifest["files"]:
+        assert hashlib.sha256((tmp_path / entry["name"]).read_bytes()).hexdigest() == entry["sha256"]
+    db = sqlite_utils.Database(db_path)
+    digests = {row["digest"] for row in db.query("SELECT digest FROM bodies")}
+    revision_captures = {row[0] for row in db.execute("SELECT DISTINCT capture_id FROM revisions")}
+    assert {c["capture_id"] for c in manifest["captures"]} == revision_captures
+    assert all(c["digest"] in digests and c["warc_file"] for c in manifest["captures"])
+    posts = read_jsonl(tmp_path / "posts.jsonl")
+    assert {p["capture_digest"] for p in posts} <= {c["digest"] for c in manifest["captures"]}
+
+
+def test_readme_describes_every_field(tmp_path, archive):
+    db_path, _ = archive
+    export(db_path, tmp_path)
+    readme = (tmp_path / "README.md").read_text(encoding="utf-8")
+    for name in set(POST_FIELDS) | set(REVISION_FIELDS):
+        assert name in readme, name
+
+
+def test_the_same_database_exports_the_same_bytes(tmp_path, archive):
+    db_path, _ = archive
+    export(db_path, tmp_path / "one")
+    export(db_path, tmp_path / "two")
+    for name in ("posts.jsonl", "revisions.jsonl", "manifest.json", "README.md"):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
+
+
+def test_export_of_a_missing_database_says_what_to_do(tmp_path):
+    with pytest.raises(ExportError, match=f"no database at {tmp_path}/none.db; run `dagbok crawl --db"):
+        export(tmp_path / "none.db", tmp_path / "out")

@@ -1,0 +1,108 @@
+"""A database rebuilt from WARC files alone equals the crawled one, row for row; the WARC files pass warcio."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from archive.rebuild import RebuildError, rebuild
+from archive.runs import run_crawl
+from archive.warc import warc_files
+
+WARCIO = str(Path(sys.executable).with_name("warcio"))
+SLUG = "vilken-resa-vi-gor"
+
+
+def table_rows(db_path) -> dict[str, list[dict]]:
+    """Every row of every table (FTS shadow tables and migration times aside), in rowid order."""
+    db = sqlite_utils.Database(db_path)
+    try:
+        return {
+            name: list(db.query(f"SELECT * FROM [{name}] ORDER BY rowid"))
+            for name in db.table_names()
+            if not name.startswith("posts_fts") and name != "migrations"
+        }
+    finally:
+        db.close()
+
+
+def assert_same_rows(crawled, rebuilt) -> None:
+    a, b = table_rows(crawled), table_rows(rebuilt)
+    assert a.keys() == b.keys()
+    for name in a:
+        assert len(a[name]) == len(b[name]), name
+        for row_a, row_b in zip(a[name], b[name]):
+            assert row_a == row_b, name
+
+
+@pytest.fixture
+def history(tmp_path, sample_site_factory):
+    """Four runs with a change, a removal, an unchanged recrawl (304s) and a rotation of WARC files."""
+    site = sample_site_factory(crawl_delay=0)
+    db_path, warc_dir = tmp_path / "crawled.db", tmp_path / "warc"
+
+    def crawl(**options):
+        return run_crawl(db_path, site=site.base, delay=0, warc_dir=warc_dir, warc_max_size=200_000, **options)
+
+    crawl()
+    site.update_post(SLUG, title="Vilken resa vi gör – igen", paragraphs=["Ny text i Boden.", "Och en till."])
+    crawl()
+    site.remove_post("ett-ar-med-portalen")
+    crawl(full=True)
+    crawl()
+    return db_path, warc_dir
+
+
+def test_rebuild_from_warc_equals_the_crawled_database_row_for_row(tmp_path, history):
+    crawled, warc_dir = history
+    summary = rebuild(warc_dir, tmp_path / "rebuilt.db")
+    assert summary.runs == 4 and summary.posts > 30 and summary.revisions == summary.posts + 1
+    assert_same_rows(crawled, tmp_path / "rebuilt.db")
+    db = sqlite_utils.Database(tmp_path / "rebuilt.db")
+    assert next(db.query("SELECT status FROM posts WHERE slug = 'ett-ar-med-portalen'"))["status"] == "gone"
+
+
+def test_every_warc_file_passes_warcio_check_and_the_index_lists_every_fetched_url(history):
+    crawled, warc_dir = history
+    files = warc_files(warc_dir)
+    assert len(files) > 4  # rotated at 200 kB
+    indexed = set()
+    for path in files:
+        check = subprocess.run([WARCIO, "check", str(path)], capture_output=True, text=True)
+        assert check.returncode == 0, check.stdout + check.stderr
+        index = subprocess.run([WARCIO, "index", str(path)], capture_output=True, text=True, check=True)
+        indexed |= {json.loads(line).get("warc-target-uri") for line in index.stdout.splitlines()}
+    db = sqlite_utils.Database(crawled)
+    fetched = {row["final_url"] for row in db.query("SELECT final_url FROM captures WHERE status IS NOT NULL")}
+    assert fetched and fetched <= indexed
+    located = list(db.query("SELECT warc_file, warc_offset FROM captures"))
+    assert all(row["warc_file"] in {path.name for path in files} and row["warc_offset"] >= 0 for row in located)
+
+
+def test_rebuild_from_a_wayback_crawl_keeps_capture_times(tmp_path, sample_site_factory):
+    site = sample_site_factory(crawl_delay=0, wayback=True)
+    crawled, warc_dir = tmp_path / "crawled.db", tmp_path / "warc"
+    origin = "https://www.allmannyttan.se/"
+    run_crawl(crawled, site=origin, delay=0, source="wayback", wayback_url=site.base, warc_dir=warc_dir)
+    run_crawl(crawled, site=origin, delay=0, source="wayback", wayback_url=site.base, warc_dir=warc_dir,
+              at="20190101")
+    rebuild(warc_dir, tmp_path / "rebuilt.db")
+    assert_same_rows(crawled, tmp_path / "rebuilt.db")
+
+
+def test_rebuild_refuses_to_write_over_a_database(tmp_path, history):
+    _, warc_dir = history
+    existing = tmp_path / "crawled.db"
+    with pytest.raises(RebuildError, match=f"{existing} already exists; rebuild writes a new database"):
+        rebuild(warc_dir, existing)
+
+
+def test_rebuild_needs_warc_files(tmp_path):
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(RebuildError, match="no WARC files"):
+        rebuild(tmp_path / "empty", tmp_path / "new.db")

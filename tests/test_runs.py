@@ -1,0 +1,212 @@
+"""One crawl run over the sample site: counts, crawl_runs, lock, signals, revisions across runs, Wayback."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+import sqlite_utils
+
+from archive.lock import LockedError, RunLock, lock_path
+from archive.runs import BadOption, run_crawl
+from scraper.errors import SiteUnreachable
+from scraper.sample_site import load_posts
+
+SLUG = "vilken-resa-vi-gor"
+
+
+@pytest.fixture
+def site(sample_site_factory):
+    return sample_site_factory(crawl_delay=0)
+
+
+def crawl(db_path, site, **options):
+    return run_crawl(db_path, site=site.base, delay=0, **options)
+
+
+def content(db_path) -> dict[str, list[dict]]:
+    """What the site published, without ids or times of observation."""
+    db = sqlite_utils.Database(db_path)
+    tables = {
+        "posts": "SELECT url, title, published, author, role, lab, labs, excerpt, body, status, gone_since "
+                 "FROM post_details ORDER BY url",
+        "revisions": "SELECT p.url, r.number, r.content_hash FROM revisions r JOIN posts p ON p.id = r.post_id "
+                     "ORDER BY p.url, r.number",
+        "authors": "SELECT name FROM authors ORDER BY name",
+        "post_labs": "SELECT p.url, l.name FROM post_labs pl JOIN posts p ON p.id = pl.post_id "
+                     "JOIN labs l ON l.id = pl.lab_id ORDER BY 1, 2",
+    }
+    try:
+        return {name: list(db.query(sql)) for name, sql in tables.items()}
+    finally:
+        db.close()
+
+
+def test_first_crawl_counts_every_post_new_and_records_the_run(tmp_path, site):
+    db_path = tmp_path / "a.db"
+    summary = crawl(db_path, site)
+    live = len(site.live_posts)
+    assert (summary.new, summary.changed, summary.errors, summary.exit_code, summary.status) == (live, 0, 0, 0, "ok")
+    assert summary.requests == len(site.requests) and summary.bytes > 0
+    db = sqlite_utils.Database(db_path)
+    [run] = list(db.query("SELECT * FROM crawl_runs"))
+    assert run["id"] == summary.run_id and run["status"] == "ok" and run["pid"] == os.getpid()
+    assert (run["new"], run["requests"], run["bytes"], run["errors"]) == (live, summary.requests, summary.bytes, 0)
+    assert run["started"] < run["ended"]
+    assert db["captures"].count == summary.requests
+    assert json.loads(json.dumps(summary.to_dict()))["exit_code"] == 0
+
+
+def test_recrawl_of_an_unchanged_site_is_cheap_and_changes_no_content(tmp_path, site):
+    db_path = tmp_path / "a.db"
+    crawl(db_path, site)
+    before = content(db_path)
+    site.clear_requests()
+    summary = crawl(db_path, site)
+    assert (summary.new, summary.changed, summary.gone, summary.exit_code) == (0, 0, 0, 0)
+    assert summary.requests <= 1 + 5  # robots.txt, then at most 5 to learn that nothing changed
+    assert content(db_path) == before
+
+
+def test_full_recrawl_refetches_everything_and_changes_no_content(tmp_path, site):
+    db_path = tmp_path / "a.db"
+    first = crawl(db_path, site)
+    before = content(db_path)
+    summary = crawl(db_path, site, full=True)
+    assert summary.requests >= first.requests - 1
+    assert (summary.new, summary.changed, summary.unchanged) == (0, 0, len(site.live_posts))
+    assert content(db_path) == before
+
+
+def test_a_changed_post_gets_a_revision_a_removed_one_is_gone_a_restored_one_live(tmp_path, site):
+    db_path = tmp_path / "a.db"
+    crawl(db_path, site)
+    old_title = site.post(SLUG).title
+    site.update_post(SLUG, title="Vilken resa vi gör – del 2", role="projektansvarig för Allmännyttans innovationslabb")
+    changed = crawl(db_path, site)
+    assert changed.changed == 1 and changed.changed_posts == [(site.url(f"/{SLUG}/"), "Vilken resa vi gör – del 2")]
+    db = sqlite_utils.Database(db_path)
+    revisions = list(db.query(
+        "SELECT r.number, r.title, r.role, r.first_seen, r.last_seen FROM revisions r JOIN posts p ON p.id = r.post_id "
+        "WHERE p.url = ? ORDER BY number", [site.url(f"/{SLUG}/")]))
+    assert [(r["number"], r["title"]) for r in revisions] == [(1, old_title), (2, "Vilken resa vi gör – del 2")]
+    assert revisions[1]["role"] == "projektansvarig för Allmännyttans innovationslabb"
+    assert revisions[0]["first_seen"] <= revisions[0]["last_seen"] < revisions[1]["first_seen"]
+    post = next(db.query("SELECT title, status FROM posts WHERE url = ?", [site.url(f"/{SLUG}/")]))
+    assert post == {"title": "Vilken resa vi gör – del 2", "status": "live"}
+
+    removed = site.remove_post(SLUG)
+    gone = crawl(db_path, site, full=True)
+    assert gone.gone == 1 and gone.gone_posts == [site.url(f"/{SLUG}/")]
+    post = next(db.query("SELECT status, gone_since FROM posts WHERE url = ?", [site.url(f"/{SLUG}/")]))
+    assert post["status"] == "gone" and post["gone_since"] >= revisions[1]["first_seen"]
+    still_gone = crawl(db_path, site, full=True)
+    assert still_gone.gone == 0
+    assert next(db.query("SELECT gone_since FROM posts WHERE url = ?", [site.url(f"/{SLUG}/")]))["gone_since"] == \
+        post["gone_since"]
+
+    site.restore_post(removed)
+    site.update_post(SLUG)  # restoring bumps `modified`, as WordPress does when a post is republished
+    back = crawl(db_path, site)
+    post = next(db.query("SELECT status, gone_since FROM posts WHERE url = ?", [site.url(f"/{SLUG}/")]))
+    assert post == {"status": "live", "gone_since": None}
+    assert back.exit_code == 0
+    assert db.execute("SELECT count(*) FROM revisions WHERE post_id = (SELECT id FROM posts WHERE url = ?)",
+                      [site.url(f"/{SLUG}/")]).fetchone()[0] == 2
+
+
+def test_a_held_lock_refuses_a_second_run_and_names_the_holder(tmp_path, site):
+    db_path = tmp_path / "a.db"
+    with RunLock(db_path):
+        with pytest.raises(LockedError, match=rf"database {tmp_path}/a.db is locked by another dagbok crawl "
+                                              rf"\(pid {os.getpid()}, started .*\); wait for it to finish"):
+            crawl(db_path, site)
+    assert site.requests == []
+
+
+def test_a_stale_lock_of_a_dead_process_is_taken_over(tmp_path, site):
+    db_path = tmp_path / "a.db"
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    pid = int(dead.stdout)
+    lock_path(db_path).write_text(json.dumps({"pid": pid, "started": "2026-01-01T00:00:00+00:00"}))
+    summary = crawl(db_path, site)
+    assert summary.took_over_from == pid and summary.exit_code == 0
+    assert lock_path(db_path).read_text() == ""  # released at the end
+
+
+def test_a_run_left_running_by_a_killed_crawl_is_marked_failed(tmp_path, site):
+    db_path = tmp_path / "a.db"
+    crawl(db_path, site)
+    db = sqlite_utils.Database(db_path)
+    db.execute("UPDATE crawl_runs SET status = 'running', ended = NULL")
+    db.conn.commit()
+    crawl(db_path, site)
+    assert [r["status"] for r in db.query("SELECT status FROM crawl_runs ORDER BY id")] == ["failed", "ok"]
+
+
+def test_sigint_stops_after_the_current_page_and_the_next_run_completes(tmp_path, site):
+    db_path = tmp_path / "a.db"
+    seen = []
+
+    def interrupt_after_five(stored):
+        seen.append(stored.url)
+        if len(seen) == 5:
+            os.kill(os.getpid(), signal.SIGINT)
+
+    summary = crawl(db_path, site, progress=interrupt_after_five)
+    assert summary.status == "interrupted" and summary.exit_code == 1
+    assert len(seen) == 5
+    db = sqlite_utils.Database(db_path)
+    assert next(db.query("SELECT status FROM crawl_runs"))["status"] == "interrupted"
+    assert db["captures"].count == 5 + 0  # the pages stored; nothing half-written
+
+    clean = tmp_path / "clean.db"
+    crawl(clean, site)
+    crawl(db_path, site)
+    assert content(db_path) == content(clean)
+
+
+def test_an_unreachable_site_raises_and_the_run_is_recorded_failed(tmp_path, site):
+    db_path = tmp_path / "a.db"
+    url = site.base
+    site.stop()
+    with pytest.raises(SiteUnreachable, match="did not answer"):
+        run_crawl(db_path, site=url, delay=0, timeout=2, retries=0)
+    db = sqlite_utils.Database(db_path)
+    assert next(db.query("SELECT status FROM crawl_runs"))["status"] == "failed"
+
+
+@pytest.mark.parametrize("options, message", [
+    ({"site": "ftp://example.se/"}, 'site "ftp://example.se/" is not an http\\(s\\) URL'),
+    ({"source": "archive"}, 'source "archive" is not one of live, wayback'),
+    ({"at": "2019"}, "--wayback-url and --at only apply with --source wayback"),
+])
+def test_bad_options_are_refused_before_anything_runs(tmp_path, options, message):
+    options = {"site": "http://127.0.0.1:9/", **options}
+    with pytest.raises(BadOption, match=message):
+        run_crawl(tmp_path / "a.db", delay=0, **options)
+    assert not (tmp_path / "a.db").exists()
+
+
+def test_wayback_crawl_archives_every_post_with_its_capture_time(tmp_path, sample_site_factory):
+    site = sample_site_factory(crawl_delay=0, wayback=True)
+    db_path = tmp_path / "a.db"
+    origin = "https://www.allmannyttan.se/"
+    summary = run_crawl(db_path, site=origin, delay=0, source="wayback", wayback_url=site.base)
+    assert summary.exit_code == 0
+    db = sqlite_utils.Database(db_path)
+    rows = {row["url"]: row for row in db.query("SELECT * FROM post_details")}
+    for post in load_posts():
+        expected = post.expected(origin)
+        row = rows[expected["url"]]
+        assert {key: json.loads(row[key]) if key == "labs" else row[key] for key in expected} == expected
+    captures = list(db.query(
+        "SELECT c.url, c.wayback_timestamp, r.first_seen FROM revisions r JOIN captures c ON c.id = r.capture_id"))
+    assert captures and all(c["wayback_timestamp"] for c in captures)
+    assert all(c["first_seen"].startswith(
+        f"{c['wayback_timestamp'][:4]}-{c['wayback_timestamp'][4:6]}-{c['wayback_timestamp'][6:8]}") for c in captures)
+    assert all(c["url"].startswith(origin) for c in captures)
