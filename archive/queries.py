@@ -148,7 +148,9 @@ def build_post_query(query: PostQuery) -> tuple[str, list[Any]]:
     where: list[str] = []
     params: list[Any] = []
     if query.author is not None:
-        where.append("instr(dagbok_fold(author), dagbok_fold(?)) > 0")
+        # Fold the few author names, not every post: the posts are then found by index.
+        where.append("id IN (SELECT posts.id FROM posts WHERE posts.author_id IN ("
+                     "SELECT authors.id FROM authors WHERE instr(dagbok_fold(authors.name), dagbok_fold(?)) > 0))")
         params.append(query.author)
     if query.role is not None:
         where.append("instr(dagbok_fold(role), dagbok_fold(?)) > 0")
@@ -163,8 +165,7 @@ def build_post_query(query: PostQuery) -> tuple[str, list[Any]]:
         where.append("published <= ?")
         params.append(query.until.isoformat())
     if query.search is not None:
-        where.append("url IN (SELECT posts.url FROM posts_fts JOIN posts ON posts.id = posts_fts.rowid"
-                     " WHERE posts_fts MATCH ?)")
+        where.append("id IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?)")
         params.append(fts_terms(query.search))
     sql = f"SELECT {', '.join(FIELDS)} FROM post_details"
     if where:
