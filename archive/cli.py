@@ -11,10 +11,9 @@ from pathlib import Path
 
 import click
 
-from scraper.errors import DagbokError
-from archive import output, queries, serve
+from archive import demo, export, output, queries, rebuild, runs, serve
 from archive.check import check_archive, parse_thresholds
-from archive import demo, export, rebuild, runs
+from scraper.errors import DagbokError
 from scraper.paths import DEFAULT_DB, DEFAULT_SITE, DEFAULT_WARC_DIR
 from scraper.version import dagbok_version
 
