@@ -192,7 +192,11 @@ class Store:
             row["last_seen"] = max(row.get("last_seen") or when, when)
             if not capture.wayback_timestamp:
                 row.update(status="live", gone_since=None)
-            if status != 304:
+            if result.error:
+                # A page that failed (or a listing whose pages failed) must not answer the next
+                # run's conditional request with 304: drop its validators so it is read again.
+                row.update(etag=None, last_modified=None, digest=capture.digest if status != 304 else row.get("digest"))
+            elif status != 304:
                 row.update(
                     etag=capture.headers.get("etag"),
                     last_modified=capture.headers.get("last-modified"),
