@@ -34,7 +34,7 @@ PROGRAMME_PATH = re.compile(r"^/innovationslabb(/[^?#]*)?$")
 PATH_SAFE = "/:@!$&'()*+,;=-._~"
 
 # Source precedence when one URL comes from several: the surest first.
-SOURCE_ORDER = (Source.START, Source.API, Source.SITEMAP, Source.FEED, Source.LINKS, Source.TEASER, Source.WAYBACK)
+SOURCE_ORDER = (Source.START, Source.API, Source.SITEMAP, Source.FEED, Source.TEASER, Source.LINKS, Source.WAYBACK)
 
 
 class BadSite(DagbokError):

@@ -1,0 +1,384 @@
+"""Walk the site: robots.txt, the listing sources, then each page, one `PageResult` at a time.
+
+The order of a live crawl:
+
+1. robots.txt (its Disallow lines and Crawl-delay hold for every later request).
+2. The listing sources: REST API, sitemaps, feed. On an incremental run their
+   first pages are conditional requests; when every source the site offers
+   answers 304, nothing has changed and the crawl ends there (3 requests
+   beyond robots.txt on a WordPress site).
+3. The hub pages (home, programme and lab pages; SITE.md knows no diary index,
+   so these and the teasers under each post are how readers reach posts), whose
+   links and teasers feed the queue.
+4. Each post's own page (the page is canonical, not the API's content), unless
+   an incremental run already stored it with the same `modified`. Teaser links
+   on post pages feed the queue too (breadth-first, bounded).
+5. The listing captures, only now: their validators make the next run's "nothing
+   changed" check, so they must not be stored before the pages they list. A run
+   killed halfway therefore re-reads the listings next time and finishes the work.
+6. `DiscoveryDone` with every post URL seen.
+
+One bad page never stops the crawl: whatever fails becomes a PageResult with
+`error`, and the capture (if any) is kept.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from collections.abc import Iterator, Mapping
+from dataclasses import replace
+from urllib.parse import urljoin, urlsplit
+
+from .discover import Discovered, Discovery, hub_url, is_embed_url, post_url, site_root
+from .errors import FetchError, SiteUnreachable
+from .fetch import Fetcher, host_key
+from .labs import LabVocabulary
+from .names import PageKind, Source
+from .records import Candidate, Capture, DiscoveryDone, PageResult, Teaser, Validators
+from .robots import Robots
+from .sources import Listing, SourceEnd
+from .sources.feed import feed_page_url, read_feed
+from .sources.links import capture_links
+from .sources.sitemaps import WELL_KNOWN, read_sitemaps
+from .sources.wayback import (DEFAULT_WAYBACK_URL, as_original, check_timestamp, pick_captures, read_cdx,
+                              replay_url)
+from .sources.wp_api import api_page_url, read_api
+
+log = logging.getLogger(__name__)
+
+MAX_PAGES = 10_000  # a bound on the queue whatever the site links to; the diary has a few dozen posts
+LISTING_SOURCES = (Source.API, Source.SITEMAP, Source.FEED)
+
+
+class RobotsFetcher:
+    """The fetcher seen by the sources: refuses what robots.txt disallows, as a `FetchError`."""
+
+    def __init__(self, fetcher: Fetcher, robots: Robots) -> None:
+        self.fetcher = fetcher
+        self.robots = robots
+
+    def fetch(self, url: str, *, validators: Validators | None = None) -> Capture:
+        if not self.robots.allowed(url):
+            raise FetchError(url, "disallowed by robots.txt")
+        return self.fetcher.fetch(url, validators=validators)
+
+
+def crawl(
+    site: str,
+    *,
+    fetcher: Fetcher,
+    known: Mapping[str, Validators],
+    full: bool = False,
+    labs: LabVocabulary,
+    max_pages: int | None = None,
+) -> Iterator[PageResult | DiscoveryDone]:
+    """Crawl the live site; see the module docstring for the order and the incremental rules.
+
+    `known` maps normalised URLs to what the archive stored (validators and the
+    source's `modified`); `full=True` ignores it and fetches everything afresh.
+    Raises `SiteUnreachable` when robots.txt gets no answer at all.
+    """
+    return _LiveCrawl(site, fetcher=fetcher, known={} if full else known, labs=labs, max_pages=max_pages).run()
+
+
+def crawl_wayback(
+    site: str,
+    *,
+    fetcher: Fetcher,
+    wayback_url: str | None = None,
+    at: str | None = None,
+    known: Mapping[str, Validators],
+    labs: LabVocabulary,
+) -> Iterator[PageResult | DiscoveryDone]:
+    """Crawl the Internet Archive's captures of the site: CDX index, then each raw (`id_`) capture.
+
+    One capture per page (the latest 200 HTML one, or the latest at/before `at`).
+    Each Capture is addressed to the original URL and carries its
+    `wayback_timestamp`; the replay URL is kept in its request headers
+    (`X-Dagbok-Replay-URL`). Embed views are never taken as posts.
+    """
+    if at is not None:
+        check_timestamp(at)  # a bad --at is the user's mistake: refuse it before any request
+    return _wayback(site_root(site), fetcher=fetcher, base=wayback_url or DEFAULT_WAYBACK_URL, at=at, labs=labs)
+
+
+class _LiveCrawl:
+    def __init__(
+        self,
+        site: str,
+        *,
+        fetcher: Fetcher,
+        known: Mapping[str, Validators],
+        labs: LabVocabulary,
+        max_pages: int | None,
+    ) -> None:
+        self.site = site_root(site)
+        self.host = urlsplit(self.site).netloc
+        self.fetcher = fetcher
+        self.known = known
+        self.labs = labs
+        self.max_pages = MAX_PAGES if max_pages is None else min(max_pages, MAX_PAGES)
+        self.discovery = Discovery(self.site)
+        self.hubs: deque[str] = deque()
+        self.posts: deque[str] = deque()
+        self.queued: set[str] = set()
+        self.fetched_pages = 0
+        self.failed_pages = 0
+        fetcher.allow_host(self.host)
+
+    # -- the walk --------------------------------------------------------------
+
+    def run(self) -> Iterator[PageResult | DiscoveryDone]:
+        robots = Robots.fetch(self.site, self.fetcher)
+        yield PageResult(robots.url, PageKind.LISTING, Source.START, capture=robots.capture, error=robots.error)
+        if robots.state == "unreachable":
+            if robots.capture is None:
+                raise SiteUnreachable(
+                    f"{self.site} did not answer ({robots.error}); check the --site URL and the network"
+                )
+            yield DiscoveryDone(frozenset(), complete=False)  # RFC 9309: a failing robots.txt means stay out
+            return
+        if robots.crawl_delay:
+            self.fetcher.set_min_delay(self.host, robots.crawl_delay)
+        self.robots = robots
+        polite = RobotsFetcher(self.fetcher, robots)
+
+        listings: list[PageResult] = []
+        ends: list[SourceEnd] = []
+        for events in (
+            read_api(self.site, polite, known=self.known),
+            read_sitemaps(self.site, polite, robots_sitemaps=robots.sitemaps, known=self.known),
+            read_feed(self.site, polite, known=self.known),
+        ):
+            for event in events:
+                if isinstance(event, Candidate):
+                    self._add_candidate(event)
+                elif isinstance(event, Listing):
+                    listings.append(
+                        PageResult(event.url, PageKind.LISTING, event.source, capture=event.capture, error=event.error)
+                    )
+                else:
+                    ends.append(event)
+        offered = [end for end in ends if end.found]
+        if self.known and offered and all(end.unchanged for end in offered):
+            log.info("every listing answered 304: nothing changed since the last run")
+            for url in self._unfinished():
+                result = self._post(self.discovery.found[url])
+                if result is not None:
+                    yield result
+            yield from listings
+            yield DiscoveryDone(frozenset(), complete=False)
+            return
+
+        self._enqueue_hub(self.site)
+        while self.hubs or self.posts:
+            if self.fetched_pages >= self.max_pages:
+                log.warning("stopped after %d pages (max_pages)", self.fetched_pages)
+                break
+            if self.hubs:
+                result = self._hub(self.hubs.popleft())
+            else:
+                result = self._post(self.discovery.found[self.posts.popleft()])
+            if result is not None:
+                yield result
+
+        listing_failed = any(result.error for result in listings)
+        if self.failed_pages:
+            # The first listing pages' validators are the next run's "nothing changed" check; with
+            # pages that failed behind them they must not count as proof, so they carry the reason.
+            checks = self._checkpoints(robots)
+            note = f"{self.failed_pages} page(s) failed in this run, so this listing is not proof that nothing changed"
+            listings = [
+                replace(result, error=note) if result.url in checks and result.error is None and _ok(result.capture)
+                else result
+                for result in listings
+            ]
+        yield from listings
+        complete = not listing_failed and any(
+            end.found and end.complete for end in ends if end.source in (Source.API, Source.SITEMAP)
+        )
+        yield DiscoveryDone(frozenset(self.discovery.found), complete=complete)
+
+    def _checkpoints(self, robots: Robots) -> set[str]:
+        """The listing URLs fetched conditionally: API page 1, feed page 1, the entry sitemaps."""
+        sitemaps = robots.sitemaps or [urljoin(self.site, path) for path in WELL_KNOWN]
+        return {api_page_url(self.site, 1), feed_page_url(self.site, 1), *sitemaps}
+
+    def _unfinished(self) -> list[str]:
+        """Known posts that never came back with a body (the last try failed): retried even when nothing changed."""
+        unfinished = []
+        for url, stored in self.known.items():
+            if stored.digest is None and stored.etag is None and post_url(url, site=self.site) == url:
+                self._add_candidate(Candidate(url, Source.START))
+                unfinished.append(url)
+        return unfinished
+
+    # -- queueing ----------------------------------------------------------------
+
+    def _add_candidate(self, candidate: Candidate) -> Discovered | None:
+        entry = self.discovery.add(candidate)
+        if entry is not None and entry.url not in self.queued:
+            self.queued.add(entry.url)
+            self.posts.append(entry.url)
+        return entry
+
+    def _enqueue_hub(self, url: str) -> None:
+        hub = hub_url(url, site=self.site)
+        if hub is not None and hub not in self.queued:
+            self.queued.add(hub)
+            self.hubs.append(hub)
+
+    def _follow(self, capture: Capture, teasers: list[Teaser], *, all_links: bool) -> None:
+        """Queue what a page links to: teaser links always; every link on hub pages."""
+        for teaser in teasers:
+            if teaser.url:
+                self._add_candidate(Candidate(teaser.url, Source.TEASER))
+        if not all_links:
+            return
+        for link in capture_links(capture):
+            if is_embed_url(link):
+                continue
+            if hub_url(link, site=self.site) is not None:
+                self._enqueue_hub(link)
+            else:
+                self._add_candidate(Candidate(link, Source.LINKS))
+
+    # -- pages -------------------------------------------------------------------
+
+    def _hub(self, url: str) -> PageResult | None:
+        """A home, programme or lab page: archived as a page, all its links followed.
+
+        Fetched without validators: a 304 would hide the links that lead to posts.
+        """
+        if not self._allowed(url):
+            return None
+        source = Source.START if url == self.site else Source.LINKS
+        result = PageResult(url, _kind_by_url(url, self.site), source)
+        return self._visit(result, None, all_links=True)
+
+    def _post(self, entry: Discovered) -> PageResult | None:
+        """A post's own page, fetched unless an incremental run already holds this `modified`."""
+        stored = self.known.get(entry.url)
+        if (stored is not None and _unchanged(stored, entry)) or not self._allowed(entry.url):
+            return None
+        result = PageResult(entry.url, PageKind.POST, entry.source, candidate=entry.candidate())
+        result = self._visit(result, stored, all_links=False)
+        if result.error:
+            # Without `modified` the archive will not take this page as done, so the next run retries it.
+            result.candidate = Candidate(entry.url, entry.source, None)
+        return result
+
+    def _allowed(self, url: str) -> bool:
+        """robots.txt allows it. A disallowed page is skipped, not failed: the site asked us to."""
+        if self.robots.allowed(url):
+            return True
+        log.info("skipped (robots.txt disallows it): %s", url)
+        return False
+
+    def _visit(self, result: PageResult, validators: Validators | None, *, all_links: bool) -> PageResult:
+        """Fetch one page, read it, queue its links; 304 and 404/410 are answers, not errors."""
+        self.fetched_pages += 1
+        try:
+            result.capture = self.fetcher.fetch(result.url, validators=validators)
+        except FetchError as error:
+            result.capture, result.error = error.capture, str(error)
+        capture = result.capture
+        if result.error is None and capture is not None:
+            if capture.status == 200:
+                result = _read_page(result, self.site, self.labs)
+                self._follow(capture, result.teasers, all_links=all_links)
+            elif capture.status not in (304, 404, 410):
+                result.error = f"HTTP {capture.status} from {capture.final_url}"
+        if result.error:
+            self.failed_pages += 1
+        return result
+
+
+def _ok(capture: Capture | None) -> bool:
+    return capture is not None and 200 <= capture.status < 300
+
+
+def _unchanged(stored: Validators, entry: Discovered) -> bool:
+    """Already stored with the `modified` a source gives now (WordPress bumps it on every edit)."""
+    return stored.modified is not None and entry.modified is not None and entry.modified <= stored.modified
+
+
+def _kind_by_url(url: str, site: str) -> PageKind:
+    from .classify import classify
+
+    return classify(url, site=site)
+
+
+def _read_page(result: PageResult, site: str, labs: LabVocabulary) -> PageResult:
+    """Classify a fetched page and extract what its kind holds; failures become `error`."""
+    from .classify import classify
+    from .extract.document import parse_document
+    from .extract.post import extract_post
+    from .extract.teasers import extract_teasers
+
+    assert result.capture is not None
+    try:
+        document = parse_document(result.capture)
+        result.kind = classify(result.url, site=site, document=document)
+        if result.kind in (PageKind.POST, PageKind.LAB, PageKind.PROGRAMME, PageKind.OTHER):
+            result.teasers = [_normal_teaser(teaser, site) for teaser in extract_teasers(document)]
+        if result.kind == PageKind.POST:
+            post = extract_post(document, labs=labs)
+            canonical = post_url(post.url, site=site) if post.url else None
+            post.url = canonical or result.url
+            if result.candidate is not None and post.modified is None:
+                post.modified = result.candidate.modified
+            result.post = post
+    except Exception as error:  # one bad page never stops the crawl; the capture is kept
+        log.exception("could not read %s", result.url)
+        result.error = f"could not read the page: {type(error).__name__}: {error}"
+    return result
+
+
+def _normal_teaser(teaser: Teaser, site: str) -> Teaser:
+    """A teaser whose link is in the archive's URL form, so it meets its post."""
+    if teaser.url:
+        url = post_url(teaser.url, site=site)
+        if url and url != teaser.url:
+            return replace(teaser, url=url)
+    return teaser
+
+
+def _wayback(
+    site: str, *, fetcher: Fetcher, base: str, at: str | None, labs: LabVocabulary
+) -> Iterator[PageResult | DiscoveryDone]:
+    fetcher.allow_host(host_key(base))
+    listing, rows = read_cdx(fetcher, base=base, site=site)
+    yield PageResult(listing.url, PageKind.LISTING, Source.WAYBACK, capture=listing.capture, error=listing.error)
+    if listing.capture is None and listing.error:
+        raise SiteUnreachable(f"the Wayback Machine at {base} did not answer ({listing.error}); check --wayback-url")
+
+    def page_of(original: str) -> str | None:
+        if is_embed_url(original):
+            return None  # an embed view is not a post, and its text can be older than the page's
+        return post_url(original, site=site) or hub_url(original, site=site)
+
+    chosen = pick_captures(rows, key=page_of, at=at)
+    posts: set[str] = set()
+    for url, row in sorted(chosen.items(), key=lambda item: (hub_url(item[0], site=site) is None, item[0])):
+        is_post = post_url(url, site=site) == url
+        replay = replay_url(base, row.timestamp, row.original)
+        kind = PageKind.POST if is_post else _kind_by_url(url, site)
+        candidate = Candidate(url, Source.WAYBACK, row.captured)
+        try:
+            capture = as_original(fetcher.fetch(replay), row, url=url, replay=replay)
+        except FetchError as error:
+            failed = error.capture and as_original(error.capture, row, url=url, replay=replay)
+            yield PageResult(url, kind, Source.WAYBACK, capture=failed, error=str(error), candidate=candidate)
+            continue
+        result = PageResult(url, kind, Source.WAYBACK, capture=capture, candidate=candidate)
+        if capture.status == 200:
+            result = _read_page(result, site, labs)
+        elif capture.status not in (404, 410):
+            result.error = f"replay of {replay} answered HTTP {capture.status}"
+        if result.kind == PageKind.POST:
+            posts.add(url)
+        yield result
+    # The archive's index proves nothing about what the live site still has.
+    yield DiscoveryDone(frozenset(posts), complete=False)

@@ -1,0 +1,363 @@
+"""The crawl over the sample site: discovery, page kinds, incremental recrawls, faults, the Wayback Machine."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pytest
+
+from scraper.crawl import crawl, crawl_wayback
+from scraper.errors import SiteUnreachable
+from scraper.fetch import Fetcher
+from scraper.labs import LabVocabulary
+from scraper.names import PageKind, Source
+from scraper.records import DiscoveryDone, PageResult, Validators
+from scraper.sources.wayback import BadTimestamp
+from tests.route_server import Reply, RouteServer
+
+LABS = LabVocabulary.load()
+
+
+def fetcher(**options) -> Fetcher:
+    """Delay 0 and no real sleeping: the waits are recorded in `fetcher.waits`."""
+    options.setdefault("delay", 0)
+    options.setdefault("backoff", 0.01)
+    return Fetcher(sleep=lambda seconds: None, **options)
+
+
+def remember(known: dict[str, Validators], items: Iterable[PageResult | DiscoveryDone]) -> None:
+    """What the archive keeps of each page for the next run (as archive.runs.known_validators reads it)."""
+    for item in items:
+        if not isinstance(item, PageResult) or item.capture is None:
+            continue
+        status = item.capture.status
+        if status in (404, 410):
+            known.pop(item.url, None)
+            continue
+        if not (200 <= status < 300 or status == 304):
+            continue
+        old = known.get(item.url, Validators())
+        modified = (item.candidate.modified if item.candidate else None) or (item.post.modified if item.post else None)
+        if status == 304:
+            known[item.url] = Validators(old.etag, old.last_modified, old.digest, modified or old.modified)
+        else:
+            headers = item.capture.headers
+            known[item.url] = Validators(headers.get("etag"), headers.get("last-modified"), item.capture.digest,
+                                         modified or old.modified)
+
+
+def run(site, known=None, **options) -> tuple[list, Fetcher]:
+    used = options.pop("fetcher", None) or fetcher()
+    items = list(crawl(site.base, fetcher=used, known=known if known is not None else {}, labs=LABS, **options))
+    if known is not None:
+        remember(known, items)
+    return items, used
+
+
+def pages(items) -> list[PageResult]:
+    return [item for item in items if isinstance(item, PageResult)]
+
+
+def done(items) -> DiscoveryDone:
+    found = [item for item in items if isinstance(item, DiscoveryDone)]
+    assert len(found) == 1 and items[-1] is found[0], "DiscoveryDone comes once, last"
+    return found[0]
+
+
+def posts_by_url(items) -> dict[str, PageResult]:
+    return {r.url: r for r in pages(items) if r.kind == PageKind.POST and r.post is not None}
+
+
+def beyond_robots(site) -> list[str]:
+    return [r.path + ("?" + r.query if r.query else "") for r in site.requests if r.path != "/robots.txt"]
+
+
+# --- a first crawl -----------------------------------------------------------------
+
+
+def test_every_ground_truth_post_is_found_and_read_from_its_own_page(sample_site):
+    items, used = run(sample_site)
+    posts = posts_by_url(items)
+    for post in sample_site.live_posts:
+        result = posts[sample_site.url(post.path)]
+        assert result.capture.status == 200
+        assert result.post.title == post.title
+        assert result.error is None
+    assert len(posts) == len(sample_site.live_posts)
+    assert done(items).urls == {sample_site.url(p.path) for p in sample_site.posts}
+    assert done(items).complete
+
+
+def test_robots_txt_comes_first_and_every_exchange_is_yielded(sample_site):
+    items, used = run(sample_site)
+    assert sample_site.requests[0].path == "/robots.txt"
+    results = pages(items)
+    assert results[0].url == sample_site.url("/robots.txt") and results[0].kind == PageKind.LISTING
+    assert len(results) == used.requests == len(sample_site.requests)
+    kinds = {r.url: r.kind for r in results}
+    assert kinds[sample_site.url("/wp-json/wp/v2/posts?per_page=100&page=1&orderby=modified&order=desc")] == \
+        PageKind.LISTING
+    assert kinds[sample_site.url("/feed/")] == PageKind.LISTING
+    assert kinds[sample_site.url("/wp-sitemap.xml")] == PageKind.LISTING
+
+
+def test_listings_are_yielded_after_the_pages_they_list(sample_site):
+    items, _ = run(sample_site)
+    results = pages(items)
+    last_post = max(i for i, r in enumerate(results) if r.kind == PageKind.POST)
+    first_listing = min(i for i, r in enumerate(results) if r.kind == PageKind.LISTING and r.source != Source.START)
+    assert first_listing > last_post
+
+
+def test_embed_views_are_never_fetched_or_taken_as_posts(sample_site):
+    items, _ = run(sample_site)
+    assert not [r for r in sample_site.requests if r.path.endswith("/embed/")]
+    assert all(not r.url.endswith("/embed/") for r in pages(items))
+
+
+def test_lab_and_programme_pages_are_archived_as_such(sample_site):
+    items, _ = run(sample_site)
+    kinds = {r.url: r.kind for r in pages(items)}
+    for town in ("boden", "goteborg", "norrkoping", "sodertalje"):
+        assert kinds[sample_site.url(f"/vad-vi-gor/innovationslabbet-i-{town}/")] == PageKind.LAB
+    assert kinds[sample_site.url("/innovationslabb/")] == PageKind.PROGRAMME
+    assert kinds[sample_site.url("/innovationslabb/om-programmet/")] == PageKind.PROGRAMME
+    assert all(r.post is None for r in pages(items) if r.kind in (PageKind.LAB, PageKind.PROGRAMME))
+
+
+def test_teaser_only_post_is_discovered_from_teasers(sample_site):
+    only = [p for p in sample_site.posts if p.teaser_only]
+    assert only, "the sample site has a post known only from teasers"
+    items, _ = run(sample_site)
+    results = {r.url: r for r in pages(items)}
+    for post in only:
+        url = sample_site.url(post.path)
+        assert results[url].source == Source.TEASER
+        assert results[url].capture.status == 404 and results[url].error is None
+        assert any(t.url == url for r in pages(items) for t in r.teasers)
+        assert url in done(items).urls
+
+
+def test_teaser_links_are_in_the_archive_url_form(sample_site):
+    items, _ = run(sample_site)
+    teaser_urls = {t.url for r in pages(items) for t in r.teasers if t.url}
+    assert teaser_urls and teaser_urls <= {sample_site.url(p.path) for p in sample_site.posts}
+
+
+def test_posts_carry_the_candidate_with_the_api_modified_time(sample_site):
+    items, _ = run(sample_site)
+    posts = posts_by_url(items)
+    for post in sample_site.live_posts:
+        candidate = posts[sample_site.url(post.path)].candidate
+        assert candidate.source == Source.API
+        assert candidate.modified == post.modified
+
+
+def test_max_pages_bounds_the_crawl(sample_site):
+    items, used = run(sample_site, max_pages=5)
+    assert len([r for r in pages(items) if r.kind != PageKind.LISTING]) == 5
+
+
+# --- incremental ---------------------------------------------------------------------
+
+
+def test_unchanged_site_costs_at_most_five_requests_beyond_robots(sample_site):
+    known: dict[str, Validators] = {}
+    run(sample_site, known)
+    sample_site.clear_requests()
+    items, used = run(sample_site, known)
+    assert len(beyond_robots(sample_site)) <= 5
+    assert all(r.status == 304 for r in sample_site.requests if r.path != "/robots.txt")
+    assert used.requests == len(sample_site.requests) == 4  # robots.txt, API page 1, sitemap index, feed page 1
+    assert not done(items).complete  # nothing was listed, so nothing may be taken as gone
+
+
+def test_changed_post_is_refetched_and_unchanged_posts_are_not(sample_site):
+    known: dict[str, Validators] = {}
+    run(sample_site, known)
+    sample_site.update_post("vilken-resa-vi-gor", title="Vilken resa vi har gjort!")
+    sample_site.clear_requests()
+    items, used = run(sample_site, known)
+    fetched = [r.url for r in pages(items) if r.kind == PageKind.POST and r.capture.status == 200]
+    assert fetched == [sample_site.url("/vilken-resa-vi-gor/")]
+    assert posts_by_url(items)[fetched[0]].post.title == "Vilken resa vi har gjort!"
+    assert done(items).complete
+    assert len(beyond_robots(sample_site)) < 20
+
+
+def test_new_post_is_found_on_an_incremental_run(sample_site):
+    newest = max(sample_site.live_posts, key=lambda p: p.published_at)
+    removed = sample_site.remove_post(newest.slug)
+    known: dict[str, Validators] = {}
+    run(sample_site, known)
+    sample_site.restore_post(removed)
+    sample_site.update_post(removed.slug)  # published now: a modified later than anything stored
+    items, _ = run(sample_site, known)
+    assert sample_site.url(newest.path) in posts_by_url(items)
+
+
+def test_removed_post_is_missing_from_a_complete_discovery(sample_site):
+    known: dict[str, Validators] = {}
+    run(sample_site, known)
+    gone = sample_site.remove_post("vilken-resa-vi-gor")
+    items, _ = run(sample_site, known)
+    assert done(items).complete
+    assert sample_site.url(gone.path) not in done(items).urls
+
+
+def test_full_crawl_refetches_everything(sample_site):
+    known: dict[str, Validators] = {}
+    first, _ = run(sample_site, known)
+    sample_site.clear_requests()
+    items, _ = run(sample_site, known, full=True)
+    assert all(r.status != 304 for r in sample_site.requests)
+    assert len(posts_by_url(items)) == len(sample_site.live_posts)
+    assert "if-none-match" not in {key for r in sample_site.requests for key in r.headers}
+
+
+def test_killed_run_leaves_the_next_run_to_finish_the_work(sample_site):
+    known: dict[str, Validators] = {}
+    stream = crawl(sample_site.base, fetcher=fetcher(), known=known, labs=LABS)
+    taken = []
+    for item in stream:
+        taken.append(item)
+        if sum(1 for r in taken if isinstance(r, PageResult) and r.kind == PageKind.POST) == 10:
+            break  # the run dies here: only what was yielded so far is stored
+    stream.close()
+    remember(known, taken)
+    items, _ = run(sample_site, known)
+    seen = set(posts_by_url(taken)) | set(posts_by_url(items))
+    assert seen == {sample_site.url(p.path) for p in sample_site.live_posts}
+    assert not set(posts_by_url(taken)) & set(posts_by_url(items))  # finished posts are not fetched again
+
+
+# --- politeness and faults -----------------------------------------------------------
+
+
+def test_robots_disallow_is_obeyed(sample_site_factory):
+    site = sample_site_factory(faults=("robots-disallow",))
+    path = site.fault_route("robots-disallow")
+    items, _ = run(site)
+    assert site.count(path) == 0
+    assert site.url(path) not in {r.url for r in pages(items)}
+    assert not [r for r in pages(items) if r.error]  # the site asked us not to: skipped, not failed
+    assert site.url(path) in done(items).urls  # still listed, so not taken as gone
+
+
+def test_robots_crawl_delay_spaces_the_requests(sample_site_factory):
+    site = sample_site_factory(faults=("robots-crawl-delay",), crawl_delay=2.5)
+    used = fetcher()
+    run(site, fetcher=used)
+    assert used.delay_for(f"127.0.0.1:{site.port}") == 2.5
+    assert len(used.waits) >= used.requests - 2 and max(used.waits) <= 2.5
+
+
+def test_failing_page_is_reported_and_the_crawl_goes_on(sample_site_factory):
+    site = sample_site_factory(faults=("always-500",))
+    path = site.fault_route("always-500")
+    items, _ = run(site)
+    failed = [r for r in pages(items) if r.error]
+    assert [r.url for r in failed if r.kind == PageKind.POST] == [site.url(path)]
+    assert failed[0].capture.status == 500 and "HTTP 500" in failed[0].error
+    assert failed[0].candidate.modified is None  # so the archive will retry it next run
+    assert len(posts_by_url(items)) == len(site.live_posts) - 1
+    flagged = {r.url for r in pages(items) if r.kind == PageKind.LISTING and r.error}
+    assert flagged == {site.url("/wp-json/wp/v2/posts?per_page=100&page=1&orderby=modified&order=desc"),
+                       site.url("/feed/"), site.url("/wp-sitemap.xml")}
+
+
+def test_page_that_failed_is_retried_even_when_nothing_changed(sample_site_factory):
+    site = sample_site_factory(faults=("always-500",))
+    path = site.fault_route("always-500")
+    known: dict[str, Validators] = {}
+    run(site, known)
+    known[site.url(path)] = Validators()  # the archive holds a page row for it, without a body
+    site.faults = ()  # the server is fixed
+    site.clear_requests()
+    items, _ = run(site, known)
+    assert posts_by_url(items)[site.url(path)].capture.status == 200
+    assert len(beyond_robots(site)) <= 5
+
+
+@pytest.mark.parametrize("fault", ["server-error", "rate-limit", "unavailable", "reset", "truncated"])
+def test_transient_faults_are_retried_and_nothing_is_lost(sample_site_factory, fault):
+    site = sample_site_factory(faults=(fault,))
+    items, used = run(site)
+    assert len(posts_by_url(items)) == len(site.live_posts)
+    assert not [r for r in pages(items) if r.error]
+    if fault in ("rate-limit", "unavailable"):
+        assert 1.0 in used.waits  # Retry-After: 1
+
+
+@pytest.mark.parametrize(("fault", "reason"), [("redirect-loop", "redirect loop"),
+                                                 ("offsite-redirect", "redirect to another host")])
+def test_bad_redirects_fail_one_page_only(sample_site_factory, fault, reason):
+    site = sample_site_factory(faults=(fault,))
+    items, _ = run(site)
+    failed = [r for r in pages(items) if r.error]
+    assert len([r for r in failed if r.kind != PageKind.LISTING]) == 1
+    assert reason in failed[0].error
+    assert not [r for r in site.requests if r.headers.get("host", "").startswith("localhost")]
+    assert len(posts_by_url(items)) == len(site.live_posts) - 1
+
+
+def test_hostile_sitemap_does_not_stop_discovery(sample_site_factory):
+    site = sample_site_factory(faults=("hostile-sitemap",))
+    items, _ = run(site)
+    assert len(posts_by_url(items)) == len(site.live_posts)
+    assert all("lol" not in url and "passwd" not in url for url in done(items).urls)
+
+
+def test_server_error_on_robots_txt_means_staying_out():
+    with RouteServer({"/robots.txt": Reply(503, "nej")}) as server:
+        items = list(crawl(server.url("/"), fetcher=fetcher(retries=0), known={}, labs=LABS))
+    assert [r.url for r in pages(items)] == [server.url("/robots.txt")]
+    assert "503" in pages(items)[0].error
+    assert done(items) == DiscoveryDone(frozenset(), complete=False)
+
+
+def test_unreachable_site_raises_site_unreachable():
+    with RouteServer() as server:
+        url = server.url("/")
+    with pytest.raises(SiteUnreachable, match="did not answer"):
+        list(crawl(url, fetcher=fetcher(retries=0), known={}, labs=LABS))
+
+
+# --- the Wayback Machine ---------------------------------------------------------------
+
+
+def test_wayback_crawl_gets_every_post_from_its_latest_capture(sample_site_factory):
+    site = sample_site_factory(wayback=True)
+    items = list(crawl_wayback("https://www.allmannyttan.se/", fetcher=fetcher(), wayback_url=site.base,
+                               known={}, labs=LABS))
+    posts = posts_by_url(items)
+    expected = site.wayback.latest_posts()
+    assert len(posts) == len(expected)
+    for post, capture in expected:
+        url = "https://www.allmannyttan.se" + post.path
+        result = posts[url]
+        assert result.capture.wayback_timestamp == capture.timestamp
+        assert result.capture.url == result.capture.final_url == url
+        assert result.capture.request_headers["X-Dagbok-Replay-URL"] == f"{site.base}web/{capture.timestamp}id_/{url}"
+        assert result.post.title == post.title
+        assert result.source == Source.WAYBACK
+    assert not [r for r in site.requests if "/embed/" in r.path]
+    assert not done(items).complete
+
+
+def test_wayback_at_picks_the_earlier_capture(sample_site_factory):
+    site = sample_site_factory(wayback=True)
+    changed = site.wayback.changed
+    items = list(crawl_wayback("https://www.allmannyttan.se/", fetcher=fetcher(), wayback_url=site.base,
+                               at=changed.old_timestamp, known={}, labs=LABS))
+    result = posts_by_url(items)[f"https://www.allmannyttan.se/{changed.slug}/"]
+    assert result.capture.wayback_timestamp == changed.old_timestamp
+    assert result.post.title == changed.old_title
+
+
+def test_wayback_refuses_a_bad_at_before_any_request(sample_site_factory):
+    site = sample_site_factory(wayback=True)
+    with pytest.raises(BadTimestamp):
+        crawl_wayback("https://www.allmannyttan.se/", fetcher=fetcher(), wayback_url=site.base, at="i maj",
+                      known={}, labs=LABS)
+    assert site.requests == []
