@@ -64,7 +64,8 @@ def _same_site(url: str, site: str) -> bool:
 def _shows_a_post(document: Document) -> bool:
     """A date line next to a title that is not a teaser, or article metadata."""
     layout = read_layout(document)
-    if layout.frame is not None and layout.frame.body and not layout.frame.teaser_like:
+    frame = layout.frame
+    if frame is not None and frame.date is not None and frame.body and not frame.teaser_like:
         return True
     structured = read_structured(document)
     if structured.og.get("og:type", "").lower() in OG_ARTICLE_TYPES:

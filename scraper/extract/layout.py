@@ -64,8 +64,8 @@ class TeaserBlock:
 class Frame:
     """Where the post itself sits in the lines."""
 
-    date: int
-    published: date
+    date: int | None  # None: the title was found by its structured name, with no date line next to it
+    published: date | None
     title: int | None
     start: int  # first line after the date line and title
     end: int  # first line after the post: subscribe box, first teaser, footer or end of page
@@ -74,6 +74,20 @@ class Frame:
     signature: tuple[int, int] | None  # (name line, role line)
     title_first: bool  # the title is printed before the date line
     teaser_like: bool = False  # the post itself reads like a teaser (short text ending in `...`)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A date line with a title next to it: maybe the post."""
+
+    date: int
+    title: int
+    start: int
+    end: int
+    size: int  # characters between the title and the end
+    teaser_like: bool
+    hinted: bool  # its title is the one structured data names
+    date_hinted: bool  # its date is the one structured data names
 
 
 @dataclass
@@ -307,8 +321,9 @@ class _LayoutReader:
                   structured.jsonld.headline if structured.jsonld else None]
         hints = {title_key(t) for raw in titles if (t := clean_title(raw, structured.site_names))}
         wordpress = read_wordpress(self.document)
-        for element in wordpress.titles[:1]:  # the first entry-title; teasers repeat the class later
-            hints.add(title_key(" ".join(element.text_content().split())))
+        for element in wordpress.titles[:1]:  # teasers repeat the class, but not in an <h1>
+            if element.tag == "h1" or any(a.tag == "h1" for a in element.iterancestors()):
+                hints.add(title_key(" ".join(element.text_content().split())))
         dates = {structured.og.get("article:published_time"),
                  structured.jsonld.published if structured.jsonld else None}
         return hints, {d for value in dates if (d := to_local_date(value))}
@@ -452,28 +467,58 @@ class _LayoutReader:
         return j >= 1 and looks_like_role(self.texts[j]) and looks_like_name(self.texts[j - 1])
 
     def _frame(self, blocks: dict[int, TeaserBlock], order: bool) -> Frame | None:
+        """The post: the date line + title a structured title names, else the one that is not a
+        teaser and runs longest; with no date line next to the named title, the title alone."""
         candidates = []
         for i in sorted(self.dates):
-            title, score = self._title_for(i, order)
+            title, _ = self._title_for(i, order)
             if title is None or self.facts.nav[i]:
                 continue
             start = max(i, title) + 1
             end = self._region_end(start, blocks, title < i)
-            size = sum(len(self.texts[j]) for j in range(start, end))
             block = blocks.get(i)
-            hinted = title_key(self.texts[title]) in self.title_hints
-            candidates.append((i, title, start, end, size, block is not None and block.strict, hinted,
-                               self.dates[i] in self.date_hints))
+            candidates.append(_Candidate(
+                date=i, title=title, start=start, end=end,
+                size=sum(len(self.texts[j]) for j in range(start, end)),
+                teaser_like=block is not None and block.strict,
+                hinted=title_key(self.texts[title]) in self.title_hints,
+                date_hinted=self.dates[i] in self.date_hints))
+        hinted = [c for c in candidates if c.hinted]
+        if not hinted:
+            dateless = self._dateless_title(blocks)
+            if dateless is not None:
+                return self._make_frame(None, dateless, dateless + 1, self._region_end(dateless + 1, blocks, False))
         if not candidates:
             return None
-        pool = [c for c in candidates if c[6]] or [c for c in candidates if c[7]] or candidates
-        plain = [c for c in pool if not c[5]] or pool
-        largest = max(c[4] for c in plain)
-        i, title, start, end, _, teaser_like, _, _ = next(c for c in plain if c[4] * 3 >= largest)
+        pool = hinted or [c for c in candidates if c.date_hinted] or candidates
+        plain = [c for c in pool if not c.teaser_like]
+        if plain:
+            largest = max(c.size for c in plain)
+            chosen = next(c for c in plain if c.size * 3 >= largest)
+        else:
+            chosen = pool[0]  # every candidate reads like a teaser: the post comes first
+        return self._make_frame(chosen.date, chosen.title, chosen.start, chosen.end, teaser_like=chosen.teaser_like)
+
+    def _dateless_title(self, blocks: dict[int, TeaserBlock]) -> int | None:
+        """A line that a structured title names, outside navigation and teasers: the post's title
+        when no date line sits next to it (a page whose date line is missing)."""
+        if not self.title_hints:
+            return None
+        in_teasers = {j for b in blocks.values() for j in range(b.start, b.end)}
+        for j, text in enumerate(self.texts):
+            if not self.facts.nav[j] and j not in in_teasers and title_key(text) in self.title_hints \
+                    and self._usable(j):
+                return j
+        return None
+
+    def _make_frame(self, date_index: int | None, title: int | None, start: int, end: int, *,
+                    teaser_like: bool = False) -> Frame:
         kept = self._kept(start, end)
         body, signature = split_signature(kept, self.texts)
-        return Frame(date=i, published=self.dates[i], title=title, start=start, end=end, kept=kept, body=body,
-                     signature=signature, title_first=title < i, teaser_like=teaser_like)
+        return Frame(date=date_index, published=self.dates.get(date_index) if date_index is not None else None,
+                     title=title, start=start, end=end, kept=kept, body=body, signature=signature,
+                     title_first=date_index is not None and title is not None and title < date_index,
+                     teaser_like=teaser_like)
 
     def _kept(self, start: int, end: int) -> tuple[int, ...]:
         """The post's lines between title and end: no credits, hashtags, navigation, edge furniture."""
@@ -494,10 +539,14 @@ def keep_content(document: Document, indices: Iterable[int]) -> tuple[int, ...]:
     return tuple(kept[first:last])
 
 
+def frame_top(frame: Frame) -> int:
+    """The first line of the post: its date line or its title, whichever comes first."""
+    return min(i for i in (frame.date, frame.title, frame.start) if i is not None)
+
+
 def _overlaps(block: TeaserBlock, frame: Frame) -> bool:
     """A block that shares lines with the post (its date line, title or body) is not a teaser."""
-    top = min(frame.date, frame.title if frame.title is not None else frame.date)
-    return block.start < frame.end and block.end > top
+    return block.start < frame.end and block.end > frame_top(frame)
 
 
 def split_signature(kept: Sequence[int], texts: list[str]) -> tuple[tuple[int, ...], tuple[int, int] | None]:

@@ -13,10 +13,11 @@ value is kept in `Post.disagreements`):
   cut) and `entry-title` win when the page shows exactly that text next to its
   date line; the layout title otherwise. `<title>` is used only when nothing
   else exists and it is not the site name.
-- author, role: the signature (layout) is authoritative. When the page's layout
-  was read and has no signature, both are None. Only when the layout could not
-  be read at all do a JSON-LD author, byline or `<meta name="author">` count,
-  and only if they look like a person, not an editor account.
+- author, role: the signature (layout) is authoritative. When the page shows the
+  site's layout (a date line next to the title) and no signature, both are None.
+  Only when that layout is not there do a JSON-LD author, byline or
+  `<meta name="author">` count, and only if they look like a person, not an
+  editor account or a username; the role then stays None.
 - body: the layout's lines between title and signature, narrowed to the post's
   `entry-content` when WordPress marks one (which cuts theme furniture between
   title and content); `entry-content` alone when the layout could not be read.
@@ -38,7 +39,7 @@ from ..labs import LabVocabulary
 from ..names import Layer
 from ..records import Disagreement, Post
 from .document import Document
-from .layout import Frame, Layout, keep_content, looks_like_name, read_layout, split_signature
+from .layout import Frame, Layout, frame_top, keep_content, looks_like_name, read_layout, split_signature
 from .selectors import BYLINE_PREFIXES, EDITOR_ACCOUNTS, WORDPRESS_MORE
 from .structured import Structured, clean_title, read_structured, to_local_date, to_utc
 from .wordpress import WordPress, read_wordpress
@@ -123,9 +124,7 @@ class _Extraction:
 
     def header_range(self) -> tuple[int, int]:
         """Lines of the post's header: from just before the date line/title to the body's start."""
-        frame = self.frame
-        top = min(frame.date, frame.title if frame.title is not None else frame.date)
-        return max(top - 2, 0), frame.start + 1
+        return max(frame_top(self.frame) - 2, 0), self.frame.start + 1
 
     def near_header(self, element: Any) -> bool:
         if self.frame is None:
@@ -147,7 +146,7 @@ class _Extraction:
                 if wordpress_value:
                     break
         return [
-            (Layer.LAYOUT, self.frame.published if self.frame else None),
+            (Layer.LAYOUT, self.frame.published if self.frame else None),  # None for a dateless frame
             (Layer.TIME, time_value),
             (Layer.OPENGRAPH, to_local_date(structured.og.get("article:published_time"))),
             (Layer.JSONLD, to_local_date(jsonld.published) if jsonld else None),
@@ -237,7 +236,7 @@ class _Extraction:
         for author in self.structured.meta_authors:
             others.append((Layer.OPENGRAPH, author))
         chosen = name
-        if name is None and self.frame is None:
+        if name is None and (self.frame is None or self.frame.date is None):
             chosen = next((v for _, v in others if is_person(v)), None)
         self.decide(post, "author", [(layer, name), *others], value=chosen)
         self.decide(post, "role", [(layer, role)], value=role)

@@ -1,0 +1,89 @@
+"""Page kinds from the URL (SITE.md "URLs") and, for fetched pages, from what the page shows."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from scraper.classify import classify
+from scraper.extract import parse_document
+from scraper.names import PageKind
+from scraper.records import Capture
+
+SITE = "https://www.allmannyttan.se/"
+MARKUPS = Path(__file__).parent / "markups"
+
+
+def document_of(html: str | bytes, url: str):
+    body = html.encode() if isinstance(html, str) else html
+    return parse_document(Capture(url=url, final_url=url, status=200, headers={}, body=body,
+                                  fetched=datetime.now(timezone.utc)))
+
+
+@pytest.mark.parametrize("url,kind", [
+    ("https://www.allmannyttan.se/vilken-resa-vi-gor/embed/", PageKind.EMBED),
+    ("https://www.allmannyttan.se/vilken-resa-vi-gor/embed", PageKind.EMBED),
+    ("https://www.allmannyttan.se/vad-vi-gor/innovationslabbet-i-boden/", PageKind.LAB),
+    ("https://www.allmannyttan.se/vad-vi-gor/innovationslabbet-i-sodertalje/", PageKind.LAB),
+    ("https://www.allmannyttan.se/innovationslabb/", PageKind.PROGRAMME),
+    ("https://www.allmannyttan.se/innovationslabb/om-programmet/", PageKind.PROGRAMME),
+    ("https://www.allmannyttan.se/wp-json/wp/v2/posts?per_page=100&page=2", PageKind.LISTING),
+    ("https://www.allmannyttan.se/feed/", PageKind.LISTING),
+    ("https://www.allmannyttan.se/feed/?paged=2", PageKind.LISTING),
+    ("https://www.allmannyttan.se/wp-sitemap.xml", PageKind.LISTING),
+    ("https://www.allmannyttan.se/sitemap_index.xml", PageKind.LISTING),
+    ("https://www.allmannyttan.se/wp-sitemap-posts-post-1.xml", PageKind.LISTING),
+    ("https://www.allmannyttan.se/robots.txt", PageKind.LISTING),
+    ("https://www.allmannyttan.se/vilken-resa-vi-gor/", PageKind.POST),
+    ("https://www.allmannyttan.se/nu_galler_det_att_anvanda_tiden_ratt/", PageKind.POST),
+    ("https://allmannyttan.se/vilken-resa-vi-gor/", PageKind.POST),
+    ("https://www.allmannyttan.se/?p=1843", PageKind.POST),
+    ("https://www.allmannyttan.se/", PageKind.OTHER),
+    ("https://www.allmannyttan.se/vad-vi-gor/", PageKind.POST),  # one segment: maybe a post until fetched
+    ("https://www.allmannyttan.se/category/dagbok/", PageKind.OTHER),
+    ("https://example.org/vilken-resa-vi-gor/", PageKind.OTHER),
+])
+def test_kind_from_the_url_alone(url, kind):
+    assert classify(url, site=SITE) == kind
+
+
+@pytest.mark.parametrize("name", ["seed-wordpress-editor", "seed-divs", "seed-legacy-cp1252", "seed-flat-no-teasers"])
+def test_a_page_showing_a_dated_post_is_a_post_in_any_markup(name):
+    url = SITE + "vilken-resa-vi-gor/"
+    assert classify(url, site=SITE, document=document_of((MARKUPS / f"{name}.html").read_bytes(), url)) == PageKind.POST
+
+
+def test_a_root_page_without_a_date_line_is_other():
+    url = SITE + "kontakt/"
+    html = ("<html><head><title>Kontakt – Allmännyttan</title></head><body><h1>Kontakt</h1>"
+            "<p>Ring oss på 08-406 55 00.</p></body></html>")
+    assert classify(url, site=SITE, document=document_of(html, url)) == PageKind.OTHER
+
+
+def test_a_page_of_teasers_only_is_not_a_post():
+    url = SITE + "aktuellt/"
+    teaser = ("<div>7 oktober 2019</div><h3>En egen kväll för tjejer</h3><p>Mötesplatsen i Lina Hage arrangerade "
+              "nyligen en egen kväll...</p><div>Martin Kesenci</div><div>stadsdelsutvecklare på Telge Bostäder</div>")
+    assert classify(url, site=SITE, document=document_of(f"<html><body>{teaser * 3}</body></html>", url)) \
+        == PageKind.OTHER
+
+
+def test_article_metadata_makes_a_page_a_post_even_without_a_date_line():
+    url = SITE + "alla-labb-pa-plats/"
+    html = ('<html><head><meta property="og:type" content="article"></head><body><h1>Alla labb på plats</h1>'
+            "<p>Text.</p></body></html>")
+    assert classify(url, site=SITE, document=document_of(html, url)) == PageKind.POST
+
+
+def test_an_embed_view_stays_an_embed_whatever_it_shows():
+    url = SITE + "vilken-resa-vi-gor/embed/"
+    html = (MARKUPS / "seed-divs.html").read_bytes()
+    assert classify(url, site=SITE, document=document_of(html, url)) == PageKind.EMBED
+
+
+def test_a_lab_page_with_teasers_is_a_lab_page():
+    url = SITE + "vad-vi-gor/innovationslabbet-i-boden/"
+    html = (MARKUPS / "seed-divs.html").read_bytes()
+    assert classify(url, site=SITE, document=document_of(html, url)) == PageKind.LAB

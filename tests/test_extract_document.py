@@ -1,0 +1,133 @@
+"""Decoding a capture once and reading its visible text as lines."""
+
+from __future__ import annotations
+
+import codecs
+from datetime import datetime, timezone
+
+import pytest
+
+from scraper.extract.document import normalise_space, parse_document
+from scraper.records import Capture
+
+SWEDISH = "Vilken resa vi gör! Allmännyttans innovationslabb – ”starta eget” i Södertälje"
+
+
+def capture(body: bytes | str, content_type: str = "text/html") -> Capture:
+    data = body.encode("utf-8") if isinstance(body, str) else body
+    return Capture(url="https://www.allmannyttan.se/x/", final_url="https://www.allmannyttan.se/x/", status=200,
+                   headers={"content-type": content_type}, body=data, fetched=datetime(2020, 1, 1, tzinfo=timezone.utc))
+
+
+def texts(html: str | bytes, content_type: str = "text/html") -> list[str]:
+    return [line.text for line in parse_document(capture(html, content_type)).lines]
+
+
+def page(text: str) -> str:
+    return f"<html><body><p>{text}</p></body></html>"
+
+
+def test_header_charset_decodes_a_windows_1252_page():
+    body = page(SWEDISH).encode("cp1252")
+    assert texts(body, "text/html; charset=windows-1252") == [SWEDISH]
+
+
+def test_cp1252_bytes_declared_as_utf8_still_come_out_right():
+    body = page(SWEDISH).encode("cp1252")
+    document = parse_document(capture(body, "text/html; charset=utf-8"))
+    assert [line.text for line in document.lines] == [SWEDISH]
+    assert document.encoding == "windows-1252"
+
+
+def test_meta_charset_is_used_when_the_header_names_none():
+    body = f'<html><head><meta charset="iso-8859-1"></head><body><p>{SWEDISH}</p></body></html>'.encode("cp1252")
+    assert texts(body) == [SWEDISH]
+
+
+def test_valid_utf8_declared_as_latin1_is_read_as_utf8():
+    assert texts(page(SWEDISH).encode("utf-8"), "text/html; charset=ISO-8859-1") == [SWEDISH]
+
+
+def test_byte_order_mark_wins_over_a_wrong_declaration():
+    body = codecs.BOM_UTF8 + page(SWEDISH).encode("utf-8")
+    assert texts(body, "text/html; charset=windows-1252") == [SWEDISH]
+
+
+def test_unknown_charset_falls_back_to_utf8():
+    assert texts(page(SWEDISH).encode("utf-8"), "text/html; charset=x-klingon") == [SWEDISH]
+
+
+def test_lines_break_at_blocks_and_br_but_not_at_inline_elements():
+    html = ("<div>29 april 2019<h2>Vilken <em>resa</em> vi gör!</h2><p>Läs mer om <a href='/b/'>Boden</a> här"
+            "<br>Anna Kanervo<br/>projektansvarig</p><ul><li>ett</li><li>två</li></ul></div>")
+    assert texts(html) == ["29 april 2019", "Vilken resa vi gör!", "Läs mer om Boden här", "Anna Kanervo",
+                           "projektansvarig", "ett", "två"]
+
+
+def test_table_cells_are_separate_lines():
+    assert texts("<table><tr><td>Start</td><td>Kontakt</td></tr></table>") == ["Start", "Kontakt"]
+
+
+def test_scripts_styles_hidden_and_screen_reader_text_are_not_lines():
+    html = ("<head><title>Allmännyttan</title><style>p{}</style></head><body><script>var d='1 maj 2019'</script>"
+            "<noscript>Aktivera JavaScript</noscript><p hidden>dold</p><p style='display: none'>dold</p>"
+            "<p aria-hidden='true'>dold</p><p><span class='screen-reader-text'>Publicerat den</span>29 april 2019</p>"
+            "<template><p>mall</p></template><p>synlig</p></body>")
+    assert texts(html) == ["29 april 2019", "synlig"]
+
+
+def test_whitespace_runs_and_nbsp_become_one_space_and_empty_lines_vanish():
+    html = "<p>Anna&nbsp;Kanervo\n\t </p><p>&nbsp;</p><p> \u00a0 \u00a0</p><p>ansvarig  för\u00a0\u00a0BIS</p>"
+    assert texts(html) == ["Anna Kanervo", "ansvarig för BIS"]
+
+
+def test_invisible_characters_do_not_split_words():
+    assert normalise_space("Bo\u200bden\u00ad\ufeff 2019") == "Boden 2019"
+
+
+def test_text_after_a_comment_is_kept():
+    assert texts("<p>före<!-- kommentar -->efter</p>") == ["föreefter"]
+
+
+def test_a_line_remembers_its_block_element_and_links():
+    document = parse_document(capture(
+        "<div class='teaser'><h3><a href='/nu-drar-vi-i-gang/'>Nu drar vi i gång!</a></h3>"
+        "<p>Text <a href='https://example.org/a'>a</a> och <a href='/b/'>b</a></p></div>"))
+    title, text = document.lines
+    assert title.element.tag == "h3" and title.links == ("/nu-drar-vi-i-gang/",)
+    assert text.element.tag == "p" and text.links == ("https://example.org/a", "/b/")
+
+
+def test_lines_inside_a_card_link_know_the_link():
+    document = parse_document(capture("<a href='/post/'><div>7 oktober 2019</div><div>Titel</div></a>"))
+    assert [line.links for line in document.lines] == [("/post/",), ("/post/",)]
+
+
+def test_span_gives_the_lines_an_element_shows():
+    document = parse_document(capture(
+        "<p>före</p><div class='entry-content'><p>ett</p><p>två</p></div><p>efter</p>"))
+    content = document.with_class("entry-content")[0]
+    assert document.span(content) == (1, 3)
+    assert document.line_of(content) == 1
+
+
+def test_with_class_returns_elements_in_page_order_across_tokens():
+    document = parse_document(capture(
+        "<p class='published'>a</p><p class='entry-title'>b</p><p class='published entry-title'>c</p>"))
+    found = document.with_class("entry-title", "published")
+    assert [e.text for e in found] == ["a", "b", "c"]
+
+
+@pytest.mark.parametrize("body", [b"", b"   ", b"<!-- nothing -->", b"<html></html>"])
+def test_an_empty_body_gives_a_document_without_lines(body):
+    assert parse_document(capture(body)).lines == []
+
+
+def test_a_page_with_an_xml_declaration_parses():
+    html = '<?xml version="1.0" encoding="utf-8"?><html xmlns="http://www.w3.org/1999/xhtml"><body><p>Hej</p></body></html>'
+    assert texts(html) == ["Hej"]
+
+
+def test_base_href_sets_the_base_url():
+    document = parse_document(capture("<html><head><base href='https://www.allmannyttan.se/a/'></head></html>"))
+    assert document.base_url == "https://www.allmannyttan.se/a/"

@@ -1,0 +1,250 @@
+"""The layout layer: date line, title, body and signature read from the page's text (SITE.md)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from html import escape
+
+import pytest
+
+from scraper.extract.document import parse_document
+from scraper.extract.layout import looks_like_name, looks_like_role, read_layout
+from scraper.records import Capture
+
+SUBSCRIBE = ["Få nya inlägg i din inkorg", "Följ oss på Instagram"]
+FOOTER = ["Det är Sveriges Allmännytta (tidigare SABO) som står bakom allmännyttan.se. Sveriges Allmännytta är "
+          "bransch- och intresseorganisation för allmännyttiga kommunala bostadsföretag över hela Sverige.",
+          "Sveriges Allmännytta Box 474, 101 29 Stockholm 08-406 55 00 info@sverigesallmannytta.se"]
+NAV = ["Start", "Vad vi gör", "Innovationslabb", "Kontakt"]
+BODY = [
+    "Idag samlades alla fyra labben i Stockholm för att dela erfarenheter från hösten.",
+    "Det blev en lång dag med många goda samtal, och vi gick hem med nya idéer.",
+]
+TEASER = ["7 oktober 2019", "En egen kväll för tjejer",
+          "Mötesplatsen i Lina Hage arrangerade nyligen en egen kväll för enbart tjejer, vilket blev mycket "
+          "uppskattat. Det är ofta fler killar än tjejer som deltar i olika typer av aktiviteter...",
+          "Martin Kesenci", "stadsdelsutvecklare på Telge Bostäder"]
+
+
+def paragraphs(lines: list[str]) -> str:
+    return "".join(f"<p>{escape(line)}</p>\n" for line in lines)
+
+
+def breaks(lines: list[str]) -> str:
+    return "<table><tr><td>" + "<br>\n".join(escape(line) for line in lines) + "</td></tr></table>"
+
+
+def divs(lines: list[str]) -> str:
+    return "".join(f'<div class="x{n % 3} q"><span>{escape(line)}</span></div>\n' for n, line in enumerate(lines))
+
+
+STYLES = {"paragraphs": paragraphs, "breaks": breaks, "divs": divs}
+
+
+def layout_of(lines: list[str], style=paragraphs, head: str = ""):
+    html = f"<html><head>{head}</head><body>{style(lines)}</body></html>"
+    document = parse_document(Capture(url="https://www.allmannyttan.se/p/", final_url="https://www.allmannyttan.se/p/",
+                                      status=200, headers={}, body=html.encode(), fetched=datetime.now(timezone.utc)))
+    return document, read_layout(document)
+
+
+def post_of(lines: list[str], style=paragraphs, head: str = "") -> dict:
+    """The layout's reading as texts: date, title, body lines, author, role."""
+    document, layout = layout_of(lines, style, head)
+    frame = layout.frame
+    if frame is None:
+        return {}
+    text = [line.text for line in document.lines]
+    return {
+        "published": frame.published,
+        "title": text[frame.title] if frame.title is not None else None,
+        "body": [text[j] for j in frame.body],
+        "author": text[frame.signature[0]] if frame.signature else None,
+        "role": text[frame.signature[1]] if frame.signature else None,
+    }
+
+
+def page(*, title="Alla labb på plats", date_line="6 mars 2019", body=BODY, signature=("Anna Kanervo", "projektansvarig"),
+         subscribe=True, teasers=(TEASER,), title_first=False) -> list[str]:
+    header = [title, date_line] if title_first else [date_line, title]
+    return [*NAV, *header, *body, *signature, *(SUBSCRIBE if subscribe else []),
+            *[line for teaser in teasers for line in teaser], *FOOTER]
+
+
+@pytest.mark.parametrize("style", STYLES.values(), ids=STYLES)
+def test_the_site_layout_is_read_in_any_markup(style):
+    assert post_of(page(), style) == {"published": date(2019, 3, 6), "title": "Alla labb på plats", "body": BODY,
+                                      "author": "Anna Kanervo", "role": "projektansvarig"}
+
+
+@pytest.mark.parametrize("style", STYLES.values(), ids=STYLES)
+def test_date_line_after_the_title_is_read(style):
+    found = post_of(page(title_first=True), style)
+    assert found == {"published": date(2019, 3, 6), "title": "Alla labb på plats", "body": BODY,
+                     "author": "Anna Kanervo", "role": "projektansvarig"}
+
+
+def test_date_after_a_bold_title_in_legacy_markup():
+    html_lines = ["Start", "<b>Alla labb på plats</b>", "6 mars 2019", *BODY, "Anna Kanervo", "projektansvarig"]
+    body = "<table><tr><td>" + "<br>".join(html_lines) + "</td></tr></table>"
+    document, layout = layout_of([], lambda _: body)
+    assert document.lines[layout.frame.title].text == "Alla labb på plats"
+    assert layout.frame.title_first
+
+
+@pytest.mark.parametrize("role", [
+    "ansvarig för stadsdelsutveckling, Hyresbostäder i Norrköping",
+    "verksamhetsledare, BIS (Boden Integration och Samverkan)",
+    "projektansvarig för Allmänyttans innovationslabb",
+])
+def test_role_with_commas_is_kept_whole(role):
+    assert post_of(page(signature=("Sophia Lövgren", role)))["role"] == role
+
+
+def test_no_signature_gives_no_author_not_a_wrong_name():
+    found = post_of(page(signature=()))
+    assert found["author"] is None and found["role"] is None
+    assert found["body"] == BODY
+
+
+def test_no_signature_and_no_subscribe_lines_take_nothing_from_the_teaser():
+    found = post_of(page(signature=(), subscribe=False))
+    assert (found["author"], found["role"], found["body"]) == (None, None, BODY)
+
+
+@pytest.mark.parametrize("style", STYLES.values(), ids=STYLES)
+def test_role_runs_straight_into_the_first_teaser_when_subscribe_lines_are_missing(style):
+    found = post_of(page(subscribe=False), style)
+    assert (found["author"], found["role"], found["body"]) == ("Anna Kanervo", "projektansvarig", BODY)
+
+
+def test_role_runs_into_a_title_first_teaser():
+    teaser = [TEASER[1], TEASER[0], *TEASER[2:]]
+    found = post_of(page(subscribe=False, title_first=True, teasers=(teaser,)))
+    assert (found["author"], found["role"], found["body"]) == ("Anna Kanervo", "projektansvarig", BODY)
+
+
+def test_signature_right_before_the_footer_when_there_are_no_teasers():
+    found = post_of(page(subscribe=False, teasers=()))
+    assert (found["author"], found["role"]) == ("Anna Kanervo", "projektansvarig")
+
+
+def test_photo_credit_is_not_an_author_and_not_body():
+    found = post_of(page(body=[*BODY, "Foto: Anna Andersson"], signature=()))
+    assert found["author"] is None
+    assert found["body"] == BODY
+
+
+def test_photo_credit_between_body_and_signature_is_skipped():
+    found = post_of(page(body=[*BODY, "Foto: Shutterstock", "\u00a0"]))
+    assert (found["author"], found["body"]) == ("Anna Kanervo", BODY)
+
+
+def test_caption_naming_people_stays_in_body_and_is_not_an_author():
+    caption = "På bilden, från vänster: Anna Kanervo, Martin Kesenci och Sophia Lövgren."
+    found = post_of(page(body=[*BODY, caption], signature=()))
+    assert found["author"] is None
+    assert found["body"] == [*BODY, caption]
+
+
+def test_a_body_sentence_holding_a_date_is_not_a_date_line():
+    sentence = "Nästa träff blir den 12 mars 2019 i Boden."
+    found = post_of(page(body=[sentence, *BODY]))
+    assert found["published"] == date(2019, 3, 6)
+    assert found["body"] == [sentence, *BODY]
+
+
+def test_a_quote_attribution_mid_body_is_not_the_signature():
+    body = [BODY[0], "”Vi måste göra det här tillsammans med de boende.”", "Lisa Berg", "verksamhetschef, BIS", BODY[1]]
+    found = post_of(page(body=body))
+    assert (found["author"], found["role"]) == ("Anna Kanervo", "projektansvarig")
+    assert found["body"] == body
+
+
+def test_nbsp_inside_the_signature_becomes_a_space():
+    found = post_of(page(signature=("Anna\u00a0Kanervo", "projekt\u00a0ansvarig")))
+    assert (found["author"], found["role"]) == ("Anna Kanervo", "projekt ansvarig")
+
+
+def test_hashtag_line_is_not_body():
+    found = post_of(page(body=[*BODY, "#sabo #allmännyttan #BodenBo"]))
+    assert found["body"] == BODY and found["author"] == "Anna Kanervo"
+
+
+def test_share_and_category_lines_after_the_signature_are_skipped():
+    found = post_of(page(signature=("Anna Kanervo", "projektansvarig", "Publicerat i Dagbok", "Dela")))
+    assert (found["author"], found["role"], found["body"]) == ("Anna Kanervo", "projektansvarig", BODY)
+
+
+def test_subheads_in_capitals_stay_in_body():
+    body = [BODY[0], "MÅL FÖR VARJE LABB", BODY[1]]
+    found = post_of(page(body=body, signature=()))
+    assert found["body"] == body and found["author"] is None
+
+
+def test_the_logo_heading_before_the_date_is_not_the_title():
+    html = ("<h1><a href='/'>Allmännyttan</a></h1><div>6 mars 2019</div><div>Alla labb på plats</div>"
+            + paragraphs([*BODY, "Anna Kanervo", "projektansvarig"]))
+    document, layout = layout_of([], lambda _: html)
+    assert document.lines[layout.frame.title].text == "Alla labb på plats"
+
+
+def test_a_heading_title_wins_over_a_plain_line_after_the_date():
+    html = "<nav><p>Start</p></nav><h2>Alla labb på plats</h2><p>6 mars 2019</p>" + paragraphs(BODY)
+    document, layout = layout_of([], lambda _: html)
+    assert document.lines[layout.frame.title].text == "Alla labb på plats"
+
+
+def test_structured_title_picks_the_title_next_to_the_date():
+    head = '<meta property="og:title" content="Alla labb på plats – Allmännyttan">'
+    found = post_of(["Start", "Alla labb på plats", "6 mars 2019", "Kort.", *BODY], head=head)
+    assert found["title"] == "Alla labb på plats"
+    assert found["body"] == ["Kort.", *BODY]
+
+
+def test_a_date_list_in_a_sidebar_before_the_post_is_not_the_post():
+    sidebar = ["Senaste", "1 mars 2019", "Ett annat inlägg", "2 mars 2019", "Ett tredje inlägg"]
+    found = post_of([*sidebar, *page()[len(NAV):]])
+    assert found["title"] == "Alla labb på plats" and found["body"] == BODY
+
+
+def test_a_page_without_a_date_line_has_no_frame():
+    _, layout = layout_of(["Kontakt", "Ring oss på 08-406 55 00.", *FOOTER])
+    assert layout.frame is None
+
+
+def test_a_meta_line_with_a_published_and_an_updated_time_is_a_date_line():
+    html = ('<div><time datetime="2019-03-06">6 mars 2019</time><time class="updated">9 mars 2019</time></div>'
+            "<h1>Alla labb på plats</h1>" + paragraphs(BODY))
+    _, layout = layout_of([], lambda _: html)
+    assert layout.frame.published == date(2019, 3, 6)
+
+
+@pytest.mark.parametrize("text", ["Anna Kanervo", "Martin Kesenci", "Anna-Karin Ek", "Ebba von Sydow",
+                                  "Sophia Lövgren", "Malin Widehammar Berg"])
+def test_names_look_like_names(text):
+    assert looks_like_name(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Foto: Shutterstock", "Bilden: Anna Kanervo", "På bilden Anna Kanervo", "#sabo #BodenBo", "Läs mer här",
+    "Följ oss på Instagram", "MÅL FÖR VARJE LABB", "Sveriges Allmännytta", "Telge Bostäder", "Anna", "projektansvarig",
+    "Anna Kanervo, projektansvarig", "29 april 2019", "Det blev en lång dag.", "Box 474, 101 29 Stockholm",
+    "Vilken Resa Vi Gör Nu Igen", "Vi ses!",
+])
+def test_non_names_do_not_look_like_names(text):
+    assert not looks_like_name(text)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("projektansvarig", True),
+    ("stadsdelsutvecklare på Telge Bostäder", True),
+    ("ansvarig för stadsdelsutveckling, Hyresbostäder i Norrköping", True),
+    ("Det blev en lång dag.", False),
+    ("Foto: Shutterstock", False),
+    ("Få nya inlägg i din inkorg", False),
+    ("7 oktober 2019", False),
+    ("x" * 200, False),
+])
+def test_role_lines(text, expected):
+    assert looks_like_role(text) is expected

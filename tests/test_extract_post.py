@@ -1,0 +1,210 @@
+"""Merging the layers into a Post: field priorities, recorded layers, disagreements."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timezone
+from html import escape
+from pathlib import Path
+
+import pytest
+
+from scraper.extract import derive_excerpt, extract_post, parse_document
+from scraper.labs import LabVocabulary
+from scraper.names import Layer
+from scraper.records import Capture, Disagreement
+
+MARKUPS = Path(__file__).parent / "markups"
+EXPECTED = json.loads((MARKUPS / "seed-expected.json").read_text(encoding="utf-8"))
+SEED_PAGES = ["seed-wordpress-editor", "seed-divs", "seed-legacy-cp1252", "seed-flat-no-teasers"]
+URL = "https://www.allmannyttan.se/vilken-resa-vi-gor/"
+FIELDS = ("url", "published", "title", "author", "role", "lab", "labs", "excerpt", "body")
+BODY = ["Idag samlades alla fyra labben i Stockholm för att dela erfarenheter från hösten.",
+        "Det blev en lång dag med många goda samtal, och vi gick hem med nya idéer."]
+
+
+@pytest.fixture(scope="module")
+def labs() -> LabVocabulary:
+    return LabVocabulary.load()
+
+
+def extract(body: bytes | str, labs: LabVocabulary, *, content_type: str = "text/html; charset=utf-8", url: str = URL):
+    data = body.encode() if isinstance(body, str) else body
+    capture = Capture(url=url, final_url=url, status=200, headers={"content-type": content_type}, body=data,
+                      fetched=datetime(2019, 11, 1, tzinfo=timezone.utc))
+    return extract_post(parse_document(capture), labs=labs)
+
+
+def fields(post) -> dict:
+    values = {name: getattr(post, name) for name in FIELDS}
+    values["published"] = post.published.isoformat() if post.published else None
+    return values
+
+
+def html(head: str = "", lines: list[str] = (), tail: str = "") -> str:
+    return (f"<html><head>{head}</head><body>" + "".join(f"<p>{escape(t)}</p>" for t in lines)
+            + f"{tail}</body></html>")
+
+
+POST = ["6 mars 2019", "Alla labb på plats", *BODY, "Anna Kanervo", "projektansvarig", "Följ oss på Instagram"]
+
+
+@pytest.mark.parametrize("name", SEED_PAGES)
+def test_the_seed_page_is_exact_in_every_markup_of_our_own(name, labs):
+    post = extract((MARKUPS / f"{name}.html").read_bytes(), labs)
+    expected = {k: v for k, v in EXPECTED.items() if k != "teasers"}
+    assert fields(post) == expected
+
+
+def test_a_cp1252_legacy_page_is_exact_whatever_its_header_says(labs):
+    body = (MARKUPS / "seed-legacy-cp1252.html").read_bytes()
+    for content_type in ("text/html; charset=utf-8", "text/html", "text/html; charset=iso-8859-1"):
+        assert fields(extract(body, labs, content_type=content_type))["body"] == EXPECTED["body"]
+
+
+def test_jsonld_editor_is_never_the_author_and_is_listed_as_a_disagreement(labs):
+    post = extract((MARKUPS / "seed-wordpress-editor.html").read_bytes(), labs)
+    assert post.author == "Anna Kanervo"
+    assert post.layers["author"] == Layer.LAYOUT
+    assert Disagreement(field="author", layer=Layer.JSONLD, value="Redaktionen") in post.disagreements
+
+
+def test_og_title_with_site_suffix_is_cleaned_and_credited_when_the_page_shows_it(labs):
+    head = '<meta property="og:title" content="Alla labb på plats | Allmännyttan">'
+    post = extract(html(head, POST), labs)
+    assert post.title == "Alla labb på plats"
+    assert post.layers["title"] == Layer.OPENGRAPH
+
+
+def test_the_shown_title_wins_over_a_structured_title_the_page_does_not_show(labs):
+    head = '<script type="application/ld+json">{"@type": "Article", "headline": "Alla labb på plats (SEO)"}</script>'
+    post = extract(html(head, POST), labs)
+    assert post.title == "Alla labb på plats"
+    assert post.layers["title"] == Layer.LAYOUT
+    assert Disagreement(field="title", layer=Layer.JSONLD, value="Alla labb på plats (SEO)") in post.disagreements
+
+
+def test_title_is_never_the_site_name(labs):
+    post = extract(html("<title>Allmännyttan</title>", ["Allmännyttan", *POST]), labs)
+    assert post.title == "Alla labb på plats"
+    assert extract(html("<title>Allmännyttan</title>", ["Ingen datumrad här."]), labs).title is None
+
+
+def test_title_from_the_title_element_when_nothing_else_names_it(labs):
+    post = extract(html("<title>Alla labb på plats – Allmännyttan</title>", BODY), labs)
+    assert post.title == "Alla labb på plats"
+
+
+def test_the_visible_date_wins_over_a_structured_modified_date(labs):
+    head = ('<meta property="article:published_time" content="2019-10-15T12:00:00+00:00">'
+            '<script type="application/ld+json">{"@type": "Article", "datePublished": "2019-10-15"}</script>')
+    post = extract(html(head, POST), labs)
+    assert post.published == date(2019, 3, 6)
+    assert post.layers["published"] == Layer.LAYOUT
+    assert {(d.layer, d.value) for d in post.disagreements if d.field == "published"} == {
+        (Layer.OPENGRAPH, "2019-10-15"), (Layer.JSONLD, "2019-10-15")}
+
+
+def test_a_utc_timestamp_never_shifts_the_date_when_no_date_line_is_shown(labs):
+    head = '<meta property="article:published_time" content="2019-03-05T23:30:00Z">'
+    post = extract(html(head, POST[1:]), labs)
+    assert post.published == date(2019, 3, 6)
+    assert post.layers["published"] == Layer.OPENGRAPH
+
+
+def test_the_posts_own_time_element_is_used_not_a_teasers(labs):
+    page = ('<article><h1>Alla labb på plats</h1><time datetime="2019-03-06T10:00:00+01:00"></time>'
+            + "".join(f"<p>{t}</p>" for t in BODY) + "</article>"
+            '<aside><time datetime="2019-10-07T10:00:00+02:00">7 oktober 2019</time><h3>En egen kväll</h3>'
+            "<p>Mötesplatsen i Lina Hage arrangerade...</p></aside>")
+    post = extract(html("<title>Alla labb på plats – Allmännyttan</title>", tail=page), labs)
+    assert post.published == date(2019, 3, 6)
+    assert post.layers["published"] == Layer.TIME
+
+
+def test_a_person_byline_is_used_only_when_the_layout_cannot_be_read(labs):
+    page = ('<article class="hentry"><h1 class="entry-title">Alla labb på plats</h1>'
+            '<span class="byline">av <span class="author vcard"><span class="fn">Anna Kanervo</span></span></span>'
+            '<div class="entry-content">' + "".join(f"<p>{t}</p>" for t in BODY) + "</div></article>")
+    post = extract(html(tail=page), labs)
+    assert (post.author, post.role) == ("Anna Kanervo", None)
+    assert post.layers["author"] == Layer.WORDPRESS
+    assert post.body == "\n\n".join(BODY)
+
+
+@pytest.mark.parametrize("editor", ["Redaktionen", "admin", "wpadmin", "anna.k", "Allmännyttan"])
+def test_an_editor_account_is_never_the_author(editor, labs):
+    head = f'<script type="application/ld+json">{{"@type": "Article", "author": {{"name": "{editor}"}}}}</script>'
+    post = extract(html(head, ["Alla labb på plats", *BODY]), labs)
+    assert post.author is None
+
+
+def test_a_jsonld_author_is_not_used_when_the_page_shows_no_signature(labs):
+    head = '<script type="application/ld+json">{"@type": "Article", "author": {"name": "Anna Kanervo"}}</script>'
+    post = extract(html(head, POST[:4] + ["Följ oss på Instagram"]), labs)
+    assert (post.author, post.role) == (None, None)
+    assert Disagreement(field="author", layer=Layer.JSONLD, value="Anna Kanervo") in post.disagreements
+
+
+def test_body_is_the_entry_content_without_theme_furniture(labs):
+    page = ('<article class="hentry"><div>6 mars 2019</div><h1 class="entry-title">Alla labb på plats</h1>'
+            '<div class="entry-meta">Kategori Dagbok</div><div class="entry-content">'
+            + "".join(f"<p>{t}</p>" for t in BODY) + "<p>Anna Kanervo<br>projektansvarig</p></div></article>")
+    post = extract(html(tail=page), labs)
+    assert post.body == "\n\n".join(BODY)
+    assert post.layers["body"] == Layer.WORDPRESS
+    assert Disagreement(field="body", layer=Layer.LAYOUT, value="\n\n".join(["Kategori Dagbok", *BODY])) \
+        in post.disagreements
+    assert (post.author, post.role) == ("Anna Kanervo", "projektansvarig")
+
+
+def test_excerpt_is_the_sites_teaser_form_of_the_body_never_a_wordpress_more(labs):
+    long_body = [BODY[0] * 3, BODY[1]]
+    head = '<meta property="og:description" content="Idag samlades alla fyra labben […]">'
+    post = extract(html(head, ["6 mars 2019", "Alla labb på plats", *long_body]), labs)
+    joined = " ".join(long_body)
+    assert post.excerpt == joined[:250].rstrip() + "..."
+    assert len(post.excerpt) <= 253
+
+
+def test_a_short_body_is_its_own_excerpt_without_ellipsis():
+    assert derive_excerpt("Kort.\n\nOch kort igen.") == "Kort. Och kort igen."
+    assert derive_excerpt(None) is None
+
+
+def test_excerpt_cut_at_a_space_is_stripped_before_the_ellipsis():
+    text = "a" * 249 + " bcd"
+    assert derive_excerpt(text) == "a" * 249 + "..."
+
+
+def test_description_is_the_excerpt_only_when_there_is_no_body(labs):
+    head = ('<meta property="og:description" content="Ett utdrag som sajten själv skrev...">'
+            "<title>Alla labb på plats – Allmännyttan</title>")
+    post = extract(html(head), labs)
+    assert post.body is None
+    assert post.excerpt == "Ett utdrag som sajten själv skrev..."
+    assert post.layers["excerpt"] == Layer.OPENGRAPH
+
+
+def test_url_is_the_canonical_on_our_host_else_the_final_url(labs):
+    canonical = '<link rel="canonical" href="/alla-labb-pa-plats/">'
+    assert extract(html(canonical, POST), labs).url == "https://www.allmannyttan.se/alla-labb-pa-plats/"
+    elsewhere = '<link rel="canonical" href="https://example.org/alla-labb-pa-plats/">'
+    assert extract(html(elsewhere, POST), labs).url == URL
+
+
+def test_labs_come_from_title_body_and_role(labs):
+    post = extract(html("", ["6 mars 2019", "Fotbollsskola i Rannebergen", *BODY, "Anna Kanervo",
+                             "projektansvarig, Bostadsbolaget"]), labs)
+    assert (post.lab, post.labs) == ("Göteborg", ["Göteborg"])
+
+
+def test_every_found_field_names_its_layer(labs):
+    post = extract(html("", POST), labs)
+    assert post.layers == {name: Layer.LAYOUT for name in ("published", "title", "body", "author", "role", "excerpt")}
+    assert post.disagreements == []
+
+
+def test_modified_comes_from_article_meta_as_utc(labs):
+    head = '<meta property="article:modified_time" content="2019-10-15T14:00:00+02:00">'
+    assert extract(html(head, POST), labs).modified == datetime(2019, 10, 15, 12, tzinfo=timezone.utc)
