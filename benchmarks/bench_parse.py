@@ -149,10 +149,13 @@ def time_tool(read: Callable[[FixturePage], Any], pages: list[FixturePage], repe
     return best_per_call(work, repeat=repeat)
 
 
-def run(quick: bool = False) -> dict:
-    """Fetch the fixture pages, time the three tools on them, score dagbok and trafilatura."""
+def run(quick: bool = False, *, per_markup: int | None = None) -> dict:
+    """Fetch the fixture pages, time the three tools on them, score dagbok and trafilatura.
+
+    `per_markup` limits the pages of each markup (default: all, or 3 with `quick`).
+    """
     labs = LabVocabulary.load()
-    pages = fixture_pages(per_markup=QUICK_PAGES_PER_MARKUP if quick else None)
+    pages = fixture_pages(per_markup=per_markup or (QUICK_PAGES_PER_MARKUP if quick else None))
     repeat = 1 if quick else 5
     readers: dict[str, Callable[[FixturePage], Any]] = {
         "dagbok": lambda page: read_dagbok(page, labs),

@@ -218,10 +218,11 @@ def time_queries(path: Path, *, authors: list[str], repeat: int, seed: int = 11)
     return figures
 
 
-def run(quick: bool = False, *, sizes: tuple[int, ...] | None = None, workdir: Path | None = None) -> dict:
+def run(quick: bool = False, *, sizes: tuple[int, ...] | None = None, repeat: int | None = None,
+        workdir: Path | None = None) -> dict:
     """Build each archive in a temporary directory, time its inserts and queries, then delete it."""
     sizes = sizes or (QUICK_SIZES if quick else SIZES)
-    repeat = QUICK_REPEAT if quick else REPEAT
+    repeat = repeat or (QUICK_REPEAT if quick else REPEAT)
     results: dict[str, Any] = {"quick": quick, "repeat": repeat, "sizes": {}, "method": "bulk insert (sqlite-utils insert_all) into archive.schema.open_database"}
     with tempfile.TemporaryDirectory(dir=workdir, prefix="dagbok-scale-") as tmp:
         for size in sizes:
