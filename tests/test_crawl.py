@@ -279,10 +279,14 @@ def test_page_that_failed_is_retried_even_when_nothing_changed(sample_site_facto
     assert len(beyond_robots(site)) <= 5
 
 
-@pytest.mark.parametrize("fault", ["server-error", "rate-limit", "unavailable", "reset", "truncated"])
-def test_transient_faults_are_retried_and_nothing_is_lost(sample_site_factory, fault):
-    site = sample_site_factory(faults=(fault,))
-    items, used = run(site)
+@pytest.mark.parametrize(
+    "fault",
+    ["server-error", "rate-limit", "unavailable", "reset", "truncated", "slow", "wrong-charset", "no-charset",
+     "malformed", "huge"],
+)
+def test_faults_that_pass_are_retried_or_read_and_nothing_is_lost(sample_site_factory, fault):
+    site = sample_site_factory(faults=(fault,), slow_seconds=2.0)
+    items, used = run(site, fetcher=fetcher(timeout=(2.0, 0.5)) if fault == "slow" else fetcher())
     assert len(posts_by_url(items)) == len(site.live_posts)
     assert not [r for r in pages(items) if r.error]
     if fault in ("rate-limit", "unavailable"):
@@ -299,6 +303,30 @@ def test_bad_redirects_fail_one_page_only(sample_site_factory, fault, reason):
     assert reason in failed[0].error
     assert not [r for r in site.requests if r.headers.get("host", "").startswith("localhost")]
     assert len(posts_by_url(items)) == len(site.live_posts) - 1
+
+
+def test_page_over_the_size_cap_fails_with_its_truncated_capture_kept(sample_site_factory):
+    site = sample_site_factory(faults=("huge",), huge_bytes=3_000_000)
+    items, _ = run(site, fetcher=fetcher(max_bytes=2_000_000))
+    failed = [r for r in pages(items) if r.error and r.kind != PageKind.LISTING]
+    assert [r.url for r in failed] == [site.url(site.fault_route("huge"))]
+    assert "too large" in failed[0].error
+    assert failed[0].capture.truncated and len(failed[0].capture.body) == 2_000_000
+    assert len(posts_by_url(items)) == len(site.live_posts) - 1
+
+
+def test_site_without_api_feed_or_sitemap_is_crawled_through_its_links():
+    home = '<a href="/vad-vi-gor/innovationslabbet-i-boden/">Boden</a><a href="/forsta-inlagget/">1</a>'
+    lab = '<a href="/andra-inlagget/">2</a><a href="/andra-inlagget/embed/">inbäddat</a><a href="https://example.com/x/">ut</a>'
+    post = "<h1>Ett inlägg</h1><p>29 april 2019</p>"
+    with RouteServer({"/": Reply(body=home), "/vad-vi-gor/innovationslabbet-i-boden/": Reply(body=lab),
+                      "/forsta-inlagget/": Reply(body=post), "/andra-inlagget/": Reply(body=post)}) as server:
+        items = list(crawl(server.url("/"), fetcher=fetcher(), known={}, labs=LABS))
+    fetched = [seen.path for seen in server.seen]
+    assert "/forsta-inlagget/" in fetched and "/andra-inlagget/" in fetched
+    assert "/andra-inlagget/embed/" not in fetched
+    assert done(items).urls == {server.url("/forsta-inlagget/"), server.url("/andra-inlagget/")}
+    assert not done(items).complete  # links alone never prove that a post is gone
 
 
 def test_hostile_sitemap_does_not_stop_discovery(sample_site_factory):
