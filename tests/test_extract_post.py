@@ -208,3 +208,49 @@ def test_every_found_field_names_its_layer(labs):
 def test_modified_comes_from_article_meta_as_utc(labs):
     head = '<meta property="article:modified_time" content="2019-10-15T14:00:00+02:00">'
     assert extract(html(head, POST), labs).modified == datetime(2019, 10, 15, 12, tzinfo=timezone.utc)
+
+
+FOTBOLL = "\n\n".join([
+    "Under sommarlovet drev Vårt Rannebergen en fotbollsskola tillsammans med Bostadsbolaget och den lokala "
+    "fotbollsföreningen. Över sextio barn deltog under de tre veckorna, och många av dem hade aldrig spelat i en "
+    "förening tidigare.",
+    "Idén kom från en workshop i mars, där föräldrar i området berättade att barnen saknade något att göra under "
+    "sommaren. Den 12 juni 2019 sparkade vi i gång – och sedan dess har planen vid Fjället varit full varje förmiddag.",
+    "LEDARE FRÅN OMRÅDET",
+    "Ledarna var ungdomar från Rannebergen som fick feriejobb genom kommunen. Det var en viktig del av upplägget: de "
+    "yngre barnen fick förebilder som bor i samma hus som de själva.",
+    "”Jag vill att barnen ska känna att planen är deras.”",
+    "Yusuf Ali",
+    "ledare, Vårt Rannebergen",
+    "Nu utvärderar vi sommaren tillsammans med föreningen, och planen är att fortsätta nästa år.",
+    "På bilden, från vänster: Yusuf Ali, Sara Lind och Malin Widehammar.",
+])
+HAGEBY = "\n\n".join([
+    "I tisdags genomförde vi en trygghetsvandring i Hageby tillsammans med boende, Hyresbostäder och polisen. Ett "
+    "trettiotal personer gick runt i området under en kväll och pekade ut platser där de inte känner sig trygga.",
+    "Det som kom upp mest var belysningen längs gångvägen mot Ringdansen och buskagen vid lekplatsen. Flera av de "
+    "boende berättade också att de undviker parkeringen efter mörkrets inbrott.",
+    "Nu sammanställer Portalen synpunkterna, och i april träffas vi igen för att bestämma vad som ska göras först.",
+])
+
+
+def test_a_block_theme_with_an_editor_account_quotes_captions_and_a_credit_naming_a_person(labs):
+    """Yoast graph naming `webbredaktionen`, og:title with a suffix, related posts repeating the
+    post's classes, a quote attribution mid-body, a caption and a credit naming people, a role with commas."""
+    url = "https://www.allmannyttan.se/fotbollsskola-i-rannebergen/"
+    post = extract((MARKUPS / "block-theme.html").read_bytes(), labs, url=url)
+    assert fields(post) == {
+        "url": url, "published": "2019-08-20", "title": "Fotbollsskola i Rannebergen", "author": "Malin Widehammar",
+        "role": "projektledare, Bostadsbolaget, Göteborg", "lab": "Göteborg", "labs": ["Göteborg"],
+        "excerpt": derive_excerpt(FOTBOLL), "body": FOTBOLL}
+    assert Disagreement(field="author", layer=Layer.JSONLD, value="webbredaktionen") in post.disagreements
+
+
+def test_a_card_grid_without_metadata_signature_or_subscribe_lines(labs):
+    """Meaningless classes, the site name as <title> and og:title, a date inside a meta line,
+    <br> paragraphs, teaser cards wrapped in links, and no signature: author stays None."""
+    url = "https://www.allmannyttan.se/trygghetsvandring-i-hageby/"
+    post = extract((MARKUPS / "card-grid.html").read_bytes(), labs, url=url)
+    assert fields(post) == {
+        "url": url, "published": "2019-03-06", "title": "Trygghetsvandring i Hageby", "author": None, "role": None,
+        "lab": "Norrköping", "labs": ["Norrköping"], "excerpt": derive_excerpt(HAGEBY), "body": HAGEBY}

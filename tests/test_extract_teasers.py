@@ -105,3 +105,14 @@ def test_a_read_more_link_gives_the_teaser_its_url_and_is_not_in_the_excerpt():
     found = extract_teasers(document_of(html))[0]
     assert found.url == "https://www.allmannyttan.se/integrationskor/"
     assert (found.excerpt, found.author) == (TEASER[2], TEASER[3])
+
+
+def test_teasers_in_cards_wrapped_in_links_and_in_a_block_themes_query_loop():
+    cards = extract_teasers(document_of((MARKUPS / "card-grid.html").read_bytes()))
+    assert [(t.url, t.published, t.author) for t in cards] == [
+        ("https://www.allmannyttan.se/tio-minuter-om-livet-och-arbetslivet/", date(2019, 10, 7), "Anna Kanervo"),
+        ("https://www.allmannyttan.se/nu_galler_det_att_anvanda_tiden_ratt/", date(2019, 10, 3), "Anna Kanervo")]
+    loop = extract_teasers(document_of((MARKUPS / "block-theme.html").read_bytes()))
+    assert [(t.title, t.excerpt.split()[-1], t.role) for t in loop] == [
+        ("Integrationskör i behov av framtidsfinansiering", "stödet...", "projektansvarig för Allmännyttans innovationslabb"),
+        ("En egen kväll för tjejer", "v...", "stadsdelsutvecklare på Telge Bostäder")]

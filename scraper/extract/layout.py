@@ -40,6 +40,8 @@ _MAX_ROLE = 160
 _EXCERPT_LINES = 3  # an excerpt ending in `...` may be broken over this many lines
 _NAME_PUNCTUATION = re.compile(r"[0-9.,!?:;()\[\]{}\"”“/@#&+=*|<>_…]")
 _DIGIT_RE = re.compile(r"\d")
+_INITIAL_RE = re.compile(r"(?<!\w)[^\W\d_]\.(?=\s|$)")  # `K.` in `Anna K. Andersson`
+_META_SEPARATORS_RE = re.compile(r"\s+[|·•–—-]\s+")
 _SUBSCRIBE = tuple(p.casefold() for p in SUBSCRIBE_PHRASES)
 _FOOTER = tuple(p.casefold() for p in FOOTER_PHRASES)
 _QUOTES = str.maketrans({"”": '"', "“": '"', "„": '"', "’": "'", "‘": "'", "–": "-", "—": "-", "…": "..."})
@@ -161,7 +163,9 @@ def looks_like_name(text: str) -> bool:
     Particles (`von`, `af`) and hyphenated names (`Anna-Karin`) are allowed; subheads
     in capitals, credits, captions and the site's own phrases are not names.
     """
-    if len(text) > 60 or _NAME_PUNCTUATION.search(text) or is_marker(text) or is_chrome(text):
+    if len(text) > 60 or is_marker(text) or is_chrome(text):
+        return False
+    if _NAME_PUNCTUATION.search(_INITIAL_RE.sub("", text)):
         return False
     words = text.split()
     if not 2 <= len(words) <= 4:
@@ -177,7 +181,7 @@ def looks_like_name(text: str) -> bool:
             return False
         if len(word) > 1 and word.isupper():
             return False  # `MÅL FÖR VARJE LABB` is a subhead
-        if not all(c.isalpha() or c in "-'’" for c in word):
+        if not all(c.isalpha() or c in "-'’" for c in word) and not _INITIAL_RE.fullmatch(word):
             return False
         capitalised += 1
     return capitalised >= 2
@@ -207,7 +211,8 @@ def _date_of(text: str) -> date | None:
 
 
 def _date_of_line(line: Line) -> date | None:
-    """The date of a date line; also of a short meta line whose `<time>` shows a whole date.
+    """The date of a date line; also of a short meta line that starts or ends with a date
+    (`29 april 2019 | Dagbok`) or whose `<time>` shows a whole date.
 
     Themes print `Publicerat den <time>…</time>` or a published and an updated
     `<time>` side by side (one hidden by CSS we cannot see); the first `<time>` whose
@@ -216,6 +221,12 @@ def _date_of_line(line: Line) -> date | None:
     found = _date_of(line.text)
     if found is not None or len(line.text) > 2 * _MAX_DATE_LINE:
         return found
+    parts = _META_SEPARATORS_RE.split(line.text)
+    if len(parts) > 1:  # `29 april 2019 | Dagbok`, `Dagbok · 29 april 2019`
+        for part in (parts[0], parts[-1]):
+            found = _date_of(part)
+            if found is not None:
+                return found
     for element in line.inlines:
         if element.tag == "time":
             found = _date_of(" ".join(element.text_content().split()))
@@ -234,6 +245,9 @@ def heading_level(line: Line) -> int | None:
         level = HEADING_TAGS.get(candidate.tag)
         if level:
             return level
+        if candidate.get("role") == "heading":
+            level = candidate.get("aria-level", "2")
+            return int(level) if level.isdigit() else 2
         if candidate.tag in ("body", "article", "section", "main", "td", "div") and candidate is not element:
             break
     return None
@@ -532,8 +546,8 @@ def keep_content(document: Document, indices: Iterable[int]) -> tuple[int, ...]:
     facts, lines = line_facts(document), document.lines
     kept = [j for j in indices if not facts.nav[j] and not facts.removable[j]]
     first, last = 0, len(kept)
-    while last > first and is_chrome(lines[kept[last - 1]].text):
-        last -= 1
+    while last > first and (is_chrome(lines[kept[last - 1]].text) or heading_level(lines[kept[last - 1]])):
+        last -= 1  # a post never ends with a heading: it belongs to what follows (`Senaste inläggen`)
     while first < last and (is_chrome(lines[kept[first]].text) or is_byline(lines[kept[first]].text)):
         first += 1
     return tuple(kept[first:last])
