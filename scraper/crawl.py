@@ -39,7 +39,7 @@ from .records import Candidate, Capture, DiscoveryDone, PageResult, Teaser, Vali
 from .robots import Robots
 from .sources import Listing, SourceEnd
 from .sources.feed import feed_page_url, read_feed
-from .sources.links import capture_links
+from .sources.links import read_links
 from .sources.sitemaps import WELL_KNOWN, read_sitemaps
 from .sources.wayback import (DEFAULT_WAYBACK_URL, as_original, check_timestamp, pick_captures, read_cdx,
                               replay_url)
@@ -230,19 +230,14 @@ class _LiveCrawl:
             self.hubs.append(hub)
 
     def _follow(self, capture: Capture, teasers: list[Teaser], *, all_links: bool) -> None:
-        """Queue what a page links to: teaser links always; every link on hub pages."""
-        for teaser in teasers:
-            if teaser.url:
-                self._add_candidate(Candidate(teaser.url, Source.TEASER))
-        if not all_links:
-            return
-        for link in capture_links(capture):
-            if is_embed_url(link):
+        """Queue what a page links to: hub pages to the hub queue, posts to the discovery."""
+        for candidate in read_links(capture, teaser_urls=[t.url for t in teasers], all_links=all_links):
+            if is_embed_url(candidate.url):
                 continue
-            if hub_url(link, site=self.site) is not None:
-                self._enqueue_hub(link)
+            if hub_url(candidate.url, site=self.site) is not None:
+                self._enqueue_hub(candidate.url)
             else:
-                self._add_candidate(Candidate(link, Source.LINKS))
+                self._add_candidate(candidate)
 
     # -- pages -------------------------------------------------------------------
 

@@ -8,15 +8,20 @@ unchanged (304) and whether it was read to the end.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 from lxml import etree
 
 from ..errors import FetchError
-from ..fetch import Fetcher
 from ..names import Source
 from ..records import Candidate, Capture, Validators
+
+
+class PageFetcher(Protocol):
+    """What a source needs: `Fetcher`, or the crawl's robots.txt-obeying wrapper of it."""
+
+    def fetch(self, url: str, *, validators: Validators | None = None) -> Capture: ...
 
 
 @dataclass(frozen=True)
@@ -49,7 +54,7 @@ Event = Candidate | Listing | SourceEnd
 
 
 def fetch_listing(
-    fetcher: Fetcher, url: str, source: Source, *, validators: Validators | None = None
+    fetcher: PageFetcher, url: str, source: Source, *, validators: Validators | None = None
 ) -> tuple[Listing, Capture | None]:
     """Fetch one listing page; a failure becomes a `Listing` with `error`, never an exception."""
     try:
@@ -59,11 +64,6 @@ def fetch_listing(
     if capture.status >= 500:
         return Listing(url, source, capture, error=f"HTTP {capture.status} for {url}"), capture
     return Listing(url, source, capture), capture
-
-
-def first_page_validators(known: Mapping[str, Validators], url: str) -> Validators | None:
-    """Validators for a source's first page: the cheap "has anything changed?" request."""
-    return known.get(url)
 
 
 class BadXML(ValueError):

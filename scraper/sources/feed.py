@@ -12,10 +12,9 @@ from collections.abc import Iterator, Mapping
 from urllib.parse import urljoin
 
 from ..discover import post_url
-from ..fetch import Fetcher
 from ..names import Source
 from ..records import Candidate, Validators
-from . import BadXML, Event, Listing, SourceEnd, fetch_listing, parse_xml
+from . import BadXML, Event, Listing, PageFetcher, SourceEnd, fetch_listing, parse_xml
 from .sitemaps import parse_lastmod
 
 MAX_PAGES = 1000
@@ -54,7 +53,7 @@ def parse_feed(body: bytes) -> list[Candidate]:
 
 
 def read_feed(
-    site: str, fetcher: Fetcher, *, known: Mapping[str, Validators] = {}
+    site: str, fetcher: PageFetcher, *, known: Mapping[str, Validators] = {}
 ) -> Iterator[Event]:
     """Yield a Candidate per feed item, page by page, until a page is empty or missing.
 

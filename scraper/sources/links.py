@@ -49,7 +49,15 @@ def capture_links(capture: Capture) -> list[str]:
     return page_links(capture.body, base_url=capture.final_url)
 
 
-def link_candidates(urls: Iterable[str], *, source: Source = Source.LINKS) -> Iterator[Candidate]:
-    """Candidates for links (discover keeps only posts of our site)."""
-    for url in urls:
-        yield Candidate(url, source, None)
+def read_links(capture: Capture, *, teaser_urls: Iterable[str | None] = (), all_links: bool) -> Iterator[Candidate]:
+    """Candidates from one fetched page: its teasers' links, and (on hub pages) every link.
+
+    Post pages give only their teasers' links: their other links are the site's
+    menu and footer, which the hub pages already cover.
+    """
+    for url in teaser_urls:
+        if url:
+            yield Candidate(url, Source.TEASER, None)
+    if all_links:
+        for url in capture_links(capture):
+            yield Candidate(url, Source.LINKS, None)

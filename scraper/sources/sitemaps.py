@@ -16,10 +16,10 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from ..fetch import Fetcher, www_twin
+from ..fetch import www_twin
 from ..names import Source
 from ..records import Candidate, Capture, Validators
-from . import BadXML, Event, Listing, SourceEnd, fetch_listing, parse_xml
+from . import BadXML, Event, Listing, PageFetcher, SourceEnd, fetch_listing, parse_xml
 
 WELL_KNOWN = ("/wp-sitemap.xml", "/sitemap_index.xml", "/sitemap.xml")
 MAX_SITEMAPS = 200
@@ -86,7 +86,7 @@ def _same_site(url: str, site: str) -> bool:
 
 def read_sitemaps(
     site: str,
-    fetcher: Fetcher,
+    fetcher: PageFetcher,
     *,
     robots_sitemaps: Iterable[str] = (),
     known: Mapping[str, Validators] = {},
@@ -134,7 +134,7 @@ def read_sitemaps(
 
 
 def _read_tree(
-    site: str, fetcher: Fetcher, url: str, capture: Capture, seen: set[str]
+    site: str, fetcher: PageFetcher, url: str, capture: Capture, seen: set[str]
 ) -> Generator[Event, None, bool]:
     """Read one sitemap and (breadth-first) every same-site sitemap it names. Returns completeness."""
     complete = True

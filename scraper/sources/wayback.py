@@ -16,10 +16,9 @@ from datetime import UTC, datetime
 from urllib.parse import quote, urlsplit
 
 from ..errors import DagbokError
-from ..fetch import Fetcher
 from ..names import Source
 from ..records import Capture
-from . import Listing, fetch_listing
+from . import Listing, PageFetcher, fetch_listing
 
 DEFAULT_WAYBACK_URL = "https://web.archive.org/"
 FIELDS = "timestamp,original,statuscode,digest,mimetype"
@@ -114,7 +113,7 @@ def pick_captures(
     return chosen
 
 
-def read_cdx(fetcher: Fetcher, *, base: str, site: str) -> tuple[Listing, list[WaybackCapture]]:
+def read_cdx(fetcher: PageFetcher, *, base: str, site: str) -> tuple[Listing, list[WaybackCapture]]:
     """Fetch and parse the CDX index of the site's host; errors come back in the Listing."""
     host = urlsplit(site).netloc.lower()
     if host.startswith("www."):

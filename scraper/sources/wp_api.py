@@ -13,10 +13,9 @@ from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from urllib.parse import urljoin
 
-from ..fetch import Fetcher
 from ..names import Source
 from ..records import Candidate, Validators
-from . import Event, Listing, SourceEnd, fetch_listing
+from . import Event, Listing, PageFetcher, SourceEnd, fetch_listing
 
 PER_PAGE = 100
 MAX_PAGES = 500  # 50 000 posts: far beyond the diary, a guard against a server that never says "last page"
@@ -51,7 +50,7 @@ def newest_modified(known: Mapping[str, Validators]) -> datetime | None:
 
 
 def read_api(
-    site: str, fetcher: Fetcher, *, known: Mapping[str, Validators] = {}, per_page: int = PER_PAGE
+    site: str, fetcher: PageFetcher, *, known: Mapping[str, Validators] = {}, per_page: int = PER_PAGE
 ) -> Iterator[Event]:
     """Yield a Candidate per post the API lists, page by page; see the module doc for stopping."""
     since = newest_modified(known)
