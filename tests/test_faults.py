@@ -1,0 +1,406 @@
+"""Every fault of the sample site, end to end: the crawl completes, the fault is reported, nothing is lost,
+and a second crawl once the fault has cleared duplicates nothing.
+
+Each test crawls the whole sample site with one fault switched on (through `archive.runs.run_crawl`,
+or the `dagbok crawl` command where the printed summary is the point), checks that fault's own
+evidence in the site's request log and the archive, then every other post against the ground truth.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from click.testing import CliRunner
+
+from archive.cli import cli
+from archive.runs import CrawlSummary, run_crawl
+from scraper.fetch import Fetcher
+from scraper.sample_site import FAULTS, SamplePost, SampleSite, load_posts
+
+FIELDS = ("url", "title", "published", "author", "role", "lab", "labs", "excerpt", "body")
+SWEDISH = "åäö’–"  # the characters a wrong charset mangles first
+MAX_BYTES = Fetcher().max_bytes
+
+
+def fault_posts() -> list[SamplePost]:
+    """The 16 oldest posts (each post-bound fault has its own among them) and those with ’ and –.
+
+    Half the ground truth keeps sixteen whole-site crawls fast; the faults' routes are unchanged.
+    """
+    posts = load_posts()
+    return posts[:16] + [p for p in posts[16:] if not p.teaser_only and all(c in p.title + p.body for c in SWEDISH)]
+
+
+@pytest.fixture
+def make_site(sample_site_factory):
+    """`make_site(faults=(...), **options)`: a started sample site (semantic markup) of `fault_posts()`."""
+
+    def make(**options) -> SampleSite:
+        return sample_site_factory(posts=fault_posts(), **options)
+
+    return make
+
+
+# --- running and reading crawls --------------------------------------------------------------
+
+
+def crawl(db_path: Path, site: SampleSite, **options) -> CrawlSummary:
+    options.setdefault("delay", 0)
+    return run_crawl(db_path, site=site.base, warc_dir=db_path.parent / "warc", **options)
+
+
+def crawl_command(db_path: Path, site: SampleSite, *args: str):
+    """`dagbok crawl` through click, as a user runs it; returns the click Result."""
+    argv = ["crawl", "--site", site.base, "--db", str(db_path), "--delay", "0", *args]
+    return CliRunner().invoke(cli, argv, catch_exceptions=False)
+
+
+def posts(db_path: Path) -> dict[str, dict]:
+    """post_details by URL, with `labs` as a list: the fields the query JSON carries."""
+    db = sqlite_utils.Database(db_path)
+    try:
+        rows = {}
+        for row in db.query("SELECT * FROM post_details"):
+            row["labs"] = json.loads(row["labs"]) if row["labs"] else []
+            rows[row["url"]] = row
+        return rows
+    finally:
+        db.close()
+
+
+def query(db_path: Path, sql: str, params=()) -> list[dict]:
+    db = sqlite_utils.Database(db_path)
+    try:
+        return list(db.query(sql, params))
+    finally:
+        db.close()
+
+
+def assert_nothing_lost(db_path: Path, site: SampleSite, *, missing: tuple[str, ...] = ()) -> None:
+    """Every live post of the site, except the `missing` paths, is archived with every field right."""
+    stored = posts(db_path)
+    for post in site.live_posts:
+        url = site.url(post.path)
+        if post.path in missing:
+            assert url not in stored or stored[url]["status"] != "live", f"{post.path} should not be archived"
+            continue
+        assert url in stored, f"{post.path} was lost"
+        row = stored[url]
+        assert {k: row[k] for k in FIELDS} == post.expected(site.base), post.path
+        assert row["status"] == "live"
+
+
+def assert_no_duplicates(db_path: Path) -> None:
+    """One post per URL, one capture per page per run, one revision per post of an unchanged site."""
+    assert query(db_path, "SELECT url, COUNT(*) n FROM posts GROUP BY url HAVING n > 1") == []
+    assert query(db_path, "SELECT post_id, COUNT(*) n FROM revisions GROUP BY post_id HAVING n > 1") == []
+    assert query(db_path, "SELECT name, COUNT(*) n FROM authors GROUP BY name HAVING n > 1") == []
+    assert query(db_path, "SELECT url, COUNT(*) n FROM pages GROUP BY url HAVING n > 1") == []
+    without_post = query(db_path, "SELECT p.id FROM posts p LEFT JOIN revisions r ON r.post_id = p.id "
+                                  "WHERE r.id IS NULL")
+    assert without_post == []
+
+
+def recrawl_after_fault_clears(db_path: Path, site: SampleSite) -> CrawlSummary:
+    """The fault heals (the server answers normally again); an incremental run finishes the work."""
+    site.faults = ()
+    site.clear_requests()
+    summary = crawl(db_path, site)
+    assert (summary.status, summary.errors, summary.exit_code) == ("ok", 0, 0), summary.failures
+    assert_nothing_lost(db_path, site)
+    assert_no_duplicates(db_path)
+    return summary
+
+
+def failure_of(summary: CrawlSummary, url: str) -> str:
+    reasons = [reason for failed, reason in summary.failures if failed == url]
+    assert reasons, f"{url} is not among the failures: {summary.failures}"
+    return reasons[0]
+
+
+def captures_of(db_path: Path, url: str) -> list[dict]:
+    return query(db_path, "SELECT c.status, c.error, c.digest, b.size FROM captures c "
+                          "LEFT JOIN bodies b ON b.digest = c.digest WHERE c.url = ? ORDER BY c.id", [url])
+
+
+def hits(site: SampleSite, path: str) -> list:
+    """Requests for `path` in order of arrival (the log is written as answers go out)."""
+    return sorted((r for r in site.requests if r.path == path), key=lambda r: r.at)
+
+
+def clean(summary: CrawlSummary) -> None:
+    assert (summary.status, summary.errors, summary.exit_code) == ("ok", 0, 0), summary.failures
+
+
+def post_with(site: SampleSite, characters: str, *, not_paths: tuple[str, ...] = ()) -> SamplePost:
+    """A live post whose title and body hold every one of `characters`."""
+    for post in site.live_posts:
+        if post.path not in not_paths and all(c in post.title + post.body for c in characters):
+            return post
+    raise AssertionError(f"no sample post holds all of {characters}")
+
+
+# --- transient faults: retried, nothing fails --------------------------------------------------
+
+
+def test_server_error_twice_is_retried_and_the_post_kept(tmp_path, make_site):
+    site = make_site(faults=("server-error",))
+    path = site.fault_route("server-error")
+    summary = crawl(tmp_path / "a.db", site)
+    clean(summary)
+    assert [r.status for r in hits(site, path)] == [500, 500, 200]
+    assert_nothing_lost(tmp_path / "a.db", site)
+    recrawl_after_fault_clears(tmp_path / "a.db", site)
+
+
+def test_rate_limit_waits_as_long_as_retry_after_says(tmp_path, make_site):
+    site = make_site(faults=("rate-limit",))
+    path = site.fault_route("rate-limit")
+    clean(crawl(tmp_path / "a.db", site))
+    first, second = hits(site, path)
+    assert (first.status, second.status) == (429, 200)
+    assert second.at - first.at >= 1.0 - 0.02  # Retry-After: 1, although --delay is 0
+    assert_nothing_lost(tmp_path / "a.db", site)
+    recrawl_after_fault_clears(tmp_path / "a.db", site)
+
+
+def test_unavailable_503_waits_as_long_as_retry_after_says(tmp_path, make_site):
+    site = make_site(faults=("unavailable",))
+    path = site.fault_route("unavailable")
+    clean(crawl(tmp_path / "a.db", site))
+    first, second = hits(site, path)
+    assert (first.status, second.status) == (503, 200)
+    assert second.at - first.at >= 1.0 - 0.02
+    assert_nothing_lost(tmp_path / "a.db", site)
+    recrawl_after_fault_clears(tmp_path / "a.db", site)
+
+
+def test_slow_answer_times_out_and_the_retry_gets_the_post(tmp_path, make_site):
+    site = make_site(faults=("slow",), slow_seconds=1.5)
+    path = site.fault_route("slow")
+    started = time.monotonic()
+    result = crawl_command(tmp_path / "a.db", site, "--timeout", "0.4")
+    assert result.exit_code == 0, result.output
+    # The slow answer is logged when it goes out, after the crawl that gave up on it: wait for it.
+    deadline = time.monotonic() + 1.5 + 5
+    while len(hits(site, path)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    first, second = hits(site, path)
+    # The retry went out after the 0.4 s timeout, long before the slow answer (1.5 s) would have come.
+    assert 0.4 <= second.at - first.at < 1.5
+    assert time.monotonic() - started < 10
+    assert_nothing_lost(tmp_path / "a.db", site)
+    recrawl_after_fault_clears(tmp_path / "a.db", site)
+
+
+def test_connection_reset_is_retried_and_the_post_kept(tmp_path, make_site):
+    site = make_site(faults=("reset",))
+    path = site.fault_route("reset")
+    clean(crawl(tmp_path / "a.db", site))
+    assert [r.status for r in hits(site, path)] == [0, 200]  # 0: reset without a response
+    assert_nothing_lost(tmp_path / "a.db", site)
+    recrawl_after_fault_clears(tmp_path / "a.db", site)
+
+
+def test_truncated_body_is_refetched_and_the_whole_page_kept(tmp_path, make_site):
+    site = make_site(faults=("truncated",))
+    path = site.fault_route("truncated")
+    db_path = tmp_path / "a.db"
+    clean(crawl(db_path, site))
+    assert len(hits(site, path)) == 2
+    [capture] = captures_of(db_path, site.url(path))  # the short body is not taken for the page
+    assert capture["status"] == 200 and capture["error"] is None
+    assert_nothing_lost(db_path, site)
+    recrawl_after_fault_clears(db_path, site)
+
+
+# --- pages that fail: reported, capture kept, retried next run ----------------------------------
+
+
+def test_always_500_fails_that_page_only_and_the_summary_names_it(tmp_path, make_site):
+    site = make_site(faults=("always-500",))
+    path = site.fault_route("always-500")
+    url = site.url(path)
+    db_path = tmp_path / "a.db"
+    result = crawl_command(db_path, site)
+    assert result.exit_code == 1, result.output
+    assert "Failed:" in result.output
+    assert any(url in line and "HTTP 500" in line for line in result.output.splitlines()), result.output
+    assert 2 <= len(hits(site, path)) <= 5  # retried, with a cap
+    [run] = query(db_path, "SELECT status, errors FROM crawl_runs")
+    assert run["status"] == "ok" and run["errors"] >= 1
+    # The 500's response is kept, body and all.
+    assert [(c["status"], c["digest"] is not None) for c in captures_of(db_path, url)] == [(500, True)]
+    assert_nothing_lost(db_path, site, missing=(path,))
+    assert_no_duplicates(db_path)
+    second = recrawl_after_fault_clears(db_path, site)
+    assert [u for u, _ in second.new_posts] == [url]
+
+
+def test_redirect_loop_is_cut_short_and_reported(tmp_path, make_site):
+    site = make_site(faults=("redirect-loop",))
+    path = site.fault_route("redirect-loop")
+    url = site.url(path)
+    db_path = tmp_path / "a.db"
+    summary = crawl(db_path, site)
+    assert (summary.status, summary.exit_code) == ("ok", 1)
+    assert "redirect loop" in failure_of(summary, url)
+    assert len(hits(site, path)) <= 6
+    assert [c["status"] for c in captures_of(db_path, url)] == [302]
+    assert_nothing_lost(db_path, site, missing=(path,))
+    assert_no_duplicates(db_path)
+    recrawl_after_fault_clears(db_path, site)
+
+
+def test_huge_page_over_the_size_cap_is_reported_and_its_head_kept(tmp_path, make_site):
+    site = make_site(faults=("huge",), huge_bytes=MAX_BYTES + 500_000)
+    path = site.fault_route("huge")
+    url = site.url(path)
+    db_path = tmp_path / "a.db"
+    summary = crawl(db_path, site)
+    assert (summary.status, summary.exit_code) == ("ok", 1)
+    assert "too large" in failure_of(summary, url)
+    assert len(hits(site, path)) == 1  # a size cap is not retried
+    [capture] = captures_of(db_path, url)
+    assert capture["status"] == 200 and capture["size"] == MAX_BYTES  # what was read is kept, no more
+    assert_nothing_lost(db_path, site, missing=(path,))
+    assert_no_duplicates(db_path)
+    recrawl_after_fault_clears(db_path, site)
+
+
+def test_offsite_redirect_is_never_followed(tmp_path, make_site):
+    site = make_site(faults=("offsite-redirect",))
+    path = site.fault_route("offsite-redirect")
+    url = site.url(path)
+    db_path = tmp_path / "a.db"
+    summary = crawl(db_path, site)
+    assert (summary.status, summary.exit_code) == ("ok", 1)
+    assert "another host" in failure_of(summary, url)
+    hosts = {r.headers.get("host", "").split(":")[0] for r in site.requests}
+    assert hosts == {"127.0.0.1"}  # the redirect pointed at "localhost": never asked
+    assert [c["status"] for c in captures_of(db_path, url)] == [302]
+    assert_nothing_lost(db_path, site, missing=(path,))
+    assert_no_duplicates(db_path)
+    recrawl_after_fault_clears(db_path, site)
+
+
+# --- pages that are odd but readable --------------------------------------------------------
+
+
+def test_wrong_charset_declared_utf8_still_gives_the_swedish_text(tmp_path, make_site):
+    post = post_with(SampleSite(posts=fault_posts()), SWEDISH)
+    site = make_site(faults=("wrong-charset",), fault_routes={"wrong-charset": post.path})
+    db_path = tmp_path / "a.db"
+    clean(crawl(db_path, site))
+    assert hits(site, post.path)[0].status == 200
+    row = posts(db_path)[site.url(post.path)]
+    assert (row["title"], row["body"]) == (post.title, post.body)
+    assert_nothing_lost(db_path, site)
+    recrawl_after_fault_clears(db_path, site)
+
+
+def test_no_charset_anywhere_still_gives_the_swedish_text(tmp_path, make_site):
+    post = post_with(SampleSite(posts=fault_posts()), SWEDISH)
+    site = make_site(faults=("no-charset",), fault_routes={"no-charset": post.path})
+    db_path = tmp_path / "a.db"
+    clean(crawl(db_path, site))
+    row = posts(db_path)[site.url(post.path)]
+    assert all(c in row["title"] + row["body"] for c in SWEDISH)
+    assert (row["title"], row["body"], row["excerpt"]) == (post.title, post.body, post.excerpt)
+    assert_nothing_lost(db_path, site)
+    recrawl_after_fault_clears(db_path, site)
+
+
+def test_malformed_html_is_still_read_whole(tmp_path, make_site):
+    site = make_site(faults=("malformed",))
+    path = site.fault_route("malformed")
+    db_path = tmp_path / "a.db"
+    clean(crawl(db_path, site))
+    assert site.url(path) in posts(db_path)
+    assert_nothing_lost(db_path, site)  # the malformed page's fields too
+    recrawl_after_fault_clears(db_path, site)
+
+
+# --- the site's listings and robots.txt ----------------------------------------------------------
+
+
+def test_hostile_sitemap_reads_no_file_expands_no_entities_and_loses_no_post(tmp_path, make_site):
+    site = make_site(faults=("hostile-sitemap",))
+    path = site.fault_route("hostile-sitemap")
+    db_path = tmp_path / "a.db"
+    started = time.monotonic()
+    summary = crawl(db_path, site)
+    assert time.monotonic() - started < 15  # a billion laughs would not finish
+    assert summary.status == "ok"
+    assert hits(site, path), "the hostile sitemap was not even asked for"
+    # The sitemap is reported (it could not be read), and the API and feed still find every post.
+    failure_of(summary, site.url(path))
+    assert_nothing_lost(db_path, site)
+    passwd = Path("/etc/passwd").read_text(errors="replace").splitlines()[0]
+    for table, column in (("pages", "url"), ("captures", "url"), ("captures", "error"), ("posts", "url")):
+        values = [row[column] or "" for row in query(db_path, f"SELECT {column} FROM {table}")]
+        assert not any(passwd in value or "lollol" in value for value in values), (table, column)
+        assert max(map(len, values)) < 2000, (table, column)
+    assert query(db_path, "SELECT MAX(size) m FROM bodies")[0]["m"] < 2_000_000
+    recrawl_after_fault_clears(db_path, site)
+
+
+def test_robots_crawl_delay_spaces_every_request(tmp_path, make_site):
+    delay = 0.06
+    site = make_site(faults=("robots-crawl-delay",), crawl_delay=delay)
+    db_path = tmp_path / "a.db"
+    clean(crawl(db_path, site))  # --delay 0: only robots.txt asks for the wait
+    arrivals = sorted(r.at for r in site.requests)
+    gaps = [later - earlier for earlier, later in zip(arrivals, arrivals[1:])]
+    assert len(gaps) > 20
+    assert min(gaps) >= delay * 0.95, f"shortest gap {min(gaps):.3f} s, Crawl-delay {delay} s"
+    assert_nothing_lost(db_path, site)
+    site.clear_requests()
+    second = crawl(db_path, site)  # still asked: robots.txt keeps the line
+    clean(second)
+    assert_no_duplicates(db_path)
+
+
+def test_robots_disallow_keeps_that_post_unrequested(tmp_path, make_site):
+    site = make_site(faults=("robots-disallow",))
+    path = site.fault_route("robots-disallow")
+    db_path = tmp_path / "a.db"
+    summary = crawl(db_path, site)
+    assert summary.status == "ok"
+    assert hits(site, path) == []
+    assert_nothing_lost(db_path, site, missing=(path,))
+    site.clear_requests()
+    crawl(db_path, site, full=True)  # robots.txt still says no, even when everything is refetched
+    assert hits(site, path) == []
+    assert_nothing_lost(db_path, site, missing=(path,))
+    assert_no_duplicates(db_path)
+
+
+# --- every fault has its test --------------------------------------------------------------------
+
+TESTED = {
+    "server-error": test_server_error_twice_is_retried_and_the_post_kept,
+    "always-500": test_always_500_fails_that_page_only_and_the_summary_names_it,
+    "rate-limit": test_rate_limit_waits_as_long_as_retry_after_says,
+    "unavailable": test_unavailable_503_waits_as_long_as_retry_after_says,
+    "slow": test_slow_answer_times_out_and_the_retry_gets_the_post,
+    "reset": test_connection_reset_is_retried_and_the_post_kept,
+    "truncated": test_truncated_body_is_refetched_and_the_whole_page_kept,
+    "redirect-loop": test_redirect_loop_is_cut_short_and_reported,
+    "wrong-charset": test_wrong_charset_declared_utf8_still_gives_the_swedish_text,
+    "no-charset": test_no_charset_anywhere_still_gives_the_swedish_text,
+    "huge": test_huge_page_over_the_size_cap_is_reported_and_its_head_kept,
+    "malformed": test_malformed_html_is_still_read_whole,
+    "offsite-redirect": test_offsite_redirect_is_never_followed,
+    "hostile-sitemap": test_hostile_sitemap_reads_no_file_expands_no_entities_and_loses_no_post,
+    "robots-crawl-delay": test_robots_crawl_delay_spaces_every_request,
+    "robots-disallow": test_robots_disallow_keeps_that_post_unrequested,
+}
+
+
+def test_every_fault_of_the_sample_site_has_its_test():
+    assert sorted(TESTED) == sorted(FAULTS)
