@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 
 import pytest
@@ -170,6 +171,21 @@ def test_unchanged_site_costs_at_most_five_requests_beyond_robots(sample_site):
     assert all(r.status == 304 for r in sample_site.requests if r.path != "/robots.txt")
     assert used.requests == len(sample_site.requests) == 4  # robots.txt, API page 1, sitemap index, feed page 1
     assert not done(items).complete  # nothing was listed, so nothing may be taken as gone
+
+
+def test_unchanged_site_that_ignores_conditional_requests_is_recognised_by_digest():
+    api = json.dumps([{"link": "/forsta-inlagget/", "modified_gmt": "2019-04-29T08:00:00"}])
+    rss = "<rss><channel><item><link>/forsta-inlagget/</link></item></channel></rss>"
+    with RouteServer({"/wp-json/wp/v2/posts": Reply(body=api, headers={"X-WP-TotalPages": "1"}),
+                      "/feed/": Reply(body=rss), "/": Reply(body='<a href="/forsta-inlagget/">1</a>'),
+                      "/forsta-inlagget/": Reply(body="<h1>Ett inlägg</h1><p>29 april 2019</p>")}) as server:
+        known: dict[str, Validators] = {}
+        remember(known, crawl(server.url("/"), fetcher=fetcher(), known=known, labs=LABS))
+        server.seen.clear()
+        items = list(crawl(server.url("/"), fetcher=fetcher(), known=known, labs=LABS))
+    paths = [seen.path.split("?")[0] for seen in server.seen if seen.path != "/robots.txt"]
+    assert len(paths) <= 5
+    assert "/forsta-inlagget/" not in paths and "/" not in paths
 
 
 def test_changed_post_is_refetched_and_unchanged_posts_are_not(sample_site):

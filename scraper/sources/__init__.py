@@ -66,6 +66,16 @@ def fetch_listing(
     return Listing(url, source, capture), capture
 
 
+def unchanged(capture: Capture, stored: Validators | None) -> bool:
+    """The page is what the archive already holds: a 304, or (for servers that ignore
+    conditional requests) a 200 whose body has the stored digest."""
+    if capture.status == 304:
+        return True
+    return stored is not None and stored.digest is not None and capture.status == 200 and (
+        capture.digest == stored.digest
+    )
+
+
 class BadXML(ValueError):
     """A sitemap or feed that is not well-formed XML."""
 

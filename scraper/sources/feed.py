@@ -14,7 +14,7 @@ from urllib.parse import urljoin
 from ..discover import post_url
 from ..names import Source
 from ..records import Candidate, Validators
-from . import BadXML, Event, Listing, PageFetcher, SourceEnd, fetch_listing, parse_xml
+from . import BadXML, Event, Listing, PageFetcher, SourceEnd, fetch_listing, parse_xml, unchanged
 from .sitemaps import parse_lastmod
 
 MAX_PAGES = 1000
@@ -71,7 +71,7 @@ def read_feed(
             yield listing
             yield SourceEnd(Source.FEED, found=page > 1, unchanged=False, complete=False)
             return
-        if capture.status == 304:
+        if page == 1 and unchanged(capture, known.get(url)):
             yield listing
             yield SourceEnd(Source.FEED, found=True, unchanged=True, complete=False)
             return

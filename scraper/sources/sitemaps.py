@@ -19,7 +19,7 @@ from lxml import etree
 from ..fetch import www_twin
 from ..names import Source
 from ..records import Candidate, Capture, Validators
-from . import BadXML, Event, Listing, PageFetcher, SourceEnd, fetch_listing, parse_xml
+from . import BadXML, Event, Listing, PageFetcher, SourceEnd, fetch_listing, parse_xml, unchanged
 
 WELL_KNOWN = ("/wp-sitemap.xml", "/sitemap_index.xml", "/sitemap.xml")
 MAX_SITEMAPS = 200
@@ -110,7 +110,7 @@ def read_sitemaps(
             yield listing
             complete = False
             continue
-        if capture.status == 304:
+        if unchanged(capture, known.get(entry)):
             yield listing
             not_modified += 1
             if probing:

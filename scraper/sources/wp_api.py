@@ -15,7 +15,7 @@ from urllib.parse import urljoin
 
 from ..names import Source
 from ..records import Candidate, Validators
-from . import Event, Listing, PageFetcher, SourceEnd, fetch_listing
+from . import Event, Listing, PageFetcher, SourceEnd, fetch_listing, unchanged
 
 PER_PAGE = 100
 MAX_PAGES = 500  # 50 000 posts: far beyond the diary, a guard against a server that never says "last page"
@@ -66,7 +66,7 @@ def read_api(
             yield listing
             yield SourceEnd(Source.API, found=page > 1, unchanged=False, complete=False)
             return
-        if capture.status == 304:
+        if page == 1 and unchanged(capture, known.get(url)):
             yield listing
             yield SourceEnd(Source.API, found=True, unchanged=True, complete=False)
             return
