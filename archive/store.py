@@ -193,9 +193,9 @@ class Store:
             if not capture.wayback_timestamp:
                 row.update(status="live", gone_since=None)
             if result.error:
-                # A page that failed (or a listing whose pages failed) must not answer the next
-                # run's conditional request with 304: drop its validators so it is read again.
-                row.update(etag=None, last_modified=None, digest=capture.digest if status != 304 else row.get("digest"))
+                # A page that failed (or a listing whose pages failed) must not pass as unchanged
+                # next run (a 304, or a body of the stored digest): drop its validators so it is read again.
+                row.update(etag=None, last_modified=None, digest=None)
             elif status != 304:
                 row.update(
                     etag=capture.headers.get("etag"),
