@@ -248,3 +248,23 @@ def test_non_names_do_not_look_like_names(text):
 ])
 def test_role_lines(text, expected):
     assert looks_like_role(text) is expected
+
+
+def test_a_credit_between_the_date_line_and_the_title_is_skipped():
+    found = post_of(["Start", "6 mars 2019", "Foto: Shutterstock", "Alla labb på plats", *BODY, "Anna Kanervo",
+                     "projektansvarig"])
+    assert (found["title"], found["body"], found["author"]) == ("Alla labb på plats", BODY, "Anna Kanervo")
+
+
+def test_a_byline_between_the_title_and_the_date_line_is_neither_title_nor_body():
+    html = "<p>Start</p><h1>Alla labb på plats</h1><p>Av Anna Kanervo</p><p>6 mars 2019</p>" + paragraphs(BODY)
+    document, layout = layout_of([], lambda _: html)
+    assert document.lines[layout.frame.title].text == "Alla labb på plats"
+    assert [document.lines[j].text for j in layout.frame.body] == BODY
+
+
+@pytest.mark.parametrize("contact", ["anna.kanervo@sverigesallmannytta.se", "Tel. 08-406 55 00",
+                                     "E-post: anna.kanervo@sverigesallmannytta.se"])
+def test_an_email_or_phone_line_after_the_signature_is_skipped(contact):
+    found = post_of(page(signature=("Anna Kanervo", "projektansvarig", contact)))
+    assert (found["author"], found["role"], found["body"]) == ("Anna Kanervo", "projektansvarig", BODY)

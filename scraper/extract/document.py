@@ -15,7 +15,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, TypeVar
 
-import lxml.html
 from lxml import etree
 
 from ..records import Capture
@@ -33,6 +32,15 @@ _SINGLE_BYTE = {"iso-8859-1", "latin-1", "latin1", "l1", "iso8859-1", "us-ascii"
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
+# A plain lxml HTML parser: lxml.html's element classes cost a Python call per element.
+_PARSER = etree.HTMLParser(remove_pis=True)
+
+
+def element_text(element: Any) -> str:
+    """An element's text with whitespace normalised (what `text_content()` gives, tidied)."""
+    return normalise_space("".join(element.itertext()))
+
+
 def normalise_space(text: str) -> str:
     """Runs of whitespace (NBSP included) become one space; invisible characters go."""
     if _INVISIBLE_RE.search(text):
@@ -43,14 +51,18 @@ def normalise_space(text: str) -> str:
 class Line:
     """One line of visible text: what a reader sees between two line breaks."""
 
-    __slots__ = ("index", "text", "element", "inlines", "links")
+    __slots__ = ("index", "text", "element", "inlines")
 
-    def __init__(self, index: int, text: str, element: Any, inlines: tuple = (), links: tuple[str, ...] = ()):
+    def __init__(self, index: int, text: str, element: Any, inlines: tuple = ()) -> None:
         self.index = index
         self.text = text
         self.element = element  # the innermost block element the line sits in
         self.inlines = inlines  # tracked inline elements (a, time, b, strong, font…) in or around the line
-        self.links = links  # hrefs of anchors in or around the line, in order
+
+    @property
+    def links(self) -> tuple[str, ...]:
+        """hrefs of the anchors in or around the line, in order."""
+        return tuple(dict.fromkeys(h for e in self.inlines if e.tag == "a" and (h := e.get("href"))))
 
     def __repr__(self) -> str:
         return f"Line({self.index}, {self.text!r}, <{self.element.tag}>)"
@@ -63,7 +75,7 @@ class Document:
     capture: Capture
     text: str
     encoding: str
-    tree: Any  # lxml.html root element
+    tree: Any  # lxml root element (<html>)
     base_url: str
     _lines: list[Line] | None = None
     _spans: dict[Any, tuple[int, int]] = field(default_factory=dict)
@@ -148,12 +160,14 @@ def parse_document(capture: Capture) -> Document:
     """Decode and parse a captured page once; lines are read on first use."""
     text, encoding = decode(capture)
     source = _XML_DECLARATION_RE.sub("", text, count=1)
-    try:
-        tree = lxml.html.document_fromstring(source) if source.strip() else None
-    except (etree.ParserError, ValueError):
-        tree = None
+    tree = None
+    if source.strip():
+        try:
+            tree = etree.fromstring(source, _PARSER)
+        except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+            tree = None
     if tree is None:
-        tree = lxml.html.document_fromstring("<html><body></body></html>")
+        tree = etree.fromstring("<html><body></body></html>", _PARSER)
     base_url = capture.final_url or capture.url
     base = tree.find(".//base[@href]")
     if base is not None:
@@ -163,18 +177,9 @@ def parse_document(capture: Capture) -> Document:
     return Document(capture=capture, text=text, encoding=encoding, tree=tree, base_url=base_url)
 
 
-def _hidden(attributes: list[tuple[str, str]]) -> bool:
-    """Text a browser does not show: `hidden`, `aria-hidden`, `display:none`, screen-reader-only."""
-    for key, value in attributes:
-        if key == "hidden" or (key == "aria-hidden" and value == "true"):
-            return True
-        if key == "style" and ("none" in value or "hidden" in value):
-            compact = value.replace(" ", "").lower()
-            if "display:none" in compact or "visibility:hidden" in compact:
-                return True
-        if key == "class" and not HIDDEN_CLASSES.isdisjoint(value.split()):
-            return True
-    return False
+def _hides(style: str) -> bool:
+    compact = style.replace(" ", "").lower()
+    return "display:none" in compact or "visibility:hidden" in compact
 
 
 def _read_lines(root: Any) -> tuple[list[Line], dict[Any, tuple[int, int]], dict[str, list[tuple[int, Any]]]]:
@@ -183,6 +188,8 @@ def _read_lines(root: Any) -> tuple[list[Line], dict[Any, tuple[int, int]], dict
     the class tokens and attributes the layers look for.
 
     This is the hot path of extraction, so it does as little per element as it can.
+    Hidden text (`hidden`, `aria-hidden`, `display:none`, screen-reader-only classes) is
+    skipped like scripts: a browser does not show it.
     """
     lines: list[Line] = []
     spans: dict[Any, tuple[int, int]] = {}
@@ -193,23 +200,23 @@ def _read_lines(root: Any) -> tuple[list[Line], dict[Any, tuple[int, int]], dict
     open_inlines: list[Any] = []  # tracked inline elements still open
     blocks: list[Any] = [root]
     block_tags, skip_tags, tracked_tags = BLOCK_TAGS, SKIP_TAGS, TRACKED_INLINE_TAGS
-    indexed_classes, indexed_attributes = INDEXED_CLASSES, INDEXED_ATTRIBUTES
+    indexed_classes, indexed_attributes, hidden_classes = INDEXED_CLASSES, INDEXED_ATTRIBUTES, HIDDEN_CLASSES
+    invisible = _INVISIBLE_RE.search
     count = 0
     skipped: Any = None
 
     def flush() -> None:
-        text = " ".join("".join(parts).split())
-        if _INVISIBLE_RE.search(text):
-            text = normalise_space(text)
+        raw = "".join(parts)
+        parts.clear()
+        text = " ".join(raw.split())
         if text:
+            if invisible(text):
+                text = normalise_space(text)
             if open_inlines:
-                around = [e for e in open_inlines if e not in inlines]
-                elements = tuple(around + inlines)
+                elements = tuple([e for e in open_inlines if e not in inlines] + inlines)
             else:
                 elements = tuple(inlines)
-            links = tuple(dict.fromkeys(h for e in elements if e.tag == "a" and (h := e.get("href"))))
-            lines.append(Line(len(lines), text, blocks[-1], elements, links))
-        parts.clear()
+            lines.append(Line(len(lines), text, blocks[-1], elements))
         inlines.clear()
 
     walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
@@ -219,18 +226,25 @@ def _read_lines(root: Any) -> tuple[list[Line], dict[Any, tuple[int, int]], dict
             count += 1
             attributes = el.items()
             if attributes:
-                if _hidden(attributes) and tag != "html" and tag != "body":
-                    walker.skip_subtree()
-                    skipped = el
-                    continue
+                hide = False
                 for key, value in attributes:
                     if key == "class":
                         for token in value.split():
                             if token in indexed_classes:
                                 classes.setdefault(token, []).append((count, el))
+                            elif token in hidden_classes:
+                                hide = True
                     elif key in indexed_attributes:
                         for token in value.split():
                             classes.setdefault(f"{key}:{token}", []).append((count, el))
+                    elif key == "hidden" or (key == "aria-hidden" and value == "true"):
+                        hide = True
+                    elif key == "style" and ("none" in value or "hidden" in value) and _hides(value):
+                        hide = True
+                if hide and tag != "html" and tag != "body":
+                    walker.skip_subtree()
+                    skipped = el
+                    continue
             if tag in skip_tags:
                 walker.skip_subtree()
                 skipped = el
@@ -248,7 +262,8 @@ def _read_lines(root: Any) -> tuple[list[Line], dict[Any, tuple[int, int]], dict
                 if tag in tracked_tags:
                     inlines.append(el)
                     open_inlines.append(el)
-                if attributes or tag in tracked_tags:
+                    starts[el] = len(lines)
+                elif attributes:
                     starts[el] = len(lines)
             text = el.text
             if text:

@@ -27,7 +27,7 @@ from datetime import date
 from typing import Any
 
 from ..dates import match_date_line
-from .document import Document, Line
+from .document import Document, Line, element_text
 from .selectors import (BYLINE_PREFIXES, CHROME_LINES, CHROME_PREFIXES, CREDIT_PREFIXES, ELLIPSES, EMPHASIS_TAGS, FOOTER_PHRASES,
                         HEADING_TAGS, NAME_PARTICLES, NAVIGATION_ROLES, NAVIGATION_TAGS, NOT_NAME_WORDS,
                         READ_MORE, SUBSCRIBE_PHRASES)
@@ -41,6 +41,8 @@ _EXCERPT_LINES = 3  # an excerpt ending in `...` may be broken over this many li
 _NAME_PUNCTUATION = re.compile(r"[0-9.,!?:;()\[\]{}\"”“/@#&+=*|<>_…]")
 _DIGIT_RE = re.compile(r"\d")
 _INITIAL_RE = re.compile(r"(?<!\w)[^\W\d_]\.(?=\s|$)")  # `K.` in `Anna K. Andersson`
+_CONTACT_RE = re.compile(r"(?:e-?post:?\s*|tel(?:efon)?[.:]?\s*|mobil:?\s*)?(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\+?[\d\s-]{7,})",
+                         re.IGNORECASE)
 _META_SEPARATORS_RE = re.compile(r"\s+[|·•–—-]\s+")
 _SUBSCRIBE = tuple(p.casefold() for p in SUBSCRIBE_PHRASES)
 _FOOTER = tuple(p.casefold() for p in FOOTER_PHRASES)
@@ -123,8 +125,7 @@ def is_credit(text: str) -> bool:
 
 def is_hashtag_line(text: str) -> bool:
     """A line of hashtags only (`#sabo #allmännyttan #BodenBo`)."""
-    words = text.split()
-    return bool(words) and all(w.startswith("#") for w in words)
+    return text.startswith("#") and all(w.startswith("#") for w in text.split())
 
 
 def is_chrome(text: str) -> bool:
@@ -150,6 +151,8 @@ def ends_with_ellipsis(text: str) -> bool:
 
 def strip_read_more(text: str) -> str:
     """An excerpt without a trailing `Läs mer »` on the same line."""
+    if not text.endswith(READ_MORE):
+        return text
     for phrase in READ_MORE:
         if text.endswith(phrase) and len(text) > len(phrase):
             return text[: -len(phrase)].rstrip()
@@ -218,10 +221,13 @@ def _date_of_line(line: Line) -> date | None:
     `<time>` side by side (one hidden by CSS we cannot see); the first `<time>` whose
     own text is a date line is the line's date.
     """
-    found = _date_of(line.text)
-    if found is not None or len(line.text) > 2 * _MAX_DATE_LINE:
+    text = line.text
+    if len(text) > 2 * _MAX_DATE_LINE or not _DIGIT_RE.search(text):
+        return None
+    found = match_date_line(text) if len(text) <= _MAX_DATE_LINE else None
+    if found is not None:
         return found
-    parts = _META_SEPARATORS_RE.split(line.text)
+    parts = _META_SEPARATORS_RE.split(text)
     if len(parts) > 1:  # `29 april 2019 | Dagbok`, `Dagbok · 29 april 2019`
         for part in (parts[0], parts[-1]):
             found = _date_of(part)
@@ -229,7 +235,7 @@ def _date_of_line(line: Line) -> date | None:
                 return found
     for element in line.inlines:
         if element.tag == "time":
-            found = _date_of(" ".join(element.text_content().split()))
+            found = _date_of(element_text(element))
             if found is not None:
                 return found
     return None
@@ -257,7 +263,7 @@ def is_emphasised(line: Line) -> bool:
     """The whole line is bold or enlarged (`<b>Title</b><br>` in legacy markup)."""
     for element in line.inlines:
         if element.tag in EMPHASIS_TAGS and (element.tag != "font" or element.get("size")):
-            if " ".join(element.text_content().split()) == line.text:
+            if element_text(element) == line.text:
                 return True
     return False
 
@@ -328,6 +334,7 @@ class _LayoutReader:
         self.facts = line_facts(document)
         self.dates = self.facts.dates
         self.title_hints, self.date_hints = self._hints()
+        self.site_names = read_structured(document).site_names
 
     def _hints(self) -> tuple[set[str], set[date]]:
         structured = read_structured(self.document)
@@ -337,7 +344,7 @@ class _LayoutReader:
         wordpress = read_wordpress(self.document)
         for element in wordpress.titles[:1]:  # teasers repeat the class, but not in an <h1>
             if element.tag == "h1" or any(a.tag == "h1" for a in element.iterancestors()):
-                hints.add(title_key(" ".join(element.text_content().split())))
+                hints.add(title_key(element_text(element)))
         dates = {structured.og.get("article:published_time"),
                  structured.jsonld.published if structured.jsonld else None}
         return hints, {d for value in dates if (d := to_local_date(value))}
@@ -423,7 +430,7 @@ class _LayoutReader:
         if not self._usable(t):
             return None
         line, text = self.lines[t], self.texts[t]
-        if len(text) > 2 * _MAX_TITLE or clean_title(text) is None:
+        if len(text) > 2 * _MAX_TITLE or text.casefold() in self.site_names:
             return None
         score = 1.0 if after else 0.0
         if title_key(text) in self.title_hints:
@@ -447,13 +454,23 @@ class _LayoutReader:
             score -= 1
         return score
 
+    def _neighbour(self, i: int, step: int) -> int:
+        """The line next to line i in direction `step`, past up to two credits, hashtag lines or
+        bylines (`Foto: …` under a featured image, `Av Anna Kanervo` between title and date)."""
+        j = i + step
+        while 0 <= j < self.n and abs(j - i) <= 2 and (self.facts.removable[j] and not self.facts.marker[j]
+                                                       or is_byline(self.texts[j])):
+            j += step
+        return j
+
     def _title_for(self, i: int, title_first_hint: bool) -> tuple[int | None, float]:
-        after = self._title_score(i + 1, True, title_first_hint)
-        before = self._title_score(i - 1, False, title_first_hint)
+        a, b = self._neighbour(i, 1), self._neighbour(i, -1)
+        after = self._title_score(a, True, title_first_hint)
+        before = self._title_score(b, False, title_first_hint)
         if after is not None and before is not None:
             # the title and its date line sit together: the closer one in the tree gains
-            closeness_after = _shared_depth(self.lines[i].element, self.lines[i + 1].element)
-            closeness_before = _shared_depth(self.lines[i].element, self.lines[i - 1].element)
+            closeness_after = _shared_depth(self.lines[i].element, self.lines[a].element)
+            closeness_before = _shared_depth(self.lines[i].element, self.lines[b].element)
             if closeness_after > closeness_before:
                 after += 1
             elif closeness_before > closeness_after:
@@ -461,8 +478,8 @@ class _LayoutReader:
         if after is None and before is None:
             return None, 0.0
         if before is None or (after is not None and after >= before):
-            return i + 1, after
-        return i - 1, before
+            return a, after
+        return b, before
 
     def _region_end(self, start: int, blocks: dict[int, TeaserBlock], title_first: bool) -> int:
         """First line after the post: subscribe box, footer, or the next date line's block."""
@@ -546,8 +563,9 @@ def keep_content(document: Document, indices: Iterable[int]) -> tuple[int, ...]:
     facts, lines = line_facts(document), document.lines
     kept = [j for j in indices if not facts.nav[j] and not facts.removable[j]]
     first, last = 0, len(kept)
-    while last > first and (is_chrome(lines[kept[last - 1]].text) or heading_level(lines[kept[last - 1]])):
-        last -= 1  # a post never ends with a heading: it belongs to what follows (`Senaste inläggen`)
+    while last > first and (is_chrome(lines[kept[last - 1]].text) or heading_level(lines[kept[last - 1]])
+                            or _CONTACT_RE.fullmatch(lines[kept[last - 1]].text)):
+        last -= 1  # a post never ends with a heading (it belongs to what follows) or a bare e-mail/phone
     while first < last and (is_chrome(lines[kept[first]].text) or is_byline(lines[kept[first]].text)):
         first += 1
     return tuple(kept[first:last])

@@ -38,7 +38,7 @@ from ..dates import match_date_line
 from ..labs import LabVocabulary
 from ..names import Layer
 from ..records import Disagreement, Post
-from .document import Document
+from .document import Document, element_text
 from .layout import Frame, Layout, frame_top, keep_content, looks_like_name, read_layout, split_signature
 from .selectors import BYLINE_PREFIXES, EDITOR_ACCOUNTS, WORDPRESS_MORE
 from .structured import Structured, clean_title, read_structured, to_local_date, to_utc
@@ -165,7 +165,7 @@ class _Extraction:
         return [
             (Layer.JSONLD, clean_title(structured.jsonld.headline, site) if structured.jsonld else None),
             (Layer.OPENGRAPH, clean_title(structured.og.get("og:title"), site)),
-            (Layer.WORDPRESS, " ".join(element.text_content().split()) if element is not None else None),
+            (Layer.WORDPRESS, element_text(element) if element is not None else None),
             (Layer.LAYOUT, self.texts[self.frame.title] if self.frame and self.frame.title is not None else None),
         ]
 
@@ -175,7 +175,7 @@ class _Extraction:
             return self.texts[self.frame.title]
         element = self.host_title_element()
         if element is not None:
-            return " ".join(element.text_content().split())
+            return element_text(element)
         jsonld = self.structured.jsonld
         site = self.structured.site_names
         return (clean_title(jsonld.headline, site) if jsonld else None) or clean_title(

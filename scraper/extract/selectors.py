@@ -30,7 +30,7 @@ HIDDEN_CLASSES = frozenset({"screen-reader-text", "sr-only", "visually-hidden", 
 
 #: Inline elements a line remembers: links (teaser URLs), `<time>` (a date inside a meta
 #: line), and emphasis (a bold line in legacy markup is a title).
-TRACKED_INLINE_TAGS = frozenset({"a", "time", "b", "strong", "big", "font", "span", "em", "i"})
+TRACKED_INLINE_TAGS = frozenset({"a", "time", "b", "strong", "big", "font"})
 
 HEADING_TAGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 

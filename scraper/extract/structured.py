@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..dates import InvalidTimestamp, local_date
-from .document import Document, normalise_space
+from .document import Document, element_text, normalise_space
 from .selectors import JSONLD_ARTICLE_TYPES, JSONLD_PAGE_TYPES, SITE_NAMES, TITLE_SEPARATORS
 
 _JSONLD_WRAPPING_RE = re.compile(r"^\s*(?:<!--|//\s*<!\[CDATA\[|<!\[CDATA\[)|(?:-->|//\s*\]\]>|\]\]>)\s*$")
@@ -72,7 +72,7 @@ def _read(document: Document) -> Structured:
         site_names.add(found.og["og:site_name"].casefold())
     title = tree.find(".//title")
     if title is not None:
-        found.title_tag = normalise_space(title.text_content()) or None
+        found.title_tag = element_text(title) or None
     for link in tree.iter("link"):
         rel = (link.get("rel") or "").lower().split()
         if "canonical" in rel and link.get("href"):
@@ -82,9 +82,10 @@ def _read(document: Document) -> Structured:
         value = element.get("datetime")
         if value and value.strip():
             found.times.append((element, value.strip()))
-    for element in tree.xpath('//*[@itemprop="datePublished"][@content or @datetime]'):
-        if element.tag != "time":
-            found.times.append((element, (element.get("content") or element.get("datetime")).strip()))
+    for element in document.with_class("itemprop:datePublished"):
+        value = element.get("content") or element.get("datetime")
+        if element.tag != "time" and value and value.strip():
+            found.times.append((element, value.strip()))
     nodes = list(_jsonld_nodes(tree))
     found.jsonld = _main_jsonld(nodes, document.url, site_names)
     found.site_names = frozenset(site_names)
@@ -93,7 +94,9 @@ def _read(document: Document) -> Structured:
 
 def _jsonld_nodes(tree: Any):
     """Every object in every JSON-LD script, `@graph` members included."""
-    for script in tree.xpath('//script[contains(translate(@type, "JSON", "json"), "ld+json")]'):
+    for script in tree.iter("script"):
+        if "ld+json" not in (script.get("type") or "").lower():
+            continue
         raw = _JSONLD_WRAPPING_RE.sub("", script.text or "")
         try:
             data = json.loads(raw, strict=False)

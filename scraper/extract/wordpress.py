@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .document import Document, normalise_space
+from .document import Document, element_text
 from .selectors import (WP_AUTHOR_CLASSES, WP_CONTENT_CLASSES, WP_DATE_CLASSES, WP_POST_CLASSES,
                         WP_SINGLE_BODY_CLASSES, WP_TITLE_CLASSES, WP_UPDATED_CLASSES)
 
@@ -45,7 +45,7 @@ def read_wordpress(document: Document) -> WordPress:
 
 def _date_value(element: Any) -> str:
     return (element.get("datetime") or element.get("content") or element.get("title")
-            or normalise_space(element.text_content()))
+            or element_text(element))
 
 
 def _outermost(elements: list[Any]) -> list[Any]:
@@ -62,7 +62,7 @@ def _read(document: Document) -> WordPress:
     found.post_id = int(match.group(1)) if match else None
     found.single = bool(match) or not set(WP_SINGLE_BODY_CLASSES).isdisjoint(classes.split())
     found.titles = [e for e in document.with_class(*WP_TITLE_CLASSES) if e.tag not in ("body", "html")
-                    and normalise_space(e.text_content())]
+                    and element_text(e)]
     found.contents = _outermost(document.with_class(*WP_CONTENT_CLASSES, "itemprop:articleBody"))
     found.dates = [(e, v) for e in document.with_class(*WP_DATE_CLASSES) if (v := _date_value(e))]
     found.modified = [(e, v) for e in document.with_class(*WP_UPDATED_CLASSES) if (v := _date_value(e))]
@@ -71,7 +71,7 @@ def _read(document: Document) -> WordPress:
         if element.tag in ("body", "html", "article", "meta", "link"):
             continue
         inner = [e for e in element.iterdescendants() if "fn" in (e.get("class") or "").split()]
-        name = normalise_space((inner[0] if inner else element).text_content())
+        name = element_text(inner[0] if inner else element)
         if name and name not in seen:
             seen.add(name)
             found.authors.append((element, name))
