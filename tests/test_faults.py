@@ -144,6 +144,24 @@ def post_with(site: SampleSite, characters: str, *, not_paths: tuple[str, ...] =
     raise AssertionError(f"no sample post holds all of {characters}")
 
 
+def one_page_failed(db_path: Path, site: SampleSite, path: str, *, reason: str, then=None) -> list[dict]:
+    """The crawl completes with exit code 1 and `path` failed for `reason`; every other post is
+    archived, nothing twice; once the fault clears the next run gets the post. Returns the
+    failed page's captures from the first run (kept even though the page failed)."""
+    url = site.url(path)
+    summary = crawl(db_path, site)
+    assert (summary.status, summary.exit_code) == ("ok", 1)
+    assert reason in failure_of(summary, url)
+    captures = captures_of(db_path, url)
+    assert_nothing_lost(db_path, site, missing=(path,))
+    assert_no_duplicates(db_path)
+    if then is not None:
+        then()
+    second = recrawl_after_fault_clears(db_path, site)
+    assert [new for new, _ in second.new_posts] == [url]
+    return captures
+
+
 # --- transient faults: retried, nothing fails --------------------------------------------------
 
 
@@ -244,48 +262,30 @@ def test_always_500_fails_that_page_only_and_the_summary_names_it(tmp_path, make
 def test_redirect_loop_is_cut_short_and_reported(tmp_path, make_site):
     site = make_site(faults=("redirect-loop",))
     path = site.fault_route("redirect-loop")
-    url = site.url(path)
-    db_path = tmp_path / "a.db"
-    summary = crawl(db_path, site)
-    assert (summary.status, summary.exit_code) == ("ok", 1)
-    assert "redirect loop" in failure_of(summary, url)
+    [capture] = one_page_failed(tmp_path / "a.db", site, path, reason="redirect loop")
+    assert capture["status"] == 302
     assert len(hits(site, path)) <= 6
-    assert [c["status"] for c in captures_of(db_path, url)] == [302]
-    assert_nothing_lost(db_path, site, missing=(path,))
-    assert_no_duplicates(db_path)
-    recrawl_after_fault_clears(db_path, site)
 
 
 def test_huge_page_over_the_size_cap_is_reported_and_its_head_kept(tmp_path, make_site):
     site = make_site(faults=("huge",), huge_bytes=MAX_BYTES + 500_000)
     path = site.fault_route("huge")
-    url = site.url(path)
-    db_path = tmp_path / "a.db"
-    summary = crawl(db_path, site)
-    assert (summary.status, summary.exit_code) == ("ok", 1)
-    assert "too large" in failure_of(summary, url)
-    assert len(hits(site, path)) == 1  # a size cap is not retried
-    [capture] = captures_of(db_path, url)
+    [capture] = one_page_failed(tmp_path / "a.db", site, path, reason="too large")
     assert capture["status"] == 200 and capture["size"] == MAX_BYTES  # what was read is kept, no more
-    assert_nothing_lost(db_path, site, missing=(path,))
-    assert_no_duplicates(db_path)
-    recrawl_after_fault_clears(db_path, site)
+    assert len(hits(site, path)) == 1  # a size cap is not retried
 
 
 def test_offsite_redirect_is_never_followed(tmp_path, make_site):
     site = make_site(faults=("offsite-redirect",))
     path = site.fault_route("offsite-redirect")
-    url = site.url(path)
-    db_path = tmp_path / "a.db"
-    summary = crawl(db_path, site)
-    assert (summary.status, summary.exit_code) == ("ok", 1)
-    assert "another host" in failure_of(summary, url)
-    hosts = {r.headers.get("host", "").split(":")[0] for r in site.requests}
-    assert hosts == {"127.0.0.1"}  # the redirect pointed at "localhost": never asked
-    assert [c["status"] for c in captures_of(db_path, url)] == [302]
-    assert_nothing_lost(db_path, site, missing=(path,))
-    assert_no_duplicates(db_path)
-    recrawl_after_fault_clears(db_path, site)
+    hosts_asked: set[str] = set()
+
+    def before_recrawl() -> None:
+        hosts_asked.update(r.headers.get("host", "").split(":")[0] for r in site.requests)
+
+    [capture] = one_page_failed(tmp_path / "a.db", site, path, reason="another host", then=before_recrawl)
+    assert capture["status"] == 302
+    assert hosts_asked == {"127.0.0.1"}  # the redirect pointed at "localhost": never asked
 
 
 # --- pages that are odd but readable --------------------------------------------------------
