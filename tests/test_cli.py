@@ -1,0 +1,238 @@
+"""End to end through the real `dagbok` entry point: crawl, query, rebuild, export, demo; exit codes and messages."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from archive.cli import cli
+from archive.lock import RunLock
+from archive.warc import warc_files
+from scraper.sample_site import MARKUPS, SampleSite, load_posts
+
+DAGBOK = str(Path(sys.executable).with_name("dagbok"))
+WARCIO = str(Path(sys.executable).with_name("warcio"))
+POSTS = load_posts()
+TEASER_FIELDS = ("url", "title", "published", "author", "role", "excerpt")
+
+
+def dagbok(*args: str, check_rc: int | None = None) -> subprocess.CompletedProcess:
+    """Run the installed console script, as a user (or cron) would."""
+    done = subprocess.run([DAGBOK, *args], capture_output=True, text=True, timeout=300)
+    if check_rc is not None:
+        assert done.returncode == check_rc, done.stdout + done.stderr
+    return done
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def query_json(db_path) -> dict[str, dict]:
+    out = dagbok("query", "--db", str(db_path), "--format", "json", check_rc=0).stdout
+    return {post["url"]: post for post in json.loads(out)}
+
+
+def content(db_path) -> list[tuple]:
+    with sqlite3.connect(db_path) as conn:
+        posts = conn.execute("SELECT url, title, published, author, role, lab, labs, excerpt, body, status "
+                             "FROM post_details ORDER BY url").fetchall()
+        revisions = conn.execute("SELECT p.url, r.number, r.content_hash FROM revisions r "
+                                 "JOIN posts p ON p.id = r.post_id ORDER BY 1, 2").fetchall()
+        extra = conn.execute("SELECT (SELECT count(*) FROM authors), (SELECT count(*) FROM post_labs)").fetchall()
+    return posts + revisions + extra
+
+
+@pytest.fixture(scope="module", params=MARKUPS)
+def crawled(request, tmp_path_factory):
+    """The sample site in one markup, crawled once through the console script, and queried back as JSON."""
+    db_path = tmp_path_factory.mktemp(request.param) / "dagbok.db"
+    with SampleSite(markup=request.param, crawl_delay=0) as site:
+        done = dagbok("crawl", "--site", site.base, "--db", str(db_path), "--delay", "0", "--json")
+        base = site.base
+    return done, query_json(db_path), base
+
+
+def test_crawl_exits_0_and_summarises_as_json(crawled):
+    done, _, _ = crawled
+    assert done.returncode == 0, done.stdout + done.stderr
+    summary = json.loads(done.stdout)
+    live = sum(1 for post in POSTS if not post.teaser_only)
+    assert (summary["new"], summary["errors"], summary["exit_code"], summary["status"]) == (live, 0, 0, "ok")
+    assert summary["requests"] > live
+
+
+@pytest.mark.parametrize("slug", [post.slug for post in POSTS])
+def test_every_field_of_every_post_matches_the_ground_truth(crawled, slug):
+    _, posts, base = crawled
+    post = next(p for p in POSTS if p.slug == slug)
+    expected = post.expected(base)
+    got = posts.get(expected["url"])
+    assert got is not None, f"{expected['url']} not archived"
+    if post.teaser_only:  # its page answers 404: all there is comes from teasers
+        assert {key: got[key] for key in TEASER_FIELDS} == {key: expected[key] for key in TEASER_FIELDS}
+        assert got["body"] is None
+    else:
+        assert {key: got[key] for key in expected} == expected
+
+
+def test_crawling_twice_yields_identical_content(tmp_path, sample_site_factory):
+    site = sample_site_factory(crawl_delay=0)
+    db_path = str(tmp_path / "a.db")
+    dagbok("crawl", "--site", site.base, "--db", db_path, "--delay", "0", "--quiet", check_rc=0)
+    before = content(db_path)
+    again = dagbok("crawl", "--site", site.base, "--db", db_path, "--delay", "0", "--quiet", check_rc=0)
+    assert again.stdout == ""  # --quiet: nothing new, nothing changed, nothing to mail
+    assert content(db_path) == before
+    full = invoke("crawl", "--site", site.base, "--db", db_path, "--delay", "0", "--full")
+    assert full.exit_code == 0 and "0 new, 0 changed" in full.output
+    assert content(db_path) == before
+
+
+def test_quiet_prints_only_new_and_changed_posts(tmp_path, sample_site_factory):
+    site = sample_site_factory(crawl_delay=0)
+    db_path = str(tmp_path / "a.db")
+    first = invoke("crawl", "--site", site.base, "--db", db_path, "--delay", "0", "--quiet")
+    lines = first.output.splitlines()
+    assert len(lines) == len(site.live_posts) and all(line.startswith("new      ") for line in lines)
+    site.update_post("vilken-resa-vi-gor", title="Vilken resa!")
+    second = invoke("crawl", "--site", site.base, "--db", db_path, "--delay", "0", "--quiet")
+    assert second.output == f"changed  Vilken resa!  {site.url('/vilken-resa-vi-gor/')}\n"
+
+
+def test_summary_lists_failed_pages_and_exits_1(tmp_path, sample_site_factory):
+    site = sample_site_factory(crawl_delay=0, faults=("redirect-loop",))
+    bad = site.url(site.fault_route("redirect-loop"))
+    result = invoke("crawl", "--site", site.base, "--db", str(tmp_path / "a.db"), "--delay", "0")
+    assert result.exit_code == 1
+    assert "errors: 0" not in result.output
+    failed = result.output.split("Failed:\n", 1)[1]
+    assert failed.startswith(f"  {bad}  could not fetch {bad}: redirect loop")
+
+
+def test_a_locked_database_exits_2_with_the_holder_named(tmp_path, sample_site_factory):
+    site = sample_site_factory(crawl_delay=0)
+    db_path = tmp_path / "a.db"
+    with RunLock(db_path):
+        done = dagbok("crawl", "--site", site.base, "--db", str(db_path), "--delay", "0")
+    assert done.returncode == 2
+    assert done.stderr.startswith(
+        f"Error: database {db_path} is locked by another dagbok crawl (pid {os.getpid()}, started ")
+    assert "Traceback" not in done.stderr
+    assert site.requests == []
+
+
+def test_an_unreachable_site_exits_2(tmp_path, sample_site_factory):
+    site = sample_site_factory(crawl_delay=0)
+    url = site.base
+    site.stop()
+    result = CliRunner().invoke(cli, ["crawl", "--site", url, "--db", str(tmp_path / "a.db"), "--delay", "0",
+                                      "--timeout", "1"])
+    assert result.exit_code == 2
+    assert result.output.startswith(f"Error: {url} did not answer (")
+    assert "check the --site URL and the network" in result.output
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--site", "nowhere"], 'Error: site "nowhere" is not an http(s) URL; give e.g. https://www.allmannyttan.se/'),
+    (["--at", "2019"], "Error: --wayback-url and --at only apply with --source wayback"),
+])
+def test_bad_input_exits_2_with_a_message(tmp_path, args, message):
+    result = CliRunner().invoke(cli, ["crawl", "--db", str(tmp_path / "a.db"), *args])
+    assert result.exit_code == 2
+    assert result.output.strip() == message
+
+
+def test_wayback_crawl_through_the_cli(tmp_path, sample_site_factory):
+    site = sample_site_factory(crawl_delay=0, wayback=True)
+    db_path = tmp_path / "a.db"
+    result = invoke("crawl", "--site", "https://www.allmannyttan.se/", "--db", str(db_path), "--delay", "0",
+                    "--source", "wayback", "--wayback-url", site.base, "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.output)["new"] == len(POSTS)
+    posts = query_json(db_path)
+    for post in POSTS:
+        expected = post.expected("https://www.allmannyttan.se/")
+        assert {key: posts[expected["url"]][key] for key in expected} == expected
+    bad = CliRunner().invoke(cli, ["crawl", "--site", "https://www.allmannyttan.se/", "--db", str(db_path),
+                                   "--source", "wayback", "--wayback-url", site.base, "--at", "april"])
+    assert bad.exit_code == 2 and "timestamp 'april' is not a Wayback timestamp" in bad.output
+
+
+def test_rebuild_and_export_through_the_cli(tmp_path, sample_site_factory):
+    site = sample_site_factory(crawl_delay=0)
+    db_path, warc_dir = tmp_path / "a.db", tmp_path / "warc"
+    invoke("crawl", "--site", site.base, "--db", str(db_path), "--delay", "0", "--warc-dir", str(warc_dir))
+    rebuilt = invoke("rebuild", "--from-warc", str(warc_dir), "--db", str(tmp_path / "new.db"))
+    assert rebuilt.exit_code == 0 and rebuilt.output.startswith(f"Rebuilt {tmp_path / 'new.db'} from 1 WARC files")
+    assert content(tmp_path / "new.db") == content(db_path)
+    again = CliRunner().invoke(cli, ["rebuild", "--from-warc", str(warc_dir), "--db", str(tmp_path / "new.db")])
+    assert again.exit_code == 2 and "already exists" in again.output
+    exported = invoke("export", "--db", str(db_path), "--format", "csv", "--out", str(tmp_path / "out"))
+    assert exported.exit_code == 0
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "README.md", "manifest.json", "posts.csv", "revisions.csv"]
+
+
+def test_demo_crawls_the_sample_site_and_says_what_to_try(tmp_path):
+    db_path = tmp_path / "demo" / "dagbok.db"
+    result = invoke("demo", "--db", str(db_path))
+    assert result.exit_code == 0
+    assert f"into {db_path}" in result.output
+    assert f"{len(POSTS)} posts" in result.output
+    assert f"dagbok query --db {db_path} --lab Boden" in result.output
+    assert f"dagbok serve --db {db_path}" in result.output
+    again = invoke("demo", "--db", str(db_path))  # made afresh, not added to
+    assert f"{len(POSTS)} posts" in again.output
+
+
+def test_demo_will_not_replace_a_real_archive(tmp_path):
+    db_path = tmp_path / "real.db"
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("CREATE TABLE crawl_runs (site TEXT)")
+        conn.execute("INSERT INTO crawl_runs VALUES ('https://www.allmannyttan.se/')")
+    result = CliRunner().invoke(cli, ["demo", "--db", str(db_path)])
+    assert result.exit_code == 2 and "holds crawls of a real site" in result.output
+
+
+def _kill_when(process: subprocess.Popen, db_path: Path, captures: int) -> None:
+    """SIGKILL the crawler once the database holds `captures` captures (polling; never a fixed sleep)."""
+    deadline = time.monotonic() + 60
+    while process.poll() is None and time.monotonic() < deadline:
+        try:
+            with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=1) as conn:
+                if conn.execute("SELECT count(*) FROM captures").fetchone()[0] >= captures:
+                    break
+        except sqlite3.OperationalError:
+            pass  # the database is not created yet
+        time.sleep(0.005)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+
+
+def test_sigkill_at_any_point_then_rerun_equals_a_clean_crawl(tmp_path, sample_site_factory):
+    site = sample_site_factory(crawl_delay=0)
+    clean = tmp_path / "clean.db"
+    dagbok("crawl", "--site", site.base, "--db", str(clean), "--delay", "0", check_rc=0)
+    for point in (1, 12, 30):
+        db_path, warc_dir = tmp_path / f"killed-{point}.db", tmp_path / f"warc-{point}"
+        args = [DAGBOK, "crawl", "--site", site.base, "--db", str(db_path), "--delay", "0.02",
+                "--warc-dir", str(warc_dir)]
+        _kill_when(subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL), db_path, point)
+        rerun = dagbok(*args[1:], "--json")
+        assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+        assert json.loads(rerun.stdout)["took_over_from"] is not None
+        assert content(db_path) == content(clean), f"killed after {point} captures"
+        with sqlite3.connect(db_path) as conn:
+            assert conn.execute("SELECT status FROM crawl_runs ORDER BY id").fetchall() == [("failed",), ("ok",)]
+        for path in warc_files(warc_dir):
+            assert subprocess.run([WARCIO, "check", str(path)], capture_output=True).returncode == 0
