@@ -61,6 +61,7 @@ BATCH = 1_000
 HOST = "https://www.allmannyttan.se"
 LAYERS = json.dumps({"author": "layout", "body": "layout", "excerpt": "layout", "published": "layout",
                      "role": "layout", "title": "layout"}, sort_keys=True)
+ALL_ROWS_REPEAT = 20  # queries without a limit print up to 60k rows; fewer of them keep the run short
 SCREEN = 20  # --limit of the query the goal is judged on: one screen of results
 KINDS = ("author", "lab + date range", "full-text search")
 FIRST_NAMES = ("Anna", "Martin", "Johanna", "Karin", "Erik", "Henrik", "Sara", "Lisa", "Maria", "Johan",
@@ -207,14 +208,15 @@ def time_queries(path: Path, *, authors: list[str], repeat: int, seed: int = 11)
         figures[kind] = {"queries": len(batch)}
         for mode, limit in (("screen", SCREEN), ("all", None)):
             times, rows = [], []
-            for query in batch:
+            for query in batch if limit else batch[:ALL_ROWS_REPEAT]:
                 query = replace(query, limit=limit)
                 start = time.perf_counter()
                 found = find_posts(path, query, vocabulary=vocabulary)
                 times.append((time.perf_counter() - start) * 1e3)
                 rows.append(len(found))
             figures[kind][mode] = {"p50_ms": percentile(times, 0.5), "p95_ms": percentile(times, 0.95),
-                                   "max_ms": max(times), "rows_p50": percentile(rows, 0.5), "rows_max": max(rows)}
+                                   "max_ms": max(times), "rows_p50": percentile(rows, 0.5), "rows_min": min(rows),
+                                   "rows_max": max(rows), "queries": len(times)}
     return figures
 
 
@@ -273,11 +275,17 @@ def table(results: dict) -> str:
             lines.append(f"| {int(size):,} | {kind} | {s['p50_ms']:.1f} | {s['p95_ms']:.1f} | {s['max_ms']:.1f} "
                          f"| {a['p50_ms']:.1f} | {a['p95_ms']:.1f} | {a['max_ms']:.1f} "
                          f"| {a['rows_p50']:.0f} / {a['rows_max']:,} |")
+    largest = max(results["sizes"])
+    search = results["sizes"][largest]["queries"]["full-text search"]["all"]
     lines.append("")
-    lines.append(f"{results['repeat']} random queries per kind and size, each through `find_posts` (a fresh "
-                 f"read-only connection, as `dagbok query`), once with --limit {SCREEN} (the goal) and once "
-                 f"returning every matching row (the default). "
-                 f"Built by {results['method']}.")
+    lines.append(f"{results['repeat']} random queries per kind and size with --limit {SCREEN} (what the goal is "
+                 f"judged on), the first {min(results['repeat'], ALL_ROWS_REPEAT)} of them again returning every matching row (the "
+                 f"default of `dagbok query`); each through `find_posts`, a fresh read-only connection per query, "
+                 f"as one `dagbok query` does. Built by {results['method']}. Search words come from the sample "
+                 f"site's text, and every generated body recombines its paragraphs, so each word is found in "
+                 f"{search['rows_min'] / largest:.0%}–{search['rows_max'] / largest:.0%} of the posts at "
+                 f"{largest:,}: more matches than a real archive's words would have. With a limit the matches "
+                 f"are still sorted by date before the first {SCREEN} are taken, so the cost grows with them.")
     return "\n".join(lines)
 
 
