@@ -21,7 +21,7 @@ from benchmarks.machine import cpu_model, describe  # noqa: E402
 
 TINY = {
     "parse": {"per_markup": 1},
-    "crawl": {"site_posts": 4, "memory_posts": 2},
+    "crawl": {"site_posts": 3, "memory_posts": 1},
     "scale": {"sizes": (150,), "repeat": 3},
 }
 
@@ -59,13 +59,13 @@ def test_parse_times_all_three_tools_and_scores_the_extractors(done: dict) -> No
 def test_crawl_reports_overhead_recrawl_and_memory(done: dict) -> None:
     results = done["crawl"]["results"]
     full = results["full"]
-    assert full["posts"] == 4 and full["requests"] > full["posts"]
+    assert full["posts"] == 3 and full["requests"] > full["posts"]
     assert full["wall_seconds"] > full["server_seconds"] > 0
     incremental = results["incremental"]
     assert incremental["robots"] == 1
     assert incremental["new"] == 0 and incremental["changed"] == 0
     sizes = list(results["memory"]["sizes"].values())
-    assert [s["posts"] for s in sizes] == [2, 20]
+    assert [s["posts"] for s in sizes] == [1, 10]
     assert all(s["tracemalloc_peak_mb"] > 0 for s in sizes)
 
 
