@@ -1,0 +1,138 @@
+"""Incremental capture end to end: a recrawl of an unchanged site costs at most 5 requests beyond
+robots.txt, a changed post comes back as a new revision for a handful of requests, `--full` refetches
+everything, and every run reports its request count (summary, `--json`, crawl_runs).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from click.testing import CliRunner
+
+from archive.cli import cli
+from archive.runs import run_crawl
+from scraper.sample_site import SampleSite
+
+UNCHANGED_BOUND = 5  # requests beyond robots.txt for a site where nothing changed (issue 6)
+CHANGED_BOUND = 15  # the listings, the hub pages (links to posts live there), the changed post
+
+
+def crawl(db_path: Path, site: SampleSite, **options):
+    return run_crawl(db_path, site=site.base, delay=0, **options)
+
+
+def crawl_json(db_path: Path, site: SampleSite, *args: str) -> dict:
+    """`dagbok crawl --json`: the run summary as the command prints it."""
+    argv = ["crawl", "--site", site.base, "--db", str(db_path), "--delay", "0", "--json", *args]
+    result = CliRunner().invoke(cli, argv, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def query(db_path: Path, sql: str, params=()) -> list[dict]:
+    db = sqlite_utils.Database(db_path)
+    try:
+        return list(db.query(sql, params))
+    finally:
+        db.close()
+
+
+def beyond_robots(site: SampleSite) -> list[str]:
+    return [r.path + ("?" + r.query if r.query else "") for r in site.requests if r.path != "/robots.txt"]
+
+
+def post_pages_requested(site: SampleSite) -> set[str]:
+    live = {post.path for post in site.live_posts}
+    return {r.path for r in site.requests if r.path in live}
+
+
+@pytest.fixture
+def crawled(tmp_path, sample_site_factory) -> tuple[Path, SampleSite, int]:
+    """A sample site crawled once into a fresh archive; its request log cleared afterwards."""
+    site = sample_site_factory(crawl_delay=0)
+    db_path = tmp_path / "dagbok.db"
+    first = crawl(db_path, site)
+    assert (first.exit_code, first.new) == (0, len(site.live_posts))
+    assert first.requests == len(site.requests)
+    site.clear_requests()
+    return db_path, site, first.requests
+
+
+def test_recrawl_of_an_unchanged_site_costs_at_most_five_requests_beyond_robots(crawled):
+    db_path, site, _ = crawled
+    revisions = query(db_path, "SELECT id, post_id, content_hash FROM revisions ORDER BY id")
+
+    summary = crawl_json(db_path, site)
+
+    extra = beyond_robots(site)
+    assert len(extra) <= UNCHANGED_BOUND, extra
+    assert site.count("/robots.txt") == 1
+    # Each run reports its request count, and it is the count the site served.
+    assert summary["requests"] == len(site.requests) == len(extra) + 1
+    [run] = query(db_path, "SELECT requests, new, changed, errors, status FROM crawl_runs WHERE id = ?",
+                  [summary["run_id"]])
+    assert run == {"requests": len(site.requests), "new": 0, "changed": 0, "errors": 0, "status": "ok"}
+    # Only conditional requests: every one beyond robots.txt carried a stored validator.
+    asked = [r for r in site.requests if r.path != "/robots.txt"]
+    assert all("if-none-match" in r.headers or "if-modified-since" in r.headers for r in asked), extra
+    assert post_pages_requested(site) == set()
+    assert query(db_path, "SELECT id, post_id, content_hash FROM revisions ORDER BY id") == revisions
+
+
+def test_changed_post_becomes_a_new_revision_for_a_few_requests(crawled):
+    db_path, site, first_requests = crawled
+    post = site.live_posts[5]
+    site.update_post(post.slug, title=post.title + " (uppdaterad)",
+                     paragraphs=[*post.paragraphs, "Tillägg: mötesplatsen får en ny lokal – och fler timmar."])
+
+    summary = crawl(db_path, site)
+
+    url = site.url(post.path)
+    assert (summary.new, summary.changed, summary.errors) == (0, 1, 0)
+    assert summary.changed_posts == [(url, post.title)]  # `post` is the site's own, already changed
+    assert post_pages_requested(site) == {post.path}  # no other post page was fetched again
+    assert len(site.requests) <= CHANGED_BOUND < first_requests
+    revisions = query(db_path, "SELECT r.number, r.title, r.body FROM revisions r JOIN posts p ON p.id = r.post_id "
+                               "WHERE p.url = ? ORDER BY r.number", [url])
+    assert [(r["number"], r["title"]) for r in revisions] == [(1, post.title.removesuffix(" (uppdaterad)")),
+                                                           (2, post.title)]
+    assert revisions[1]["body"] == post.body
+    [row] = query(db_path, "SELECT title, body FROM post_details WHERE url = ?", [url])
+    assert row == {"title": post.title, "body": post.body}
+    # Every other post keeps its one revision.
+    assert query(db_path, "SELECT post_id FROM revisions GROUP BY post_id HAVING COUNT(*) > 1 "
+                          "AND post_id != (SELECT id FROM posts WHERE url = ?)", [url]) == []
+
+
+def test_new_post_is_found_by_an_incremental_run(tmp_path, sample_site_factory):
+    site = sample_site_factory(crawl_delay=0)
+    newest = site.live_posts[-1]
+    held_back = site.remove_post(newest.slug)
+    db_path = tmp_path / "dagbok.db"
+    assert crawl(db_path, site).exit_code == 0
+    site.restore_post(held_back)
+    site.clear_requests()
+
+    summary = crawl(db_path, site)
+
+    assert (summary.new, summary.changed, summary.errors) == (1, 0, 0)
+    assert summary.new_posts == [(site.url(newest.path), newest.title)]
+    assert post_pages_requested(site) == {newest.path}
+
+
+def test_full_refetches_every_page_and_changes_nothing(crawled):
+    db_path, site, first_requests = crawled
+    revisions = query(db_path, "SELECT id, post_id, content_hash FROM revisions ORDER BY id")
+
+    summary = crawl_json(db_path, site, "--full")
+
+    assert summary["full"] is True
+    assert summary["requests"] == len(site.requests) >= first_requests
+    assert post_pages_requested(site) == {post.path for post in site.live_posts}
+    assert not any("if-none-match" in r.headers or "if-modified-since" in r.headers for r in site.requests)
+    assert (summary["new"], summary["changed"], summary["unchanged"], summary["errors"]) == (
+        0, 0, len(site.live_posts), 0)
+    assert query(db_path, "SELECT id, post_id, content_hash FROM revisions ORDER BY id") == revisions
