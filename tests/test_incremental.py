@@ -6,6 +6,7 @@ everything, and every run reports its request count (summary, `--json`, crawl_ru
 from __future__ import annotations
 
 import json
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -33,11 +34,8 @@ def crawl_json(db_path: Path, site: SampleSite, *args: str) -> dict:
 
 
 def query(db_path: Path, sql: str, params=()) -> list[dict]:
-    db = sqlite_utils.Database(db_path)
-    try:
+    with closing(sqlite_utils.Database(db_path)) as db:
         return list(db.query(sql, params))
-    finally:
-        db.close()
 
 
 def beyond_robots(site: SampleSite) -> list[str]:
