@@ -206,10 +206,16 @@ class _LiveCrawl:
         return {api_page_url(self.site, 1), feed_page_url(self.site, 1), *sitemaps}
 
     def _unfinished(self) -> list[str]:
-        """Known posts that never came back with a body (the last try failed): retried even when nothing changed."""
+        """Known posts whose last try failed: retried even when the listings say nothing changed.
+
+        The archive keeps no validators for a page that failed, and no `modified` for a post
+        it never stored whole (a 500, a page too large, a page that could not be read).
+        """
         unfinished = []
         for url, stored in self.known.items():
-            if stored.digest is None and stored.etag is None and post_url(url, site=self.site) == url:
+            if stored.etag or stored.last_modified or post_url(url, site=self.site) != url:
+                continue
+            if stored.digest is None or stored.modified is None:
                 self._add_candidate(Candidate(url, Source.START))
                 unfinished.append(url)
         return unfinished

@@ -282,12 +282,17 @@ def test_failing_page_is_reported_and_the_crawl_goes_on(sample_site_factory):
                        site.url("/feed/"), site.url("/wp-sitemap.xml")}
 
 
-def test_page_that_failed_is_retried_even_when_nothing_changed(sample_site_factory):
+@pytest.mark.parametrize(
+    "row",
+    [Validators(), Validators(digest="sha256:0123")],
+    ids=["no-body", "body-kept-but-failed"],
+)
+def test_page_that_failed_is_retried_even_when_nothing_changed(sample_site_factory, row):
     site = sample_site_factory(faults=("always-500",))
     path = site.fault_route("always-500")
     known: dict[str, Validators] = {}
     run(site, known)
-    known[site.url(path)] = Validators()  # the archive holds a page row for it, without a body
+    known[site.url(path)] = row  # what the archive keeps of a page that failed: no validators, no modified
     site.faults = ()  # the server is fixed
     site.clear_requests()
     items, _ = run(site, known)

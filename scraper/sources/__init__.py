@@ -67,13 +67,19 @@ def fetch_listing(
 
 
 def unchanged(capture: Capture, stored: Validators | None) -> bool:
-    """The page is what the archive already holds: a 304, or (for servers that ignore
-    conditional requests) a 200 whose body has the stored digest."""
+    """The page is what the archive already holds.
+
+    A 304, or, from a server that sends no validators at all (so conditional requests
+    cannot work), a 200 whose body has the stored digest. A server that does send
+    validators but answered 200 is taken at its word: the archive dropped the stored
+    validators on purpose (a page behind this listing failed), so read it again.
+    """
     if capture.status == 304:
         return True
-    return stored is not None and stored.digest is not None and capture.status == 200 and (
-        capture.digest == stored.digest
-    )
+    if capture.status != 200 or stored is None or stored.digest is None:
+        return False
+    has_validators = "etag" in capture.headers or "last-modified" in capture.headers
+    return not has_validators and capture.digest == stored.digest
 
 
 class BadXML(ValueError):
