@@ -78,12 +78,15 @@ def cli(verbose: int) -> None:
               help="With --source wayback: the captures as of this moment (4 to 14 digits, e.g. 20190429).")
 @click.option("--warc-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Directory for the WARC files (default: warc/ beside the database, i.e. data/warc).")
+@click.option("--warc-max-size", type=click.IntRange(min=1), default=100, show_default=True, metavar="MB",
+              help="Start a new WARC file once one has reached this many megabytes.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=20.0, show_default=True,
               help="Seconds to wait for the site to answer a request.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only new and changed posts (for cron mail).")
 @user_errors
-def crawl(site, db_path, delay, full, source, wayback_url, at, warc_dir, timeout, as_json, quiet) -> None:
+def crawl(site, db_path, delay, full, source, wayback_url, at, warc_dir, warc_max_size, timeout, as_json,
+          quiet) -> None:
     """Crawl the diary into the database: new and changed posts, every capture kept in WARC files.
 
     Exit status: 0 all went well, 1 some pages failed (listed), 2 could not run.
@@ -91,7 +94,7 @@ def crawl(site, db_path, delay, full, source, wayback_url, at, warc_dir, timeout
     progress = _progress_printer() if not (as_json or quiet) and sys.stderr.isatty() else None
     summary = runs.run_crawl(
         db_path, site=site, delay=delay, full=full, source=source, wayback_url=wayback_url, at=at,
-        warc_dir=warc_dir, timeout=timeout, progress=progress,
+        warc_dir=warc_dir, warc_max_size=warc_max_size * 1_000_000, timeout=timeout, progress=progress,
     )
     if progress is not None:
         click.echo(err=True)
@@ -176,7 +179,7 @@ def demo_command(db_path: Path) -> None:
 @click.option("--sort", type=click.Choice(list(queries.SORTS)), default=queries.DEFAULT_SORT, show_default=True,
               help="Order of the posts; `-published` is newest first.")
 @click.option("--format", "fmt", type=click.Choice(queries.FORMATS), default="table", show_default=True,
-              help="Output format; json, csv, jsonl and markdown carry every field.")
+              help="Output format; json, csv and jsonl carry every field, markdown a linked table.")
 @click.option("--limit", type=click.IntRange(min=0), help="At most this many posts.")
 @user_errors
 def query(db_path: Path, author, role, lab, since, until, search, sort, fmt, limit) -> None:
