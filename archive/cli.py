@@ -65,10 +65,12 @@ def cli(verbose: int) -> None:
 
 
 @cli.command()
-@click.option("--site", default=DEFAULT_SITE, show_default=True, help="The site whose diary to crawl.")
+@click.option("--site", default=DEFAULT_SITE, show_default=True, envvar="DAGBOK_SITE",
+              help="The site whose diary to crawl (or set DAGBOK_SITE).")
 @db_option
-@click.option("--delay", type=click.FloatRange(min=0), default=1.0, show_default=True,
-              help="Seconds between requests to the site (a robots.txt Crawl-delay may ask for more).")
+@click.option("--delay", type=click.FloatRange(min=0), default=1.0, show_default=True, envvar="DAGBOK_DELAY",
+              help="Seconds between requests to the site (a robots.txt Crawl-delay may ask for more; "
+                   "or set DAGBOK_DELAY).")
 @click.option("--full", is_flag=True, help="Refetch every page instead of asking only what changed.")
 @click.option("--source", type=click.Choice(runs.SOURCES), default="live", show_default=True,
               help="Crawl the live site, or its captures in the Wayback Machine.")
