@@ -210,6 +210,7 @@ def run_crawl(
     """
     from scraper.crawl import crawl, crawl_wayback
     from scraper.fetch import Fetcher
+    from scraper.sources.wayback import check_timestamp
 
     site = check_site(site)
     if source not in SOURCES:
@@ -220,6 +221,8 @@ def run_crawl(
         raise BadOption(f"delay {delay!r} is negative; give 0 or more seconds")
     if source == "live" and (wayback_url or at):
         raise BadOption("--wayback-url and --at only apply with --source wayback")
+    if at is not None:
+        check_timestamp(at)
     db_path = Path(db_path)
     warc_dir = Path(warc_dir) if warc_dir is not None else db_path.parent / "warc"
     labs = LabVocabulary.load()
@@ -227,15 +230,15 @@ def run_crawl(
     with RunLock(db_path) as lock:
         db = open_database(db_path, lab_names=labs.names)
         try:
-            repaired = repair_open_files(warc_dir)
-            for path in repaired:
+            for path in repair_open_files(warc_dir):
                 log.warning("repaired %s, left open by a run that was killed", path.name)
             summary = CrawlSummary(run_id=0, site=site, source=source, full=full, started=datetime.now(UTC))
+            warc = WarcWriter(warc_dir, started=summary.started, run_info={}, max_size=warc_max_size)
             if lock.stale is not None:
                 summary.took_over_from = lock.stale.pid
                 log.warning("took over a stale lock from pid %s (started %s)", lock.stale.pid, lock.stale.started)
             summary.run_id = begin_run(db, summary, pid=os.getpid())
-            run_info = {
+            warc.run_info = {
                 "dagbok-run": str(summary.run_id),
                 "dagbok-site": site,
                 "dagbok-source": source,
@@ -243,10 +246,9 @@ def run_crawl(
                 "dagbok-pid": str(os.getpid()),
                 "dagbok-started": iso(summary.started),
             }
-            known = known_validators(db)
             fetcher = Fetcher(delay=delay, timeout=(min(timeout, 10.0), timeout), retries=retries)
-            warc = WarcWriter(warc_dir, started=summary.started, run_info=run_info, max_size=warc_max_size)
             store = Store(db, run_id=summary.run_id, source=source, labs=labs, warc=warc)
+            known = known_validators(db)
             if source == "wayback":
                 items = crawl_wayback(site, fetcher=fetcher, wayback_url=wayback_url, at=at, known=known, labs=labs)
             else:
@@ -258,24 +260,29 @@ def run_crawl(
                 summary.status = "failed"
                 raise
             finally:
-                close = getattr(items, "close", None)
-                if close:
-                    close()
-                summary.requests, summary.bytes = fetcher.requests, fetcher.bytes
-                summary.ended = datetime.now(UTC)
-                fetcher.close()
-                warc.write_metadata(
-                    site,
-                    {"run": summary.run_id, **summary.row()},
-                    date=summary.ended,
-                    meta={"Dagbok-Event": "run-end", "Dagbok-Run": str(summary.run_id)},
-                )
-                warc.close()
-                summary.warc_files = [path.name for path in warc.files]
-                finish_run(db, summary)
+                _finish(db, summary, items=items, fetcher=fetcher, warc=warc)
         finally:
             db.close()
     return summary
+
+
+def _finish(db: sqlite_utils.Database, summary: CrawlSummary, *, items, fetcher, warc: WarcWriter) -> None:
+    """Close the crawl and its files, then record how the run ended (also in the WARC, for rebuild)."""
+    close = getattr(items, "close", None)
+    if close:
+        close()
+    summary.requests, summary.bytes = fetcher.requests, fetcher.bytes
+    summary.ended = datetime.now(UTC)
+    fetcher.close()
+    warc.write_metadata(
+        summary.site,
+        {"run": summary.run_id, **summary.row()},
+        date=summary.ended,
+        meta={"Dagbok-Event": "run-end", "Dagbok-Run": str(summary.run_id)},
+    )
+    warc.close()
+    summary.warc_files = [path.name for path in warc.files]
+    finish_run(db, summary)
 
 
 def _consume(

@@ -14,10 +14,6 @@ import sqlite_utils
 
 from .migrations import migrate
 
-CONTENT_TABLES = ("posts", "authors", "labs", "post_labs", "revisions", "disagreements")
-"""Tables that hold what the site published (as opposed to how and when it was fetched)."""
-
-
 def open_database(path: Path | str, *, lab_names: Sequence[str] | None = None) -> sqlite_utils.Database:
     """Open (creating if needed) an archive database, bring its schema up to date and seed the labs.
 

@@ -44,7 +44,7 @@ from scraper.version import user_agent
 
 from .captures import WarcLocation, wayback_moment
 
-DEFAULT_MAX_SIZE = 100 * 2**20
+DEFAULT_MAX_SIZE = 100_000_000  # bytes: 100 MB, as `--warc-max-size 100`
 OPEN_SUFFIX = ".open"
 PROFILE_IDENTICAL = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
 PROFILE_NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
