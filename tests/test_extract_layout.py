@@ -268,3 +268,17 @@ def test_a_byline_between_the_title_and_the_date_line_is_neither_title_nor_body(
 def test_an_email_or_phone_line_after_the_signature_is_skipped(contact):
     found = post_of(page(signature=("Anna Kanervo", "projektansvarig", contact)))
     assert (found["author"], found["role"], found["body"]) == ("Anna Kanervo", "projektansvarig", BODY)
+
+
+def test_a_generic_page_title_does_not_make_a_category_label_the_title():
+    head = "<title>allmännyttan.se - Dagbok</title>"
+    html = "<p>Start</p><p>Dagbok</p><p>6 mars 2019</p><h1>Alla labb på plats</h1>" + paragraphs(BODY)
+    document, layout = layout_of([], lambda _: html, head)
+    assert document.lines[layout.frame.title].text == "Alla labb på plats"
+
+
+def test_a_logo_line_naming_the_site_twice_is_not_the_title():
+    html = ("<h1>Allmännyttan.se – Sveriges Allmännytta</h1><p>6 mars 2019</p><p>Alla labb på plats</p>"
+            + paragraphs(BODY))
+    document, layout = layout_of([], lambda _: html)
+    assert document.lines[layout.frame.title].text == "Alla labb på plats"

@@ -333,21 +333,27 @@ class _LayoutReader:
         self.n = len(self.lines)
         self.facts = line_facts(document)
         self.dates = self.facts.dates
-        self.title_hints, self.date_hints = self._hints()
+        self.title_hints, self.page_title, self.date_hints = self._hints()
         self.site_names = read_structured(document).site_names
 
-    def _hints(self) -> tuple[set[str], set[date]]:
+    def _hints(self) -> tuple[set[str], str | None, set[date]]:
+        """Titles and dates structured data names for the post.
+
+        `<title>` is kept apart (`page_title`): it is often generic (`allmännyttan.se -
+        Dagbok`), so it counts less and alone never places a post away from a date line
+        unless a main heading shows it.
+        """
         structured = read_structured(self.document)
-        titles = [structured.title_tag, structured.og.get("og:title"),
-                  structured.jsonld.headline if structured.jsonld else None]
+        titles = [structured.og.get("og:title"), structured.jsonld.headline if structured.jsonld else None]
         hints = {title_key(t) for raw in titles if (t := clean_title(raw, structured.site_names))}
+        page_title = clean_title(structured.title_tag, structured.site_names)
         wordpress = read_wordpress(self.document)
         for element in wordpress.titles[:1]:  # teasers repeat the class, but not in an <h1>
             if element.tag == "h1" or any(a.tag == "h1" for a in element.iterancestors()):
                 hints.add(title_key(element_text(element)))
         dates = {structured.og.get("article:published_time"),
                  structured.jsonld.published if structured.jsonld else None}
-        return hints, {d for value in dates if (d := to_local_date(value))}
+        return hints, title_key(page_title) if page_title else None, {d for value in dates if (d := to_local_date(value))}
 
     # -- the blocks ---------------------------------------------------------------------
 
@@ -430,11 +436,14 @@ class _LayoutReader:
         if not self._usable(t):
             return None
         line, text = self.lines[t], self.texts[t]
-        if len(text) > 2 * _MAX_TITLE or text.casefold() in self.site_names:
+        if len(text) > 2 * _MAX_TITLE or self._is_site_name(text):
             return None
         score = 1.0 if after else 0.0
-        if title_key(text) in self.title_hints:
+        key = title_key(text)
+        if key in self.title_hints:
             score += 10
+        elif key == self.page_title:
+            score += 3
         level = heading_level(line)
         if level is not None:
             score += 4 if level <= 2 else 2
@@ -453,6 +462,12 @@ class _LayoutReader:
         if ends_with_ellipsis(text):
             score -= 1
         return score
+
+    def _is_site_name(self, text: str) -> bool:
+        folded = text.casefold()
+        if folded in self.site_names:
+            return True
+        return any(name in folded for name in self.site_names) and clean_title(text, self.site_names) is None
 
     def _neighbour(self, i: int, step: int) -> int:
         """The line next to line i in direction `step`, past up to two credits, hashtag lines or
@@ -533,12 +548,14 @@ class _LayoutReader:
     def _dateless_title(self, blocks: dict[int, TeaserBlock]) -> int | None:
         """A line that a structured title names, outside navigation and teasers: the post's title
         when no date line sits next to it (a page whose date line is missing)."""
-        if not self.title_hints:
+        if not self.title_hints and not self.page_title:
             return None
         in_teasers = {j for b in blocks.values() for j in range(b.start, b.end)}
         for j, text in enumerate(self.texts):
-            if not self.facts.nav[j] and j not in in_teasers and title_key(text) in self.title_hints \
-                    and self._usable(j):
+            if self.facts.nav[j] or j in in_teasers or not self._usable(j):
+                continue
+            key = title_key(text)
+            if key in self.title_hints or (key == self.page_title and (heading_level(self.lines[j]) or 9) <= 2):
                 return j
         return None
 
