@@ -1,6 +1,6 @@
 """One crawl at a time per database: an advisory lock file beside it, naming its holder.
 
-The lock is an `flock` on `<db>.lock`, which the kernel releases when the
+The lock is an `flock` on `<db>-lock`, which the kernel releases when the
 holding process dies, however it dies. The file also records the holder's pid
 and start time, so a refusal can say who holds it, and a run that finds the
 record of a holder that no longer holds the lock knows it is taking over a
@@ -33,7 +33,7 @@ class Holder:
 
 def lock_path(db_path: Path | str) -> Path:
     db_path = Path(db_path)
-    return db_path.with_name(db_path.name + ".lock")
+    return db_path.with_name(db_path.name + "-lock")  # beside -wal and -shm, under the same ignore rules
 
 
 class RunLock:
