@@ -11,6 +11,7 @@ requests from stored `Validators`.
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 from collections.abc import Callable, Iterable
@@ -30,6 +31,8 @@ RETRY_AFTER_STATUSES = frozenset({429, 503})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_REDIRECTS = 5
 CHUNK = 64 * 1024
+
+log = logging.getLogger(__name__)
 
 
 class NotAllowedURL(DagbokError):
@@ -208,6 +211,8 @@ class Fetcher:
         reason = "no response"
         for attempt in range(self.retries + 1):
             if attempt:
+                # A fault the retry heals leaves no failure behind: this line is its only report (-v).
+                log.info("%s: %s, retry %d of %d", url, reason, attempt, self.retries)
                 self._backoff(attempt, last_capture)
             try:
                 capture = self._exchange(url, original=original, headers=headers)
