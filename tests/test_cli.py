@@ -204,8 +204,8 @@ def test_demo_will_not_replace_a_real_archive(tmp_path):
     assert result.exit_code == 2 and "holds crawls of a real site" in result.output
 
 
-def _kill_when(process: subprocess.Popen, db_path: Path, captures: int) -> None:
-    """SIGKILL the crawler once the database holds `captures` captures (polling; never a fixed sleep)."""
+def _signal_when(process: subprocess.Popen, db_path: Path, captures: int, signum: int = signal.SIGKILL) -> None:
+    """Signal the crawler once the database holds `captures` captures (polling; never a fixed sleep)."""
     deadline = time.monotonic() + 60
     while process.poll() is None and time.monotonic() < deadline:
         try:
@@ -215,8 +215,8 @@ def _kill_when(process: subprocess.Popen, db_path: Path, captures: int) -> None:
         except sqlite3.OperationalError:
             pass  # the database is not created yet
         time.sleep(0.005)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+    process.send_signal(signum)
+    process.wait(timeout=60)
 
 
 def test_sigkill_at_any_point_then_rerun_equals_a_clean_crawl(tmp_path, sample_site_factory):
@@ -227,7 +227,7 @@ def test_sigkill_at_any_point_then_rerun_equals_a_clean_crawl(tmp_path, sample_s
         db_path, warc_dir = tmp_path / f"killed-{point}.db", tmp_path / f"warc-{point}"
         args = [DAGBOK, "crawl", "--site", site.base, "--db", str(db_path), "--delay", "0.02",
                 "--warc-dir", str(warc_dir)]
-        _kill_when(subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL), db_path, point)
+        _signal_when(subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL), db_path, point)
         rerun = dagbok(*args[1:], "--json")
         assert rerun.returncode == 0, rerun.stdout + rerun.stderr
         assert json.loads(rerun.stdout)["took_over_from"] is not None
@@ -236,3 +236,21 @@ def test_sigkill_at_any_point_then_rerun_equals_a_clean_crawl(tmp_path, sample_s
             assert conn.execute("SELECT status FROM crawl_runs ORDER BY id").fetchall() == [("failed",), ("ok",)]
         for path in warc_files(warc_dir):
             assert subprocess.run([WARCIO, "check", str(path)], capture_output=True).returncode == 0
+
+
+def test_sigterm_stops_after_the_current_page_and_records_the_run_interrupted(tmp_path, sample_site_factory):
+    site = sample_site_factory(crawl_delay=0)
+    db_path = tmp_path / "a.db"
+    process = subprocess.Popen([DAGBOK, "crawl", "--site", site.base, "--db", str(db_path), "--delay", "0.02",
+                                "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _signal_when(process, db_path, 8, signal.SIGTERM)
+    summary = json.loads(process.stdout.read())
+    assert process.returncode == 1
+    assert summary["status"] == "interrupted" and summary["interrupted"] is True
+    assert "SIGTERM received: stopping after the current page" in process.stderr.read()
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT status, ended IS NOT NULL FROM crawl_runs").fetchall() == [("interrupted", 1)]
+        stored = conn.execute("SELECT count(*) FROM captures").fetchone()[0]
+    # Listings are stored after the pages they led to (scraper/crawl.py), so an interrupted run
+    # leaves them for the next run to read again; every page it stored is whole.
+    assert 8 <= stored <= summary["requests"]
