@@ -137,7 +137,8 @@ class Store:
         if capture.status == 304:
             row = self.db.execute(
                 """SELECT c.url, c.final_url, c.fetched, c.wayback_timestamp FROM pages p
-                   JOIN captures c ON c.digest = p.digest WHERE p.url = ? ORDER BY c.id LIMIT 1""",
+                   JOIN captures c ON c.digest = p.digest AND c.url = p.url WHERE p.url = ?
+                   ORDER BY c.id DESC LIMIT 1""",
                 [result.url],
             ).fetchone()
         else:
