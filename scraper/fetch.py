@@ -83,6 +83,7 @@ class Fetcher:
         retries: int = 3,
         backoff: float = 0.5,
         max_retry_after: float = 60.0,
+        max_seconds: float = 120.0,
         allowed_hosts: Iterable[str] | None = None,
         user_agent: str | None = None,
         sleep: Callable[[float], None] = time.sleep,
@@ -97,6 +98,7 @@ class Fetcher:
         self.retries = retries
         self.backoff = backoff
         self.max_retry_after = max_retry_after
+        self.max_seconds = max_seconds  # a whole body, however slowly it drips, must arrive within this
         self.user_agent = user_agent or default_user_agent()
         self.allowed_hosts: set[str] | None = None
         if allowed_hosts is not None:
@@ -296,14 +298,23 @@ class Fetcher:
             raise _Truncated(capture)
         return capture
 
+    @staticmethod
+    def _clock_real() -> float:
+        """The deadline runs on real time even when tests inject a clock for the politeness delay."""
+        return time.monotonic()
+
     def _read_body(self, response: requests.Response) -> tuple[bytes, bool, bool]:
         """Read at most `max_bytes`; return (body, over the cap, as long as Content-Length said)."""
         chunks: list[bytes] = []
         size = 0
+        deadline = self._clock_real() + self.max_seconds
         try:
-            for chunk in response.raw.stream(CHUNK, decode_content=True):
+            # read1: whatever has arrived, so the deadline is checked however slowly bytes drip in
+            while chunk := response.raw.read1(CHUNK, decode_content=True):
                 chunks.append(chunk)
                 size += len(chunk)
+                if self._clock_real() > deadline:
+                    raise requests.exceptions.ReadTimeout(f"body not complete after {self.max_seconds} s")
                 if size > self.max_bytes:
                     return b"".join(chunks)[: self.max_bytes], True, True
         except (urllib3.exceptions.ProtocolError, urllib3.exceptions.IncompleteRead):

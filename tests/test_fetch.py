@@ -71,6 +71,24 @@ def test_read_timeout_is_retried_then_raised_without_capture():
     assert fetcher.requests == 2
 
 
+def test_body_dripping_past_the_deadline_times_out():
+    def drip(handler):
+        handler.send_response(200)
+        handler.send_header("Content-Length", "100000")
+        handler.end_headers()
+        for _ in range(100):
+            handler.wfile.write(b"x" * 1000)
+            handler.wfile.flush()
+            if server.release.wait(0.05):
+                break
+
+    with RouteServer({"/droppar/": drip}) as server:
+        fetcher = make_fetcher(retries=0, max_seconds=0.3)
+        with pytest.raises(FetchError) as raised:
+            fetcher.fetch(server.url("/droppar/"))
+    assert "timeout" in raised.value.reason
+
+
 def test_body_over_the_cap_raises_too_large_but_keeps_a_truncated_capture():
     big = b"x" * 300_000
     with RouteServer({"/stor/": Reply(body=big)}) as server:
