@@ -202,9 +202,10 @@ def test_killed_again_and_again_the_archive_still_converges(tmp_path, site, clea
 def test_sigterm_and_sigint_stop_after_the_current_page_as_interrupted(tmp_path, site, clean, sig):
     db_path = tmp_path / "dagbok.db"
     site.clear_requests()
-    # A small delay between requests, so the signal finds the run between two pages.
+    # A small delay between requests, so the signal finds the run between two pages; 15 requests
+    # are past robots.txt and the listings (read as one step), among the hub and post pages.
     process = start_crawl(db_path, site, "--delay", "0.03")
-    served = strike(process, site, after=10, sig=sig)
+    served = strike(process, site, after=15, sig=sig)
     code, out, err = finish(process)
     assert code == 1, err  # finished, but not all the work: exit 1
     # At most the page in flight when the signal came was finished; nothing was asked after it.

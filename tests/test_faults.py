@@ -9,6 +9,7 @@ evidence in the site's request log and the archive, then every other post agains
 from __future__ import annotations
 
 import json
+import logging
 import time
 from pathlib import Path
 
@@ -132,6 +133,12 @@ def hits(site: SampleSite, path: str) -> list:
     return sorted((r for r in site.requests if r.path == path), key=lambda r: r.at)
 
 
+def assert_retried(caplog, url: str, reason: str, *, times: int) -> None:
+    """The report of a fault a retry healed: the fetcher logs each retry with URL and reason (`-v`)."""
+    lines = [r.getMessage() for r in caplog.records if r.name == "scraper.fetch" and r.getMessage().startswith(url)]
+    assert len(lines) == times and all(reason in line and "retry" in line for line in lines), lines
+
+
 def clean(summary: CrawlSummary) -> None:
     assert (summary.status, summary.errors, summary.exit_code) == ("ok", 0, 0), summary.failures
 
@@ -165,73 +172,85 @@ def one_page_failed(db_path: Path, site: SampleSite, path: str, *, reason: str, 
 # --- transient faults: retried, nothing fails --------------------------------------------------
 
 
-def test_server_error_twice_is_retried_and_the_post_kept(tmp_path, make_site):
+def test_server_error_twice_is_retried_and_the_post_kept(tmp_path, make_site, caplog):
     site = make_site(faults=("server-error",))
     path = site.fault_route("server-error")
+    caplog.set_level(logging.INFO, logger="scraper.fetch")
     summary = crawl(tmp_path / "a.db", site)
     clean(summary)
     assert [r.status for r in hits(site, path)] == [500, 500, 200]
+    assert_retried(caplog, site.url(path), "HTTP 500", times=2)
     assert_nothing_lost(tmp_path / "a.db", site)
     recrawl_after_fault_clears(tmp_path / "a.db", site)
 
 
-def test_rate_limit_waits_as_long_as_retry_after_says(tmp_path, make_site):
+def test_rate_limit_waits_as_long_as_retry_after_says(tmp_path, make_site, caplog):
     site = make_site(faults=("rate-limit",))
     path = site.fault_route("rate-limit")
+    caplog.set_level(logging.INFO, logger="scraper.fetch")
     clean(crawl(tmp_path / "a.db", site))
     first, second = hits(site, path)
     assert (first.status, second.status) == (429, 200)
     assert second.at - first.at >= 1.0 - 0.02  # Retry-After: 1, although --delay is 0
+    assert_retried(caplog, site.url(path), "HTTP 429", times=1)
     assert_nothing_lost(tmp_path / "a.db", site)
     recrawl_after_fault_clears(tmp_path / "a.db", site)
 
 
-def test_unavailable_503_waits_as_long_as_retry_after_says(tmp_path, make_site):
+def test_unavailable_503_waits_as_long_as_retry_after_says(tmp_path, make_site, caplog):
     site = make_site(faults=("unavailable",))
     path = site.fault_route("unavailable")
+    caplog.set_level(logging.INFO, logger="scraper.fetch")
     clean(crawl(tmp_path / "a.db", site))
     first, second = hits(site, path)
     assert (first.status, second.status) == (503, 200)
     assert second.at - first.at >= 1.0 - 0.02
+    assert_retried(caplog, site.url(path), "HTTP 503", times=1)
     assert_nothing_lost(tmp_path / "a.db", site)
     recrawl_after_fault_clears(tmp_path / "a.db", site)
 
 
-def test_slow_answer_times_out_and_the_retry_gets_the_post(tmp_path, make_site):
-    site = make_site(faults=("slow",), slow_seconds=1.5)
+def test_slow_answer_times_out_and_the_retry_gets_the_post(tmp_path, make_site, caplog):
+    slow = 2.0  # the first answer comes only after this; the client gives up after 0.4 s and asks again
+    site = make_site(faults=("slow",), slow_seconds=slow)
     path = site.fault_route("slow")
+    caplog.set_level(logging.INFO, logger="scraper.fetch")
     started = time.monotonic()
     result = crawl_command(tmp_path / "a.db", site, "--timeout", "0.4")
     assert result.exit_code == 0, result.output
-    # The slow answer is logged when it goes out, after the crawl that gave up on it: wait for it.
-    deadline = time.monotonic() + 1.5 + 5
+    assert time.monotonic() - started < 10
+    # The slow answer is logged when it goes out, maybe after the crawl that gave up on it: wait for it.
+    deadline = time.monotonic() + slow + 5
     while len(hits(site, path)) < 2 and time.monotonic() < deadline:
         time.sleep(0.02)
     first, second = hits(site, path)
-    # The retry went out after the 0.4 s timeout, long before the slow answer (1.5 s) would have come.
-    assert 0.4 <= second.at - first.at < 1.5
-    assert time.monotonic() - started < 10
+    assert 0.4 <= second.at - first.at < slow  # the retry went out before the slow answer would have come
+    assert_retried(caplog, site.url(path), "timeout", times=1)
     assert_nothing_lost(tmp_path / "a.db", site)
     recrawl_after_fault_clears(tmp_path / "a.db", site)
 
 
-def test_connection_reset_is_retried_and_the_post_kept(tmp_path, make_site):
+def test_connection_reset_is_retried_and_the_post_kept(tmp_path, make_site, caplog):
     site = make_site(faults=("reset",))
     path = site.fault_route("reset")
+    caplog.set_level(logging.INFO, logger="scraper.fetch")
     clean(crawl(tmp_path / "a.db", site))
     assert [r.status for r in hits(site, path)] == [0, 200]  # 0: reset without a response
+    assert_retried(caplog, site.url(path), "connection error", times=1)
     assert_nothing_lost(tmp_path / "a.db", site)
     recrawl_after_fault_clears(tmp_path / "a.db", site)
 
 
-def test_truncated_body_is_refetched_and_the_whole_page_kept(tmp_path, make_site):
+def test_truncated_body_is_refetched_and_the_whole_page_kept(tmp_path, make_site, caplog):
     site = make_site(faults=("truncated",))
     path = site.fault_route("truncated")
+    caplog.set_level(logging.INFO, logger="scraper.fetch")
     db_path = tmp_path / "a.db"
     clean(crawl(db_path, site))
     assert len(hits(site, path)) == 2
     [capture] = captures_of(db_path, site.url(path))  # the short body is not taken for the page
     assert capture["status"] == 200 and capture["error"] is None
+    assert_retried(caplog, site.url(path), "truncated body", times=1)
     assert_nothing_lost(db_path, site)
     recrawl_after_fault_clears(db_path, site)
 
