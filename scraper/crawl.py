@@ -30,8 +30,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from urllib.parse import urljoin, urlsplit
 
+from .classify import classify
 from .discover import Discovered, Discovery, hub_url, is_embed_url, post_url, site_root
 from .errors import FetchError, SiteUnreachable
+from .extract.document import parse_document
+from .extract.post import extract_post
+from .extract.teasers import extract_teasers
 from .fetch import Fetcher, host_key
 from .labs import LabVocabulary
 from .names import PageKind, Source
@@ -96,7 +100,9 @@ def crawl_wayback(
     One capture per page (the latest 200 HTML one, or the latest at/before `at`).
     Each Capture is addressed to the original URL and carries its
     `wayback_timestamp`; the replay URL is kept in its request headers
-    (`X-Dagbok-Replay-URL`). Embed views are never taken as posts.
+    (`X-Dagbok-Replay-URL`). Embed views are never taken as posts. `known` is
+    accepted for symmetry with `crawl`: replays never change, so every chosen capture
+    is fetched and the archive keeps each body once by its digest.
     """
     if at is not None:
         check_timestamp(at)  # a bad --at is the user's mistake: refuse it before any request
@@ -306,18 +312,11 @@ def _unchanged(stored: Validators, entry: Discovered) -> bool:
 
 
 def _kind_by_url(url: str, site: str) -> PageKind:
-    from .classify import classify
-
     return classify(url, site=site)
 
 
 def _read_page(result: PageResult, site: str, labs: LabVocabulary) -> PageResult:
     """Classify a fetched page and extract what its kind holds; failures become `error`."""
-    from .classify import classify
-    from .extract.document import parse_document
-    from .extract.post import extract_post
-    from .extract.teasers import extract_teasers
-
     assert result.capture is not None
     try:
         document = parse_document(result.capture)
@@ -366,7 +365,9 @@ def _wayback(
         is_post = post_url(url, site=site) == url
         replay = replay_url(base, row.timestamp, row.original)
         kind = PageKind.POST if is_post else _kind_by_url(url, site)
-        candidate = Candidate(url, Source.WAYBACK, row.captured)
+        # No `modified`: a capture time is not the post's own, and must not make a later live
+        # crawl take the post as already stored.
+        candidate = Candidate(url, Source.WAYBACK, None)
         try:
             capture = as_original(fetcher.fetch(replay), row, url=url, replay=replay)
         except FetchError as error:
