@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from urllib.parse import quote, urlsplit
 
 from ..errors import DagbokError
@@ -37,10 +36,6 @@ class WaybackCapture:
     status: str
     digest: str
     mimetype: str
-
-    @property
-    def captured(self) -> datetime:
-        return datetime.strptime(self.timestamp, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
 
 
 def check_timestamp(at: str) -> str:
