@@ -28,7 +28,7 @@ from typing import Any
 
 from ..dates import match_date_line
 from .document import Document, Line, element_text
-from .selectors import (BYLINE_PREFIXES, CHROME_LINES, CHROME_PREFIXES, CREDIT_PREFIXES, ELLIPSES, EMPHASIS_TAGS, FOOTER_PHRASES,
+from .selectors import (BYLINE_PREFIXES, CHROME_LINES, CHROME_PREFIXES, CREDIT_PREFIXES, SHARE_WORDS, ELLIPSES, EMPHASIS_TAGS, FOOTER_PHRASES,
                         HEADING_TAGS, NAME_PARTICLES, NAVIGATION_ROLES, NAVIGATION_TAGS, NOT_NAME_WORDS,
                         READ_MORE, SUBSCRIBE_PHRASES)
 from .structured import clean_title, read_structured, to_local_date
@@ -129,9 +129,12 @@ def is_hashtag_line(text: str) -> bool:
 
 
 def is_chrome(text: str) -> bool:
-    """Theme furniture (`Dela`, `Skriv ut`, `Publicerat i Dagbok`): not content, not a signature."""
+    """Theme furniture (`Dela`, `Skriv ut`, `Publicerat i Dagbok`, `Dela Facebook Twitter`):
+    not content, not a signature."""
     folded = text.casefold()
-    return folded in CHROME_LINES or (len(text) <= 80 and folded.startswith(CHROME_PREFIXES))
+    if folded in CHROME_LINES or (len(text) <= 80 and folded.startswith(CHROME_PREFIXES)):
+        return True
+    return len(text) <= 80 and all(w.strip(":|·•,") in SHARE_WORDS for w in folded.split())
 
 
 def is_byline(text: str) -> bool:
@@ -218,24 +221,39 @@ def _date_of_line(line: Line) -> date | None:
     (`29 april 2019 | Dagbok`) or whose `<time>` shows a whole date.
 
     Themes print `Publicerat den <time>…</time>` or a published and an updated
-    `<time>` side by side (one hidden by CSS we cannot see); the first `<time>` whose
-    own text is a date line is the line's date.
+    `<time>` side by side (the updated one hidden by CSS we cannot see): the line's
+    date is that of its `published` `<time>`, else of the first one not marked `updated`.
     """
     text = line.text
     if len(text) > 2 * _MAX_DATE_LINE or not _DIGIT_RE.search(text):
         return None
-    found = match_date_line(text) if len(text) <= _MAX_DATE_LINE else None
+    found = _date_in_meta(text)
+    if found is not None:
+        return found
+    times = [e for e in line.inlines if e.tag == "time"]
+    if not times:
+        return None
+
+    def rank(element) -> int:
+        classes = (element.get("class") or "").split()
+        return 0 if "published" in classes else 2 if "updated" in classes else 1
+
+    for element in sorted(times, key=rank):
+        found = _date_in_meta(element_text(element))
+        if found is not None:
+            return found
+    return None
+
+
+def _date_in_meta(text: str) -> date | None:
+    """A whole date line, or a date at either end of a meta line (`Dagbok | 29 april 2019`)."""
+    found = _date_of(text)
     if found is not None:
         return found
     parts = _META_SEPARATORS_RE.split(text)
-    if len(parts) > 1:  # `29 april 2019 | Dagbok`, `Dagbok · 29 april 2019`
+    if len(parts) > 1:
         for part in (parts[0], parts[-1]):
             found = _date_of(part)
-            if found is not None:
-                return found
-    for element in line.inlines:
-        if element.tag == "time":
-            found = _date_of(element_text(element))
             if found is not None:
                 return found
     return None
@@ -305,8 +323,7 @@ def _line_facts(document: Document) -> LineFacts:
         marker.append(is_mark)
         remove = is_mark or folded.startswith(CREDIT_PREFIXES) or is_hashtag_line(text)
         removable.append(remove)
-        furniture.append(remove or folded in CHROME_LINES
-                         or (len(text) <= 80 and folded.startswith(CHROME_PREFIXES)))
+        furniture.append(remove or is_chrome(text))
     nav = [False] * len(lines)
     navigation = list(document.tree.iter(*NAVIGATION_TAGS))
     navigation += document.with_class(*(f"role:{r}" for r in NAVIGATION_ROLES))
@@ -411,10 +428,8 @@ class _LayoutReader:
                 and j + 1 not in self.dates:
             name, role = j, j + 1
             j += 2
-        if not strict and not self._closes(j, title_first):
-            return None
-        if not strict and name is None and len(self.texts[k]) > 300:
-            return None
+        if not strict and (name is None or not self._closes(j, title_first)):
+            return None  # without `...`, only a signed block that ends cleanly is a (short post's) teaser
         return TeaserBlock(start=min(t, i), end=j, date=i, published=self.dates[i], title=t,
                            excerpt=tuple(excerpt), name=name, role=role, strict=strict)
 
@@ -443,7 +458,7 @@ class _LayoutReader:
         if key in self.title_hints:
             score += 10
         elif key == self.page_title:
-            score += 3
+            score += 0.75  # `<title>` may name a section (`Dagbok`): it only breaks ties
         level = heading_level(line)
         if level is not None:
             score += 4 if level <= 2 else 2
@@ -455,6 +470,8 @@ class _LayoutReader:
             score -= 1
         if text.endswith("."):
             score -= 1.5
+        if " " not in text:
+            score -= 1  # one word is a label (`Dagbok`, `Nyheter`), hardly ever a diary title
         if self.facts.nav[t]:
             score -= 4
         if title_first_hint == (not after):
@@ -530,13 +547,14 @@ class _LayoutReader:
                 hinted=title_key(self.texts[title]) in self.title_hints,
                 date_hinted=self.dates[i] in self.date_hints))
         hinted = [c for c in candidates if c.hinted]
-        if not hinted:
+        named = [c for c in candidates if title_key(self.texts[c.title]) == self.page_title]
+        if not hinted and not named:
             dateless = self._dateless_title(blocks)
             if dateless is not None:
                 return self._make_frame(None, dateless, dateless + 1, self._region_end(dateless + 1, blocks, False))
         if not candidates:
             return None
-        pool = hinted or [c for c in candidates if c.date_hinted] or candidates
+        pool = hinted or named or [c for c in candidates if c.date_hinted] or candidates
         plain = [c for c in pool if not c.teaser_like]
         if plain:
             largest = max(c.size for c in plain)

@@ -77,6 +77,13 @@ CHROME_LINES = frozenset(
     )
 )
 
+#: Words of a share box (`Dela: Facebook Twitter LinkedIn`); a short line of only these is furniture.
+SHARE_WORDS = frozenset(
+    s.casefold()
+    for s in ("Dela", "Dela:", "Facebook", "Twitter", "X", "LinkedIn", "E-post", "Epost", "Mejla", "Skriv", "ut",
+              "Tweet", "Pinterest", "WhatsApp", "Messenger", "Kopiera", "länk", "Tipsa", "Gilla", "|", "·", "•", "")
+)
+
 #: Prefixes of theme furniture lines around a post (`Publicerat i Dagbok`, `Taggar: …`);
 #: dropped at the edges of the post's text, never in the middle.
 CHROME_PREFIXES = tuple(
