@@ -160,10 +160,12 @@ def export_command(db_path: Path, fmt: str, out_dir: Path) -> None:
 @cli.command("demo")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=demo.DEFAULT_DEMO_DB,
               show_default="data/demo/dagbok.db", help="Demo database (made afresh each time).")
+@click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True,
+              help="Port for the sample site; 0 takes a free one.")
 @user_errors
-def demo_command(db_path: Path) -> None:
+def demo_command(db_path: Path, port: int) -> None:
     """Serve the bundled sample site on 127.0.0.1, crawl it into a demo database and show what to try."""
-    report = demo.run_demo(db_path)
+    report = demo.run_demo(db_path, port=port)
     click.echo(report.text())
 
 

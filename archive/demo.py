@@ -98,15 +98,25 @@ def _clear(db_path: Path) -> None:
             shutil.rmtree(warc_dir)
 
 
-def run_demo(db_path: Path | str = DEFAULT_DEMO_DB) -> DemoReport:
-    """Serve the sample site on loopback, crawl it into `db_path`, and report what is there."""
+def run_demo(db_path: Path | str = DEFAULT_DEMO_DB, *, port: int = 0) -> DemoReport:
+    """Serve the sample site on loopback, crawl it into `db_path`, and report what is there.
+
+    `port` 0 takes a free one; a fixed port gives the same URLs every time (the README's examples).
+    """
     from scraper.sample_site import SampleSite
 
     db_path = Path(db_path)
     _clear(db_path)
-    with SampleSite(crawl_delay=0) as site:
+    site = SampleSite(crawl_delay=0)
+    try:
+        site.start(port=port)
+    except OSError as error:
+        raise DemoError(f"cannot serve the sample site on port {port} ({error.strerror}); give another --port, or 0 for a free one") from None
+    try:
         summary = run_crawl(db_path, site=site.base, delay=0, full=True)
         base = site.base
+    finally:
+        site.stop()
     report = DemoReport(db_path=db_path, site=base, summary=summary)
     db = sqlite_utils.Database(db_path)
     try:
