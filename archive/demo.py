@@ -106,13 +106,13 @@ def run_demo(db_path: Path | str = DEFAULT_DEMO_DB, *, port: int = 0) -> DemoRep
     from scraper.sample_site import SampleSite
 
     db_path = Path(db_path)
-    _clear(db_path)
     site = SampleSite(crawl_delay=0)
     try:
         site.start(port=port)
     except OSError as error:
         raise DemoError(f"cannot serve the sample site on port {port} ({error.strerror}); give another --port, or 0 for a free one") from None
     try:
+        _clear(db_path)
         summary = run_crawl(db_path, site=site.base, delay=0, full=True)
         base = site.base
     finally:
