@@ -74,7 +74,7 @@ def _is_demo_database(path: Path) -> bool:
     db = sqlite_utils.Database(path)
     try:
         if "crawl_runs" not in db.table_names():
-            return False
+            return not db.table_names()  # an empty file holds nothing to lose
         sites = [row[0] for row in db.execute("SELECT site FROM crawl_runs")]
     finally:
         db.close()

@@ -44,7 +44,7 @@ FORMATS = ("table", "json", "csv", "jsonl", "markdown")
 
 
 class NoDatabase(DagbokError):
-    """The database file to read does not exist."""
+    """The database file to read does not exist, or is not an archive."""
 
 
 class BadQuery(DagbokError):
@@ -90,6 +90,13 @@ def open_archive(db_path: Path | str) -> sqlite3.Connection:
         raise NoDatabase(f"no database at {path}; run `dagbok crawl --db {path}` first")
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     conn.row_factory = sqlite3.Row
+    try:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    except sqlite3.DatabaseError:
+        tables = set()
+    if not {"posts", "post_details"} <= tables:
+        conn.close()
+        raise NoDatabase(f"{path} is not a dagbok archive (no posts table); run `dagbok crawl --db {path}` to make one")
     conn.create_function("dagbok_fold", 1, fold, deterministic=True)
     conn.create_collation("swedish", _collate_swedish)
     return conn

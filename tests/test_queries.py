@@ -329,6 +329,16 @@ def test_empty_result_in_json_is_an_empty_list(archive):
     assert result.exit_code == 0 and json.loads(result.output) == []
 
 
+@pytest.mark.parametrize("command", ["query", "stats"])
+def test_a_file_that_is_not_an_archive_is_a_clear_error(tmp_path, command):
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")
+    result = run(command, "--db", str(empty))
+    assert result.exit_code == 2
+    assert result.output == (f"Error: {empty} is not a dagbok archive (no posts table); "
+                             f"run `dagbok crawl --db {empty}` to make one\n")
+
+
 def test_missing_database_is_no_database_error(tmp_path):
     with pytest.raises(NoDatabase):
         find_posts(tmp_path / "x.db", PostQuery())
