@@ -131,3 +131,8 @@ def test_a_page_with_an_xml_declaration_parses():
 def test_base_href_sets_the_base_url():
     document = parse_document(capture("<html><head><base href='https://www.allmannyttan.se/a/'></head></html>"))
     assert document.base_url == "https://www.allmannyttan.se/a/"
+
+
+def test_text_nested_deeper_than_libxml2s_default_limit_is_kept():
+    html = "<font>x" * 600 + "29 april 2019"
+    assert texts(html)[-1].endswith("29 april 2019")

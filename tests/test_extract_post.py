@@ -254,3 +254,9 @@ def test_a_card_grid_without_metadata_signature_or_subscribe_lines(labs):
     assert fields(post) == {
         "url": url, "published": "2019-03-06", "title": "Trygghetsvandring i Hageby", "author": None, "role": None,
         "lab": "Norrköping", "labs": ["Norrköping"], "excerpt": derive_excerpt(HAGEBY), "body": HAGEBY}
+
+
+@pytest.mark.parametrize("body", [b"", b"<html></html>", bytes(range(256)), b"<p>29 april 2019<p><b>Titel<p>Text <i>utan"])
+def test_broken_or_empty_pages_never_raise(body, labs):
+    post = extract(body, labs)
+    assert post.url == URL

@@ -33,7 +33,9 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codec
 
 
 # A plain lxml HTML parser: lxml.html's element classes cost a Python call per element.
-_PARSER = etree.HTMLParser(remove_pis=True)
+# huge_tree lifts libxml2's nesting limit of 256, past which a legacy page of unclosed
+# <font> tags would silently lose its text.
+_PARSER = etree.HTMLParser(remove_pis=True, huge_tree=True)
 
 
 def element_text(element: Any) -> str:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from ..dates import match_date_line
+from ..dates import match_date_line, parse_date
 from .document import Document, Line, element_text
 from .selectors import (BYLINE_PREFIXES, CHROME_LINES, CHROME_PREFIXES, CREDIT_PREFIXES, SHARE_WORDS, ELLIPSES, EMPHASIS_TAGS, FOOTER_PHRASES,
                         HEADING_TAGS, NAME_PARTICLES, NAVIGATION_ROLES, NAVIGATION_TAGS, NOT_NAME_WORDS,
@@ -35,6 +35,7 @@ from .structured import clean_title, read_structured, to_local_date
 from .wordpress import read_wordpress
 
 _MAX_DATE_LINE = 60
+_FALLBACK_DATE_LINE = 30  # a line read by dateparser when no line matched the site's date forms
 _MAX_TITLE = 200
 _MAX_ROLE = 160
 _EXCERPT_LINES = 3  # an excerpt ending in `...` may be broken over this many lines
@@ -131,10 +132,17 @@ def is_hashtag_line(text: str) -> bool:
 def is_chrome(text: str) -> bool:
     """Theme furniture (`Dela`, `Skriv ut`, `Publicerat i Dagbok`, `Dela Facebook Twitter`):
     not content, not a signature."""
-    folded = text.casefold()
-    if folded in CHROME_LINES or (len(text) <= 80 and folded.startswith(CHROME_PREFIXES)):
+    return _is_chrome_folded(text.casefold())
+
+
+def _is_chrome_folded(folded: str) -> bool:
+    if len(folded) > 80:
+        return False
+    if folded in CHROME_LINES or folded.startswith(CHROME_PREFIXES):
         return True
-    return len(text) <= 80 and all(w.strip(":|·•,") in SHARE_WORDS for w in folded.split())
+    words = folded.split()
+    return bool(words) and words[0].strip(":|·•,") in SHARE_WORDS and all(
+        w.strip(":|·•,") in SHARE_WORDS for w in words)
 
 
 def is_byline(text: str) -> bool:
@@ -323,7 +331,7 @@ def _line_facts(document: Document) -> LineFacts:
         marker.append(is_mark)
         remove = is_mark or folded.startswith(CREDIT_PREFIXES) or is_hashtag_line(text)
         removable.append(remove)
-        furniture.append(remove or is_chrome(text))
+        furniture.append(remove or _is_chrome_folded(folded))
     nav = [False] * len(lines)
     navigation = list(document.tree.iter(*NAVIGATION_TAGS))
     navigation += document.with_class(*(f"role:{r}" for r in NAVIGATION_ROLES))
@@ -331,6 +339,12 @@ def _line_facts(document: Document) -> LineFacts:
         start, end = document.span(element)
         nav[start:end] = [True] * (end - start)
     dates = {i: d for i, line in enumerate(lines) if (d := _date_of_line(line)) is not None}
+    if not dates:
+        # htmldate's order: the costly reading only when the fast one found nothing at all
+        reference = document.capture.fetched
+        dates = {i: d for i, line in enumerate(lines)
+                 if len(line.text) <= _FALLBACK_DATE_LINE and _DIGIT_RE.search(line.text) and not furniture[i]
+                 and (d := parse_date(line.text, reference=reference)) is not None}
     return LineFacts(furniture=furniture, removable=removable, marker=marker, nav=nav, dates=dates)
 
 
@@ -352,6 +366,7 @@ class _LayoutReader:
         self.dates = self.facts.dates
         self.title_hints, self.page_title, self.date_hints = self._hints()
         self.site_names = read_structured(document).site_names
+        self._keys: dict[int, str] = {}
 
     def _hints(self) -> tuple[set[str], str | None, set[date]]:
         """Titles and dates structured data names for the post.
@@ -454,7 +469,7 @@ class _LayoutReader:
         if len(text) > 2 * _MAX_TITLE or self._is_site_name(text):
             return None
         score = 1.0 if after else 0.0
-        key = title_key(text)
+        key = self._key(t)
         if key in self.title_hints:
             score += 10
         elif key == self.page_title:
@@ -479,6 +494,13 @@ class _LayoutReader:
         if ends_with_ellipsis(text):
             score -= 1
         return score
+
+    def _key(self, j: int) -> str:
+        """title_key of line j, computed once."""
+        key = self._keys.get(j)
+        if key is None:
+            key = self._keys[j] = title_key(self.texts[j])
+        return key
 
     def _is_site_name(self, text: str) -> bool:
         folded = text.casefold()
@@ -544,10 +566,10 @@ class _LayoutReader:
                 date=i, title=title, start=start, end=end,
                 size=sum(len(self.texts[j]) for j in range(start, end)),
                 teaser_like=block is not None and block.strict,
-                hinted=title_key(self.texts[title]) in self.title_hints,
+                hinted=self._key(title) in self.title_hints,
                 date_hinted=self.dates[i] in self.date_hints))
         hinted = [c for c in candidates if c.hinted]
-        named = [c for c in candidates if title_key(self.texts[c.title]) == self.page_title]
+        named = [c for c in candidates if self._key(c.title) == self.page_title]
         if not hinted and not named:
             dateless = self._dateless_title(blocks)
             if dateless is not None:
@@ -569,10 +591,13 @@ class _LayoutReader:
         if not self.title_hints and not self.page_title:
             return None
         in_teasers = {j for b in blocks.values() for j in range(b.start, b.end)}
+        lengths = {len(h) for h in (*self.title_hints, self.page_title) if h}
         for j, text in enumerate(self.texts):
+            if not any(abs(len(text) - n) <= 8 for n in lengths):
+                continue  # cheap: a title that normalises to a hint has about its length
             if self.facts.nav[j] or j in in_teasers or not self._usable(j):
                 continue
-            key = title_key(text)
+            key = self._key(j)
             if key in self.title_hints or (key == self.page_title and (heading_level(self.lines[j]) or 9) <= 2):
                 return j
         return None
