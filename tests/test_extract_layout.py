@@ -8,7 +8,8 @@ from html import escape
 import pytest
 
 from scraper.extract.document import parse_document
-from scraper.extract.layout import looks_like_name, looks_like_role, read_layout
+from scraper.extract.layout import read_layout
+from scraper.extract.lines import looks_like_name, looks_like_role
 from scraper.records import Capture
 
 SUBSCRIBE = ["Få nya inlägg i din inkorg", "Följ oss på Instagram"]

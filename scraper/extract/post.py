@@ -39,7 +39,8 @@ from ..labs import LabVocabulary
 from ..names import Layer
 from ..records import Disagreement, Post
 from .document import Document, element_text
-from .layout import Frame, Layout, frame_top, keep_content, looks_like_name, read_layout, split_signature
+from .layout import Frame, Layout, frame_top, keep_content, read_layout, split_signature
+from .lines import looks_like_name
 from .selectors import BYLINE_PREFIXES, EDITOR_ACCOUNTS, WORDPRESS_MORE
 from .structured import Structured, clean_title, read_structured, to_local_date, to_utc
 from .wordpress import WordPress, read_wordpress

@@ -12,7 +12,8 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 from ..records import Teaser
 from .document import Document
-from .layout import TeaserBlock, read_layout, strip_read_more
+from .layout import TeaserBlock, read_layout
+from .lines import strip_read_more
 
 _NOT_LINKS = ("#", "javascript:", "mailto:", "tel:")
 

@@ -1,0 +1,278 @@
+"""What a single line of a page is: a date line, furniture, a name, a role, a heading.
+
+These are the text facts SITE.md gives about the diary (date line `D månad YYYY`,
+subscribe box and footer phrases, photo credits, a signature of a name line and a
+role line), checked one line at a time; `layout.py` puts them together. The
+phrases themselves live in `selectors.py`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from ..dates import match_date_line, parse_date
+from .document import Document, Line, element_text
+from .selectors import (BYLINE_PREFIXES, CHROME_LINES, CHROME_PREFIXES, CREDIT_PREFIXES, ELLIPSES, EMPHASIS_TAGS,
+                        FOOTER_PHRASES, HEADING_TAGS, NAME_PARTICLES, NAVIGATION_ROLES, NAVIGATION_TAGS,
+                        NOT_NAME_WORDS, READ_MORE, SHARE_WORDS, SUBSCRIBE_PHRASES)
+
+MAX_DATE_LINE = 60
+FALLBACK_DATE_LINE = 30  # a line read by dateparser when no line matched the site's date forms
+MAX_ROLE = 160
+_NAME_PUNCTUATION = re.compile(r"[0-9.,!?:;()\[\]{}\"”“/@#&+=*|<>_…]")
+_DIGIT_RE = re.compile(r"\d")
+_INITIAL_RE = re.compile(r"(?<!\w)[^\W\d_]\.(?=\s|$)")  # `K.` in `Anna K. Andersson`
+CONTACT_RE = re.compile(
+    r"(?:e-?post:?\s*|tel(?:efon)?[.:]?\s*|mobil:?\s*)?(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\+?[\d\s-]{7,})",
+    re.IGNORECASE)
+_META_SEPARATORS_RE = re.compile(r"\s+[|·•–—-]\s+")
+_SUBSCRIBE = tuple(p.casefold() for p in SUBSCRIBE_PHRASES)
+_FOOTER = tuple(p.casefold() for p in FOOTER_PHRASES)
+_QUOTES = str.maketrans({"”": '"', "“": '"', "„": '"', "’": "'", "‘": "'", "–": "-", "—": "-", "…": "..."})
+
+
+def is_subscribe(text: str) -> bool:
+    return text.casefold().startswith(_SUBSCRIBE)
+
+
+def is_footer(text: str) -> bool:
+    return text.casefold().startswith(_FOOTER)
+
+
+def is_marker(text: str) -> bool:
+    """A line of the site's own furniture after a post: subscribe box or footer."""
+    folded = text.casefold()
+    return folded.startswith(_SUBSCRIBE) or folded.startswith(_FOOTER)
+
+
+def is_credit(text: str) -> bool:
+    """A photo credit (`Foto: Shutterstock`): never body, never an author (SITE.md)."""
+    return text.casefold().startswith(CREDIT_PREFIXES)
+
+
+def is_hashtag_line(text: str) -> bool:
+    """A line of hashtags only (`#sabo #allmännyttan #BodenBo`)."""
+    return text.startswith("#") and all(w.startswith("#") for w in text.split())
+
+
+def is_chrome(text: str) -> bool:
+    """Theme furniture (`Dela`, `Skriv ut`, `Publicerat i Dagbok`, `Dela Facebook Twitter`):
+    not content, not a signature."""
+    return _is_chrome_folded(text.casefold())
+
+
+def _is_chrome_folded(folded: str) -> bool:
+    if len(folded) > 80:
+        return False
+    if folded in CHROME_LINES or folded.startswith(CHROME_PREFIXES):
+        return True
+    words = folded.split()
+    return bool(words) and words[0].strip(":|·•,") in SHARE_WORDS and all(
+        w.strip(":|·•,") in SHARE_WORDS for w in words)
+
+
+def is_byline(text: str) -> bool:
+    """A theme's byline under the title (`av Redaktionen`, `Skriven av Anna Kanervo`): furniture, not body."""
+    folded = text.casefold()
+    for prefix in BYLINE_PREFIXES:
+        if folded.startswith(prefix):
+            words = text[len(prefix):].split()
+            return 1 <= len(words) <= 4 and all(w[0].isupper() for w in words) and not _NAME_PUNCTUATION.search(
+                text[len(prefix):])
+    return False
+
+
+def ends_with_ellipsis(text: str) -> bool:
+    return text.rstrip().endswith(ELLIPSES)
+
+
+def strip_read_more(text: str) -> str:
+    """An excerpt without a trailing `Läs mer »` on the same line."""
+    if not text.endswith(READ_MORE):
+        return text
+    for phrase in READ_MORE:
+        if text.endswith(phrase) and len(text) > len(phrase):
+            return text[: -len(phrase)].rstrip()
+    return text
+
+
+def looks_like_name(text: str) -> bool:
+    """A person's name line: 2–4 capitalised words, no digits or sentence punctuation.
+
+    SITE.md: the signature's first line is the author's name (`Anna Kanervo`).
+    Particles (`von`, `af`) and hyphenated names (`Anna-Karin`) are allowed; subheads
+    in capitals, credits, captions and the site's own phrases are not names.
+    """
+    if len(text) > 60 or is_marker(text) or is_chrome(text):
+        return False
+    if _NAME_PUNCTUATION.search(_INITIAL_RE.sub("", text)):
+        return False
+    words = text.split()
+    if not 2 <= len(words) <= 4:
+        return False
+    capitalised = 0
+    for word in words:
+        if word.casefold() in NOT_NAME_WORDS:
+            return False
+        if word in NAME_PARTICLES:
+            continue
+        first = word[0]
+        if not first.isalpha() or not first.isupper():
+            return False
+        if len(word) > 1 and word.isupper():
+            return False  # `MÅL FÖR VARJE LABB` is a subhead
+        if not all(c.isalpha() or c in "-'’" for c in word) and not _INITIAL_RE.fullmatch(word):
+            return False
+        capitalised += 1
+    return capitalised >= 2
+
+
+def looks_like_role(text: str) -> bool:
+    """A role line: short free text, not a sentence, not a date, credit or marker.
+
+    SITE.md: roles may contain commas and the site's typos, and are kept whole.
+    """
+    if not text or len(text) > MAX_ROLE or text[-1] in ".!?:;…" or is_marker(text):
+        return False
+    if is_credit(text) or is_hashtag_line(text) or is_chrome(text) or ends_with_ellipsis(text):
+        return False
+    return _date_of(text) is None
+
+
+def title_key(text: str) -> str:
+    """Compare titles as a reader would: case, quote style and dash style ignored."""
+    return " ".join(unicodedata.normalize("NFC", text).translate(_QUOTES).casefold().split())
+
+
+def _date_of(text: str) -> date | None:
+    if len(text) > MAX_DATE_LINE or not _DIGIT_RE.search(text):
+        return None
+    return match_date_line(text)
+
+
+def _date_of_line(line: Line) -> date | None:
+    """The date of a date line; also of a short meta line that starts or ends with a date
+    (`29 april 2019 | Dagbok`) or whose `<time>` shows a whole date.
+
+    Themes print `Publicerat den <time>…</time>` or a published and an updated
+    `<time>` side by side (the updated one hidden by CSS we cannot see): the line's
+    date is that of its `published` `<time>`, else of the first one not marked `updated`.
+    """
+    text = line.text
+    if len(text) > 2 * MAX_DATE_LINE or not _DIGIT_RE.search(text):
+        return None
+    found = _date_in_meta(text)
+    if found is not None:
+        return found
+    times = [e for e in line.inlines if e.tag == "time"]
+    if not times:
+        return None
+
+    def rank(element) -> int:
+        classes = (element.get("class") or "").split()
+        return 0 if "published" in classes else 2 if "updated" in classes else 1
+
+    for element in sorted(times, key=rank):
+        found = _date_in_meta(element_text(element))
+        if found is not None:
+            return found
+    return None
+
+
+def _date_in_meta(text: str) -> date | None:
+    """A whole date line, or a date at either end of a meta line (`Dagbok | 29 april 2019`)."""
+    found = _date_of(text)
+    if found is not None:
+        return found
+    parts = _META_SEPARATORS_RE.split(text)
+    if len(parts) > 1:
+        for part in (parts[0], parts[-1]):
+            found = _date_of(part)
+            if found is not None:
+                return found
+    return None
+
+
+# --- Evidence from the tree ------------------------------------------------------------
+
+
+def heading_level(line: Line) -> int | None:
+    """1–6 when the line is (inside) a heading element, else None."""
+    element = line.element
+    for candidate in (element, *element.iterancestors()):
+        level = HEADING_TAGS.get(candidate.tag)
+        if level:
+            return level
+        if candidate.get("role") == "heading":
+            level = candidate.get("aria-level", "2")
+            return int(level) if level.isdigit() else 2
+        if candidate.tag in ("body", "article", "section", "main", "td", "div") and candidate is not element:
+            break
+    return None
+
+
+def is_emphasised(line: Line) -> bool:
+    """The whole line is bold or enlarged (`<b>Title</b><br>` in legacy markup)."""
+    for element in line.inlines:
+        if element.tag in EMPHASIS_TAGS and (element.tag != "font" or element.get("size")):
+            if element_text(element) == line.text:
+                return True
+    return False
+
+
+def shared_depth(a: Any, b: Any) -> int:
+    """Depth of the deepest element that contains both a and b (how close they sit in the tree)."""
+    if a is b:
+        return len(list(a.iterancestors())) + 1
+    ancestors = {id(e): depth for depth, e in enumerate(reversed([a, *a.iterancestors()]))}
+    for element in (b, *b.iterancestors()):
+        depth = ancestors.get(id(element))
+        if depth is not None:
+            return depth
+    return 0
+
+
+@dataclass(frozen=True)
+class LineFacts:
+    """What each line of a document is, computed once (the layers ask many times)."""
+
+    furniture: list[bool]  # a marker, credit, hashtag line or chrome: never a title or signature
+    removable: list[bool]  # a marker, credit or hashtag line: never body either
+    marker: list[bool]  # subscribe box or footer: ends a post
+    nav: list[bool]  # inside <nav> or role=navigation
+    dates: dict[int, date]  # date lines
+
+
+def line_facts(document: Document) -> LineFacts:
+    return document.memo("line_facts", lambda: _line_facts(document))
+
+
+def _line_facts(document: Document) -> LineFacts:
+    lines = document.lines
+    furniture, removable, marker = [], [], []
+    for line in lines:
+        text = line.text
+        folded = text.casefold()
+        is_mark = folded.startswith(_SUBSCRIBE) or folded.startswith(_FOOTER)
+        marker.append(is_mark)
+        remove = is_mark or folded.startswith(CREDIT_PREFIXES) or is_hashtag_line(text)
+        removable.append(remove)
+        furniture.append(remove or _is_chrome_folded(folded))
+    nav = [False] * len(lines)
+    navigation = list(document.tree.iter(*NAVIGATION_TAGS))
+    navigation += document.with_class(*(f"role:{r}" for r in NAVIGATION_ROLES))
+    for element in navigation:
+        start, end = document.span(element)
+        nav[start:end] = [True] * (end - start)
+    dates = {i: d for i, line in enumerate(lines) if (d := _date_of_line(line)) is not None}
+    if not dates:
+        # htmldate's order: the costly reading only when the fast one found nothing at all
+        reference = document.capture.fetched
+        dates = {i: d for i, line in enumerate(lines)
+                 if len(line.text) <= FALLBACK_DATE_LINE and _DIGIT_RE.search(line.text) and not furniture[i]
+                 and (d := parse_date(line.text, reference=reference)) is not None}
+    return LineFacts(furniture=furniture, removable=removable, marker=marker, nav=nav, dates=dates)
