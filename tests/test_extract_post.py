@@ -93,6 +93,7 @@ def test_title_is_never_the_site_name(labs):
 def test_title_from_the_title_element_when_nothing_else_names_it(labs):
     post = extract(html("<title>Alla labb på plats – Allmännyttan</title>", BODY), labs)
     assert post.title == "Alla labb på plats"
+    assert post.layers["title"] == Layer.OPENGRAPH
 
 
 def test_the_visible_date_wins_over_a_structured_modified_date(labs):

@@ -76,7 +76,7 @@ class _Extraction:
     def post(self, labs: LabVocabulary) -> Post:
         post = Post(url=self.url())
         self.decide(post, "published", self.published_candidates())
-        self.decide(post, "title", self.title_candidates(), value=self.shown_title())
+        self.decide_title(post)
         body_candidates, signature = self.body_candidates()
         self.decide(post, "body", body_candidates)
         self.decide_signature(post, signature)
@@ -170,6 +170,13 @@ class _Extraction:
             (Layer.LAYOUT, self.texts[self.frame.title] if self.frame and self.frame.title is not None else None),
         ]
 
+    def decide_title(self, post: Post) -> None:
+        """The title as shown; `<title>` counts only when it is the value chosen (it is often generic)."""
+        candidates, value = self.title_candidates(), self.shown_title()
+        if value is not None and value == self.title_tag() and all(v != value for _, v in candidates):
+            candidates.append((Layer.OPENGRAPH, value))
+        self.decide(post, "title", candidates, value=value)
+
     def shown_title(self) -> str | None:
         """The title as the page shows it; the `<title>` element only when nothing else names it."""
         if self.frame is not None and self.frame.title is not None:
@@ -180,7 +187,11 @@ class _Extraction:
         jsonld = self.structured.jsonld
         site = self.structured.site_names
         return (clean_title(jsonld.headline, site) if jsonld else None) or clean_title(
-            self.structured.og.get("og:title"), site) or clean_title(self.structured.title_tag, site)
+            self.structured.og.get("og:title"), site) or self.title_tag()
+
+    def title_tag(self) -> str | None:
+        """`<title>` without its site-name suffix (a page-level meta reading, credited as `opengraph`)."""
+        return clean_title(self.structured.title_tag, self.structured.site_names)
 
     def host_content(self) -> Any:
         """The `entry-content` element holding the post's body (teasers may repeat the class)."""
