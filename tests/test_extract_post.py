@@ -261,3 +261,12 @@ def test_a_card_grid_without_metadata_signature_or_subscribe_lines(labs):
 def test_broken_or_empty_pages_never_raise(body, labs):
     post = extract(body, labs)
     assert post.url == URL
+
+
+def test_entry_content_never_cuts_a_paragraph_of_the_post_outside_it(labs):
+    page = ('<article class="hentry"><div>6 mars 2019</div><h1 class="entry-title">Alla labb på plats</h1>'
+            f'<p class="entry-summary">{BODY[0]}</p><div class="entry-content"><p>{BODY[1]}</p>'
+            "<p>Anna Kanervo<br>projektansvarig</p></div></article>")
+    post = extract(html(tail=page), labs)
+    assert post.body == "\n\n".join(BODY)
+    assert post.layers["body"] == Layer.LAYOUT

@@ -19,8 +19,9 @@ value is kept in `Post.disagreements`):
   `<meta name="author">` count, and only if they look like a person, not an
   editor account or a username; the role then stays None.
 - body: the layout's lines between title and signature, narrowed to the post's
-  `entry-content` when WordPress marks one (which cuts theme furniture between
-  title and content); `entry-content` alone when the layout could not be read.
+  `entry-content` when WordPress marks one and what falls outside it is short
+  furniture, not sentences (a category line between title and content); the
+  `entry-content` alone when the layout could not be read.
 - excerpt: the site's teaser form derived from the body (PLAN.md's rule), since
   SEO descriptions are cut at other lengths; `og:description` / JSON-LD
   `description` only when there is no body, and never WordPress's `[…]` form.
@@ -221,7 +222,8 @@ class _Extraction:
         if content is not None:
             start, end = self.document.span(content)
             inside = tuple(j for j in frame.kept if start <= j < end)
-            if inside and _is_run(inside, frame.kept):
+            cut = [self.texts[j] for j in frame.kept if j not in inside]
+            if inside and _is_run(inside, frame.kept) and all(_is_furniture_like(t) for t in cut):
                 body, inner_signature = split_signature(inside, self.texts)
                 if inner_signature is None and signature is not None:
                     body = tuple(j for j in body if j not in signature)  # the signature sits outside the content
@@ -278,6 +280,12 @@ def _strip_byline(text: str) -> str:
         if folded.startswith(prefix):
             return text[len(prefix):].strip()
     return text
+
+
+def _is_furniture_like(text: str) -> bool:
+    """Short and not a sentence: what a theme prints around its content (`Kategori Dagbok`).
+    The class `entry-content` alone never cuts a line that reads like the post's own text."""
+    return len(text) <= 100 and not text.endswith((".", "!", "?", "…", ":"))
 
 
 def _is_run(inner: tuple[int, ...], outer: tuple[int, ...]) -> bool:
