@@ -142,6 +142,7 @@ class _Replay:
             capture=capture,
             error=meta.get("dagbok-error"),
             candidate=candidate,
+            provisional=meta.get("dagbok-provisional"),
         )
 
     def _page_result(self, entry: WarcEntry, site: str) -> PageResult:

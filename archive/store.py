@@ -116,6 +116,8 @@ class Store:
         }
         if result.error:
             meta["Dagbok-Error"] = result.error
+        if result.provisional:
+            meta["Dagbok-Provisional"] = result.provisional
         if result.candidate is not None:
             meta["Dagbok-Candidate"] = json.dumps(
                 {
@@ -193,9 +195,9 @@ class Store:
             row["last_seen"] = max(row.get("last_seen") or when, when)
             if not capture.wayback_timestamp:
                 row.update(status="live", gone_since=None)
-            if result.error:
-                # A page that failed (or a listing whose pages failed) must not pass as unchanged
-                # next run (a 304, or a body of the stored digest): drop its validators so it is read again.
+            if result.error or result.provisional:
+                # A page that failed (or a provisional listing: pages it lists failed) must not pass as
+                # unchanged next run (a 304, or a body of the stored digest): drop its validators so it is read again.
                 row.update(etag=None, last_modified=None, digest=None)
             elif status != 304:
                 row.update(

@@ -19,7 +19,9 @@ The order of a live crawl:
 6. `DiscoveryDone` with every post URL seen.
 
 One bad page never stops the crawl: whatever fails becomes a PageResult with
-`error`, and the capture (if any) is kept.
+`error`, and the capture (if any) is kept. The listings checked in step 2 then
+come out `provisional`, so the next run does not take them as unchanged and
+retries the failed pages.
 """
 
 from __future__ import annotations
@@ -192,11 +194,13 @@ class _LiveCrawl:
         listing_failed = any(result.error for result in listings)
         if self.failed_pages:
             # The first listing pages' validators are the next run's "nothing changed" check; with
-            # pages that failed behind them they must not count as proof, so they carry the reason.
+            # pages that failed behind them they must not count as proof. They are marked provisional,
+            # not failed: the failed pages are already counted, each once.
             checks = self._checkpoints(robots)
             note = f"{self.failed_pages} page(s) failed in this run, so this listing is not proof that nothing changed"
             listings = [
-                replace(result, error=note) if result.url in checks and result.error is None and _ok(result.capture)
+                replace(result, provisional=note)
+                if result.url in checks and result.error is None and _ok(result.capture)
                 else result
                 for result in listings
             ]

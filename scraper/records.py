@@ -125,6 +125,9 @@ class PageResult:
     teasers: list[Teaser] = field(default_factory=list)
     error: str | None = None  # why fetching or parsing failed; the capture is kept all the same
     candidate: Candidate | None = None
+    # Why a listing that was fetched well must still not be the next run's proof that nothing
+    # changed (pages it lists failed in this run): the archive keeps no validators for it. Not an error.
+    provisional: str | None = None
 
 
 @dataclass(frozen=True)

@@ -114,9 +114,10 @@ def test_summary_lists_failed_pages_and_exits_1(tmp_path, sample_site_factory):
     bad = site.url(site.fault_route("redirect-loop"))
     result = invoke("crawl", "--site", site.base, "--db", str(tmp_path / "a.db"), "--delay", "0")
     assert result.exit_code == 1
-    assert "errors: 0" not in result.output
+    assert "  errors: 1\n" in result.output  # one failed page is one error
     failed = result.output.split("Failed:\n", 1)[1]
     assert failed.startswith(f"  {bad}  could not fetch {bad}: redirect loop")
+    assert len(failed.strip().splitlines()) == 1, failed  # only the page that failed, not the listings
 
 
 def test_a_locked_database_exits_2_with_the_holder_named(tmp_path, sample_site_factory):

@@ -273,13 +273,20 @@ def test_failing_page_is_reported_and_the_crawl_goes_on(sample_site_factory):
     path = site.fault_route("always-500")
     items, _ = run(site)
     failed = [r for r in pages(items) if r.error]
-    assert [r.url for r in failed if r.kind == PageKind.POST] == [site.url(path)]
+    assert [r.url for r in failed] == [site.url(path)]  # the one page that failed, and nothing else
     assert failed[0].capture.status == 500 and "HTTP 500" in failed[0].error
     assert failed[0].candidate.modified is None  # so the archive will retry it next run
     assert len(posts_by_url(items)) == len(site.live_posts) - 1
-    flagged = {r.url for r in pages(items) if r.kind == PageKind.LISTING and r.error}
+    # The listings the next run checks for "nothing changed" are not proof of it: provisional, not failed.
+    flagged = {r.url for r in pages(items) if r.kind == PageKind.LISTING and r.provisional}
     assert flagged == {site.url("/wp-json/wp/v2/posts?per_page=100&page=1&orderby=modified&order=desc"),
                        site.url("/feed/"), site.url("/wp-sitemap.xml")}
+    assert all("1 page(s) failed" in r.provisional for r in pages(items) if r.provisional)
+
+
+def test_listings_are_not_provisional_when_every_page_went_well(sample_site):
+    items, _ = run(sample_site)
+    assert not [r.url for r in pages(items) if r.provisional or r.error]
 
 
 @pytest.mark.parametrize(

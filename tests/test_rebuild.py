@@ -67,6 +67,15 @@ def test_rebuild_from_warc_equals_the_crawled_database_row_for_row(tmp_path, his
     assert next(db.query("SELECT status FROM posts WHERE slug = 'ett-ar-med-portalen'"))["status"] == "gone"
 
 
+def test_rebuild_of_a_run_with_a_failed_page_keeps_its_listings_unproven(tmp_path, sample_site_factory):
+    site = sample_site_factory(crawl_delay=0, faults=("always-500",))
+    crawled, warc_dir = tmp_path / "crawled.db", tmp_path / "warc"
+    summary = run_crawl(crawled, site=site.base, delay=0, warc_dir=warc_dir, retries=0)
+    assert summary.errors == 1
+    rebuild(warc_dir, tmp_path / "rebuilt.db")
+    assert_same_rows(crawled, tmp_path / "rebuilt.db")  # pages included: the listings keep no validators
+
+
 def test_every_warc_file_passes_warcio_check_and_the_index_lists_every_fetched_url(history):
     crawled, warc_dir = history
     files = warc_files(warc_dir)

@@ -12,7 +12,7 @@ import pytest
 import sqlite_utils
 
 from archive.lock import LockedError, RunLock, lock_path
-from archive.runs import BadOption, run_crawl
+from archive.runs import BadOption, run_crawl, summary_text
 from scraper.errors import SiteUnreachable
 from scraper.sample_site import load_posts
 
@@ -168,6 +168,29 @@ def test_sigint_stops_after_the_current_page_and_the_next_run_completes(tmp_path
     crawl(clean, site)
     crawl(db_path, site)
     assert content(db_path) == content(clean)
+
+
+@pytest.mark.parametrize("fault", ["always-500", "reset"])  # a reset leaves no response, so no page row
+def test_one_failed_post_is_one_error_and_the_next_run_retries_it(tmp_path, sample_site_factory, fault):
+    site = sample_site_factory(crawl_delay=0, faults=(fault,))
+    url = site.url(site.fault_route(fault))
+    db_path = tmp_path / "a.db"
+    summary = crawl(db_path, site, retries=0)
+    assert (summary.errors, summary.exit_code, summary.status) == (1, 1, "ok")
+    assert [failed for failed, _ in summary.failures] == [url]
+    assert "  errors: 1\n" in summary_text(summary)
+    db = sqlite_utils.Database(db_path)
+    assert [r["errors"] for r in db.query("SELECT errors FROM crawl_runs")] == [1]
+    assert [r["url"] for r in db.query("SELECT url FROM captures WHERE error IS NOT NULL")] == [url]
+    # The listings that prove "nothing changed" keep no validators, so the next run reads the site again.
+    checks = list(db.query("SELECT etag, last_modified, digest FROM pages WHERE kind = 'listing' AND "
+                           "(url LIKE '%orderby=modified%' OR url LIKE '%/feed/' OR url LIKE '%/wp-sitemap.xml')"))
+    assert len(checks) == 3 and not any(any(row.values()) for row in checks)
+    db.close()
+    site.faults = ()  # the server is fixed
+    second = crawl(db_path, site)
+    assert [new for new, _ in second.new_posts] == [url]
+    assert (second.errors, second.exit_code) == (0, 0)
 
 
 def test_an_unreachable_site_raises_and_the_run_is_recorded_failed(tmp_path, site):
