@@ -136,8 +136,10 @@ def looks_like_role(text: str) -> bool:
 
     SITE.md: roles may contain commas and the site's typos, and are kept whole.
     """
-    if not text or len(text) > MAX_ROLE or text[-1] in ".!?:;…" or is_marker(text):
+    if not text or len(text) > MAX_ROLE or text[-1] in "!?:;…" or is_marker(text):
         return False
+    if text[-1] == "." and (len(text) > 80 or ". " in text or text.endswith("..")):
+        return False  # a sentence; a short role may still end with a full stop (`vd, Bodenbo AB.`)
     if is_credit(text) or is_hashtag_line(text) or is_chrome(text) or ends_with_ellipsis(text):
         return False
     return _date_of(text) is None
