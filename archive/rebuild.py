@@ -73,13 +73,6 @@ def rebuild(warc_dir: Path | str, db_path: Path | str) -> RebuildSummary:
     return summary
 
 
-def _read_page():
-    """The crawl's own classify-and-extract step, so a rebuilt page is read exactly as a crawled one."""
-    import scraper.crawl as crawl_module
-
-    return getattr(crawl_module, "read_page", None) or crawl_module._read_page
-
-
 class _Replay:
     """Applies records one at a time, keeping one Store per run."""
 
@@ -166,6 +159,10 @@ class _Replay:
             and (result.error is None or result.error.startswith(PARSE_ERROR_PREFIX))
         )
         if parse:
+            # The crawl's own classify-and-extract step, so a rebuilt page is read exactly as a crawled
+            # one. Imported here, as in runs.py: extraction (dateparser) would slow every CLI command.
+            from scraper.crawl import read_page
+
             result.error = None
-            result = _read_page()(result, site_root(site), self.labs)
+            result = read_page(result, site_root(site), self.labs)
         return result

@@ -297,7 +297,7 @@ class _LiveCrawl:
         capture = result.capture
         if result.error is None and capture is not None:
             if capture.status == 200:
-                result = _read_page(result, self.site, self.labs)
+                result = read_page(result, self.site, self.labs)
                 self._follow(capture, result.teasers, all_links=all_links)
             elif capture.status not in (304, 404, 410):
                 result.error = f"HTTP {capture.status} from {capture.final_url}"
@@ -319,8 +319,12 @@ def _kind_by_url(url: str, site: str) -> PageKind:
     return classify(url, site=site)
 
 
-def _read_page(result: PageResult, site: str, labs: LabVocabulary) -> PageResult:
-    """Classify a fetched page and extract what its kind holds; failures become `error`."""
+def read_page(result: PageResult, site: str, labs: LabVocabulary) -> PageResult:
+    """Classify a fetched page and extract what its kind holds; failures become `error`.
+
+    Public because `archive.rebuild` reads each archived response through this same step,
+    so a page rebuilt from a WARC file (perhaps with a better extractor) is read exactly as a crawl reads it.
+    """
     assert result.capture is not None
     try:
         document = parse_document(result.capture)
@@ -380,7 +384,7 @@ def _wayback(
             continue
         result = PageResult(url, kind, Source.WAYBACK, capture=capture, candidate=candidate)
         if capture.status == 200:
-            result = _read_page(result, site, labs)
+            result = read_page(result, site, labs)
         elif capture.status not in (404, 410):
             result.error = f"replay of {replay} answered HTTP {capture.status}"
         if result.kind == PageKind.POST:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 import pytest
 
-from scraper.crawl import crawl, crawl_wayback
+from scraper.crawl import crawl, crawl_wayback, read_page
 from scraper.errors import SiteUnreachable
 from scraper.fetch import Fetcher
 from scraper.labs import LabVocabulary
@@ -87,6 +87,17 @@ def test_every_ground_truth_post_is_found_and_read_from_its_own_page(sample_site
     assert len(posts) == len(sample_site.live_posts)
     assert done(items).urls == {sample_site.url(p.path) for p in sample_site.posts}
     assert done(items).complete
+
+
+def test_read_page_reads_a_kept_capture_again_as_the_crawl_read_it(sample_site):
+    """What `dagbok rebuild` relies on: the crawl's public read step, given only the capture back."""
+    items, _ = run(sample_site)
+    for crawled in posts_by_url(items).values():
+        bare = PageResult(crawled.url, PageKind.OTHER, crawled.source, capture=crawled.capture,
+                          candidate=crawled.candidate)
+        again = read_page(bare, sample_site.base, LABS)
+        assert (again.kind, again.post, again.teasers, again.error) == (PageKind.POST, crawled.post,
+                                                                        crawled.teasers, None)
 
 
 def test_robots_txt_comes_first_and_every_exchange_is_yielded(sample_site):
