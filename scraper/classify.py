@@ -50,8 +50,8 @@ def _is_listing(path: str, query: str) -> bool:
         return True
     if path.endswith("/feed/") or path.endswith("/feed") or "feed=" in query or "rest_route=" in query:
         return True
-    last = path.rsplit("/", 1)[-1]
-    return last in LISTING_FILES or ("sitemap" in last) or last.endswith(LISTING_SUFFIXES)
+    last = path.rstrip("/").rsplit("/", 1)[-1]
+    return last in LISTING_FILES or last.endswith(LISTING_SUFFIXES)
 
 
 def _same_site(url: str, site: str) -> bool:
