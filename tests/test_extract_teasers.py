@@ -116,3 +116,12 @@ def test_teasers_in_cards_wrapped_in_links_and_in_a_block_themes_query_loop():
     assert [(t.title, t.excerpt.split()[-1], t.role) for t in loop] == [
         ("Integrationskör i behov av framtidsfinansiering", "stödet...", "projektansvarig för Allmännyttans innovationslabb"),
         ("En egen kväll för tjejer", "v...", "stadsdelsutvecklare på Telge Bostäder")]
+
+
+def test_every_teaser_on_a_page_that_is_not_a_post_is_read():
+    html = lines_page(["Innovationslabbet i Boden", "Om labbet.", *TEASER, *TEASER])
+    for url, count in (("https://www.allmannyttan.se/vad-vi-gor/innovationslabbet-i-boden/", 2),
+                       ("https://www.allmannyttan.se/", 2), (URL, 1)):
+        document = parse_document(Capture(url=url, final_url=url, status=200, headers={}, body=html.encode(),
+                                          fetched=datetime(2019, 11, 1, tzinfo=timezone.utc)))
+        assert len(extract_teasers(document)) == count

@@ -83,6 +83,7 @@ class Layout:
     frame: Frame | None
     teasers: list[TeaserBlock] = field(default_factory=list)
     dates: dict[int, date] = field(default_factory=dict)
+    blocks: dict[int, TeaserBlock] = field(default_factory=dict)  # every teaser-shaped block, by date line
 
 
 # --- Reading the page -------------------------------------------------------------------
@@ -131,7 +132,7 @@ class _LayoutReader:
         blocks = {i: b for i in self.dates if (b := self._teaser_at(i, order)) is not None}
         frame = self._frame(blocks, order)
         teasers = [b for _, b in sorted(blocks.items()) if frame is None or not _overlaps(b, frame)]
-        return Layout(frame=frame, teasers=teasers, dates=self.dates)
+        return Layout(frame=frame, teasers=teasers, dates=self.dates, blocks=blocks)
 
     def _teaser_order(self) -> bool:
         """Whether teasers on this page print their title before the date line (legacy layouts)."""

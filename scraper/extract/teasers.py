@@ -19,9 +19,23 @@ _NOT_LINKS = ("#", "javascript:", "mailto:", "tel:")
 
 
 def extract_teasers(document: Document) -> list[Teaser]:
-    """Every teaser on the page, in page order; the page's own post is never one of them."""
+    """Every teaser on the page, in page order; the page's own post is never one of them.
+
+    On a page that cannot be a post (SITE.md: posts sit at `/<slug>/`; lab and
+    programme pages, the home page are deeper or at the root), a first block that
+    reads like a teaser is a teaser, not a post.
+    """
     layout = read_layout(document)
-    return [_teaser(document, block) for block in layout.teasers]
+    blocks = list(layout.teasers)
+    frame = layout.frame
+    if frame is not None and frame.teaser_like and frame.date in layout.blocks and not _may_be_post(document.url):
+        blocks = sorted([layout.blocks[frame.date], *blocks], key=lambda b: b.start)
+    return [_teaser(document, block) for block in blocks]
+
+
+def _may_be_post(url: str) -> bool:
+    segments = [s for s in urlsplit(url).path.split("/") if s]
+    return len(segments) == 1 or "p=" in urlsplit(url).query
 
 
 def _teaser(document: Document, block: TeaserBlock) -> Teaser:
