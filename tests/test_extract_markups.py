@@ -87,3 +87,18 @@ def test_teasers_on_every_post_page_match_the_posts_they_announce(sites, markup)
                 announced.title, announced.published, announced.excerpt, announced.author, announced.role)
             seen += 1
     assert seen > 0
+
+
+@pytest.mark.parametrize("markup", MARKUPS)
+def test_every_teaser_on_lab_and_home_pages_is_read_and_exact(sites, markup):
+    site = sites(markup)
+    truth = {site.url(p.path): p for p in load_posts()}
+    for path in ("/", "/vad-vi-gor/innovationslabbet-i-boden/", "/vad-vi-gor/innovationslabbet-i-sodertalje/"):
+        document = parse_document(fetch(site.url(path)))
+        teasers = extract_teasers(document)
+        assert teasers, path
+        for teaser in teasers:
+            announced = truth[teaser.url]
+            assert (teaser.title, teaser.published, teaser.excerpt, teaser.author, teaser.role) == (
+                announced.title, announced.published, announced.excerpt, announced.author, announced.role)
+        assert classify(site.url(path), site=site.url("/"), document=document) != PageKind.POST
