@@ -159,6 +159,7 @@ def one_page_failed(db_path: Path, site: SampleSite, path: str, *, reason: str, 
     summary = crawl(db_path, site)
     assert (summary.status, summary.exit_code) == ("ok", 1)
     assert reason in failure_of(summary, url)
+    assert [failed for failed, _ in summary.failures] == [url] and summary.errors == 1  # that page alone
     captures = captures_of(db_path, url)
     assert_nothing_lost(db_path, site, missing=(path,))
     assert_no_duplicates(db_path)
