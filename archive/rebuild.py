@@ -68,6 +68,7 @@ def rebuild(warc_dir: Path | str, db_path: Path | str) -> RebuildSummary:
                 replay.entry(entry)
         for table in ("crawl_runs", "captures", "posts", "revisions"):
             setattr(summary, "runs" if table == "crawl_runs" else table, db[table].count)
+        db.execute("PRAGMA optimize")  # planner statistics for the tables just filled, as after a crawl
     finally:
         db.close()
     return summary

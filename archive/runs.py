@@ -283,6 +283,9 @@ def _finish(db: sqlite_utils.Database, summary: CrawlSummary, *, items, fetcher,
     warc.close()
     summary.warc_files = [path.name for path in warc.files]
     finish_run(db, summary)
+    # SQLite's advice before closing a connection that wrote much: refresh the query planner's
+    # statistics (from migration 4's ANALYZE on) for the tables that have grown since.
+    db.execute("PRAGMA optimize")
 
 
 def _consume(

@@ -19,13 +19,13 @@ SLUG = "vilken-resa-vi-gor"
 
 
 def table_rows(db_path) -> dict[str, list[dict]]:
-    """Every row of every table (FTS shadow tables and migration times aside), in rowid order."""
+    """Every row of every table (FTS shadow tables, migration times and planner statistics aside), in rowid order."""
     db = sqlite_utils.Database(db_path)
     try:
         return {
             name: list(db.query(f"SELECT * FROM [{name}] ORDER BY rowid"))
             for name in db.table_names()
-            if not name.startswith("posts_fts") and name != "migrations"
+            if not name.startswith(("posts_fts", "sqlite_")) and name != "migrations"
         }
     finally:
         db.close()

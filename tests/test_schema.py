@@ -74,6 +74,32 @@ def test_database_is_in_wal_mode(db):
     assert db.journal_mode == "wal"
 
 
+def test_step_4_upgrades_an_archive_made_before_it(tmp_path, monkeypatch):
+    import archive.migrations as migrations
+
+    path = tmp_path / "old.db"
+    monkeypatch.setattr(migrations, "MIGRATIONS", MIGRATIONS[:3])  # what an older dagbok built
+    old = open_database(path, lab_names=LABS)
+    old.execute("INSERT INTO posts (url, title, published, lab_id, status) "
+                "VALUES ('https://x/a/', 'T', '2019-04-29', 1, 'live')")
+    old.conn.commit()
+    assert "year" not in old["post_details"].columns_dict
+    old.close()
+    monkeypatch.undo()
+    db = open_database(path, lab_names=LABS)
+    assert applied_migrations(db) == [1, 2, 3, 4]
+    row = next(db.query("SELECT * FROM post_details"))
+    assert list(row)[3:5] == ["published", "year"] and row["year"] == "2019"
+    indexed = {tuple(index.columns) for index in db["posts"].indexes}
+    assert {("lab_id", "published"), ("author_id", "published")} <= indexed
+    analyzed = {table for (table,) in db.execute("SELECT tbl FROM sqlite_stat1")}
+    assert "posts" in analyzed  # ANALYZE ran: the planner has statistics for the posts indexes
+    plan = " ".join(r[3] for r in db.execute(
+        "EXPLAIN QUERY PLAN SELECT id FROM posts WHERE lab_id = 1 ORDER BY published"))
+    assert "idx_posts_lab_id_published" in plan and "TEMP B-TREE" not in plan
+    db.close()
+
+
 def test_each_migration_is_applied_once(tmp_path):
     path = tmp_path / "archive.db"
     open_database(path, lab_names=LABS).close()

@@ -204,14 +204,28 @@ def test_ctrl_c_stops_the_server_with_exit_0_and_no_traceback(tmp_path):
     assert "Traceback" not in stderr and "Aborted" not in stderr
 
 
-def test_load_metadata_renames_the_entry_and_drops_facets_on_missing_columns(tmp_path):
+def test_load_metadata_renames_the_entry_and_keeps_the_facets_of_a_current_archive(tmp_path):
     db = make_archive(tmp_path / "other.db")
     metadata = load_metadata(db)
     assert list(metadata["databases"]) == ["other"]
     facets = metadata["databases"]["other"]["tables"]["post_details"]["facets"]
-    view_columns = {r[1] for r in sqlite3.connect(db).execute("PRAGMA table_info(post_details)")}
-    assert "author" in facets and {"array": "labs"} in facets
-    assert ("year" in facets) == ("year" in view_columns)
+    assert facets == ["author", "lab", "year", {"array": "labs"}]
+
+
+def test_load_metadata_drops_the_year_facet_for_an_archive_made_before_step_4(tmp_path, monkeypatch):
+    import archive.migrations as migrations
+
+    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:3])  # post_details had no `year`
+    open_database(tmp_path / "old.db").close()
+    facets = load_metadata(tmp_path / "old.db")["databases"]["old"]["tables"]["post_details"]["facets"]
+    assert facets == ["author", "lab", {"array": "labs"}]
+
+
+def test_year_facet_counts_the_posts_of_each_year(served):
+    data = served.get("/post_details.json", _size="0").json()
+    years = {r["value"]: r["count"] for r in data["facet_results"]["year"]["results"]}
+    assert years == dict(Counter(post["published"][:4] for post in POSTS))
+    assert {r["year"] for r in served.rows("/post_details", year="2019")} == {"2019"}
 
 
 def test_metadata_describes_every_table_and_column(tmp_path):
