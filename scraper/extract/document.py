@@ -268,7 +268,7 @@ def _read_lines(root: Any) -> tuple[list[Line], dict[Any, tuple[int, int]], dict
                 elif attributes:
                     starts[el] = len(lines)
             text = el.text
-            if text:
+            if text and (parts or not text.isspace()):  # leading blanks of a line never show
                 parts.append(text)
         elif event == "end":
             if el is skipped:
@@ -285,11 +285,11 @@ def _read_lines(root: Any) -> tuple[list[Line], dict[Any, tuple[int, int]], dict
                 if start is not None:
                     spans[el] = (start, len(lines) + (1 if parts else 0))
             tail = el.tail
-            if tail:
+            if tail and (parts or not tail.isspace()):
                 parts.append(tail)
         else:  # comments and processing instructions: only their tail shows
             tail = el.tail
-            if tail:
+            if tail and (parts or not tail.isspace()):
                 parts.append(tail)
     if parts:
         flush()

@@ -294,12 +294,17 @@ class _LayoutReader:
         teaser and runs longest; with no date line next to the named title, the title alone."""
         candidates = []
         for i in sorted(self.dates):
-            title, _ = self._title_for(i, order)
-            if title is None or self.facts.nav[i]:
+            if self.facts.nav[i]:
                 continue
+            block = blocks.get(i)
+            if block is not None and block.strict:
+                title = block.title  # a teaser's title is where its block put it; no need to weigh it
+            else:
+                title, _ = self._title_for(i, order)
+                if title is None:
+                    continue
             start = max(i, title) + 1
             end = self._region_end(start, blocks, title < i)
-            block = blocks.get(i)
             candidates.append(_Candidate(
                 date=i, title=title, start=start, end=end,
                 size=sum(len(self.texts[j]) for j in range(start, end)),

@@ -30,6 +30,9 @@ CONTACT_RE = re.compile(
     r"(?:e-?post:?\s*|tel(?:efon)?[.:]?\s*|mobil:?\s*)?(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\+?[\d\s-]{7,})",
     re.IGNORECASE)
 _META_SEPARATORS_RE = re.compile(r"\s+[|·•–—-]\s+")
+# One case-insensitive regex per family, for the line-by-line pass (one C call a line).
+_MARKER_RE = re.compile("|".join(re.escape(p) for p in (*SUBSCRIBE_PHRASES, *FOOTER_PHRASES)), re.IGNORECASE)
+_CREDIT_RE = re.compile("|".join(re.escape(p) for p in CREDIT_PREFIXES), re.IGNORECASE)
 _SUBSCRIBE = tuple(p.casefold() for p in SUBSCRIBE_PHRASES)
 _FOOTER = tuple(p.casefold() for p in FOOTER_PHRASES)
 _QUOTES = str.maketrans({"”": '"', "“": '"', "„": '"', "’": "'", "‘": "'", "–": "-", "—": "-", "…": "..."})
@@ -258,12 +261,11 @@ def _line_facts(document: Document) -> LineFacts:
     furniture, removable, marker = [], [], []
     for line in lines:
         text = line.text
-        folded = text.casefold()
-        is_mark = folded.startswith(_SUBSCRIBE) or folded.startswith(_FOOTER)
+        is_mark = _MARKER_RE.match(text) is not None
         marker.append(is_mark)
-        remove = is_mark or folded.startswith(CREDIT_PREFIXES) or is_hashtag_line(text)
+        remove = is_mark or _CREDIT_RE.match(text) is not None or (text[0] == "#" and is_hashtag_line(text))
         removable.append(remove)
-        furniture.append(remove or _is_chrome_folded(folded))
+        furniture.append(remove or (len(text) <= 80 and _is_chrome_folded(text.casefold())))
     nav = [False] * len(lines)
     navigation = list(document.tree.iter(*NAVIGATION_TAGS))
     navigation += document.with_class(*(f"role:{r}" for r in NAVIGATION_ROLES))
