@@ -6,6 +6,7 @@ import functools
 import json
 import logging
 import sys
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -93,12 +94,13 @@ def crawl(site, db_path, delay, full, source, wayback_url, at, warc_dir, warc_ma
 
     Exit status: 0 all went well, 1 some pages failed (listed), 2 could not run.
     """
-    progress = _progress_printer() if not (as_json or quiet) and sys.stderr.isatty() else None
+    terminal = sys.stderr.isatty()
+    progress = None if as_json or quiet else _progress_printer(terminal=terminal)
     summary = runs.run_crawl(
         db_path, site=site, delay=delay, full=full, source=source, wayback_url=wayback_url, at=at,
         warc_dir=warc_dir, warc_max_size=warc_max_size * 1_000_000, timeout=timeout, progress=progress,
     )
-    if progress is not None:
+    if progress is not None and terminal:
         click.echo(err=True)
     if as_json:
         click.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
@@ -113,15 +115,21 @@ def crawl(site, db_path, delay, full, source, wayback_url, at, warc_dir, warc_ma
     sys.exit(summary.exit_code)
 
 
-def _progress_printer():
-    """One status line on a terminal, rewritten for each page."""
-    count = 0
+def _progress_printer(*, terminal: bool):
+    """Progress on stderr: a status line rewritten in place on a terminal, a plain line per page otherwise.
+
+    Plain lines suit logs and the systemd journal; cron users pass --quiet and get neither.
+    """
+    counts: Counter[str] = Counter()
 
     def show(stored) -> None:
-        nonlocal count
-        count += 1
-        line = f"{count:5d}  {stored.outcome:<9}  {stored.url}"
-        click.echo("\r" + line[:100].ljust(100), nl=False, err=True)
+        counts[stored.outcome] += 1
+        if terminal:
+            tally = "  ".join(f"{outcome} {number}" for outcome, number in sorted(counts.items()))
+            line = f"{counts.total():5d} pages  {tally}  {stored.url}"
+            click.echo("\r" + line[:120].ljust(120), nl=False, err=True)
+        else:
+            click.echo(f"{stored.outcome:<9} {stored.url}", err=True)
 
     return show
 

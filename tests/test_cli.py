@@ -255,3 +255,37 @@ def test_sigterm_stops_after_the_current_page_and_records_the_run_interrupted(tm
     # Listings are stored after the pages they led to (scraper/crawl.py), so an interrupted run
     # leaves them for the next run to read again; every page it stored is whole.
     assert 8 <= stored <= summary["requests"]
+
+
+def test_progress_is_a_plain_line_per_page_when_stderr_is_not_a_terminal(tmp_path, sample_site_factory):
+    site = sample_site_factory()
+    done = dagbok("crawl", "--site", site.base, "--db", str(tmp_path / "d.db"), "--delay", "0", check_rc=0)
+    lines = done.stderr.splitlines()
+    assert "\r" not in done.stderr
+    for post in site.live_posts:
+        assert f"new       {site.url(post.path)}" in lines
+
+
+def test_progress_is_one_status_line_rewritten_in_place_on_a_terminal(tmp_path, sample_site_factory):
+    import pty
+
+    site = sample_site_factory()
+    reader, writer = pty.openpty()
+    process = subprocess.Popen([DAGBOK, "crawl", "--site", site.base, "--db", str(tmp_path / "d.db"), "--delay", "0"],
+                               stdout=subprocess.PIPE, stderr=writer)
+    os.close(writer)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(reader, 65536)
+        except OSError:  # the terminal closed: the crawl has ended
+            break
+        if not chunk:
+            break
+        seen += chunk
+    assert process.wait(timeout=120) == 0
+    os.close(reader)
+    text = seen.decode("utf-8")
+    updates = text.count("\r")
+    assert updates >= len(site.live_posts)  # one rewrite of the same line per page
+    assert f"{len(site.live_posts)} " in text and "new " in text and "\n" not in text.rstrip("\r\n")
