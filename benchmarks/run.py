@@ -95,7 +95,8 @@ def render(done: dict[str, Any], *, quick: bool, machine: dict[str, str], revisi
     lines = [
         "# dagbok benchmarks",
         "",
-        f"Reproduce with `{COMMAND}{mode}` (needs the `bench` extra: `pip install -e '.[bench]'`). "
+        f"Reproduce with `{COMMAND}{mode}` from the repository root (needs the `bench` extra: "
+        "`pip install -e '.[bench]'`). "
         "Each comparison ran both sides in the same process run, on the same inputs.",
         "",
         f"Run: {started.strftime('%Y-%m-%d %H:%M UTC')}, commit {revision}, "
