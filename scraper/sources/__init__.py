@@ -9,6 +9,7 @@ unchanged (304) and whether it was read to the end.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Protocol
 
 from lxml import etree
@@ -80,6 +81,38 @@ def unchanged(capture: Capture, stored: Validators | None) -> bool:
         return False
     has_validators = "etag" in capture.headers or "last-modified" in capture.headers
     return not has_validators and capture.digest == stored.digest
+
+
+def page_end(
+    source: Source, listing: Listing, capture: Capture | None, *, page: int, stored: Validators | None
+) -> SourceEnd | None:
+    """How a paged source ends at this page, or None when its body is to be read.
+
+    A failed fetch ends it incomplete; page 1 unchanged since `stored` ends it unchanged;
+    any other status but 200 (WordPress's 404 or 400 past the last page, or no such
+    source at all on page 1) ends it complete. Found means some page answered.
+    """
+    if capture is None or listing.error:
+        return SourceEnd(source, found=page > 1, unchanged=False, complete=False)
+    if page == 1 and unchanged(capture, stored):
+        return SourceEnd(source, found=True, unchanged=True, complete=False)
+    if capture.status != 200:
+        return SourceEnd(source, found=page > 1, unchanged=False, complete=True)
+    return None
+
+
+def parse_utc(text: object) -> datetime | None:
+    """An ISO or W3C datetime (`2019-04-29`, `…T10:15:00+02:00`, `…Z`) as aware UTC; None if unreadable.
+
+    A time without an offset is UTC, as WordPress's `modified_gmt` is.
+    """
+    if not isinstance(text, str) or not text.strip():
+        return None
+    try:
+        parsed = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
 class BadXML(ValueError):

@@ -14,8 +14,7 @@ from urllib.parse import urljoin
 from ..discover import post_url
 from ..names import Source
 from ..records import Candidate, Validators
-from . import BadXML, Event, Listing, PageFetcher, SourceEnd, fetch_listing, parse_xml, unchanged
-from .sitemaps import parse_lastmod
+from . import BadXML, Event, Listing, PageFetcher, SourceEnd, fetch_listing, page_end, parse_utc, parse_xml
 
 MAX_PAGES = 1000
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -47,7 +46,7 @@ def parse_feed(body: bytes) -> list[Candidate]:
                 href = link.get("href")
                 break
         if href:
-            updated = parse_lastmod(entry.findtext(f"{ATOM}updated") or "")
+            updated = parse_utc(entry.findtext(f"{ATOM}updated"))
             found.append(Candidate(href.strip(), Source.FEED, updated))
     return found
 
@@ -64,20 +63,12 @@ def read_feed(
     seen: set[str] = set()
     while page <= MAX_PAGES:
         url = feed_page_url(site, page)
-        listing, capture = fetch_listing(
-            fetcher, url, Source.FEED, validators=known.get(url) if page == 1 else None
-        )
-        if capture is None or listing.error:
+        stored = known.get(url) if page == 1 else None
+        listing, capture = fetch_listing(fetcher, url, Source.FEED, validators=stored)
+        end = page_end(Source.FEED, listing, capture, page=page, stored=stored)
+        if end is not None:
             yield listing
-            yield SourceEnd(Source.FEED, found=page > 1, unchanged=False, complete=False)
-            return
-        if page == 1 and unchanged(capture, known.get(url)):
-            yield listing
-            yield SourceEnd(Source.FEED, found=True, unchanged=True, complete=False)
-            return
-        if capture.status != 200:
-            yield listing  # 404 past the last page (or no feed at all)
-            yield SourceEnd(Source.FEED, found=page > 1, unchanged=False, complete=True)
+            yield end
             return
         try:
             items = parse_feed(capture.body)

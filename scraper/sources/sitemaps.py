@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Generator, Iterable, Iterator, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
@@ -19,7 +19,7 @@ from lxml import etree
 from ..fetch import www_twin
 from ..names import Source
 from ..records import Candidate, Capture, Validators
-from . import BadXML, Event, Listing, PageFetcher, SourceEnd, fetch_listing, parse_xml, unchanged
+from . import BadXML, Event, Listing, PageFetcher, SourceEnd, fetch_listing, parse_utc, parse_xml, unchanged
 
 WELL_KNOWN = ("/wp-sitemap.xml", "/sitemap_index.xml", "/sitemap.xml")
 MAX_SITEMAPS = 200
@@ -53,22 +53,10 @@ def parse_sitemap(body: bytes) -> tuple[str, list[tuple[str, datetime | None]]]:
             if name == "loc":
                 loc = (field.text or "").strip()
             elif name == "lastmod":
-                lastmod = parse_lastmod(field.text or "")
+                lastmod = parse_utc(field.text)
         if loc:
             entries.append((loc, lastmod))
     return ("index" if kind == "sitemapindex" else "urlset"), entries
-
-
-def parse_lastmod(text: str) -> datetime | None:
-    """W3C datetime (`2019-04-29`, `2019-04-29T10:15:00+02:00`) → aware UTC; None if unreadable."""
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
 def _gunzip(body: bytes) -> bytes:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from urllib.parse import urljoin
 
 from ..names import Source
 from ..records import Candidate, Validators
-from . import Event, Listing, PageFetcher, SourceEnd, fetch_listing, unchanged
+from . import Event, Listing, PageFetcher, SourceEnd, fetch_listing, page_end, parse_utc
 
 PER_PAGE = 100
 MAX_PAGES = 500  # 50 000 posts: far beyond the diary, a guard against a server that never says "last page"
@@ -23,17 +23,6 @@ MAX_PAGES = 500  # 50 000 posts: far beyond the diary, a guard against a server 
 
 def api_page_url(site: str, page: int, *, per_page: int = PER_PAGE) -> str:
     return urljoin(site, f"/wp-json/wp/v2/posts?per_page={per_page}&page={page}&orderby=modified&order=desc")
-
-
-def parse_gmt(value: object) -> datetime | None:
-    """`modified_gmt` is UTC without an offset (WordPress convention); return it aware."""
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
 def _items(body: bytes) -> list | None:
@@ -59,22 +48,13 @@ def read_api(
     seen: set[str] = set()
     while page <= MAX_PAGES:
         url = api_page_url(site, page, per_page=per_page)
-        listing, capture = fetch_listing(
-            fetcher, url, Source.API, validators=known.get(url) if page == 1 else None
-        )
-        if capture is None or listing.error:
+        stored = known.get(url) if page == 1 else None
+        listing, capture = fetch_listing(fetcher, url, Source.API, validators=stored)
+        # A 400 on page 1 means the site has no API, which is complete in its way: the API lists nothing.
+        end = page_end(Source.API, listing, capture, page=page, stored=stored)
+        if end is not None:
             yield listing
-            yield SourceEnd(Source.API, found=page > 1, unchanged=False, complete=False)
-            return
-        if page == 1 and unchanged(capture, known.get(url)):
-            yield listing
-            yield SourceEnd(Source.API, found=True, unchanged=True, complete=False)
-            return
-        if capture.status != 200:
-            yield listing
-            # 400 past the last page ends the listing; on page 1 it means the site has no API,
-            # which is complete in its way: the API lists nothing.
-            yield SourceEnd(Source.API, found=page > 1, unchanged=False, complete=True)
+            yield end
             return
         items = _items(capture.body)
         if items is None:
@@ -88,7 +68,7 @@ def read_api(
             if not isinstance(item, dict) or not isinstance(item.get("link"), str):
                 continue
             link = urljoin(url, item["link"])
-            modified = parse_gmt(item.get("modified_gmt"))
+            modified = parse_utc(item.get("modified_gmt"))
             if modified is not None and (oldest is None or modified < oldest):
                 oldest = modified
             if link not in seen:
