@@ -292,3 +292,16 @@ def test_a_date_line_in_another_form_is_read_by_the_slow_path_when_no_line_match
     found = post_of(["Start", shown, "Alla labb på plats", *BODY, "Anna Kanervo", "projektansvarig"])
     assert found["published"] == date(2019, 4, 29)
     assert found["title"] == "Alla labb på plats"
+
+
+def test_a_label_run_into_the_date_line_still_makes_a_date_line():
+    teaser = ["Dagbok 7 oktober 2019", *TEASER[1:]]
+    found = post_of(page(subscribe=False, teasers=(teaser,)))
+    assert (found["author"], found["role"], found["body"]) == ("Anna Kanervo", "projektansvarig", BODY)
+
+
+def test_a_teaser_whose_date_cannot_be_read_still_ends_the_post():
+    excerpt = (TEASER[2] * 2)[:250].rstrip() + "..."  # the site's excerpt form: 250 characters and `...`
+    teaser = ["Dagbok, vecka 41", TEASER[1], excerpt, *TEASER[3:]]
+    found = post_of(page(subscribe=False, teasers=(teaser,)))
+    assert (found["author"], found["role"], found["body"]) == ("Anna Kanervo", "projektansvarig", BODY)

@@ -71,6 +71,8 @@ class Style:
         self.wrap_paragraphs = r.random() < 0.3  # <div><p>…</p></div>
         self.nbsp = r.random() < 0.3  # non-breaking spaces where the text has spaces
         self.updated_time = r.random() < 0.2 and self.date_tag == "time"  # a second, updated <time> on the line
+        self.teaser_label = r.random() < 0.25  # each teaser starts with a category label (`Dagbok`)
+        self.teaser_breaks = r.random() < 0.25  # a teaser's lines in one block, split by <br>
 
     def cls(self) -> str:
         r = self.rnd
@@ -160,7 +162,9 @@ def teaser(style: Style, post: SamplePost) -> str:
         parts.append(f'<p><a href="{link}">Läs mer</a></p>')
     if post.author:
         parts += [f"<div>{e(post.author)}</div>", f"<div>{e(post.role or '')}</div>"]
-    inner = "".join(parts)
+    if style.teaser_label:
+        parts.insert(0, "<small>Dagbok</small>")
+    inner = "<br>".join(parts) if style.teaser_breaks else "".join(parts)
     if style.teaser_wrap == "a":
         return f'<a href="{link}" class="card">{inner}</a>'
     if style.teaser_wrap == "td":

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from .document import Document, element_text
+from .document import Document, Line, element_text
 from .lines import (CONTACT_RE, ends_with_ellipsis, heading_level, is_byline, is_chrome, is_emphasised,
                     line_facts, looks_like_name, looks_like_role, shared_depth, strip_read_more, title_key)
 from .structured import clean_title, read_structured, to_local_date
@@ -284,7 +284,17 @@ class _LayoutReader:
                 if block is not None:
                     return max(block.start, start)
                 return max(j - 1, start) if title_first and j - 1 >= start and not self._ends_signature(j - 1) else j
+            if j - 2 > start and self._is_site_excerpt(j):
+                return j - 2  # a teaser whose date line we could not read: its title and date come first
         return self.n
+
+    def _is_site_excerpt(self, j: int) -> bool:
+        """A teaser's excerpt in the site's exact form (250 characters cut, `...`), signed below."""
+        text = self.texts[j]
+        if not (200 <= len(text) <= 256 and text.endswith("...")):
+            return False
+        k = j + 2 if j + 1 < self.n and is_chrome(self.texts[j + 1]) else j + 1
+        return k + 1 < self.n and looks_like_name(self.texts[k]) and looks_like_role(self.texts[k + 1])
 
     def _ends_signature(self, j: int) -> bool:
         return j >= 1 and looks_like_role(self.texts[j]) and looks_like_name(self.texts[j - 1])
@@ -348,7 +358,7 @@ class _LayoutReader:
     def _make_frame(self, date_index: int | None, title: int | None, start: int, end: int, *,
                     teaser_like: bool = False) -> Frame:
         kept = self._kept(start, end)
-        body, signature = split_signature(kept, self.texts)
+        body, signature = split_signature(kept, self.lines)
         return Frame(date=date_index, published=self.dates.get(date_index) if date_index is not None else None,
                      title=title, start=start, end=end, kept=kept, body=body, signature=signature,
                      title_first=date_index is not None and title is not None and title < date_index,
@@ -384,8 +394,28 @@ def _overlaps(block: TeaserBlock, frame: Frame) -> bool:
     return block.start < frame.end and block.end > frame_top(frame)
 
 
-def split_signature(kept: Sequence[int], texts: list[str]) -> tuple[tuple[int, ...], tuple[int, int] | None]:
-    """Split (body, signature): the signature is the last two lines when they are a name and a role."""
-    if len(kept) >= 2 and looks_like_name(texts[kept[-2]]) and looks_like_role(texts[kept[-1]]):
-        return tuple(kept[:-2]), (kept[-2], kept[-1])
+def split_signature(kept: Sequence[int], lines: list[Line]) -> tuple[tuple[int, ...], tuple[int, int] | None]:
+    """Split (body, signature): the signature is the last two lines when they are a name and a role.
+
+    Up to three lines of furniture after it (a share box, a `Senaste från dagboken`
+    heading, a `Dagbok` label the next teaser prints before its date) are not part of
+    the post; they are passed over only when a signature stands right before them.
+    """
+    for trailing in range(0, 4):
+        end = len(kept) - trailing
+        if end < 2:
+            break
+        if trailing and not _is_trailing_furniture(lines[kept[end]]):
+            break
+        if looks_like_name(lines[kept[end - 2]].text) and looks_like_role(lines[kept[end - 1]].text):
+            return tuple(kept[:end - 2]), (kept[end - 2], kept[end - 1])
     return tuple(kept), None
+
+
+def _is_trailing_furniture(line: Line) -> bool:
+    return is_chrome(line.text) or heading_level(line) is not None or _is_label(line.text)
+
+
+def _is_label(text: str) -> bool:
+    """A short label line (`Dagbok`, `Innovationslabb`), not a sentence and not a name."""
+    return len(text) <= 40 and len(text.split()) <= 3 and text[-1] not in ".!?:…" and not looks_like_name(text)

@@ -189,7 +189,7 @@ def _date_of_line(line: Line) -> date | None:
 
 
 def _date_in_meta(text: str) -> date | None:
-    """A whole date line, or a date at either end of a meta line (`Dagbok | 29 april 2019`)."""
+    """A whole date line, or a date at either end of a short meta line (`Dagbok | 29 april 2019`)."""
     found = _date_of(text)
     if found is not None:
         return found
@@ -199,6 +199,14 @@ def _date_in_meta(text: str) -> date | None:
             found = _date_of(part)
             if found is not None:
                 return found
+    words = text.split()
+    if len(text) <= MAX_DATE_LINE and 4 <= len(words) <= 6:
+        # a label run into the date with a plain space: `Dagbok 29 april 2019`, `29 april 2019 Dagbok`
+        for head, tail in ((words[:-3], words[-3:]), (words[3:], words[:3])):
+            if not any(_DIGIT_RE.search(w) for w in head):
+                found = match_date_line(" ".join(tail))
+                if found is not None:
+                    return found
     return None
 
 

@@ -215,7 +215,7 @@ class _Extraction:
             if content is None:
                 return [], None
             body, signature = split_signature(keep_content(self.document, range(*self.document.span(content))),
-                                              self.texts)
+                                              self.document.lines)
             return [(Layer.WORDPRESS, self.join(body))], signature
         candidates = [(Layer.LAYOUT, self.join(frame.body))]
         signature = frame.signature
@@ -224,7 +224,7 @@ class _Extraction:
             inside = tuple(j for j in frame.kept if start <= j < end)
             cut = [self.texts[j] for j in frame.kept if j not in inside]
             if inside and _is_run(inside, frame.kept) and all(_is_furniture_like(t) for t in cut):
-                body, inner_signature = split_signature(inside, self.texts)
+                body, inner_signature = split_signature(inside, self.document.lines)
                 if inner_signature is None and signature is not None:
                     body = tuple(j for j in body if j not in signature)  # the signature sits outside the content
                 else:
