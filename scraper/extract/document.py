@@ -147,8 +147,10 @@ def decode(capture: Capture) -> tuple[str, str]:
         name = "windows-1252" if name in _SINGLE_BYTE else name
         if name == "windows-1252" and utf8 is not None and not body.isascii():
             return utf8, "utf-8"
-        if name in ("utf-8", "utf8") and utf8 is None:
-            continue  # the declaration lies; fall through to the fallback
+        if name in ("utf-8", "utf8"):
+            if utf8 is None:
+                continue  # the declaration lies; fall through to the fallback
+            return utf8, "utf-8"
         try:
             return body.decode(name), name
         except (LookupError, UnicodeDecodeError):
