@@ -10,11 +10,17 @@ What every diary page shows, whatever its HTML, in reading order:
 5. teasers: date line, title, excerpt ending `...`, name, role (sometimes none);
 6. the footer, `Det är Sveriges Allmännytta (tidigare SABO) som står bakom …`.
 
-So the post is found as the date line + title whose text is not a teaser and runs
-longest; it ends at the subscribe box, the first teaser or the footer; its last two
-lines are the signature if they look like a name and a role. The tree is used only
-as extra evidence (a heading, a bold line, `<nav>`), never required. Structured
-titles and dates, when the page has them, help pick the right date line and title.
+So the post is found as a date line with a title next to it: the one whose title
+structured data names (`og:title`, JSON-LD, an `<h1>` entry-title; `<title>` only
+breaks ties, it is often generic), else the one that does not read like a teaser
+and runs longest. Which neighbour is the title is weighed: date-first by default,
+a heading or a bold line, short and not ending like a sentence, not a site name
+or a one-word label. The post ends at the subscribe box, the first teaser (also
+one whose date cannot be read, by its excerpt in the site's form) or the footer;
+its last two lines, past any share box or label, are the signature if they look
+like a name and a role. A page without a date line next to its named title gets
+a frame from the title alone. The tree is only extra evidence (a heading, a bold
+line, `<nav>`), never required.
 """
 
 from __future__ import annotations
