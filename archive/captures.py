@@ -55,10 +55,6 @@ def body_digest(body: bytes) -> str:
     return "sha256:" + hashlib.sha256(body).hexdigest()
 
 
-def has_body(db: sqlite_utils.Database, digest: str) -> bool:
-    return db.execute("SELECT 1 FROM bodies WHERE digest = ?", [digest]).fetchone() is not None
-
-
 def read_body(db: sqlite_utils.Database, digest: str) -> bytes:
     row = db.execute("SELECT compression, data FROM bodies WHERE digest = ?", [digest]).fetchone()
     if row is None:

@@ -7,7 +7,6 @@ import json
 import logging
 import sys
 from collections import Counter
-from datetime import date
 from pathlib import Path
 
 import click
@@ -36,15 +35,6 @@ def user_errors(command):
             raise DagbokClickError(str(error)) from error
 
     return wrapper
-
-
-def iso_date(ctx, param, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f'"{value}" is not a date; use YYYY-MM-DD, e.g. 2019-04-29') from None
 
 
 db_option = click.option(

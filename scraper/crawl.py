@@ -54,7 +54,6 @@ from .sources.wp_api import api_page_url, read_api
 log = logging.getLogger(__name__)
 
 MAX_PAGES = 10_000  # a bound on the queue whatever the site links to; the diary has a few dozen posts
-LISTING_SOURCES = (Source.API, Source.SITEMAP, Source.FEED)
 
 
 class RobotsFetcher:
@@ -265,7 +264,7 @@ class _LiveCrawl:
         if not self._allowed(url):
             return None
         source = Source.START if url == self.site else Source.LINKS
-        result = PageResult(url, _kind_by_url(url, self.site), source)
+        result = PageResult(url, classify(url, site=self.site), source)
         return self._visit(result, None, all_links=True)
 
     def _post(self, entry: Discovered) -> PageResult | None:
@@ -313,10 +312,6 @@ def _ok(capture: Capture | None) -> bool:
 def _unchanged(stored: Validators, entry: Discovered) -> bool:
     """Already stored with the `modified` a source gives now (WordPress bumps it on every edit)."""
     return stored.modified is not None and entry.modified is not None and entry.modified <= stored.modified
-
-
-def _kind_by_url(url: str, site: str) -> PageKind:
-    return classify(url, site=site)
 
 
 def read_page(result: PageResult, site: str, labs: LabVocabulary) -> PageResult:
@@ -372,7 +367,7 @@ def _wayback(
     for url, row in sorted(chosen.items(), key=lambda item: (hub_url(item[0], site=site) is None, item[0])):
         is_post = post_url(url, site=site) == url
         replay = replay_url(base, row.timestamp, row.original)
-        kind = PageKind.POST if is_post else _kind_by_url(url, site)
+        kind = PageKind.POST if is_post else classify(url, site=site)
         # No `modified`: a capture time is not the post's own, and must not make a later live
         # crawl take the post as already stored.
         candidate = Candidate(url, Source.WAYBACK, None)

@@ -36,7 +36,6 @@ FOOTER_PARAGRAPHS = (
 # The seed's address line: five parts separated by runs of spaces.
 ADDRESS_PARTS = ("Sveriges Allmännytta", "Box 474, 101 29 Stockholm", "08-406 55 00",
                  "info@sverigesallmannytta.se", "www.sverigesallmannytta.se")
-ADDRESS_LINE = "      ".join(ADDRESS_PARTS)
 
 LAB_SLUGS = {"Boden": "boden", "Göteborg": "goteborg", "Norrköping": "norrkoping", "Södertälje": "sodertalje"}
 LAB_PATHS = {lab: f"/vad-vi-gor/innovationslabbet-i-{slug}/" for lab, slug in LAB_SLUGS.items()}
@@ -150,28 +149,10 @@ class SamplePost:
             "body": self.body,
         }
 
-    def to_json(self) -> dict[str, Any]:
-        """The post in the schema of `posts.json`."""
-        return {
-            "slug": self.slug, "published": self.published.isoformat(), "modified": self.modified.isoformat(),
-            "time": self.time.strftime("%H:%M"), "title": self.title, "paragraphs": list(self.paragraphs),
-            "credit": self.credit, "author": self.author, "role": self.role, "lab": self.lab,
-            "labs": list(self.labs), "hashtags": self.hashtags, "flags": dict(self.flags),
-        }
-
     def copy(self, **changes: Any) -> SamplePost:
         """A copy that shares no lists with this post, with `changes` applied."""
         fresh = {"paragraphs": list(self.paragraphs), "labs": list(self.labs), "flags": dict(self.flags)}
         return replace(self, **{**fresh, **changes})
-
-
-def posts_file() -> Path:
-    """The ground-truth file; the draft is used only until the real one exists."""
-    real = data_path("sample_site", "posts.json")
-    if real.exists():
-        return real
-    draft = data_path("sample_site", "_draft_posts.json")
-    return draft if draft.exists() else real
 
 
 def post_from_json(item: dict[str, Any]) -> SamplePost:
@@ -206,7 +187,7 @@ def assign_ids(posts: list[SamplePost]) -> None:
 
 def load_posts(path: Path | None = None) -> list[SamplePost]:
     """The sample site's posts (ground truth), oldest first, with stable WordPress ids."""
-    path = path or posts_file()
+    path = path or data_path("sample_site", "posts.json")
     try:
         items = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
