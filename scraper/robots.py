@@ -43,9 +43,7 @@ class Robots:
             return cls(url=url, state="unreachable", capture=error.capture, error=str(error))
         if capture.status >= 500:
             return cls(url=url, state="unreachable", capture=capture, error=f"HTTP {capture.status}")
-        if capture.status >= 400:
-            return cls(url=url, state="missing", capture=capture)
-        if capture.status != 200:
+        if capture.status != 200:  # 4xx ("unavailable"), or any other answer without rules: allow all
             return cls(url=url, state="missing", capture=capture)
         text = capture.body.decode("utf-8", errors="replace")
         return cls.parse(url, text, capture=capture)

@@ -81,16 +81,13 @@ def truncated(site: "SampleSite", request: Request, hit: int, normal: Normal) ->
 
 def redirect_loop(site: "SampleSite", request: Request, hit: int, normal: Normal) -> Response | None:
     """/<slug>/ → /<slug>/?from=loop → /<slug>/ → … forever."""
-    target = request.path if request.query else request.path + "?from=loop"
-    return Response(302, {"Location": site.url(target), "Content-Type": "text/html; charset=UTF-8"}, b"",
-                    validators=False)
+    return site.redirect(request.path if request.query else request.path + "?from=loop")
 
 
 def offsite_redirect(site: "SampleSite", request: Request, hit: int, normal: Normal) -> Response | None:
     """302 to another host name. It is this same server under `localhost`, so a test can see in
     `site.requests` (header `host`) whether a crawler followed it, and nothing hangs if it does."""
-    location = f"http://localhost:{site.port}{request.path}"
-    return Response(302, {"Location": location, "Content-Type": "text/html; charset=UTF-8"}, b"", validators=False)
+    return site.redirect(f"http://localhost:{site.port}{request.path}")
 
 
 META_CHARSET = re.compile(r'<meta[^>]*charset=[^>]*>\s*', re.IGNORECASE)
