@@ -106,12 +106,17 @@ def assert_no_duplicates(db_path: Path) -> None:
     assert without_post == []
 
 
+def clean(summary: CrawlSummary) -> None:
+    """The run went well: status ok, no page failed, exit code 0."""
+    assert (summary.status, summary.errors, summary.exit_code) == ("ok", 0, 0), summary.failures
+
+
 def recrawl_after_fault_clears(db_path: Path, site: SampleSite) -> CrawlSummary:
     """The fault heals (the server answers normally again); an incremental run finishes the work."""
     site.faults = ()
     site.clear_requests()
     summary = crawl(db_path, site)
-    assert (summary.status, summary.errors, summary.exit_code) == ("ok", 0, 0), summary.failures
+    clean(summary)
     assert_nothing_lost(db_path, site)
     assert_no_duplicates(db_path)
     return summary
@@ -137,10 +142,6 @@ def assert_retried(caplog, url: str, reason: str, *, times: int) -> None:
     """The report of a fault a retry healed: the fetcher logs each retry with URL and reason (`-v`)."""
     lines = [r.getMessage() for r in caplog.records if r.name == "scraper.fetch" and r.getMessage().startswith(url)]
     assert len(lines) == times and all(reason in line and "retry" in line for line in lines), lines
-
-
-def clean(summary: CrawlSummary) -> None:
-    assert (summary.status, summary.errors, summary.exit_code) == ("ok", 0, 0), summary.failures
 
 
 def post_with(site: SampleSite, characters: str, *, not_paths: tuple[str, ...] = ()) -> SamplePost:
@@ -185,28 +186,16 @@ def test_server_error_twice_is_retried_and_the_post_kept(tmp_path, make_site, ca
     recrawl_after_fault_clears(tmp_path / "a.db", site)
 
 
-def test_rate_limit_waits_as_long_as_retry_after_says(tmp_path, make_site, caplog):
-    site = make_site(faults=("rate-limit",))
-    path = site.fault_route("rate-limit")
+@pytest.mark.parametrize("fault, status", [("rate-limit", 429), ("unavailable", 503)])
+def test_429_and_503_wait_as_long_as_retry_after_says(tmp_path, make_site, caplog, fault, status):
+    site = make_site(faults=(fault,))
+    path = site.fault_route(fault)
     caplog.set_level(logging.INFO, logger="scraper.fetch")
     clean(crawl(tmp_path / "a.db", site))
     first, second = hits(site, path)
-    assert (first.status, second.status) == (429, 200)
+    assert (first.status, second.status) == (status, 200)
     assert second.at - first.at >= 1.0 - 0.02  # Retry-After: 1, although --delay is 0
-    assert_retried(caplog, site.url(path), "HTTP 429", times=1)
-    assert_nothing_lost(tmp_path / "a.db", site)
-    recrawl_after_fault_clears(tmp_path / "a.db", site)
-
-
-def test_unavailable_503_waits_as_long_as_retry_after_says(tmp_path, make_site, caplog):
-    site = make_site(faults=("unavailable",))
-    path = site.fault_route("unavailable")
-    caplog.set_level(logging.INFO, logger="scraper.fetch")
-    clean(crawl(tmp_path / "a.db", site))
-    first, second = hits(site, path)
-    assert (first.status, second.status) == (503, 200)
-    assert second.at - first.at >= 1.0 - 0.02
-    assert_retried(caplog, site.url(path), "HTTP 503", times=1)
+    assert_retried(caplog, site.url(path), f"HTTP {status}", times=1)
     assert_nothing_lost(tmp_path / "a.db", site)
     recrawl_after_fault_clears(tmp_path / "a.db", site)
 
@@ -405,8 +394,8 @@ def test_robots_disallow_keeps_that_post_unrequested(tmp_path, make_site):
 TESTED = {
     "server-error": test_server_error_twice_is_retried_and_the_post_kept,
     "always-500": test_always_500_fails_that_page_only_and_the_summary_names_it,
-    "rate-limit": test_rate_limit_waits_as_long_as_retry_after_says,
-    "unavailable": test_unavailable_503_waits_as_long_as_retry_after_says,
+    "rate-limit": test_429_and_503_wait_as_long_as_retry_after_says,
+    "unavailable": test_429_and_503_wait_as_long_as_retry_after_says,
     "slow": test_slow_answer_times_out_and_the_retry_gets_the_post,
     "reset": test_connection_reset_is_retried_and_the_post_kept,
     "truncated": test_truncated_body_is_refetched_and_the_whole_page_kept,
