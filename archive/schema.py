@@ -12,7 +12,10 @@ from pathlib import Path
 
 import sqlite_utils
 
+from scraper.labs import LabVocabulary
+
 from .migrations import migrate
+
 
 def open_database(path: Path | str, *, lab_names: Sequence[str] | None = None) -> sqlite_utils.Database:
     """Open (creating if needed) an archive database, bring its schema up to date and seed the labs.
@@ -30,14 +33,8 @@ def open_database(path: Path | str, *, lab_names: Sequence[str] | None = None) -
     db.execute("PRAGMA synchronous = NORMAL")
     db.execute("PRAGMA foreign_keys = ON")
     migrate(db)
-    seed_labs(db, default_lab_names() if lab_names is None else lab_names)
+    seed_labs(db, LabVocabulary.load().names if lab_names is None else lab_names)
     return db
-
-
-def default_lab_names() -> list[str]:
-    from scraper.labs import LabVocabulary
-
-    return list(LabVocabulary.load().names)
 
 
 def seed_labs(db: sqlite_utils.Database, names: Sequence[str]) -> None:
