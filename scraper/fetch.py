@@ -200,11 +200,8 @@ class Fetcher:
             what = "redirect to another host" if origin else "host outside the crawl"
             raise NotAllowedURL(f"{what}: {parts.netloc}")
         if origin is not None:
-            home = urlsplit(origin)
-            if (parts.hostname or "").lower() not in {
-                (home.hostname or "").lower(),
-                www_twin((home.hostname or "").lower()),
-            }:
+            home = (urlsplit(origin).hostname or "").lower()
+            if hostname not in {home, www_twin(home)}:
                 raise NotAllowedURL(f"redirect to another host: {parts.netloc}")
 
     def _fetch_one(self, url: str, *, original: str, headers: dict[str, str]) -> Capture:
