@@ -156,20 +156,19 @@ class Store:
 
     def _store_rows(self, result: PageResult, capture_id: int) -> Stored:
         capture = result.capture
-        status = capture.status if capture is not None else None
         moment = observed(capture) if capture is not None else None
         page = self._update_page(result, capture_id, moment)
         stored = Stored(Outcome.PAGE, result.url, capture_id=capture_id, error=result.error)
         if result.kind == PageKind.POST and capture is not None:
             if result.post is not None and 200 <= capture.status < 300:
                 stored = self._store_post(result, capture_id, moment)
-            elif status == 304:
+            elif capture.status == 304:
                 stored = self._confirm_post(result, capture_id, moment, page)
-            elif status in GONE_STATUSES:
+            elif capture.status in GONE_STATUSES:
                 stored = self._mark_gone(result, capture_id, moment, page)
         if result.teasers and capture is not None:
             self._store_teasers(result, capture_id, moment)
-        if result.error and stored.outcome not in (Outcome.GONE,):
+        if result.error and stored.outcome != Outcome.GONE:
             return Stored(Outcome.FAILED, stored.url, stored.title, capture_id, result.error)
         return stored
 
