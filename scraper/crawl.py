@@ -137,6 +137,7 @@ class _LiveCrawl:
     # -- the walk --------------------------------------------------------------
 
     def run(self) -> Iterator[PageResult | DiscoveryDone]:
+        """Yield each page of the crawl in the order the module docstring gives, then `DiscoveryDone`."""
         robots = Robots.fetch(self.site, self.fetcher)
         yield PageResult(robots.url, PageKind.LISTING, Source.START, capture=robots.capture, error=robots.error)
         if robots.state == "unreachable":
@@ -149,24 +150,7 @@ class _LiveCrawl:
         if robots.crawl_delay:
             self.fetcher.set_min_delay(self.host, robots.crawl_delay)
         self.robots = robots
-        polite = RobotsFetcher(self.fetcher, robots)
-
-        listings: list[PageResult] = []
-        ends: list[SourceEnd] = []
-        for events in (
-            read_api(self.site, polite, known=self.known),
-            read_sitemaps(self.site, polite, robots_sitemaps=robots.sitemaps, known=self.known),
-            read_feed(self.site, polite, known=self.known),
-        ):
-            for event in events:
-                if isinstance(event, Candidate):
-                    self._add_candidate(event)
-                elif isinstance(event, Listing):
-                    listings.append(
-                        PageResult(event.url, PageKind.LISTING, event.source, capture=event.capture, error=event.error)
-                    )
-                else:
-                    ends.append(event)
+        listings, ends = self._read_sources()
         offered = [end for end in ends if end.found]
         if self.known and offered and all(end.unchanged for end in offered):
             log.info("every listing answered 304: nothing changed since the last run")
@@ -192,26 +176,58 @@ class _LiveCrawl:
 
         listing_failed = any(result.error for result in listings)
         if self.failed_pages:
-            # The first listing pages' validators are the next run's "nothing changed" check; with
-            # pages that failed behind them they must not count as proof. They are marked provisional,
-            # not failed: the failed pages are already counted, each once.
-            checks = self._checkpoints(robots)
-            note = f"{self.failed_pages} page(s) failed in this run, so this listing is not proof that nothing changed"
-            listings = [
-                replace(result, provisional=note)
-                if result.url in checks and result.error is None and _ok(result.capture)
-                else result
-                for result in listings
-            ]
+            listings = self._provisional(listings)
         yield from listings
         complete = not listing_failed and any(
             end.found and end.complete for end in ends if end.source in (Source.API, Source.SITEMAP)
         )
         yield DiscoveryDone(frozenset(self.discovery.found), complete=complete)
 
-    def _checkpoints(self, robots: Robots) -> set[str]:
+    def _read_sources(self) -> tuple[list[PageResult], list[SourceEnd]]:
+        """Read the REST API, the sitemaps and the feed; their candidates join the queue.
+
+        Returns the listing pages fetched (stored only at the end, see the module docstring)
+        and how each source ended.
+        """
+        robots = self.robots
+        polite = RobotsFetcher(self.fetcher, robots)
+        listings: list[PageResult] = []
+        ends: list[SourceEnd] = []
+        for events in (
+            read_api(self.site, polite, known=self.known),
+            read_sitemaps(self.site, polite, robots_sitemaps=robots.sitemaps, known=self.known),
+            read_feed(self.site, polite, known=self.known),
+        ):
+            for event in events:
+                if isinstance(event, Candidate):
+                    self._add_candidate(event)
+                elif isinstance(event, Listing):
+                    listings.append(
+                        PageResult(event.url, PageKind.LISTING, event.source, capture=event.capture, error=event.error)
+                    )
+                else:
+                    ends.append(event)
+        return listings, ends
+
+    def _provisional(self, listings: list[PageResult]) -> list[PageResult]:
+        """The listings, with those fetched conditionally marked provisional because pages failed this run.
+
+        Their validators are the next run's "nothing changed" check, and with failed pages
+        behind them they must not count as proof. They are marked, not failed: the failed
+        pages are already counted, each once.
+        """
+        checks = self._checkpoints()
+        note = f"{self.failed_pages} page(s) failed in this run, so this listing is not proof that nothing changed"
+        return [
+            replace(result, provisional=note)
+            if result.url in checks and result.error is None and _ok(result.capture)
+            else result
+            for result in listings
+        ]
+
+    def _checkpoints(self) -> set[str]:
         """The listing URLs fetched conditionally: API page 1, feed page 1, the entry sitemaps."""
-        sitemaps = robots.sitemaps or [urljoin(self.site, path) for path in WELL_KNOWN]
+        sitemaps = self.robots.sitemaps or [urljoin(self.site, path) for path in WELL_KNOWN]
         return {api_page_url(self.site, 1), feed_page_url(self.site, 1), *sitemaps}
 
     def _unfinished(self) -> list[str]:
