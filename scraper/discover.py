@@ -9,7 +9,7 @@ under `/innovationslabb/`; the site answers on both `www.` and the bare host.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
@@ -157,14 +157,8 @@ class Discovery:
         entry.add(candidate.source, candidate.modified)
         return entry
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Discovered]:
         return iter(self.found.values())
-
-    def __len__(self) -> int:
-        return len(self.found)
-
-    def __contains__(self, url: str) -> bool:
-        return url in self.found
 
 
 def discover(candidates: Iterable[Candidate], *, site: str) -> list[Discovered]:
