@@ -14,7 +14,7 @@ import click
 from archive import demo, export, output, queries, rebuild, runs, serve
 from archive.check import check_archive, parse_thresholds
 from scraper.errors import DagbokError
-from scraper.paths import DEFAULT_DB, DEFAULT_SITE, DEFAULT_WARC_DIR
+from scraper.paths import DEFAULT_DB, DEFAULT_SITE
 from scraper.version import dagbok_version
 
 

@@ -7,7 +7,7 @@ import math
 import re
 import socket
 import time
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
 import lxml.html
