@@ -349,9 +349,7 @@ class Store:
 
     # -- discovery ---------------------------------------------------------
 
-    def discovery_done(
-        self, done: DiscoveryDone, *, when: datetime | None = None, location: WarcLocation | None = None
-    ) -> list[str]:
+    def discovery_done(self, done: DiscoveryDone, *, when: datetime | None = None) -> list[str]:
         """After a complete discovery of the live site, mark live posts no source listed as gone.
 
         Returns the URLs marked gone. Incomplete discoveries and Wayback runs
