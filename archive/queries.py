@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from scraper.errors import DagbokError
-from scraper.labs import LabVocabulary
+from scraper.labs import LabVocabulary, fold as fold_name
 
 FIELDS = ("url", "title", "published", "author", "role", "lab", "labs", "excerpt", "body")
 SORTS = {
@@ -52,14 +52,11 @@ class BadQuery(DagbokError):
 
 
 def fold(text: str | None) -> str | None:
-    """Case- and accent-insensitive form of a name: `Anna Kanervö`, `ANNA KANERVO` → `anna kanervo`.
+    """SQL's `dagbok_fold`: a name folded as lab names are (`ANNA KANERVO` → `anna kanervo`), NULL kept.
 
     For matching what a user typed against names; results always show the stored name.
     """
-    if text is None:
-        return None
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+    return None if text is None else fold_name(text)
 
 
 # Swedish alphabetical order puts å, ä, ö after z (and æ, ø with ä, ö); other accents sort

@@ -34,10 +34,13 @@ class BadVocabulary(DagbokError):
     """The lab vocabulary file cannot be used as it stands."""
 
 
-def _fold(text: str) -> str:
-    """Case- and accent-insensitive key: `GÖTEBORG`, `goteborg` → `goteborg`."""
+def fold(text: str) -> str:
+    """Fold a name for matching what a user typed: case, accents and spacing ignored.
+
+    `GÖTEBORG`, `goteborg` → `goteborg`; `Anna  Kanervö` → `anna kanervo`.
+    """
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 
 
 @dataclass(frozen=True)
@@ -67,9 +70,9 @@ class LabVocabulary:
         # One regex for all names; longest first, so an alternative inside a longer
         # name is never tried at the same place. (?<!\w) / (?!\w) make them whole words.
         self._pattern = re.compile(rf"(?<!\w)({words})(?::?s)?(?!\w)") if forms else None
-        self._folded = {_fold(alias): owner for alias, owner in self._owner.items()}
+        self._folded = {fold(alias): owner for alias, owner in self._owner.items()}
         for lab in self.labs:  # a lab's own name wins over another lab's alias
-            self._folded[_fold(lab.name)] = lab.name
+            self._folded[fold(lab.name)] = lab.name
 
     @classmethod
     def load(cls, path: Path | None = None) -> LabVocabulary:
@@ -135,7 +138,7 @@ class LabVocabulary:
 
         A name from the vocabulary (`Rannebergen`) resolves to its lab as well.
         """
-        found = self._folded.get(_fold(" ".join(name.split())))
+        found = self._folded.get(fold(name))
         if found is None:
             raise UnknownLab(f'no lab called "{name}" (known labs: {", ".join(self.names)})')
         return found
