@@ -44,6 +44,12 @@ def www_twin(host: str) -> str:
     return host[4:] if host.startswith("www.") else "www." + host
 
 
+def same_site(url: str, site: str) -> bool:
+    """`url` is on the host of `site` or on its www twin (any port)."""
+    host = (urlsplit(site).hostname or "").lower()
+    return (urlsplit(url).hostname or "").lower() in {host, www_twin(host)}
+
+
 def host_key(url: str) -> str:
     """The lower-cased host[:port] of a URL, the unit of politeness."""
     return urlsplit(url).netloc.lower()
@@ -192,17 +198,13 @@ class Fetcher:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https"):
             raise NotAllowedURL(f"only http and https URLs are fetched, not {url!r}")
-        host = parts.netloc.lower()
-        hostname = (parts.hostname or "").lower()
         if self.allowed_hosts is not None:
-            if host in self.allowed_hosts or hostname in self.allowed_hosts:
+            if {parts.netloc.lower(), (parts.hostname or "").lower()} & self.allowed_hosts:
                 return
             what = "redirect to another host" if origin else "host outside the crawl"
             raise NotAllowedURL(f"{what}: {parts.netloc}")
-        if origin is not None:
-            home = (urlsplit(origin).hostname or "").lower()
-            if hostname not in {home, www_twin(home)}:
-                raise NotAllowedURL(f"redirect to another host: {parts.netloc}")
+        if origin is not None and not same_site(url, origin):
+            raise NotAllowedURL(f"redirect to another host: {parts.netloc}")
 
     def _fetch_one(self, url: str, *, original: str, headers: dict[str, str]) -> Capture:
         """One URL, no redirects, with retries. Returns the final response's Capture."""

@@ -12,11 +12,11 @@ from __future__ import annotations
 import zlib
 from collections.abc import Generator, Iterable, Iterator, Mapping
 from datetime import datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from lxml import etree
 
-from ..fetch import www_twin
+from ..fetch import same_site
 from ..names import Source
 from ..records import Candidate, Capture, Validators
 from . import BadXML, Event, Listing, PageFetcher, SourceEnd, fetch_listing, parse_utc, parse_xml, unchanged
@@ -67,11 +67,6 @@ def _gunzip(body: bytes) -> bytes:
     return data
 
 
-def _same_site(url: str, site: str) -> bool:
-    host = (urlsplit(site).hostname or "").lower()
-    return (urlsplit(url).hostname or "").lower() in {host, www_twin(host)}
-
-
 def read_sitemaps(
     site: str,
     fetcher: PageFetcher,
@@ -85,7 +80,7 @@ def read_sitemaps(
     are fetched conditionally; nested ones are always read whole once an entry
     has changed, so a changed index never hides URLs behind a 304.
     """
-    entries = [url for url in robots_sitemaps if _same_site(url, site)]
+    entries = [url for url in robots_sitemaps if same_site(url, site)]
     probing = not entries
     if probing:
         entries = [urljoin(site, path) for path in WELL_KNOWN]
@@ -145,7 +140,7 @@ def _read_tree(
         for loc, lastmod in entries:
             absolute = urljoin(current, loc)
             if kind == "index":
-                if absolute in seen or not _same_site(absolute, site):
+                if absolute in seen or not same_site(absolute, site):
                     continue
                 if len(seen) >= MAX_SITEMAPS:
                     complete = False
