@@ -66,8 +66,9 @@ def rebuild(warc_dir: Path | str, db_path: Path | str) -> RebuildSummary:
             for entry in read_entries(path):
                 summary.records += 1
                 replay.entry(entry)
-        for table in ("crawl_runs", "captures", "posts", "revisions"):
-            setattr(summary, "runs" if table == "crawl_runs" else table, db[table].count)
+        summary.runs, summary.captures, summary.posts, summary.revisions = (
+            db[table].count for table in ("crawl_runs", "captures", "posts", "revisions")
+        )
         db.execute("PRAGMA optimize")  # planner statistics for the tables just filled, as after a crawl
     finally:
         db.close()
