@@ -17,7 +17,7 @@ from html import escape
 from typing import Any
 from urllib.parse import parse_qs
 
-from .content import SITE_NAME, SamplePost, as_utc, paragraph_kind, paragraph_link, preliminary_title
+from .content import SITE_NAME, SamplePost, as_utc, preliminary_title, render_paragraphs
 
 EDITORS = {3: "Redaktionen", 7: "sabo_webb"}
 DIARY_CATEGORY = (12, "Dagbok")
@@ -42,19 +42,13 @@ def editor(post: SamplePost) -> tuple[int, str]:
     return (7, EDITORS[7]) if post.published.isoformat() < "2019-04-25" else (3, EDITORS[3])
 
 
+CONTENT_PARAGRAPH = {"subhead": "<p><strong>{text}</strong></p>", "link": '<p><a href="{href}">{text}</a></p>',
+                     "caption": "<p><em>{text}</em></p>", "text": "<p>{text}</p>"}
+
+
 def content_rendered(post: SamplePost, base: str) -> str:
     """`content.rendered` as the editor typed it: body, then credit and signature (they are in the content)."""
-    parts = []
-    for text in post.paragraphs:
-        kind = paragraph_kind(text)
-        if kind == "subhead":
-            parts.append(f"<p><strong>{texturize(text)}</strong></p>")
-        elif kind == "link":
-            parts.append(f'<p><a href="{base.rstrip("/")}{paragraph_link(text)}">{texturize(text)}</a></p>')
-        elif kind == "caption":
-            parts.append(f"<p><em>{texturize(text)}</em></p>")
-        else:
-            parts.append(f"<p>{texturize(text)}</p>")
+    parts = render_paragraphs(post.paragraphs, CONTENT_PARAGRAPH, texturize, base=base)
     if post.credit:
         parts.append(f"<p>{texturize(post.credit)}</p>")
     if post.author:
