@@ -77,14 +77,15 @@ def read_feed(
             yield SourceEnd(Source.FEED, found=page > 1, unchanged=False, complete=False)
             return
         yield listing
-        fresh = [item for item in items if urljoin(url, item.url) not in seen]
-        for item in fresh:
-            seen.add(urljoin(url, item.url))
-            yield Candidate(urljoin(url, item.url), Source.FEED, item.modified)
+        links = [(urljoin(url, item.url), item.modified) for item in items]
+        fresh = [(link, modified) for link, modified in links if link not in seen]
+        for link, modified in fresh:
+            seen.add(link)
+            yield Candidate(link, Source.FEED, modified)
         if not fresh:  # an empty page, or a server that ignores `paged` and repeats page 1
             yield SourceEnd(Source.FEED, found=True, unchanged=False, complete=True)
             return
-        if known and all(post_url(urljoin(url, item.url), site=site) in known for item in items):
+        if known and all(post_url(link, site=site) in known for link, _ in links):
             yield SourceEnd(Source.FEED, found=True, unchanged=False, complete=False)
             return
         page += 1
