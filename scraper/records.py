@@ -110,8 +110,6 @@ class Post:
     layers: dict[str, Layer] = field(default_factory=dict)
     disagreements: list[Disagreement] = field(default_factory=list)
 
-    FIELDS = ("title", "published", "author", "role", "excerpt", "body")
-
 
 @dataclass
 class PageResult:
