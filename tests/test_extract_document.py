@@ -85,6 +85,10 @@ def test_invisible_characters_do_not_split_words():
     assert normalise_space("Bo\u200bden\u00ad\ufeff 2019") == "Boden 2019"
 
 
+def test_a_line_of_invisible_characters_only_is_no_line():
+    assert texts("<p>29 april 2019</p><p>&#8203;\u00ad</p><p>Bo\u200bden</p>") == ["29 april 2019", "Boden"]
+
+
 def test_text_after_a_comment_is_kept():
     assert texts("<p>före<!-- kommentar -->efter</p>") == ["föreefter"]
 

@@ -186,36 +186,41 @@ def _hides(style: str) -> bool:
     return "display:none" in compact or "visibility:hidden" in compact
 
 
-def _read_lines(root: Any) -> tuple[list[Line], dict[Any, tuple[int, int]], dict[str, list[tuple[int, Any]]]]:
+# What each element is to the walk, kept on a stack so the end event need not ask its tag again.
+_PLAIN, _BLOCK, _INLINE, _NOTED, _BREAK, _SKIPPED = range(6)
+
+
+def _read_lines(root: Any, *, scrub: bool = False
+                ) -> tuple[list[Line], dict[Any, tuple[int, int]], dict[str, list[tuple[int, Any]]]]:
     """Walk the tree once: cut its visible text into lines at block boundaries and `<br>`,
     note the span of lines of every element that has attributes (or is a block), and index
     the class tokens and attributes the layers look for.
 
     This is the hot path of extraction, so it does as little per element as it can.
     Hidden text (`hidden`, `aria-hidden`, `display:none`, screen-reader-only classes) is
-    skipped like scripts: a browser does not show it.
+    skipped like scripts: a browser does not show it. Invisible characters (soft hyphens,
+    zero-width spaces) are rare, so the lines are checked for them once, together; only a
+    page that has them is walked again with `scrub`, which removes them line by line.
     """
     lines: list[Line] = []
     spans: dict[Any, tuple[int, int]] = {}
     classes: dict[str, list[tuple[int, Any]]] = {}
     starts: dict[Any, int] = {}
+    kinds: list[int] = []
     parts: list[str] = []
     inlines: list[Any] = []  # tracked inline elements that started in the current line
     open_inlines: list[Any] = []  # tracked inline elements still open
     blocks: list[Any] = [root]
     block_tags, skip_tags, tracked_tags = BLOCK_TAGS, SKIP_TAGS, TRACKED_INLINE_TAGS
     indexed_classes, indexed_attributes, hidden_classes = INDEXED_CLASSES, INDEXED_ATTRIBUTES, HIDDEN_CLASSES
-    invisible = _INVISIBLE_RE.search
     count = 0
-    skipped: Any = None
 
     def flush() -> None:
-        raw = "".join(parts)
+        text = " ".join((parts[0] if len(parts) == 1 else "".join(parts)).split())
         parts.clear()
-        text = " ".join(raw.split())
+        if scrub and text:
+            text = normalise_space(text)
         if text:
-            if invisible(text):
-                text = normalise_space(text)
             if open_inlines:
                 elements = tuple([e for e in open_inlines if e not in inlines] + inlines)
             else:
@@ -225,9 +230,9 @@ def _read_lines(root: Any) -> tuple[list[Line], dict[Any, tuple[int, int]], dict
 
     walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
     for event, el in walker:
-        tag = el.tag
         if event == "start":
             count += 1
+            tag = el.tag
             attributes = el.items()
             if attributes:
                 hide = False
@@ -247,45 +252,49 @@ def _read_lines(root: Any) -> tuple[list[Line], dict[Any, tuple[int, int]], dict
                         hide = True
                 if hide and tag != "html" and tag != "body":
                     walker.skip_subtree()
-                    skipped = el
+                    kinds.append(_SKIPPED)
                     continue
-            if tag in skip_tags:
-                walker.skip_subtree()
-                skipped = el
-                continue
             if tag in block_tags:
                 if parts:
                     flush()
                 blocks.append(el)
                 starts[el] = len(lines)
+                kinds.append(_BLOCK)
+            elif tag in skip_tags:
+                walker.skip_subtree()
+                kinds.append(_SKIPPED)
+                continue
             elif tag == "br":
                 if parts:
                     flush()
+                kinds.append(_BREAK)
                 continue
+            elif tag in tracked_tags:
+                inlines.append(el)
+                open_inlines.append(el)
+                starts[el] = len(lines)
+                kinds.append(_INLINE)
+            elif attributes:
+                starts[el] = len(lines)
+                kinds.append(_NOTED)
             else:
-                if tag in tracked_tags:
-                    inlines.append(el)
-                    open_inlines.append(el)
-                    starts[el] = len(lines)
-                elif attributes:
-                    starts[el] = len(lines)
+                kinds.append(_PLAIN)
             text = el.text
             if text and (parts or not text.isspace()):  # leading blanks of a line never show
                 parts.append(text)
         elif event == "end":
-            if el is skipped:
-                skipped = None
-            elif tag in block_tags:
+            kind = kinds.pop()
+            if kind == _PLAIN or kind == _BREAK or kind == _SKIPPED:
+                pass
+            elif kind == _BLOCK:
                 if parts:
                     flush()
                 blocks.pop()
                 spans[el] = (starts.pop(el), len(lines))
-            elif tag != "br":
-                if open_inlines and open_inlines[-1] is el:
+            else:
+                if kind == _INLINE and open_inlines[-1] is el:
                     open_inlines.pop()
-                start = starts.pop(el, None)
-                if start is not None:
-                    spans[el] = (start, len(lines) + (1 if parts else 0))
+                spans[el] = (starts.pop(el), len(lines) + (1 if parts else 0))
             tail = el.tail
             if tail and (parts or not tail.isspace()):
                 parts.append(tail)
@@ -295,4 +304,6 @@ def _read_lines(root: Any) -> tuple[list[Line], dict[Any, tuple[int, int]], dict
                 parts.append(tail)
     if parts:
         flush()
+    if not scrub and lines and _INVISIBLE_RE.search("\n".join([line.text for line in lines])):
+        return _read_lines(root, scrub=True)
     return lines, spans, classes
