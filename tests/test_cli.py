@@ -7,7 +7,6 @@ import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -18,9 +17,8 @@ from archive.cli import cli
 from archive.lock import RunLock
 from archive.warc import warc_files
 from scraper.sample_site import MARKUPS, SampleSite, load_posts
+from tests.console_scripts import DAGBOK, WARCIO
 
-DAGBOK = str(Path(sys.executable).with_name("dagbok"))
-WARCIO = str(Path(sys.executable).with_name("warcio"))
 POSTS = load_posts()
 TEASER_FIELDS = ("url", "title", "published", "author", "role", "excerpt")
 

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -24,6 +22,7 @@ import sqlite_utils
 from archive.lock import lock_path
 from archive.runs import run_crawl
 from scraper.sample_site import SampleSite
+from tests.console_scripts import DAGBOK
 
 POLL = 0.005  # seconds between looks at the request log
 DEADLINE = 30.0  # no single wait in this file may take longer
@@ -52,16 +51,8 @@ LATER_PAGE = re.compile(r"[?&](paged|page)=([2-9]|\d\d)")  # feed ?paged=2, API 
 LISTINGS = """SELECT url, status, etag, last_modified, digest FROM pages WHERE kind = 'listing' ORDER BY url"""
 
 
-def dagbok() -> str:
-    """The `dagbok` script installed beside this Python (the venv's), else the one on PATH."""
-    beside = Path(sys.executable).parent / "dagbok"
-    found = str(beside) if beside.exists() else shutil.which("dagbok")
-    assert found, "the dagbok entry point is not installed (pip install -e .)"
-    return found
-
-
 def start_crawl(db_path: Path, site: SampleSite, *options: str) -> subprocess.Popen:
-    argv = [dagbok(), "crawl", "--site", site.base, "--db", str(db_path), "--quiet", *options]
+    argv = [DAGBOK, "crawl", "--site", site.base, "--db", str(db_path), "--quiet", *options]
     return subprocess.Popen(argv, cwd=db_path.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 

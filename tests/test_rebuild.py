@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 import sqlite_utils
@@ -13,8 +11,8 @@ import sqlite_utils
 from archive.rebuild import RebuildError, rebuild
 from archive.runs import run_crawl
 from archive.warc import warc_files
+from tests.console_scripts import WARCIO
 
-WARCIO = str(Path(sys.executable).with_name("warcio"))
 SLUG = "vilken-resa-vi-gor"
 
 

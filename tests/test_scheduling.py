@@ -13,7 +13,6 @@ import re
 import shlex
 import shutil
 import subprocess
-import sys
 from contextlib import closing
 from pathlib import Path
 
@@ -22,6 +21,7 @@ import sqlite_utils
 import yaml
 
 from archive.cli import cli
+from tests.console_scripts import DAGBOK
 
 DEPLOY = Path(__file__).resolve().parent.parent / "deploy"
 CRON = DEPLOY / "cron" / "dagbok.cron"
@@ -33,23 +33,16 @@ INSTALLED_BINARY = re.compile(r"(?:/opt/dagbok/)?\.venv/bin/dagbok(?=\s|$)")
 RUN_TIMEOUT = 60
 
 
-def dagbok() -> str:
-    beside = Path(sys.executable).parent / "dagbok"
-    found = str(beside) if beside.exists() else shutil.which("dagbok")
-    assert found, "the dagbok entry point is not installed (pip install -e .)"
-    return found
-
-
 def here(command: str, workdir: Path) -> str:
     """The recipe's command for this machine: this venv's dagbok, the temp dir for /opt/dagbok."""
-    command = INSTALLED_BINARY.sub(lambda match: shlex.quote(dagbok()), command)
+    command = INSTALLED_BINARY.sub(lambda match: shlex.quote(DAGBOK), command)
     return command.replace(INSTALL_DIR, shlex.quote(str(workdir)))
 
 
 def environment(site) -> dict[str, str]:
     env = dict(os.environ)
     env.update(DAGBOK_SITE=site.base, DAGBOK_DELAY="0")
-    env["PATH"] = os.pathsep.join([str(Path(dagbok()).parent), env.get("PATH", "")])
+    env["PATH"] = os.pathsep.join([str(Path(DAGBOK).parent), env.get("PATH", "")])
     return env
 
 

@@ -6,7 +6,6 @@ import re
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -22,8 +21,8 @@ from archive.schema import open_database
 from archive.serve import METADATA_PATH, fold_wal, load_metadata
 from scraper.sample_site import load_posts
 from test_queries import POSTS, make_archive
+from tests.console_scripts import DAGBOK
 
-DAGBOK = str(Path(sys.executable).with_name("dagbok"))
 CANNED = {
     "posts_by_author": ({"author": "Kanervö"}, ["Innovationslabbet i Boden har startat", "Där vi bor"]),
     "posts_by_lab": ({"lab": "Boden"}, ["Innovationslabbet i Boden har startat", "Fyra labb, ett program"]),

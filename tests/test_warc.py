@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import json
 import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -23,9 +22,9 @@ from archive.warc import (
     warc_files,
 )
 from scraper.records import Capture
+from tests.console_scripts import WARCIO
 
 STARTED = datetime(2026, 3, 1, 6, 0, tzinfo=UTC)
-WARCIO = str(Path(sys.executable).with_name("warcio"))
 
 
 def page(path: str, body: bytes, *, status: int = 200, minutes: int = 0, **extra) -> Capture:
