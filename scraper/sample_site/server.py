@@ -29,7 +29,7 @@ from .content import (PageView, PostView, SamplePost, assign_ids, load_pages, lo
 RENDERERS: dict[str, ModuleType] = {module.NAME: module for module in (semantic, bare, legacy, nested)}
 MARKUPS = tuple(RENDERERS)
 TEASER_COUNT = 3
-EPOCH = datetime(2020, 2, 14, 9, 30, tzinfo=timezone.utc)  # Last-Modified of pages with no date of their own
+EPOCH = wordpress.PAGES_LASTMOD  # Last-Modified of pages with no date of their own, as their sitemap says
 
 
 class SampleSiteError(DagbokError):
