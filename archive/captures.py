@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -41,18 +40,14 @@ def observed(capture: Capture) -> datetime:
     return capture.fetched.astimezone(UTC)
 
 
-def store_body(db: sqlite_utils.Database, body: bytes) -> str:
-    """Keep a body once per sha256 digest and return the digest (`sha256:<hex>`)."""
-    digest = body_digest(body)
+def store_body(db: sqlite_utils.Database, capture: Capture) -> str:
+    """Keep a capture's body once per sha256 digest and return the digest (`sha256:<hex>`)."""
+    digest, body = capture.digest, capture.body
     if not db.execute("SELECT 1 FROM bodies WHERE digest = ?", [digest]).fetchone():
         db["bodies"].insert(
             {"digest": digest, "size": len(body), "compression": COMPRESSION, "data": zlib.compress(body, 9)}
         )
     return digest
-
-
-def body_digest(body: bytes) -> str:
-    return "sha256:" + hashlib.sha256(body).hexdigest()
 
 
 def read_body(db: sqlite_utils.Database, digest: str) -> bytes:
@@ -110,6 +105,6 @@ def insert_capture(
             last_modified=headers.get("last-modified"),
             http_date=headers.get("date"),
             wayback_timestamp=capture.wayback_timestamp,
-            digest=None if capture.status == 304 else store_body(db, capture.body),
+            digest=None if capture.status == 304 else store_body(db, capture),
         )
     return db["captures"].insert(row).last_pk

@@ -19,7 +19,6 @@ is recognisable and can be repaired (`repair_open_files`).
 from __future__ import annotations
 
 import base64
-import hashlib
 import io
 import json
 import os
@@ -65,9 +64,9 @@ class _Sha256Writer(WARCWriter):
         return Digester("sha256")
 
 
-def payload_digest(body: bytes) -> str:
-    """A body's digest in WARC form (`sha256:<base32>`)."""
-    return "sha256:" + base64.b32encode(hashlib.sha256(body).digest()).decode("ascii")
+def payload_digest(digest: str) -> str:
+    """The WARC form (`sha256:<base32>`) of the archive's digest (`sha256:<hex>`); `archive_digest` reverses it."""
+    return "sha256:" + base64.b32encode(bytes.fromhex(digest.removeprefix("sha256:"))).decode("ascii")
 
 
 def archive_digest(warc_digest: str) -> str:
@@ -225,14 +224,14 @@ class WarcWriter:
         elif revisit_of is not None:
             record = writer.create_revisit_record(
                 target,
-                payload_digest(capture.body),
+                payload_digest(capture.digest),
                 revisit_of.url,
                 warc_date(revisit_of.date),
                 http_headers=http_headers,
                 warc_headers_dict=headers,
             )
         else:
-            headers["WARC-Payload-Digest"] = payload_digest(capture.body)
+            headers["WARC-Payload-Digest"] = payload_digest(capture.digest)
             record = writer.create_warc_record(
                 target,
                 "response",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, datetime
 
 from .names import Layer, PageKind, Source
@@ -41,8 +42,9 @@ class Capture:
     truncated: bool = False  # the body hit the size cap
     wayback_timestamp: str | None = None  # 14-digit capture time when replayed from the Wayback Machine
 
-    @property
+    @cached_property
     def digest(self) -> str:
+        """`sha256:<hex>` of the body, computed once: the archive keys bodies, pages and revisits by it."""
         return "sha256:" + hashlib.sha256(self.body).hexdigest()
 
     @property
