@@ -26,13 +26,11 @@ DEFAULT_THRESHOLDS: dict[str, float] = {
     "published": 100.0, "title": 100.0, "body": 100.0, "author": 90.0, "role": 90.0,
 }
 
-# A field counts as present when it holds more than whitespace.
-_PRESENT = {
-    "published": "published", "title": "title", "role": "role", "excerpt": "excerpt", "body": "body",
-}
+# A text field counts as present when it holds more than whitespace; author and lab, when their id is set.
+_TEXT_FIELDS = ("published", "title", "role", "excerpt", "body")
 COVERAGE_SQL = (
     "SELECT count(*) AS total, "
-    + ", ".join(f"coalesce(sum(trim(coalesce({col}, '')) != ''), 0) AS {name}" for name, col in _PRESENT.items())
+    + ", ".join(f"coalesce(sum(trim(coalesce({name}, '')) != ''), 0) AS {name}" for name in _TEXT_FIELDS)
     + ", count(author_id) AS author, count(lab_id) AS lab"
     " FROM posts WHERE status != 'teaser-only'"
 )
