@@ -117,16 +117,29 @@ _FALLBACK_MAX_LENGTH = 80
 _MAX_RAW_LENGTH = 200
 
 
-def _normalise(text: str) -> str:
-    # str.split() splits on NBSP and narrow NBSP too, so `29\xa0april 2019` is read.
-    return " ".join(text.split())
-
-
 def _naive_local(moment: datetime) -> datetime:
     """The reference moment as naive Stockholm wall time, which dateparser expects."""
     if moment.tzinfo is None:
         return moment
     return moment.astimezone(STOCKHOLM).replace(tzinfo=None)
+
+
+def _site_form(words: list[str]) -> tuple[bool, date | None]:
+    """The site's own form, `29 april 2019` (every date line and teaser), read without a regex.
+
+    Return (recognised, date) as `_fast_path` does; anything else, even a near miss
+    (`29 apr. 2019`, `029 april 2019`), is left to the regex.
+    """
+    if len(words) != 3:
+        return False, None
+    day, month, year = words
+    number = MONTHS.get(month.lower())
+    if number is None or not (day.isdecimal() and len(day) <= 2 and year.isdecimal() and len(year) == 4):
+        return False, None
+    try:
+        return True, date(int(year), number, int(day))
+    except ValueError:
+        return True, None  # `31 april 2019`: the site's form, an impossible date
 
 
 def _fast_path(text: str, reference: datetime | None) -> tuple[bool, date | None]:
@@ -203,9 +216,13 @@ def parse_date(text: str, *, reference: datetime) -> date | None:
     """
     if len(text) > _MAX_RAW_LENGTH:
         return None
-    text = _normalise(text)
-    if not text:
+    words = text.split()  # splits on NBSP and narrow NBSP too, so `29\xa0april 2019` is read
+    if not words:
         return None
+    recognised, found = _site_form(words)
+    if recognised:
+        return found
+    text = " ".join(words)
     recognised, found = _fast_path(text, reference)
     if recognised:
         return found
@@ -221,7 +238,11 @@ def match_date_line(text: str) -> date | None:
     """
     if len(text) > _MAX_RAW_LENGTH:
         return None
-    return _fast_path(_normalise(text), None)[1]
+    words = text.split()
+    recognised, found = _site_form(words)
+    if recognised:
+        return found
+    return _fast_path(" ".join(words), None)[1]
 
 
 def local_date(value: str | datetime) -> date:

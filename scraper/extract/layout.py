@@ -29,9 +29,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from .document import Document, Line, element_text
-from .lines import (CONTACT_RE, ends_with_ellipsis, heading_level, is_byline, is_chrome, is_emphasised,
-                    line_facts, looks_like_name, looks_like_role, shared_depth, strip_read_more, title_key)
+from .document import Document, element_text
+from .lines import (CONTACT_RE, LineFacts, ends_with_ellipsis, is_byline, is_emphasised, line_facts, shared_depth,
+                    strip_read_more, title_key)
 from .structured import clean_title, read_structured, to_local_date
 from .wordpress import read_wordpress
 
@@ -104,13 +104,12 @@ class _LayoutReader:
     def __init__(self, document: Document) -> None:
         self.document = document
         self.lines = document.lines
-        self.texts = [line.text for line in self.lines]
-        self.n = len(self.lines)
         self.facts = line_facts(document)
+        self.texts = self.facts.texts
+        self.n = len(self.lines)
         self.dates = self.facts.dates
         self.title_hints, self.page_title, self.date_hints = self._hints()
         self.site_names = read_structured(document).site_names
-        self._keys: dict[int, str] = {}
 
     def _hints(self) -> tuple[set[str], str | None, set[date]]:
         """Titles and dates structured data names for the post.
@@ -180,11 +179,11 @@ class _LayoutReader:
         if not strict:
             excerpt = [k]  # a short post's teaser shows its whole text, without `...`
         j = excerpt[-1] + 1
-        if j < self.n and is_chrome(self.texts[j]):
+        facts = self.facts
+        if j < self.n and facts.chrome[j]:
             j += 1  # a `Läs mer` line
         name = role = None
-        if j + 1 < self.n and looks_like_name(self.texts[j]) and looks_like_role(self.texts[j + 1]) \
-                and j + 1 not in self.dates:
+        if j + 1 < self.n and facts.is_name(j) and facts.is_role(j + 1) and j + 1 not in self.dates:
             name, role = j, j + 1
             j += 2
         if not strict and (name is None or not self._closes(j, title_first)):
@@ -213,12 +212,12 @@ class _LayoutReader:
         if len(text) > 2 * _MAX_TITLE or self._is_site_name(text):
             return None
         score = 1.0 if after else 0.0
-        key = self._key(t)
+        key = self.facts.key(t)
         if key in self.title_hints:
             score += 10
         elif key == self.page_title:
             score += 0.75  # `<title>` may name a section (`Dagbok`): it only breaks ties
-        level = heading_level(line)
+        level = self.facts.heading(t)
         if level is not None:
             score += 4 if level <= 2 else 2
         elif is_emphasised(line):
@@ -238,13 +237,6 @@ class _LayoutReader:
         if ends_with_ellipsis(text):
             score -= 1
         return score
-
-    def _key(self, j: int) -> str:
-        """title_key of line j, computed once."""
-        key = self._keys.get(j)
-        if key is None:
-            key = self._keys[j] = title_key(self.texts[j])
-        return key
 
     def _is_site_name(self, text: str) -> bool:
         folded = text.casefold()
@@ -299,11 +291,11 @@ class _LayoutReader:
         text = self.texts[j]
         if not (200 <= len(text) <= 256 and text.endswith("...")):
             return False
-        k = j + 2 if j + 1 < self.n and is_chrome(self.texts[j + 1]) else j + 1
-        return k + 1 < self.n and looks_like_name(self.texts[k]) and looks_like_role(self.texts[k + 1])
+        k = j + 2 if j + 1 < self.n and self.facts.chrome[j + 1] else j + 1
+        return k + 1 < self.n and self.facts.is_name(k) and self.facts.is_role(k + 1)
 
     def _ends_signature(self, j: int) -> bool:
-        return j >= 1 and looks_like_role(self.texts[j]) and looks_like_name(self.texts[j - 1])
+        return j >= 1 and self.facts.is_role(j) and self.facts.is_name(j - 1)
 
     def _frame(self, blocks: dict[int, TeaserBlock], order: bool) -> Frame | None:
         """The post: the date line + title a structured title names, else the one that is not a
@@ -325,10 +317,10 @@ class _LayoutReader:
                 date=i, title=title, start=start, end=end,
                 size=sum(len(self.texts[j]) for j in range(start, end)),
                 teaser_like=block is not None and block.strict,
-                hinted=self._key(title) in self.title_hints,
+                hinted=self.facts.key(title) in self.title_hints,
                 date_hinted=self.dates[i] in self.date_hints))
         hinted = [c for c in candidates if c.hinted]
-        named = [c for c in candidates if self._key(c.title) == self.page_title]
+        named = [c for c in candidates if self.facts.key(c.title) == self.page_title]
         if not hinted and not named:
             dateless = self._dateless_title(blocks)
             if dateless is not None:
@@ -356,15 +348,15 @@ class _LayoutReader:
                 continue  # cheap: a title that normalises to a hint has about its length
             if self.facts.nav[j] or j in in_teasers or not self._usable(j):
                 continue
-            key = self._key(j)
-            if key in self.title_hints or (key == self.page_title and (heading_level(self.lines[j]) or 9) <= 2):
+            key = self.facts.key(j)
+            if key in self.title_hints or (key == self.page_title and (self.facts.heading(j) or 9) <= 2):
                 return j
         return None
 
     def _make_frame(self, date_index: int | None, title: int | None, start: int, end: int, *,
                     teaser_like: bool = False) -> Frame:
         kept = self._kept(start, end)
-        body, signature = split_signature(kept, self.lines)
+        body, signature = split_signature(kept, self.facts)
         return Frame(date=date_index, published=self.dates.get(date_index) if date_index is not None else None,
                      title=title, start=start, end=end, kept=kept, body=body, signature=signature,
                      title_first=date_index is not None and title is not None and title < date_index,
@@ -379,13 +371,14 @@ def keep_content(document: Document, indices: Iterable[int]) -> tuple[int, ...]:
     """Lines that can be body or signature: credits, hashtag lines, markers, navigation and
     furniture are dropped, and a byline under the title (SITE.md: a credit is not an
     author, nor body). Chrome is dropped only at either end: mid-text it may be content."""
-    facts, lines = line_facts(document), document.lines
-    kept = [j for j in indices if not facts.nav[j] and not facts.removable[j]]
+    facts = line_facts(document)
+    nav, removable, chrome, texts = facts.nav, facts.removable, facts.chrome, facts.texts
+    kept = [j for j in indices if not nav[j] and not removable[j]]
     first, last = 0, len(kept)
-    while last > first and (is_chrome(lines[kept[last - 1]].text) or heading_level(lines[kept[last - 1]])
-                            or CONTACT_RE.fullmatch(lines[kept[last - 1]].text)):
+    while last > first and (chrome[kept[last - 1]] or facts.heading(kept[last - 1])
+                            or CONTACT_RE.fullmatch(texts[kept[last - 1]])):
         last -= 1  # a post never ends with a heading (it belongs to what follows) or a bare e-mail/phone
-    while first < last and (is_chrome(lines[kept[first]].text) or is_byline(lines[kept[first]].text)):
+    while first < last and (chrome[kept[first]] or is_byline(texts[kept[first]])):
         first += 1
     return tuple(kept[first:last])
 
@@ -400,7 +393,7 @@ def _overlaps(block: TeaserBlock, frame: Frame) -> bool:
     return block.start < frame.end and block.end > frame_top(frame)
 
 
-def split_signature(kept: Sequence[int], lines: list[Line]) -> tuple[tuple[int, ...], tuple[int, int] | None]:
+def split_signature(kept: Sequence[int], facts: LineFacts) -> tuple[tuple[int, ...], tuple[int, int] | None]:
     """Split (body, signature): the signature is the last two lines when they are a name and a role.
 
     Up to three lines of furniture after it (a share box, a `Senaste från dagboken`
@@ -411,17 +404,18 @@ def split_signature(kept: Sequence[int], lines: list[Line]) -> tuple[tuple[int, 
         end = len(kept) - trailing
         if end < 2:
             break
-        if trailing and not _is_trailing_furniture(lines[kept[end]]):
+        if trailing and not _is_trailing_furniture(facts, kept[end]):
             break
-        if looks_like_name(lines[kept[end - 2]].text) and looks_like_role(lines[kept[end - 1]].text):
+        if facts.is_name(kept[end - 2]) and facts.is_role(kept[end - 1]):
             return tuple(kept[:end - 2]), (kept[end - 2], kept[end - 1])
     return tuple(kept), None
 
 
-def _is_trailing_furniture(line: Line) -> bool:
-    return is_chrome(line.text) or heading_level(line) is not None or _is_label(line.text)
+def _is_trailing_furniture(facts: LineFacts, j: int) -> bool:
+    return facts.chrome[j] or facts.heading(j) is not None or _is_label(facts, j)
 
 
-def _is_label(text: str) -> bool:
+def _is_label(facts: LineFacts, j: int) -> bool:
     """A short label line (`Dagbok`, `Innovationslabb`), not a sentence and not a name."""
-    return len(text) <= 40 and len(text.split()) <= 3 and text[-1] not in ".!?:…" and not looks_like_name(text)
+    text = facts.texts[j]
+    return len(text) <= 40 and len(text.split()) <= 3 and text[-1] not in ".!?:…" and not facts.is_name(j)

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from ..dates import match_date_line, parse_date
 from .document import Document, Line, element_text
 from .selectors import (BYLINE_PREFIXES, CHROME_LINES, CHROME_PREFIXES, CREDIT_PREFIXES, ELLIPSES, EMPHASIS_TAGS,
                         FOOTER_PHRASES, HEADING_TAGS, NAME_PARTICLES, NAVIGATION_ROLES, NAVIGATION_TAGS,
                         NOT_NAME_WORDS, READ_MORE, SHARE_WORDS, SUBSCRIBE_PHRASES)
+
+T = TypeVar("T")
 
 MAX_DATE_LINE = 60
 FALLBACK_DATE_LINE = 30  # a line read by dateparser when no line matched the site's date forms
@@ -110,9 +111,8 @@ def looks_like_name(text: str) -> bool:
     Particles (`von`, `af`) and hyphenated names (`Anna-Karin`) are allowed; subheads
     in capitals, credits, captions and the site's own phrases are not names.
     """
-    if len(text) > 60 or is_marker(text) or is_chrome(text):
-        return False
-    if _NAME_PUNCTUATION.search(_INITIAL_RE.sub("", text)):
+    # the word tests first: they turn down most lines (sentences, dates) at their first words
+    if len(text) > 60:
         return False
     words = text.split()
     if not 2 <= len(words) <= 4:
@@ -128,10 +128,16 @@ def looks_like_name(text: str) -> bool:
             return False
         if len(word) > 1 and word.isupper():
             return False  # `MÅL FÖR VARJE LABB` is a subhead
-        if not all(c.isalpha() or c in "-'’" for c in word) and not _INITIAL_RE.fullmatch(word):
+        if not word.isalpha() and not all(c.isalpha() or c in "-'’" for c in word) \
+                and not _INITIAL_RE.fullmatch(word):
             return False
         capitalised += 1
-    return capitalised >= 2
+    if capitalised < 2:
+        return False
+    folded = text.casefold()
+    if folded.startswith(_SUBSCRIBE) or folded.startswith(_FOOTER) or _is_chrome_folded(folded):
+        return False
+    return not _NAME_PUNCTUATION.search(_INITIAL_RE.sub("", text))
 
 
 def looks_like_role(text: str) -> bool:
@@ -139,11 +145,14 @@ def looks_like_role(text: str) -> bool:
 
     SITE.md: roles may contain commas and the site's typos, and are kept whole.
     """
-    if not text or len(text) > MAX_ROLE or text[-1] in "!?:;…" or is_marker(text):
+    if not text or len(text) > MAX_ROLE or text[-1] in "!?:;…":
         return False
     if text[-1] == "." and (len(text) > 80 or ". " in text or text.endswith("..")):
         return False  # a sentence; a short role may still end with a full stop (`vd, Bodenbo AB.`)
-    if is_credit(text) or is_hashtag_line(text) or is_chrome(text) or ends_with_ellipsis(text):
+    folded = text.casefold()
+    if folded.startswith(_SUBSCRIBE) or folded.startswith(_FOOTER) or folded.startswith(CREDIT_PREFIXES):
+        return False
+    if is_hashtag_line(text) or _is_chrome_folded(folded) or ends_with_ellipsis(text):
         return False
     return _date_of(text) is None
 
@@ -249,42 +258,105 @@ def shared_depth(a: Any, b: Any) -> int:
     return 0
 
 
-@dataclass(frozen=True)
 class LineFacts:
-    """What each line of a document is, computed once (the layers ask many times)."""
+    """What each line of a document is, computed once (the layers ask many times).
 
-    furniture: list[bool]  # a marker, credit, hashtag line or chrome: never a title or signature
-    removable: list[bool]  # a marker, credit or hashtag line: never body either
-    marker: list[bool]  # subscribe box or footer: ends a post
-    nav: list[bool]  # inside <nav> or role=navigation
-    dates: dict[int, date]  # date lines
+    The page-wide facts are found in one pass of a few regexes over all lines joined by
+    newlines, not line by line: each regex only picks the candidate lines (a line that
+    starts like a phrase of the site's furniture, a short line with a four-digit number),
+    and the exact test runs on those. Whether a line is a name, a role or a heading is
+    decided when a layer first asks, and remembered.
+    """
+
+    __slots__ = ("texts", "lines", "furniture", "removable", "marker", "chrome", "nav", "dates", "_remembered")
+
+    def __init__(self, lines: list[Line], *, furniture: list[bool], removable: list[bool], marker: list[bool],
+                 chrome: list[bool], nav: list[bool], dates: dict[int, date]) -> None:
+        self.lines = lines
+        self.texts = [line.text for line in lines]
+        self.furniture = furniture  # a marker, credit, hashtag line or chrome: never a title or signature
+        self.removable = removable  # a marker, credit or hashtag line: never body either
+        self.marker = marker  # subscribe box or footer: ends a post
+        self.chrome = chrome  # theme furniture (`is_chrome`)
+        self.nav = nav  # inside <nav> or role=navigation
+        self.dates = dates  # date lines, in page order
+        self._remembered: dict[tuple[Callable, int], Any] = {}
+
+    def _once(self, test: Callable[[Any], T], j: int, value: Any) -> T:
+        key = (test, j)
+        if key not in self._remembered:
+            self._remembered[key] = test(value)
+        return self._remembered[key]
+
+    def is_name(self, j: int) -> bool:
+        """`looks_like_name` of line j."""
+        return self._once(looks_like_name, j, self.texts[j])
+
+    def is_role(self, j: int) -> bool:
+        """`looks_like_role` of line j."""
+        return self._once(looks_like_role, j, self.texts[j])
+
+    def heading(self, j: int) -> int | None:
+        """`heading_level` of line j."""
+        return self._once(heading_level, j, self.lines[j])
+
+    def key(self, j: int) -> str:
+        """`title_key` of line j."""
+        return self._once(title_key, j, self.texts[j])
 
 
 def line_facts(document: Document) -> LineFacts:
     return document.memo("line_facts", lambda: _line_facts(document))
 
 
+def _first_characters(phrases) -> frozenset[str]:
+    """Every character a line starting with one of `phrases` may start with, in any case."""
+    return frozenset(c for p in phrases if p for c in (p[0], p[0].upper(), p[0].lower(), p[0].casefold()))
+
+
+# Cheap gates in front of the per-line tests: the first character a line must start with.
+_MARKER_FIRST = _first_characters((*SUBSCRIBE_PHRASES, *FOOTER_PHRASES))
+_CREDIT_FIRST = _first_characters(CREDIT_PREFIXES)
+_CHROME_FIRST = _first_characters((*CHROME_LINES, *CHROME_PREFIXES, *SHARE_WORDS, *":|·•,"))
+_YEAR_DIGITS_RE = re.compile(r"\d{4}")
+
+
 def _line_facts(document: Document) -> LineFacts:
+    """Each line's facts in one loop; the costly tests only run on lines that pass a cheap gate
+    (the first character of a furniture phrase; a short line with a four-digit number, which
+    every form `match_date_line` reads has, or with a digit and a `<time>` element)."""
     lines = document.lines
-    furniture, removable, marker = [], [], []
-    for line in lines:
+    n = len(lines)
+    furniture, removable, marker, chrome = [False] * n, [False] * n, [False] * n, [False] * n
+    dates = {}
+    for i, line in enumerate(lines):
         text = line.text
-        is_mark = _MARKER_RE.match(text) is not None
-        marker.append(is_mark)
-        remove = is_mark or _CREDIT_RE.match(text) is not None or (text[0] == "#" and is_hashtag_line(text))
-        removable.append(remove)
-        furniture.append(remove or (len(text) <= 80 and _is_chrome_folded(text.casefold())))
-    nav = [False] * len(lines)
+        first = text[0]
+        if first in _MARKER_FIRST and _MARKER_RE.match(text) is not None:
+            marker[i] = removable[i] = furniture[i] = True
+        elif (first in _CREDIT_FIRST and _CREDIT_RE.match(text) is not None) or (
+                first == "#" and is_hashtag_line(text)):
+            removable[i] = furniture[i] = True
+        size = len(text)
+        if size <= 80 and (first in _CHROME_FIRST or text[0].casefold()[0] in _CHROME_FIRST) \
+                and _is_chrome_folded(text.casefold()):
+            chrome[i] = furniture[i] = True
+        if size <= 2 * MAX_DATE_LINE and (_YEAR_DIGITS_RE.search(text) or (
+                line.inlines and any(e.tag == "time" for e in line.inlines) and _DIGIT_RE.search(text))):
+            found = _date_of_line(line)
+            if found is not None:
+                dates[i] = found
+    nav = [False] * n
     navigation = list(document.tree.iter(*NAVIGATION_TAGS))
     navigation += document.with_class(*(f"role:{r}" for r in NAVIGATION_ROLES))
     for element in navigation:
         start, end = document.span(element)
         nav[start:end] = [True] * (end - start)
-    dates = {i: d for i, line in enumerate(lines) if (d := _date_of_line(line)) is not None}
     if not dates:
         # htmldate's order: the costly reading only when the fast one found nothing at all
         reference = document.capture.fetched
         dates = {i: d for i, line in enumerate(lines)
                  if len(line.text) <= FALLBACK_DATE_LINE and _DIGIT_RE.search(line.text) and not furniture[i]
                  and (d := parse_date(line.text, reference=reference)) is not None}
-    return LineFacts(furniture=furniture, removable=removable, marker=marker, nav=nav, dates=dates)
+    return LineFacts(lines, furniture=furniture, removable=removable, marker=marker, chrome=chrome, nav=nav,
+                     dates=dates)

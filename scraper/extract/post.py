@@ -41,7 +41,7 @@ from ..names import Layer
 from ..records import Disagreement, Post
 from .document import Document, element_text
 from .layout import Frame, Layout, frame_top, keep_content, read_layout, split_signature
-from .lines import looks_like_name
+from .lines import line_facts, looks_like_name
 from .selectors import BYLINE_PREFIXES, EDITOR_ACCOUNTS, WORDPRESS_MORE
 from .structured import Structured, clean_title, read_structured, to_local_date, to_utc
 from .wordpress import WordPress, read_wordpress
@@ -215,7 +215,7 @@ class _Extraction:
             if content is None:
                 return [], None
             body, signature = split_signature(keep_content(self.document, range(*self.document.span(content))),
-                                              self.document.lines)
+                                              line_facts(self.document))
             return [(Layer.WORDPRESS, self.join(body))], signature
         candidates = [(Layer.LAYOUT, self.join(frame.body))]
         signature = frame.signature
@@ -224,7 +224,7 @@ class _Extraction:
             inside = tuple(j for j in frame.kept if start <= j < end)
             cut = [self.texts[j] for j in frame.kept if j not in inside]
             if inside and _is_run(inside, frame.kept) and all(_is_furniture_like(t) for t in cut):
-                body, inner_signature = split_signature(inside, self.document.lines)
+                body, inner_signature = split_signature(inside, line_facts(self.document))
                 if inner_signature is None and signature is not None:
                     body = tuple(j for j in body if j not in signature)  # the signature sits outside the content
                 else:
