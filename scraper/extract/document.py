@@ -18,8 +18,8 @@ from typing import Any, Callable, TypeVar
 from lxml import etree
 
 from ..records import Capture
-from .selectors import (BLOCK_TAGS, HIDDEN_CLASSES, INDEXED_ATTRIBUTES, INDEXED_CLASSES, SKIP_TAGS,
-                        TRACKED_INLINE_TAGS)
+from .selectors import (BLOCK_TAGS, HIDDEN_CLASSES, INDEXED_ATTRIBUTES, INDEXED_CLASSES, NAVIGATION_TAGS,
+                        SKIP_TAGS, TRACKED_INLINE_TAGS)
 
 T = TypeVar("T")
 
@@ -36,6 +36,7 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codec
 # huge_tree lifts libxml2's nesting limit of 256, past which a legacy page of unclosed
 # <font> tags would silently lose its text.
 _PARSER = etree.HTMLParser(remove_pis=True, huge_tree=True)
+_UTF8_PARSER = etree.HTMLParser(remove_pis=True, huge_tree=True, encoding="utf-8")
 
 
 def element_text(element: Any) -> str:
@@ -83,6 +84,7 @@ class Document:
     _spans: dict[Any, tuple[int, int]] = field(default_factory=dict)
     _classes: dict[str, list[tuple[int, Any]]] = field(default_factory=dict)
     _memo: dict[str, Any] = field(default_factory=dict)
+    _every_span: bool = False
 
     @property
     def url(self) -> str:
@@ -105,7 +107,14 @@ class Document:
     def span(self, element: Any) -> tuple[int, int]:
         """The lines [start, end) that an element's text occupies ((n, n) when it shows none)."""
         self.lines
-        return self._spans.get(element, (0, 0))
+        found = self._spans.get(element)
+        if found is None and not self._every_span:
+            # The walk noted the elements the layers ask about; any other is looked up in a
+            # second walk that notes every element (rare, and then once per page).
+            self._spans = _read_lines(self.tree, every_span=True)[1]
+            self._every_span = True
+            found = self._spans.get(element)
+        return found or (0, 0)
 
     def line_of(self, element: Any) -> int | None:
         """Index of the first line showing text of `element`, or None."""
@@ -163,21 +172,26 @@ def decode(capture: Capture) -> tuple[str, str]:
 def parse_document(capture: Capture) -> Document:
     """Decode and parse a captured page once; lines are read on first use."""
     text, encoding = decode(capture)
-    source = _XML_DECLARATION_RE.sub("", text, count=1)
+    if encoding == "utf-8" and not capture.body.startswith(codecs.BOM_UTF8):
+        # The bytes are valid UTF-8: libxml2 reads them as they are, which is cheaper than
+        # handing it the decoded text (and it never believes a <meta charset> over us).
+        source, parser = capture.body, _UTF8_PARSER
+    else:
+        source, parser = _XML_DECLARATION_RE.sub("", text, count=1), _PARSER
     tree = None
     if source.strip():
         try:
-            tree = etree.fromstring(source, _PARSER)
+            tree = etree.fromstring(source, parser)
         except (etree.ParserError, etree.XMLSyntaxError, ValueError):
             tree = None
     if tree is None:
         tree = etree.fromstring("<html><body></body></html>", _PARSER)
     base_url = capture.final_url or capture.url
-    base = tree.find(".//base[@href]")
-    if base is not None:
+    href = next((h for base in tree.iter("base") if (h := base.get("href")) is not None), None)
+    if href is not None:
         from urllib.parse import urljoin
 
-        base_url = urljoin(base_url, base.get("href").strip())
+        base_url = urljoin(base_url, href.strip())
     return Document(capture=capture, text=text, encoding=encoding, tree=tree, base_url=base_url)
 
 
@@ -187,20 +201,24 @@ def _hides(style: str) -> bool:
 
 
 # What each element is to the walk, kept on a stack so the end event need not ask its tag again.
-_PLAIN, _BLOCK, _INLINE, _NOTED, _BREAK, _SKIPPED = range(6)
+_PLAIN, _BLOCK, _NOTED_BLOCK, _INLINE, _NOTED, _BREAK, _SKIPPED = range(7)
+_WATCHED_CLASSES = INDEXED_CLASSES | HIDDEN_CLASSES
+_SPECIAL_ATTRIBUTES = frozenset(INDEXED_ATTRIBUTES) | {"hidden", "aria-hidden", "style"}
 
 
-def _read_lines(root: Any, *, scrub: bool = False
+def _read_lines(root: Any, *, scrub: bool = False, every_span: bool = False
                 ) -> tuple[list[Line], dict[Any, tuple[int, int]], dict[str, list[tuple[int, Any]]]]:
     """Walk the tree once: cut its visible text into lines at block boundaries and `<br>`,
-    note the span of lines of every element that has attributes (or is a block), and index
-    the class tokens and attributes the layers look for.
+    note the span of lines of the elements the layers ask about (indexed, `<nav>`, tracked
+    inline elements; with `every_span`, of every element that has attributes or is a block),
+    and index the class tokens and attributes the layers look for.
 
     This is the hot path of extraction, so it does as little per element as it can.
     Hidden text (`hidden`, `aria-hidden`, `display:none`, screen-reader-only classes) is
-    skipped like scripts: a browser does not show it. Invisible characters (soft hyphens,
-    zero-width spaces) are rare, so the lines are checked for them once, together; only a
-    page that has them is walked again with `scrub`, which removes them line by line.
+    skipped like scripts: a browser does not show it. Most lines need no normalisation
+    (printable, single spaces), and only those that do are looked at closely. Invisible
+    characters (soft hyphens, zero-width spaces) are rare: a page that has them is walked
+    again with `scrub`, which removes them line by line.
     """
     lines: list[Line] = []
     spans: dict[Any, tuple[int, int]] = {}
@@ -211,15 +229,23 @@ def _read_lines(root: Any, *, scrub: bool = False
     inlines: list[Any] = []  # tracked inline elements that started in the current line
     open_inlines: list[Any] = []  # tracked inline elements still open
     blocks: list[Any] = [root]
-    block_tags, skip_tags, tracked_tags = BLOCK_TAGS, SKIP_TAGS, TRACKED_INLINE_TAGS
-    indexed_classes, indexed_attributes, hidden_classes = INDEXED_CLASSES, INDEXED_ATTRIBUTES, HIDDEN_CLASSES
-    count = 0
+    block_tags, skip_tags, tracked_tags, navigation_tags = BLOCK_TAGS, SKIP_TAGS, TRACKED_INLINE_TAGS, NAVIGATION_TAGS
+    watched, special = _WATCHED_CLASSES, _SPECIAL_ATTRIBUTES
+    indexed = 0  # elements indexed so far: their order in the page
+    invisible = False  # a line holds an invisible character: walk again with `scrub`
 
     def flush() -> None:
-        text = " ".join((parts[0] if len(parts) == 1 else "".join(parts)).split())
+        nonlocal invisible
+        text = (parts[0] if len(parts) == 1 else "".join(parts)).strip()
         parts.clear()
-        if scrub and text:
-            text = normalise_space(text)
+        if not text.isprintable() or "  " in text:
+            # Whitespace other than single spaces (every other whitespace character is
+            # unprintable), or an invisible character: the costly normalisation.
+            text = " ".join(text.split())
+            if scrub:
+                text = normalise_space(text)
+            elif not invisible and _INVISIBLE_RE.search(text):
+                invisible = True
         if text:
             if open_inlines:
                 elements = tuple([e for e in open_inlines if e not in inlines] + inlines)
@@ -231,35 +257,47 @@ def _read_lines(root: Any, *, scrub: bool = False
     walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
     for event, el in walker:
         if event == "start":
-            count += 1
             tag = el.tag
             attributes = el.items()
+            noted = False
             if attributes:
                 hide = False
                 for key, value in attributes:
                     if key == "class":
-                        for token in value.split():
-                            if token in indexed_classes:
-                                classes.setdefault(token, []).append((count, el))
-                            elif token in hidden_classes:
+                        tokens = value.split()
+                        if watched.isdisjoint(tokens):
+                            continue
+                        for token in tokens:
+                            if token in INDEXED_CLASSES:
+                                if not noted:
+                                    noted, indexed = True, indexed + 1
+                                classes.setdefault(token, []).append((indexed, el))
+                            elif token in HIDDEN_CLASSES:
                                 hide = True
-                    elif key in indexed_attributes:
-                        for token in value.split():
-                            classes.setdefault(f"{key}:{token}", []).append((count, el))
-                    elif key == "hidden" or (key == "aria-hidden" and value == "true"):
-                        hide = True
-                    elif key == "style" and ("none" in value or "hidden" in value) and _hides(value):
-                        hide = True
+                    elif key in special:
+                        if key in INDEXED_ATTRIBUTES:
+                            if not noted:
+                                noted, indexed = True, indexed + 1
+                            for token in value.split():
+                                classes.setdefault(f"{key}:{token}", []).append((indexed, el))
+                        elif key == "hidden" or (key == "aria-hidden" and value == "true"):
+                            hide = True
+                        elif key == "style" and ("none" in value or "hidden" in value) and _hides(value):
+                            hide = True
                 if hide and tag != "html" and tag != "body":
                     walker.skip_subtree()
                     kinds.append(_SKIPPED)
                     continue
+                noted = noted or every_span
             if tag in block_tags:
                 if parts:
                     flush()
                 blocks.append(el)
-                starts[el] = len(lines)
-                kinds.append(_BLOCK)
+                if noted or every_span or tag in navigation_tags:
+                    starts[el] = len(lines)
+                    kinds.append(_NOTED_BLOCK)
+                else:
+                    kinds.append(_BLOCK)
             elif tag in skip_tags:
                 walker.skip_subtree()
                 kinds.append(_SKIPPED)
@@ -274,7 +312,7 @@ def _read_lines(root: Any, *, scrub: bool = False
                 open_inlines.append(el)
                 starts[el] = len(lines)
                 kinds.append(_INLINE)
-            elif attributes:
+            elif noted:
                 starts[el] = len(lines)
                 kinds.append(_NOTED)
             else:
@@ -284,14 +322,16 @@ def _read_lines(root: Any, *, scrub: bool = False
                 parts.append(text)
         elif event == "end":
             kind = kinds.pop()
-            if kind == _PLAIN or kind == _BREAK or kind == _SKIPPED:
-                pass
-            elif kind == _BLOCK:
+            if kind == _BLOCK:
+                if parts:
+                    flush()
+                blocks.pop()
+            elif kind == _NOTED_BLOCK:
                 if parts:
                     flush()
                 blocks.pop()
                 spans[el] = (starts.pop(el), len(lines))
-            else:
+            elif kind == _INLINE or kind == _NOTED:
                 if kind == _INLINE and open_inlines[-1] is el:
                     open_inlines.pop()
                 spans[el] = (starts.pop(el), len(lines) + (1 if parts else 0))
@@ -304,6 +344,6 @@ def _read_lines(root: Any, *, scrub: bool = False
                 parts.append(tail)
     if parts:
         flush()
-    if not scrub and lines and _INVISIBLE_RE.search("\n".join([line.text for line in lines])):
-        return _read_lines(root, scrub=True)
+    if invisible:
+        return _read_lines(root, scrub=True, every_span=every_span)
     return lines, spans, classes
