@@ -233,7 +233,8 @@ def table(results: dict) -> str:
                      f"| {f['seconds']:.1f} |")
     lines.append("")
     lines.append(f"Requests {mem['pages_growth']:.1f}×: tracemalloc peak {mem['tracemalloc_growth']:.2f}× "
-                 f"(+{mem['kb_per_added_post']:.1f} kB per added post), peak RSS {mem['rss_growth']:.2f}× (each crawl in its own subprocess, tracemalloc on, so its time is "
+                 f"(+{mem['kb_per_added_post']:.1f} kB per added post), peak RSS {mem['rss_growth']:.2f}× "
+                 f"(each crawl in its own subprocess, tracemalloc on, so its time is "
                  "not comparable with the full crawl above).")
     return "\n".join(lines)
 

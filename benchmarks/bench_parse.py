@@ -249,7 +249,8 @@ def table(results: dict) -> str:
     sizes = ", ".join(f"{m} {f['kb_per_page']:.1f} kB" for m, f in results["markups"].items())
     lines.append(f"Mean page size: {sizes}. Time: best of {results['repeat']} passes over each markup's pages, "
                  f"the tools taking turns pass by pass. Body similarity: difflib ratio against the ground-truth "
-                 f"body, mean over pages. trafilatura {results['trafilatura'] or '(not installed)'}, `bare_extraction(html, url=..., "
+                 f"body, mean over pages. trafilatura {results['trafilatura'] or '(not installed)'}, "
+                 f"`bare_extraction(html, url=..., "
                  f"with_metadata=True)`; its text is compared line by line as paragraphs.")
     return "\n".join(lines)
 

@@ -280,7 +280,8 @@ def table(results: dict) -> str:
         "|---:|---:|---:|---:|---:|---:|",
     ]
     for size, f in results["sizes"].items():
-        lines.append(f"| {int(size):,} | {f['authors']:,} | {f['body_kb_mean']:.2f} | {f['insert_seconds']:.1f} | {f['posts_per_second']:,.0f} "
+        lines.append(f"| {int(size):,} | {f['authors']:,} | {f['body_kb_mean']:.2f} | {f['insert_seconds']:.1f} "
+                     f"| {f['posts_per_second']:,.0f} "
                      f"| {f['db_mb']:.1f} |")
     lines += [
         "",
@@ -298,7 +299,8 @@ def table(results: dict) -> str:
     search = results["sizes"][largest]["queries"]["full-text search"]["all"]
     lines.append("")
     lines.append(f"{results['repeat']} random queries per kind and size with --limit {SCREEN} (what the goal is "
-                 f"judged on), the first {min(results['repeat'], ALL_ROWS_REPEAT)} of them again returning every matching row (the "
+                 f"judged on), the first {min(results['repeat'], ALL_ROWS_REPEAT)} of them again returning every "
+                 f"matching row (the "
                  f"default of `dagbok query`); each through `find_posts`, a fresh read-only connection per query, "
                  f"as one `dagbok query` does. Built by {results['method']}. Search words come from the sample "
                  f"site's text, and every generated body recombines its paragraphs, so each word is found in "
