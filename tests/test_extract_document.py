@@ -6,10 +6,13 @@ import codecs
 from datetime import datetime, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from scraper.extract.document import normalise_space, parse_document
 from scraper.records import Capture
 
+INVISIBLE = "\u200b\ufeff\u00ad\u200e\u200f"
 SWEDISH = "Vilken resa vi gör! Allmännyttans innovationslabb – ”starta eget” i Södertälje"
 
 
@@ -83,6 +86,11 @@ def test_whitespace_runs_and_nbsp_become_one_space_and_empty_lines_vanish():
 
 def test_invisible_characters_do_not_split_words():
     assert normalise_space("Bo\u200bden\u00ad\ufeff 2019") == "Boden 2019"
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab Å.\u00a0\t\n\u2028\u3000\x1c") + list(INVISIBLE)) | st.characters()))
+def test_normalised_text_is_its_words_joined_by_one_space(text):
+    assert normalise_space(text) == " ".join(text.translate(dict.fromkeys(map(ord, INVISIBLE))).split())
 
 
 def test_a_line_of_invisible_characters_only_is_no_line():

@@ -46,6 +46,8 @@ def element_text(element: Any) -> str:
 
 def normalise_space(text: str) -> str:
     """Runs of whitespace (NBSP included) become one space; invisible characters go."""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text  # already normal: every other whitespace and invisible character is unprintable
     if _INVISIBLE_RE.search(text):
         text = _INVISIBLE_RE.sub("", text)
     return " ".join(text.split())
