@@ -6,10 +6,12 @@ from datetime import date, datetime, timezone
 from html import escape
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from scraper.extract.document import parse_document
+from scraper.extract.document import normalise_space, parse_document
 from scraper.extract.layout import read_layout
-from scraper.extract.lines import looks_like_name, looks_like_role
+from scraper.extract.lines import _same_words, looks_like_name, looks_like_role
 from scraper.records import Capture
 
 SUBSCRIBE = ["Få nya inlägg i din inkorg", "Följ oss på Instagram"]
@@ -305,3 +307,11 @@ def test_a_teaser_whose_date_cannot_be_read_still_ends_the_post():
     teaser = ["Dagbok, vecka 41", TEASER[1], excerpt, *TEASER[3:]]
     found = post_of(page(subscribe=False, teasers=(teaser,)))
     assert (found["author"], found["role"], found["body"]) == ("Anna Kanervo", "projektansvarig", BODY)
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab \u00a0\t\n\u200b\u00ad")), max_size=12),
+       st.text(alphabet=st.sampled_from(list("ab \u00a0\u200b")), min_size=1, max_size=8))
+def test_an_emphasised_elements_words_are_compared_as_normalised_text(raw, shown):
+    line = normalise_space(shown)
+    if line:
+        assert _same_words(raw, line) == (normalise_space(raw) == line)

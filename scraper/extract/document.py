@@ -26,7 +26,8 @@ T = TypeVar("T")
 _META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.IGNORECASE)
 _XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
 # Characters a browser does not show; removed so they cannot split a name or a date.
-_INVISIBLE_RE = re.compile("[\u200b\ufeff\u00ad\u200e\u200f]")
+INVISIBLE_CHARACTERS = "\u200b\ufeff\u00ad\u200e\u200f"
+_INVISIBLE_RE = re.compile(f"[{INVISIBLE_CHARACTERS}]")
 _SINGLE_BYTE = {"iso-8859-1", "latin-1", "latin1", "l1", "iso8859-1", "us-ascii", "ascii", "windows-1252",
                 "cp1252", "iso-8859-15", "latin-9"}
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 from datetime import date
 
 from .document import Document, element_text
@@ -110,6 +111,7 @@ class _LayoutReader:
         self.dates = self.facts.dates
         self.title_hints, self.page_title, self.date_hints = self._hints()
         self.site_names = read_structured(document).site_names
+        self._sizes: list[int] | None = None
 
     def _hints(self) -> tuple[set[str], str | None, set[date]]:
         """Titles and dates structured data names for the post.
@@ -315,7 +317,7 @@ class _LayoutReader:
             end = self._region_end(start, blocks, title < i)
             candidates.append(_Candidate(
                 date=i, title=title, start=start, end=end,
-                size=sum(len(self.texts[j]) for j in range(start, end)),
+                size=self._size(start, end),
                 teaser_like=block is not None and block.strict,
                 hinted=self.facts.key(title) in self.title_hints,
                 date_hinted=self.dates[i] in self.date_hints))
@@ -336,16 +338,23 @@ class _LayoutReader:
             chosen = pool[0]  # every candidate reads like a teaser: the post comes first
         return self._make_frame(chosen.date, chosen.title, chosen.start, chosen.end, teaser_like=chosen.teaser_like)
 
+    def _size(self, start: int, end: int) -> int:
+        """Characters in lines [start, end)."""
+        if self._sizes is None:
+            self._sizes = list(accumulate(map(len, self.texts), initial=0))
+        return self._sizes[end] - self._sizes[start]
+
     def _dateless_title(self, blocks: dict[int, TeaserBlock]) -> int | None:
         """A line that a structured title names, outside navigation and teasers: the post's title
         when no date line sits next to it (a page whose date line is missing)."""
         if not self.title_hints and not self.page_title:
             return None
         in_teasers = {j for b in blocks.values() for j in range(b.start, b.end)}
-        lengths = {len(h) for h in (*self.title_hints, self.page_title) if h}
+        # cheap: a title that normalises to a hint has about its length
+        lengths = {n + d for h in (*self.title_hints, self.page_title) if h for n in (len(h),) for d in range(-8, 9)}
         for j, text in enumerate(self.texts):
-            if not any(abs(len(text) - n) <= 8 for n in lengths):
-                continue  # cheap: a title that normalises to a hint has about its length
+            if len(text) not in lengths:
+                continue
             if self.facts.nav[j] or j in in_teasers or not self._usable(j):
                 continue
             key = self.facts.key(j)

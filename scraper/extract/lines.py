@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any, Callable, TypeVar
 
 from ..dates import match_date_line, parse_date
-from .document import Document, Line, element_text
+from .document import INVISIBLE_CHARACTERS, Document, Line, element_text, normalise_space
 from .selectors import (BYLINE_PREFIXES, CHROME_LINES, CHROME_PREFIXES, CREDIT_PREFIXES, ELLIPSES, EMPHASIS_TAGS,
                         FOOTER_PHRASES, HEADING_TAGS, NAME_PARTICLES, NAVIGATION_ROLES, NAVIGATION_TAGS,
                         NOT_NAME_WORDS, READ_MORE, SHARE_WORDS, SUBSCRIBE_PHRASES)
@@ -239,11 +239,23 @@ def heading_level(line: Line) -> int | None:
 
 def is_emphasised(line: Line) -> bool:
     """The whole line is bold or enlarged (`<b>Title</b><br>` in legacy markup)."""
+    text = line.text
     for element in line.inlines:
         if element.tag in EMPHASIS_TAGS and (element.tag != "font" or element.get("size")):
-            if element_text(element) == line.text:
+            raw = "".join(element.itertext())
+            # normalising never lengthens a text; a legacy <font> left open holds the rest of
+            # the page, so its words are only compared as far as the line has words
+            if len(raw) >= len(text) and (raw == text or _same_words(raw, text)):
                 return True
     return False
+
+
+def _same_words(raw: str, text: str) -> bool:
+    """`normalise_space(raw) == text`, for a normalised `text`, without splitting all of `raw`."""
+    if any(c in raw for c in INVISIBLE_CHARACTERS):
+        return normalise_space(raw) == text  # invisible characters to drop first
+    words = text.split(" ")
+    return raw.split(None, len(words)) == words
 
 
 def shared_depth(a: Any, b: Any) -> int:

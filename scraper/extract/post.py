@@ -72,7 +72,7 @@ class _Extraction:
         self.wordpress: WordPress = read_wordpress(document)
         self.layout: Layout = read_layout(document)
         self.frame: Frame | None = self.layout.frame
-        self.texts = [line.text for line in document.lines]
+        self.texts = line_facts(document).texts
 
     def post(self, labs: LabVocabulary) -> Post:
         post = Post(url=self.url())
