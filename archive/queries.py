@@ -40,6 +40,7 @@ SORTS = {
     "author": "author COLLATE swedish NULLS LAST, published, url",
 }
 DEFAULT_SORT = "-published"
+DATE_SORTS = ("published", "-published")
 FORMATS = ("table", "json", "csv", "jsonl", "markdown")
 
 
@@ -169,7 +170,11 @@ def build_post_query(query: PostQuery) -> tuple[str, list[Any]]:
         where.append("published <= ?")
         params.append(query.until.isoformat())
     if query.search is not None:
-        where.append("id IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?)")
+        # In date order, the unary + makes SQLite walk the `published` index and test each post
+        # against the matches, stopping at the limit, instead of starting from every match and
+        # sorting them all, bodies included (at 100k posts: 130-320 ms -> 10-45 ms a search).
+        matched = "+id" if query.sort in DATE_SORTS else "id"
+        where.append(f"{matched} IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?)")
         params.append(fts_terms(query.search))
     sql = f"SELECT {', '.join(FIELDS)} FROM post_details"
     if where:

@@ -16,7 +16,8 @@ from click.testing import CliRunner
 
 from archive.cli import cli
 from archive.queries import (
-    BadQuery, NoDatabase, PostQuery, build_post_query, collect_stats, find_posts, fts_terms, swedish_key,
+    BadQuery, NoDatabase, PostQuery, build_post_query, collect_stats, find_posts, fts_terms, open_archive,
+    swedish_key,
 )
 from archive.runs import run_crawl
 from archive.schema import open_database
@@ -416,3 +417,13 @@ def test_query_json_of_a_crawled_sample_site_equals_the_ground_truth(sample_site
             assert printed[expected_post["url"]] == expected_post
     dates = [post["published"] for post in json.loads(result.output)]
     assert dates == sorted(dates)
+
+
+@pytest.mark.parametrize("sort", ["-published", "published"])
+def test_a_search_in_date_order_walks_the_date_index_instead_of_sorting_every_match(archive, sort):
+    sql, params = build_post_query(PostQuery(search="innovationslabb", sort=sort, limit=20))
+    conn = open_archive(archive)
+    plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql, params)]
+    conn.close()
+    assert plan[0] == "SCAN posts USING INDEX idx_posts_published"  # not every match looked up, then sorted
+    assert plan[-1] == "USE TEMP B-TREE FOR RIGHT PART OF ORDER BY"  # only ties on the date are sorted
