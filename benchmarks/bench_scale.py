@@ -305,8 +305,7 @@ def table(results: dict) -> str:
                  f"as one `dagbok query` does. Built by {results['method']}. Search words come from the sample "
                  f"site's text, and every generated body recombines its paragraphs, so each word is found in "
                  f"{search['rows_min'] / largest:.0%}–{search['rows_max'] / largest:.0%} of the posts at "
-                 f"{largest:,}: more matches than a real archive's words would have. With a limit the matches "
-                 f"are still sorted by date before the first {SCREEN} are taken, so the cost grows with them.")
+                 f"{largest:,}: more matches than a real archive's words would have.")
     return "\n".join(lines)
 
 
