@@ -21,7 +21,7 @@ from scraper.discover import site_root
 from scraper.errors import DagbokError
 from scraper.labs import LabVocabulary
 from scraper.names import PageKind, Source
-from scraper.records import Candidate, DiscoveryDone, PageResult
+from scraper.records import Candidate, DiscoveryDone, ListingChecked, PageResult, Validators
 
 from .captures import parse_iso, read_body
 from .runs import CrawlSummary, begin_run
@@ -103,6 +103,10 @@ class _Replay:
         elif event == "discovery":
             done = DiscoveryDone(frozenset(entry.payload["urls"]), complete=bool(entry.payload["complete"]))
             store.discovery_done(done, when=entry.date)
+        elif event == "listing-checked":
+            data = entry.payload
+            validators = Validators(data["etag"], data["last_modified"], data["digest"])
+            store.listing_checked(ListingChecked(entry.target, validators, data["provisional"]), when=entry.date)
         elif event == "run-end":
             row = {key: value for key, value in entry.payload.items() if key != "run"}
             with self.db.atomic():
@@ -138,6 +142,7 @@ class _Replay:
             error=meta.get("dagbok-error"),
             candidate=candidate,
             provisional=meta.get("dagbok-provisional"),
+            pending=meta.get("dagbok-pending") == "true",
         )
 
     def _page_result(self, entry: WarcEntry, site: str) -> PageResult:

@@ -25,7 +25,7 @@ import sqlite_utils
 
 from scraper.errors import DagbokError
 from scraper.labs import LabVocabulary
-from scraper.records import DiscoveryDone, PageResult, Validators
+from scraper.records import DiscoveryDone, ListingChecked, PageResult, Validators
 
 from .captures import iso, parse_iso
 from .lock import RunLock
@@ -289,7 +289,7 @@ def _finish(db: sqlite_utils.Database, summary: CrawlSummary, *, items, fetcher,
 
 
 def _consume(
-    items: Iterator[PageResult | DiscoveryDone],
+    items: Iterator[PageResult | ListingChecked | DiscoveryDone],
     store: Store,
     summary: CrawlSummary,
     stop: threading.Event,
@@ -301,6 +301,8 @@ def _consume(
             for url in store.discovery_done(item):
                 summary.gone += 1
                 summary.gone_posts.append(url)
+        elif isinstance(item, ListingChecked):
+            store.listing_checked(item)
         else:
             stored = store.store(item)
             summary.count(stored)

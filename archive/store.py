@@ -18,7 +18,7 @@ import sqlite_utils
 
 from scraper.labs import LabVocabulary
 from scraper.names import PageKind
-from scraper.records import DiscoveryDone, PageResult, Teaser
+from scraper.records import DiscoveryDone, ListingChecked, PageResult, Teaser, Validators
 
 from .captures import WarcLocation, insert_capture, iso, observed, parse_iso, wayback_moment
 from .revisions import Change, Content, record_revision
@@ -118,6 +118,8 @@ class Store:
             meta["Dagbok-Error"] = result.error
         if result.provisional:
             meta["Dagbok-Provisional"] = result.provisional
+        if result.pending:
+            meta["Dagbok-Pending"] = "true"
         if result.candidate is not None:
             meta["Dagbok-Candidate"] = json.dumps(
                 {
@@ -198,6 +200,8 @@ class Store:
                 # A page that failed (or a provisional listing: pages it lists failed) must not pass as
                 # unchanged next run (a 304, or a body of the stored digest): drop its validators so it is read again.
                 row.update(etag=None, last_modified=None, digest=None)
+            elif result.pending:
+                pass  # a listing's validators wait for its ListingChecked: a run killed before then reads it again
             elif status != 304:
                 row.update(
                     etag=capture.headers.get("etag"),
@@ -347,7 +351,29 @@ class Store:
         moment = wayback_moment(wayback_timestamp) if wayback_timestamp else parse_iso(fetched)
         self._observe_teaser(teaser, capture_id, moment)
 
-    # -- discovery ---------------------------------------------------------
+    # -- listings and discovery --------------------------------------------
+
+    def listing_checked(self, checked: ListingChecked, *, when: datetime | None = None) -> None:
+        """Give a pending listing's page its validators, or drop them when it is provisional."""
+        if self.warc is not None:
+            validators = checked.validators
+            self.warc.write_metadata(
+                checked.url,
+                {
+                    "etag": validators.etag,
+                    "last_modified": validators.last_modified,
+                    "digest": validators.digest,
+                    "provisional": checked.provisional,
+                },
+                date=when or datetime.now(UTC),
+                meta={"Dagbok-Event": "listing-checked", "Dagbok-Run": str(self.run_id)},
+            )
+        validators = Validators() if checked.provisional else checked.validators
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE pages SET etag = ?, last_modified = ?, digest = ? WHERE url = ?",
+                [validators.etag, validators.last_modified, validators.digest, checked.url],
+            )
 
     def discovery_done(self, done: DiscoveryDone, *, when: datetime | None = None) -> list[str]:
         """After a complete discovery of the live site, mark live posts no source listed as gone.

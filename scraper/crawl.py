@@ -3,23 +3,26 @@
 The order of a live crawl:
 
 1. robots.txt (its Disallow lines and Crawl-delay hold for every later request).
-2. The listing sources: REST API, sitemaps, feed. On an incremental run their
-   first pages are conditional requests; when every source the site offers
-   answers 304, nothing has changed and the crawl ends there (3 requests
-   beyond robots.txt on a WordPress site).
+2. The listing sources: REST API, sitemaps, feed, each listing page yielded as it
+   is fetched. On an incremental run their first pages are conditional requests;
+   when every source the site offers answers 304, nothing has changed and the
+   crawl ends there (3 requests beyond robots.txt on a WordPress site).
 3. The hub pages (home, programme and lab pages; SITE.md knows no diary index,
    so these and the teasers under each post are how readers reach posts), whose
    links and teasers feed the queue.
 4. Each post's own page (the page is canonical, not the API's content), unless
    an incremental run already stored it with the same `modified`. Teaser links
    on post pages feed the queue too (breadth-first, bounded).
-5. The listing captures, only now: their validators make the next run's "nothing
-   changed" check, so they must not be stored before the pages they list. A run
-   killed halfway therefore re-reads the listings next time and finishes the work.
+5. A `ListingChecked` for each first listing page: their validators make the next
+   run's "nothing changed" check, so they must not be stored before the pages they
+   list. Those pages were yielded `pending` (stored, validators held back), and only
+   their small validators are kept until now, never their bodies. A run killed
+   halfway therefore re-reads the listings next time and finishes the work. (Later
+   pages and child sitemaps are never asked conditionally: stored whole at once.)
 6. `DiscoveryDone` with every post URL seen.
 
 One bad page never stops the crawl: whatever fails becomes a PageResult with
-`error`, and the capture (if any) is kept. The listings checked in step 2 then
+`error`, and the capture (if any) is kept. The listings checked in step 5 then
 come out `provisional`, so the next run does not take them as unchanged and
 retries the failed pages.
 """
@@ -41,7 +44,7 @@ from .extract.teasers import extract_teasers
 from .fetch import Fetcher, host_key
 from .labs import LabVocabulary
 from .names import PageKind, Source
-from .records import Candidate, Capture, DiscoveryDone, PageResult, Teaser, Validators
+from .records import Candidate, Capture, DiscoveryDone, ListingChecked, PageResult, Teaser, Validators
 from .robots import Robots
 from .sources import Listing, SourceEnd
 from .sources.feed import feed_page_url, read_feed
@@ -77,7 +80,7 @@ def crawl(
     full: bool = False,
     labs: LabVocabulary,
     max_pages: int | None = None,
-) -> Iterator[PageResult | DiscoveryDone]:
+) -> Iterator[PageResult | ListingChecked | DiscoveryDone]:
     """Crawl the live site; see the module docstring for the order and the incremental rules.
 
     `known` maps normalised URLs to what the archive stored (validators and the
@@ -132,11 +135,13 @@ class _LiveCrawl:
         self.queued: set[str] = set()
         self.fetched_pages = 0
         self.failed_pages = 0
+        self.pending: list[tuple[str, Validators]] = []  # listings stored, their validators held back
+        self.listing_failed = False
         fetcher.allow_host(self.host)
 
     # -- the walk --------------------------------------------------------------
 
-    def run(self) -> Iterator[PageResult | DiscoveryDone]:
+    def run(self) -> Iterator[PageResult | ListingChecked | DiscoveryDone]:
         """Yield each page of the crawl in the order the module docstring gives, then `DiscoveryDone`."""
         robots = Robots.fetch(self.site, self.fetcher)
         yield PageResult(robots.url, PageKind.LISTING, Source.START, capture=robots.capture, error=robots.error)
@@ -150,7 +155,8 @@ class _LiveCrawl:
         if robots.crawl_delay:
             self.fetcher.set_min_delay(self.host, robots.crawl_delay)
         self.robots = robots
-        listings, ends = self._read_sources()
+        ends: list[SourceEnd] = []
+        yield from self._read_sources(ends)
         offered = [end for end in ends if end.found]
         if self.known and offered and all(end.unchanged for end in offered):
             log.info("every listing answered 304: nothing changed since the last run")
@@ -158,7 +164,7 @@ class _LiveCrawl:
                 result = self._post(self.discovery.found[url])
                 if result is not None:
                     yield result
-            yield from listings
+            yield from self._checked(provisional=None)
             yield DiscoveryDone(frozenset(), complete=False)
             return
 
@@ -174,25 +180,24 @@ class _LiveCrawl:
             if result is not None:
                 yield result
 
-        listing_failed = any(result.error for result in listings)
+        note = None
         if self.failed_pages:
-            listings = self._provisional(listings)
-        yield from listings
-        complete = not listing_failed and any(
+            note = f"{self.failed_pages} page(s) failed in this run, so this listing is not proof that nothing changed"
+        yield from self._checked(provisional=note)
+        complete = not self.listing_failed and any(
             end.found and end.complete for end in ends if end.source in (Source.API, Source.SITEMAP)
         )
         yield DiscoveryDone(frozenset(self.discovery.found), complete=complete)
 
-    def _read_sources(self) -> tuple[list[PageResult], list[SourceEnd]]:
+    def _read_sources(self, ends: list[SourceEnd]) -> Iterator[PageResult]:
         """Read the REST API, the sitemaps and the feed; their candidates join the queue.
 
-        Returns the listing pages fetched (stored only at the end, see the module docstring)
-        and how each source ended.
+        Yields each listing page as it is fetched, the first pages `pending` (see the
+        module docstring), and appends how each source ended to `ends`.
         """
         robots = self.robots
         polite = RobotsFetcher(self.fetcher, robots)
-        listings: list[PageResult] = []
-        ends: list[SourceEnd] = []
+        checks = self._checkpoints()
         for events in (
             read_api(self.site, polite, known=self.known),
             read_sitemaps(self.site, polite, robots_sitemaps=robots.sitemaps, known=self.known),
@@ -202,28 +207,33 @@ class _LiveCrawl:
                 if isinstance(event, Candidate):
                     self._add_candidate(event)
                 elif isinstance(event, Listing):
-                    listings.append(
-                        PageResult(event.url, PageKind.LISTING, event.source, capture=event.capture, error=event.error)
-                    )
+                    yield self._listing(event, checks)
+                    del event  # its body is not held while the source fetches its next page
                 else:
                     ends.append(event)
-        return listings, ends
 
-    def _provisional(self, listings: list[PageResult]) -> list[PageResult]:
-        """The listings, with those fetched conditionally marked provisional because pages failed this run.
+    def _listing(self, listing: Listing, checks: set[str]) -> PageResult:
+        """A listing page to store now; a first page (one of `checks`) comes out pending."""
+        result = PageResult(listing.url, PageKind.LISTING, listing.source, capture=listing.capture, error=listing.error)
+        self.listing_failed = self.listing_failed or listing.error is not None
+        capture = listing.capture
+        if listing.url in checks and listing.error is None and capture is not None and _ok(capture):
+            headers = capture.headers
+            self.pending.append((listing.url, Validators(headers.get("etag"), headers.get("last-modified"),
+                                                         capture.digest)))
+            result.pending = True
+        return result
 
-        Their validators are the next run's "nothing changed" check, and with failed pages
-        behind them they must not count as proof. They are marked, not failed: the failed
-        pages are already counted, each once.
+    def _checked(self, *, provisional: str | None) -> Iterator[ListingChecked]:
+        """The pending listings' validators, now that the pages they list are stored.
+
+        With failed pages behind them (`provisional`) they must not count as proof that
+        nothing changed, so the archive drops them. The listings are marked, not failed:
+        the failed pages are already counted, each once.
         """
-        checks = self._checkpoints()
-        note = f"{self.failed_pages} page(s) failed in this run, so this listing is not proof that nothing changed"
-        return [
-            replace(result, provisional=note)
-            if result.url in checks and result.error is None and _ok(result.capture)
-            else result
-            for result in listings
-        ]
+        for url, validators in self.pending:
+            yield ListingChecked(url, validators, provisional)
+        self.pending = []
 
     def _checkpoints(self) -> set[str]:
         """The listing URLs fetched conditionally: API page 1, feed page 1, the entry sitemaps."""

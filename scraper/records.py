@@ -127,6 +127,25 @@ class PageResult:
     candidate: Candidate | None = None
     # Why a listing that was fetched well must still not be the next run's proof that nothing
     # changed (pages it lists failed in this run): the archive keeps no validators for it. Not an error.
+    # Crawls now say this in `ListingChecked`; rebuild still reads it from files written before.
+    provisional: str | None = None
+    # A listing stored before the pages it lists: the archive keeps its capture but not yet its
+    # validators, which wait for the `ListingChecked` that follows those pages.
+    pending: bool = False
+
+
+@dataclass(frozen=True)
+class ListingChecked:
+    """Yielded once the pages a pending listing lists are stored: the validators its page may now keep.
+
+    The first page of each listing source is the next run's "nothing changed" check. It is
+    stored as soon as it is fetched (so its body is not held through the crawl), but its
+    validators reach the archive only now, so a run killed before its pages are stored reads
+    the listing again. `provisional` says why they are dropped instead: pages failed in this run.
+    """
+
+    url: str
+    validators: Validators
     provisional: str | None = None
 
 

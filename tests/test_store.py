@@ -14,7 +14,7 @@ from archive.store import Outcome, Store
 from archive.warc import WarcWriter, read_entries, warc_files
 from scraper.labs import LabVocabulary
 from scraper.names import Layer, PageKind, Source
-from scraper.records import Capture, Candidate, DiscoveryDone, PageResult, Post, Teaser
+from scraper.records import Capture, Candidate, DiscoveryDone, ListingChecked, PageResult, Post, Teaser, Validators
 
 T0 = datetime(2026, 3, 1, 6, 0, tzinfo=UTC)
 SITE = "http://127.0.0.1:8000/"
@@ -227,6 +227,25 @@ def test_listing_pages_are_archived_as_pages(archive):
     stored = archive.store(page(SITE + "wp-json/wp/v2/posts", kind=PageKind.LISTING, post=None, body=b"[]"))
     assert stored.outcome == Outcome.PAGE
     assert rows(archive, "SELECT kind, status FROM pages") == [{"kind": "listing", "status": "live"}]
+
+
+@pytest.mark.parametrize("provisional", [None, "1 page(s) failed in this run"], ids=["checked", "provisional"])
+def test_a_pending_listing_keeps_its_old_validators_until_it_is_checked(archive, provisional):
+    api = SITE + "wp-json/wp/v2/posts"
+    listing = page(api, kind=PageKind.LISTING, post=None, body=b"[]")
+    archive.store(listing)  # an earlier run's
+    validators = "SELECT etag, last_modified, digest FROM pages"
+    before = rows(archive, validators)
+    fresh = replace(page(api, kind=PageKind.LISTING, post=None, body=b"[1]", days=1), pending=True)
+    archive.store(fresh)
+    assert rows(archive, validators) == before  # a run killed now leaves the page as it was: read again next run
+    archive.listing_checked(ListingChecked(api, Validators('"w"', None, fresh.capture.digest), provisional))
+    after = {"etag": '"w"', "last_modified": None, "digest": fresh.capture.digest}
+    assert rows(archive, validators) == [dict.fromkeys(after) if provisional else after]
+    archive.warc.close()
+    events = [e for path in warc_files(archive.warc.directory) for e in read_entries(path)
+              if e.meta.get("dagbok-event") == "listing-checked"]
+    assert [(e.target, e.payload["provisional"]) for e in events] == [(api, provisional)]
 
 
 def test_one_page_is_one_transaction(archive, monkeypatch):

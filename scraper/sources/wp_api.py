@@ -25,12 +25,30 @@ def api_page_url(site: str, page: int, *, per_page: int = PER_PAGE) -> str:
     return urljoin(site, f"/wp-json/wp/v2/posts?per_page={per_page}&page={page}&orderby=modified&order=desc")
 
 
+def _slim(item: dict) -> dict | None:
+    """What discovery reads of a JSON object; None for one with no `link` (content, title, `_links`)."""
+    return {"link": item["link"], "modified_gmt": item.get("modified_gmt")} if "link" in item else None
+
+
 def _items(body: bytes) -> list | None:
+    """The page's items, each slimmed as soon as it is parsed: a page's content is never held whole."""
     try:
-        items = json.loads(body.decode("utf-8-sig"))
+        items = json.loads(body.decode("utf-8-sig"), object_hook=_slim)
     except (UnicodeDecodeError, json.JSONDecodeError):
         return None
     return items if isinstance(items, list) else None
+
+
+def _entries(body: bytes, url: str) -> list[tuple[str, datetime | None]] | None:
+    """Each listed post's link and `modified_gmt`; None when the body is not a JSON list."""
+    items = _items(body)
+    if items is None:
+        return None
+    return [
+        (urljoin(url, item["link"]), parse_utc(item.get("modified_gmt")))
+        for item in items
+        if isinstance(item, dict) and isinstance(item.get("link"), str)
+    ]
 
 
 def newest_modified(known: Mapping[str, Validators]) -> datetime | None:
@@ -56,26 +74,24 @@ def read_api(
             yield listing
             yield end
             return
-        items = _items(capture.body)
-        if items is None:
+        entries = _entries(capture.body, url)
+        if entries is None:
             yield Listing(url, Source.API, capture, error=f"{url} is not a JSON list of posts")
             yield SourceEnd(Source.API, found=page > 1, unchanged=False, complete=False)
             return
+        header = capture.headers.get("x-wp-totalpages", "")
+        # A page of 100 posts with their content is large: it is not held while the next one is fetched.
         yield listing
+        del listing, capture
         oldest: datetime | None = None
         fresh = 0
-        for item in items:
-            if not isinstance(item, dict) or not isinstance(item.get("link"), str):
-                continue
-            link = urljoin(url, item["link"])
-            modified = parse_utc(item.get("modified_gmt"))
+        for link, modified in entries:
             if modified is not None and (oldest is None or modified < oldest):
                 oldest = modified
             if link not in seen:
                 seen.add(link)
                 fresh += 1
                 yield Candidate(link, Source.API, modified)
-        header = capture.headers.get("x-wp-totalpages", "")
         if header.isdigit():
             total_pages = int(header)
         if not fresh or (total_pages is not None and page >= total_pages):
