@@ -6,8 +6,10 @@ Every event that changes the database is written to the WARC first, so that
 * each HTTP exchange: a `response` record (or a `revisit` when the body is one
   already archived, or for a 304) followed by its `request` record;
 * a fetch that got no response at all: a `metadata` record naming the error;
-* a run's start (`warcinfo`, at the head of each file), its end and each
-  complete discovery: `metadata` records with a JSON payload.
+* a run's start (`warcinfo`, at the head of each file), its end, each
+  complete discovery, and each `listing-checked` event (the validators a
+  pending listing page gets once the pages it lists are stored): `metadata`
+  records with a JSON payload.
 
 What the HTTP exchange does not carry (how the page was found, its kind, the
 run, the requested URL) travels in `Dagbok-*` WARC header fields, which
