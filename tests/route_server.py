@@ -7,6 +7,7 @@ bound and listening before the constructor returns, so no test waits for it.
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,6 +31,16 @@ class Reply:
         handler.end_headers()
         if handler.command != "HEAD":
             handler.wfile.write(body)
+
+
+class QuietServer(ThreadingHTTPServer):
+    """Clients that hang up mid-answer (timeouts, size caps) are part of the tests: keep the error, print nothing."""
+
+    daemon_threads = True
+    errors: list[BaseException]
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        self.errors.append(sys.exc_info()[1])
 
 
 Route = Reply | Callable[[BaseHTTPRequestHandler], object]
@@ -71,8 +82,8 @@ class RouteServer:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
+        self.httpd = QuietServer(("127.0.0.1", 0), Handler)
+        self.httpd.errors = []
         self.port = self.httpd.server_address[1]
         self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.02,), daemon=True)
 
