@@ -1,6 +1,7 @@
 """`dagbok check`: does the site still parse? Field coverage, layers, disagreements, failures.
 
-The site's HTML is unknown and may change (SITE.md), so after a crawl the archive is
+The site's HTML is unknown and may change (docs/site.md, "What is known and what
+is not"), so after a crawl the archive is
 asked what it got: how many posts have each field, which extraction layer produced it,
 where layers disagreed, and which pages failed. Coverage under a threshold means the
 extractors no longer understand the pages, and `dagbok check` exits 1.
@@ -20,8 +21,8 @@ from archive.queries import open_archive
 from scraper.errors import DagbokError
 
 FIELDS = ("published", "title", "author", "role", "excerpt", "body", "lab")
-# Every post has a date, a title and a body; a few may lack a signature (SITE.md:
-# "posts whose signature is missing"); a programme-wide post has no lab, so lab has no minimum.
+# Every post has a date, a title and a body; a few may lack a signature (docs/site.md,
+# "A post page": posts with no signature); a programme-wide post has no lab, so lab has no minimum.
 DEFAULT_THRESHOLDS: dict[str, float] = {
     "published": 100.0, "title": 100.0, "body": 100.0, "author": 90.0, "role": 90.0,
 }

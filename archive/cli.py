@@ -52,7 +52,7 @@ def cli(verbose: int) -> None:
     logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr)
 
 
-# --- writing the archive: crawl, rebuild, export, demo (H5) ----------------------------
+# --- writing the archive: crawl, rebuild, export, demo ----------------------------------
 
 
 @cli.command()
@@ -167,7 +167,7 @@ def demo_command(db_path: Path, port: int) -> None:
     click.echo(report.text())
 
 
-# --- reading the archive: query, stats, serve, check (H6) ------------------------------
+# --- reading the archive: query, stats, serve, check ------------------------------------
 
 
 @cli.command()

@@ -55,7 +55,7 @@ class Migration:
 
 
 def _initial_tables(db: sqlite_utils.Database) -> None:
-    """The schema of PLAN.md: runs, bodies, captures, pages, posts and their revisions."""
+    """The first schema: runs, bodies, captures, pages, posts and their revisions."""
     db["crawl_runs"].create(
         {
             "id": int, "started": str, "ended": str, "site": str, "source": str, "full": int,

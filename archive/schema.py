@@ -1,7 +1,7 @@
 """Opening an archive database: WAL mode, foreign keys, schema steps and the lab vocabulary.
 
-The column names are the contract with `queries.py` (PLAN.md, "Database
-schema"); the tables themselves are built by the numbered steps in
+The column names are the contract with `queries.py` (the README,
+"Schema"); the tables themselves are built by the numbered steps in
 `migrations.py`.
 """
 

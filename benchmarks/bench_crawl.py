@@ -1,4 +1,4 @@
-"""Crawl benchmark (issue 7, item 3, and the crawl-memory half of item 4).
+"""Crawl benchmark: overhead, requests per post, incremental recrawl, memory as the site grows.
 
 1. A full crawl of the sample site (delay 0) through `archive.runs.run_crawl` into a
    fresh database: wall time against the sum of the server's own time to answer
@@ -6,7 +6,7 @@
    rendering count as the server's and everything else as dagbok's: fetch, classify,
    extract, store, WARC), and requests per post.
 2. An incremental recrawl of the unchanged site into the same database: requests
-   sent beyond robots.txt. Goal (issue 7): at most 5.
+   sent beyond robots.txt. Goal: at most 5.
 3. Peak memory of a full crawl as the site grows 10× (the sample site's posts, then
    ten copies of each with new slugs, titles and dates). Each crawl runs in its own
    subprocess against a server in this one, which (after a short warm-up crawl)

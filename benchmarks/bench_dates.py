@@ -1,4 +1,4 @@
-"""Dates benchmark (issue 7, item 2): dagbok's parse_date vs dateparser, same run.
+"""Dates benchmark: dagbok's parse_date vs dateparser, same run.
 
 Over a mix of real date strings (every day of 2018–2020 in the site's form `29 april
 2019`, a sample of days in each near relative the fast path reads) and non-dates (lines
@@ -11,7 +11,7 @@ of the seed page, place names with years, phone numbers), it times per call:
 - dateparser auto: `dateparser.parse(text)`, language auto-detection.
 
 and checks each answer against the date the string was made from (None for non-dates).
-Goal (issue 7): the fast path at least 100× faster than dateparser sv, with identical
+Goal: the fast path at least 100× faster than dateparser sv, with identical
 results on every valid date.
 
     python benchmarks/bench_dates.py [--quick]

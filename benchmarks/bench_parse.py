@@ -1,4 +1,4 @@
-"""Parse benchmark (issue 7, item 1): dagbok's extraction vs trafilatura vs a bare lxml parse, same run.
+"""Parse benchmark: dagbok's extraction vs trafilatura vs a bare lxml parse, same run.
 
 Every post page of every markup of the sample site is rendered by the real
 server and fetched once with requests (not timed). Then, on the same bytes, it
@@ -13,7 +13,7 @@ times per page:
 and scores dagbok and trafilatura against the ground truth (data/sample_site):
 published, title, author (None when the page has no signature) and body (exact
 after joining paragraphs with a blank line, and a difflib similarity ratio).
-Goals (issue 7): ≥ 20× faster than trafilatura per page, within 5× of bare lxml.
+Goals: ≥ 20× faster than trafilatura per page, within 5× of bare lxml.
 
     python benchmarks/bench_parse.py [--quick]
 """

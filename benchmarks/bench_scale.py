@@ -1,4 +1,4 @@
-"""Scale benchmark (issue 7, item 4): generated archives of 1k, 10k and 100k posts.
+"""Scale benchmark: generated archives of 1k, 10k and 100k posts.
 
 Each archive is made through the project's own schema (`archive.schema.open_database`:
 the numbered migrations, the `post_details` view, `posts_fts` with its triggers) and
@@ -19,7 +19,7 @@ names first) and is drawn with Zipf weights, the same skew. Dates spread over 20
 Then it times the queries users run (`archive.queries.find_posts`: the same
 `build_post_query` SQL, a fresh read-only connection per query, as one `dagbok query`):
 by author (a random author each time), by lab + a 90-day date range, and full-text
-search for a word of the site's own text. Goal (issue 7): p95 ≤ 20 ms for each at 100k.
+search for a word of the site's own text. Goal: p95 ≤ 20 ms for each at 100k.
 
     python benchmarks/bench_scale.py [--quick]
 """

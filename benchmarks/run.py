@@ -5,7 +5,7 @@
 
 Each comparison runs both sides in this one process run, on the same inputs, and
 reports the ratio; results.md also names the machine, Python, SQLite and library
-versions, and says which of issue 7's goals are reached, with the measured figure.
+versions, and says which of the goals (README, "Benchmarks") are reached, with the measured figure.
 """
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ def render(done: dict[str, Any], *, quick: bool, machine: dict[str, str], revisi
         "|---|---|",
         *(f"| {key} | {value} |" for key, value in machine.items()),
         "",
-        "## Goals (issue 7)",
+        "## Goals",
         "",
         "| | goal | measured |",
         "|---|---|---|",

@@ -1,6 +1,6 @@
 """Decide what kind of page a URL (and, when fetched, its document) is.
 
-SITE.md "URLs": posts sit at the site root (`/<slug>/`, slugs may contain
+docs/site.md, "URLs": posts sit at the site root (`/<slug>/`, slugs may contain
 underscores), oEmbed views at `/<slug>/embed/`, lab pages at
 `/vad-vi-gor/innovationslabbet-i-<ort>/`, programme pages under
 `/innovationslabb/`. The URL alone can only say "may be a post"; a fetched page is

@@ -7,7 +7,7 @@ The order of a live crawl:
    is fetched. On an incremental run their first pages are conditional requests;
    when every source the site offers answers 304, nothing has changed and the
    crawl ends there (3 requests beyond robots.txt on a WordPress site).
-3. The hub pages (home, programme and lab pages; SITE.md knows no diary index,
+3. The hub pages (home, programme and lab pages; docs/site.md, "Listings": no diary index is known,
    so these and the teasers under each post are how readers reach posts), whose
    links and teasers feed the queue.
 4. Each post's own page (the page is canonical, not the API's content), unless

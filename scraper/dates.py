@@ -1,7 +1,7 @@
 """Swedish dates: a regex fast path for the site's forms, then a cached dateparser.
 
 Why this shape (htmldate's order, cheapest and surest first): the diary shows its
-date line as `D månad YYYY` (`29 april 2019`, SITE.md), and structured data gives ISO
+date line as `D månad YYYY` (`29 april 2019`, docs/site.md), and structured data gives ISO
 text. One compiled regex reads those and their near relatives (`den 29 april 2019`,
 `29 apr. 2019`, `maj 28, 2019`, `29/4 2019`, ISO, a weekday in front, a time such as
 `kl. 10.15` after) in microseconds. Only text that regex does not recognise goes to
@@ -232,7 +232,7 @@ def parse_date(text: str, *, reference: datetime) -> date | None:
 def match_date_line(text: str) -> date | None:
     """Return the date when the whole line is a date line, else None (no dateparser).
 
-    SITE.md: a post page starts with a line holding only its date, `D månad YYYY`. The
+    docs/site.md, "A post page": a post page starts with a line holding only its date, `D månad YYYY`. The
     layout extractor asks this of every text line, so a body sentence that merely
     contains a date must not match, and relative words (which need a reference) don't.
     """

@@ -1,6 +1,6 @@
 """The union of every source's candidates: URLs normalised, our host only, posts only.
 
-SITE.md facts this relies on: posts sit at the site root (`/<slug>/`, no date,
+Facts this relies on (docs/site.md, "URLs"): posts sit at the site root (`/<slug>/`, no date,
 no `/dagbok/`); `/<slug>/embed/` is the oEmbed view of the post `/<slug>/`;
 lab pages are `/vad-vi-gor/innovationslabbet-i-<ort>/` and programme pages sit
 under `/innovationslabb/`; the site answers on both `www.` and the bare host.

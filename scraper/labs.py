@@ -1,6 +1,7 @@
 """Which of the four labs a post names, and which one it is about.
 
-The vocabulary is data (`data/labs.toml`, SITE.md's table) so users can edit it. The
+The vocabulary is data (`data/labs.toml`, the table of docs/site.md, "Which lab a
+text is about") so users can edit it. The
 rule, also written in that file:
 
 - names are matched as whole words, case-sensitively (proper nouns: `BIS` counts, `bis`

@@ -1,4 +1,4 @@
-"""Page kinds from the URL (SITE.md "URLs") and, for fetched pages, from what the page shows."""
+"""Page kinds from the URL (docs/site.md, "URLs") and, for fetched pages, from what the page shows."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from scraper import dates
 from scraper.dates import InvalidTimestamp, local_date, match_date_line, parse_date
 
-# The non-empty lines of SITE.md's seed page (long paragraphs cut to 160 characters).
+# The non-empty lines of the seed page (docs/site.md, "The seed page") (long paragraphs cut to 160 characters).
 SEED_LINES = [
     '29 april 2019',
     'Vilken resa vi gör!',
@@ -97,7 +97,7 @@ FORMS = {
     "upper": lambda d: f"{d.day} {MONTH[d.month].upper()} {d.year}",
     "nbsp": lambda d: f"{d.day}\xa0{MONTH[d.month]}\xa0{d.year}",
 }
-# The forms a layout date line takes (SITE.md), which match_date_line must accept.
+# The forms a layout date line takes (docs/site.md, "A post page"), which match_date_line must accept.
 LINE_FORMS = ["site", "den", "abbr-dot", "abbr", "weekday", "weekday-den", "kl", "upper", "nbsp"]
 # Forms dateparser(languages=['sv']) also reads, so the two can be compared.
 DATEPARSER_FORMS = ["site", "den", "abbr-dot", "abbr", "comma", "month-first", "slash-space", "slash",

@@ -1,4 +1,4 @@
-"""The layout layer: date line, title, body and signature read from the page's text (SITE.md)."""
+"""The layout layer: date line, title, body and signature read from the page's text (docs/site.md, "A post page")."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 The sample site renders one ground truth (data/sample_site/posts.json) in several
 unrelated markups; extraction must be exact in all of them, since the real site's
-markup is unknown (SITE.md).
+markup is unknown (docs/site.md, "What is known and what is not").
 """
 
 from __future__ import annotations

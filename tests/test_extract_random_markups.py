@@ -1,6 +1,6 @@
 """Every sample post rendered in markups generated at random: extraction must not depend on markup.
 
-SITE.md: nothing of the real site's HTML is known. So instead of trusting a few
+docs/site.md: nothing of the real site's HTML is known. So instead of trusting a few
 hand-made themes, this test draws markups from a space of plausible ones — wrappers,
 tags, meaningless classes, where the date sits, how paragraphs, subheads, captions,
 credits, signatures, subscribe lines, teasers and footers are marked up, which

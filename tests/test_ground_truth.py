@@ -21,7 +21,7 @@ KEYS = {"slug", "published", "modified", "time", "title", "paragraphs", "credit"
         "role", "lab", "labs", "hashtags", "flags"}
 FLAGS = {"no_teasers", "no_subscribe", "teaser_only", "nbsp"}
 
-# The names that point to each lab, from the table in SITE.md ("Which lab a text is about").
+# The names that point to each lab, from the table in docs/site.md ("Which lab a text is about").
 LAB_NAMES = {
     "Boden": ["BIS", "Boden Integration och Samverkan", "Bodenbo", "Boden"],
     "Göteborg": ["Rannebergen", "Vårt Rannebergen", "Angered", "Bostadsbolaget",
@@ -30,7 +30,7 @@ LAB_NAMES = {
     "Södertälje": ["Lina Hage", "Linas mötesplats", "Telge Bostäder", "Södertälje"],
 }
 
-# Teasers on the seed page (SITE.md: seed/diary-page-2019-04-29.txt), without their trailing "...".
+# Teasers on the seed page (docs/site.md, "The seed page"), without their trailing "...".
 SEED_TEASERS = {
     "integrationskor-i-behov-av-framtidsfinansiering": "Integrationskören The Rockin’ Pots – med ursprung i Östersund – har nu startats i flera orter, bland annat i Boden i samarbete med BIS. Idag hade vi ett videomöte där vi spånade idéer kring hur verksamheten kan finansieras i framtiden, när stödet",
     "en-egen-kvall-for-tjejer": "Mötesplatsen i Lina Hage arrangerade nyligen en egen kväll för enbart tjejer, vilket blev mycket uppskattat. Det är ofta fler killar än tjejer som deltar i olika typer av aktiviteter som arrangeras för ungdomar i stadsdelarna, och därför kändes det v",
@@ -68,13 +68,13 @@ def post_text(post: dict) -> str:
 
 
 def excerpt(post: dict) -> str:
-    """The site's teaser form as PLAN.md defines it."""
+    """The site's teaser form as docs/site.md defines it ("Field rules")."""
     joined = " ".join(post["paragraphs"])
     return joined if len(joined) <= 250 else joined[:250].rstrip() + "..."
 
 
 def slugify(title: str, separator: str = "-") -> str:
-    """WordPress-like slug as SITE.md describes it: å, ä → a, ö → o, punctuation dropped."""
+    """WordPress-like slug as docs/site.md ("URLs") describes it: å, ä → a, ö → o, punctuation dropped."""
     folded = title.lower().translate(str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e"}))
     return separator.join(re.findall(r"[a-z0-9]+", folded))
 
@@ -172,7 +172,7 @@ def test_seed_teased_posts_start_with_the_seed_excerpt(slug):
     """The seed's teaser text is the start of the post's body, and signatures match the seed.
 
     Two seed teasers (Integrationskör…, Nu gäller det…) stop at 246 characters, not 250; no
-    whitespace-normalised body can give that under PLAN.md's excerpt rule, so for those the
+    whitespace-normalised body can give that under the excerpt rule of docs/site.md, so for those the
     rule's excerpt is the seed text plus the next four characters.
     """
     post = BY_SLUG[slug]

@@ -17,7 +17,7 @@ from archive.cli import cli
 from archive.runs import run_crawl
 from scraper.sample_site import SampleSite
 
-UNCHANGED_BOUND = 5  # requests beyond robots.txt for a site where nothing changed (issue 6)
+UNCHANGED_BOUND = 5  # requests beyond robots.txt for a site where nothing changed (README, "Politeness")
 CHANGED_BOUND = 15  # the listings, the hub pages (links to posts live there), the changed post
 
 

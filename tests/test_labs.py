@@ -14,7 +14,7 @@ from scraper.paths import data_path
 
 ALL = ["Boden", "Göteborg", "Norrköping", "Södertälje"]
 
-# The seed post (SITE.md's seed page, 29 april 2019), its lab-relevant paragraphs.
+# The seed post (docs/site.md, "The seed page": 29 april 2019), its lab-relevant paragraphs.
 SEED_TITLE = "Vilken resa vi gör!"
 SEED_BODY = "\n\n".join(
     [

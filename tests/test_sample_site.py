@@ -1,4 +1,4 @@
-"""The sample site serves what SITE.md describes, in every markup, and its faults do what they say."""
+"""The sample site serves what docs/site.md describes, in every markup, and its faults do what they say."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 Every layer works on the same `Document`: the structured layers on its lxml tree,
 the layout layer on its `lines`, the page's visible text in reading order. Each
 line remembers the block element it sits in, so a layer that reasons about text
-(SITE.md's layout: date line, title, body, signature) can still ask where a line
+(docs/site.md, "A post page": date line, title, body, signature) can still ask where a line
 is in the tree (a heading? inside `<nav>`? inside the element WordPress calls
 `entry-content`?).
 """

@@ -1,4 +1,4 @@
-"""The layout layer: a post read from the page's text layout alone (SITE.md, "A post page").
+"""The layout layer: a post read from the page's text layout alone (docs/site.md, "A post page").
 
 What every diary page shows, whatever its HTML, in reading order:
 
@@ -42,7 +42,7 @@ _EXCERPT_LINES = 3  # an excerpt ending in `...` may be broken over this many li
 
 @dataclass(frozen=True)
 class TeaserBlock:
-    """Where one teaser sits in the lines (SITE.md step 6)."""
+    """Where one teaser sits in the lines (docs/site.md, "Teasers")."""
 
     start: int
     end: int  # first line after the block
@@ -204,7 +204,7 @@ class _LayoutReader:
     def _title_score(self, t: int, after: bool, title_first_hint: bool) -> float | None:
         """How much line t looks like the post's title, seen from its date line (None: cannot be).
 
-        SITE.md puts the date line first, so the line after it starts ahead; a title
+        docs/site.md ("A post page") puts the date line first, so the line after it starts ahead; a title
         hint from structured data, a heading or a bold line, and being short and not
         ending like a sentence count for a line; a site name, navigation, length count against.
         """
@@ -378,8 +378,8 @@ class _LayoutReader:
 
 def keep_content(document: Document, indices: Iterable[int]) -> tuple[int, ...]:
     """Lines that can be body or signature: credits, hashtag lines, markers, navigation and
-    furniture are dropped, and a byline under the title (SITE.md: a credit is not an
-    author, nor body). Chrome is dropped only at either end: mid-text it may be content."""
+    furniture are dropped, and a byline under the title (docs/site.md, "A post page":
+    a credit is not an author, nor body). Chrome is dropped only at either end: mid-text it may be content."""
     facts = line_facts(document)
     nav, removable, chrome, texts = facts.nav, facts.removable, facts.chrome, facts.texts
     kept = [j for j in indices if not nav[j] and not removable[j]]

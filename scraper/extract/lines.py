@@ -1,6 +1,6 @@
 """What a single line of a page is: a date line, furniture, a name, a role, a heading.
 
-These are the text facts SITE.md gives about the diary (date line `D månad YYYY`,
+These are the text facts docs/site.md ("A post page") gives about the diary (date line `D månad YYYY`,
 subscribe box and footer phrases, photo credits, a signature of a name line and a
 role line), checked one line at a time; `layout.py` puts them together. The
 phrases themselves live in `selectors.py`.
@@ -54,7 +54,7 @@ def is_marker(text: str) -> bool:
 
 
 def is_credit(text: str) -> bool:
-    """A photo credit (`Foto: Shutterstock`): never body, never an author (SITE.md)."""
+    """A photo credit (`Foto: Shutterstock`): never body, never an author (docs/site.md, "A post page")."""
     return text.casefold().startswith(CREDIT_PREFIXES)
 
 
@@ -107,7 +107,7 @@ def strip_read_more(text: str) -> str:
 def looks_like_name(text: str) -> bool:
     """A person's name line: 2–4 capitalised words, no digits or sentence punctuation.
 
-    SITE.md: the signature's first line is the author's name (`Anna Kanervo`).
+    docs/site.md, "A post page": the signature's first line is the author's name (`Anna Kanervo`).
     Particles (`von`, `af`) and hyphenated names (`Anna-Karin`) are allowed; subheads
     in capitals, credits, captions and the site's own phrases are not names.
     """
@@ -143,7 +143,7 @@ def looks_like_name(text: str) -> bool:
 def looks_like_role(text: str) -> bool:
     """A role line: short free text, not a sentence, not a date, credit or marker.
 
-    SITE.md: roles may contain commas and the site's typos, and are kept whole.
+    docs/site.md, "Authors and roles": roles may contain commas and the site's typos, and are kept whole.
     """
     if not text or len(text) > MAX_ROLE or text[-1] in "!?:;…":
         return False

@@ -5,7 +5,7 @@ value is kept in `Post.disagreements`):
 
 - published: the date line shown on the page (layout), then `<time datetime>`,
   `article:published_time`, JSON-LD `datePublished`, WordPress's `published`.
-  The field *is* the date shown on the page (PLAN.md); structured dates are
+  The field *is* the date shown on the page (docs/site.md, "Field rules"); structured dates are
   usually the same day but can be a modified date or a UTC time, so they only
   decide when the page shows no date line. Timestamps are read with
   `local_date` (Stockholm), never shifted by UTC.
@@ -22,7 +22,7 @@ value is kept in `Post.disagreements`):
   `entry-content` when WordPress marks one and what falls outside it is short
   furniture, not sentences (a category line between title and content); the
   `entry-content` alone when the layout could not be read.
-- excerpt: the site's teaser form derived from the body (PLAN.md's rule), since
+- excerpt: the site's teaser form derived from the body (docs/site.md, "Field rules"), since
   SEO descriptions are cut at other lengths; `og:description` / JSON-LD
   `description` only when there is no body, and never WordPress's `[…]` form.
 - lab, labs: `LabVocabulary.assign` over title, body and role.
@@ -56,7 +56,10 @@ def extract_post(document: Document, *, labs: LabVocabulary) -> Post:
 
 
 def derive_excerpt(body: str | None) -> str | None:
-    """The site's teaser form of a body (PLAN.md): paragraphs joined by one space, 250 characters, `...`."""
+    """The site's teaser form of a body: paragraphs joined by one space, 250 characters, `...`.
+
+    docs/site.md, "Field rules" (excerpt).
+    """
     if not body:
         return None
     joined = " ".join(body.split("\n\n"))

@@ -1,7 +1,7 @@
 """Selectors and marker phrases, kept as data (trafilatura's `xpaths.py` idea).
 
 Nothing here is the only evidence for anything: class names help the layers find
-an element, and the layout layer (SITE.md's text layout) checks what they found.
+an element, and the layout layer (docs/site.md, "A post page") checks what they found.
 Everything the site itself prints around a post (subscribe box, footer, captions,
 credits) is listed here, so a changed site means an edit here, not in the code.
 """
@@ -42,7 +42,7 @@ EMPHASIS_TAGS = frozenset({"b", "strong", "big", "font"})
 NAVIGATION_TAGS = frozenset({"nav"})
 NAVIGATION_ROLES = frozenset({"navigation", "menubar", "menu", "search"})
 
-# --- Phrases the site prints around a post (SITE.md, "A post page") ----------------
+# --- Phrases the site prints around a post (docs/site.md, "A post page") -----------
 
 #: Step 5 of a post page: the subscribe box. A line starting with one of these ends the post.
 SUBSCRIBE_PHRASES = ("Få nya inlägg i din inkorg", "Följ oss på Instagram", "Prenumerera på")
@@ -98,7 +98,7 @@ BYLINE_PREFIXES = ("av ", "skriven av ", "publicerad av ", "postat av ", "text: 
 #: What may follow a teaser's excerpt on its line or the next ("… Läs mer »").
 READ_MORE = ("Läs mer »", "Läs mer…", "Läs mer...", "Läs mer", "Läs vidare", "»", "→")
 
-#: How a teaser's excerpt ends (SITE.md: cut mid-word and ended with `...`).
+#: How a teaser's excerpt ends (docs/site.md, "Teasers": cut mid-word, ended with `...`).
 ELLIPSES = ("...", "…", "[…]", "[...]")
 
 #: WordPress's automatic excerpt ending; such a description is never used as `excerpt`.
@@ -161,7 +161,7 @@ JSONLD_ARTICLE_TYPES = frozenset({"BlogPosting", "Article", "NewsArticle", "Repo
 JSONLD_PAGE_TYPES = frozenset({"WebPage", "ItemPage"})
 OG_ARTICLE_TYPES = frozenset({"article", "blog", "blogposting"})
 
-# --- URLs (SITE.md "URLs") ------------------------------------------------------------
+# --- URLs (docs/site.md, "URLs") -------------------------------------------------------
 
 LAB_PATH_PREFIX = "/vad-vi-gor/innovationslabbet-i-"
 PROGRAMME_PATH_PREFIX = "/innovationslabb/"

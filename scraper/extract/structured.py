@@ -1,7 +1,8 @@
 """The structured layers: JSON-LD, OpenGraph/`article:` meta, `<time datetime>`, canonical.
 
 These are the cheapest readings of a page and usually right about the date, but
-SITE.md warns what they get wrong on a WordPress site: `og:title` and `<title>`
+docs/site.md ("What stock WordPress prints", "Field rules") says what they get
+wrong on a WordPress site: `og:title` and `<title>`
 carry a site-name suffix or are the site name alone, a JSON-LD author can be an
 editor's account, a timestamp can be UTC or the modified time. So `post.py` uses
 them as evidence and cross-checks, and the page's visible text decides.

@@ -1,6 +1,6 @@
 """Teasers of other posts shown on a page, read as records of their own.
 
-SITE.md step 6: after a post come teasers of the site's newest posts — date line,
+docs/site.md, "Teasers": after a post come teasers of the site's newest posts — date line,
 title, an excerpt cut mid-word and ended with `...`, author name, role line. They
 are found by that text layout (see `layout.py`), in any markup, and never lend
 anything to the page they sit on; they serve to discover posts and cross-check them.
@@ -21,7 +21,7 @@ _NOT_LINKS = ("#", "javascript:", "mailto:", "tel:")
 def extract_teasers(document: Document) -> list[Teaser]:
     """Every teaser on the page, in page order; the page's own post is never one of them.
 
-    On a page that cannot be a post (SITE.md: posts sit at `/<slug>/`; lab and
+    On a page that cannot be a post (docs/site.md, "URLs": posts sit at `/<slug>/`; lab and
     programme pages, the home page are deeper or at the root), a first block that
     reads like a teaser is a teaser, not a post.
     """

@@ -1,6 +1,6 @@
 """The WordPress layer: what a WordPress theme's conventional class names say.
 
-SITE.md: the site runs WordPress (oEmbed views, REST API), so a theme may mark the
+docs/site.md, "Platform": the site runs WordPress (oEmbed views, REST API), so a theme may mark the
 post with `hentry`, `entry-title`, `entry-content`, `published`/`updated` and a
 `byline`/`author vcard`, and `<body>` with `single-post postid-123`. Themes differ
 and teasers repeat the post's own classes, so this layer only *finds* elements; the

@@ -2,7 +2,7 @@
 
 Everything here is markup-free. Renderers turn a `PostView` or `PageView` into
 HTML in their own way; the words (date lines, footer, subscribe lines, nav)
-come from here so every markup shows the same site (SITE.md).
+come from here so every markup shows the same site (docs/site.md, "A post page").
 """
 
 from __future__ import annotations
@@ -51,12 +51,15 @@ class SampleDataError(DagbokError):
 
 
 def date_line(day: date) -> str:
-    """The site's date line: day without leading zero, Swedish month in lower case (SITE.md)."""
+    """The site's date line: day without leading zero, Swedish month in lower case (docs/site.md)."""
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def site_excerpt(body: str) -> str:
-    """The teaser excerpt of SITE.md: paragraphs joined by one space, 250 characters, then '...'."""
+    """The teaser excerpt: paragraphs joined by one space, 250 characters, then '...'.
+
+    docs/site.md, "Field rules" (excerpt).
+    """
     joined = " ".join(body.split("\n\n"))
     if len(joined) <= EXCERPT_LENGTH:
         return joined
@@ -203,7 +206,7 @@ PRELIMINARY_SUFFIX = " (preliminär rubrik)"
 
 def retitled(posts: list[SamplePost]) -> SamplePost | None:
     """The post that once had a preliminary title: its old Wayback capture and its (stale)
-    embed view still show `preliminary_title` (SITE.md: embed text can be older than the page)."""
+    embed view still show `preliminary_title` (docs/site.md, "Platform": embed text can be older)."""
     ordered = sorted(posts, key=lambda p: (p.published_at, p.slug))
     return ordered[2] if len(ordered) > 2 else None
 
@@ -289,7 +292,7 @@ def as_utc(moment: datetime) -> datetime:
 def spaced(text: str, on: bool) -> str:
     """The text as the page shows it: with the `nbsp` flag, a NBSP for the first space and ' \\u00a0' for the last.
 
-    SITE.md: non-breaking spaces probably appear; extraction must normalise them away.
+    docs/site.md, "Text": non-breaking spaces probably appear; extraction must normalise them away.
     """
     if not on or " " not in text:
         return text

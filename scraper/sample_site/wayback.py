@@ -3,7 +3,7 @@
 `SampleSite(wayback=True)` serves it at `/cdx/search/cdx` and `/web/<timestamp>id_/<original>`,
 so `crawl --source wayback --wayback-url http://127.0.0.1:PORT/` runs with no network.
 The captures are of `https://www.allmannyttan.se/…` pages in the site's markup and
-hold the traps of the real archive (SITE.md): a post captured twice with a changed
+hold the traps of the real archive (docs/site.md, "The Wayback Machine"): a post captured twice with a changed
 title, a post that is gone from the live site, a 404 capture, non-HTML captures, an
 embed view, an `http://` twin without `www.`, and replays at the nearest timestamp.
 """

@@ -1,7 +1,8 @@
 """What WordPress core serves whatever the theme: REST API, RSS feed, sitemaps, oEmbed views, robots.txt.
 
 These are the same in every markup, as on a real WordPress site where the theme
-only changes the post pages. They carry the traps SITE.md warns of: the API's
+only changes the post pages. They carry the traps docs/site.md warns of
+("What stock WordPress prints"): the API's
 `author` and the feed's `dc:creator` are an editor account (not the signature),
 `pubDate` is in GMT (a post published at 00:30 local time shows the day before),
 and `excerpt.rendered` is WordPress's 55-word excerpt, not the site's teaser.
@@ -239,7 +240,7 @@ def embed(post: SamplePost, base: str, *, stale: bool = False) -> bytes:
     """/<slug>/embed/: WordPress's oEmbed template — title, body, hashtag line; no date, no signature.
 
     Its rel=canonical names the post page, so a crawler must classify by path, not by canonical.
-    `stale`: the cached older text (preliminary title, last paragraph missing) SITE.md warns of.
+    `stale`: the cached older text (preliminary title, last paragraph missing) of docs/site.md, "Platform".
     """
     root = base.rstrip("/")
     link = root + post.path

@@ -1,6 +1,6 @@
 """Post URLs from the site's feed (`/feed/`, older items at `?paged=N`).
 
-SITE.md: WordPress serves RSS 2.0 at `/feed/`, ten items a page by default,
+docs/site.md, "Endpoints": WordPress serves RSS 2.0 at `/feed/`, ten items a page by default,
 with older pages at `/feed/?paged=N` and a 404 past the last. Each `<item>`'s
 `<link>` is the post URL (Atom `<entry><link href>` is read too). Parsing never
 expands entities, reads DTDs or touches the network.

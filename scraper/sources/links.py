@@ -1,6 +1,6 @@
 """URLs found in the links of fetched pages: the home page, lab and programme pages, teasers.
 
-SITE.md: there is no known diary index, so the home page, the lab pages
+docs/site.md, "Listings": there is no known diary index, so the home page, the lab pages
 (`/vad-vi-gor/innovationslabbet-i-<ort>/`), the programme pages and the teasers of
 the newest posts under every post are the ways a reader walks to posts. A
 post known only from teasers (its page gone) is still found this way.

@@ -1,6 +1,6 @@
 """Post URLs from XML sitemaps.
 
-SITE.md: WordPress sites name sitemaps in robots.txt (`Sitemap:` lines) and
+docs/site.md, "Endpoints": WordPress sites name sitemaps in robots.txt (`Sitemap:` lines) and
 serve them at `/wp-sitemap.xml` (core), `/sitemap_index.xml` (Yoast) or
 `/sitemap.xml`. Indexes are followed down to the URL sets; `lastmod` becomes the
 candidate's `modified`. Parsing never expands entities, reads DTDs or touches the

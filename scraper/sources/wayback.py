@@ -1,6 +1,6 @@
 """Captures of the site listed by the Internet Archive's CDX index, replayed raw.
 
-SITE.md: the CDX index answers
+docs/site.md, "The Wayback Machine": the CDX index answers
 `<base>/cdx/search/cdx?url=<host>/*&output=json&fl=timestamp,original,statuscode,digest,mimetype`
 with a JSON table whose first row names the fields; `<base>/web/<timestamp>id_/<original>`
 replays a capture byte for byte (no toolbar, no rewritten links). The base is

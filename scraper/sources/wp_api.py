@@ -1,6 +1,6 @@
 """Posts listed by the WordPress REST API (`/wp-json/wp/v2/posts`).
 
-SITE.md: WordPress answers `?per_page=100&page=N` with `X-WP-TotalPages` and an
+docs/site.md, "Endpoints": WordPress answers `?per_page=100&page=N` with `X-WP-TotalPages` and an
 HTTP 400 past the last page; each item has `link` and `modified_gmt`. Ordering by
 `modified` (newest first) lets an incremental run stop paging as soon as a page
 ends with items no newer than the newest `modified` already stored.
