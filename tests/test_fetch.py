@@ -342,6 +342,20 @@ def test_requests_to_one_host_are_spaced_by_the_delay():
     assert time.slept == [1.0, 0.75]
 
 
+def test_the_delay_counts_from_the_start_of_the_previous_request():
+    time = FakeTime()
+
+    def slow(handler):  # the server takes 0.3 s (on the fetcher's clock) to answer
+        time.now += 0.3
+        return Reply(body="a")
+
+    with RouteServer({"/": slow}) as server:
+        fetcher = make_fetcher(time, delay=1.0)
+        fetcher.fetch(server.url("/"))
+        fetcher.fetch(server.url("/"))
+    assert time.slept == [pytest.approx(0.7)]
+
+
 def test_the_delay_is_per_host():
     with RouteServer({"/": Reply(body="a")}) as one, RouteServer({"/": Reply(body="b")}) as two:
         time = FakeTime()
