@@ -13,26 +13,52 @@ import click
 
 from archive import demo, export, output, queries, rebuild, runs, serve
 from archive.check import check_archive, parse_thresholds
-from scraper.errors import DagbokError
+from scraper.errors import DagbokError, ExitCode
 from scraper.paths import DEFAULT_DB, DEFAULT_SITE
 from scraper.version import dagbok_version
 
 
-class DagbokClickError(click.ClickException):
-    """A user-facing error: message without traceback, exit code 2 (dagbok could not run)."""
+log = logging.getLogger(__name__)
 
-    exit_code = 2
+
+class DagbokClickError(click.ClickException):
+    """A user-facing error: a message without traceback, and the exit code its cause calls for."""
+
+    def __init__(self, message: str, exit_code: int = ExitCode.CANNOT_RUN) -> None:
+        super().__init__(message)
+        self.exit_code = int(exit_code)
 
 
 def user_errors(command):
-    """Turn every `DagbokError` raised by the library into one clean message."""
+    """Turn whatever stops a command into one clean message and its exit code (see `ExitCode`).
+
+    A `DagbokError` carries its own code (2, could not run, unless it says otherwise); an
+    error of the operating system (a path, permissions, a full disk) means dagbok could not
+    run either; Ctrl-C is "interrupted"; anything else is a bug, said in one line (`-v`
+    adds the traceback).
+    """
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
             return command(*args, **kwargs)
         except DagbokError as error:
-            raise DagbokClickError(str(error)) from error
+            raise DagbokClickError(str(error), error.exit_code) from error
+        except KeyboardInterrupt:
+            raise DagbokClickError("interrupted; run the command again to finish", ExitCode.INTERRUPTED) from None
+        except OSError as error:
+            where = f" ({error.filename})" if error.filename else ""
+            raise DagbokClickError(
+                f"{error.strerror or error}{where}; check the path, its permissions and the free disk space",
+                ExitCode.CANNOT_RUN,
+            ) from error
+        except Exception as error:
+            log.info("the traceback of the unexpected error:", exc_info=True)
+            raise DagbokClickError(
+                f"dagbok stopped on an unexpected error ({type(error).__name__}: {error}); this is a bug: "
+                "run the command again with -v (dagbok -v ...) to see where, and report it",
+                ExitCode.INTERNAL_ERROR,
+            ) from error
 
     return wrapper
 
@@ -82,7 +108,8 @@ def crawl(site, db_path, delay, full, source, wayback_url, at, warc_dir, warc_ma
           quiet) -> None:
     """Crawl the diary into the database: new and changed posts, every capture kept in WARC files.
 
-    Exit status: 0 all went well, 1 some pages failed (listed), 2 could not run.
+    Exit status: 0 all went well, 1 some pages failed or could not be read (listed), 2 could not run,
+    3 the site looks wrong compared with the archive (listed), 130 interrupted, 70 a bug in dagbok.
     """
     terminal = sys.stderr.isatty()
     progress = None if as_json or quiet else _progress_printer(terminal=terminal)
@@ -98,6 +125,8 @@ def crawl(site, db_path, delay, full, source, wayback_url, at, warc_dir, warc_ma
         text = runs.quiet_text(summary)
         if text:
             click.echo(text)
+        if summary.alerts:
+            click.echo(runs.alerts_text(summary), err=True)
         if summary.failures:
             click.echo(runs.failures_text(summary), err=True)
     else:

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 import sqlite_utils
 
-from scraper.errors import DagbokError
+from scraper.errors import DagbokError, ExitCode
 from scraper.labs import LabVocabulary
 from scraper.records import DiscoveryDone, ListingChecked, PageResult, Validators
 
@@ -42,9 +42,22 @@ class BadOption(DagbokError):
     """An option value a crawl cannot run with."""
 
 
+# A run's status in crawl_runs: `running` while it lasts, then how it ended (one per exit code).
+FINISHED_STATUSES = {
+    ExitCode.OK: "ok",
+    ExitCode.PAGES_FAILED: "pages-failed",
+    ExitCode.SITE_LOOKS_WRONG: "site-looks-wrong",
+    ExitCode.INTERRUPTED: "interrupted",
+}
+
+
 @dataclass
 class CrawlSummary:
-    """What one run did; `exit_code` is 0 when every page went well, 1 when some failed."""
+    """What one run did, and what its exit code is (see `ExitCode`).
+
+    `failures` are pages that failed or could not be read (exit code 1); `alerts` say how
+    the site answers differently from what the archive holds (exit code 3).
+    """
 
     run_id: int
     site: str
@@ -61,6 +74,7 @@ class CrawlSummary:
     gone: int = 0
     errors: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)  # (url, reason)
+    alerts: list[str] = field(default_factory=list)  # the site looks wrong: one sentence each
     new_posts: list[tuple[str, str | None]] = field(default_factory=list)  # (url, title)
     changed_posts: list[tuple[str, str | None]] = field(default_factory=list)
     gone_posts: list[str] = field(default_factory=list)
@@ -72,8 +86,19 @@ class CrawlSummary:
         return self.status == "interrupted"
 
     @property
-    def exit_code(self) -> int:
-        return 1 if self.errors or self.status in ("failed", "interrupted") else 0
+    def exit_code(self) -> ExitCode:
+        if self.status == "interrupted":
+            return ExitCode.INTERRUPTED
+        if self.alerts:
+            return ExitCode.SITE_LOOKS_WRONG
+        if self.errors or self.status == "failed":
+            return ExitCode.PAGES_FAILED
+        return ExitCode.OK
+
+    def settle(self) -> None:
+        """A run that went to its end gets the status its exit code means (never `ok` with failed pages)."""
+        if self.status == "ok":
+            self.status = FINISHED_STATUSES[self.exit_code]
 
     @property
     def seconds(self) -> float:
@@ -88,7 +113,7 @@ class CrawlSummary:
             new_posts=[{"url": url, "title": title} for url, title in self.new_posts],
             changed_posts=[{"url": url, "title": title} for url, title in self.changed_posts],
             interrupted=self.interrupted,
-            exit_code=self.exit_code,
+            exit_code=int(self.exit_code),
         )
         return data
 
@@ -273,6 +298,7 @@ def _finish(db: sqlite_utils.Database, summary: CrawlSummary, *, items, fetcher,
         close()
     summary.requests, summary.bytes = fetcher.requests, fetcher.bytes
     summary.ended = datetime.now(UTC)
+    summary.settle()
     fetcher.close()
     warc.write_metadata(
         summary.site,
@@ -333,6 +359,8 @@ def summary_text(summary: CrawlSummary) -> str:
     ]
     if summary.took_over_from is not None:
         lines.append(f"  took over the stale lock of a killed run (pid {summary.took_over_from})")
+    if summary.alerts:
+        lines.append(alerts_text(summary))
     for heading, posts in (("New", summary.new_posts), ("Changed", summary.changed_posts)):
         if posts:
             lines.append(f"{heading}:")
@@ -354,3 +382,7 @@ def quiet_text(summary: CrawlSummary) -> str:
 
 def failures_text(summary: CrawlSummary) -> str:
     return "\n".join(["Failed:", *(f"  {url}  {reason}" for url, reason in summary.failures)])
+
+
+def alerts_text(summary: CrawlSummary) -> str:
+    return "\n".join(["The site looks wrong compared with the archive:", *(f"  {alert}" for alert in summary.alerts)])

@@ -1,11 +1,26 @@
-"""The one exception family. `archive/cli.py` turns each into a message and exit code 2.
+"""The one exception family and the exit codes. `archive/cli.py` turns each error into a message and its code.
 
 Each message names the bad value and says what to do instead.
 """
 
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """What `dagbok` exits with: one meaning each, listed in the README."""
+
+    OK = 0  # the run went well
+    PAGES_FAILED = 1  # the run finished, but some pages failed or could not be read (each is named)
+    CANNOT_RUN = 2  # bad input, a locked, damaged or foreign database, a full disk, a site that does not answer
+    SITE_LOOKS_WRONG = 3  # the site answers differently from what the archive holds (a takedown, a maintenance page)
+    INTERNAL_ERROR = 70  # a bug in dagbok (sysexits' EX_SOFTWARE): said in one line, -v shows the traceback
+    INTERRUPTED = 130  # Ctrl-C or SIGTERM: stopped after the current page; the next run completes the work
+
 
 class DagbokError(Exception):
-    """Something dagbok cannot do, with a message fit for the user."""
+    """Something dagbok cannot do, with a message fit for the user; `exit_code` is what the CLI exits with."""
+
+    exit_code: ExitCode = ExitCode.CANNOT_RUN
 
 
 class FetchError(DagbokError):

@@ -245,7 +245,7 @@ def test_sigterm_stops_after_the_current_page_and_records_the_run_interrupted(tm
                                 "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     _signal_when(process, db_path, 8, signal.SIGTERM)
     summary = json.loads(process.stdout.read())
-    assert process.returncode == 1
+    assert process.returncode == 130 and summary["exit_code"] == 130
     assert summary["status"] == "interrupted" and summary["interrupted"] is True
     assert "SIGTERM received: stopping after the current page" in process.stderr.read()
     with sqlite3.connect(db_path) as conn:
@@ -288,3 +288,47 @@ def test_progress_is_one_status_line_rewritten_in_place_on_a_terminal(tmp_path, 
     updates = text.count("\r")
     assert updates >= len(site.live_posts)  # one rewrite of the same line per page
     assert f"{len(site.live_posts)} " in text and "new " in text and "\n" not in text.rstrip("\r\n")
+
+
+# --- exit codes: one meaning each, never a traceback ------------------------------------------------
+
+
+def _failing_command(error: BaseException):
+    """A throwaway subcommand behind the same error handling as every `dagbok` command."""
+    from archive.cli import user_errors
+
+    @cli.command(f"fail-{type(error).__name__.lower()}", hidden=True)
+    @user_errors
+    def fail() -> None:
+        raise error
+
+    return fail.name
+
+
+@pytest.mark.parametrize("error, code, message", [
+    (RuntimeError("the parser fell over"), 70,
+     "Error: dagbok stopped on an unexpected error (RuntimeError: the parser fell over); this is a bug: "
+     "run the command again with -v (dagbok -v ...) to see where, and report it\n"),
+    (OSError(28, "No space left on device", "data/dagbok.db"), 2,
+     "Error: No space left on device (data/dagbok.db); check the path, its permissions and the free disk space\n"),
+    (KeyboardInterrupt(), 130, "Error: interrupted; run the command again to finish\n"),
+], ids=["bug", "os-error", "ctrl-c"])
+def test_every_way_a_command_stops_has_its_exit_code_and_one_line(error, code, message):
+    name = _failing_command(error)
+    try:
+        result = CliRunner().invoke(cli, [name])
+        assert (result.exit_code, result.output) == (code, message)
+        assert "Traceback" not in result.output
+        verbose = CliRunner().invoke(cli, ["-v", name])
+        assert verbose.exit_code == code
+    finally:
+        cli.commands.pop(name)
+
+
+def test_exit_codes_in_the_readme_are_the_ones_dagbok_uses():
+    from scraper.errors import ExitCode
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    table = [line.split("|")[1].strip() for line in readme.splitlines() if line.startswith("| ") and
+             line.split("|")[1].strip().isdigit()]
+    assert sorted(map(int, table)) == sorted(code.value for code in ExitCode)

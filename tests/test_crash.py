@@ -198,7 +198,7 @@ def test_sigterm_and_sigint_stop_after_the_current_page_as_interrupted(tmp_path,
     process = start_crawl(db_path, site, "--delay", "0.03")
     served = strike(process, site, after=15, sig=sig)
     code, out, err = finish(process)
-    assert code == 1, err  # finished, but not all the work: exit 1
+    assert code == 130, err  # stopped before the end of the work: interrupted
     # At most the page in flight when the signal came was finished; nothing was asked after it.
     assert site.count() <= served + 1
     assert "stopping after the current page" in err

@@ -158,7 +158,7 @@ def one_page_failed(db_path: Path, site: SampleSite, path: str, *, reason: str, 
     failed page's captures from the first run (kept even though the page failed)."""
     url = site.url(path)
     summary = crawl(db_path, site)
-    assert (summary.status, summary.exit_code) == ("ok", 1)
+    assert (summary.status, summary.exit_code) == ("pages-failed", 1)
     assert reason in failure_of(summary, url)
     assert [failed for failed, _ in summary.failures] == [url] and summary.errors == 1  # that page alone
     captures = captures_of(db_path, url)
@@ -259,7 +259,7 @@ def test_always_500_fails_that_page_only_and_the_summary_names_it(tmp_path, make
     assert any(url in line and "HTTP 500" in line for line in result.output.splitlines()), result.output
     assert 2 <= len(hits(site, path)) <= 5  # retried, with a cap
     [run] = query(db_path, "SELECT status, errors FROM crawl_runs")
-    assert run["status"] == "ok" and run["errors"] == 1  # the one page, not the listings behind it
+    assert run["status"] == "pages-failed" and run["errors"] == 1  # the one page, not the listings behind it
     # The 500's response is kept, body and all.
     assert [(c["status"], c["digest"] is not None) for c in captures_of(db_path, url)] == [(500, True)]
     assert_nothing_lost(db_path, site, missing=(path,))
@@ -344,7 +344,7 @@ def test_hostile_sitemap_reads_no_file_expands_no_entities_and_loses_no_post(tmp
     started = time.monotonic()
     summary = crawl(db_path, site)
     assert time.monotonic() - started < 15  # a billion laughs would not finish
-    assert summary.status == "ok"
+    assert (summary.status, summary.exit_code) == ("pages-failed", 1)
     assert hits(site, path), "the hostile sitemap was not even asked for"
     # The sitemap is reported (it could not be read), and the API and feed still find every post.
     failure_of(summary, site.url(path))

@@ -167,7 +167,7 @@ def test_sigint_stops_after_the_current_page_and_the_next_run_completes(tmp_path
             os.kill(os.getpid(), signal.SIGINT)
 
     summary = crawl(db_path, site, progress=interrupt_after_five)
-    assert summary.status == "interrupted" and summary.exit_code == 1
+    assert summary.status == "interrupted" and summary.exit_code == 130
     assert len(seen) == 5
     db = sqlite_utils.Database(db_path)
     assert next(db.query("SELECT status FROM crawl_runs"))["status"] == "interrupted"
@@ -185,11 +185,11 @@ def test_one_failed_post_is_one_error_and_the_next_run_retries_it(tmp_path, samp
     url = site.url(site.fault_route(fault))
     db_path = tmp_path / "a.db"
     summary = crawl(db_path, site, retries=0)
-    assert (summary.errors, summary.exit_code, summary.status) == (1, 1, "ok")
+    assert (summary.errors, summary.exit_code, summary.status) == (1, 1, "pages-failed")
     assert [failed for failed, _ in summary.failures] == [url]
     assert "  errors: 1\n" in summary_text(summary)
     db = sqlite_utils.Database(db_path)
-    assert [r["errors"] for r in db.query("SELECT errors FROM crawl_runs")] == [1]
+    assert [(r["errors"], r["status"]) for r in db.query("SELECT errors, status FROM crawl_runs")] == [(1, "pages-failed")]
     assert [r["url"] for r in db.query("SELECT url FROM captures WHERE error IS NOT NULL")] == [url]
     # The listings that prove "nothing changed" keep no validators, so the next run reads the site again.
     checks = list(db.query("SELECT etag, last_modified, digest FROM pages WHERE kind = 'listing' AND "
