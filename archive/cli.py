@@ -14,7 +14,7 @@ import click
 from archive import demo, export, output, queries, rebuild, runs, serve
 from archive.check import check_archive, parse_thresholds
 from scraper.errors import DagbokError, ExitCode
-from scraper.paths import DEFAULT_DB, DEFAULT_SITE
+from scraper.paths import DEFAULT_DB, DEFAULT_DEMO_DB, DEFAULT_SITE
 from scraper.version import dagbok_version
 
 
@@ -185,7 +185,7 @@ def export_command(db_path: Path, fmt: str, out_dir: Path) -> None:
 
 
 @cli.command("demo")
-@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=demo.DEFAULT_DEMO_DB,
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_DEMO_DB,
               show_default="data/demo/dagbok.db", help="Demo database (made afresh each time).")
 @click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True,
               help="Port for the sample site; 0 takes a free one.")
@@ -255,7 +255,7 @@ def check(db_path: Path, min_coverage: tuple[str, ...], fmt: str) -> None:
               help="Port to listen on; 0 takes a free one.")
 @user_errors
 def serve_command(db_path: Path, host: str, port: int) -> None:
-    """Browse and search the archive in Datasette (read-only), with data/metadata.yml."""
+    """Browse and search the archive in Datasette (read-only), with the metadata shipped in the package."""
     server = serve.prepare_server(db_path, host=host, port=port)
     click.echo(f"Serving {db_path} read-only at {server.url} (Ctrl-C stops)")
     server.run()

@@ -16,11 +16,9 @@ from urllib.parse import urlsplit
 import sqlite_utils
 
 from scraper.errors import DagbokError
-from scraper.paths import data_path
+from scraper.paths import DEFAULT_DEMO_DB
 
 from .runs import CrawlSummary, run_crawl
-
-DEFAULT_DEMO_DB = data_path("demo", "dagbok.db")
 
 
 class DemoError(DagbokError):

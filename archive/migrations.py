@@ -39,7 +39,7 @@ LEFT JOIN labs ON labs.id = posts.lab_id
 """
 
 # Step 4's view: step 2's with the year of publication after `published`, for Datasette's `year`
-# facet (data/metadata.yml). Step 2 keeps its own text: a step that has shipped is never edited.
+# facet (scraper/data/metadata.yml). Step 2 keeps its own text: a step that has shipped is never edited.
 POST_DETAILS_YEAR_SQL = POST_DETAILS_SQL.replace(
     "    posts.published AS published,\n",
     "    posts.published AS published,\n    substr(posts.published, 1, 4) AS year,\n",

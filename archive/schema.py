@@ -22,7 +22,7 @@ def open_database(path: Path | str, *, lab_names: Sequence[str] | None = None) -
 
     WAL mode lets readers (`query`, `serve`) run beside a crawl, and makes each
     page's commit durable on its own. `lab_names` defaults to the vocabulary in
-    data/labs.toml.
+    scraper/data/labs.toml.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

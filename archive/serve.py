@@ -1,4 +1,4 @@
-"""`dagbok serve`: the archive in Datasette 0.65, read-only, with `data/metadata.yml`.
+"""`dagbok serve`: the archive in Datasette 0.65, read-only, with the package's `metadata.yml` (scraper/data/).
 
 Datasette is built in this process (not through its own command line) for two reasons:
 metadata names databases by file stem, so the `dagbok` entry of metadata.yml is renamed
@@ -15,6 +15,7 @@ import socket
 import sqlite3
 import threading
 from dataclasses import dataclass
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,7 @@ def database_name(db_path: Path) -> str:
     return Path(db_path).stem
 
 
-def load_metadata(db_path: Path, *, metadata_path: Path = METADATA_PATH) -> dict[str, Any]:
+def load_metadata(db_path: Path, *, metadata_path: Traversable = METADATA_PATH) -> dict[str, Any]:
     """metadata.yml with its `dagbok` database entry renamed for `db_path`.
 
     Facets naming a column the served database lacks (an archive made by an older
@@ -47,9 +48,9 @@ def load_metadata(db_path: Path, *, metadata_path: Path = METADATA_PATH) -> dict
     from datasette.utils import BadMetadataError, parse_metadata
 
     try:
-        metadata = parse_metadata(Path(metadata_path).read_text(encoding="utf-8"))
+        metadata = parse_metadata(metadata_path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ServeError(f"no Datasette metadata at {metadata_path}; restore data/metadata.yml") from None
+        raise ServeError(f"no Datasette metadata at {metadata_path}; reinstall dagbok") from None
     except BadMetadataError as error:
         raise ServeError(f"{metadata_path}: {error}; fix the file") from None
     metadata = copy.deepcopy(metadata)
@@ -92,7 +93,7 @@ def fold_wal(db_path: Path) -> None:
             conn.close()
 
 
-def build_datasette(db_path: Path, *, metadata_path: Path = METADATA_PATH):
+def build_datasette(db_path: Path, *, metadata_path: Traversable = METADATA_PATH):
     """A Datasette instance serving `db_path` immutable, with the archive's metadata."""
     from datasette.app import Datasette
 
@@ -162,7 +163,7 @@ class Server:
 
 
 def prepare_server(db_path: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
-                   metadata_path: Path = METADATA_PATH) -> Server:
+                   metadata_path: Traversable = METADATA_PATH) -> Server:
     """Build Datasette for `db_path` and bind its socket; call `.run()` to serve."""
     datasette = build_datasette(db_path, metadata_path=metadata_path)
     return Server(datasette=datasette, sock=bind(host, port))

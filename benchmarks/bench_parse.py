@@ -10,7 +10,7 @@ times per page:
   would pick instead for "the text and metadata of an article";
 - lxml: `lxml.html.fromstring(html)`, the floor: parsing alone, nothing read.
 
-and scores dagbok and trafilatura against the ground truth (data/sample_site):
+and scores dagbok and trafilatura against the ground truth (scraper/data/sample_site):
 published, title, author (None when the page has no signature) and body (exact
 after joining paragraphs with a blank line, and a difflib similarity ratio).
 Goals: ≥ 20× faster than trafilatura per page, within 5× of bare lxml.

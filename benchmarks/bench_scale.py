@@ -9,7 +9,7 @@ FTS row follows through the trigger), its `post_labs`, one `revisions` row, and 
 authors. It writes no captures, bodies or WARC files, so a crawled archive of the same
 posts is larger on disk (it keeps every page's HTML, compressed, once).
 
-Posts look like the sample site's (data/sample_site): bodies of 1–4 kB made of its
+Posts look like the sample site's (scraper/data/sample_site): bodies of 1–4 kB made of its
 paragraphs (Swedish text as written), titles and role lines taken from its posts, and
 lab / labs drawn together from its posts, so the labs' shares are the real site's. The
 real site has eight signatures over 35 posts with one author writing 40 % of them;

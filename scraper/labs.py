@@ -1,7 +1,7 @@
 """Which of the four labs a post names, and which one it is about.
 
-The vocabulary is data (`data/labs.toml`, the table of docs/site.md, "Which lab a
-text is about") so users can edit it. The
+The vocabulary is data (`scraper/data/labs.toml`, the table of docs/site.md, "Which lab
+a text is about") so users can edit it. The
 rule, also written in that file:
 
 - names are matched as whole words, case-sensitively (proper nouns: `BIS` counts, `bis`
@@ -90,7 +90,7 @@ class LabVocabulary:
 
     @classmethod
     def load(cls, path: Path | None = None) -> LabVocabulary:
-        """Read the vocabulary from `data/labs.toml` (or `path`)."""
+        """Read the vocabulary from the package's `labs.toml` (or `path`)."""
         path = Path(path) if path is not None else data_path("labs.toml")
         try:
             with path.open("rb") as f:

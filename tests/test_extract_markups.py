@@ -1,6 +1,6 @@
 """Every field of every sample post, in every markup, fetched over HTTP from the real sample site.
 
-The sample site renders one ground truth (data/sample_site/posts.json) in several
+The sample site renders one ground truth (scraper/data/sample_site/posts.json) in several
 unrelated markups; extraction must be exact in all of them, since the real site's
 markup is unknown (docs/site.md, "What is known and what is not").
 """

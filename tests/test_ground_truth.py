@@ -1,4 +1,4 @@
-"""The sample site's ground truth (data/sample_site/posts.json) is consistent with itself and the seed.
+"""The sample site's ground truth (scraper/data/sample_site/posts.json) is consistent with itself and the seed.
 
 Every other test compares against this file, so a mistake here would hide mistakes everywhere.
 The checks read the JSON directly (not through scraper.sample_site) so they stand on their own.
@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-POSTS_JSON = Path(__file__).resolve().parents[1] / "data" / "sample_site" / "posts.json"
+POSTS_JSON = Path(__file__).resolve().parents[1] / "scraper" / "data" / "sample_site" / "posts.json"
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 KEYS = {"slug", "published", "modified", "time", "title", "paragraphs", "credit", "author",
         "role", "lab", "labs", "hashtags", "flags"}

@@ -1,4 +1,4 @@
-"""The lab vocabulary (data/labs.toml) and the rule that gives a post its lab and labs."""
+"""The lab vocabulary (scraper/data/labs.toml) and the rule that gives a post its lab and labs."""
 
 from __future__ import annotations
 

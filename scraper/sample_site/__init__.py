@@ -8,7 +8,7 @@
         site.wayback.latest_posts()             # [(SamplePost, WaybackCapture), ...]
         site.count("/feed/")                    # requests served for a path
 
-The posts (data/sample_site/posts.json) are the ground truth every extraction
+The posts (scraper/data/sample_site/posts.json) are the ground truth every extraction
 is checked against; the server is a real HTTP server on 127.0.0.1.
 Modules: content (ground truth and fixed texts), server (routing, validators,
 log), wordpress (API, feed, sitemaps, embeds, robots.txt), one renderer per

@@ -175,7 +175,7 @@ def post_from_json(item: dict[str, Any]) -> SamplePost:
             labs=list(item.get("labs") or []), hashtags=item.get("hashtags") or "", flags=flags,
         )
     except (KeyError, ValueError, TypeError) as error:
-        raise SampleDataError(f'sample post "{slug}" is malformed ({error!r}); fix data/sample_site/posts.json') from None
+        raise SampleDataError(f'sample post "{slug}" is malformed ({error!r}); fix scraper/data/sample_site/posts.json') from None
 
 
 def assign_ids(posts: list[SamplePost]) -> None:
@@ -194,7 +194,7 @@ def load_posts(path: Path | None = None) -> list[SamplePost]:
     try:
         items = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise SampleDataError(f"no sample posts at {path}; restore data/sample_site/posts.json") from None
+        raise SampleDataError(f"no sample posts at {path}; restore scraper/data/sample_site/posts.json") from None
     posts = sorted((post_from_json(item) for item in items), key=lambda p: (p.published_at, p.slug))
     for number, post in enumerate(posts):
         post.wp_id = 101 + 7 * number
@@ -252,7 +252,7 @@ class PageView:
 
 
 def load_pages() -> dict[str, dict[str, Any]]:
-    """The texts of the home, programme and lab pages (data/sample_site/pages.json), by path."""
+    """The texts of the home, programme and lab pages (scraper/data/sample_site/pages.json), by path."""
     return json.loads(data_path("sample_site", "pages.json").read_text(encoding="utf-8"))
 
 
