@@ -7,6 +7,7 @@ from typing import Callable, Iterator
 import pytest
 
 from scraper.sample_site import SamplePost, SampleSite, load_posts
+from tests.wordpress_site import WordPressError, WordPressSite
 
 
 @pytest.fixture
@@ -38,4 +39,21 @@ def sample_site_factory() -> Iterator[Callable[..., SampleSite]]:
 
     yield make
     for site in sites:
+        site.stop()
+
+
+@pytest.fixture(scope="session")
+def wordpress() -> Iterator[WordPressSite]:
+    """A real WordPress with the sample diary (tests/wordpress_site), started once per session.
+
+    It fails, never skips, when WordPress cannot start: the message names what is missing.
+    """
+    site = WordPressSite()
+    try:
+        site.start()
+    except WordPressError as error:
+        pytest.fail(f"the WordPress test site could not start: {error}", pytrace=False)
+    try:
+        yield site
+    finally:
         site.stop()
