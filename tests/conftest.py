@@ -1,13 +1,76 @@
-"""Shared fixtures: the sample site (a real HTTP server on 127.0.0.1) and its ground truth."""
+"""Shared fixtures (the sample site, a real HTTP server on 127.0.0.1, and its ground truth) and the test tiers.
+
+Tiers: a test is marked `slow` when it, its fixtures or the test-module functions it
+calls start the sample site, run a crawl, or spawn a process (the `dagbok` and
+`warcio` scripts, Datasette, Chromium, cog). Everything else is the fast tier:
+
+    python -m pytest -m "not slow"     # the fast tier, well under a minute
+    python -m pytest                   # everything, as CI runs it
+
+The rule is read from the code (the names a test reaches), so a new test is put in
+its tier without anyone remembering to mark it; `@pytest.mark.slow` by hand works too.
+"""
 
 from __future__ import annotations
 
+import inspect
+import sys
+from pathlib import Path
+from types import CodeType, FunctionType
 from typing import Callable, Iterator
 
 import pytest
 
 from scraper.sample_site import SamplePost, SampleSite, load_posts
 from tests.wordpress_site import WordPressError, WordPressSite
+
+TESTS = Path(__file__).resolve().parent
+# What makes a test slow: a sample site, a crawl, a process. Names, as the code spells them.
+SLOW_NAMES = frozenset({"SampleSite", "run_crawl", "crawl", "subprocess", "DAGBOK", "WARCIO", "script"})
+
+
+def _is_test_code(function: object) -> bool:
+    try:
+        return isinstance(function, FunctionType) and Path(inspect.getfile(function)).resolve().is_relative_to(TESTS)
+    except TypeError:
+        return False
+
+
+def _reaches_slow(code: CodeType, scope: dict, seen: set[CodeType]) -> bool:
+    """`code`, or a function of the tests it names (followed through), uses one of SLOW_NAMES."""
+    if code in seen:
+        return False
+    seen.add(code)
+    for name in code.co_names:
+        if name in SLOW_NAMES:
+            return True
+        function = inspect.unwrap(scope[name]) if callable(scope.get(name)) else None
+        if _is_test_code(function) and _reaches_slow(function.__code__, function.__globals__, seen):
+            return True
+    return any(isinstance(const, CodeType) and _reaches_slow(const, scope, seen) for const in code.co_consts)
+
+
+def is_slow(item: pytest.Item) -> bool:
+    """Whether the test, or a fixture it uses, reaches a sample site, a crawl or a process."""
+    if item.get_closest_marker("slow"):
+        return True
+    function = getattr(item, "function", None)
+    if function is None:
+        return False
+    scope = vars(sys.modules[function.__module__])
+    seen: set[CodeType] = set()
+    codes = [inspect.unwrap(function)]
+    for name in item.fixturenames:
+        fixture = scope.get(name, globals().get(name))
+        if fixture is not None and callable(fixture):
+            codes.append(inspect.unwrap(fixture))
+    return any(_is_test_code(code) and _reaches_slow(code.__code__, code.__globals__, seen) for code in codes)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if is_slow(item):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture

@@ -183,6 +183,7 @@ def test_rebuild_and_export_through_the_cli(tmp_path, sample_site_factory):
         "README.md", "manifest.json", "posts.csv", "revisions.csv"]
 
 
+@pytest.mark.slow  # the demo starts the sample site and crawls it
 def test_demo_crawls_the_sample_site_and_says_what_to_try(tmp_path):
     db_path = tmp_path / "demo" / "dagbok.db"
     result = invoke("demo", "--db", str(db_path))

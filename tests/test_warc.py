@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from archive.warc import (
+    OPEN_SUFFIX,
     PROFILE_IDENTICAL,
     PROFILE_NOT_MODIFIED,
     Reference,
@@ -163,7 +164,7 @@ def test_a_file_left_open_by_a_killed_run_is_cut_at_the_last_whole_record(tmp_pa
     w = writer(tmp_path)
     w.write_exchange(page("a/", b"kept"), meta={})
     second = w.write_exchange(page("b/", bytes(range(256)) * 20), meta={})
-    open_file = Path(w._handle.name)
+    open_file = w.directory / (w.current_name + OPEN_SUFFIX)
     with open(open_file, "r+b") as f:  # what a SIGKILL in the middle of the second response leaves
         f.truncate(second.offset + 200)
     assert warc_files(tmp_path) == []  # an open file is not a finished one
