@@ -95,6 +95,11 @@ def cli(verbose: int) -> None:
               help="With --source wayback: the Wayback Machine to ask (default https://web.archive.org/).")
 @click.option("--at", metavar="TIMESTAMP",
               help="With --source wayback: the captures as of this moment (4 to 14 digits, e.g. 20190429).")
+@click.option("--from", "since", metavar="TIMESTAMP",
+              help="With --source wayback: only captures from this moment on (4 to 14 digits, e.g. 2018).")
+@click.option("--cdx-pace", type=click.FloatRange(min=0), metavar="SECONDS",
+              help="With --source wayback: seconds between requests to the CDX index (default 2.5, "
+                   "within the Archive's rate limit).")
 @click.option("--warc-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Directory for the WARC files (default: warc/ beside the database, i.e. data/warc).")
 @click.option("--warc-max-size", type=click.IntRange(min=1), default=100, show_default=True, metavar="MB",
@@ -104,8 +109,8 @@ def cli(verbose: int) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only new and changed posts (for cron mail).")
 @user_errors
-def crawl(site, db_path, delay, full, source, wayback_url, at, warc_dir, warc_max_size, timeout, as_json,
-          quiet) -> None:
+def crawl(site, db_path, delay, full, source, wayback_url, at, since, cdx_pace, warc_dir, warc_max_size, timeout,
+          as_json, quiet) -> None:
     """Crawl the diary into the database: new and changed posts, every capture kept in WARC files.
 
     Exit status: 0 all went well, 1 some pages failed or could not be read (listed), 2 could not run,
@@ -114,8 +119,8 @@ def crawl(site, db_path, delay, full, source, wayback_url, at, warc_dir, warc_ma
     terminal = sys.stderr.isatty()
     progress = None if as_json or quiet else _progress_printer(terminal=terminal)
     summary = runs.run_crawl(
-        db_path, site=site, delay=delay, full=full, source=source, wayback_url=wayback_url, at=at,
-        warc_dir=warc_dir, warc_max_size=warc_max_size * 1_000_000, timeout=timeout, progress=progress,
+        db_path, site=site, delay=delay, full=full, source=source, wayback_url=wayback_url, at=at, since=since,
+        cdx_pace=cdx_pace, warc_dir=warc_dir, warc_max_size=warc_max_size * 1_000_000, timeout=timeout, progress=progress,
     )
     if progress is not None and terminal:
         click.echo(err=True)

@@ -168,6 +168,15 @@ def known_validators(db: sqlite_utils.Database) -> dict[str, Validators]:
     return known
 
 
+def held_captures(db: sqlite_utils.Database) -> dict[str, set[str]]:
+    """The Wayback timestamps of the captures each page holds (read whole), so replays skip them."""
+    held: dict[str, set[str]] = {}
+    for row in db.query("SELECT DISTINCT url, wayback_timestamp FROM captures "
+                        "WHERE wayback_timestamp IS NOT NULL AND status = 200 AND error IS NULL"):
+        held.setdefault(row["url"], set()).add(row["wayback_timestamp"])
+    return held
+
+
 def begin_run(db: sqlite_utils.Database, summary: CrawlSummary, *, pid: int) -> int:
     """Write the run's row; runs still 'running' while we hold the lock were killed: they failed."""
     with db.atomic():
@@ -219,9 +228,12 @@ def run_crawl(
     source: str = "live",
     wayback_url: str | None = None,
     at: str | None = None,
+    since: str | None = None,
+    cdx_pace: float | None = None,
     warc_dir: Path | str | None = None,
     timeout: float = 20.0,
-    retries: int = 3,
+    retries: int | None = None,
+    backoff: float | None = None,
     max_pages: int | None = None,
     warc_max_size: int = DEFAULT_MAX_SIZE,
     progress: Callable[[Stored], None] | None = None,
@@ -231,11 +243,13 @@ def run_crawl(
     Raises `LockedError` when another run holds the database and `BadOption`
     for unusable options; `SiteUnreachable` from the crawler ends the run as
     failed and is raised on. Failed pages do not raise: they are counted and
-    listed in the summary (exit code 1).
+    listed in the summary (exit code 1). `retries` and `backoff` default to the
+    fetcher's for the live site and to the Archive's (fewer, longer waits) for the
+    Wayback Machine; `cdx_pace` is the seconds between CDX requests.
     """
     from scraper.crawl import crawl, crawl_wayback
     from scraper.fetch import Fetcher
-    from scraper.sources.wayback import check_timestamp
+    from scraper.sources.wayback import ARCHIVE_BACKOFF, ARCHIVE_RETRIES, CDX_PACE, check_timestamp, start_timestamp
 
     site = check_site(site)
     if source not in SOURCES:
@@ -244,10 +258,19 @@ def run_crawl(
         raise BadOption(f"timeout {timeout!r} must be more than 0 seconds")
     if delay < 0:
         raise BadOption(f"delay {delay!r} is negative; give 0 or more seconds")
-    if source == "live" and (wayback_url or at):
-        raise BadOption("--wayback-url and --at only apply with --source wayback")
+    if source == "live" and (wayback_url or at or since or cdx_pace is not None):
+        raise BadOption("--wayback-url, --at, --from and --cdx-pace only apply with --source wayback")
     if at is not None:
         check_timestamp(at)
+    if since is not None:
+        start_timestamp(since)
+    if cdx_pace is not None and cdx_pace < 0:
+        raise BadOption(f"cdx pace {cdx_pace!r} is negative; give 0 or more seconds")
+    wayback = source == "wayback"
+    if retries is None:
+        retries = ARCHIVE_RETRIES if wayback else 3
+    if backoff is None:
+        backoff = ARCHIVE_BACKOFF if wayback else 0.5
     db_path = Path(db_path)
     warc_dir = Path(warc_dir) if warc_dir is not None else db_path.parent / "warc"
     labs = LabVocabulary.load()
@@ -271,13 +294,15 @@ def run_crawl(
                 "dagbok-pid": str(os.getpid()),
                 "dagbok-started": iso(summary.started),
             }
-            fetcher = Fetcher(delay=delay, timeout=(min(timeout, 10.0), timeout), retries=retries)
+            fetcher = Fetcher(delay=delay, timeout=(min(timeout, 10.0), timeout), retries=retries, backoff=backoff)
             store = Store(db, run_id=summary.run_id, source=source, labs=labs, warc=warc)
-            known = known_validators(db)
-            if source == "wayback":
-                items = crawl_wayback(site, fetcher=fetcher, wayback_url=wayback_url, at=at, known=known, labs=labs)
+            if wayback:
+                items = crawl_wayback(site, fetcher=fetcher, wayback_url=wayback_url, at=at, since=since,
+                                      held={} if full else held_captures(db), labs=labs,
+                                      cdx_pace=CDX_PACE if cdx_pace is None else cdx_pace)
             else:
-                items = crawl(site, fetcher=fetcher, known=known, full=full, labs=labs, max_pages=max_pages)
+                items = crawl(site, fetcher=fetcher, known=known_validators(db), full=full, labs=labs,
+                              max_pages=max_pages)
             try:
                 with stop_on_signals() as stop:
                     _consume(items, store, summary, stop, progress)
@@ -324,6 +349,9 @@ def _consume(
     started = time.monotonic()
     for item in items:
         if isinstance(item, DiscoveryDone):
+            if item.alert:
+                summary.failures.append(("(discovery)", item.alert))  # until the run's alerts land
+                summary.errors += 1
             for url in store.discovery_done(item):
                 summary.gone += 1
                 summary.gone_posts.append(url)

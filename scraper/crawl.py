@@ -50,8 +50,8 @@ from .sources import Listing, SourceEnd
 from .sources.feed import feed_page_url, read_feed
 from .sources.links import read_links
 from .sources.sitemaps import WELL_KNOWN, read_sitemaps
-from .sources.wayback import (DEFAULT_WAYBACK_URL, as_original, check_timestamp, pick_captures, read_cdx,
-                              replay_url)
+from .sources.wayback import (CDX_PACE, DEFAULT_WAYBACK_URL, IndexEnd, WaybackCapture, as_original,
+                              check_timestamp, choose_captures, read_index, replay_url, start_timestamp)
 from .sources.wp_api import api_page_url, read_api
 
 log = logging.getLogger(__name__)
@@ -96,21 +96,33 @@ def crawl_wayback(
     fetcher: Fetcher,
     wayback_url: str | None = None,
     at: str | None = None,
-    known: Mapping[str, Validators],
+    since: str | None = None,
+    held: Mapping[str, set[str]] | None = None,
     labs: LabVocabulary,
+    cdx_pace: float = CDX_PACE,
 ) -> Iterator[PageResult | DiscoveryDone]:
-    """Crawl the Internet Archive's captures of the site: CDX index, then each raw (`id_`) capture.
+    """Crawl the Internet Archive's captures of the site: the CDX index, then each raw (`id_`) capture.
 
-    One capture per page (the latest 200 HTML one, or the latest at/before `at`).
-    Each Capture is addressed to the original URL and carries its
+    The index is read to its end (resume keys), only the captures from `since` up
+    to `at` (both Wayback timestamps, either may be None). Only pages are replayed
+    (root-level pages, home, lab and programme pages; never images, PDFs or other
+    sections), one capture each: the latest (see `choose_captures`). `held` maps each
+    page to the Wayback timestamps the archive already holds, so a later run replays
+    only what is new. Each Capture is addressed to the original URL and carries its
     `wayback_timestamp`; the replay URL is kept in its request headers
-    (`X-Dagbok-Replay-URL`). Embed views are never taken as posts. `known` is
-    accepted for symmetry with `crawl`: replays never change, so every chosen capture
-    is fetched and the archive keeps each body once by its digest.
+    (`X-Dagbok-Replay-URL`). Embed views are never taken as posts.
+
+    The final `DiscoveryDone` carries an `alert` when the index could not be read to
+    its end, and when the Archive kept answering 429: then the crawl stops at once,
+    because the Archive blocks an address that keeps asking (docs/site.md, "The
+    Wayback Machine"); what was fetched before is kept.
     """
     if at is not None:
         check_timestamp(at)  # a bad --at is the user's mistake: refuse it before any request
-    return _wayback(site_root(site), fetcher=fetcher, base=wayback_url or DEFAULT_WAYBACK_URL, at=at, labs=labs)
+    if since is not None:
+        start_timestamp(since)
+    return _wayback(site_root(site), fetcher=fetcher, base=wayback_url or DEFAULT_WAYBACK_URL, at=at, since=since,
+                    held=held or {}, labs=labs, cdx_pace=cdx_pace)
 
 
 class _LiveCrawl:
@@ -375,20 +387,35 @@ def _normal_teaser(teaser: Teaser, site: str) -> Teaser:
 
 
 def _wayback(
-    site: str, *, fetcher: Fetcher, base: str, at: str | None, labs: LabVocabulary
+    site: str, *, fetcher: Fetcher, base: str, at: str | None, since: str | None, held: Mapping[str, set[str]],
+    labs: LabVocabulary, cdx_pace: float,
 ) -> Iterator[PageResult | DiscoveryDone]:
     fetcher.allow_host(host_key(base))
-    listing, rows = read_cdx(fetcher, base=base, site=site)
-    yield PageResult(listing.url, PageKind.LISTING, Source.WAYBACK, capture=listing.capture, error=listing.error)
-    if listing.capture is None and listing.error:
-        raise SiteUnreachable(f"the Wayback Machine at {base} did not answer ({listing.error}); check --wayback-url")
+    rows: list[WaybackCapture] = []
+    end = IndexEnd(complete=False)
+    answered = False
+    for event in read_index(fetcher, base=base, site=site, at=at, since=since, pace=cdx_pace):
+        if isinstance(event, Listing):
+            answered = answered or event.capture is not None
+            yield PageResult(event.url, PageKind.LISTING, Source.WAYBACK, capture=event.capture, error=event.error)
+        elif isinstance(event, WaybackCapture):
+            rows.append(event)
+        else:
+            end = event
+    if not answered:
+        raise SiteUnreachable(f"the Wayback Machine at {base} did not answer ({end.problem}); check --wayback-url")
+    if end.rate_limited:
+        yield DiscoveryDone(frozenset(), complete=False, alert=_rate_limited(base))
+        return
+    log.info("the CDX index listed %d rows of pages, redirects and revisits", len(rows))
 
     def page_of(original: str) -> str | None:
         if is_embed_url(original):
             return None  # an embed view is not a post, and its text can be older than the page's
         return post_url(original, site=site) or hub_url(original, site=site)
 
-    chosen = pick_captures(rows, key=page_of, at=at)
+    chosen = choose_captures(rows, key=page_of, held=held, at=at)
+    del rows
     posts: set[str] = set()
     for url, row in sorted(chosen.items(), key=lambda item: (hub_url(item[0], site=site) is None, item[0])):
         is_post = post_url(url, site=site) == url
@@ -402,6 +429,9 @@ def _wayback(
         except FetchError as error:
             failed = error.capture and as_original(error.capture, row, url=url, replay=replay)
             yield PageResult(url, kind, Source.WAYBACK, capture=failed, error=str(error), candidate=candidate)
+            if failed is not None and failed.status == 429:
+                yield DiscoveryDone(frozenset(posts), complete=False, alert=_rate_limited(base))
+                return
             continue
         result = PageResult(url, kind, Source.WAYBACK, capture=capture, candidate=candidate)
         if capture.status == 200:
@@ -412,4 +442,10 @@ def _wayback(
             posts.add(url)
         yield result
     # The archive's index proves nothing about what the live site still has.
-    yield DiscoveryDone(frozenset(posts), complete=False)
+    yield DiscoveryDone(frozenset(posts), complete=False, alert=None if end.complete else end.problem)
+
+
+def _rate_limited(base: str) -> str:
+    return (f"the Wayback Machine at {base} answered 429 Too Many Requests again and again, so the run stopped: "
+            "the Archive blocks an address for an hour when it keeps asking. What was fetched is stored; "
+            "run the same command again in an hour to continue")

@@ -155,7 +155,11 @@ class DiscoveryDone:
 
     `complete` is False when a source failed or was read only in part
     (incremental runs), so absence from `urls` must not mark a post gone.
+    `alert` says why the crawl could not discover all it should have (a Wayback
+    index read only in part, an Archive that kept answering 429): the run names it
+    and does not exit 0.
     """
 
     urls: frozenset[str]
     complete: bool
+    alert: str | None = None

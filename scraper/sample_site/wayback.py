@@ -14,19 +14,36 @@ import base64
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from types import ModuleType
-from urllib.parse import parse_qs, urlsplit
+from functools import cached_property
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from . import wordpress
-from .content import (LAB_PATHS, PostView, SamplePost, as_utc, load_pages, newest, not_found_view, page_view,
+from .content import (LAB_PATHS, PageView, PostView, SamplePost, as_utc, load_pages, newest, not_found_view, page_view,
                       preliminary_title, retitled)
 
 ORIGIN = "https://www.allmannyttan.se/"
 CDX_FIELDS = ("urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length")
 TIMESTAMP = "%Y%m%d%H%M%S"
 GONE_URL = ORIGIN + "sommarhalsning-fran-labben/"
+ROW_CAP = 2_000  # rows per answer; the real index cuts at 150,000 (docs/site.md, "The Wayback Machine")
+OTHER_URLS = 5_000  # captures of the rest of the host: the diary is a small part of the index
+# The rest of the host: (path pattern, mimetype); {n} numbers the URL, {year} dates it.
+OTHER_SECTIONS = (
+    ("/aktuellt/nyheter/{year}/nyhet-{n}/", "text/html"),
+    ("/bostad/fragor-och-svar-{n}/", "text/html"),
+    ("/globalassets/bilder/{year}/bild-{n}.jpg", "image/jpeg"),
+    ("/globalassets/dokument/{year}/rapport-{n}.pdf", "application/pdf"),
+    ("/press/pressmeddelande-{n}/", "text/html"),
+    ("/wp-content/uploads/{year}/05/foto-{n}.png", "image/png"),
+)
+# Root-level pages of the host that are not diary posts (replayed, never taken as posts).
+OTHER_ROOT_PAGES = {
+    "/kontakt/": ("Kontakta oss", ["Sveriges Allmännytta, Box 474, 101 29 Stockholm. Växel 08-406 55 00."]),
+    "/om-allmannyttan/": ("Om allmännyttan", ["Allmännyttan är de kommunala bostadsföretagen i Sverige."]),
+}
 
 
 @dataclass(frozen=True)
@@ -35,19 +52,26 @@ class WaybackCapture:
 
     timestamp: str  # 14 digits, UTC
     original: str
-    status: int
+    status: int  # as replayed (a revisit replays the capture it repeats)
     mimetype: str
     body: bytes
     charset: str | None = None
     slug: str | None = None  # the post it shows, when it is a post page
     title: str | None = None  # the title on this capture (differs from the ground truth on the old capture)
+    revisit: bool = False  # listed as `warc/revisit` with status `-`: the same body as an earlier capture
+    location: str | None = None  # where a redirect capture points
 
-    @property
+    @cached_property
     def digest(self) -> str:
         """The CDX digest: base32 of the body's SHA-1."""
         return base64.b32encode(hashlib.sha1(self.body).digest()).decode()
 
-    @property
+    @cached_property
+    def order(self) -> tuple[str, str, str]:
+        """The index's sort order: SURT key, then time (and the URL as written, for ties)."""
+        return self.urlkey, self.timestamp, self.original
+
+    @cached_property
     def urlkey(self) -> str:
         return surt(self.original)
 
@@ -57,7 +81,8 @@ class WaybackCapture:
 
     def field(self, name: str) -> str:
         values = {"urlkey": self.urlkey, "timestamp": self.timestamp, "original": self.original,
-                  "mimetype": self.mimetype, "statuscode": str(self.status), "digest": self.digest,
+                  "mimetype": "warc/revisit" if self.revisit else self.mimetype,
+                  "statuscode": "-" if self.revisit else str(self.status), "digest": self.digest,
                   "length": str(len(self.body))}
         return values[name]
 
@@ -100,12 +125,20 @@ def capture_moment(post: SamplePost) -> datetime:
 class Wayback:
     """The captures of one markup's site, and the two endpoints that serve them."""
 
-    def __init__(self, posts: list[SamplePost], renderer: ModuleType) -> None:
+    def __init__(self, posts: list[SamplePost], renderer: ModuleType, *, other_urls: int = OTHER_URLS,
+                 row_cap: int = ROW_CAP) -> None:
         self.renderer = renderer
         self.posts = [p.copy() for p in posts]
         self.captures: list[WaybackCapture] = []
         self.changed: ChangedTitle | None = None
-        self.build()
+        self.revisited: WaybackCapture | None = None  # a post whose latest capture is a revisit row
+        self.redirected: WaybackCapture | None = None  # a bare-host 301 capture, later than its page's own
+        self.row_cap = row_cap
+        # 429 Too Many Requests for requests number `after + 1` to `after + count` (count None: all later ones)
+        self.throttle: tuple[int, int | None] | None = None
+        self.retry_after: str | None = "1"
+        self.served = 0  # requests to the archive's endpoints, 429s included
+        self.build(other_urls)
 
     # --- the archive's contents ------------------------------------------
 
@@ -121,7 +154,7 @@ class Wayback:
         self.html_capture(original or ORIGIN.rstrip("/") + post.path, moment, self.renderer.post_page(view),
                           slug=post.slug, title=post.title)
 
-    def build(self) -> None:
+    def build(self, other_urls: int) -> None:
         posts = sorted(self.posts, key=lambda p: (p.published_at, p.slug))
         for post in posts:  # every post, also those gone from the live site (teaser-only there)
             self.post_capture(post, capture_moment(post))
@@ -159,13 +192,48 @@ class Wayback:
         self.captures.append(WaybackCapture(stamp(first_moment + timedelta(days=41)),
                                             ORIGIN + "wp-content/uploads/2018/10/labb.jpg", 200, "image/jpeg",
                                             b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"))
-        self.captures.sort(key=lambda c: (c.urlkey, c.timestamp))
+        if len(posts) > 6:
+            self.add_revisit(posts[5])
+            self.add_redirect(posts[6])
+        for path, (title, paragraphs) in OTHER_ROOT_PAGES.items():
+            view = PageView(path=path, title=title, paragraphs=paragraphs, base=ORIGIN, links=[("Till startsidan", "/")])
+            self.html_capture(ORIGIN.rstrip("/") + path, page_moment + timedelta(days=30), self.renderer.page(view))
+        self.add_other_urls(other_urls)
+        self.captures.sort(key=lambda c: c.order)
+
+    def add_revisit(self, post: SamplePost) -> None:
+        """A recapture of a post that found it unchanged: a `warc/revisit` row, later than the capture."""
+        latest = max((c for c in self.captures if c.slug == post.slug and c.status == 200), key=lambda c: c.timestamp)
+        moment = latest.moment + timedelta(days=200)
+        self.revisited = replace(latest, timestamp=stamp(moment), revisit=True)
+        self.captures.append(self.revisited)
+
+    def add_redirect(self, post: SamplePost) -> None:
+        """The bare `http://` host captured after the page itself: a 301 to the canonical page."""
+        latest = max((c for c in self.captures if c.slug == post.slug and c.status == 200), key=lambda c: c.timestamp)
+        target = ORIGIN.rstrip("/") + post.path
+        body = f'<html><body><a href="{target}">Moved Permanently</a></body></html>'.encode()
+        self.redirected = WaybackCapture(stamp(latest.moment + timedelta(days=90)), "http://allmannyttan.se" + post.path,
+                                         301, "text/html", body, "utf-8", location=target)
+        self.captures.append(self.redirected)
+
+    def add_other_urls(self, count: int) -> None:
+        """The rest of the host, since 2004: news and other pages, images and PDFs (tiny bodies)."""
+        start = datetime(2004, 3, 1, 6, 0, tzinfo=timezone.utc)
+        for n in range(count):
+            pattern, mimetype = OTHER_SECTIONS[n % len(OTHER_SECTIONS)]
+            moment = start + timedelta(hours=n * 37 % 175_000)  # spread over twenty years
+            number = n // len(OTHER_SECTIONS) // 3  # three captures a URL
+            path = pattern.format(n=number, year=2004 + number % 20)
+            body = f"{mimetype} {path} {n}".encode()
+            self.captures.append(WaybackCapture(stamp(moment), ORIGIN.rstrip("/") + path, 200, mimetype, body,
+                                                "utf-8" if mimetype == "text/html" else None))
 
     def latest_posts(self) -> list[tuple[SamplePost, WaybackCapture]]:
         """Each post with its latest 200 HTML capture: what a Wayback crawl should store (ground truth)."""
         by_slug = {p.slug: p for p in self.posts}
         latest: dict[str, WaybackCapture] = {}
-        for capture in self.captures:
+        for capture in self.captures:  # a revisit is a capture too: the page as it was at that time
             if capture.slug is None or capture.status != 200:
                 continue
             best = latest.get(capture.slug)
@@ -178,6 +246,14 @@ class Wayback:
     def respond(self, request, base: str):
         from .server import Response
 
+        self.served += 1
+        if self.throttle is not None:
+            after, count = self.throttle
+            if self.served > after and (count is None or self.served <= after + count):
+                headers = {"Content-Type": "text/plain"}
+                if self.retry_after is not None:
+                    headers["Retry-After"] = self.retry_after
+                return Response(429, headers, b"Too Many Requests\n", validators=False)
         if request.path == "/cdx/search/cdx":
             status, content_type, body = self.cdx(request.query)
             return Response(status, {"Content-Type": content_type}, body, validators=False)
@@ -200,6 +276,10 @@ class Wayback:
         if nearest.timestamp != timestamp or nearest.original != original:
             location = f"{base.rstrip('/')}/web/{nearest.timestamp}{flag or ''}/{nearest.original}"
             return Response(302, {"Location": location, "Content-Type": "text/plain"}, b"", validators=False)
+        if nearest.location is not None:  # a redirect capture points at the capture of its target
+            location = f"{base.rstrip('/')}/web/{nearest.timestamp}{flag or ''}/{nearest.location}"
+            return Response(nearest.status, {"Location": location, "Content-Type": "text/html"}, nearest.body,
+                            validators=False)
         content_type = nearest.mimetype + (f"; charset={nearest.charset}" if nearest.charset else "")
         body = nearest.body
         if flag != "id_" and nearest.mimetype == "text/html":  # replay with the archive's banner
@@ -248,15 +328,38 @@ class Wayback:
                     kept.append(capture)
                 last = value
             rows = kept
-        if "limit" in one:
-            limit = int(one["limit"])
-            rows = rows[:limit] if limit >= 0 else rows[limit:]
+        if "resumeKey" in one:
+            after = resume_position(one["resumeKey"])
+            rows = [c for c in rows if c.order > after]
+        limit = int(one.get("limit", self.row_cap))
+        if limit < 0:
+            rows = rows[limit:]
+        cap = min(abs(limit), self.row_cap)
+        resume = None
+        if len(rows) > cap:
+            rows = rows[:cap]  # cut silently, as the real index does, unless a resume key was asked for
+            if one.get("showResumeKey") == "true":
+                resume = resume_key(rows[-1])
         fields = [f for f in one.get("fl", ",".join(CDX_FIELDS)).split(",") if f]
         unknown = [f for f in fields if f not in CDX_FIELDS]
         if unknown:
             return 400, "text/plain", f"Error: unknown field {unknown[0]}\n".encode()
         table = [[c.field(f) for f in fields] for c in rows]
         if one.get("output") == "json":
+            if resume is not None:
+                table += [[], [resume]]
             body = json.dumps([fields, *table] if table else []).encode()
             return 200, "application/json", body
-        return 200, "text/plain", "".join(" ".join(row) + "\n" for row in table).encode()
+        text = "".join(" ".join(row) + "\n" for row in table)
+        if resume is not None:
+            text += "\n" + resume + "\n"
+        return 200, "text/plain", text.encode()
+
+
+def resume_key(capture: WaybackCapture) -> str:
+    """Where the next answer starts: after this row (opaque to clients, like the real index's keys)."""
+    return quote(" ".join(capture.order), safe="")
+
+
+def resume_position(key: str) -> tuple[str, ...]:
+    return tuple(unquote(key).split(" ", 2))

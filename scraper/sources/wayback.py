@@ -1,18 +1,31 @@
 """Captures of the site listed by the Internet Archive's CDX index, replayed raw.
 
-docs/site.md, "The Wayback Machine": the CDX index answers
-`<base>/cdx/search/cdx?url=<host>/*&output=json&fl=timestamp,original,statuscode,digest,mimetype`
-with a JSON table whose first row names the fields; `<base>/web/<timestamp>id_/<original>`
-replays a capture byte for byte (no toolbar, no rewritten links). The base is
-configurable so tests can run against a local server that speaks both.
+docs/site.md, "The Wayback Machine": the index lists every capture of the host
+(news, images and PDFs since the 2000s, the diary among them) in SURT order, cuts
+an answer silently at 150,000 rows unless asked for a resume key, lists unchanged
+recaptures as `warc/revisit` rows with status `-`, and answers 429 when asked too
+fast. `<base>/web/<timestamp>id_/<original>` replays a capture byte for byte.
+
+The search itself is the EDGI `wayback` client's (`WaybackClient.search`: the
+query, the resume keys, the parsing of rows), sent through `FetcherSession`, so
+every CDX answer goes through the one HTTP client (`scraper/fetch.py`: User-Agent,
+retries, Retry-After, size cap) and is kept like any other capture. The answer
+is made small on the server: only HTML, redirect and revisit rows (`filter=`),
+and only the span asked for (`from=`/`to=`). Rows are not collapsed: a CDX
+`collapse=` keeps the *first* row of each group and a URL's rows run oldest
+first, so it would drop the latest capture of each page.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
+
+import requests
+from requests.structures import CaseInsensitiveDict
+from wayback import RateLimit, WaybackClient
+from wayback.exceptions import WaybackException
 
 from ..errors import DagbokError
 from ..names import Source
@@ -20,11 +33,17 @@ from ..records import Capture
 from . import Listing, PageFetcher, fetch_listing
 
 DEFAULT_WAYBACK_URL = "https://web.archive.org/"
-FIELDS = "timestamp,original,statuscode,digest,mimetype"
+EDGI_CDX_URL = "https://web.archive.org/cdx/search/cdx"  # where the EDGI client sends its searches
+CDX_PACE = 2.5  # seconds between CDX requests: EDGI's default, 80% of the limit the Archive's staff gave it
+ARCHIVE_BACKOFF = 30.0  # first wait after a 429 or 5xx from the Archive (seconds; doubles, Retry-After wins)
+ARCHIVE_RETRIES = 2  # then the run stops: the Archive blocks an address that keeps asking after 429s
+PAGE_ROWS = 20_000  # rows asked per answer (`limit=`): a few MB, well under the fetcher's size cap
+# Only rows that can be a page: HTML (or unknown type), its redirects and its unchanged recaptures.
+FILTERS = (r"statuscode:(200|301|302|303|307|308|-)", r"mimetype:(text/html|application/xhtml\+xml|warc/revisit|unk)")
 
 
 class BadTimestamp(DagbokError):
-    """An `--at` value that is not a Wayback timestamp."""
+    """An `--at` or `--from` value that is not a Wayback timestamp."""
 
 
 @dataclass(frozen=True)
@@ -33,97 +52,222 @@ class WaybackCapture:
 
     timestamp: str  # 14 digits, UTC
     original: str
-    status: str
-    digest: str
+    status: str  # `200`, `301`, …; `-` on a revisit row
+    digest: str  # base32 SHA-1 of the payload: equal digests, equal bodies
     mimetype: str
+
+    @property
+    def revisit(self) -> bool:
+        """Unchanged since an earlier capture with the same digest (docs/site.md, "The Wayback Machine")."""
+        return self.mimetype == "warc/revisit" or self.status == "-"
+
+    @property
+    def redirect(self) -> bool:
+        return self.status.startswith("3")
+
+
+@dataclass(frozen=True)
+class IndexEnd:
+    """How reading the index ended: `complete` only when the last answer had no resume key and was not cut."""
+
+    complete: bool
+    problem: str | None = None  # why not, for the run summary
+    rate_limited: bool = False  # the Archive kept answering 429: ask it nothing more in this run
+
+
+def _digits(text: str, *, pad: str) -> str:
+    text = text.strip()
+    if not text.isdigit() or not 4 <= len(text) <= 14:
+        raise BadTimestamp(
+            f"timestamp {text!r} is not a Wayback timestamp; give 4 to 14 digits, e.g. 20190429 or 20190429101500"
+        )
+    return text + pad[len(text):]
 
 
 def check_timestamp(at: str) -> str:
     """Accept 4 to 14 digits (`2019`, `20190429`, `20190429101500`); pad to 14 (end of that span)."""
-    text = at.strip()
-    if not text.isdigit() or not 4 <= len(text) <= 14:
-        raise BadTimestamp(
-            f"timestamp {at!r} is not a Wayback timestamp; give 4 to 14 digits, e.g. 20190429 or 20190429101500"
-        )
-    return text + "99991231235959"[len(text) :]  # `2019` means "by the end of 2019"
+    return _digits(at, pad="99991231235959")  # `2019` means "by the end of 2019"
 
 
-def cdx_url(base: str, host: str) -> str:
-    return base.rstrip("/") + f"/cdx/search/cdx?url={quote(host, safe='')}/*&output=json&fl={FIELDS}"
+def start_timestamp(since: str) -> str:
+    """Like `check_timestamp`, padded to the start of the span: `2018` means "from 1 January 2018"."""
+    return _digits(since, pad="00000101000000")
 
 
 def replay_url(base: str, timestamp: str, original: str) -> str:
     return base.rstrip("/") + f"/web/{timestamp}id_/{original}"
 
 
-def parse_cdx(body: bytes) -> list[WaybackCapture]:
-    """Rows of a CDX JSON answer; the first row names the fields (an empty body means none)."""
-    text = body.decode("utf-8", errors="replace").strip()
-    if not text:
-        return []
-    table = json.loads(text)
-    if not isinstance(table, list) or not table:
-        return []
-    header = [str(name) for name in table[0]]
-    rows: list[WaybackCapture] = []
-    for row in table[1:]:
-        if not isinstance(row, list) or len(row) != len(header):
-            continue
-        record = dict(zip(header, (str(value) for value in row)))
-        rows.append(
-            WaybackCapture(
-                timestamp=record.get("timestamp", ""),
-                original=record.get("original", ""),
-                status=record.get("statuscode", ""),
-                digest=record.get("digest", ""),
-                mimetype=record.get("mimetype", ""),
+class FetcherSession:
+    """The transport the EDGI client searches through: each request goes through our fetcher.
+
+    The client builds the query and follows resume keys; this sends each request to
+    `base` (the client only knows web.archive.org), `pace` seconds apart, and keeps
+    each answer as a `Listing` for the crawl to store. A failed request ends the
+    search with `IndexStopped`.
+    """
+
+    def __init__(self, fetcher: PageFetcher, *, base: str, pace: float, rows: int) -> None:
+        self.fetcher = fetcher
+        self.cdx_url = base.rstrip("/") + "/cdx/search/cdx"
+        self.pace = RateLimit(1 / pace if pace > 0 else 0)
+        self.rows = rows
+        self.answers: list[Listing] = []
+        self.cut: str | None = None  # an answer as long as asked for, with no resume key after it
+
+    def request(self, method: str, url: str, *, params: Mapping | None = None, **_: object) -> requests.Response:
+        url = self.cdx_url + url.removeprefix(EDGI_CDX_URL)
+        url = requests.Request(method, url, params=params).prepare().url or url
+        self.pace.wait()
+        listing, capture = fetch_listing(self.fetcher, url, Source.WAYBACK)
+        if capture is None or listing.error:
+            rate_limited = listing.capture is not None and listing.capture.status == 429
+            self.answers.append(listing)
+            raise IndexStopped(listing.error or "no answer", rate_limited=rate_limited)
+        if capture.status != 200:
+            listing = Listing(url, Source.WAYBACK, capture, error=f"CDX index answered HTTP {capture.status}")
+        self.answers.append(listing)
+        lines = capture.body.splitlines()
+        if capture.status == 200 and b"" not in lines and len(lines) >= self.rows:
+            self.cut = url
+        return _response(capture)
+
+    def drain(self) -> Iterator[Listing]:
+        """The answers fetched since the last call, oldest first."""
+        while self.answers:
+            yield self.answers.pop(0)
+
+    def close(self) -> None:
+        """Nothing to close: the fetcher belongs to the crawl."""
+
+
+class IndexStopped(Exception):
+    """A CDX request that failed after the fetcher's retries."""
+
+    def __init__(self, reason: str, *, rate_limited: bool) -> None:
+        super().__init__(reason)
+        self.rate_limited = rate_limited
+
+
+def _response(capture: Capture) -> requests.Response:
+    """A Capture as the `requests.Response` the EDGI client reads (status, headers, body)."""
+    response = requests.Response()
+    response.status_code = capture.status
+    response.headers = CaseInsensitiveDict(capture.headers)
+    response.url = capture.final_url
+    response.reason = ""
+    response._content = capture.body  # the body is already read whole, as the client expects
+    response.encoding = "utf-8"
+    return response
+
+
+def read_index(
+    fetcher: PageFetcher,
+    *,
+    base: str,
+    site: str,
+    at: str | None = None,
+    since: str | None = None,
+    pace: float = CDX_PACE,
+    rows: int = PAGE_ROWS,
+) -> Iterator[Listing | WaybackCapture | IndexEnd]:
+    """Every row of the host's index, following resume keys, and each answer as a `Listing`.
+
+    Ends with an `IndexEnd` saying whether the index was read to its end; a failed
+    request, an unreadable answer or an answer cut without a resume key make it
+    incomplete (and say why).
+    """
+    host = urlsplit(site).netloc.lower().removeprefix("www.")  # the index folds `www.` away (SURT)
+    session = FetcherSession(fetcher, base=base, pace=pace, rows=rows)
+    client = WaybackClient(session=session)  # type: ignore[arg-type]  # duck-typed: request() and close()
+    search = client.search(
+        f"{host}/*",
+        match_type="prefix",
+        limit=rows,
+        from_date=start_timestamp(since) if since else None,
+        to_date=check_timestamp(at) if at else None,
+        filter_field=list(FILTERS),
+        resolve_revisits=False,  # rows as the index has them; revisits are read below
+    )
+    end = IndexEnd(complete=True)
+    try:
+        for record in search:
+            yield from session.drain()
+            yield WaybackCapture(
+                timestamp=record.timestamp.strftime("%Y%m%d%H%M%S"),
+                original=record.original,
+                status="-" if record.statuscode is None else str(record.statuscode),
+                digest=record.digest,
+                mimetype=record.mimetype,
             )
-        )
-    return rows
+    except IndexStopped as stopped:
+        end = IndexEnd(complete=False, problem=f"the CDX index could not be read to its end ({stopped})",
+                       rate_limited=stopped.rate_limited)
+    except WaybackException as error:
+        end = IndexEnd(complete=False, problem=f"the CDX index could not be read to its end ({error})")
+    yield from session.drain()
+    if end.complete and session.cut:
+        end = IndexEnd(complete=False, problem=f"the CDX answer {session.cut} holds as many rows as asked for and "
+                                               "no resume key: the index may go on past it")
+    yield end
 
 
-def pick_captures(
-    rows: list[WaybackCapture], *, key: Callable[[str], str | None], at: str | None = None
+def choose_captures(
+    rows: list[WaybackCapture],
+    *,
+    key: Callable[[str], str | None],
+    held: Mapping[str, set[str]],
+    at: str | None = None,
 ) -> dict[str, WaybackCapture]:
-    """One capture per page: status 200 HTML, the latest, or the latest at/before `at`.
+    """One capture to replay per page: its latest, unless the archive already holds that content.
 
     `key` maps an original URL to the page it belongs to (None drops the row), so
     `http://` and `https://`, `www.` and bare captures of one page compete together.
+    The latest content capture wins (status 200, or a revisit of one); redirects
+    (a bare-host 301 to the canonical page) count only for a page that has no content
+    capture, and then the replay follows them. `held` maps a page to the timestamps
+    the archive holds: a capture is skipped when its timestamp is held, or when its
+    digest equals that of a held capture (the same body, recaptured).
     """
     limit = check_timestamp(at) if at else None
-    chosen: dict[str, WaybackCapture] = {}
+    pages: dict[str, list[WaybackCapture]] = {}
     for row in rows:
-        if row.status != "200" or "html" not in row.mimetype.lower():
-            continue
         if not (row.timestamp.isdigit() and len(row.timestamp) == 14):
             continue
         if limit is not None and row.timestamp > limit:
             continue
         page = key(row.original)
-        if page is None:
+        if page is not None:
+            pages.setdefault(page, []).append(row)
+    chosen: dict[str, WaybackCapture] = {}
+    for page, captures in pages.items():
+        captures.sort(key=lambda row: row.timestamp)
+        kinds: dict[str, str] = {}  # digest → what a capture with that body is
+        content: WaybackCapture | None = None
+        redirect: WaybackCapture | None = None
+        for row in captures:
+            if row.revisit:
+                kind = kinds.get(row.digest, "content")  # the same body as the earlier capture
+            elif row.redirect:
+                kind = "redirect"
+            elif row.status == "200":
+                kind = "content"
+            else:
+                continue
+            kinds.setdefault(row.digest, kind)
+            if kind == "content":
+                content = row
+            else:
+                redirect = row
+        latest = content or redirect
+        if latest is None:
             continue
-        best = chosen.get(page)
-        if best is None or row.timestamp > best.timestamp:
-            chosen[page] = row
+        stamps = held.get(page, set())
+        held_digests = {row.digest for row in captures if row.timestamp in stamps}
+        if latest.timestamp in stamps or latest.digest in held_digests:
+            continue
+        chosen[page] = latest
     return chosen
-
-
-def read_cdx(fetcher: PageFetcher, *, base: str, site: str) -> tuple[Listing, list[WaybackCapture]]:
-    """Fetch and parse the CDX index of the site's host; errors come back in the Listing."""
-    host = urlsplit(site).netloc.lower()
-    if host.startswith("www."):
-        host = host[4:]  # the CDX index folds `www.` away (SURT), so the bare host covers both
-    url = cdx_url(base, host)
-    listing, capture = fetch_listing(fetcher, url, Source.WAYBACK)
-    if capture is None or listing.error:
-        return listing, []
-    if capture.status != 200:
-        return Listing(url, Source.WAYBACK, capture, error=f"CDX index answered HTTP {capture.status}"), []
-    try:
-        rows = parse_cdx(capture.body)
-    except (json.JSONDecodeError, ValueError) as error:
-        return Listing(url, Source.WAYBACK, capture, error=f"CDX index is not JSON ({error})"), []
-    return listing, rows
 
 
 def as_original(capture: Capture, row: WaybackCapture, *, url: str, replay: str) -> Capture:
