@@ -350,8 +350,7 @@ def _consume(
     for item in items:
         if isinstance(item, DiscoveryDone):
             if item.alert:
-                summary.failures.append(("(discovery)", item.alert))  # until the run's alerts land
-                summary.errors += 1
+                summary.alerts.append(item.alert)
             for url in store.discovery_done(item):
                 summary.gone += 1
                 summary.gone_posts.append(url)

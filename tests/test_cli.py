@@ -144,7 +144,7 @@ def test_an_unreachable_site_exits_2(tmp_path, sample_site_factory):
 
 @pytest.mark.parametrize("args, message", [
     (["--site", "nowhere"], 'Error: site "nowhere" is not an http(s) URL; give e.g. https://www.allmannyttan.se/'),
-    (["--at", "2019"], "Error: --wayback-url and --at only apply with --source wayback"),
+    (["--at", "2019"], "Error: --wayback-url, --at, --from and --cdx-pace only apply with --source wayback"),
 ])
 def test_bad_input_exits_2_with_a_message(tmp_path, args, message):
     result = CliRunner().invoke(cli, ["crawl", "--db", str(tmp_path / "a.db"), *args])
@@ -156,7 +156,7 @@ def test_wayback_crawl_through_the_cli(tmp_path, sample_site_factory):
     site = sample_site_factory(crawl_delay=0, wayback=True)
     db_path = tmp_path / "a.db"
     result = invoke("crawl", "--site", "https://www.allmannyttan.se/", "--db", str(db_path), "--delay", "0",
-                    "--source", "wayback", "--wayback-url", site.base, "--json")
+                    "--source", "wayback", "--wayback-url", site.base, "--cdx-pace", "0", "--json")
     assert result.exit_code == 0
     assert json.loads(result.output)["new"] == len(POSTS)
     posts = query_json(db_path)

@@ -408,7 +408,7 @@ def test_unreachable_site_raises_site_unreachable():
 def test_wayback_crawl_gets_every_post_from_its_latest_capture(sample_site_factory):
     site = sample_site_factory(wayback=True)
     items = list(crawl_wayback("https://www.allmannyttan.se/", fetcher=fetcher(), wayback_url=site.base,
-                               known={}, labs=LABS))
+                               labs=LABS, cdx_pace=0))
     posts = posts_by_url(items)
     expected = site.wayback.latest_posts()
     assert len(posts) == len(expected)
@@ -428,7 +428,7 @@ def test_wayback_at_picks_the_earlier_capture(sample_site_factory):
     site = sample_site_factory(wayback=True)
     changed = site.wayback.changed
     items = list(crawl_wayback("https://www.allmannyttan.se/", fetcher=fetcher(), wayback_url=site.base,
-                               at=changed.old_timestamp, known={}, labs=LABS))
+                               at=changed.old_timestamp, labs=LABS, cdx_pace=0))
     result = posts_by_url(items)[f"https://www.allmannyttan.se/{changed.slug}/"]
     assert result.capture.wayback_timestamp == changed.old_timestamp
     assert result.post.title == changed.old_title
@@ -438,5 +438,5 @@ def test_wayback_refuses_a_bad_at_before_any_request(sample_site_factory):
     site = sample_site_factory(wayback=True)
     with pytest.raises(BadTimestamp):
         crawl_wayback("https://www.allmannyttan.se/", fetcher=fetcher(), wayback_url=site.base, at="i maj",
-                      known={}, labs=LABS)
+                      labs=LABS)
     assert site.requests == []

@@ -95,8 +95,8 @@ def test_rebuild_from_a_wayback_crawl_keeps_capture_times(tmp_path, sample_site_
     site = sample_site_factory(crawl_delay=0, wayback=True)
     crawled, warc_dir = tmp_path / "crawled.db", tmp_path / "warc"
     origin = "https://www.allmannyttan.se/"
-    run_crawl(crawled, site=origin, delay=0, source="wayback", wayback_url=site.base, warc_dir=warc_dir)
-    run_crawl(crawled, site=origin, delay=0, source="wayback", wayback_url=site.base, warc_dir=warc_dir,
+    run_crawl(crawled, site=origin, delay=0, source="wayback", wayback_url=site.base, cdx_pace=0, warc_dir=warc_dir)
+    run_crawl(crawled, site=origin, delay=0, source="wayback", wayback_url=site.base, cdx_pace=0, warc_dir=warc_dir,
               at="20190101")
     rebuild(warc_dir, tmp_path / "rebuilt.db")
     assert_same_rows(crawled, tmp_path / "rebuilt.db")

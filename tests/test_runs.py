@@ -215,7 +215,7 @@ def test_an_unreachable_site_raises_and_the_run_is_recorded_failed(tmp_path, sit
 @pytest.mark.parametrize("options, message", [
     ({"site": "ftp://example.se/"}, 'site "ftp://example.se/" is not an http\\(s\\) URL'),
     ({"source": "archive"}, 'source "archive" is not one of live, wayback'),
-    ({"at": "2019"}, "--wayback-url and --at only apply with --source wayback"),
+    ({"at": "2019"}, "--wayback-url, --at, --from and --cdx-pace only apply with --source wayback"),
 ])
 def test_bad_options_are_refused_before_anything_runs(tmp_path, options, message):
     options = {"site": "http://127.0.0.1:9/", **options}
@@ -228,7 +228,7 @@ def test_wayback_crawl_archives_every_post_with_its_capture_time(tmp_path, sampl
     site = sample_site_factory(crawl_delay=0, wayback=True)
     db_path = tmp_path / "a.db"
     origin = "https://www.allmannyttan.se/"
-    summary = run_crawl(db_path, site=origin, delay=0, source="wayback", wayback_url=site.base)
+    summary = run_crawl(db_path, site=origin, delay=0, source="wayback", wayback_url=site.base, cdx_pace=0)
     assert summary.exit_code == 0
     db = sqlite_utils.Database(db_path)
     rows = {row["url"]: row for row in db.query("SELECT * FROM post_details")}

@@ -15,8 +15,6 @@ from scraper.sources import Listing, SourceEnd
 from scraper.sources.feed import read_feed
 from scraper.sources.links import page_links, read_links
 from scraper.sources.sitemaps import SitemapError, parse_sitemap, read_sitemaps
-from scraper.sources.wayback import (BadTimestamp, WaybackCapture, check_timestamp, parse_cdx, pick_captures,
-                                     read_cdx, replay_url)
 from scraper.sources.wp_api import read_api
 from tests.route_server import Reply, RouteServer
 
@@ -274,60 +272,3 @@ def test_post_pages_give_only_their_teaser_links_and_hub_pages_every_link():
 
 def test_page_links_of_nothing_is_nothing():
     assert page_links(b"", base_url="http://h/") == []
-
-
-# --- Wayback CDX ----------------------------------------------------------------
-
-CDX = [
-    ["timestamp", "original", "statuscode", "digest", "mimetype"],
-    ["20190501000000", "https://www.allmannyttan.se/vilken-resa-vi-gor/", "200", "A", "text/html"],
-    ["20200101000000", "http://allmannyttan.se/vilken-resa-vi-gor/", "200", "B", "text/html"],
-    ["20210101000000", "https://www.allmannyttan.se/vilken-resa-vi-gor/", "404", "C", "text/html"],
-    ["20190601000000", "https://www.allmannyttan.se/wp-sitemap.xml", "200", "D", "application/xml"],
-    ["20190601000000", "https://www.allmannyttan.se/nytt-namn/", "301", "E", "text/html"],
-]
-
-
-def key(url: str) -> str:
-    return url.split("allmannyttan.se", 1)[1]
-
-
-def test_cdx_rows_are_parsed_by_their_header():
-    rows = parse_cdx(json.dumps(CDX).encode())
-    assert rows[0] == WaybackCapture("20190501000000", "https://www.allmannyttan.se/vilken-resa-vi-gor/",
-                                     "200", "A", "text/html")
-    assert parse_cdx(b"") == [] and parse_cdx(b"[]") == []
-
-
-def test_latest_200_html_capture_per_page_is_picked():
-    chosen = pick_captures(parse_cdx(json.dumps(CDX).encode()), key=key)
-    assert {page: row.digest for page, row in chosen.items()} == {"/vilken-resa-vi-gor/": "B"}
-
-
-def test_at_picks_the_capture_closest_before_that_moment():
-    rows = parse_cdx(json.dumps(CDX).encode())
-    assert pick_captures(rows, key=key, at="20191231")["/vilken-resa-vi-gor/"].digest == "A"
-    assert pick_captures(rows, key=key, at="2018") == {}
-
-
-def test_bad_at_timestamp_is_refused_with_an_example():
-    with pytest.raises(BadTimestamp, match=r"timestamp 'igår' is not a Wayback timestamp; give 4 to 14 digits"):
-        check_timestamp("igår")
-    assert check_timestamp("20190429") == "20190429235959"
-
-
-def test_cdx_query_and_replay_urls_follow_the_wayback_api():
-    with RouteServer() as server:
-        server.routes["/cdx/search/cdx"] = Reply(body=json.dumps(CDX), headers={"Content-Type": "application/json"})
-        listing, rows = read_cdx(fetcher(), base=server.url("/"), site="https://www.allmannyttan.se/")
-    assert server.seen[0].path == ("/cdx/search/cdx?url=allmannyttan.se/*&output=json"
-                                   "&fl=timestamp,original,statuscode,digest,mimetype")
-    assert len(rows) == 5 and listing.error is None
-    assert replay_url("https://web.archive.org/", "20190501000000", "https://www.allmannyttan.se/x/") == (
-        "https://web.archive.org/web/20190501000000id_/https://www.allmannyttan.se/x/")
-
-
-def test_cdx_failure_is_an_error_listing():
-    with RouteServer({"/cdx/search/cdx": Reply(503, "upptagen")}) as server:
-        listing, rows = read_cdx(fetcher(), base=server.url("/"), site="https://www.allmannyttan.se/")
-    assert rows == [] and "503" in listing.error

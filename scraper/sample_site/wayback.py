@@ -134,6 +134,7 @@ class Wayback:
         self.revisited: WaybackCapture | None = None  # a post whose latest capture is a revisit row
         self.redirected: WaybackCapture | None = None  # a bare-host 301 capture, later than its page's own
         self.row_cap = row_cap
+        self.resume_keys = True  # False: an index that ignores showResumeKey and only ever cuts silently
         # 429 Too Many Requests for requests number `after + 1` to `after + count` (count None: all later ones)
         self.throttle: tuple[int, int | None] | None = None
         self.retry_after: str | None = "1"
@@ -290,7 +291,8 @@ class Wayback:
         return Response(nearest.status, headers, body, last_modified=nearest.moment)
 
     def cdx(self, query: str) -> tuple[int, str, bytes]:
-        """The CDX server API: url (with `*`), matchType, fl, output=json, filter, from, to, collapse, limit."""
+        """The CDX server API: url (with `*`), matchType, fl, output=json, filter, from, to, collapse, limit,
+        showResumeKey and resumeKey; an answer holds at most `row_cap` rows."""
         params = parse_qs(query)
         one = {k: v[-1] for k, v in params.items()}
         if "url" not in one:
@@ -338,7 +340,7 @@ class Wayback:
         resume = None
         if len(rows) > cap:
             rows = rows[:cap]  # cut silently, as the real index does, unless a resume key was asked for
-            if one.get("showResumeKey") == "true":
+            if one.get("showResumeKey") == "true" and self.resume_keys:
                 resume = resume_key(rows[-1])
         fields = [f for f in one.get("fl", ",".join(CDX_FIELDS)).split(",") if f]
         unknown = [f for f in fields if f not in CDX_FIELDS]
