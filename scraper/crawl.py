@@ -405,7 +405,7 @@ def _wayback(
     if not answered:
         raise SiteUnreachable(f"the Wayback Machine at {base} did not answer ({end.problem}); check --wayback-url")
     if end.rate_limited:
-        yield DiscoveryDone(frozenset(), complete=False, alert=_rate_limited(base))
+        yield DiscoveryDone(frozenset(), complete=False, alert=_rate_limited(base, end.problem))
         return
     log.info("the CDX index listed %d rows of pages, redirects and revisits", len(rows))
 
@@ -430,7 +430,7 @@ def _wayback(
             failed = error.capture and as_original(error.capture, row, url=url, replay=replay)
             yield PageResult(url, kind, Source.WAYBACK, capture=failed, error=str(error), candidate=candidate)
             if failed is not None and failed.status == 429:
-                yield DiscoveryDone(frozenset(posts), complete=False, alert=_rate_limited(base))
+                yield DiscoveryDone(frozenset(posts), complete=False, alert=_rate_limited(base, str(error)))
                 return
             continue
         result = PageResult(url, kind, Source.WAYBACK, capture=capture, candidate=candidate)
@@ -445,7 +445,7 @@ def _wayback(
     yield DiscoveryDone(frozenset(posts), complete=False, alert=None if end.complete else end.problem)
 
 
-def _rate_limited(base: str) -> str:
-    return (f"the Wayback Machine at {base} answered 429 Too Many Requests again and again, so the run stopped: "
-            "the Archive blocks an address for an hour when it keeps asking. What was fetched is stored; "
+def _rate_limited(base: str, reason: str | None) -> str:
+    return (f"the Wayback Machine at {base} answered 429 Too Many Requests ({reason}), so the run stopped "
+            "asking: the Archive blocks an address for an hour when it keeps asking. What was fetched is stored; "
             "run the same command again in an hour to continue")

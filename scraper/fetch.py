@@ -234,17 +234,29 @@ class Fetcher:
                 raise FetchError(original, f"request failed: {error}") from None
             if capture.status in RETRY_STATUSES:
                 last_capture, reason = capture, f"HTTP {capture.status}"
+                asked = self._retry_after(capture)
+                if asked is not None and asked > self.max_retry_after:
+                    # Asking again sooner would ignore the server (the Internet Archive blocks
+                    # addresses that do): give up on this URL now and say when to come back.
+                    raise FetchError(original, f"HTTP {capture.status}, and the server asks to wait {asked:.0f} s "
+                                               f"(Retry-After), longer than {self.max_retry_after:.0f} s; try again "
+                                               "later", capture=capture)
                 continue
             return capture
         raise FetchError(original, f"{reason} after {self.retries + 1} attempts", capture=last_capture)
 
+    @staticmethod
+    def _retry_after(capture: Capture) -> float | None:
+        if capture.status not in RETRY_AFTER_STATUSES:
+            return None
+        return parse_retry_after(capture.headers.get("retry-after"), now=datetime.now(UTC))
+
     def _backoff(self, attempt: int, last: Capture | None) -> None:
         wait = self.backoff * 2 ** (attempt - 1)
         wait += self._jitter(0, wait) if wait > 0 else 0.0
-        if last is not None and last.status in RETRY_AFTER_STATUSES:
-            asked = parse_retry_after(last.headers.get("retry-after"), now=datetime.now(UTC))
-            if asked is not None:
-                wait = max(wait, min(asked, self.max_retry_after))
+        asked = self._retry_after(last) if last is not None else None
+        if asked is not None:
+            wait = max(wait, asked)
         wait = min(wait, self.max_retry_after)
         if wait > 0:
             self.waits.append(wait)

@@ -195,11 +195,14 @@ def test_retry_after_http_date_is_honoured_on_503():
     assert len(time.slept) == 1 and 25 <= time.slept[0] <= 30
 
 
-def test_retry_after_is_capped():
+def test_a_retry_after_longer_than_the_fetcher_waits_is_not_retried_early():
     with RouteServer({"/": sequence(Reply(429, headers={"Retry-After": "86400"}), Reply(200))}) as server:
         time = FakeTime()
-        make_fetcher(time, max_retry_after=60).fetch(server.url("/"))
-    assert time.slept == [60]
+        fetcher = make_fetcher(time, max_retry_after=60)
+        with pytest.raises(FetchError, match=r"HTTP 429, and the server asks to wait 86400 s \(Retry-After\), "
+                                             r"longer than 60 s; try again later"):
+            fetcher.fetch(server.url("/"))
+    assert time.slept == [] and fetcher.requests == 1 and len(server.seen) == 1
 
 
 def test_429_after_all_retries_raises():

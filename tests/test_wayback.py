@@ -290,3 +290,12 @@ def test_repeated_429s_stop_the_run_which_says_why_and_keeps_what_it_stored(tmp_
     assert rest.exit_code == 0 and len(post_rows(db_path)) == len(load_posts())
     replayed = {urlsplit(r.path.split("id_/", 1)[1]).path for r in replays(site)}
     assert not replayed & {urlsplit(url).path for url in stored}  # what the first run stored is not asked again
+
+
+def test_a_429_asking_for_an_hour_stops_the_index_at_once(sample_site_factory):
+    site = sample_site_factory(wayback=True)
+    site.wayback.throttle, site.wayback.retry_after = (0, None), "3600"
+    patient = fetcher(retries=2)
+    _, rows, end = index(site, fetcher=patient)
+    assert rows == [] and end.rate_limited and "asks to wait 3600 s (Retry-After)" in end.problem
+    assert len(cdx_requests(site)) == 1 and patient.waits == []
