@@ -10,9 +10,7 @@ crawls wrote, the database equals the crawled one row for row.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 import sqlite_utils
@@ -20,14 +18,15 @@ import sqlite_utils
 from scraper.discover import site_root
 from scraper.errors import DagbokError
 from scraper.labs import LabVocabulary
-from scraper.names import PageKind, Source
-from scraper.records import Candidate, DiscoveryDone, ListingChecked, PageResult, Validators
+from scraper.names import PageKind
+from scraper.records import DiscoveryDone, ListingChecked, PageResult, Validators
 
 from .captures import parse_iso, read_body
 from .runs import CrawlSummary, begin_run
 from .schema import open_database
 from .store import Store
 from .warc import WarcEntry, entry_capture, read_entries, warc_files
+from .warc_fields import Event, EventFields, PageFields, RunInfo, record_run
 
 PARSE_ERROR_PREFIX = "could not read the page"  # scraper/crawl.py's error for a page extraction failed on
 
@@ -87,62 +86,57 @@ class _Replay:
         if entry.record_type == "warcinfo":
             self._run_start(entry)
             return
-        run = entry.meta.get("dagbok-run")
+        run = record_run(entry.meta)
         if run not in self.runs:
             raise RebuildError(
                 f"{entry.location.file} at offset {entry.location.offset}: a record of run {run} with no "
                 "warcinfo before it; was the file written by dagbok?"
             )
         run_id, site, store = self.runs[run]
-        event = entry.meta.get("dagbok-event")
         if entry.record_type in ("response", "revisit"):
             store.store(self._page_result(entry, site), location=entry.location)
-        elif event == "failure":
+            return
+        event = EventFields.read(entry.meta)
+        if event is None:
+            return
+        if event.event == Event.FAILURE:
             result = self._bare_result(entry, capture=None)
             store.store(result, fetched=entry.date, location=entry.location)
-        elif event == "discovery":
+        elif event.event == Event.DISCOVERY:
             done = DiscoveryDone(frozenset(entry.payload["urls"]), complete=bool(entry.payload["complete"]))
             store.discovery_done(done, when=entry.date)
-        elif event == "listing-checked":
+        elif event.event == Event.LISTING_CHECKED:
             data = entry.payload
             validators = Validators(data["etag"], data["last_modified"], data["digest"])
-            store.listing_checked(ListingChecked(entry.target, validators, data["provisional"]), when=entry.date)
-        elif event == "run-end":
+            url = event.page_uri or entry.target
+            store.listing_checked(ListingChecked(url, validators, data["provisional"]), when=entry.date)
+        elif event.event == Event.RUN_END:
             row = {key: value for key, value in entry.payload.items() if key != "run"}
             with self.db.atomic():
                 self.db["crawl_runs"].update(run_id, row)
 
     def _run_start(self, entry: WarcEntry) -> None:
-        info = entry.info
-        run = info.get("dagbok-run")
-        if run is None or run in self.runs:
+        info = RunInfo.read(entry.info)
+        if info is None or info.run in self.runs:
             return  # a later file of the same run repeats its warcinfo
         summary = CrawlSummary(
-            run_id=0,
-            site=info["dagbok-site"],
-            source=info.get("dagbok-source", "live"),
-            full=info.get("dagbok-full") == "1",
-            started=parse_iso(info["dagbok-started"]),
+            run_id=0, site=info.site, source=info.source, full=info.full, started=parse_iso(info.started)
         )
-        run_id = begin_run(self.db, summary, pid=int(info.get("dagbok-pid", 0)))
-        self.runs[run] = (run_id, summary.site, Store(self.db, run_id=run_id, source=summary.source, labs=self.labs))
+        run_id = begin_run(self.db, summary, pid=info.pid)
+        store = Store(self.db, run_id=run_id, source=summary.source, labs=self.labs)
+        self.runs[info.run] = (run_id, summary.site, store)
 
     def _bare_result(self, entry: WarcEntry, *, capture) -> PageResult:
-        meta = entry.meta
-        candidate = None
-        if "dagbok-candidate" in meta:
-            data = json.loads(meta["dagbok-candidate"])
-            modified = datetime.fromisoformat(data["modified"]) if data.get("modified") else None
-            candidate = Candidate(data["url"], Source(data["source"]), modified)
+        page = PageFields.read(entry.meta, target=entry.target)
         return PageResult(
-            url=meta.get("dagbok-page-uri", entry.target),
-            kind=PageKind(meta.get("dagbok-kind", PageKind.OTHER)),
-            source=Source(meta.get("dagbok-source", Source.START)),
+            url=page.page_uri,
+            kind=page.kind,
+            source=page.source,
             capture=capture,
-            error=meta.get("dagbok-error"),
-            candidate=candidate,
-            provisional=meta.get("dagbok-provisional"),
-            pending=meta.get("dagbok-pending") == "true",
+            error=page.error,
+            candidate=page.candidate,
+            provisional=page.provisional,
+            pending=page.pending,
         )
 
     def _page_result(self, entry: WarcEntry, site: str) -> PageResult:

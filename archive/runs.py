@@ -32,6 +32,7 @@ from .lock import RunLock
 from .schema import open_database
 from .store import Outcome, Store, Stored
 from .warc import DEFAULT_MAX_SIZE, WarcWriter, repair_open_files
+from .warc_fields import Event, EventFields, RunInfo
 
 log = logging.getLogger(__name__)
 
@@ -286,14 +287,14 @@ def run_crawl(
                 summary.took_over_from = lock.stale.pid
                 log.warning("took over a stale lock from pid %s (started %s)", lock.stale.pid, lock.stale.started)
             summary.run_id = begin_run(db, summary, pid=os.getpid())
-            warc.run_info = {
-                "dagbok-run": str(summary.run_id),
-                "dagbok-site": site,
-                "dagbok-source": source,
-                "dagbok-full": str(int(full)),
-                "dagbok-pid": str(os.getpid()),
-                "dagbok-started": iso(summary.started),
-            }
+            warc.run_info = RunInfo(
+                run=str(summary.run_id),
+                site=site,
+                source=source,
+                full=full,
+                pid=os.getpid(),
+                started=iso(summary.started),
+            ).write()
             fetcher = Fetcher(delay=delay, timeout=(min(timeout, 10.0), timeout), retries=retries, backoff=backoff)
             store = Store(db, run_id=summary.run_id, source=source, labs=labs, warc=warc)
             if wayback:
@@ -325,11 +326,8 @@ def _finish(db: sqlite_utils.Database, summary: CrawlSummary, *, items, fetcher,
     summary.ended = datetime.now(UTC)
     summary.settle()
     fetcher.close()
-    warc.write_metadata(
-        summary.site,
-        {"run": summary.run_id, **summary.row()},
-        date=summary.ended,
-        meta={"Dagbok-Event": "run-end", "Dagbok-Run": str(summary.run_id)},
+    warc.write_event(
+        EventFields(str(summary.run_id), Event.RUN_END), {"run": summary.run_id, **summary.row()}, date=summary.ended
     )
     warc.close()
     summary.warc_files = [path.name for path in warc.files]

@@ -8,7 +8,6 @@ and the next run simply fetches it again.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -23,6 +22,7 @@ from scraper.records import DiscoveryDone, ListingChecked, PageResult, Teaser, V
 from .captures import WarcLocation, insert_capture, iso, observed, parse_iso, wayback_moment
 from .revisions import Change, Content, record_revision
 from .warc import Reference, WarcWriter
+from .warc_fields import Event, EventFields, PageFields
 
 GONE_STATUSES = (404, 410)
 
@@ -108,41 +108,37 @@ class Store:
 
     def _write_warc(self, result: PageResult, fetched: datetime) -> WarcLocation:
         assert self.warc is not None
-        meta = {
-            "Dagbok-Run": str(self.run_id),
-            "Dagbok-Page-URI": result.url,
-            "Dagbok-Kind": str(result.kind),
-            "Dagbok-Source": str(result.source),
-        }
-        if result.error:
-            meta["Dagbok-Error"] = result.error
-        if result.provisional:
-            meta["Dagbok-Provisional"] = result.provisional
-        if result.pending:
-            meta["Dagbok-Pending"] = "true"
-        if result.candidate is not None:
-            meta["Dagbok-Candidate"] = json.dumps(
-                {
-                    "url": result.candidate.url,
-                    "source": str(result.candidate.source),
-                    "modified": result.candidate.modified.isoformat() if result.candidate.modified else None,
-                }
-            )
+        page = PageFields(
+            run=str(self.run_id),
+            page_uri=result.url,
+            kind=result.kind,
+            source=result.source,
+            error=result.error,
+            provisional=result.provisional,
+            pending=result.pending,
+            candidate=result.candidate,
+        )
         capture = result.capture
         if capture is None:
-            meta["Dagbok-Event"] = "failure"
-            return self.warc.write_metadata(result.url, {"error": result.error}, date=fetched, meta=meta)
-        return self.warc.write_exchange(capture, meta=meta, revisit_of=self._revisit_reference(result))
+            fields = EventFields(str(self.run_id), Event.FAILURE, page_uri=result.url)
+            return self.warc.write_event(fields, {"error": result.error}, date=fetched, page=page)
+        return self.warc.write_exchange(capture, meta=page.write(), revisit_of=self._revisit_reference(result))
 
     def _revisit_reference(self, result: PageResult) -> Reference | None:
-        """The earlier capture this one repeats: same body already archived, or a 304 on a known page."""
+        """The earlier capture this one repeats: same body already archived, or a 304 on a known page.
+
+        For a 304 the reference also says what the confirmed response was (status, content type,
+        validators, size), so the WARC record can show it (see `WarcWriter.write_exchange`).
+        """
         capture = result.capture
         assert capture is not None
         if capture.status == 304:
             row = self.db.execute(
-                """SELECT c.url, c.final_url, c.fetched, c.wayback_timestamp FROM pages p
-                   JOIN captures c ON c.digest = p.digest AND c.url = p.url WHERE p.url = ?
-                   ORDER BY c.id DESC LIMIT 1""",
+                """SELECT c.url, c.final_url, c.fetched, c.wayback_timestamp,
+                          c.status, c.content_type, c.etag, c.last_modified, c.http_date, c.digest, b.size
+                   FROM pages p JOIN captures c ON c.digest = p.digest AND c.url = p.url
+                   JOIN bodies b ON b.digest = c.digest
+                   WHERE p.url = ? ORDER BY c.id DESC LIMIT 1""",
                 [result.url],
             ).fetchone()
         else:
@@ -152,9 +148,13 @@ class Store:
             ).fetchone()
         if row is None:
             return None
-        url, final_url, fetched, wayback_timestamp = row
+        url, final_url, fetched, wayback_timestamp = row[:4]
         date = wayback_moment(wayback_timestamp) if wayback_timestamp else parse_iso(fetched)
-        return Reference(final_url or url, date)
+        if capture.status != 304:
+            return Reference(final_url or url, date)
+        status, content_type, etag, last_modified, http_date, digest, size = row[4:]
+        headers = {"content-type": content_type, "etag": etag, "last-modified": last_modified, "date": http_date}
+        return Reference(final_url or url, date, status=status, headers=headers, digest=digest, size=size)
 
     def _store_rows(self, result: PageResult, capture_id: int) -> Stored:
         capture = result.capture
@@ -357,8 +357,8 @@ class Store:
         """Give a pending listing's page its validators, or drop them when it is provisional."""
         if self.warc is not None:
             validators = checked.validators
-            self.warc.write_metadata(
-                checked.url,
+            self.warc.write_event(
+                EventFields(str(self.run_id), Event.LISTING_CHECKED, page_uri=checked.url),
                 {
                     "etag": validators.etag,
                     "last_modified": validators.last_modified,
@@ -366,7 +366,6 @@ class Store:
                     "provisional": checked.provisional,
                 },
                 date=when or datetime.now(UTC),
-                meta={"Dagbok-Event": "listing-checked", "Dagbok-Run": str(self.run_id)},
             )
         validators = Validators() if checked.provisional else checked.validators
         with self.db.atomic():
@@ -383,11 +382,10 @@ class Store:
         """
         when = when or datetime.now(UTC)
         if self.warc is not None:
-            self.warc.write_metadata(
-                "urn:dagbok:discovery",
+            self.warc.write_event(
+                EventFields(str(self.run_id), Event.DISCOVERY),
                 {"urls": sorted(done.urls), "complete": done.complete},
                 date=when,
-                meta={"Dagbok-Event": "discovery", "Dagbok-Run": str(self.run_id)},
             )
         if not done.complete or self.source != "live":
             return []

@@ -5,15 +5,14 @@ Every event that changes the database is written to the WARC first, so that
 
 * each HTTP exchange: a `response` record (or a `revisit` when the body is one
   already archived, or for a 304) followed by its `request` record;
-* a fetch that got no response at all: a `metadata` record naming the error;
-* a run's start (`warcinfo`, at the head of each file), its end, each
-  complete discovery, and each `listing-checked` event (the validators a
-  pending listing page gets once the pages it lists are stored): `metadata`
-  records with a JSON payload.
+* a run's start (`warcinfo`, at the head of each file);
+* bookkeeping: a fetch that got no response at all, a run's end, each
+  discovery, and each `listing-checked` event (the validators a pending
+  listing page gets once the pages it lists are stored): `metadata` records
+  with a JSON payload, addressed to `urn:dagbok:<event>`.
 
-What the HTTP exchange does not carry (how the page was found, its kind, the
-run, the requested URL) travels in `Dagbok-*` WARC header fields, which
-WARC/1.1 allows as extension fields. Files are written as
+What the HTTP exchange does not carry travels in `Dagbok-*` WARC header
+fields; that vocabulary lives in `warc_fields.py`. Files are written as
 `<name>.warc.gz.open` and renamed when closed, so a file left by a killed run
 is recognisable and can be repaired (`repair_open_files`).
 """
@@ -44,6 +43,7 @@ from scraper.records import Capture
 from scraper.version import user_agent
 
 from .captures import WarcLocation, wayback_moment
+from .warc_fields import EventFields, ExchangeFields, PageFields, dagbok_fields, event_target
 
 DEFAULT_MAX_SIZE = 100_000_000  # bytes: 100 MB, as `--warc-max-size 100`
 OPEN_SUFFIX = ".open"
@@ -89,10 +89,18 @@ def file_stamp(moment: datetime) -> str:
 
 @dataclass(frozen=True)
 class Reference:
-    """The earlier capture a revisit record points at."""
+    """The earlier capture a revisit record points at.
+
+    For a 304, `status`, `headers`, `digest` and `size` describe the stored
+    response the 304 confirmed, so the record can say what a cache serves.
+    """
 
     url: str
     date: datetime
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    digest: str | None = None
+    size: int | None = None
 
 
 class WarcWriter:
@@ -196,40 +204,58 @@ class WarcWriter:
         The target is the final URL. A Wayback capture comes re-addressed to its
         original URL; then WARC-Date is the Wayback capture time and
         `Dagbok-Replay-URI` names the replay URL it was fetched from.
+
+        A 304 is a `revisit` with WARC/1.1's server-not-modified profile. When
+        the body it confirmed is known (`revisit_of` with a digest), the record's
+        HTTP block is that stored response refreshed by the 304's headers, as a
+        cache serves it after revalidation (RFC 9111, 4.3.4), with the body's
+        payload digest: replay tools then show the page, where a 304 block
+        replays as an empty 304. The 304 as received is kept in
+        `Dagbok-Not-Modified`.
         """
         writer = self._ready()
         location = self._location()
         target = capture.final_url
         date = capture.fetched
-        headers = {
-            "Dagbok-Requested-URI": capture.url,
-            "Dagbok-Final-URI": capture.final_url,
-            "Dagbok-Fetched": warc_date(capture.fetched),
-            **meta,
-        }
+        replay = capture.request_headers.get(REPLAY_REQUEST_HEADER) if capture.wayback_timestamp else None
         if capture.wayback_timestamp:
             date = wayback_moment(capture.wayback_timestamp)
-            headers["Dagbok-Wayback-Timestamp"] = capture.wayback_timestamp
-            replay = capture.request_headers.get(REPLAY_REQUEST_HEADER)
-            if replay:
-                headers["Dagbok-Replay-URI"] = replay
-        if capture.truncated:
-            headers["Dagbok-Truncated"] = "true"
-        headers["WARC-Date"] = warc_date(date)
-        http_headers = _response_headers(capture)
+        exchange = ExchangeFields(
+            requested_uri=capture.url,
+            final_uri=capture.final_url,
+            fetched=warc_date(capture.fetched),
+            wayback_timestamp=capture.wayback_timestamp,
+            replay_uri=replay,
+            truncated=capture.truncated,
+            not_modified=_kept_headers(capture) if capture.status == 304 and _confirms_body(revisit_of) else None,
+        )
+        headers = {**exchange.write(), **meta, "WARC-Date": warc_date(date)}
         if capture.status == 304:
-            record = writer.create_warc_record(target, "revisit", http_headers=http_headers, warc_headers_dict=headers)
-            record.rec_headers.add_header("WARC-Profile", PROFILE_NOT_MODIFIED)
-            if revisit_of is not None:
-                record.rec_headers.add_header("WARC-Refers-To-Target-URI", revisit_of.url)
-                record.rec_headers.add_header("WARC-Refers-To-Date", warc_date(revisit_of.date))
+            if _confirms_body(revisit_of):
+                record = writer.create_revisit_record(
+                    target,
+                    payload_digest(revisit_of.digest),
+                    revisit_of.url,
+                    warc_date(revisit_of.date),
+                    http_headers=_refreshed_headers(revisit_of, capture),
+                    warc_headers_dict=headers,
+                )
+                record.rec_headers.replace_header("WARC-Profile", PROFILE_NOT_MODIFIED)
+            else:
+                record = writer.create_warc_record(
+                    target, "revisit", http_headers=_response_headers(capture), warc_headers_dict=headers
+                )
+                record.rec_headers.add_header("WARC-Profile", PROFILE_NOT_MODIFIED)
+                if revisit_of is not None:
+                    record.rec_headers.add_header("WARC-Refers-To-Target-URI", revisit_of.url)
+                    record.rec_headers.add_header("WARC-Refers-To-Date", warc_date(revisit_of.date))
         elif revisit_of is not None:
             record = writer.create_revisit_record(
                 target,
                 payload_digest(capture.digest),
                 revisit_of.url,
                 warc_date(revisit_of.date),
-                http_headers=http_headers,
+                http_headers=_response_headers(capture),
                 warc_headers_dict=headers,
             )
         else:
@@ -239,7 +265,7 @@ class WarcWriter:
                 "response",
                 payload=io.BytesIO(capture.body),
                 length=len(capture.body),
-                http_headers=http_headers,
+                http_headers=_response_headers(capture),
                 warc_headers_dict=headers,
             )
         request = writer.create_warc_record(
@@ -252,33 +278,61 @@ class WarcWriter:
         self._flush()
         return location
 
-    def write_metadata(self, target: str, payload: dict, *, date: datetime, meta: dict[str, str]) -> WarcLocation:
-        """Write a `metadata` record with a JSON payload (failures, discoveries, run ends)."""
+    def write_event(
+        self, fields: EventFields, payload: dict, *, date: datetime, page: PageFields | None = None
+    ) -> WarcLocation:
+        """Write a bookkeeping `metadata` record (JSON payload) addressed to `urn:dagbok:<event>`.
+
+        A failed fetch's record also carries its page's fields, so rebuild knows what was asked for.
+        """
         writer = self._ready()
         location = self._location()
         data = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
         record = writer.create_warc_record(
-            target,
+            event_target(fields.event),
             "metadata",
             payload=io.BytesIO(data),
             length=len(data),
             warc_content_type="application/json",
-            warc_headers_dict={"WARC-Date": warc_date(date), **meta},
+            warc_headers_dict={"WARC-Date": warc_date(date), **(page.write() if page else {}), **fields.write()},
         )
         writer.write_record(record)
         self._flush()
         return location
 
 
-def _response_headers(capture: Capture) -> StatusAndHeaders:
+def _confirms_body(reference: Reference | None) -> bool:
+    return reference is not None and reference.digest is not None and reference.size is not None
+
+
+def _kept_headers(capture: Capture) -> list[tuple[str, str]]:
+    """The response headers that describe the payload (the Fetcher hands us a decoded body)."""
+    return [(name, value) for name, value in capture.headers.items() if name.lower() not in TRANSFER_HEADERS]
+
+
+def _status_line(status: int) -> str:
     try:
-        reason = HTTPStatus(capture.status).phrase
+        reason = HTTPStatus(status).phrase
     except ValueError:
         reason = ""
-    headers = [(name, value) for name, value in capture.headers.items() if name.lower() not in TRANSFER_HEADERS]
+    return f"{status} {reason}".strip()
+
+
+def _refreshed_headers(stored: Reference, capture: Capture) -> StatusAndHeaders:
+    """The stored response's status and headers, updated by a 304's headers (RFC 9111, 4.3.4)."""
+    merged = {name.lower(): (name, value) for name, value in stored.headers.items() if value is not None}
+    for name, value in _kept_headers(capture):
+        merged[name.lower()] = (name, value)
+    merged.pop("content-length", None)
+    headers = [*merged.values(), ("content-length", str(stored.size))]
+    return StatusAndHeaders(_status_line(stored.status), headers, protocol="HTTP/1.1")
+
+
+def _response_headers(capture: Capture) -> StatusAndHeaders:
+    headers = _kept_headers(capture)
     if capture.status != 304:
         headers.append(("content-length", str(len(capture.body))))
-    return StatusAndHeaders(f"{capture.status} {reason}".strip(), headers, protocol="HTTP/1.1")
+    return StatusAndHeaders(_status_line(capture.status), headers, protocol="HTTP/1.1")
 
 
 def _request_headers(capture: Capture) -> StatusAndHeaders:
@@ -339,7 +393,7 @@ def read_entries(path: Path) -> Iterator[WarcEntry]:
                     location=WarcLocation(path.name, iterator.get_record_offset()),
                     target=rec.get_header("WARC-Target-URI") or "",
                     date=_parse_warc_date(rec.get_header("WARC-Date")),
-                    meta={name.lower(): value for name, value in rec.headers if name.lower().startswith("dagbok-")},
+                    meta=dagbok_fields(rec.headers),
                     profile=rec.get_header("WARC-Profile"),
                 )
                 if record_type == "warcinfo":
@@ -350,6 +404,10 @@ def read_entries(path: Path) -> Iterator[WarcEntry]:
                     http = record.http_headers
                     entry.status = int(http.get_statuscode())
                     entry.headers = {name.lower(): value for name, value in http.headers}
+                    exchange = ExchangeFields.read(entry.meta, target=entry.target, date="")
+                    if exchange.not_modified is not None:  # the block is the response the 304 confirmed
+                        entry.status = 304
+                        entry.headers = {name.lower(): value for name, value in exchange.not_modified}
                     digest = rec.get_header("WARC-Payload-Digest")
                     entry.digest = archive_digest(digest) if digest else None
                     if record_type == "response":
@@ -370,23 +428,22 @@ def _parse_fields(content: bytes) -> dict[str, str]:
     for line in content.decode("utf-8").splitlines():
         name, sep, value = line.partition(":")
         if sep:
-            fields[name.strip()] = value.strip()
+            fields[name.strip().lower()] = value.strip()
     return fields
 
 
 def entry_capture(entry: WarcEntry, body: bytes) -> Capture:
     """The Capture a response or revisit record was written from."""
-    meta = entry.meta
-    fetched = _parse_warc_date(meta.get("dagbok-fetched")) if "dagbok-fetched" in meta else entry.date
+    exchange = ExchangeFields.read(entry.meta, target=entry.target, date=warc_date(entry.date))
     return Capture(
-        url=meta.get("dagbok-requested-uri", entry.target),
-        final_url=meta.get("dagbok-final-uri", entry.target),
+        url=exchange.requested_uri,
+        final_url=exchange.final_uri,
         status=entry.status or 0,
         headers=dict(entry.headers),
         body=body,
-        fetched=fetched,
-        truncated=meta.get("dagbok-truncated") == "true",
-        wayback_timestamp=meta.get("dagbok-wayback-timestamp"),
+        fetched=_parse_warc_date(exchange.fetched),
+        truncated=exchange.truncated,
+        wayback_timestamp=exchange.wayback_timestamp,
     )
 
 

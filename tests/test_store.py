@@ -12,6 +12,7 @@ from archive import store as store_module
 from archive.schema import open_database
 from archive.store import Outcome, Store
 from archive.warc import WarcWriter, read_entries, warc_files
+from archive.warc_fields import Event, EventFields
 from scraper.labs import LabVocabulary
 from scraper.names import Layer, PageKind, Source
 from scraper.records import Capture, Candidate, DiscoveryDone, ListingChecked, PageResult, Post, Teaser, Validators
@@ -243,9 +244,10 @@ def test_a_pending_listing_keeps_its_old_validators_until_it_is_checked(archive,
     after = {"etag": '"w"', "last_modified": None, "digest": fresh.capture.digest}
     assert rows(archive, validators) == [dict.fromkeys(after) if provisional else after]
     archive.warc.close()
-    events = [e for path in warc_files(archive.warc.directory) for e in read_entries(path)
-              if e.meta.get("dagbok-event") == "listing-checked"]
-    assert [(e.target, e.payload["provisional"]) for e in events] == [(api, provisional)]
+    events = [(e, EventFields.read(e.meta)) for path in warc_files(archive.warc.directory) for e in read_entries(path)]
+    checked = [(e.target, fields.page_uri, e.payload["provisional"]) for e, fields in events
+               if fields is not None and fields.event == Event.LISTING_CHECKED]
+    assert checked == [("urn:dagbok:listing-checked", api, provisional)]  # never the listing's own URL
 
 
 def test_one_page_is_one_transaction(archive, monkeypatch):

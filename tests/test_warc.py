@@ -22,6 +22,8 @@ from archive.warc import (
     repair_open_files,
     warc_files,
 )
+from archive.warc_fields import Event, EventFields, PageFields, RunInfo
+from scraper.names import PageKind, Source
 from scraper.records import Capture
 from tests.console_scripts import WARCIO
 
@@ -43,8 +45,8 @@ def page(path: str, body: bytes, *, status: int = 200, minutes: int = 0, **extra
 
 
 def writer(directory, **options) -> WarcWriter:
-    return WarcWriter(directory, started=STARTED, run_info={"dagbok-run": "1", "dagbok-site": "http://127.0.0.1:8000/"},
-                      **options)
+    info = RunInfo(run="1", site="http://127.0.0.1:8000/", source="live", full=False, pid=1, started="2026-03-01T06:00:00Z")
+    return WarcWriter(directory, started=STARTED, run_info=info.write(), **options)
 
 
 def warcio(*args) -> subprocess.CompletedProcess:
@@ -55,7 +57,8 @@ def test_exchanges_pass_warcio_check_and_index_lists_every_url(tmp_path):
     with writer(tmp_path) as w:
         w.write_exchange(page("a/", "Hej på dig – ”citat”".encode()), meta={"Dagbok-Kind": "post"})
         w.write_exchange(page("b/", b"<p>B</p>", minutes=1), meta={"Dagbok-Kind": "post"})
-        w.write_metadata("http://127.0.0.1:8000/c/", {"error": "read timeout"}, date=STARTED, meta={})
+        w.write_event(EventFields("1", Event.FAILURE, page_uri="http://127.0.0.1:8000/c/"), {"error": "read timeout"},
+                      date=STARTED)
     files = warc_files(tmp_path)
     assert [f.name for f in files] == ["dagbok-20260301T060000000000Z-00001.warc.gz"]
     check = warcio("check", "-v", str(files[0]))
@@ -68,7 +71,7 @@ def test_exchanges_pass_warcio_check_and_index_lists_every_url(tmp_path):
         ("request", "http://127.0.0.1:8000/a/"),
         ("response", "http://127.0.0.1:8000/b/"),
         ("request", "http://127.0.0.1:8000/b/"),
-        ("metadata", "http://127.0.0.1:8000/c/"),
+        ("metadata", "urn:dagbok:failure"),  # bookkeeping never takes a page's URL: replay tools would show it
     ]
 
 
@@ -106,6 +109,27 @@ def test_not_modified_is_a_server_not_modified_revisit(tmp_path):
     assert (entry.record_type, entry.status, entry.profile) == ("revisit", 304, PROFILE_NOT_MODIFIED)
 
 
+def test_not_modified_on_a_known_body_shows_that_body_and_reads_back_as_the_304(tmp_path):
+    first = page("a/", "Vi åt lunch".encode())
+    not_modified = Capture(url=first.url, final_url=first.url, status=304, headers={"etag": '"new"', "date": "x"},
+                           body=b"", fetched=STARTED + timedelta(minutes=5))
+    stored = Reference(first.url, first.fetched, status=200, headers={"content-type": "text/html; charset=utf-8",
+                       "etag": '"old"', "last-modified": None, "date": "y"}, digest=first.digest, size=len(first.body))
+    with writer(tmp_path) as w:
+        w.write_exchange(first, meta={})
+        w.write_exchange(not_modified, meta={}, revisit_of=stored)
+    path = warc_files(tmp_path)[0]
+    raw = gzip.open(path).read().decode()
+    block = raw.split("WARC-Type: revisit", 1)[1]
+    assert "HTTP/1.1 200 OK" in block and "content-type: text/html; charset=utf-8" in block
+    assert 'etag: "new"' in block and f"content-length: {len(first.body)}" in block  # refreshed by the 304
+    entries = list(read_entries(path))
+    assert entries[-1].profile == PROFILE_NOT_MODIFIED and entries[-1].digest == first.digest
+    back = entry_capture(entries[-1], b"")
+    assert (back.status, back.headers) == (304, {"etag": '"new"', "date": "x"})  # the 304 as received
+    assert warcio("check", str(path)).returncode == 0
+
+
 def test_files_rotate_at_the_size_limit_and_each_passes_check(tmp_path):
     with writer(tmp_path, max_size=4000) as w:
         for number in range(12):
@@ -117,7 +141,7 @@ def test_files_rotate_at_the_size_limit_and_each_passes_check(tmp_path):
     for f in files:
         assert warcio("check", str(f)).returncode == 0
         entries = list(read_entries(f))
-        assert entries[0].record_type == "warcinfo" and entries[0].info["dagbok-run"] == "1"
+        assert entries[0].record_type == "warcinfo" and RunInfo.read(entries[0].info).run == "1"
         urls += [e.target for e in entries[1:]]
     assert urls == [f"http://127.0.0.1:8000/p{n}/" for n in range(12)]
 
@@ -125,10 +149,12 @@ def test_files_rotate_at_the_size_limit_and_each_passes_check(tmp_path):
 def test_reading_back_gives_the_capture_that_was_written(tmp_path):
     original = page("a/", "Vi åt lunch".encode(), status=200)
     with writer(tmp_path) as w:
-        location = w.write_exchange(original, meta={"Dagbok-Kind": "post", "Dagbok-Source": "api"})
+        page_fields = PageFields(run="1", page_uri=original.url, kind=PageKind.POST, source=Source.API)
+        location = w.write_exchange(original, meta=page_fields.write())
     entry = list(read_entries(warc_files(tmp_path)[0]))[1]
     assert entry.location == location
-    assert entry.meta["dagbok-kind"] == "post" and entry.meta["dagbok-source"] == "api"
+    fields = PageFields.read(entry.meta, target=entry.target)
+    assert (fields.kind, fields.source) == (PageKind.POST, Source.API)
     back = entry_capture(entry, entry.body)
     assert (back.url, back.final_url, back.status, back.body, back.fetched) == (
         original.url, original.final_url, 200, original.body, original.fetched)
@@ -153,7 +179,6 @@ def test_wayback_capture_is_dated_by_its_timestamp_and_names_the_replay_url(tmp_
     entry = list(read_entries(warc_files(tmp_path)[0]))[1]
     assert entry.target == "https://www.allmannyttan.se/a/"
     assert entry.date == datetime(2019, 4, 29, 10, 15, tzinfo=UTC)
-    assert entry.meta["dagbok-replay-uri"] == replay
     back = entry_capture(entry, entry.body)
     assert back.fetched == STARTED and back.wayback_timestamp == "20190429101500"
     raw = gzip.open(warc_files(tmp_path)[0]).read().decode()
