@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from datetime import date
 
+from .comments import read_comments
 from .document import Document, element_text
 from .lines import (CONTACT_RE, LineFacts, ends_with_ellipsis, is_byline, is_emphasised, line_facts, shared_depth,
                     strip_read_more, title_key)
@@ -111,6 +112,7 @@ class _LayoutReader:
         self.dates = self.facts.dates
         self.title_hints, self.page_title, self.date_hints = self._hints()
         self.site_names = read_structured(document).site_names
+        self.comments = read_comments(document)  # readers' comments: never the post, its date or a teaser
         self._sizes: list[int] | None = None
 
     def _hints(self) -> tuple[set[str], str | None, set[date]]:
@@ -136,7 +138,8 @@ class _LayoutReader:
 
     def read(self) -> Layout:
         order = self._teaser_order()
-        blocks = {i: b for i in self.dates if (b := self._teaser_at(i, order)) is not None}
+        blocks = {i: b for i in self.dates
+                  if i not in self.comments and (b := self._teaser_at(i, order)) is not None}
         frame = self._frame(blocks, order)
         teasers = [b for _, b in sorted(blocks.items()) if frame is None or not _overlaps(b, frame)]
         return Layout(frame=frame, teasers=teasers, dates=self.dates, blocks=blocks)
@@ -274,10 +277,10 @@ class _LayoutReader:
         return b, before
 
     def _region_end(self, start: int, blocks: dict[int, TeaserBlock], title_first: bool) -> int:
-        """First line after the post: subscribe box, footer, or the next date line's block."""
+        """First line after the post: subscribe box, footer, readers' comments, or the next date line's block."""
         marker = self.facts.marker
         for j in range(start, self.n):
-            if marker[j]:
+            if marker[j] or j == self.comments.start:
                 return j
             if j in self.dates:
                 block = blocks.get(j)
@@ -304,7 +307,7 @@ class _LayoutReader:
         teaser and runs longest; with no date line next to the named title, the title alone."""
         candidates = []
         for i in sorted(self.dates):
-            if self.facts.nav[i]:
+            if self.facts.nav[i] or i in self.comments:
                 continue
             block = blocks.get(i)
             if block is not None and block.strict:

@@ -39,6 +39,7 @@ from ..dates import match_date_line
 from ..labs import LabVocabulary
 from ..names import Layer
 from ..records import Disagreement, Post
+from .comments import Comments, read_comments
 from .document import Document, element_text
 from .layout import Frame, Layout, frame_top, keep_content, read_layout, split_signature
 from .lines import line_facts, looks_like_name
@@ -76,6 +77,7 @@ class _Extraction:
         self.layout: Layout = read_layout(document)
         self.frame: Frame | None = self.layout.frame
         self.texts = line_facts(document).texts
+        self.comments: Comments = read_comments(document)
 
     def post(self, labs: LabVocabulary) -> Post:
         post = Post(url=self.url())
@@ -141,12 +143,17 @@ class _Extraction:
         position = self.document.span(element)[0]
         return any(b.start <= position < b.end for b in self.layout.teasers)
 
+    def in_comments(self, element: Any) -> bool:
+        """Inside the readers' comments: a commenter's name or date is never the post's."""
+        return self.document.span(element)[0] in self.comments
+
     def published_candidates(self) -> list[tuple[Layer, date | None]]:
         structured, jsonld = self.structured, self.structured.jsonld
-        time_value = next((to_local_date(v) for e, v in structured.times if self.near_header(e)), None)
+        time_value = next((to_local_date(v) for e, v in structured.times
+                           if self.near_header(e) and not self.in_comments(e)), None)
         wordpress_value = None
         for element, value in self.wordpress.dates:
-            if self.near_header(element):
+            if self.near_header(element) and not self.in_comments(element):
                 wordpress_value = to_local_date(value) or match_date_line(value)
                 if wordpress_value:
                     break
@@ -248,7 +255,7 @@ class _Extraction:
         for author in jsonld.authors if jsonld else ():
             others.append((Layer.JSONLD, author))
         for element, byline in self.wordpress.authors:
-            if not self.in_teaser(element):
+            if not self.in_teaser(element) and not self.in_comments(element):
                 others.append((Layer.WORDPRESS, _strip_byline(byline)))
         for author in self.structured.meta_authors:
             others.append((Layer.OPENGRAPH, author))

@@ -176,3 +176,42 @@ INDEXED_CLASSES = frozenset(
 )
 #: Attributes whose values are indexed the same way (`itemprop:articleBody`, `rel:author`).
 INDEXED_ATTRIBUTES = ("itemprop", "rel", "role")
+
+# --- Readers' comments (comments.py; docs/site.md, "What stock WordPress prints") -----------
+
+#: Headings of a comment section (`2 svar till ”…”`, `3 kommentarer`, `One thought on …`,
+#: `Lämna en kommentar`); regular expressions, matched anywhere in a short line.
+COMMENT_HEADING_PATTERNS = (
+    r"^\d+\s+(?:kommentar(?:er)?|svar|comments?|responses?|replies|thoughts?)\b",
+    r"^(?:en|ett|one)\s+(?:kommentar|svar|comment|response|reply|thought)\b",
+    r"\b(?:svar|kommentar(?:er)?)\s+(?:till|på)\s", r"\bthoughts?\s+on\s", r"\bresponses?\s+to\s",
+    r"^(?:kommentarer|comments|diskussion|discussion)$",
+    r"^(?:lämna|skriv)\s+(?:en\s+kommentar|ett\s+svar)", r"^leave\s+a\s+(?:reply|comment)", r"^kommentera\b",
+)
+
+#: What a comment form says (`Lämna en kommentar`, the e-mail notice, `Avbryt svar`).
+COMMENT_FORM_PHRASES = (
+    "Lämna en kommentar", "Lämna ett svar", "Skriv en kommentar", "Kommentera", "Avbryt svar",
+    "E-postadressen publiceras inte", "Din e-postadress kommer inte publiceras", "Publicera kommentar",
+    "Skicka kommentar", "Leave a Reply", "Leave a comment", "Cancel reply", "Post Comment",
+    "Your email address will not be published",
+)
+
+#: Where WordPress's comment form posts to.
+COMMENT_FORM_ACTIONS = ("wp-comments-post.php",)
+
+#: A comment's date links to the comment itself (`…/slug/#comment-12`).
+COMMENT_LINK_FRAGMENTS = ("comment-", "div-comment-", "li-comment-")
+
+#: How a reader's name line ends in classic comment lists (`Maria Svensson skriver:`).
+COMMENTER_SUFFIXES = ("skriver:", "säger:", "sagt:", "says:", "said:", "wrote:")
+
+#: A comment's reply link.
+REPLY_LINES = ("Svara", "Svara ↓", "Svara på kommentaren", "Reply", "Reply ↓", "Svar")
+
+#: Class tokens and ids of comment sections (extra evidence only, never alone).
+COMMENT_CLASSES = frozenset({
+    "comment", "comments", "comment-list", "commentlist", "comments-area", "comment-body", "comment-respond",
+    "respond", "comment-author", "comment-meta", "comment-metadata", "comment-content", "comment-form",
+    "wp-block-comments", "wp-block-comment-template", "wp-block-comments-query-loop",
+})

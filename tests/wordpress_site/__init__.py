@@ -76,6 +76,7 @@ SITE_OPTIONS = {
 PARENT_TITLES = {"vad-vi-gor": "Vad vi gör"}  # parent pages of the lab pages that have no text of their own
 EXTRA_PAGES = {"/kontakt/": {"title": "Kontakt", "paragraphs": [
     "Sveriges Allmännytta, Box 474, 101 29 Stockholm.", "Telefon 08-406 55 00, e-post info@sverigesallmannytta.se."]}}
+STARTED_RE = re.compile(r"Development Server \((http://127\.0\.0\.1:\d+)\) started")
 START_TIMEOUT = 90.0  # seconds; a cold MariaDB on a busy CI machine takes a few
 
 
@@ -173,10 +174,10 @@ def page_item(path: str, title: str, paragraphs: list[str], links: list[str] = (
     content = "\n".join(f"<p>{texturize(text)}</p>" for text in paragraphs)
     if links:
         content += "\n<ul>\n" + "\n".join(links) + "\n</ul>"
-    stamp = "2018-09-01 12:00:00"
+    stamp, stamp_gmt = "2018-09-01 12:00:00", "2018-09-01 10:00:00"
     return {"type": "page", "slug": parts[-1], "path": path, "parent": parts[-2] if len(parts) > 1 else None,
-            "category": None, "title": title, "content": content + "\n", "date": stamp, "date_gmt": "2018-09-01 10:00:00",
-            "modified": stamp, "modified_gmt": "2018-09-01 10:00:00", "comments": []}
+            "category": None, "title": title, "content": content + "\n", "date": stamp, "date_gmt": stamp_gmt,
+            "modified": stamp, "modified_gmt": stamp_gmt, "comments": []}
 
 
 def die_with_parent() -> None:
@@ -324,7 +325,7 @@ class WordPressSite:
         server = self._spawn([program("php"), "-S", "127.0.0.1:0", "-t", str(root), str(HERE / "router.php")],
                              "php.log")
         deadline = time.monotonic() + START_TIMEOUT
-        while not (match := re.search(r"Development Server \((http://127\.0\.0\.1:\d+)\) started", self._log("php.log"))):
+        while not (match := STARTED_RE.search(self._log("php.log"))):
             if server.poll() is not None or time.monotonic() > deadline:
                 raise WordPressError(f"php -S did not start (exit {server.poll()}):\n{self._log('php.log')}")
             time.sleep(0.02)
@@ -340,7 +341,8 @@ class WordPressSite:
         done = subprocess.run([program("php"), str(HERE / script), *args], capture_output=True, text=True,
                               env=self._env(), cwd=self.workdir, timeout=300)
         if done.returncode != 0 or "Fatal error" in done.stdout:
-            raise WordPressError(f"php {script} failed (exit {done.returncode}):\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
+            raise WordPressError(f"php {script} failed (exit {done.returncode}):\n"
+                                 f"{done.stdout[-3000:]}{done.stderr[-3000:]}")
         return done.stdout
 
     def _wait_for(self, url: str) -> None:

@@ -1,0 +1,130 @@
+"""Readers' comments under a post: found by their shape and words in any markup, never the post's author or date."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from html import escape
+
+import pytest
+
+from scraper.extract import extract_post, parse_document
+from scraper.extract.comments import read_comments
+from scraper.labs import LabVocabulary
+from scraper.records import Capture
+
+URL = "https://www.allmannyttan.se/god-jul-fran-innovationslabben/"
+BODY = ["Året går mot sitt slut och det gör även den första terminen för Allmännyttans innovationslabb.",
+        "Dagboken tar ett kort juluppehåll och är tillbaka i mitten av januari. God jul och gott nytt år!"]
+# A reader who signs like an author: the trap of an unsigned post.
+COMMENTS = [("Maria Svensson", "20 december 2018",
+             ["God jul på er också!", "Maria Svensson", "hyresgäst i Rannebergen"]),
+            ("Ahmed Hassan", "21 december 2018", ["Ser fram emot fortsättningen i januari."])]
+
+
+def document(html: str):
+    capture = Capture(url=URL, final_url=URL, status=200, headers={"content-type": "text/html; charset=utf-8"},
+                      body=html.encode(), fetched=datetime(2019, 1, 10, tzinfo=timezone.utc))
+    return parse_document(capture)
+
+
+def classic_list(comments=COMMENTS) -> str:
+    """WordPress's classic comment list: `Name skriver:`, a date linking to `#comment-N`, text, `Svara`."""
+    items = "".join(
+        f'<li id="comment-{n}" class="comment"><article class="comment-body"><footer class="comment-meta">'
+        f'<div class="comment-author vcard"><b class="fn">{escape(name)}</b> <span class="says">skriver:</span></div>'
+        f'<div class="comment-metadata"><a href="{URL}#comment-{n}"><time datetime="2018-12-20T14:02:00+01:00">'
+        f'{day} kl. 14:02</time></a></div></footer><div class="comment-content">'
+        + "".join(f"<p>{escape(t)}</p>" for t in [text[0]]) + (
+            f"<p>{'<br>'.join(escape(t) for t in text[1:])}</p>" if text[1:] else "")
+        + f'</div><div class="reply"><a class="comment-reply-link" href="#respond">Svara</a></div></article></li>'
+        for n, (name, day, text) in enumerate(comments, 1))
+    return (f'<div id="comments" class="comments-area"><h2 class="comments-title">{len(comments)} kommentarer</h2>'
+            f'<ol class="comment-list">{items}</ol>{comment_form()}</div>')
+
+
+def bare_list(comments=COMMENTS) -> str:
+    """No class, no id, no `skriver:`: a name, a date, the text and a `Svara` link, as a block theme prints it."""
+    items = "".join(
+        f"<div><div>{escape(name)}</div><div>{day}</div>" + "".join(f"<p>{escape(t)}</p>" for t in text)
+        + '<div><a href="#">Svara</a></div></div>'
+        for name, day, text in comments)
+    return f"<section><h3>{len(comments)} svar till ”God jul från innovationslabben”</h3>{items}</section>"
+
+
+def comment_form(heading: str = "Lämna en kommentar") -> str:
+    return (f'<div><h3>{heading}</h3><form action="/wp-comments-post.php" method="post">'
+            '<p>E-postadressen publiceras inte.</p><p><label>Kommentar</label><textarea></textarea></p>'
+            '<p><label>Namn *</label><input name="author"></p><p><input type="submit" value="Publicera kommentar"></p>'
+            "</form></div>")
+
+
+def post_page(after: str, *, signed: bool = False) -> str:
+    signature = "<p>Anna Kanervo<br>projektansvarig</p>" if signed else ""
+    return ("<html><head><title>God jul från innovationslabben – Allmännyttan</title></head><body>"
+            "<main><article><p>19 december 2018</p><h1>God jul från innovationslabben</h1>"
+            + "".join(f"<p>{escape(t)}</p>" for t in BODY) + signature + f"</article>{after}</main>"
+            "<footer><p>Det är Sveriges Allmännytta (tidigare SABO) som står bakom allmännyttan.se.</p></footer>"
+            "</body></html>")
+
+
+def lines_of(doc, start: int, end: int) -> list[str]:
+    return [line.text for line in doc.lines[start:end]]
+
+
+@pytest.mark.parametrize("after, heading, dates", [
+    (classic_list(), "2 kommentarer", ["20 december 2018 kl. 14:02", "21 december 2018 kl. 14:02"]),
+    (bare_list() + comment_form("Kommentera"), "2 svar till ”God jul från innovationslabben”",
+     ["20 december 2018", "21 december 2018"]),
+], ids=["classic", "bare"])
+def test_the_comment_section_runs_from_its_heading_to_the_form(after, heading, dates):
+    doc = document(post_page(after))
+    comments = read_comments(doc)
+    texts = [line.text for line in doc.lines]
+    assert texts[comments.start] == heading and texts.index(BODY[-1]) == comments.start - 1
+    assert texts[comments.end - 1] == "Namn *"  # the form's last line of text (buttons show none)
+    assert [texts[i] for i in comments.dates] == dates
+
+
+def test_a_bare_comment_without_reply_link_or_classes_is_found_by_its_link_to_itself():
+    after = (f'<div><p>Fatima Ali</p><p><a href="{URL}#comment-9">28 mars 2019</a></p>'
+             "<p>Äntligen! Mina barn har redan varit där tre gånger.</p></div>")
+    doc = document(post_page(after))
+    comments = read_comments(doc)
+    assert lines_of(doc, comments.start, comments.end) == ["Fatima Ali", "28 mars 2019"]
+
+
+def test_a_form_alone_is_the_section_when_no_one_has_commented():
+    doc = document(post_page(comment_form()))
+    comments = read_comments(doc)
+    assert doc.lines[comments.start].text == "Lämna en kommentar" and comments.dates == ()
+
+
+@pytest.mark.parametrize("after", [
+    "<p>Kommentera gärna nedan, vi läser allt!</p>",  # a phrase alone is not a section
+    '<form role="search" action="/"><input name="s"><button>Sök</button></form>',  # no text area
+    '<form action="/kontakt/"><textarea></textarea><button>Skicka</button></form>',  # a form that is not for comments
+    # teasers of other posts: date, title, excerpt, name, role — but no reply line, no link to a comment
+    "<section><p>6 mars 2019</p><h2><a href='/alla-labb/'>Alla labb på plats</a></h2>"
+    "<p>Idag samlades alla fyra labben i Stockholm för att dela erfarenheter...</p>"
+    "<p>Anna Kanervo</p><p>projektansvarig</p></section>",
+], ids=["phrase", "search-form", "contact-form", "teaser"])
+def test_what_is_not_a_comment_section(after):
+    assert read_comments(document(post_page(after))).start is None
+
+
+@pytest.fixture(scope="module")
+def labs() -> LabVocabulary:
+    return LabVocabulary.load()
+
+
+@pytest.mark.parametrize("after", [classic_list(), bare_list() + comment_form()], ids=["classic", "bare"])
+def test_a_reader_who_signs_a_comment_never_becomes_the_author(after, labs):
+    post = extract_post(document(post_page(after)), labs=labs)
+    assert (post.author, post.role) == (None, None)
+    assert post.published.isoformat() == "2018-12-19"
+    assert post.body == "\n\n".join(BODY)
+
+
+def test_the_signature_stays_the_author_when_readers_comment(labs):
+    post = extract_post(document(post_page(classic_list(), signed=True)), labs=labs)
+    assert (post.author, post.role, post.body) == ("Anna Kanervo", "projektansvarig", "\n\n".join(BODY))
