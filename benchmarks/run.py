@@ -23,7 +23,7 @@ from typing import Any, Callable
 if not __package__:  # run as a script: make `benchmarks` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks import bench_crawl, bench_dates, bench_parse, bench_scale  # noqa: E402
+from benchmarks import bench_crawl, bench_dates, bench_parse, bench_scale, bench_wayback  # noqa: E402
 from benchmarks.machine import describe  # noqa: E402
 from benchmarks.timing import mark  # noqa: E402
 
@@ -34,6 +34,7 @@ BENCHMARKS: dict[str, tuple[ModuleType, str]] = {
     "dates": (bench_dates, "Dates: parse_date vs dateparser"),
     "crawl": (bench_crawl, "Crawl: overhead, incremental recrawl, memory as pages grow"),
     "scale": (bench_scale, "Scale: 1k, 10k and 100k posts"),
+    "wayback": (bench_wayback, "Wayback: requests and time from a large index at the Archive's pace"),
 }
 COMMAND = "python -m benchmarks"
 

@@ -25,6 +25,7 @@ TINY = {
     "parse": {"per_markup": 1},
     "crawl": {"site_posts": 3, "memory_posts": 1},
     "scale": {"sizes": (150,), "repeat": 3},
+    "wayback": {"row_cap": 1_000},
 }
 
 
@@ -105,3 +106,12 @@ def test_cpu_model_is_read_from_cpuinfo(tmp_path: Path) -> None:
     cpuinfo = tmp_path / "cpuinfo"
     cpuinfo.write_text("processor\t: 0\nvendor_id\t: GenuineIntel\nmodel name\t: Intel(R) Xeon(R) @ 2.50GHz\n")
     assert cpu_model(cpuinfo) == "Intel(R) Xeon(R) @ 2.50GHz"
+
+
+def test_wayback_reads_the_whole_index_and_replays_nothing_the_second_time(done: dict) -> None:
+    results = done["wayback"]["results"]
+    first, second = results["first"], results["second"]
+    assert results["row_cap"] == 1_000 and first["cdx"] == -(-results["kept"] // 1_000)
+    assert first["new"] == results["posts"] and results["one_request"]["posts"] < results["posts"]
+    assert second["replays"] == 0 and second["requests"] == second["cdx"] == first["cdx"]
+    assert first["paced_seconds"] >= first["replays"] * 1.0
