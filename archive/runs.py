@@ -10,6 +10,7 @@ interrupted.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import signal
 import threading
@@ -236,6 +237,7 @@ def run_crawl(
     retries: int | None = None,
     backoff: float | None = None,
     max_pages: int | None = None,
+    page_seconds: float | None = None,
     warc_max_size: int = DEFAULT_MAX_SIZE,
     progress: Callable[[Stored], None] | None = None,
 ) -> CrawlSummary:
@@ -249,16 +251,16 @@ def run_crawl(
     Wayback Machine; `cdx_pace` is the seconds between CDX requests.
     """
     from scraper.crawl import crawl, crawl_wayback
-    from scraper.fetch import Fetcher
+    from scraper.fetch import MAX_DELAY, PAGE_SECONDS, Fetcher
     from scraper.sources.wayback import ARCHIVE_BACKOFF, ARCHIVE_RETRIES, CDX_PACE, check_timestamp, start_timestamp
 
     site = check_site(site)
     if source not in SOURCES:
         raise BadOption(f'source "{source}" is not one of {", ".join(SOURCES)}')
-    if timeout <= 0:
-        raise BadOption(f"timeout {timeout!r} must be more than 0 seconds")
-    if delay < 0:
-        raise BadOption(f"delay {delay!r} is negative; give 0 or more seconds")
+    if not 0 < timeout < math.inf:
+        raise BadOption(f"timeout {timeout!r} must be a number of seconds more than 0")
+    if not 0 <= delay <= MAX_DELAY:
+        raise BadOption(f"delay {delay!r} is not a number of seconds from 0 to {MAX_DELAY:g}")
     if source == "live" and (wayback_url or at or since or cdx_pace is not None):
         raise BadOption("--wayback-url, --at, --from and --cdx-pace only apply with --source wayback")
     if at is not None:
@@ -295,7 +297,8 @@ def run_crawl(
                 pid=os.getpid(),
                 started=iso(summary.started),
             ).write()
-            fetcher = Fetcher(delay=delay, timeout=(min(timeout, 10.0), timeout), retries=retries, backoff=backoff)
+            fetcher = Fetcher(delay=delay, timeout=(min(timeout, 10.0), timeout), retries=retries, backoff=backoff,
+                              max_seconds=page_seconds or PAGE_SECONDS)
             store = Store(db, run_id=summary.run_id, source=source, labs=labs, warc=warc)
             if wayback:
                 items = crawl_wayback(site, fetcher=fetcher, wayback_url=wayback_url, at=at, since=since,

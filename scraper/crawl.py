@@ -165,7 +165,10 @@ class _LiveCrawl:
             yield DiscoveryDone(frozenset(), complete=False)  # RFC 9309: a failing robots.txt means stay out
             return
         if robots.crawl_delay:
-            self.fetcher.set_min_delay(self.host, robots.crawl_delay)
+            applied = self.fetcher.set_min_delay(self.host, robots.crawl_delay)
+            if applied < robots.crawl_delay:
+                log.warning("robots.txt asks Crawl-delay: %g; waiting %g s between requests instead, the most "
+                            "dagbok waits (README, Politeness)", robots.crawl_delay, applied)
         self.robots = robots
         ends: list[SourceEnd] = []
         yield from self._read_sources(ends)

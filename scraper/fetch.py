@@ -4,7 +4,8 @@ Every request goes through `Fetcher.fetch`, which returns a `Capture` (or raises
 `FetchError` carrying the last response). It sends a User-Agent naming the tool,
 its version and a contact URL; keeps one request at a time per host with a delay
 between them; retries connection errors, timeouts, truncated bodies, 5xx and 429
-with exponential backoff and jitter (honouring Retry-After); caps body size;
+with exponential backoff and jitter (honouring Retry-After); caps body size and
+the time one page may take to arrive (retries included), and the delay a site may ask for;
 follows redirects itself, only within the allowed hosts; and sends conditional
 requests from stored `Validators`.
 """
@@ -12,6 +13,7 @@ requests from stored `Validators`.
 from __future__ import annotations
 
 import logging
+import math
 import random
 import time
 from collections.abc import Callable, Iterable
@@ -31,6 +33,8 @@ RETRY_AFTER_STATUSES = frozenset({429, 503})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_REDIRECTS = 5
 CHUNK = 64 * 1024
+MAX_DELAY = 60.0  # seconds: the longest pause between two requests a site can ask for (README, "Politeness")
+PAGE_SECONDS = 120.0  # seconds: the longest one page may take to arrive, retries and redirects included
 
 log = logging.getLogger(__name__)
 
@@ -89,22 +93,26 @@ class Fetcher:
         retries: int = 3,
         backoff: float = 0.5,
         max_retry_after: float = 60.0,
-        max_seconds: float = 120.0,
+        max_seconds: float = PAGE_SECONDS,
+        max_delay: float = MAX_DELAY,
         allowed_hosts: Iterable[str] | None = None,
         user_agent: str | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         jitter: Callable[[float, float], float] = random.uniform,
     ) -> None:
-        if delay < 0:
-            raise DagbokError(f"delay {delay!r} is negative; give 0 or more seconds")
+        if not 0 <= delay <= max_delay:
+            raise DagbokError(f"delay {delay!r} is not a number of seconds from 0 to {max_delay:g}")
         self.delay = delay
         self.timeout = timeout
         self.max_bytes = max_bytes
         self.retries = retries
         self.backoff = backoff
         self.max_retry_after = max_retry_after
-        self.max_seconds = max_seconds  # a whole body, however slowly it drips, must arrive within this
+        # One page, however slowly it drips and however often it is retried, gets this long to arrive
+        # (time spent receiving; the polite pauses between requests do not count).
+        self.max_seconds = max_seconds
+        self.max_delay = max_delay
         self.user_agent = user_agent or default_user_agent()
         self.allowed_hosts: set[str] | None = None
         if allowed_hosts is not None:
@@ -138,11 +146,17 @@ class Fetcher:
             self.allowed_hosts = set()
         self.allowed_hosts.update({host, www_twin(host)})
 
-    def set_min_delay(self, host: str, delay: float) -> None:
-        """Raise the delay for one host (e.g. robots.txt Crawl-delay); never lowers it."""
+    def set_min_delay(self, host: str, delay: float) -> float:
+        """Raise the delay for one host (e.g. robots.txt Crawl-delay), never past `max_delay`; return it.
+
+        Never lowers it. A delay that is not a finite number of seconds (`nan`, `inf`) is ignored.
+        """
         host = host.lower()
         current = self._host_delay.get(host, self.delay)
-        self._host_delay[host] = max(current, delay)
+        if math.isfinite(delay):
+            current = max(current, min(delay, self.max_delay))
+        self._host_delay[host] = current
+        return current
 
     def delay_for(self, host: str) -> float:
         return self._host_delay.get(host.lower(), self.delay)
@@ -178,8 +192,9 @@ class Fetcher:
                 headers["If-Modified-Since"] = validators.last_modified
         seen = {url}
         current = url
+        budget = _Budget(self.max_seconds)
         for _hop in range(MAX_REDIRECTS + 1):
-            capture = self._fetch_one(current, original=url, headers=headers)
+            capture = self._fetch_one(current, original=url, headers=headers, budget=budget)
             if capture.status not in REDIRECT_STATUSES or "location" not in capture.headers:
                 return capture
             target = urljoin(current, capture.headers["location"].strip())
@@ -206,17 +221,22 @@ class Fetcher:
         if origin is not None and not same_site(url, origin):
             raise NotAllowedURL(f"redirect to another host: {parts.netloc}")
 
-    def _fetch_one(self, url: str, *, original: str, headers: dict[str, str]) -> Capture:
-        """One URL, no redirects, with retries. Returns the final response's Capture."""
+    def _fetch_one(self, url: str, *, original: str, headers: dict[str, str], budget: _Budget) -> Capture:
+        """One URL, no redirects, with retries within the page's `budget`. Returns the final response's Capture."""
         last_capture: Capture | None = None
         reason = "no response"
         for attempt in range(self.retries + 1):
+            if budget.left <= 0:
+                raise FetchError(
+                    original, f"{reason}: gave up after {self.max_seconds:g} s, the most one page may take",
+                    capture=last_capture,
+                )
             if attempt:
                 # A fault the retry heals leaves no failure behind: this line is its only report (-v).
                 log.info("%s: %s, retry %d of %d", url, reason, attempt, self.retries)
                 self._backoff(attempt, last_capture)
             try:
-                capture = self._exchange(url, original=original, headers=headers)
+                capture = self._exchange(url, original=original, headers=headers, budget=budget)
             except _Truncated as truncated:
                 last_capture, reason = truncated.capture, "truncated body"
                 continue
@@ -277,19 +297,23 @@ class Fetcher:
             self.waits.append(remaining)
             self._sleep(remaining)
 
-    def _exchange(self, url: str, *, original: str, headers: dict[str, str]) -> Capture:
+    def _exchange(self, url: str, *, original: str, headers: dict[str, str], budget: _Budget) -> Capture:
         host = host_key(url)
         self._wait_turn(host)
         self._last_request[host] = self._clock()
         self.requests += 1
         fetched = datetime.now(UTC)
-        response = self.session.get(
-            url, headers=headers, timeout=self.timeout, allow_redirects=False, stream=True
-        )
+        started = self._clock_real()
         try:
-            body, truncated, complete = self._read_body(response)
+            response = self.session.get(
+                url, headers=headers, timeout=self.timeout, allow_redirects=False, stream=True
+            )
+            try:
+                body, truncated, complete = self._read_body(response, deadline=started + budget.left)
+            finally:
+                response.close()
         finally:
-            response.close()
+            budget.left -= self._clock_real() - started
         self.bytes += len(body)
         response_headers = {key.lower(): value for key, value in response.headers.items()}
         if "content-encoding" in response_headers:
@@ -316,18 +340,17 @@ class Fetcher:
         """The deadline runs on real time even when tests inject a clock for the politeness delay."""
         return time.monotonic()
 
-    def _read_body(self, response: requests.Response) -> tuple[bytes, bool, bool]:
-        """Read at most `max_bytes`; return (body, over the cap, as long as Content-Length said)."""
+    def _read_body(self, response: requests.Response, *, deadline: float) -> tuple[bytes, bool, bool]:
+        """Read at most `max_bytes` by `deadline`; return (body, over the cap, as long as Content-Length said)."""
         chunks: list[bytes] = []
         size = 0
-        deadline = self._clock_real() + self.max_seconds
         try:
             # read1: whatever has arrived, so the deadline is checked however slowly bytes drip in
             while chunk := response.raw.read1(CHUNK, decode_content=True):
                 chunks.append(chunk)
                 size += len(chunk)
                 if self._clock_real() > deadline:
-                    raise requests.exceptions.ReadTimeout(f"body not complete after {self.max_seconds} s")
+                    raise requests.exceptions.ReadTimeout("body not complete by the page's deadline")
                 if size > self.max_bytes:
                     return b"".join(chunks)[: self.max_bytes], True, True
         except (urllib3.exceptions.ProtocolError, urllib3.exceptions.IncompleteRead):
@@ -339,6 +362,13 @@ class Fetcher:
         received = response.raw.tell()  # bytes on the wire, before any content decoding
         complete = not (expected.isdigit() and received < int(expected))
         return body, False, complete
+
+
+class _Budget:
+    """The seconds one page may still spend arriving (see `Fetcher.max_seconds`)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.left = seconds
 
 
 class _TooLarge(Exception):

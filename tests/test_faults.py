@@ -152,12 +152,12 @@ def post_with(site: SampleSite, characters: str, *, not_paths: tuple[str, ...] =
     raise AssertionError(f"no sample post holds all of {characters}")
 
 
-def one_page_failed(db_path: Path, site: SampleSite, path: str, *, reason: str, then=None) -> list[dict]:
+def one_page_failed(db_path: Path, site: SampleSite, path: str, *, reason: str, then=None, **options) -> list[dict]:
     """The crawl completes with exit code 1 and `path` failed for `reason`; every other post is
     archived, nothing twice; once the fault clears the next run gets the post. Returns the
     failed page's captures from the first run (kept even though the page failed)."""
     url = site.url(path)
-    summary = crawl(db_path, site)
+    summary = crawl(db_path, site, **options)
     assert (summary.status, summary.exit_code) == ("pages-failed", 1)
     assert reason in failure_of(summary, url)
     assert [failed for failed, _ in summary.failures] == [url] and summary.errors == 1  # that page alone
@@ -284,6 +284,38 @@ def test_huge_page_over_the_size_cap_is_reported_and_its_head_kept(tmp_path, mak
     assert len(hits(site, path)) == 1  # a size cap is not retried
 
 
+def test_trickling_body_fails_within_the_page_budget_retries_included(tmp_path, make_site):
+    budget = 1.0  # seconds; the default is 120 (a trickle at 3 bytes a second used to cost 4 × 120 s)
+    site = make_site(faults=("trickle",))
+    path = site.fault_route("trickle")
+    started = time.monotonic()
+    one_page_failed(tmp_path / "a.db", site, path, reason=f"timeout: gave up after {budget:g} s, the most one page may take",
+                    page_seconds=budget)
+    assert len(hits(site, path)) == 1  # the budget is spent: no retry starts a second trickle
+    assert time.monotonic() - started < budget + 15  # two whole crawls of the site and the trickle's second
+
+
+@pytest.mark.parametrize("asked", ["100000", "1e308"])
+def test_a_huge_crawl_delay_is_capped_with_a_warning(make_site, caplog, asked):
+    from scraper.crawl import crawl as crawl_site
+    from scraper.labs import LabVocabulary
+
+    ceiling = 0.05  # seconds; Fetcher's default ceiling is scraper.fetch.MAX_DELAY (60 s)
+    site = make_site(faults=("robots-crawl-delay",), crawl_delay=float(asked))
+    caplog.set_level(logging.WARNING, logger="scraper.crawl")
+    with Fetcher(delay=0, max_delay=ceiling) as fetcher:
+        items = list(crawl_site(site.base, fetcher=fetcher, known={}, labs=LabVocabulary.load()))
+    assert sum(1 for item in items if getattr(item, "post", None) is not None) == len(site.live_posts)
+    arrivals = sorted(r.at for r in site.requests)
+    gaps = [later - earlier for earlier, later in zip(arrivals, arrivals[1:])]
+    assert len(gaps) > 20 and min(gaps) >= ceiling * 0.8  # paced (the server notes arrivals a little late) ...
+    assert sorted(gaps)[len(gaps) // 2] < ceiling * 4  # ... at the ceiling, not at what robots.txt asks
+    assert fetcher.delay_for(f"127.0.0.1:{site.port}") == ceiling
+    [warning] = [r.getMessage() for r in caplog.records if r.name == "scraper.crawl"]
+    assert warning == (f"robots.txt asks Crawl-delay: {float(asked):g}; waiting {ceiling:g} s between requests "
+                       "instead, the most dagbok waits (README, Politeness)")
+
+
 def test_offsite_redirect_is_never_followed(tmp_path, make_site):
     site = make_site(faults=("offsite-redirect",))
     path = site.fault_route("offsite-redirect")
@@ -408,6 +440,7 @@ TESTED = {
     "hostile-sitemap": test_hostile_sitemap_reads_no_file_expands_no_entities_and_loses_no_post,
     "robots-crawl-delay": test_robots_crawl_delay_spaces_every_request,
     "robots-disallow": test_robots_disallow_keeps_that_post_unrequested,
+    "trickle": test_trickling_body_fails_within_the_page_budget_retries_included,
 }
 
 

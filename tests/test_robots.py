@@ -90,3 +90,13 @@ def test_sample_site_robots_names_its_sitemap(sample_site):
     assert robots.sitemaps == [sample_site.url("/wp-sitemap.xml")]
     assert not robots.allowed(sample_site.url("/wp-admin/"))
     assert robots.allowed(sample_site.url("/vilken-resa-vi-gor/"))
+
+
+def test_crawl_delays_that_are_not_a_number_of_seconds_are_ignored_without_a_traceback():
+    for value in ("inf", "nan", "-5", "1e400", "soon"):
+        robots = Robots.parse("https://www.allmannyttan.se/robots.txt", f"User-agent: *\nCrawl-delay: {value}\n")
+        assert robots.crawl_delay is None, value
+    fetcher = Fetcher(delay=0.5)
+    for value in (float("inf"), float("nan"), -1.0):
+        assert fetcher.set_min_delay("www.allmannyttan.se", value) == 0.5
+    assert fetcher.set_min_delay("www.allmannyttan.se", 1e308) == fetcher.max_delay == 60.0

@@ -79,6 +79,13 @@ def truncated(site: "SampleSite", request: Request, hit: int, normal: Normal) ->
     return response
 
 
+def trickle(site: "SampleSite", request: Request, hit: int, normal: Normal) -> Response | None:
+    """The whole page, but its body at `site.trickle_rate` bytes a second (3: a page takes hours)."""
+    response = normal()
+    response.action = "trickle"
+    return response
+
+
 def redirect_loop(site: "SampleSite", request: Request, hit: int, normal: Normal) -> Response | None:
     """/<slug>/ → /<slug>/?from=loop → /<slug>/ → … forever."""
     return site.redirect(request.path if request.query else request.path + "?from=loop")
@@ -196,6 +203,8 @@ FAULT_LIST = (
           lambda site: "/wp-sitemap-posts-post-1.xml", hostile_sitemap),
     Fault("robots-crawl-delay", "robots.txt asks Crawl-delay: site.crawl_delay",
           lambda site: "/robots.txt", robots=lambda site: [f"Crawl-delay: {site.crawl_delay:g}"]),
+    Fault("trickle", "the post page's body at site.trickle_rate bytes a second (default 3)", post_route(16),
+          trickle),
     Fault("robots-disallow", "robots.txt disallows one post; its route is that post's path",
           post_route(13), robots=lambda site: [f"Disallow: {site.fault_route('robots-disallow')}"]),
 )

@@ -61,7 +61,7 @@ class Response:
     body: bytes = b""
     last_modified: datetime | None = None
     html: str | None = None
-    action: str | None = None  # "reset" | "truncate": socket-level faults
+    action: str | None = None  # "reset" | "truncate" | "trickle": socket-level faults
     validators: bool = True
 
 
@@ -96,7 +96,7 @@ class SampleSite:
 
     def __init__(self, *, markup: str = "semantic", posts: Iterable[SamplePost] | None = None,
                  faults: Iterable[str] = (), wayback: bool = False, slow_seconds: float = 3.0,
-                 huge_bytes: int = 6_000_000, crawl_delay: float = 0.25,
+                 huge_bytes: int = 6_000_000, crawl_delay: float = 0.25, trickle_rate: int = 3,
                  fault_routes: dict[str, str] | None = None) -> None:
         from .faults import FAULTS  # faults imports this module's Response
 
@@ -115,6 +115,7 @@ class SampleSite:
         self.fault_hits: dict[str, int] = {}
         self.slow_seconds = slow_seconds
         self.huge_bytes = huge_bytes
+        self.trickle_rate = trickle_rate  # bytes a second of a trickling body
         self.crawl_delay = crawl_delay
         self.gone: dict[str, int] = {}  # slug → 404 or 410 for posts removed by remove_post
         self.requests: list[RequestRecord] = []
@@ -475,9 +476,20 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Connection", "close")
             self.close_connection = True
         self.end_headers()
-        if not head:
+        if head:
+            pass
+        elif response.action == "trickle":
+            self.trickle(response.body, site.trickle_rate)
+        else:
             self.wfile.write(response.body)
         self.wfile.flush()
+
+    def trickle(self, body: bytes, rate: int) -> None:
+        """Send `rate` bytes a second until the body is out or the client hangs up."""
+        for start in range(0, len(body), rate):
+            self.wfile.write(body[start:start + rate])
+            self.wfile.flush()
+            clock.sleep(1.0)
 
     def reset(self) -> None:
         """Close with SO_LINGER 0: the client sees a connection reset, not a clean EOF."""
