@@ -308,8 +308,10 @@ def test_a_huge_crawl_delay_is_capped_with_a_warning(make_site, caplog, asked):
     assert sum(1 for item in items if getattr(item, "post", None) is not None) == len(site.live_posts)
     arrivals = sorted(r.at for r in site.requests)
     gaps = [later - earlier for earlier, later in zip(arrivals, arrivals[1:])]
-    assert len(gaps) > 20 and min(gaps) >= ceiling * 0.8  # paced (the server notes arrivals a little late) ...
-    assert sorted(gaps)[len(gaps) // 2] < ceiling * 4  # ... at the ceiling, not at what robots.txt asks
+    # Paced at the ceiling, not at what robots.txt asks: each request starts at least `ceiling` after the
+    # one before (so the whole crawl takes that long at least; single gaps, as the server notes them, jitter).
+    assert len(gaps) > 20 and arrivals[-1] - arrivals[0] >= len(gaps) * ceiling * 0.95
+    assert sorted(gaps)[len(gaps) // 2] < ceiling * 4 and max(fetcher.waits) <= ceiling
     assert fetcher.delay_for(f"127.0.0.1:{site.port}") == ceiling
     [warning] = [r.getMessage() for r in caplog.records if r.name == "scraper.crawl"]
     assert warning == (f"robots.txt asks Crawl-delay: {float(asked):g}; waiting {ceiling:g} s between requests "
