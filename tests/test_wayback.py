@@ -80,9 +80,10 @@ def test_a_later_bare_host_redirect_never_wins_over_the_page_it_points_at():
     assert choose_captures(rows, key=page, held={})["/a/"].digest == "A"
 
 
-def test_a_page_known_only_by_a_redirect_is_replayed_through_it():
-    rows = [row("20190501000000", "/gammal-adress/", "301", "R")]
-    assert choose_captures(rows, key=page, held={})["/gammal-adress/"].status == "301"
+def test_a_page_known_only_by_a_redirect_is_not_replayed():
+    rows = [row("20190501000000", "/gammal-adress/", "301", "R"),
+            row("20190601000000", "/gammal-adress/", "-", "R", "warc/revisit")]
+    assert choose_captures(rows, key=page, held={}) == {}
 
 
 def test_captures_the_archive_holds_by_timestamp_or_by_digest_are_not_replayed_again():

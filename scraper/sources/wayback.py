@@ -223,9 +223,10 @@ def choose_captures(
 
     `key` maps an original URL to the page it belongs to (None drops the row), so
     `http://` and `https://`, `www.` and bare captures of one page compete together.
-    The latest content capture wins (status 200, or a revisit of one); redirects
-    (a bare-host 301 to the canonical page) count only for a page that has no content
-    capture, and then the replay follows them. `held` maps a page to the timestamps
+    The latest content capture wins (status 200, or a revisit of one). A redirect
+    (a bare-host `http://` 301 to the canonical page, an old address) is never
+    replayed: it has no body of its own, and the page it points at is listed with
+    captures of its own. `held` maps a page to the timestamps
     the archive holds: a capture is skipped when its timestamp is held, or when its
     digest equals that of a held capture (the same body, recaptured).
     """
@@ -242,24 +243,12 @@ def choose_captures(
     chosen: dict[str, WaybackCapture] = {}
     for page, captures in pages.items():
         captures.sort(key=lambda row: row.timestamp)
-        kinds: dict[str, str] = {}  # digest → what a capture with that body is
-        content: WaybackCapture | None = None
-        redirect: WaybackCapture | None = None
+        redirects = {row.digest for row in captures if row.redirect}
+        latest: WaybackCapture | None = None
         for row in captures:
-            if row.revisit:
-                kind = kinds.get(row.digest, "content")  # the same body as the earlier capture
-            elif row.redirect:
-                kind = "redirect"
-            elif row.status == "200":
-                kind = "content"
-            else:
-                continue
-            kinds.setdefault(row.digest, kind)
-            if kind == "content":
-                content = row
-            else:
-                redirect = row
-        latest = content or redirect
+            # a revisit repeats the body of an earlier capture with its digest: content, unless that was a redirect
+            if (row.revisit and row.digest not in redirects) or row.status == "200":
+                latest = row
         if latest is None:
             continue
         stamps = held.get(page, set())
