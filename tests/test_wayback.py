@@ -300,3 +300,24 @@ def test_a_429_asking_for_an_hour_stops_the_index_at_once(sample_site_factory):
     _, rows, end = index(site, fetcher=patient)
     assert rows == [] and end.rate_limited and "asks to wait 3600 s (Retry-After)" in end.problem
     assert len(cdx_requests(site)) == 1 and patient.waits == []
+
+
+@pytest.mark.slow
+def test_the_cli_says_why_it_stopped_on_429s_and_exits_3(tmp_path, sample_site_factory):
+    from click.testing import CliRunner
+
+    from archive.cli import cli
+
+    site = sample_site_factory(crawl_delay=0, wayback=True)
+    site.wayback.throttle, site.wayback.retry_after = (10, None), "3600"
+    db_path = tmp_path / "a.db"
+    result = CliRunner().invoke(cli, ["crawl", "--source", "wayback", "--wayback-url", site.base, "--db", str(db_path),
+                                      "--delay", "0", "--cdx-pace", "0", "--quiet"])
+    assert result.exit_code == 3
+    assert "The site looks wrong compared with the archive:" in result.output
+    assert (f"the Wayback Machine at {site.base} answered 429 Too Many Requests (could not fetch "
+            f"{site.base}web/") in result.output
+    assert "asks to wait 3600 s (Retry-After)" in result.output and "run the same command again in an hour" in result.output
+    assert site.wayback.served == 11 and len(post_rows(db_path)) > 0
+    runs = list(sqlite_utils.Database(db_path).query("SELECT status FROM crawl_runs"))
+    assert runs == [{"status": "site-looks-wrong"}]
