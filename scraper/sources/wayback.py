@@ -37,7 +37,7 @@ EDGI_CDX_URL = "https://web.archive.org/cdx/search/cdx"  # where the EDGI client
 CDX_PACE = 2.5  # seconds between CDX requests: EDGI's default, 80% of the limit the Archive's staff gave it
 ARCHIVE_BACKOFF = 30.0  # first wait after a 429 or 5xx from the Archive (seconds; doubles, Retry-After wins)
 ARCHIVE_RETRIES = 2  # then the run stops: the Archive blocks an address that keeps asking after 429s
-PAGE_ROWS = 20_000  # rows asked per answer (`limit=`): a few MB, well under the fetcher's size cap
+PAGE_ROWS = 10_000  # rows asked per answer (`limit=`): at most ~5 MB with long URLs, under the fetcher's 8 MB cap
 # Only rows that can be a page: HTML (or unknown type), its redirects and its unchanged recaptures.
 FILTERS = (r"statuscode:(200|301|302|303|307|308|-)", r"mimetype:(text/html|application/xhtml\+xml|warc/revisit|unk)")
 
