@@ -16,7 +16,7 @@ import pytest
 
 from scraper.sample_site import load_posts
 from tests.console_scripts import DAGBOK
-from tests.wordpress_site import load_comments
+from tests.wordpress_site import EDITOR, load_comments
 
 pytestmark = pytest.mark.slow
 
@@ -45,9 +45,10 @@ def test_the_site_is_the_one_described(wordpress):
     api = json.loads(wordpress.get(f"/wp-json/wp/v2/posts?slug={post.slug}&_embed=1"))[0]
     assert api["link"] == wordpress.url(post.path)
     assert api["date"] == post.published_at.strftime("%Y-%m-%dT%H:%M:%S")
-    assert api["_embedded"]["author"][0]["name"] == "Redaktionen"
+    assert api["_embedded"]["author"][0]["name"] == EDITOR["name"]
     page = wordpress.get(post.path)
     assert '<html lang="sv-SE"' in page and post.published.strftime("%-d oktober %Y") in page
+    assert EDITOR["name"] in page  # the byline
     commented = wordpress.get("/god-jul-fran-innovationslabben/")
     assert all(comment["author"] in commented for comment in load_comments()["god-jul-fran-innovationslabben"])
 

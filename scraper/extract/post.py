@@ -13,11 +13,9 @@ value is kept in `Post.disagreements`):
   cut) and `entry-title` win when the page shows exactly that text next to its
   date line; the layout title otherwise. `<title>` is used only when nothing
   else exists and it is not the site name.
-- author, role: the signature (layout) is authoritative. When the page shows the
-  site's layout (a date line next to the title) and no signature, both are None.
-  Only when that layout is not there do a JSON-LD author, byline or
-  `<meta name="author">` count, and only if they look like a person, not an
-  editor account or a username; the role then stays None.
+- author, role: the signature in the post's text, else None. A JSON-LD author,
+  byline or `<meta name="author">` names the account that posted, never the
+  author (docs/site.md, "Field rules"); they are kept as disagreements.
 - body: the layout's lines between title and signature, narrowed to the post's
   `entry-content` when WordPress marks one and what falls outside it is short
   furniture, not sentences (a category line between title and content); the
@@ -42,8 +40,8 @@ from ..records import Disagreement, Post
 from .comments import Comments, read_comments
 from .document import Document, element_text
 from .layout import Frame, Layout, frame_top, keep_content, read_layout, split_signature
-from .lines import line_facts, looks_like_name
-from .selectors import BYLINE_PREFIXES, EDITOR_ACCOUNTS, WORDPRESS_MORE
+from .lines import line_facts
+from .selectors import BYLINE_PREFIXES, WORDPRESS_MORE
 from .structured import Structured, clean_title, read_structured, to_local_date, to_utc
 from .wordpress import WordPress, read_wordpress
 
@@ -246,7 +244,7 @@ class _Extraction:
         return "\n\n".join(self.texts[j] for j in indices) or None
 
     def decide_signature(self, post: Post, signature: tuple[int, int] | None) -> None:
-        """Author and role from the signature; a byline only when the layout could not be read."""
+        """Author and role from the signature only; bylines and metadata name the account that posted."""
         layer = Layer.LAYOUT if self.frame is not None else Layer.WORDPRESS
         name = self.texts[signature[0]] if signature else None
         role = self.texts[signature[1]] if signature else None
@@ -259,10 +257,7 @@ class _Extraction:
                 others.append((Layer.WORDPRESS, _strip_byline(byline)))
         for author in self.structured.meta_authors:
             others.append((Layer.OPENGRAPH, author))
-        chosen = name
-        if name is None and (self.frame is None or self.frame.date is None):
-            chosen = next((v for _, v in others if is_person(v)), None)
-        self.decide(post, "author", [(layer, name), *others], value=chosen)
+        self.decide(post, "author", [(layer, name), *others], value=name)
         self.decide(post, "role", [(layer, role)], value=role)
 
     def excerpt_candidates(self, post: Post) -> list[tuple[Layer, str | None]]:
@@ -277,11 +272,6 @@ class _Extraction:
             return descriptions
         teaser_form = [(l, v) for l, v in descriptions if v.rstrip().endswith(("...", "…"))]
         return [(post.layers.get("body", Layer.LAYOUT), derived), *teaser_form]
-
-
-def is_person(name: str | None) -> bool:
-    """A byline that names a person, not an editor account or a username."""
-    return bool(name) and name.casefold() not in EDITOR_ACCOUNTS and looks_like_name(name)
 
 
 def _strip_byline(text: str) -> str:

@@ -120,16 +120,6 @@ NOT_NAME_WORDS = frozenset(
     )
 )
 
-#: Accounts that publish for an editorial team, not a person (JSON-LD/byline authors).
-EDITOR_ACCOUNTS = frozenset(
-    s.casefold()
-    for s in (
-        "Redaktionen", "Redaktion", "Redaktör", "Webbredaktör", "Webbredaktionen", "admin",
-        "administrator", "Administratör", "editor", "webmaster", "Allmännyttan", "Sveriges Allmännytta",
-        "SABO", "Kommunikation", "Kommunikationsavdelningen", "wpadmin",
-    )
-)
-
 #: Names of the site itself: a title equal to one of these is the site, not a post.
 SITE_NAMES = frozenset(
     s.casefold()

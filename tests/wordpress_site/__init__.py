@@ -10,8 +10,8 @@ What it is: MariaDB on a socket in a temporary folder (no network), WordPress 6.
 installed by `install.php` through `wp_install()` (Debian has no wp-cli), served by
 `php -S 127.0.0.1:0` with `router.php` for pretty permalinks. Swedish locale,
 Europe/Stockholm, date format `j F Y`, permalinks `/%postname%/`. Every post is
-posted by one editor account ("Redaktionen"); the author is the signature in the
-content, as on the real site (docs/site.md, "What stock WordPress prints").
+posted by one editor account, whose byline shows a person's name; the author is
+the signature in the content (docs/site.md, "What stock WordPress prints").
 
 What it holds: the sample posts (data/sample_site/posts.json) in the category
 "Dagbok", at their exact slugs and Stockholm publication times, their body,
@@ -60,7 +60,8 @@ PACKAGES = ("wordpress", "wordpress-l10n", "wordpress-theme-twentytwentyone", "w
 
 DIARY_CATEGORY = {"name": "Dagbok", "slug": "dagbok"}
 NEWS_CATEGORY = {"name": "Nyheter", "slug": "nyheter"}
-EDITOR = {"login": "redaktionen", "name": "Redaktionen"}
+# The account that posts every post: a person's name in the byline, never the author (the signature is).
+EDITOR = {"login": "lena.wikstrom", "name": "Lena Wikström"}
 SITE_OPTIONS = {
     "blogdescription": "Vad allmännyttan är och gör",
     "timezone_string": "Europe/Stockholm",
