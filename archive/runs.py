@@ -26,6 +26,7 @@ import sqlite_utils
 
 from scraper.errors import DagbokError, ExitCode
 from scraper.labs import LabVocabulary
+from scraper.names import PageKind
 from scraper.records import DiscoveryDone, ListingChecked, PageResult, Validators
 
 from .captures import iso, parse_iso
@@ -160,12 +161,17 @@ def check_site(site: str) -> str:
 def known_validators(db: sqlite_utils.Database) -> dict[str, Validators]:
     """What the archive knows of each live page, for conditional and incremental requests."""
     known = {}
-    for row in db.query("SELECT url, etag, last_modified, digest, modified FROM pages WHERE status = 'live'"):
+    for row in db.query(
+        """SELECT p.url, p.etag, p.last_modified, p.digest, p.modified, p.kind, c.fetched
+           FROM pages p LEFT JOIN captures c ON c.id = p.last_capture_id WHERE p.status = 'live'"""
+    ):
         known[row["url"]] = Validators(
             etag=row["etag"],
             last_modified=row["last_modified"],
             digest=row["digest"],
             modified=parse_iso(row["modified"]) if row["modified"] else None,
+            kind=PageKind(row["kind"]) if row["kind"] in set(PageKind) else None,
+            checked=parse_iso(row["fetched"]) if row["fetched"] else None,
         )
     return known
 
@@ -177,6 +183,17 @@ def held_captures(db: sqlite_utils.Database) -> dict[str, set[str]]:
                         "WHERE wayback_timestamp IS NOT NULL AND status = 200 AND error IS NULL"):
         held.setdefault(row["url"], set()).add(row["wayback_timestamp"])
     return held
+
+
+def absent_pages(db: sqlite_utils.Database) -> dict[str, datetime]:
+    """Pages other than posts that answered 404/410 when last asked, and when: the crawl skips them a while."""
+    return {
+        row["url"]: parse_iso(row["fetched"])
+        for row in db.query(
+            """SELECT p.url, c.fetched FROM pages p JOIN captures c ON c.id = p.last_capture_id
+               WHERE p.status = 'gone' AND p.kind != 'post' AND c.status IN (404, 410)"""
+        )
+    }
 
 
 def begin_run(db: sqlite_utils.Database, summary: CrawlSummary, *, pid: int) -> int:
@@ -306,7 +323,7 @@ def run_crawl(
                                       cdx_pace=CDX_PACE if cdx_pace is None else cdx_pace)
             else:
                 items = crawl(site, fetcher=fetcher, known=known_validators(db), full=full, labs=labs,
-                              max_pages=max_pages)
+                              max_pages=max_pages, absent=absent_pages(db))
             try:
                 with stop_on_signals() as stop:
                     _consume(items, store, summary, stop, progress)

@@ -7,19 +7,32 @@ The order of a live crawl:
    is fetched. On an incremental run their first pages are conditional requests;
    when every source the site offers answers 304, nothing has changed and the
    crawl ends there (3 requests beyond robots.txt on a WordPress site).
-3. The hub pages (home, programme and lab pages; docs/site.md, "Listings": no diary index is known,
-   so these and the teasers under each post are how readers reach posts), whose
-   links and teasers feed the queue.
+3. The site's own HTML listings (docs/site.md, "Listings"), not a fixed list of
+   pages: the home page, every page its menu and body link to, and every page
+   that lists several posts (an archive, a category, tag, author or date archive,
+   a lab page with its posts), followed through its pagination ("Äldre inlägg",
+   `rel="next"`, `/page/N/`, `?paged=N`) for as long as a page adds posts not
+   seen before (`sources/listings.py`). Category, tag, author and date archives
+   linked from any page join them. On an incremental run the home page and the
+   listings stored before are asked again conditionally: an unchanged one costs
+   that one request and nothing behind it is fetched (menu pages, lab and
+   programme pages are asked again when the home page changed).
 4. Each post's own page (the page is canonical, not the API's content), unless
    an incremental run already stored it with the same `modified`. Teaser links
    on post pages feed the queue too (breadth-first, bounded).
-5. A `ListingChecked` for each first listing page: their validators make the next
-   run's "nothing changed" check, so they must not be stored before the pages they
-   list. Those pages were yielded `pending` (stored, validators held back), and only
-   their small validators are kept until now, never their bodies. A run killed
-   halfway therefore re-reads the listings next time and finishes the work. (Later
-   pages and child sitemaps are never asked conditionally: stored whole at once.)
+5. A `ListingChecked` for each first listing page and each HTML listing read: their
+   validators make the next run's "nothing changed" check, so they must not be stored
+   before the pages they list. Those pages were yielded `pending` (stored, validators
+   held back), and only their small validators are kept until now, never their
+   bodies. A run killed halfway therefore re-reads the listings next time and
+   finishes the work. (Later pages and child sitemaps are never asked conditionally:
+   stored whole at once.)
 6. `DiscoveryDone` with every post URL seen.
+
+What an incremental run does not ask again: pages it found not to be posts nor
+listings (`/kontakt/`, which may send no validators) and addresses that answered
+404 or 410 (sitemap names a site does not serve, a missing archive) — until
+`RECHECK_AFTER` has passed since they were last asked, or on `full`.
 
 One bad page never stops the crawl: whatever fails becomes a PageResult with
 `error`, and the capture (if any) is kept. The listings checked in step 5 then
@@ -33,10 +46,11 @@ import logging
 from collections import deque
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urljoin, urlsplit
 
 from .classify import classify
-from .discover import Discovered, Discovery, hub_url, is_embed_url, post_url, site_root
+from .discover import Discovered, Discovery, hub_url, is_embed_url, normalise_url, post_url, site_root
 from .errors import FetchError, SiteUnreachable
 from .extract.document import parse_document
 from .extract.post import extract_post
@@ -48,7 +62,8 @@ from .records import Candidate, Capture, DiscoveryDone, ListingChecked, PageResu
 from .robots import Robots
 from .sources import Listing, SourceEnd
 from .sources.feed import feed_page_url, read_feed
-from .sources.links import read_links
+from .sources.links import capture_links
+from .sources.listings import page_number, read_listing
 from .sources.sitemaps import WELL_KNOWN, read_sitemaps
 from .sources.wayback import (CDX_PACE, DEFAULT_WAYBACK_URL, IndexEnd, WaybackCapture, as_original,
                               check_timestamp, choose_captures, read_index, replay_url, start_timestamp)
@@ -57,6 +72,9 @@ from .sources.wp_api import api_page_url, read_api
 log = logging.getLogger(__name__)
 
 MAX_PAGES = 10_000  # a bound on the queue whatever the site links to; the diary has a few dozen posts
+MAX_INDEX_PAGES = 500  # listings, archives and menu pages read in one run, pagination included
+# Non-post pages and absent addresses are asked again after this long (or on --full).
+RECHECK_AFTER = timedelta(days=30)
 
 
 class RobotsFetcher:
@@ -80,14 +98,19 @@ def crawl(
     full: bool = False,
     labs: LabVocabulary,
     max_pages: int | None = None,
+    absent: Mapping[str, datetime] = {},
 ) -> Iterator[PageResult | ListingChecked | DiscoveryDone]:
     """Crawl the live site; see the module docstring for the order and the incremental rules.
 
-    `known` maps normalised URLs to what the archive stored (validators and the
-    source's `modified`); `full=True` ignores it and fetches everything afresh.
-    Raises `SiteUnreachable` when robots.txt gets no answer at all.
+    `known` maps normalised URLs to what the archive stored (validators, the
+    source's `modified`, the page's kind and when it was last asked); `absent`
+    maps URLs that answered 404/410 to when they last did. `full=True` ignores
+    both and fetches everything afresh. Raises `SiteUnreachable` when robots.txt
+    gets no answer at all.
     """
-    return _LiveCrawl(site, fetcher=fetcher, known={} if full else known, labs=labs, max_pages=max_pages).run()
+    if full:
+        known, absent = {}, {}
+    return _LiveCrawl(site, fetcher=fetcher, known=known, absent=absent, labs=labs, max_pages=max_pages).run()
 
 
 def crawl_wayback(
@@ -132,6 +155,7 @@ class _LiveCrawl:
         *,
         fetcher: Fetcher,
         known: Mapping[str, Validators],
+        absent: Mapping[str, datetime],
         labs: LabVocabulary,
         max_pages: int | None,
     ) -> None:
@@ -139,10 +163,14 @@ class _LiveCrawl:
         self.host = urlsplit(self.site).netloc
         self.fetcher = fetcher
         self.known = known
+        self.now = datetime.now(UTC)
+        self.absent = frozenset(url for url, when in absent.items() if self._recent(when))
         self.labs = labs
         self.max_pages = MAX_PAGES if max_pages is None else min(max_pages, MAX_PAGES)
         self.discovery = Discovery(self.site)
-        self.hubs: deque[str] = deque()
+        self.indexes: deque[str] = deque()  # listings and menu pages, read before the posts they lead to
+        self.index_pages = 0
+        self.menu: set[str] = set()  # the pages the home page links to (not posts)
         self.posts: deque[str] = deque()
         self.queued: set[str] = set()
         self.fetched_pages = 0
@@ -183,13 +211,16 @@ class _LiveCrawl:
             yield DiscoveryDone(frozenset(), complete=False)
             return
 
-        self._enqueue_hub(self.site)
-        while self.hubs or self.posts:
+        self._enqueue_index(self.site)
+        for url, stored in self.known.items():
+            if stored.kind == PageKind.LISTING:  # the HTML listings stored before (machine listings are skipped)
+                self._enqueue_index(url, first_pages_only=True)
+        while self.indexes or self.posts:
             if self.fetched_pages >= self.max_pages:
                 log.warning("stopped after %d pages (max_pages)", self.fetched_pages)
                 break
-            if self.hubs:
-                result = self._hub(self.hubs.popleft())
+            if self.indexes:
+                result = self._index(self.indexes.popleft())
             else:
                 result = self._post(self.discovery.found[self.posts.popleft()])
             if result is not None:
@@ -214,9 +245,9 @@ class _LiveCrawl:
         polite = RobotsFetcher(self.fetcher, robots)
         checks = self._checkpoints()
         for events in (
-            read_api(self.site, polite, known=self.known),
-            read_sitemaps(self.site, polite, robots_sitemaps=robots.sitemaps, known=self.known),
-            read_feed(self.site, polite, known=self.known),
+            read_api(self.site, polite, known=self.known, absent=self.absent),
+            read_sitemaps(self.site, polite, robots_sitemaps=robots.sitemaps, known=self.known, absent=self.absent),
+            read_feed(self.site, polite, known=self.known, absent=self.absent),
         ):
             for event in events:
                 if isinstance(event, Candidate):
@@ -265,6 +296,8 @@ class _LiveCrawl:
         for url, stored in self.known.items():
             if stored.etag or stored.last_modified or post_url(url, site=self.site) != url:
                 continue
+            if stored.kind not in (None, PageKind.POST):
+                continue  # a page read well that is no post (`/kontakt/`): done, see _settled
             if stored.digest is None or stored.modified is None:
                 self._add_candidate(Candidate(url, Source.START))
                 unfinished.append(url)
@@ -279,46 +312,112 @@ class _LiveCrawl:
             self.posts.append(entry.url)
         return entry
 
-    def _enqueue_hub(self, url: str) -> None:
-        hub = hub_url(url, site=self.site)
-        if hub is not None and hub not in self.queued:
-            self.queued.add(hub)
-            self.hubs.append(hub)
+    def _enqueue_index(self, url: str, *, first_pages_only: bool = False) -> bool:
+        """Queue a page whose links may lead to posts (home, menu page, listing), once, within bounds.
 
-    def _follow(self, capture: Capture, teasers: list[Teaser], *, all_links: bool) -> None:
-        """Queue what a page links to: hub pages to the hub queue, posts to the discovery."""
-        for candidate in read_links(capture, teaser_urls=[t.url for t in teasers], all_links=all_links):
-            if is_embed_url(candidate.url):
+        Machine listings (feeds, API, sitemaps) are the sources' work; embeds and files are no pages;
+        an address that answered 404 lately is not asked again.
+        """
+        normal = normalise_url(url, site=self.site)
+        if normal is None or normal in self.queued or normal in self.absent or is_embed_url(normal):
+            return False
+        if classify(normal, site=self.site) in (PageKind.LISTING, PageKind.EMBED):
+            return False
+        if "." in urlsplit(normal).path.rstrip("/").rsplit("/", 1)[-1]:
+            return False  # a file (`.pdf`, `.jpg`), not a page
+        if first_pages_only and page_number(normal)[1] > 1:
+            return False  # later pages are reached from the first when it changed
+        if self.index_pages >= MAX_INDEX_PAGES:
+            log.warning("not following %s: %d listing pages already (MAX_INDEX_PAGES)", normal, MAX_INDEX_PAGES)
+            return False
+        self.index_pages += 1
+        self.queued.add(normal)
+        self.indexes.append(normal)
+        return True
+
+    def _follow(self, result: PageResult) -> None:
+        """Queue what a fetched page leads to (see the module docstring, step 3).
+
+        Every page: its teasers' posts and the archives it links to. The home page, the
+        pages it links to (its menu) and pages that list posts: every root-level link as a
+        post candidate, and their next page while they add posts not seen before; the home
+        page also queues every other page it links to. Other pages (a post, `/kontakt/`
+        found through a listing) lead nowhere else.
+        """
+        assert result.capture is not None
+        listing = result.listing
+        fresh = listing is not None and any(
+            url not in self.discovery.found and url not in self.known for url in listing.posts)
+        for teaser in result.teasers:
+            if teaser.url and not is_embed_url(teaser.url):
+                self._add_candidate(Candidate(teaser.url, Source.TEASER, None))
+        if listing is None:
+            return
+        for url in listing.archives:
+            self._enqueue_index(url)
+        start = result.url == self.site
+        if result.kind == PageKind.POST or not (start or result.url in self.menu or listing.lists_posts):
+            return
+        for link in capture_links(result.capture):
+            if is_embed_url(link):
                 continue
-            if hub_url(candidate.url, site=self.site) is not None:
-                self._enqueue_hub(candidate.url)
-            else:
-                self._add_candidate(candidate)
+            if post_url(link, site=self.site) is not None:
+                self._add_candidate(Candidate(link, Source.LINKS, None))
+            elif start and self._enqueue_index(link):
+                self.menu.add(normalise_url(link, site=self.site))
+        if fresh:
+            for url in listing.next_pages:
+                self._enqueue_index(url)
+        self._hold_validators(result)
+
+    def _hold_validators(self, result: PageResult) -> None:
+        """A listing read whole: stored now, its validators only after the pages it lists (step 5)."""
+        capture = result.capture
+        if result.error is None and capture is not None and capture.status == 200:
+            headers = capture.headers
+            self.pending.append((result.url, Validators(headers.get("etag"), headers.get("last-modified"),
+                                                        capture.digest)))
+            result.pending = True
 
     # -- pages -------------------------------------------------------------------
 
-    def _hub(self, url: str) -> PageResult | None:
-        """A home, programme or lab page: archived as a page, all its links followed.
+    def _index(self, url: str) -> PageResult | None:
+        """The home page, a menu page or a listing: archived as a page, what it leads to queued.
 
-        Fetched without validators: a 304 would hide the links that lead to posts.
+        Asked conditionally when the archive holds it: a 304 means what it leads to was
+        followed when it was stored.
         """
         if not self._allowed(url):
             return None
         source = Source.START if url == self.site else Source.LINKS
-        result = PageResult(url, classify(url, site=self.site), source)
-        return self._visit(result, None, all_links=True)
+        kind = classify(url, site=self.site)
+        result = PageResult(url, PageKind.OTHER if kind == PageKind.POST else kind, source)
+        return self._visit(result, self.known.get(url))
 
     def _post(self, entry: Discovered) -> PageResult | None:
-        """A post's own page, fetched unless an incremental run already holds this `modified`."""
+        """A post's own page, fetched unless an incremental run already holds this `modified`.
+
+        A root-level page found not to be a post is not asked again for a while (`_settled`).
+        """
         stored = self.known.get(entry.url)
-        if (stored is not None and _unchanged(stored, entry)) or not self._allowed(entry.url):
+        if stored is not None and (_unchanged(stored, entry) or self._settled(stored)):
+            return None
+        if not self._allowed(entry.url):
             return None
         result = PageResult(entry.url, PageKind.POST, entry.source, candidate=entry.candidate())
-        result = self._visit(result, stored, all_links=False)
+        result = self._visit(result, stored)
         if result.error:
             # Without `modified` the archive will not take this page as done, so the next run retries it.
             result.candidate = Candidate(entry.url, entry.source, None)
         return result
+
+    def _settled(self, stored: Validators) -> bool:
+        """A page read well last time that was neither a post nor a listing, asked lately."""
+        return (stored.kind == PageKind.OTHER and stored.digest is not None and stored.checked is not None
+                and self._recent(stored.checked))
+
+    def _recent(self, when: datetime) -> bool:
+        return self.now - when < RECHECK_AFTER
 
     def _allowed(self, url: str) -> bool:
         """robots.txt allows it. A disallowed page is skipped, not failed: the site asked us to."""
@@ -327,7 +426,7 @@ class _LiveCrawl:
         log.info("skipped (robots.txt disallows it): %s", url)
         return False
 
-    def _visit(self, result: PageResult, validators: Validators | None, *, all_links: bool) -> PageResult:
+    def _visit(self, result: PageResult, validators: Validators | None) -> PageResult:
         """Fetch one page, read it, queue its links; 304 and 404/410 are answers, not errors."""
         self.fetched_pages += 1
         try:
@@ -338,7 +437,7 @@ class _LiveCrawl:
         if result.error is None and capture is not None:
             if capture.status == 200:
                 result = read_page(result, self.site, self.labs)
-                self._follow(capture, result.teasers, all_links=all_links)
+                self._follow(result)
             elif capture.status not in (304, 404, 410):
                 result.error = f"HTTP {capture.status} from {capture.final_url}"
         if result.error:
@@ -367,6 +466,9 @@ def read_page(result: PageResult, site: str, labs: LabVocabulary) -> PageResult:
         result.kind = classify(result.url, site=site, document=document)
         if result.kind in (PageKind.POST, PageKind.LAB, PageKind.PROGRAMME, PageKind.OTHER):
             result.teasers = [_normal_teaser(teaser, site) for teaser in extract_teasers(document)]
+            result.listing = read_listing(document, site=site, teaser_urls=[t.url for t in result.teasers])
+            if result.kind == PageKind.OTHER and result.listing.is_listing:
+                result.kind = PageKind.LISTING
         if result.kind == PageKind.POST:
             post = extract_post(document, labs=labs)
             canonical = post_url(post.url, site=site) if post.url else None

@@ -68,6 +68,8 @@ class Validators:
     last_modified: str | None = None
     digest: str | None = None
     modified: datetime | None = None  # the source's `modified` when last stored
+    kind: PageKind | None = None  # what the page was when last read
+    checked: datetime | None = None  # when it was last asked (UTC)
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,27 @@ class Post:
     disagreements: list[Disagreement] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class ListingPage:
+    """What an HTML page offers as a listing of posts (scraper/sources/listings.py).
+
+    `posts`: the root-level pages it shows as posts; `next_pages`: its pagination
+    forward; `archives`: the category, tag, author and date archives it links to;
+    `article`: it has running text of its own; `lists_posts`: it shows several posts.
+    """
+
+    posts: tuple[str, ...] = ()
+    next_pages: tuple[str, ...] = ()
+    archives: tuple[str, ...] = ()
+    article: bool = False
+    lists_posts: bool = False
+
+    @property
+    def is_listing(self) -> bool:
+        """A page that lists posts and has no text of its own: an archive, a home page, a lab's list."""
+        return self.lists_posts and not self.article
+
+
 @dataclass
 class PageResult:
     """One fetched page and what became of it. `crawl()` yields these one at a time."""
@@ -123,6 +146,7 @@ class PageResult:
     capture: Capture | None = None  # None when nothing came back (timeout, reset, refused)
     post: Post | None = None
     teasers: list[Teaser] = field(default_factory=list)
+    listing: ListingPage | None = None  # read from every fetched HTML page that is not a post
     error: str | None = None  # why fetching or parsing failed; the capture is kept all the same
     candidate: Candidate | None = None
     # Why a listing that was fetched well must still not be the next run's proof that nothing

@@ -125,8 +125,12 @@ def test_listings_are_yielded_as_fetched_and_their_validators_after_the_pages_th
     assert max(listings) < first_post  # stored as fetched: no listing body is held through the crawl
     checked = [i for i, r in enumerate(items) if isinstance(r, ListingChecked)]
     pending = {r.url: r.capture for r in pages(items) if r.pending}
-    assert set(pending) == {sample_site.url("/wp-json/wp/v2/posts?per_page=100&page=1&orderby=modified&order=desc"),
-                            sample_site.url("/feed/"), sample_site.url("/wp-sitemap.xml")}
+    first_pages = {"/wp-json/wp/v2/posts?per_page=100&page=1&orderby=modified&order=desc", "/feed/", "/wp-sitemap.xml"}
+    # The HTML pages whose lists of posts were followed: the home page, the lab and programme pages.
+    html_listings = {"/", "/innovationslabb/", "/innovationslabb/om-programmet/",
+                     *(f"/vad-vi-gor/innovationslabbet-i-{town}/" for town in ("boden", "goteborg", "norrkoping",
+                                                                              "sodertalje"))}
+    assert set(pending) == {sample_site.url(path) for path in first_pages | html_listings}
     assert min(checked) > last_post and {items[i].url for i in checked} == set(pending)
     assert all(items[i].validators.digest == pending[items[i].url].digest for i in checked)
 
@@ -177,7 +181,10 @@ def test_posts_carry_the_candidate_with_the_api_modified_time(sample_site):
 
 def test_max_pages_bounds_the_crawl(sample_site):
     items, used = run(sample_site, max_pages=5)
-    assert len([r for r in pages(items) if r.kind != PageKind.LISTING]) == 5
+    # robots.txt and the API, sitemaps and feed are not pages of the walk; HTML pages (listings too) are.
+    walked = [r for r in pages(items) if r.source not in (Source.API, Source.SITEMAP, Source.FEED)
+              and not r.url.endswith("/robots.txt")]
+    assert len(walked) == 5
 
 
 # --- incremental ---------------------------------------------------------------------
@@ -300,9 +307,9 @@ def test_failing_page_is_reported_and_the_crawl_goes_on(sample_site_factory):
     assert len(posts_by_url(items)) == len(site.live_posts) - 1
     # The listings the next run checks for "nothing changed" are not proof of it: provisional, not failed.
     checked = [item for item in items if isinstance(item, ListingChecked)]
-    assert {c.url for c in checked if c.provisional} == {
+    assert {c.url for c in checked if c.provisional} == {c.url for c in checked} >= {
         site.url("/wp-json/wp/v2/posts?per_page=100&page=1&orderby=modified&order=desc"),
-        site.url("/feed/"), site.url("/wp-sitemap.xml")}
+        site.url("/feed/"), site.url("/wp-sitemap.xml"), site.url("/")}
     assert all("1 page(s) failed" in c.provisional for c in checked)
 
 

@@ -205,3 +205,26 @@ COMMENT_CLASSES = frozenset({
     "respond", "comment-author", "comment-meta", "comment-metadata", "comment-content", "comment-form",
     "wp-block-comments", "wp-block-comment-template", "wp-block-comments-query-loop",
 })
+
+# --- Listings: archive pages and their pagination (see scraper/sources/listings.py) -------
+
+#: Link texts that lead to a listing's next (older) page; case and the arrows of
+#: `PAGINATION_MARKS` are ignored (`Äldre inlägg »`, `Nästa ›`, `Older posts`).
+NEXT_PAGE_TEXTS = frozenset(
+    s.casefold()
+    for s in ("Äldre inlägg", "Äldre", "Äldre poster", "Tidigare inlägg", "Nästa", "Nästa sida", "Fler inlägg",
+              "Visa fler", "Visa fler inlägg", "Ladda fler", "Older posts", "Older entries", "Older", "Next",
+              "Next page", "More posts", "Load more")
+)
+#: Marks printed around pagination texts.
+PAGINATION_MARKS = "«»‹›←→<>…·|"
+#: Path segments before a listing's page number (`/dagbok/page/2/`) and query parameters that carry it (`?paged=2`).
+PAGE_SEGMENTS = ("page", "sida")
+PAGE_PARAMETERS = ("paged", "page", "sida")
+#: First path segments of WordPress's category, tag and author archives (English and Swedish slugs).
+ARCHIVE_SEGMENTS = frozenset({"category", "kategori", "tag", "etikett", "author", "forfattare", "skribent"})
+#: A page lists posts when it links this many root-level pages shown as posts are (with a title or a date).
+MIN_LISTED_POSTS = 3
+#: A line of running text this long (not a teaser's excerpt, not a link) is a page's own text: a
+#: page with such a line is an article, even where it also shows several teasers.
+ARTICLE_LINE = 200

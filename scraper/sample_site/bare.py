@@ -28,9 +28,9 @@ def e(text: str) -> str:
     return escape(text, quote=True)
 
 
-def top(title: str, base: str) -> str:
+def top(title: str, base: str, nav: tuple[tuple[str, str], ...] = NAV) -> str:
     nav = "".join(f'<div {c("navitem")}><a href="{e(base.rstrip("/") + path)}">{e(label)}</a></div>'
-                  for label, path in NAV)
+                  for label, path in nav)
     return (
         "<!doctype html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n"
         f"<title>{e(title)}</title>\n</head>\n<body>\n<div {c('page')}>\n"
@@ -82,7 +82,7 @@ def post_page(view: PostView) -> str:
                      f'<div {c("sub2")}><a href="https://www.instagram.com/allmannyttan/">{SUBSCRIBE_LINES[1]}</a></div>\n')
     related = "" if post.flag("no_teasers") else teasers(view.teasers, base)
     return (
-        top("allmannyttan.se", base)
+        top("allmannyttan.se", base, view.nav)
         + f"<div {c('main')}>\n<div {c('post')}>\n"
         + f"<div {c('meta')}><span {c('d')}>{date_line(post.published)}</span></div>\n"
         + f"<h2 {c('title')}>{e(spaced(post.title, nbsp))}</h2>\n"
@@ -93,5 +93,5 @@ def post_page(view: PostView) -> str:
 def page(view: PageView) -> str:
     links = "".join(f'<div {c("p")}><a href="{e(view.url(path))}">{e(text)}</a></div>\n' for text, path in view.links)
     body = "".join(f"<div {c('p')}>{e(text)}</div>\n" for text in view.paragraphs)
-    return (top("allmannyttan.se", view.base) + f"<div {c('main')}>\n<h2 {c('title')}>{e(view.title)}</h2>\n"
+    return (top("allmannyttan.se", view.base, view.nav) + f"<div {c('main')}>\n<h2 {c('title')}>{e(view.title)}</h2>\n"
             + body + links + teasers(view.teasers, view.base) + "</div>\n" + bottom())

@@ -43,6 +43,15 @@ PROGRAMME_PATHS = ("/innovationslabb/", "/innovationslabb/om-programmet/")
 NAV = (("Start", "/"), ("Innovationslabb", "/innovationslabb/"), ("Om programmet", "/innovationslabb/om-programmet/"),
        *((f"Innovationslabbet i {lab}", path) for lab, path in LAB_PATHS.items()))
 
+# The "archive" index: a paginated HTML archive is the site's only index (no API, feed or sitemaps).
+ARCHIVE_PATH = "/dagbok/"
+ARCHIVE_PAGE_SIZE = 10  # WordPress's default "posts per page"
+ARCHIVE_NAV = (("Start", "/"), ("Dagbok", ARCHIVE_PATH), ("Innovationslabb", "/innovationslabb/"),
+               ("Kontakt", "/kontakt/"))
+OLDER, NEWER = "Äldre inlägg »", "« Nyare inlägg"
+CONTACT_PAGE = {"title": "Kontakt", "paragraphs": [
+    "Frågor om allmännyttan.se? Skriv till oss på info@sverigesallmannytta.se eller ring 08-406 55 00."]}
+
 EXCERPT_LENGTH = 250
 
 
@@ -230,6 +239,7 @@ class PostView:
     post: SamplePost
     base: str  # "http://127.0.0.1:PORT/" or "https://www.allmannyttan.se/", ends with "/"
     teasers: list[SamplePost]
+    nav: tuple[tuple[str, str], ...] = NAV  # the menu: (text, path)
 
     def url(self, path: str) -> str:
         return self.base.rstrip("/") + path
@@ -246,6 +256,7 @@ class PageView:
     links: list[tuple[str, str]] = field(default_factory=list)  # (text, path)
     teasers: list[SamplePost] = field(default_factory=list)
     status: int = 200
+    nav: tuple[tuple[str, str], ...] = NAV  # the menu: (text, path)
 
     def url(self, path: str) -> str:
         return self.base.rstrip("/") + path
@@ -256,27 +267,63 @@ def load_pages() -> dict[str, dict[str, Any]]:
     return json.loads(data_path("sample_site", "pages.json").read_text(encoding="utf-8"))
 
 
-def page_view(path: str, posts: list[SamplePost], base: str, pages: dict[str, dict[str, Any]]) -> PageView | None:
+def page_view(path: str, posts: list[SamplePost], base: str, pages: dict[str, dict[str, Any]], *,
+              listed: bool = True, nav: tuple[tuple[str, str], ...] = NAV) -> PageView | None:
     """The view of a non-post page, or None when the path is not one of them.
 
     Lab pages list their lab's posts as teasers (so a post whose own page is gone
     is still linked from somewhere); the home page shows the newest three.
+    `listed=False` (the "archive" index) keeps lab and programme pages free of post links.
     """
     page = pages.get(path)
     if page is None:
         return None
     links = [(text, target) for text, target in page.get("links", [])]
-    if page.get("programme_posts"):  # programme pages link to programme-wide posts (no lab)
+    if page.get("programme_posts") and listed:  # programme pages link to programme-wide posts (no lab)
         wide = newest([p for p in posts if p.lab is None and not p.teaser_only], limit=page["programme_posts"])
         links += [(p.title, p.path) for p in wide]
-    if page.get("lab"):
+    if page.get("lab") and listed:
         teasers = newest([p for p in posts if p.lab == page["lab"]], limit=len(posts))
     elif path == "/":
         teasers = newest(posts, limit=3)
     else:
         teasers = []
     return PageView(path=path, title=page["title"], paragraphs=list(page["paragraphs"]), base=base,
-                    links=links, teasers=teasers)
+                    links=links, teasers=teasers, nav=nav)
+
+
+def archive_page_number(path: str) -> int | None:
+    """1 for `/dagbok/`, N for `/dagbok/page/N/`; None for any other path."""
+    if path == ARCHIVE_PATH:
+        return 1
+    rest = path.removeprefix(ARCHIVE_PATH + "page/")
+    if rest != path and rest.endswith("/") and rest[:-1].isdigit() and not rest.startswith("0"):
+        return int(rest[:-1])
+    return None
+
+
+def archive_view(number: int, posts: list[SamplePost], base: str) -> PageView | None:
+    """Page `number` of the diary's HTML archive, newest first, ten posts a page; None past the last.
+
+    Pagination as WordPress themes print it: "Äldre inlägg »" to the next page,
+    "« Nyare inlägg" to the previous one, and the page numbers.
+    """
+    listed = newest([p for p in posts if not p.teaser_only], limit=len(posts))
+    last = max(1, -(-len(listed) // ARCHIVE_PAGE_SIZE))
+    if number > last:
+        return None
+
+    def page_path(n: int) -> str:
+        return ARCHIVE_PATH if n == 1 else f"{ARCHIVE_PATH}page/{n}/"
+
+    links = [(NEWER, page_path(number - 1))] if number > 1 else []
+    links += [(str(n), page_path(n)) for n in range(1, last + 1) if n != number]
+    if number < last:
+        links.append((OLDER, page_path(number + 1)))
+    chosen = listed[(number - 1) * ARCHIVE_PAGE_SIZE: number * ARCHIVE_PAGE_SIZE]
+    title = "Dagbok" if number == 1 else f"Dagbok – sida {number}"
+    return PageView(path=page_path(number), title=title, paragraphs=[], base=base, links=links, teasers=chosen,
+                    nav=ARCHIVE_NAV)
 
 
 def not_found_view(path: str, base: str) -> PageView:

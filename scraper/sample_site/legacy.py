@@ -37,10 +37,10 @@ def attr(text: str) -> str:
     return escape(text, quote=True)
 
 
-def top(title: str, base: str) -> str:
+def top(title: str, base: str, nav: tuple[tuple[str, str], ...] = NAV) -> str:
     root = base.rstrip("/")
     side = "<BR>\n".join(f'<A href="{attr(root + path)}"><FONT face="Verdana" size="1">{ent(label)}</FONT></A>'
-                         for label, path in NAV)
+                         for label, path in nav)
     return (
         '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN">\n<HTML>\n<HEAD>\n'
         '<META http-equiv="Content-Type" content="text/html; charset=windows-1252">\n'
@@ -92,7 +92,7 @@ def post_page(view: PostView) -> str:
                       f'<A href="https://www.instagram.com/allmannyttan/">{ent(SUBSCRIBE_LINES[1])}</A>')
     related = "" if post.flag("no_teasers") else teasers(view.teasers, base)
     return (
-        top("allmännyttan.se - Dagbok", base)
+        top("allmännyttan.se - Dagbok", base, view.nav)
         + f'<FONT face="Verdana, Arial" size="4" color="#003366"><B>{ent(spaced(post.title, nbsp))}</B></FONT><BR>\n'
         + f'<FONT face="Verdana" size="1" color="#666666">{date_line(post.published)}</FONT><BR><BR>\n'
         + '<FONT face="Verdana" size="2">\n' + "<BR><BR>\n".join(chunks) + "\n</FONT></TD></TR>\n"
@@ -103,7 +103,7 @@ def page(view: PageView) -> str:
     root = view.base.rstrip("/")
     links = "<BR>\n".join(f'<A href="{attr(root + path)}">{ent(text)}</A>' for text, path in view.links)
     body = "<BR><BR>\n".join(raw(text) for text in view.paragraphs)
-    return (top(f"allmännyttan.se - {view.title}", view.base)
+    return (top(f"allmännyttan.se - {view.title}", view.base, view.nav)
             + f'<FONT face="Verdana" size="4"><B>{ent(view.title)}</B></FONT><BR><BR>\n'
             + f'<FONT face="Verdana" size="2">{body}<BR><BR>\n{links}</FONT></TD></TR>\n'
             + teasers(view.teasers, view.base) + bottom())

@@ -30,9 +30,9 @@ def e(text: str) -> str:
     return escape(text, quote=True)
 
 
-def top(title: str, base: str, description: str = "") -> str:
+def top(title: str, base: str, description: str = "", nav: tuple[tuple[str, str], ...] = NAV) -> str:
     menu = "".join(f'<span data-m="i"><a href="{e(base.rstrip("/") + path)}">{e(label)}</a></span> '
-                   for label, path in NAV)
+                   for label, path in nav)
     meta = f'<meta name="description" content="{e(description)}">\n' if description else ""
     return (
         '<!DOCTYPE html>\n<html lang="sv">\n<head>\n<meta charset="utf-8">\n'
@@ -77,7 +77,7 @@ def post_page(view: PostView) -> str:
     related = "" if post.flag("no_teasers") else teasers(view.teasers, base)
     description = unescape(re.sub(r"<[^>]+>", "", wp_excerpt(post))).strip()
     return (
-        top(f"allmännyttan.se | {post.title}", base, description)
+        top(f"allmännyttan.se | {post.title}", base, description, view.nav)
         + '<section data-r="main">\n<section data-b="story">\n'
         + '<section data-b="kicker"><span>Dagbok</span></section>\n'
         + f'<section data-b="when"><span>{date_line(post.published)}</span></section>\n'
@@ -89,6 +89,6 @@ def page(view: PageView) -> str:
     links = "".join(f'<section><span><a href="{e(view.url(path))}">{e(text)}</a></span></section>\n'
                     for text, path in view.links)
     body = "".join(f'<section data-b="t"><span>{e(text)}</span></section>\n' for text in view.paragraphs)
-    return (top(f"allmännyttan.se | {view.title}", view.base) + '<section data-r="main">\n'
+    return (top(f"allmännyttan.se | {view.title}", view.base, nav=view.nav) + '<section data-r="main">\n'
             + f'<section data-b="headline"><span style="font-size:2em">{e(view.title)}</span></section>\n'
             + body + links + teasers(view.teasers, view.base) + "</section>\n" + bottom())

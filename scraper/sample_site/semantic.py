@@ -33,9 +33,9 @@ def head(title: str, *, canonical: str, extra: str = "") -> str:
         f"{extra}</head>\n")
 
 
-def header(view_base: str) -> str:
+def header(view_base: str, nav: tuple[tuple[str, str], ...] = NAV) -> str:
     items = "".join(f'<li class="menu-item"><a href="{e(view_base.rstrip("/") + path)}">{e(label)}</a></li>'
-                    for label, path in NAV)
+                    for label, path in nav)
     return (
         '<header id="masthead" class="site-header">\n'
         f'<div class="site-branding"><h1 class="site-title"><a href="{e(view_base)}" rel="home">{SITE_NAME}</a></h1>\n'
@@ -118,7 +118,7 @@ def post_page(view: PostView) -> str:
     return (
         head(title, canonical=canonical, extra=meta)
         + f'<body class="post-template-default single single-post postid-{post.wp_id}">\n'
-        + header(base)
+        + header(base, view.nav)
         + '<main id="main" class="site-main">\n'
         + f'<article id="post-{post.wp_id}" class="post entry type-post status-publish format-standard hentry">\n'
         + '<header class="entry-header"><div class="entry-meta">'
@@ -137,7 +137,7 @@ def page(view: PageView) -> str:
     body = "".join(f"<p>{e(text)}</p>\n" for text in view.paragraphs)
     return (
         head(f"{view.title} – {SITE_NAME}", canonical=canonical)
-        + '<body class="page-template-default page">\n' + header(view.base)
+        + '<body class="page-template-default page">\n' + header(view.base, view.nav)
         + '<main id="main" class="site-main">\n<article class="page entry type-page hentry">\n'
         + f'<header class="entry-header"><h1 class="entry-title">{e(view.title)}</h1></header>\n'
         + f'<div class="entry-content">\n{body}<ul class="page-links">{links}</ul>\n</div>\n</article>\n'

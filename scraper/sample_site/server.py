@@ -23,11 +23,16 @@ from urllib.parse import parse_qs, urlsplit
 
 from ..errors import DagbokError
 from . import bare, legacy, nested, semantic, wordpress
-from .content import (PageView, PostView, SamplePost, assign_ids, load_pages, load_posts, newest,
-                      not_found_view, page_view, retitled)
+from .content import (ARCHIVE_NAV, CONTACT_PAGE, NAV, PageView, PostView, SamplePost, archive_page_number,
+                      archive_view, assign_ids, load_pages, load_posts, newest, not_found_view, page_view, retitled)
 
 RENDERERS: dict[str, ModuleType] = {module.NAME: module for module in (semantic, bare, legacy, nested)}
 MARKUPS = tuple(RENDERERS)
+# How readers and crawlers find posts: "wordpress" offers REST API, feed and sitemaps (and lab and
+# programme pages that list posts); "archive" offers only a paginated HTML archive (/dagbok/, "Äldre
+# inlägg »" → /dagbok/page/2/ …) linked from the menu, so some posts are reachable only from page 2 on.
+INDEXES = ("wordpress", "archive")
+WORDPRESS_ENDPOINTS = ("/wp-json/", "/feed", "/wp-sitemap", "/sitemap")
 TEASER_COUNT = 3
 EPOCH = wordpress.PAGES_LASTMOD  # Last-Modified of pages with no date of their own, as their sitemap says
 
@@ -97,11 +102,15 @@ class SampleSite:
     def __init__(self, *, markup: str = "semantic", posts: Iterable[SamplePost] | None = None,
                  faults: Iterable[str] = (), wayback: bool = False, slow_seconds: float = 3.0,
                  huge_bytes: int = 6_000_000, crawl_delay: float = 0.25, trickle_rate: int = 3,
-                 fault_routes: dict[str, str] | None = None) -> None:
+                 fault_routes: dict[str, str] | None = None, index: str = "wordpress") -> None:
         from .faults import FAULTS  # faults imports this module's Response
 
         if markup not in RENDERERS:
             raise SampleSiteError(f'no markup called "{markup}" (markups: {", ".join(MARKUPS)})')
+        if index not in INDEXES:
+            raise SampleSiteError(f'no index called "{index}" (indexes: {", ".join(INDEXES)})')
+        self.index = index
+        self.nav = ARCHIVE_NAV if index == "archive" else NAV
         unknown = [name for name in faults if name not in FAULTS]
         if unknown:
             raise SampleSiteError(f'no fault called "{unknown[0]}" (faults: {", ".join(FAULTS)})')
@@ -263,7 +272,21 @@ class SampleSite:
         if self.wayback is not None and (path == "/cdx/search/cdx" or path.startswith("/web/")):
             return self.wayback.respond(request, self.base)
         if path == "/robots.txt":
-            return self.text(wordpress.robots(self.base, extra=self.robots_lines()), "text/plain; charset=utf-8")
+            return self.text(wordpress.robots(self.base, extra=self.robots_lines(), sitemap=self.index != "archive"),
+                             "text/plain; charset=utf-8")
+        if self.index == "archive":
+            if path.startswith(WORDPRESS_ENDPOINTS):
+                return self.html(not_found_view(path, self.base))
+            if path == "/kontakt/":  # a page that sends no validators, as many CMS pages do
+                response = self.html(PageView(path=path, base=self.base, nav=self.nav, **CONTACT_PAGE))
+                response.validators = False
+                return response
+            number = archive_page_number(path)
+            if number is not None:
+                view = archive_view(number, posts, self.base)
+                if view is None:
+                    return self.html(not_found_view(path, self.base))
+                return self.html(view, last_modified=max([EPOCH, *(p.modified for p in view.teasers)]))
         if path in ("/wp-json/wp/v2/posts", "/wp-json/wp/v2/posts/"):
             status, headers, body = wordpress.api_posts(posts, self.base, query)
             return Response(status, headers, body, last_modified=self.newest_modified(posts))
@@ -293,7 +316,7 @@ class SampleSite:
                 if str(post.wp_id) == wanted and not post.teaser_only:
                     return self.redirect(post.path, 301)
             return self.html(not_found_view(path, self.base))
-        view = page_view(path, posts, self.base, self.pages)
+        view = page_view(path, posts, self.base, self.pages, listed=self.index != "archive", nav=self.nav)
         if view is not None:
             return self.html(view, last_modified=max([EPOCH, *(p.modified for p in view.teasers)]))
         return self.post_route(path, posts)
@@ -313,7 +336,7 @@ class SampleSite:
             return Response(200, {"Content-Type": "text/html; charset=UTF-8"},
                             wordpress.embed(post, self.base, stale=stale), last_modified=post.modified)
         teasers = newest(posts, limit=TEASER_COUNT, exclude=post.slug)
-        view = PostView(post=post, base=self.base, teasers=teasers)
+        view = PostView(post=post, base=self.base, teasers=teasers, nav=self.nav)
         return self.html(view, last_modified=max([post.modified, *(p.modified for p in teasers)]))
 
     def robots_lines(self) -> list[str]:
@@ -501,4 +524,4 @@ class _Handler(BaseHTTPRequestHandler):
             pass
 
 
-__all__ = ["MARKUPS", "RENDERERS", "RequestRecord", "Response", "Request", "SampleSite", "SampleSiteError"]
+__all__ = ["INDEXES", "MARKUPS", "RENDERERS", "RequestRecord", "Response", "Request", "SampleSite", "SampleSiteError"]

@@ -229,10 +229,12 @@ def pages_sitemap(paths: list[str], base: str) -> bytes:
     return urlset([(base.rstrip("/") + path, PAGES_LASTMOD) for path in paths], base)
 
 
-def robots(base: str, *, extra: list[str] = ()) -> bytes:
-    """robots.txt as WordPress writes it, with the sitemap named; `extra` lines go under `User-agent: *`."""
-    lines = ["User-agent: *", *extra, "Disallow: /wp-admin/", "Allow: /wp-admin/admin-ajax.php", "",
-             f"Sitemap: {base.rstrip('/')}/wp-sitemap.xml", ""]
+def robots(base: str, *, extra: list[str] = (), sitemap: bool = True) -> bytes:
+    """robots.txt as WordPress writes it, with the sitemap named (unless `sitemap` is False);
+    `extra` lines go under `User-agent: *`."""
+    lines = ["User-agent: *", *extra, "Disallow: /wp-admin/", "Allow: /wp-admin/admin-ajax.php", ""]
+    if sitemap:
+        lines += [f"Sitemap: {base.rstrip('/')}/wp-sitemap.xml", ""]
     return "\n".join(lines).encode("utf-8")
 
 

@@ -8,7 +8,7 @@ expands entities, reads DTDs or touches the network.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from urllib.parse import urljoin
 
 from ..discover import post_url
@@ -52,13 +52,17 @@ def parse_feed(body: bytes) -> list[Candidate]:
 
 
 def read_feed(
-    site: str, fetcher: PageFetcher, *, known: Mapping[str, Validators] = {}
+    site: str, fetcher: PageFetcher, *, known: Mapping[str, Validators] = {}, absent: Collection[str] = frozenset()
 ) -> Iterator[Event]:
     """Yield a Candidate per feed item, page by page, until a page is empty or missing.
 
     Incremental runs (`known` given) stop at the first page whose items are all
     known already: the feed is newest first, so older pages hold nothing new.
+    A first page in `absent` (it answered 404 lately) is not asked.
     """
+    if feed_page_url(site, 1) in absent:
+        yield SourceEnd(Source.FEED, found=False, unchanged=False, complete=True)
+        return
     page = 1
     seen: set[str] = set()
     while page <= MAX_PAGES:

@@ -10,7 +10,7 @@ network, so a hostile sitemap (XXE, billion laughs) yields nothing harmful.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Generator, Iterable, Iterator, Mapping
+from collections.abc import Collection, Generator, Iterable, Iterator, Mapping
 from datetime import datetime
 from urllib.parse import urljoin
 
@@ -73,17 +73,20 @@ def read_sitemaps(
     *,
     robots_sitemaps: Iterable[str] = (),
     known: Mapping[str, Validators] = {},
+    absent: Collection[str] = frozenset(),
 ) -> Iterator[Event]:
     """Yield a Candidate per URL in the site's sitemaps.
 
     The entry sitemaps (robots.txt's, else the first well-known one that answers)
     are fetched conditionally; nested ones are always read whole once an entry
-    has changed, so a changed index never hides URLs behind a 304.
+    has changed, so a changed index never hides URLs behind a 304. Entries in
+    `absent` (they answered 404 lately) are not asked.
     """
     entries = [url for url in robots_sitemaps if same_site(url, site)]
     probing = not entries
     if probing:
         entries = [urljoin(site, path) for path in WELL_KNOWN]
+    entries = [url for url in entries if url not in absent]
     not_modified = changed = 0
     complete = True
     seen: set[str] = set(entries)

@@ -9,7 +9,7 @@ ends with items no newer than the newest `modified` already stored.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from datetime import datetime
 from urllib.parse import urljoin
 
@@ -57,10 +57,17 @@ def newest_modified(known: Mapping[str, Validators]) -> datetime | None:
 
 
 def read_api(
-    site: str, fetcher: PageFetcher, *, known: Mapping[str, Validators] = {}, per_page: int = PER_PAGE
+    site: str, fetcher: PageFetcher, *, known: Mapping[str, Validators] = {}, per_page: int = PER_PAGE,
+    absent: Collection[str] = frozenset(),
 ) -> Iterator[Event]:
-    """Yield a Candidate per post the API lists, page by page; see the module doc for stopping."""
+    """Yield a Candidate per post the API lists, page by page; see the module doc for stopping.
+
+    A first page in `absent` (it answered 404 lately) is not asked: the site offers no API.
+    """
     since = newest_modified(known)
+    if api_page_url(site, 1, per_page=per_page) in absent:
+        yield SourceEnd(Source.API, found=False, unchanged=False, complete=True)
+        return
     page = 1
     total_pages: int | None = None
     seen: set[str] = set()
