@@ -30,9 +30,11 @@ The order of a live crawl:
 6. `DiscoveryDone` with every post URL seen.
 
 What an incremental run does not ask again: pages it found not to be posts nor
-listings (`/kontakt/`, which may send no validators) and addresses that answered
-404 or 410 (sitemap names a site does not serve, a missing archive) — until
-`RECHECK_AFTER` has passed since they were last asked, or on `full`.
+listings (`/kontakt/`, which may send no validators), posts stored before that no
+source gives a `modified` for (a site whose only index is HTML), and addresses
+that answered 404 or 410 (sitemap names a site does not serve, a missing
+archive) — until `RECHECK_AFTER` has passed since they were last asked, or on
+`full`.
 
 One bad page never stops the crawl: whatever fails becomes a PageResult with
 `error`, and the capture (if any) is kept. The listings checked in step 5 then
@@ -215,6 +217,8 @@ class _LiveCrawl:
         for url, stored in self.known.items():
             if stored.kind == PageKind.LISTING:  # the HTML listings stored before (machine listings are skipped)
                 self._enqueue_index(url, first_pages_only=True)
+            elif self._due(stored):
+                self._add_candidate(Candidate(url, Source.START))
         while self.indexes or self.posts:
             if self.fetched_pages >= self.max_pages:
                 log.warning("stopped after %d pages (max_pages)", self.fetched_pages)
@@ -397,10 +401,11 @@ class _LiveCrawl:
     def _post(self, entry: Discovered) -> PageResult | None:
         """A post's own page, fetched unless an incremental run already holds this `modified`.
 
-        A root-level page found not to be a post is not asked again for a while (`_settled`).
+        A root-level page found not to be a post, and a post no source dates, are not asked
+        again for a while (`_settled`).
         """
         stored = self.known.get(entry.url)
-        if stored is not None and (_unchanged(stored, entry) or self._settled(stored)):
+        if stored is not None and (_unchanged(stored, entry) or self._settled(stored, entry)):
             return None
         if not self._allowed(entry.url):
             return None
@@ -411,10 +416,21 @@ class _LiveCrawl:
             result.candidate = Candidate(entry.url, entry.source, None)
         return result
 
-    def _settled(self, stored: Validators) -> bool:
-        """A page read well last time that was neither a post nor a listing, asked lately."""
-        return (stored.kind == PageKind.OTHER and stored.digest is not None and stored.checked is not None
-                and self._recent(stored.checked))
+    def _settled(self, stored: Validators, entry: Discovered) -> bool:
+        """Read well last time and asked lately: a page that was no post nor listing, or a post no source dates.
+
+        Without a source's `modified` (a site whose only index is HTML) a post page cannot tell an
+        edit from its teasers of newer posts changing, so it is asked again only after
+        `RECHECK_AFTER` (or on `full`), not on every run that reaches it.
+        """
+        if stored.digest is None or stored.checked is None or not self._recent(stored.checked):
+            return False
+        return stored.kind == PageKind.OTHER or (stored.kind == PageKind.POST and entry.modified is None)
+
+    def _due(self, stored: Validators) -> bool:
+        """A page `_settled` skipped for `RECHECK_AFTER`, now to be asked again even if nothing links to it."""
+        return stored.kind in (PageKind.OTHER, PageKind.POST) and stored.checked is not None \
+            and not self._recent(stored.checked)
 
     def _recent(self, when: datetime) -> bool:
         return self.now - when < RECHECK_AFTER

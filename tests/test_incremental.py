@@ -134,3 +134,81 @@ def test_full_refetches_every_page_and_changes_nothing(crawled):
     assert (summary["new"], summary["changed"], summary["unchanged"], summary["errors"]) == (
         0, 0, len(site.live_posts), 0)
     assert query(db_path, "SELECT id, post_id, content_hash FROM revisions ORDER BY id") == revisions
+
+
+# --- a site whose only index is a paginated HTML archive -----------------------------------
+
+ABSENT_ENDPOINTS = {"/wp-json/wp/v2/posts", "/wp-sitemap.xml", "/sitemap_index.xml", "/sitemap.xml", "/feed/"}
+
+
+@pytest.fixture
+def crawled_archive(tmp_path, sample_site_factory) -> tuple[Path, SampleSite, int]:
+    """The "archive" sample site (no API, feed or sitemaps) crawled once; its request log cleared."""
+    site = sample_site_factory(crawl_delay=0, index="archive")
+    db_path = tmp_path / "dagbok.db"
+    first = crawl(db_path, site)
+    assert (first.exit_code, first.new) == (0, len(site.live_posts))
+    assert ABSENT_ENDPOINTS <= {r.path for r in site.requests} and site.count("/kontakt/") == 1
+    site.clear_requests()
+    return db_path, site, first.requests
+
+
+def test_unchanged_html_archive_costs_one_conditional_request_per_listing(crawled_archive):
+    db_path, site, first_requests = crawled_archive
+
+    summary = crawl_json(db_path, site)
+
+    # The home page and the archive's first page, each answered 304; nothing behind them is asked.
+    assert beyond_robots(site) == ["/", "/dagbok/"]
+    assert [r.status for r in site.requests if r.path != "/robots.txt"] == [304, 304]
+    assert summary["requests"] == 3 < first_requests
+    assert (summary["new"], summary["changed"], summary["errors"]) == (0, 0, 0)
+
+
+def test_absent_endpoints_and_non_post_pages_are_asked_again_on_full(crawled_archive):
+    db_path, site, _ = crawled_archive
+    crawl(db_path, site)
+    assert not ABSENT_ENDPOINTS & {r.path for r in site.requests} and site.count("/kontakt/") == 0
+    site.clear_requests()
+
+    summary = crawl_json(db_path, site, "--full")
+
+    assert ABSENT_ENDPOINTS <= {r.path for r in site.requests} and site.count("/kontakt/") == 1
+    assert (summary["new"], summary["unchanged"], summary["errors"]) == (0, len(site.live_posts), 0)
+
+
+def test_absent_endpoints_are_asked_again_after_the_recheck_interval(crawled_archive):
+    from scraper.crawl import RECHECK_AFTER
+
+    db_path, site, _ = crawled_archive
+    with closing(sqlite_utils.Database(db_path)) as db:  # the first run's captures, made older than the interval
+        db.execute("UPDATE captures SET fetched = strftime('%Y-%m-%dT%H:%M:%fZ', fetched, ?)",
+                   [f"-{RECHECK_AFTER.days + 1} days"])
+        db.conn.commit()
+
+    crawl(db_path, site)
+
+    assert ABSENT_ENDPOINTS <= {r.path for r in site.requests} and site.count("/kontakt/") == 1
+    # Posts that no source dates are asked again too (conditionally), linked from a changed page or not.
+    assert post_pages_requested(site) == {post.path for post in site.live_posts}
+    assert all("if-none-match" in r.headers for r in site.requests if r.path in post_pages_requested(site))
+
+
+def test_new_post_in_an_html_archive_is_found_for_a_few_requests(tmp_path, sample_site_factory):
+    site = sample_site_factory(crawl_delay=0, index="archive")
+    newest = site.live_posts[-1]
+    held_back = site.remove_post(newest.slug)
+    db_path = tmp_path / "dagbok.db"
+    assert crawl(db_path, site).exit_code == 0
+    site.restore_post(held_back)
+    site.clear_requests()
+
+    summary = crawl(db_path, site)
+
+    assert (summary.new, summary.changed, summary.errors) == (0 + 1, 0, 0)
+    assert summary.new_posts == [(site.url(newest.path), newest.title)]
+    assert not ABSENT_ENDPOINTS & {r.path for r in site.requests}
+    # The home page shows the new post already, so the archive's first page adds nothing new: its
+    # later pages (one of which changed, a post moved down to it) are not asked.
+    assert site.count("/dagbok/") == 1 and site.count("/dagbok/page/2/") == 0
+    assert len(site.requests) <= CHANGED_BOUND

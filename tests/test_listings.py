@@ -1,0 +1,152 @@
+"""HTML listings: which pages list posts, their pagination, and a crawl whose only index is a paginated archive."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from scraper.crawl import crawl
+from scraper.extract.document import parse_document
+from scraper.fetch import Fetcher
+from scraper.labs import LabVocabulary
+from scraper.names import PageKind
+from scraper.records import Capture, PageResult
+from scraper.sample_site import MARKUPS
+from scraper.sample_site.content import ARCHIVE_PAGE_SIZE
+from scraper.sources.listings import is_archive_url, page_number, read_listing
+from tests.route_server import Reply, RouteServer
+
+SITE = "https://www.allmannyttan.se/"
+LABS = LabVocabulary.load()
+
+
+def listing_of(html: str, url: str = SITE + "dagbok/"):
+    capture = Capture(url=url, final_url=url, status=200, headers={"content-type": "text/html; charset=utf-8"},
+                      body=html.encode("utf-8"), fetched=datetime(2020, 2, 1, tzinfo=UTC))
+    return read_listing(parse_document(capture), site=SITE)
+
+
+MENU = ('<nav><a href="/">Start</a> <a href="/dagbok/">Dagbok</a> <a href="/kontakt/">Kontakt</a> '
+        '<a href="/om-oss-och-var-verksamhet-i-landet/">Om oss och vår verksamhet i landet</a></nav>')
+
+
+def item(slug: str, title: str, day: str) -> str:
+    return f'<div><p>{day}</p><h2><a href="/{slug}/">{title}</a></h2><p>Ett utdrag som slutar mitt i ett ord...</p></div>'
+
+
+ITEMS = "".join(item(slug, title, day) for slug, title, day in (
+    ("forsta", "Första inlägget i dagboken", "6 mars 2019"),
+    ("andra", "Andra inlägget", "11 oktober 2019"),
+    ("nu_galler_det", "Nu gäller det att använda tiden rätt", "29 april 2019"),
+))
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("https://x.se/dagbok/page/3/", ("https://x.se/dagbok/", 3)),
+    ("https://x.se/category/dagbok/sida/2/", ("https://x.se/category/dagbok/", 2)),
+    ("https://x.se/dagbok/?paged=4", ("https://x.se/dagbok/", 4)),
+    ("https://x.se/?cat=5&paged=2", ("https://x.se/?cat=5", 2)),
+    ("https://x.se/dagbok/", ("https://x.se/dagbok/", 1)),
+], ids=["page-segment", "swedish-segment", "paged", "paged-keeps-other-params", "first"])
+def test_page_number_reads_the_url_forms_wordpress_paginates_with(url, expected):
+    assert page_number(url) == expected
+
+
+def test_archive_urls_are_categories_tags_authors_and_dates():
+    for path in ("/category/dagbok/", "/kategori/dagbok/", "/tag/boden/", "/author/redaktionen/", "/2019/",
+                 "/2019/04/"):
+        assert is_archive_url(SITE.rstrip("/") + path), path
+    for path in ("/dagbok/", "/vilken-resa-vi-gor/", "/2019-04-29/"):
+        assert not is_archive_url(SITE.rstrip("/") + path), path
+
+
+def test_a_page_of_titles_and_dates_lists_posts_and_its_menu_does_not_count():
+    listing = listing_of(MENU + ITEMS + '<p><a href="/dagbok/page/2/">Äldre inlägg »</a></p>')
+    assert listing.posts == (SITE + "forsta/", SITE + "andra/", SITE + "nu_galler_det/")
+    assert listing.is_listing and listing.next_pages == (SITE + "dagbok/page/2/",)
+
+
+def test_a_menu_alone_lists_nothing():
+    assert listing_of(MENU + "<p>Välkommen.</p>").posts == ()
+
+
+@pytest.mark.parametrize("pagination", [
+    '<a href="/dagbok/page/2/">Nästa ›</a>',
+    '<a href="/dagbok/?paged=2">Older posts</a>',
+    '<a rel="next" href="/dagbok/sida-tva/">→</a>',
+    '<a href="/dagbok/page/2/">2</a> <a href="/dagbok/page/3/">3</a>',
+], ids=["nasta", "older-posts-paged", "rel-next", "numbers"])
+def test_the_next_page_is_found_from_texts_rel_and_page_numbers(pagination):
+    listing = listing_of(ITEMS + pagination)
+    assert len(listing.next_pages) == 1
+    assert listing.next_pages[0] in (SITE + "dagbok/page/2/", SITE + "dagbok/?paged=2", SITE + "dagbok/sida-tva/")
+
+
+def test_a_link_back_or_to_a_listed_post_is_no_next_page():
+    html = ITEMS + '<a href="/dagbok/">« Nyare inlägg</a> <a href="/dagbok/page/1/">Nästa</a> <a href="/andra/">Nästa</a>'
+    assert listing_of(html, url=SITE + "dagbok/page/2/").next_pages == ()
+
+
+def test_a_post_with_teasers_is_an_article_not_a_listing():
+    body = "<h1>Ett inlägg</h1><p>" + "Vi har träffat hyresgästerna i Hageby och pratat om framtiden. " * 5 + "</p>"
+    listing = listing_of(body + ITEMS, url=SITE + "ett-inlagg/")
+    assert listing.lists_posts and listing.article and not listing.is_listing
+
+
+def test_archive_links_are_collected_as_first_pages():
+    html = '<p>Kategoriserad som <a href="/category/dagbok/">Dagbok</a>, <a href="/category/dagbok/page/2/">2</a></p>'
+    assert listing_of(html).archives == (SITE + "category/dagbok/",)
+
+
+# --- the crawl -------------------------------------------------------------------------------
+
+
+def crawl_site(url: str) -> list:
+    fetcher = Fetcher(delay=0, sleep=lambda seconds: None)
+    return list(crawl(url, fetcher=fetcher, known={}, labs=LABS))
+
+
+@pytest.mark.parametrize("markup", MARKUPS)
+def test_a_paginated_html_archive_as_the_only_index_yields_every_post(sample_site_factory, markup):
+    site = sample_site_factory(markup=markup, index="archive", crawl_delay=0)
+    items = crawl_site(site.base)
+    results = [r for r in items if isinstance(r, PageResult)]
+    posts = {r.url: r.post for r in results if r.post is not None}
+    assert set(posts) == {site.url(p.path) for p in site.live_posts}
+    assert all(posts[site.url(p.path)].title == p.title for p in site.live_posts)
+    # Some posts are on page 2 and later only: the pagination was followed to its last page, and no further.
+    pages = -(-len(site.live_posts) // ARCHIVE_PAGE_SIZE)
+    assert pages >= 3
+    archive = [f"/dagbok/page/{n}/" for n in range(2, pages + 1)]
+    assert [r.path for r in site.requests if r.path.startswith("/dagbok/")] == ["/dagbok/", *archive]
+    kinds = {r.url: r.kind for r in results}
+    assert all(kinds[site.url(path)] == PageKind.LISTING for path in ["/dagbok/", *archive])
+    assert kinds[site.url("/kontakt/")] == PageKind.OTHER
+
+
+def test_pagination_stops_at_a_page_that_adds_nothing_new():
+    """A server that ignores the page number and repeats page 1: page 2 adds nothing, page 3 is never asked."""
+    page = ITEMS + '<a href="/dagbok/page/{n}/">Äldre inlägg</a>'
+    post = "<h1>Ett inlägg</h1><p>29 april 2019</p>"
+    routes = {"/": Reply(body='<a href="/dagbok/">Dagbok</a>'), "/dagbok/": Reply(body=page.format(n=2)),
+              "/dagbok/page/2/": Reply(body=page.format(n=3)), "/dagbok/page/3/": Reply(body=page.format(n=4)),
+              **{f"/{slug}/": Reply(body=post) for slug in ("forsta", "andra", "nu_galler_det")}}
+    with RouteServer(routes) as server:
+        crawl_site(server.url("/"))
+    asked = [seen.path for seen in server.seen]
+    assert "/dagbok/page/2/" in asked and "/dagbok/page/3/" not in asked
+
+
+def test_category_archives_linked_from_posts_are_read():
+    """A post is reachable only from its category's archive, which only another post links to."""
+    post = ('<h1>{title}</h1><p>29 april 2019</p><p>Text.</p>'
+            '<p>Kategoriserad som <a href="/category/dagbok/">Dagbok</a></p>')
+    routes = {"/": Reply(body='<h2><a href="/forsta-inlagget/">Första inlägget i dagboken</a></h2>'),
+              "/forsta-inlagget/": Reply(body=post.format(title="Första inlägget")),
+              "/category/dagbok/": Reply(body=ITEMS),
+              **{f"/{slug}/": Reply(body=post.format(title=slug)) for slug in ("forsta", "andra", "nu_galler_det")}}
+    with RouteServer(routes) as server:
+        items = crawl_site(server.url("/"))
+    found = {r.url for r in items if isinstance(r, PageResult) and r.post is not None}
+    assert {server.url("/andra/"), server.url("/nu_galler_det/")} <= found
