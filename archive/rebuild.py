@@ -155,7 +155,8 @@ class _Replay:
                 ) from None
         result = self._bare_result(entry, capture=entry_capture(entry, body))
         parse = (
-            result.kind != PageKind.LISTING
+            # HTML listings (home page, archives) are read as the crawl read them: their teasers are rows too
+            (result.kind != PageKind.LISTING or result.capture.content_type == "text/html")
             and entry.status == 200
             and (result.error is None or result.error.startswith(PARSE_ERROR_PREFIX))
         )
