@@ -3,9 +3,12 @@
 Why this shape (htmldate's order, cheapest and surest first): the diary shows its
 date line as `D månad YYYY` (`29 april 2019`, docs/site.md), and structured data gives ISO
 text. One compiled regex reads those and their near relatives (`den 29 april 2019`,
-`29 apr. 2019`, `maj 28, 2019`, `29/4 2019`, ISO, a weekday in front, a time such as
-`kl. 10.15` after) in microseconds. Only text that regex does not recognise goes to
-dateparser (`languages=['sv']`), which costs about a millisecond a call.
+`29 apr. 2019`, `maj 28, 2019`, `April 29, 2019`, `29/4 2019`, ISO, a weekday or a
+theme's `Publicerad`/`Posted on` in front, a time such as `kl. 10.15` after, and the
+relative forms a Swedish reader accepts: `igår`, `för två dagar sedan`, `för en vecka
+sedan`) in microseconds. Only text that regex does not recognise goes to dateparser
+(`languages=['sv']`), which costs about a millisecond a call. Every word those forms
+use (months, weekdays, published and update words, counts) is in the vocabulary below.
 
 dateparser fixes its settings when the parser is built, and relative words (`igår`,
 `för 3 dagar sedan`) need a reference moment. That moment is the capture time of the
@@ -21,7 +24,7 @@ Rules kept on both paths:
   (`2019-03-05T23:30:00Z`) must not move it back a day.
 - The fallback is strict: it answers only for text with a day, a month and a
   four-digit year, or with a relative expression that names a day (`igår`, `för 3 dagar
-  sedan`, not `förra veckan`); `Boden 2019` or a phone number is None.
+  sedan`, not `förra veckan` or `för en månad sedan`); `Boden 2019` or a phone number is None.
 """
 
 from __future__ import annotations
@@ -37,31 +40,69 @@ from scraper.errors import DagbokError
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
-#: Swedish month names and the abbreviations seen in Swedish text, lower case.
+# --- Vocabulary: every word a date form may use, kept here and nowhere else ----------------
+
+#: Month names and the abbreviations seen in Swedish text, lower case. English names too:
+#: a theme's own words may be English (`Published April 29, 2019`), docs/site.md,
+#: "What stock WordPress prints".
 MONTHS: dict[str, int] = {
-    "januari": 1, "jan": 1,
-    "februari": 2, "feb": 2,
-    "mars": 3, "mar": 3,
+    "januari": 1, "jan": 1, "january": 1,
+    "februari": 2, "feb": 2, "february": 2,
+    "mars": 3, "mar": 3, "march": 3,
     "april": 4, "apr": 4,
-    "maj": 5,
-    "juni": 6, "jun": 6,
-    "juli": 7, "jul": 7,
-    "augusti": 8, "aug": 8,
+    "maj": 5, "may": 5,
+    "juni": 6, "jun": 6, "june": 6,
+    "juli": 7, "jul": 7, "july": 7,
+    "augusti": 8, "aug": 8, "august": 8,
     "september": 9, "sept": 9, "sep": 9,
-    "oktober": 10, "okt": 10,
+    "oktober": 10, "okt": 10, "october": 10, "oct": 10,
     "november": 11, "nov": 11,
     "december": 12, "dec": 12,
 }  # fmt: skip
 
+#: Weekdays in front of a date: `måndag 29 april 2019`, `måndagen den 29 april 2019`, `mån 29 apr 2019`.
 WEEKDAYS = (
     "måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag",
+    "måndagen", "tisdagen", "onsdagen", "torsdagen", "fredagen", "lördagen", "söndagen",
     "tors", "mån", "tis", "ons", "tor", "fre", "lör", "sön",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
 )  # fmt: skip
+
+#: Words a theme prints in front of the publish date (`Publicerad 29 april 2019`, `Postat …`,
+#: `Published …`), optionally followed by one of `PUBLISHED_LINKS` and a colon
+#: (`Publicerat den …`, `Posted on …`, `Publicerad: 2019-04-29`).
+PUBLISHED_WORDS = (
+    "publicerad", "publicerat", "publicerade", "publicerades", "postad", "postat", "postade", "postades",
+    "skriven", "skrivet", "datum", "published", "posted", "date",
+)  # fmt: skip
+PUBLISHED_LINKS = ("den", "on")
+
+#: Words that make the date after them the date of an update, never the publish date.
+UPDATED_WORDS = (
+    "uppdaterad", "uppdaterat", "uppdaterades", "senast uppdaterad", "senast uppdaterat", "ändrad", "ändrat",
+    "senast ändrad", "redigerad", "updated", "last updated", "modified", "last modified",
+)  # fmt: skip
+
+#: Words that may follow the date on a byline: `… av Redaktionen`, `… i Dagbok`, `… by admin`, `… in News`.
+BYLINE_WORDS = ("av", "i", "by", "in", "under")
 
 #: Relative day words the fast path answers itself (dateparser misses `i förrgår`).
 RELATIVE_DAYS: dict[str, int] = {
     "idag": 0, "igår": -1, "iförrgår": -2, "förrgår": -2,
     "imorgon": 1, "iövermorgon": 2, "övermorgon": 2,
+}  # fmt: skip
+
+#: Counts and units of `för två dagar sedan`, `för en vecka sedan`, `för 3 timmar sedan`. Months
+#: and years are left out: `för en månad sedan` names no single day.
+COUNT_WORDS: dict[str, int] = {
+    "en": 1, "ett": 1, "två": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6, "sju": 7, "åtta": 8, "nio": 9,
+    "tio": 10, "elva": 11, "tolv": 12,
+}  # fmt: skip
+RELATIVE_UNITS: dict[str, timedelta] = {
+    "minut": timedelta(minutes=1), "minuter": timedelta(minutes=1),
+    "timme": timedelta(hours=1), "timmar": timedelta(hours=1),
+    "dag": timedelta(days=1), "dagar": timedelta(days=1),
+    "vecka": timedelta(weeks=1), "veckor": timedelta(weeks=1),
 }  # fmt: skip
 
 
@@ -79,15 +120,15 @@ _MONTH = rf"(?:{_alternation(MONTHS)})"
 _TIME = r"(?:,?\s(?:kl\.?\s?)?(?P<hh>\d{1,2})[.:](?P<mm>\d{2})(?:[.:](?P<ss>\d{2}))?)?"
 _REL_TIME = r"(?:,?\s(?:kl\.?\s?)?\d{1,2}[.:]\d{2})?"
 _PREFIX = (
-    r"(?:publicerad[et]?(?:\sden)?:?\s)?"
+    rf"(?:(?:{_alternation(PUBLISHED_WORDS)})(?:\s(?:{_alternation(PUBLISHED_LINKS)}))?:?\s)?"
     rf"(?:(?:{_alternation(WEEKDAYS)})\.?,?\s)?"
     r"(?:den\s)?"
 )
 _DATE_PATTERN = (
-    rf"{_PREFIX}(?:"
+    rf"{_PREFIX}(?:(?:"
     # 29 april 2019, 29 apr. 2019, 29 april, 2019, 29:e april 2019
     rf"(?P<d1>\d{{1,2}})(?::[ae])?\s(?P<m1>{_MONTH})\.?,?\s(?P<y1>\d{{4}})"
-    # maj 28, 2019
+    # maj 28, 2019, April 29, 2019
     rf"|(?P<m2>{_MONTH})\.?\s(?P<d2>\d{{1,2}}),?\s(?P<y2>\d{{4}})"
     # 29/4 2019, 29/4/2019, 29/4-2019
     r"|(?P<d3>\d{1,2})/(?P<m3>\d{1,2})[\s/-](?P<y3>\d{4})"
@@ -98,8 +139,15 @@ _DATE_PATTERN = (
     # i dag, igår, i förrgår, i morgon
     r"|(?P<rel>i\s?dag|i\s?går|(?:i\s)?förrgår|i\s?morgon|(?:i\s)?övermorgon)"
     rf"{_REL_TIME}"
+    # för två dagar sedan, för en vecka sedan, 3 timmar sedan
+    rf"|(?:för\s)?(?P<count>\d{{1,3}}|{_alternation(COUNT_WORDS)})\s(?P<unit>{_alternation(RELATIVE_UNITS)})"
+    r"\s(?:sedan|sen)"
+    r")"
 )
 _DATE_RE = re.compile(_DATE_PATTERN, re.IGNORECASE)
+# The same forms inside a longer line (a byline): not glued to a word or a number on either side.
+_DATE_IN_TEXT_RE = re.compile(rf"(?<![\w/.-])(?:{_DATE_PATTERN})(?![\d/])", re.IGNORECASE)
+_UPDATED_RE = re.compile(rf"(?:{_alternation(UPDATED_WORDS)})(?:\s(?:den|on))?\s?:?(?:\s|$)", re.IGNORECASE)
 
 # Gates in front of dateparser: a four-digit year plus at least one more number, or a
 # relative-date word. Anything else is not a date and costs dateparser nothing.
@@ -147,6 +195,14 @@ def _fast_path(text: str, reference: datetime | None) -> tuple[bool, date | None
     m = _DATE_RE.fullmatch(text)
     if m is None:
         return False, None
+    return _read_match(m, reference)
+
+
+def _read_match(m: re.Match, reference: datetime | None) -> tuple[bool, date | None]:
+    """The date a match of `_DATE_PATTERN` names: (recognised, date), as `_fast_path` returns it.
+
+    A relative form is recognised only with a reference moment to count from.
+    """
     # Groups are looked up one by one, the site's own form first: building a
     # groupdict of every group would cost more than the match itself.
     if (day := m["d1"]) is not None:
@@ -163,6 +219,11 @@ def _fast_path(text: str, reference: datetime | None) -> tuple[bool, date | None
             return False, None
         offset = RELATIVE_DAYS[relative.lower().replace(" ", "")]
         return True, _naive_local(reference).date() + timedelta(days=offset)
+    elif (count := m["count"]) is not None:
+        if reference is None:
+            return False, None
+        number = int(count) if count.isdecimal() else COUNT_WORDS[count.lower()]
+        return True, (_naive_local(reference) - number * RELATIVE_UNITS[m["unit"].lower()]).date()
     elif (day := m["d2"]) is not None:
         month, year = MONTHS[m["m2"].lower()], m["y2"]
     else:
@@ -229,12 +290,14 @@ def parse_date(text: str, *, reference: datetime) -> date | None:
     return _fallback(text, reference)
 
 
-def match_date_line(text: str) -> date | None:
+def match_date_line(text: str, *, reference: datetime | None = None) -> date | None:
     """Return the date when the whole line is a date line, else None (no dateparser).
 
-    docs/site.md, "A post page": a post page starts with a line holding only its date, `D månad YYYY`. The
-    layout extractor asks this of every text line, so a body sentence that merely
-    contains a date must not match, and relative words (which need a reference) don't.
+    docs/site.md, "A post page": a post page starts with a line holding only its date,
+    `D månad YYYY`; themes add a word in front (`Publicerad`, a weekday). The layout
+    extractor asks this of every text line, so a body sentence that merely contains a
+    date must not match. Relative words (`igår`, `för två dagar sedan`) count only with
+    the `reference` moment they were captured at.
     """
     if len(text) > _MAX_RAW_LENGTH:
         return None
@@ -242,7 +305,38 @@ def match_date_line(text: str) -> date | None:
     recognised, found = _site_form(words)
     if recognised:
         return found
-    return _fast_path(" ".join(words), None)[1]
+    return _fast_path(" ".join(words), reference)[1]
+
+
+def search_dates(text: str, *, reference: datetime | None = None) -> list[tuple[int, int, date]]:
+    """Every date form inside a line, as (start, end, date), in order; impossible dates left out.
+
+    For bylines such as `Publicerad 29 april 2019 av Redaktionen`: the caller decides
+    whether the words around a date make the line a date line.
+    """
+    if len(text) > _MAX_RAW_LENGTH:
+        return []
+    found = []
+    for m in _DATE_IN_TEXT_RE.finditer(text):
+        recognised, day = _read_match(m, reference)
+        if recognised and day is not None:
+            found.append((m.start(), m.end(), day))
+    return found
+
+
+def names_update(text: str) -> bool:
+    """Whether `text` starts with an update word (`Uppdaterad`, `Senast ändrad:`, `Updated`):
+    the date that follows is not the publish date."""
+    return _UPDATED_RE.match(text.lstrip(" |·•–—-:,")) is not None
+
+
+def is_published_label(text: str) -> bool:
+    """A label that only says "published" (`Publicerad`, `Publicerat den:`, `Posted on`), printed
+    as an element of its own before the date."""
+    words = text.casefold().rstrip(":").split()
+    if len(words) == 2 and words[1] in PUBLISHED_LINKS:
+        words = words[:1]
+    return len(words) == 1 and words[0] in PUBLISHED_WORDS
 
 
 def local_date(value: str | datetime) -> date:

@@ -68,6 +68,8 @@ MONTH = ["", "januari", "februari", "mars", "april", "maj", "juni", "juli", "aug
          "september", "oktober", "november", "december"]  # fmt: skip
 ABBR = ["", "jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
 WEEKDAY = ["måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"]
+ENGLISH = ["", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"]
 WEEKDAY_ABBR = ["mån", "tis", "ons", "tors", "fre", "lör", "sön"]
 
 
@@ -94,11 +96,20 @@ FORMS = {
     "weekday": lambda d: f"{WEEKDAY[d.weekday()]} {d.day} {MONTH[d.month]} {d.year}",
     "weekday-den": lambda d: f"{WEEKDAY[d.weekday()].capitalize()} den {d.day} {MONTH[d.month]} {d.year}",
     "weekday-abbr": lambda d: f"{WEEKDAY_ABBR[d.weekday()]} {d.day} {ABBR[d.month]} {d.year}",
+    "weekday-definite": lambda d: f"{WEEKDAY[d.weekday()]}en den {d.day} {MONTH[d.month]} {d.year}",
+    "publicerad": lambda d: f"Publicerad {d.day} {MONTH[d.month]} {d.year}",
+    "publicerat-den": lambda d: f"Publicerat den {d.day} {MONTH[d.month]} {d.year}",
+    "postat": lambda d: f"Postat {d.day} {MONTH[d.month]} {d.year}",
+    "publicerad-iso": lambda d: f"Publicerad: {d.isoformat()}",
+    "posted-on-english": lambda d: f"Posted on {ENGLISH[d.month]} {d.day}, {d.year}",
+    "published-english": lambda d: f"Published {ENGLISH[d.month]} {d.day}, {d.year}",
     "upper": lambda d: f"{d.day} {MONTH[d.month].upper()} {d.year}",
     "nbsp": lambda d: f"{d.day}\xa0{MONTH[d.month]}\xa0{d.year}",
 }
 # The forms a layout date line takes (docs/site.md, "A post page"), which match_date_line must accept.
-LINE_FORMS = ["site", "den", "abbr-dot", "abbr", "weekday", "weekday-den", "kl", "upper", "nbsp"]
+LINE_FORMS = ["site", "den", "abbr-dot", "abbr", "weekday", "weekday-den", "kl", "upper", "nbsp", "month-first",
+              "weekday-definite", "publicerad", "publicerat-den", "postat", "publicerad-iso", "posted-on-english",
+              "published-english"]
 # Forms dateparser(languages=['sv']) also reads, so the two can be compared.
 DATEPARSER_FORMS = ["site", "den", "abbr-dot", "abbr", "comma", "month-first", "slash-space", "slash",
                     "iso", "weekday", "weekday-abbr", "upper", "nbsp"]  # fmt: skip
@@ -259,7 +270,36 @@ def test_relative_words_resolve_against_the_reference_not_the_clock():
 
 def test_relative_expressions_that_name_no_single_day_are_none():
     assert parse_date("förra veckan", reference=REF) is None
-    assert parse_date("för en vecka sedan", reference=REF) is None
+    assert parse_date("för en månad sedan", reference=REF) is None
+    assert parse_date("för två år sedan", reference=REF) is None
+
+
+@pytest.mark.parametrize(
+    "text, days",
+    [("för två dagar sedan", 2), ("för en vecka sedan", 7), ("för 2 veckor sedan", 14), ("för en dag sedan", 1),
+     ("För tre dagar sedan", 3), ("3 dagar sedan", 3), ("för tio dagar sen", 10), ("Publicerad för två dagar sedan", 2)],
+)  # fmt: skip
+def test_relative_forms_a_swedish_reader_accepts_resolve_against_the_capture_time(text, days):
+    assert parse_date(text, reference=REF) == REF.date() - timedelta(days=days)
+    long_ago = datetime(2010, 3, 15, 12, 0, tzinfo=timezone.utc)
+    assert parse_date(text, reference=long_ago) == long_ago.date() - timedelta(days=days)
+    assert match_date_line(text) is None  # without a capture time, no relative date
+    assert match_date_line(text, reference=REF) == REF.date() - timedelta(days=days)
+
+
+def test_hours_ago_fall_on_the_stockholm_day_they_name():
+    morning = datetime(2019, 5, 1, 1, 0, tzinfo=timezone.utc)  # 03:00 in Stockholm
+    assert parse_date("för 5 timmar sedan", reference=morning) == date(2019, 4, 30)
+    assert parse_date("för två timmar sedan", reference=morning) == date(2019, 5, 1)
+
+
+@given(word=st.sampled_from(sorted(dates.COUNT_WORDS)), days=st.integers(min_value=1, max_value=99),
+       reference=st.datetimes(min_value=datetime(2005, 1, 1), max_value=datetime(2030, 1, 1),
+                              timezones=st.just(timezone.utc)))
+def test_any_count_of_days_or_weeks_ago_counts_back_from_the_local_capture_day(word, days, reference):
+    local = reference.astimezone(ZoneInfo("Europe/Stockholm"))
+    assert parse_date(f"för {word} dagar sedan", reference=reference) == (local - timedelta(days=dates.COUNT_WORDS[word])).date()
+    assert parse_date(f"för {days} veckor sedan", reference=reference) == (local - timedelta(weeks=days)).date()
 
 
 def test_relative_words_use_the_stockholm_day_of_a_utc_reference():
@@ -273,18 +313,19 @@ def test_fallback_parser_is_built_once_per_reference():
     dates._fallback_parser.cache_clear()
     first = datetime(2011, 1, 10, 9, 0, tzinfo=timezone.utc)
     second = datetime(2012, 1, 10, 9, 0, tzinfo=timezone.utc)
-    assert parse_date("för 2 dagar sedan", reference=first) == date(2011, 1, 8)
-    assert parse_date("för 4 dagar sedan", reference=first) == date(2011, 1, 6)
     assert parse_date("29.4.2019", reference=first) == date(2019, 4, 29)
+    assert parse_date("30.4.2019", reference=first) == date(2019, 4, 30)
+    assert parse_date("1.5.2019", reference=first) == date(2019, 5, 1)
     info = dates._fallback_parser.cache_info()
     assert (info.misses, info.hits) == (1, 2)
-    assert parse_date("för 2 dagar sedan", reference=second) == date(2012, 1, 8)
+    assert parse_date("2.5.2019", reference=second) == date(2019, 5, 2)
     assert dates._fallback_parser.cache_info().misses == 2
 
 
 def test_fast_path_forms_never_build_a_dateparser():
     dates._fallback_parser.cache_clear()
     texts = ["29 april 2019", "2019-04-29T10:15:00Z", "31 februari 2019", "Boden 2019", "igår",
+             "för två dagar sedan", "för en vecka sedan", "Publicerad: 2019-04-29", "Posted on April 29, 2019",
              "Våra fyra innovationslabb har varit i gång sedan i höstas.", "08-406 55 00"]  # fmt: skip
     for text in texts:
         parse_date(text, reference=REF)
