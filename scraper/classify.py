@@ -4,7 +4,7 @@ docs/site.md, "URLs": posts sit at the site root (`/<slug>/`, slugs may contain
 underscores), oEmbed views at `/<slug>/embed/`, lab pages at
 `/vad-vi-gor/innovationslabbet-i-<ort>/`, programme pages under
 `/innovationslabb/`. The URL alone can only say "may be a post"; a fetched page is
-a post when its text shows a date line next to a title (layout) or its metadata
+a post when its text shows a title with its own date (layout) or its metadata
 says it is an article.
 """
 
@@ -62,10 +62,11 @@ def _same_site(url: str, site: str) -> bool:
 
 
 def _shows_a_post(document: Document) -> bool:
-    """A date line next to a title that is not a teaser, or article metadata."""
+    """A title with its own date (next to it, or printed after its text) and a body that is not
+    a teaser, or article metadata."""
     layout = read_layout(document)
     frame = layout.frame
-    if frame is not None and frame.date is not None and frame.body and not frame.teaser_like:
+    if frame is not None and frame.published is not None and frame.body and not frame.teaser_like:
         return True
     structured = read_structured(document)
     if structured.og.get("og:type", "").lower() in OG_ARTICLE_TYPES:

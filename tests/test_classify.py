@@ -52,7 +52,9 @@ def test_kind_from_the_url_alone(url, kind):
     assert classify(url, site=SITE) == kind
 
 
-@pytest.mark.parametrize("name", ["seed-wordpress-editor", "seed-divs", "seed-legacy-cp1252", "seed-flat-no-teasers"])
+@pytest.mark.parametrize("name", ["seed-wordpress-editor", "seed-divs", "seed-legacy-cp1252", "seed-flat-no-teasers",
+                                  "seed-footer-date", "seed-split-meta", "seed-english-byline",
+                                  "seed-weekday-after-body"])
 def test_a_page_showing_a_dated_post_is_a_post_in_any_markup(name):
     url = SITE + "vilken-resa-vi-gor/"
     assert classify(url, site=SITE, document=document_of((MARKUPS / f"{name}.html").read_bytes(), url)) == PageKind.POST

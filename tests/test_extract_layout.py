@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from html import escape
 
 import pytest
@@ -315,3 +315,98 @@ def test_an_emphasised_elements_words_are_compared_as_normalised_text(raw, shown
     line = normalise_space(shown)
     if line:
         assert _same_words(raw, line) == (normalise_space(raw) == line)
+
+
+# --- The date wherever a theme prints it, and only the post's own ------------------------------
+
+COMMENTS = ["2 svar på ”Alla labb på plats”", "Sven Svensson skriver:", "30 april 2019 kl. 10:15", "Bra skrivet!",
+            "Svara", "Lämna ett svar", "Din e-postadress kommer inte publiceras."]
+
+
+def _headed(*lines: str, title: str = "Alla labb på plats") -> str:
+    return f"<h1>{escape(title)}</h1>" + paragraphs(list(lines))
+
+
+@pytest.mark.parametrize("shown", ["Publicerad 6 mars 2019", "Publicerad 6 mars 2019Av Redaktionen",
+                                   "Published March 6, 2019By Redaktionen", "måndagen den 6 mars 2019",
+                                   "Postat den 6 mars 2019 i Dagbok", "6 mars 2019"])
+def test_date_in_footer_after_content_is_read(shown):
+    html = (_headed(*BODY, "Anna Kanervo", "projektansvarig") + f"<footer><span>{escape(shown)}</span></footer>"
+            + paragraphs(["Kategoriserad som Dagbok", *COMMENTS]))
+    found = post_of([], lambda _: html)
+    assert (found["published"], found["title"], found["body"], found["author"]) == (
+        date(2019, 3, 6), "Alla labb på plats", BODY, "Anna Kanervo")
+
+
+@pytest.mark.parametrize("byline", ["Publicerad 6 mars 2019 av Redaktionen", "Publicerat den 6 mars 2019",
+                                    "Postat 6 mars 2019", "Publicerad: 2019-03-06", "Posted on March 6, 2019 by admin",
+                                    "Av Redaktionen | 6 mars 2019", "onsdagen den 6 mars 2019",
+                                    "mars 6, 2019", "Dagbok · 6 mars 2019 · 3 min"])
+def test_a_byline_under_the_title_gives_the_date_and_is_not_body(byline):
+    found = post_of(["Start", "Alla labb på plats", byline, *BODY, "Anna Kanervo", "projektansvarig"])
+    assert (found["published"], found["title"], found["body"]) == (date(2019, 3, 6), "Alla labb på plats", BODY)
+
+
+@pytest.mark.parametrize("style", ["<div>{}</div>", "<p>{}</p>", "<span>{}</span><br>", "<li>{}</li>"])
+def test_a_meta_row_split_one_word_per_element_is_read(style):
+    row = "".join(style.format(w) for w in ("Publicerad", "6 mars 2019", "i", "Dagbok", "av", "Redaktionen"))
+    html = _headed() + f"<div>{row}</div>" + paragraphs(BODY + ["Anna Kanervo", "projektansvarig"])
+    found = post_of([], lambda _: html)
+    assert (found["published"], found["title"], found["body"]) == (date(2019, 3, 6), "Alla labb på plats", BODY)
+
+
+@pytest.mark.parametrize("updated", [["Uppdaterad 9 mars 2019"], ["Uppdaterad", "9 mars 2019"],
+                                     ["Senast uppdaterad: 2019-03-09"], ["Updated March 9, 2019"]])
+def test_updated_date_is_not_published(updated):
+    before = post_of(["Start", "Alla labb på plats", *updated, "Publicerad 6 mars 2019", *BODY])
+    after = post_of(["Start", "Alla labb på plats", "Publicerad 6 mars 2019", *updated, *BODY])
+    for found in (before, after):
+        assert (found["published"], found["body"]) == (date(2019, 3, 6), BODY)
+
+
+def test_an_update_alone_is_no_publish_date():
+    found = post_of(["Start", "Alla labb på plats", "Uppdaterad 9 mars 2019", *BODY, *COMMENTS])
+    assert not found or found["published"] is None
+
+
+def test_updated_and_published_on_one_line_gives_the_published():
+    for line in ("Uppdaterad 9 mars 2019 | Publicerad 6 mars 2019", "Publicerad 6 mars 2019 · Uppdaterad 9 mars 2019"):
+        assert post_of(["Start", line, "Alla labb på plats", *BODY])["published"] == date(2019, 3, 6)
+
+
+def test_comment_date_never_becomes_published():
+    html = _headed(*BODY, "Anna Kanervo", "projektansvarig") + paragraphs(COMMENTS)
+    found = post_of([], lambda _: html)
+    assert not found or found["published"] is None
+
+
+def test_previous_next_links_and_widgets_never_lend_their_dates():
+    html = (_headed(*BODY) + paragraphs(["Föregående inlägg", "Ett annat inlägg", "1 mars 2019"])
+            + "<aside><h2>Senaste inläggen</h2>" + paragraphs(["Ett tredje inlägg", "2 mars 2019"]) + "</aside>")
+    found = post_of([], lambda _: html)
+    assert not found or found["published"] is None
+
+
+def test_the_posts_footer_date_wins_over_the_comments_after_it():
+    html = _headed(*BODY) + paragraphs(["Publicerad 6 mars 2019", *COMMENTS])
+    found = post_of([], lambda _: html)
+    assert (found["published"], found["body"]) == (date(2019, 3, 6), BODY)
+
+
+@pytest.mark.parametrize("shown, days", [("för två dagar sedan", 2), ("för en vecka sedan", 7), ("igår", 1),
+                                         ("Publicerad för 3 dagar sedan", 3)])
+def test_a_relative_date_line_resolves_against_the_capture_time(shown, days):
+    html = f"<html><body>{paragraphs(['Start', shown, 'Alla labb på plats', *BODY])}</body></html>"
+    fetched = datetime(2019, 3, 8, 12, 0, tzinfo=timezone.utc)
+    document = parse_document(Capture(url="https://www.allmannyttan.se/p/", final_url="https://www.allmannyttan.se/p/",
+                                      status=200, headers={}, body=html.encode(), fetched=fetched))
+    frame = read_layout(document).frame
+    assert frame.published == date(2019, 3, 8) - timedelta(days=days)
+    assert document.lines[frame.title].text == "Alla labb på plats"
+
+
+def test_a_body_sentence_with_a_published_word_and_a_date_is_not_a_byline():
+    found = post_of(["Start", "6 mars 2019", "Alla labb på plats", "Rapporten publicerades 1 mars 2019 av Boverket.",
+                     *BODY])
+    assert found["published"] == date(2019, 3, 6)
+    assert found["body"][0] == "Rapporten publicerades 1 mars 2019 av Boverket."

@@ -16,7 +16,9 @@ from scraper.records import Capture, Disagreement
 
 MARKUPS = Path(__file__).parent / "markups"
 EXPECTED = json.loads((MARKUPS / "seed-expected.json").read_text(encoding="utf-8"))
-SEED_PAGES = ["seed-wordpress-editor", "seed-divs", "seed-legacy-cp1252", "seed-flat-no-teasers"]
+SEED_PAGES = ["seed-wordpress-editor", "seed-divs", "seed-legacy-cp1252", "seed-flat-no-teasers",
+              # the date in other places: after the text, a meta row of one word per element, a byline
+              "seed-footer-date", "seed-split-meta", "seed-english-byline", "seed-weekday-after-body"]
 URL = "https://www.allmannyttan.se/vilken-resa-vi-gor/"
 FIELDS = ("url", "published", "title", "author", "role", "lab", "labs", "excerpt", "body")
 BODY = ["Idag samlades alla fyra labben i Stockholm för att dela erfarenheter från hösten.",
@@ -270,3 +272,35 @@ def test_entry_content_never_cuts_a_paragraph_of_the_post_outside_it(labs):
     post = extract(html(tail=page), labs)
     assert post.body == "\n\n".join(BODY)
     assert post.layers["body"] == Layer.LAYOUT
+
+
+COMMENTS_HTML = ('<div><h2>2 svar på ”Alla labb på plats”</h2><ol><li><b>Sven Svensson</b> <span>skriver:</span>'
+                 '<a href="#c1"><time datetime="2019-04-30T10:15:00+02:00">30 april 2019 kl. 10:15</time></a>'
+                 '<p>Bra skrivet!</p></li></ol><h3>Lämna ett svar</h3></div>')
+
+
+def test_a_time_element_anywhere_in_the_posts_own_article_is_read(labs):
+    tail = ("<article><h1>Alla labb på plats</h1>" + "".join(f"<p>{t}</p>" for t in BODY)
+            + '<footer><time datetime="2019-03-06T10:00:00+01:00"></time> Kategoriserad som Dagbok</footer></article>'
+            + COMMENTS_HTML)
+    post = extract(html("<title>Alla labb på plats – Allmännyttan</title>", tail=tail), labs)
+    assert (post.published, post.layers["published"]) == (date(2019, 3, 6), Layer.TIME)
+
+
+def test_comment_date_never_becomes_published(labs):
+    tail = "<article><h1>Alla labb på plats</h1>" + "".join(f"<p>{t}</p>" for t in BODY) + "</article>" + COMMENTS_HTML
+    for head in ("<title>Alla labb på plats – Allmännyttan</title>", "<title>Allmännyttan</title>"):
+        post = extract(html(head, tail=tail), labs)
+        assert post.published is None
+        assert all(d.value != "2019-04-30" for d in post.disagreements)
+        assert post.author is None
+
+
+def test_a_footer_date_and_its_time_element_agree_and_the_update_is_left_out(labs):
+    tail = ("<article><h1>Alla labb på plats</h1>" + "".join(f"<p>{t}</p>" for t in BODY)
+            + '<footer><span>Publicerad <time class="entry-date published" datetime="2019-03-06T10:00:00+01:00">'
+            '6 mars 2019</time></span> <span>Uppdaterad <time class="updated" datetime="2019-03-09T10:00:00+01:00">'
+            "9 mars 2019</time></span></footer></article>" + COMMENTS_HTML)
+    post = extract(html("<title>Alla labb på plats – Allmännyttan</title>", tail=tail), labs)
+    assert (post.published, post.layers["published"]) == (date(2019, 3, 6), Layer.LAYOUT)
+    assert not [d for d in post.disagreements if d.field == "published"]

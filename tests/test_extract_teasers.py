@@ -15,7 +15,8 @@ from scraper.records import Capture
 
 MARKUPS = Path(__file__).parent / "markups"
 EXPECTED = json.loads((MARKUPS / "seed-expected.json").read_text(encoding="utf-8"))
-SEED_PAGES = ["seed-wordpress-editor", "seed-divs", "seed-legacy-cp1252"]
+SEED_PAGES = ["seed-wordpress-editor", "seed-divs", "seed-legacy-cp1252", "seed-split-meta", "seed-english-byline",
+              "seed-weekday-after-body"]
 URL = "https://www.allmannyttan.se/vilken-resa-vi-gor/"
 TEASER = ["11 oktober 2019", "Integrationskör i behov av framtidsfinansiering",
           "Integrationskören The Rockin’ Pots – med ursprung i Östersund – har nu startats i flera orter, bland "

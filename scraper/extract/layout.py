@@ -32,8 +32,9 @@ from datetime import date
 
 from .comments import read_comments
 from .document import Document, element_text
-from .lines import (CONTACT_RE, LineFacts, ends_with_ellipsis, is_byline, is_emphasised, line_facts, shared_depth,
-                    strip_read_more, title_key)
+from ..dates import BYLINE_WORDS
+from .lines import (CONTACT_RE, LineFacts, ends_with_ellipsis, is_byline, is_emphasised, is_meta_value, is_meta_word,
+                    line_facts, shared_depth, strip_read_more, title_key)
 from .structured import clean_title, read_structured, to_local_date
 from .wordpress import read_wordpress
 
@@ -61,7 +62,8 @@ class Frame:
     """Where the post itself sits in the lines."""
 
     date: int | None  # None: the title was found by its structured name, with no date line next to it
-    published: date | None
+    published: date | None  # the date of `date`, else of `date_after`
+    date_after: int | None  # with no date line next to the title: the post's own date printed after its text
     title: int | None
     start: int  # first line after the date line and title
     end: int  # first line after the post: subscribe box, first teaser, footer or end of page
@@ -76,7 +78,7 @@ class Frame:
 class _Candidate:
     """A date line with a title next to it: maybe the post."""
 
-    date: int
+    date: int | None  # None: a main heading with no date line next to it
     title: int
     start: int
     end: int
@@ -250,11 +252,13 @@ class _LayoutReader:
         return any(name in folded for name in self.site_names) and clean_title(text, self.site_names) is None
 
     def _neighbour(self, i: int, step: int) -> int:
-        """The line next to line i in direction `step`, past up to two credits, hashtag lines or
-        bylines (`Foto: …` under a featured image, `Av Anna Kanervo` between title and date)."""
+        """The line next to line i in direction `step`, past up to four credits, hashtag lines,
+        bylines, meta words or update dates (`Foto: …` under a featured image, `Av Anna Kanervo`
+        between title and date, `Publicerad` or `Uppdaterad` / `3 maj 2019` printed as elements of
+        their own before the date)."""
         j = i + step
-        while 0 <= j < self.n and abs(j - i) <= 2 and (self.facts.removable[j] and not self.facts.marker[j]
-                                                       or is_byline(self.texts[j])):
+        while 0 <= j < self.n and abs(j - i) <= 4 and (self.facts.removable[j] and not self.facts.marker[j]
+                                                       or is_byline(self.texts[j]) or is_meta_word(self.texts[j])):
             j += step
         return j
 
@@ -277,11 +281,14 @@ class _LayoutReader:
         return b, before
 
     def _region_end(self, start: int, blocks: dict[int, TeaserBlock], title_first: bool) -> int:
-        """First line after the post: subscribe box, footer, readers' comments, or the next date line's block."""
-        marker = self.facts.marker
+        """First line after the post: subscribe box, footer, readers' comments, previous/next links
+        or widgets after its text, or the next date line's block."""
+        marker, after_post, furniture = self.facts.marker, self.facts.after_post, self.facts.furniture
+        has_text = False  # a theme may print `Lämna en kommentar` in the post's header, before its text
         for j in range(start, self.n):
-            if marker[j] or j == self.comments.start:
+            if marker[j] or j == self.comments.start or (after_post[j] and has_text):
                 return j
+            has_text = has_text or not furniture[j]
             if j in self.dates:
                 block = blocks.get(j)
                 if block is not None:
@@ -307,9 +314,9 @@ class _LayoutReader:
         teaser and runs longest; with no date line next to the named title, the title alone."""
         candidates = []
         for i in sorted(self.dates):
-            if self.facts.nav[i] or i in self.comments:
-                continue
             block = blocks.get(i)
+            if self.facts.nav[i] or i in self.comments or (i >= self.facts.comments and not (block and block.strict)):
+                continue  # a date in readers' comments is never the post's (teasers may follow them)
             if block is not None and block.strict:
                 title = block.title  # a teaser's title is where its block put it; no need to weigh it
             else:
@@ -329,7 +336,9 @@ class _LayoutReader:
         if not hinted and not named:
             dateless = self._dateless_title(blocks)
             if dateless is not None:
-                return self._make_frame(None, dateless, dateless + 1, self._region_end(dateless + 1, blocks, False))
+                end = self._region_end(dateless + 1, blocks, False)
+                return self._make_frame(None, dateless, dateless + 1, end, date_after=self._date_after(end, blocks))
+            candidates = self._with_headings(candidates, blocks)
         if not candidates:
             return None
         pool = hinted or named or [c for c in candidates if c.date_hinted] or candidates
@@ -339,7 +348,27 @@ class _LayoutReader:
             chosen = next(c for c in plain if c.size * 3 >= largest)
         else:
             chosen = pool[0]  # every candidate reads like a teaser: the post comes first
-        return self._make_frame(chosen.date, chosen.title, chosen.start, chosen.end, teaser_like=chosen.teaser_like)
+        date_after = self._date_after(chosen.end, blocks) if chosen.date is None else None
+        return self._make_frame(chosen.date, chosen.title, chosen.start, chosen.end, teaser_like=chosen.teaser_like,
+                                date_after=date_after)
+
+    def _with_headings(self, candidates: list[_Candidate], blocks: dict[int, TeaserBlock]) -> list[_Candidate]:
+        """Add a candidate for each main heading (`<h1>`) with no date line next to it, for themes
+        that print the date after the post's text; drop date lines whose "title" has no text
+        under it (a footer date between a category line and the comments).
+
+        Nothing names the post here (no structured title), so its size decides as for the others.
+        """
+        titles = {c.title for c in candidates}
+        for t in range(self.n):
+            if t in titles or self.facts.heading(t) != 1 or not self._usable(t) or self.facts.nav[t] \
+                    or self._is_site_name(self.texts[t]) or any(b.start <= t < b.end for b in blocks.values()):
+                continue
+            end = self._region_end(t + 1, blocks, False)
+            candidates.append(_Candidate(date=None, title=t, start=t + 1, end=end, size=self._size(t + 1, end),
+                                         teaser_like=False, hinted=False, date_hinted=False))
+        with_text = [c for c in candidates if c.teaser_like or self._kept(c.start, c.end)]
+        return sorted(with_text or candidates, key=lambda c: min(c.title, c.date if c.date is not None else c.title))
 
     def _size(self, start: int, end: int) -> int:
         """Characters in lines [start, end)."""
@@ -365,11 +394,25 @@ class _LayoutReader:
                 return j
         return None
 
+    def _date_after(self, end: int, blocks: dict[int, TeaserBlock]) -> int | None:
+        """The post's own date printed after its text (a theme's entry footer: `Publicerad 29 april
+        2019`, then `Av Redaktionen`), for a post with no date line next to its title.
+
+        It is the date line that ends the post, so nothing but furniture stands between it and
+        the text; a teaser's date line, navigation, and anything after comments or
+        previous/next links (which end the post first) never are.
+        """
+        if end not in self.dates or self.facts.nav[end] or end in blocks or end >= self.facts.comments:
+            return None
+        return end
+
     def _make_frame(self, date_index: int | None, title: int | None, start: int, end: int, *,
-                    teaser_like: bool = False) -> Frame:
+                    teaser_like: bool = False, date_after: int | None = None) -> Frame:
         kept = self._kept(start, end)
         body, signature = split_signature(kept, self.facts)
-        return Frame(date=date_index, published=self.dates.get(date_index) if date_index is not None else None,
+        shown = date_index if date_index is not None else date_after
+        return Frame(date=date_index, date_after=date_after,
+                     published=self.dates.get(shown) if shown is not None else None,
                      title=title, start=start, end=end, kept=kept, body=body, signature=signature,
                      title_first=date_index is not None and title is not None and title < date_index,
                      teaser_like=teaser_like)
@@ -391,6 +434,8 @@ def keep_content(document: Document, indices: Iterable[int]) -> tuple[int, ...]:
                             or CONTACT_RE.fullmatch(texts[kept[last - 1]])):
         last -= 1  # a post never ends with a heading (it belongs to what follows) or a bare e-mail/phone
     while first < last and (chrome[kept[first]] or is_byline(texts[kept[first]])):
+        if texts[kept[first]].casefold() in BYLINE_WORDS and first + 1 < last and is_meta_value(texts[kept[first + 1]]):
+            first += 1  # a meta row of one word per element: `i` / `Dagbok`, `av` / `Redaktionen`
         first += 1
     return tuple(kept[first:last])
 

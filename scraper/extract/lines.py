@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Callable, TypeVar
 
-from ..dates import match_date_line, parse_date
+from ..dates import (BYLINE_WORDS, PUBLISHED_WORDS, UPDATED_WORDS, is_published_label, match_date_line, names_update,
+                     parse_date, search_dates)
 from .document import INVISIBLE_CHARACTERS, Document, Line, element_text, normalise_space
-from .selectors import (BYLINE_PREFIXES, CHROME_LINES, CHROME_PREFIXES, CREDIT_PREFIXES, ELLIPSES, EMPHASIS_TAGS,
+from .selectors import (AFTER_POST_COUNTED, AFTER_POST_COUNTS, AFTER_POST_PHRASES, COMMENTER_ENDINGS, BYLINE_PREFIXES, CHROME_LINES, CHROME_PREFIXES, CREDIT_PREFIXES, ELLIPSES, EMPHASIS_TAGS,
                         FOOTER_PHRASES, HEADING_TAGS, NAME_PARTICLES, NAVIGATION_ROLES, NAVIGATION_TAGS,
                         NOT_NAME_WORDS, READ_MORE, SHARE_WORDS, SUBSCRIBE_PHRASES)
 
@@ -72,7 +73,7 @@ def is_chrome(text: str) -> bool:
 def _is_chrome_folded(folded: str) -> bool:
     if len(folded) > 80:
         return False
-    if folded in CHROME_LINES or folded.startswith(CHROME_PREFIXES):
+    if folded in CHROME_LINES or folded.startswith(CHROME_PREFIXES) or is_meta_word(folded):
         return True
     words = folded.split()
     return bool(words) and words[0].strip(":|·•,") in SHARE_WORDS and all(
@@ -88,6 +89,42 @@ def is_byline(text: str) -> bool:
             return 1 <= len(words) <= 4 and all(w[0].isupper() for w in words) and not _NAME_PUNCTUATION.search(
                 text[len(prefix):])
     return False
+
+
+def is_meta_word(text: str) -> bool:
+    """A word of a meta row printed as an element of its own (`Publicerad` / `29 april 2019` /
+    `i` / `Dagbok` / `av` / `Redaktionen`): a published or update label, or a byline word."""
+    folded = text.casefold()
+    return folded in BYLINE_WORDS or is_published_label(folded) or (len(folded) <= 30 and names_update(folded)
+                                                                    and not _DIGIT_RE.search(folded))
+
+
+def is_meta_value(text: str) -> bool:
+    """The value after a byline word in a meta row (`Dagbok`, `Redaktionen`, `Anna Kanervo`)."""
+    return len(text) <= 40 and len(text.split()) <= 4 and text[-1] not in ".!?:…"
+
+
+def is_after_post(text: str) -> bool:
+    """A line that starts what follows a post: comments, the comment form, previous/next links,
+    a widget of other posts (`Lämna ett svar`, `2 svar på ”…”`, `Sven Svensson skriver:`)."""
+    if len(text) > 120:
+        return False
+    folded = text.casefold()
+    return (folded.startswith(AFTER_POST_PHRASES) and len(folded.split()) <= 8) or starts_comments(text)
+
+
+def starts_comments(text: str) -> bool:
+    """A line only readers' comments print: a comments heading with a count (`2 svar på ”…”`,
+    `1 kommentar till ”…”`) or a commenter's line (`Sven Svensson skriver:`). Comments never
+    come before the post, so no date at or after such a line is the post's."""
+    if len(text) > 120:
+        return False
+    folded = text.casefold()
+    if folded.endswith(COMMENTER_ENDINGS) and len(folded.split()) <= 6:
+        return True
+    words = folded.split(None, 2)
+    return len(words) >= 2 and (words[0].isdecimal() or words[0] in AFTER_POST_COUNTS) \
+        and words[1] in AFTER_POST_COUNTED
 
 
 def ends_with_ellipsis(text: str) -> bool:
@@ -162,61 +199,98 @@ def title_key(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).translate(_QUOTES).casefold().split())
 
 
-def _date_of(text: str) -> date | None:
-    if len(text) > MAX_DATE_LINE or not _DIGIT_RE.search(text):
+def _date_of(text: str, reference: datetime | None = None) -> date | None:
+    if len(text) > MAX_DATE_LINE or not _DIGIT_RE.search(text) and reference is None:
         return None
-    return match_date_line(text)
+    return match_date_line(text, reference=reference)
 
 
-def _date_of_line(line: Line) -> date | None:
-    """The date of a date line; also of a short meta line that starts or ends with a date
-    (`29 april 2019 | Dagbok`) or whose `<time>` shows a whole date.
+def _date_of_line(line: Line, reference: datetime | None = None) -> date | None:
+    """The publish date a line shows: a date line, a byline or meta line holding a date
+    (`Publicerad 29 april 2019 av Redaktionen`, `29 april 2019 | Dagbok`), or a line whose
+    `<time>` shows a whole date. A date after an update word (`Uppdaterad …`) is not one.
 
     Themes print `Publicerat den <time>…</time>` or a published and an updated
     `<time>` side by side (the updated one hidden by CSS we cannot see): the line's
     date is that of its `published` `<time>`, else of the first one not marked `updated`.
     """
     text = line.text
-    if len(text) > 2 * MAX_DATE_LINE or not _DIGIT_RE.search(text):
+    if len(text) > 2 * MAX_DATE_LINE:
         return None
-    found = _date_in_meta(text)
-    if found is not None:
+    found = _date_in_meta(text, reference)
+    if found is not None or names_update(text):
         return found
     times = [e for e in line.inlines if e.tag == "time"]
-    if not times:
-        return None
 
     def rank(element) -> int:
         classes = (element.get("class") or "").split()
         return 0 if "published" in classes else 2 if "updated" in classes else 1
 
     for element in sorted(times, key=rank):
-        found = _date_in_meta(element_text(element))
+        if rank(element) == 2:
+            continue  # an update's <time>, never the publish date
+        found = _date_in_meta(element_text(element), reference)
         if found is not None:
             return found
     return None
 
 
-def _date_in_meta(text: str) -> date | None:
-    """A whole date line, or a date at either end of a short meta line (`Dagbok | 29 april 2019`)."""
-    found = _date_of(text)
+def _date_in_meta(text: str, reference: datetime | None = None) -> date | None:
+    """A whole date line, or the first date of a short meta line that is not an update's.
+
+    Around the date only what a theme prints may stand: a published word (part of the
+    date form), a short label (`Dagbok 29 april 2019`, `Dagbok | 29 april 2019`), a
+    separator, or a byline tail (`av Redaktionen`, `i Dagbok`, `By admin`). A sentence
+    that holds a date (`Vi ses 29 april 2019!`) is not a meta line.
+    """
+    found = _date_of(text, reference)
     if found is not None:
         return found
-    parts = _META_SEPARATORS_RE.split(text)
-    if len(parts) > 1:
-        for part in (parts[0], parts[-1]):
-            found = _date_of(part)
-            if found is not None:
-                return found
-    words = text.split()
-    if len(text) <= MAX_DATE_LINE and 4 <= len(words) <= 6:
-        # a label run into the date with a plain space: `Dagbok 29 april 2019`, `29 april 2019 Dagbok`
-        for head, tail in ((words[:-3], words[-3:]), (words[3:], words[:3])):
-            if not any(_DIGIT_RE.search(w) for w in head):
-                found = match_date_line(" ".join(tail))
-                if found is not None:
-                    return found
+    if not _DIGIT_RE.search(text) and reference is None:
+        return None
+    previous = 0
+    for start, end, found in search_dates(text, reference=reference):
+        head = text[previous:start]
+        if names_update(_META_SEPARATORS_RE.split(head)[-1]):
+            previous = end  # `Uppdaterad 3 maj 2019 | Publicerad 29 april 2019`: the next date may be it
+            continue
+        if (previous == 0 and not _is_meta_head(head)) or not _is_meta_tail(text[end:]):
+            return None
+        return found
     return None
+
+
+_SEPARATORS = "|·•–—-/:,"
+
+
+def _is_meta_head(head: str) -> bool:
+    """What may stand before a date on a meta line: nothing, a label before a separator, or a
+    short capitalised label (`Dagbok`)."""
+    stripped = head.strip()
+    if not stripped:
+        return True
+    if stripped[-1] in _SEPARATORS:
+        label = stripped.rstrip(_SEPARATORS + " ")
+        return len(label.split()) <= 4 and not _DIGIT_RE.search(label)
+    return _is_label_words(stripped)
+
+
+def _is_meta_tail(tail: str) -> bool:
+    """What may follow a date on a meta line: nothing, a separator and more meta, a byline
+    (`av Redaktionen`, `i Dagbok`, `By admin`), an update, or a short capitalised label."""
+    stripped = tail.strip()
+    if not stripped or stripped[0] in _SEPARATORS or names_update(stripped):
+        return True
+    words = stripped.split()
+    if words[0].casefold() in BYLINE_WORDS:
+        return len(words) <= 6 and stripped[-1] not in ".!?"
+    return _is_label_words(stripped)
+
+
+def _is_label_words(text: str) -> bool:
+    words = text.split()
+    return len(words) <= 2 and all(w[0].isupper() for w in words) and text[-1] not in ".!?" \
+        and not _DIGIT_RE.search(text)
 
 
 # --- Evidence from the tree ------------------------------------------------------------
@@ -280,15 +354,19 @@ class LineFacts:
     decided when a layer first asks, and remembered.
     """
 
-    __slots__ = ("texts", "lines", "furniture", "removable", "marker", "chrome", "nav", "dates", "_remembered")
+    __slots__ = ("texts", "lines", "furniture", "removable", "marker", "after_post", "comments", "chrome", "nav",
+                 "dates", "_remembered")
 
     def __init__(self, lines: list[Line], *, furniture: list[bool], removable: list[bool], marker: list[bool],
-                 chrome: list[bool], nav: list[bool], dates: dict[int, date]) -> None:
+                 after_post: list[bool], comments: int, chrome: list[bool], nav: list[bool],
+                 dates: dict[int, date]) -> None:
         self.lines = lines
         self.texts = [line.text for line in lines]
         self.furniture = furniture  # a marker, credit, hashtag line or chrome: never a title or signature
-        self.removable = removable  # a marker, credit or hashtag line: never body either
+        self.removable = removable  # a marker, credit, hashtag line or update date: never body either
         self.marker = marker  # subscribe box or footer: ends a post
+        self.after_post = after_post  # comments, previous/next links, other posts' widgets: end a post
+        self.comments = comments  # the first line only readers' comments print (or the line count)
         self.chrome = chrome  # theme furniture (`is_chrome`)
         self.nav = nav  # inside <nav> or role=navigation
         self.dates = dates  # date lines, in page order
@@ -329,8 +407,11 @@ def _first_characters(phrases) -> frozenset[str]:
 # Cheap gates in front of the per-line tests: the first character a line must start with.
 _MARKER_FIRST = _first_characters((*SUBSCRIBE_PHRASES, *FOOTER_PHRASES))
 _CREDIT_FIRST = _first_characters(CREDIT_PREFIXES)
-_CHROME_FIRST = _first_characters((*CHROME_LINES, *CHROME_PREFIXES, *SHARE_WORDS, *":|·•,"))
+_CHROME_FIRST = _first_characters((*CHROME_LINES, *CHROME_PREFIXES, *SHARE_WORDS, *":|·•,", *BYLINE_WORDS,
+                                   *PUBLISHED_WORDS, *UPDATED_WORDS))
 _YEAR_DIGITS_RE = re.compile(r"\d{4}")
+# Relative dates have no digits: `igår`, `för två dagar sedan`.
+_RELATIVE_HINT_RE = re.compile(r"sedan|\bsen\b|går\b|\bi\s?dag\b", re.IGNORECASE)
 
 
 def _line_facts(document: Document) -> LineFacts:
@@ -340,7 +421,9 @@ def _line_facts(document: Document) -> LineFacts:
     lines = document.lines
     n = len(lines)
     furniture, removable, marker, chrome = [False] * n, [False] * n, [False] * n, [False] * n
+    after_post = [False] * n
     dates = {}
+    reference = document.capture.fetched
     for i, line in enumerate(lines):
         text = line.text
         first = text[0]
@@ -353,11 +436,18 @@ def _line_facts(document: Document) -> LineFacts:
         if size <= 80 and (first in _CHROME_FIRST or text[0].casefold()[0] in _CHROME_FIRST) \
                 and _is_chrome_folded(text.casefold()):
             chrome[i] = furniture[i] = True
+        if is_after_post(text):
+            after_post[i] = chrome[i] = furniture[i] = True
         if size <= 2 * MAX_DATE_LINE and (_YEAR_DIGITS_RE.search(text) or (
-                line.inlines and any(e.tag == "time" for e in line.inlines) and _DIGIT_RE.search(text))):
-            found = _date_of_line(line)
-            if found is not None:
+                line.inlines and any(e.tag == "time" for e in line.inlines) and _DIGIT_RE.search(text)) or (
+                size <= MAX_DATE_LINE and _RELATIVE_HINT_RE.search(text))):
+            found = _date_of_line(line, reference)
+            if found is not None and i and is_meta_word(lines[i - 1].text) and names_update(lines[i - 1].text):
+                removable[i] = furniture[i] = True  # after an `Uppdaterad` label of its own: an update's date
+            elif found is not None:
                 dates[i] = found
+            elif names_update(text) and search_dates(text, reference=reference):
+                removable[i] = furniture[i] = True  # `Uppdaterad 3 maj 2019`
     nav = [False] * n
     navigation = list(document.tree.iter(*NAVIGATION_TAGS))
     navigation += document.with_class(*(f"role:{r}" for r in NAVIGATION_ROLES))
@@ -366,9 +456,9 @@ def _line_facts(document: Document) -> LineFacts:
         nav[start:end] = [True] * (end - start)
     if not dates:
         # htmldate's order: the costly reading only when the fast one found nothing at all
-        reference = document.capture.fetched
         dates = {i: d for i, line in enumerate(lines)
                  if len(line.text) <= FALLBACK_DATE_LINE and _DIGIT_RE.search(line.text) and not furniture[i]
                  and (d := parse_date(line.text, reference=reference)) is not None}
-    return LineFacts(lines, furniture=furniture, removable=removable, marker=marker, chrome=chrome, nav=nav,
-                     dates=dates)
+    comments = next((i for i, line in enumerate(lines) if after_post[i] and starts_comments(line.text)), n)
+    return LineFacts(lines, furniture=furniture, removable=removable, marker=marker, after_post=after_post,
+                     comments=comments, chrome=chrome, nav=nav, dates=dates)

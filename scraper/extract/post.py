@@ -33,7 +33,7 @@ from datetime import date
 from typing import Any, Iterable
 from urllib.parse import urljoin, urlsplit
 
-from ..dates import match_date_line
+from ..dates import match_date_line, names_update
 from ..labs import LabVocabulary
 from ..names import Layer
 from ..records import Disagreement, Post
@@ -74,7 +74,8 @@ class _Extraction:
         self.wordpress: WordPress = read_wordpress(document)
         self.layout: Layout = read_layout(document)
         self.frame: Frame | None = self.layout.frame
-        self.texts = line_facts(document).texts
+        self.facts = line_facts(document)
+        self.texts = self.facts.texts
         self.comments: Comments = read_comments(document)
 
     def post(self, labs: LabVocabulary) -> Post:
@@ -127,15 +128,14 @@ class _Extraction:
                     return absolute
         return document.url
 
-    def header_range(self) -> tuple[int, int]:
-        """Lines of the post's header: from just before the date line/title to the body's start."""
-        return max(frame_top(self.frame) - 2, 0), self.frame.start + 1
-
-    def near_header(self, element: Any) -> bool:
+    def in_own_post(self, element: Any) -> bool:
+        """Whether an element sits in the post's own lines: its header, its text, or the date it
+        prints after its text; never in teasers, comments or what else follows the post."""
+        line = self.document.span(element)[0]  # an empty <time datetime> shows no text: where it stands
         if self.frame is None:
-            return not self.in_teaser(element)
-        low, high = self.header_range()
-        return low <= self.document.span(element)[0] <= high
+            return not self.in_teaser(element) and line < self.facts.comments
+        low = max(frame_top(self.frame) - 2, 0)
+        return low <= line < self.frame.end or line == self.frame.date_after
 
     def in_teaser(self, element: Any) -> bool:
         position = self.document.span(element)[0]
@@ -145,13 +145,21 @@ class _Extraction:
         """Inside the readers' comments: a commenter's name or date is never the post's."""
         return self.document.span(element)[0] in self.comments
 
+    def is_update(self, element: Any) -> bool:
+        """A `<time>` or date element marked as an update, or on a line that names one (`Uppdaterad …`)."""
+        classes = (element.get("class") or "").split()
+        if "updated" in classes and "published" not in classes:
+            return True
+        line = self.document.line_of(element)
+        return line is not None and names_update(self.texts[line])
+
     def published_candidates(self) -> list[tuple[Layer, date | None]]:
         structured, jsonld = self.structured, self.structured.jsonld
         time_value = next((to_local_date(v) for e, v in structured.times
-                           if self.near_header(e) and not self.in_comments(e)), None)
+                           if self.in_own_post(e) and not self.in_comments(e) and not self.is_update(e)), None)
         wordpress_value = None
         for element, value in self.wordpress.dates:
-            if self.near_header(element) and not self.in_comments(element):
+            if self.in_own_post(element) and not self.in_comments(element) and not self.is_update(element):
                 wordpress_value = to_local_date(value) or match_date_line(value)
                 if wordpress_value:
                     break

@@ -92,6 +92,26 @@ CHROME_PREFIXES = tuple(
               "Dela:", "Dela på ", "Dela inlägget", "Skriv ut", "Redigera", "Lämna en kommentar", "Kommentera")
 )
 
+#: What a WordPress page prints after a post: readers' comments and the comment form, links to
+#: the previous and next post, widgets listing other posts. A line starting with one of these
+#: (after the post's first line) ends the post, so nothing after it is the post's body, author
+#: or date (docs/site.md, "What stock WordPress prints").
+AFTER_POST_PHRASES = tuple(
+    s.casefold()
+    for s in (
+        "Lämna ett svar", "Lämna en kommentar", "Skriv en kommentar", "Kommentarer", "Kommentera", "Svar på",
+        "Leave a Reply", "Leave a comment", "Comments", "Föregående inlägg", "Nästa inlägg", "Föregående",
+        "Previous post", "Next post", "Inläggsnavigering", "Post navigation", "Senaste inläggen",
+        "Senaste inlägg", "Relaterade inlägg", "Recent posts", "Related posts",
+    )
+)
+#: A comments heading with a count (`1 kommentar till ”…”`, `Ett svar på ”…”`, `2 thoughts on “…”`).
+AFTER_POST_COUNTS = ("inga", "en", "ett", "one", "no")
+AFTER_POST_COUNTED = ("kommentar", "kommentarer", "svar", "response", "responses", "thought", "thoughts",
+                     "comment", "comments")
+#: How a commenter's line ends (`Sven Svensson skriver:`).
+COMMENTER_ENDINGS = ("skriver:", "säger:", "says:", "wrote:")
+
 #: How a theme's byline starts (`av Redaktionen`); such a line right under the title is not body.
 BYLINE_PREFIXES = ("av ", "skriven av ", "publicerad av ", "postat av ", "text: ", "text av ", "by ", "posted by ")
 
