@@ -60,7 +60,15 @@ class Style:
         self.nbsp_lines = r.random() < 0.5
         self.hidden_junk = r.random() < 0.5
         self.legacy_charset = r.random() < 0.3
-        self.date_form = r.choice(["plain", "plain", "publicerad", "weekday", "meta-line"])
+        self.date_form = r.choice(["plain", "plain", "publicerad", "weekday", "meta-line", "byline", "posted-on",
+                                   "weekday-definite", "publicerad-iso", "split"])
+        # where the date sits: next to the title, or after the text (a theme's entry footer)
+        # (themes that print it there show the title as a heading)
+        self.date_place = r.choice(["header", "header", "header", "footer"])
+        if self.title_tag not in ("h1", "h2", "h3", "b", "strong", "font"):
+            self.date_place = "header"
+        self.updated_line = r.random() < 0.2  # an `Uppdaterad …` line next to the published date
+        self.comments = r.random() < 0.3  # readers' comments, each with a name and a date, after the post
         self.breadcrumb = r.random() < 0.3  # `Start › Dagbok › <title>` lines before the post
         self.category = r.random() < 0.3  # a `Dagbok` label next to the date line
         self.byline = r.random() < 0.2 and not self.title_first  # `Av Redaktionen` under the title
@@ -122,6 +130,12 @@ def titled(style: Style, tag: str, text: str) -> str:
 
 
 WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
+ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                  "November", "December")
+COMMENTS = ("<div><h3>2 svar på ”{title}”</h3><ol><li><b>Sven Svensson</b> <span>skriver:</span><br>"
+            "<time datetime='2020-01-30T10:15:00+01:00'>30 januari 2020 kl. 10:15</time><p>Bra skrivet, tack!</p>"
+            "<a href='#'>Svara</a></li><li><b>Lena Berg</b> <span>skriver:</span><br>3 februari 2020 kl. 08:00"
+            "<p>Håller med.</p></li></ol><h3>Lämna ett svar</h3></div>")
 
 
 def dated(style: Style, post: SamplePost) -> str:
@@ -132,6 +146,18 @@ def dated(style: Style, post: SamplePost) -> str:
         shown = f"{WEEKDAYS[post.published.weekday()]} {shown}"
     elif style.date_form == "meta-line":
         shown = f"Dagbok | {shown}"
+    elif style.date_form == "byline":
+        shown = f"Publicerad {shown} av Redaktionen"
+    elif style.date_form == "posted-on":
+        shown = f"Posted on {ENGLISH_MONTHS[post.published.month - 1]} {post.published.day}, {post.published.year}"
+    elif style.date_form == "weekday-definite":
+        shown = f"{WEEKDAYS[post.published.weekday()]}en den {shown}"
+    elif style.date_form == "publicerad-iso":
+        shown = f"Publicerad: {post.published.isoformat()}"
+    elif style.date_form == "split" and style.date_tag != "time":
+        return "".join(f"<{style.date_tag}>{w}</{style.date_tag}><br>" if style.date_tag in ("span", "font", "small")
+                       else f"<{style.date_tag}>{w}</{style.date_tag}>"
+                       for w in ("Publicerad", shown, "i", "Dagbok", "av", "Redaktionen"))
     if style.date_tag == "time":
         moment = datetime.combine(post.published, time(0, 30), ZoneInfo("Europe/Stockholm"))
         updated = '<time class="updated" datetime="2020-02-01">1 februari 2020</time>' if style.updated_time else ""
@@ -199,7 +225,12 @@ def render(post: SamplePost, seed: int) -> tuple[bytes, str]:
     logo = "<h1><a href='/'>Allmännyttan</a></h1>" if style.logo_h1 else "<div><img alt='Allmännyttan' src='/l.png'></div>"
     junk = "<span class='screen-reader-text'>Publicerat den</span><div hidden>Dold text</div>" if style.hidden_junk else ""
     title, date_html = titled(style, style.title_tag, post.title), dated(style, post)
-    if style.title_first:
+    if style.updated_line:
+        date_html = f"<div>Uppdaterad {e(date_line(post.modified.date()))}</div>{date_html}"
+    footer_date = style.date_place == "footer"
+    if footer_date:
+        header = [title]
+    elif style.title_first:
         header = [title, date_html]
     else:
         header = [date_html, *(["Foto: Shutterstock"] if style.featured_credit else []), title]
@@ -222,6 +253,10 @@ def render(post: SamplePost, seed: int) -> tuple[bytes, str]:
     sig = signature(style, post.author, post.role or "") if post.author else ""
     if style.share:
         sig += "<div class='share'><span>Dela</span> <a href='#'>Facebook</a> <a href='#'>Twitter</a></div>"
+    if footer_date:
+        sig += f"<div{style.cls()}>{date_html}</div><div>Kategoriserad som <a href='/category/dagbok/'>Dagbok</a></div>"
+    if style.comments:
+        sig += COMMENTS.format(title=e(post.title))
     subscribe = "" if post.flag("no_subscribe") else style.blocks(["Få nya inlägg i din inkorg", "Följ oss på Instagram"])
     others = [p for p in POSTS if p.slug != post.slug and p.published_at > post.published_at][:3]
     teasers = "" if post.flag("no_teasers") else "".join(teaser(style, p) for p in reversed(others))

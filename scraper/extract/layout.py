@@ -26,7 +26,7 @@ line, `<nav>`), never required.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import accumulate
 from datetime import date
 
@@ -78,7 +78,8 @@ class Frame:
 class _Candidate:
     """A date line with a title next to it: maybe the post."""
 
-    date: int | None  # None: a main heading with no date line next to it
+    date: int | None  # None: the date line is printed after the post's text (`date_after`)
+    date_after: int | None
     title: int
     start: int
     end: int
@@ -252,15 +253,22 @@ class _LayoutReader:
         return any(name in folded for name in self.site_names) and clean_title(text, self.site_names) is None
 
     def _neighbour(self, i: int, step: int) -> int:
-        """The line next to line i in direction `step`, past up to four credits, hashtag lines,
-        bylines, meta words or update dates (`Foto: …` under a featured image, `Av Anna Kanervo`
+        """The line next to line i in direction `step`, past up to six credits, hashtag lines,
+        bylines, meta row words or update dates (`Foto: …` under a featured image, `Av Anna Kanervo`
         between title and date, `Publicerad` or `Uppdaterad` / `3 maj 2019` printed as elements of
         their own before the date)."""
         j = i + step
-        while 0 <= j < self.n and abs(j - i) <= 4 and (self.facts.removable[j] and not self.facts.marker[j]
-                                                       or is_byline(self.texts[j]) or is_meta_word(self.texts[j])):
+        while 0 <= j < self.n and abs(j - i) <= 6 and (self.facts.removable[j] and not self.facts.marker[j]
+                                                       or is_byline(self.texts[j]) or self._in_meta_row(j)):
             j += step
         return j
+
+    def _in_meta_row(self, j: int) -> bool:
+        """A word of a meta row printed one per element (`Publicerad`, `i`, `av`), or the value
+        after a byline word (`Dagbok` after `i`, `Redaktionen` after `av`)."""
+        texts = self.texts
+        return is_meta_word(texts[j]) or (j > 0 and texts[j - 1].casefold() in BYLINE_WORDS
+                                          and is_meta_value(texts[j]))
 
     def _title_for(self, i: int, title_first_hint: bool) -> tuple[int | None, float]:
         a, b = self._neighbour(i, 1), self._neighbour(i, -1)
@@ -286,7 +294,7 @@ class _LayoutReader:
         marker, after_post, furniture = self.facts.marker, self.facts.after_post, self.facts.furniture
         has_text = False  # a theme may print `Lämna en kommentar` in the post's header, before its text
         for j in range(start, self.n):
-            if marker[j] or j == self.comments.start or (after_post[j] and has_text):
+            if marker[j] or j == self.comments.start or (after_post[j] and (has_text or j >= self.facts.comments)):
                 return j
             has_text = has_text or not furniture[j]
             if j in self.dates:
@@ -311,7 +319,13 @@ class _LayoutReader:
 
     def _frame(self, blocks: dict[int, TeaserBlock], order: bool) -> Frame | None:
         """The post: the date line + title a structured title names, else the one that is not a
-        teaser and runs longest; with no date line next to the named title, the title alone."""
+        teaser and runs longest; with no date line next to the named title, the title alone.
+
+        A date line is read two ways: as the date before (or right after) its title, the site's
+        layout; or as the date a theme prints after the post's text, under a title further up
+        (`_title_before`). The first reading wins unless it leaves no text under its title, only
+        the second finds the title structured data names, or the second holds much more text.
+        """
         candidates = []
         for i in sorted(self.dates):
             block = blocks.get(i)
@@ -319,18 +333,24 @@ class _LayoutReader:
                 continue  # a date in readers' comments is never the post's (teasers may follow them)
             if block is not None and block.strict:
                 title = block.title  # a teaser's title is where its block put it; no need to weigh it
-            else:
-                title, _ = self._title_for(i, order)
-                if title is None:
-                    continue
-            start = max(i, title) + 1
-            end = self._region_end(start, blocks, title < i)
-            candidates.append(_Candidate(
-                date=i, title=title, start=start, end=end,
-                size=self._size(start, end),
-                teaser_like=block is not None and block.strict,
-                hinted=self.facts.key(title) in self.title_hints,
-                date_hinted=self.dates[i] in self.date_hints))
+                start = max(i, title) + 1
+                candidates.append(self._candidate(i, None, title, start, self._region_end(start, blocks, title < i),
+                                                  teaser_like=True))
+                continue
+            title, _ = self._title_for(i, order)
+            header = None
+            if title is not None:
+                start = max(i, title) + 1
+                header = self._candidate(i, None, title, start, self._region_end(start, blocks, title < i))
+            above = self._title_before(i, blocks) if block is None else None
+            footer = self._candidate(None, i, above, above + 1, i) if above is not None else None
+            if header is not None and (footer is None or (self._kept(header.start, header.end)
+                                                          and (header.hinted or not footer.hinted)
+                                                          and header.size * 3 >= footer.size)):
+                candidates.append(header)
+            elif footer is not None:
+                candidates.append(footer)
+        candidates = self._cut_at_footer_titles(candidates)
         hinted = [c for c in candidates if c.hinted]
         named = [c for c in candidates if self.facts.key(c.title) == self.page_title]
         if not hinted and not named:
@@ -338,7 +358,6 @@ class _LayoutReader:
             if dateless is not None:
                 end = self._region_end(dateless + 1, blocks, False)
                 return self._make_frame(None, dateless, dateless + 1, end, date_after=self._date_after(end, blocks))
-            candidates = self._with_headings(candidates, blocks)
         if not candidates:
             return None
         pool = hinted or named or [c for c in candidates if c.date_hinted] or candidates
@@ -348,27 +367,52 @@ class _LayoutReader:
             chosen = next(c for c in plain if c.size * 3 >= largest)
         else:
             chosen = pool[0]  # every candidate reads like a teaser: the post comes first
-        date_after = self._date_after(chosen.end, blocks) if chosen.date is None else None
         return self._make_frame(chosen.date, chosen.title, chosen.start, chosen.end, teaser_like=chosen.teaser_like,
-                                date_after=date_after)
+                                date_after=chosen.date_after)
 
-    def _with_headings(self, candidates: list[_Candidate], blocks: dict[int, TeaserBlock]) -> list[_Candidate]:
-        """Add a candidate for each main heading (`<h1>`) with no date line next to it, for themes
-        that print the date after the post's text; drop date lines whose "title" has no text
-        under it (a footer date between a category line and the comments).
+    def _cut_at_footer_titles(self, candidates: list[_Candidate]) -> list[_Candidate]:
+        """A post whose date is printed after its text starts at its title: a candidate above it
+        (a dated list in a sidebar) ends there instead of running on through that post."""
+        titles = sorted(c.title for c in candidates if c.date_after is not None)
+        cut = []
+        for c in candidates:
+            end = next((t for t in titles if c.start <= t < c.end), None)
+            cut.append(c if end is None else replace(c, end=end, size=self._size(c.start, end)))
+        return cut
 
-        Nothing names the post here (no structured title), so its size decides as for the others.
+    def _candidate(self, date_line: int | None, date_after: int | None, title: int, start: int, end: int, *,
+                   teaser_like: bool = False) -> _Candidate:
+        shown = date_line if date_line is not None else date_after
+        return _Candidate(date=date_line, date_after=date_after, title=title, start=start, end=end,
+                          size=self._size(start, end), teaser_like=teaser_like,
+                          hinted=self.facts.key(title) in self.title_hints,
+                          date_hinted=self.dates[shown] in self.date_hints)
+
+    def _title_before(self, i: int, blocks: dict[int, TeaserBlock]) -> int | None:
+        """Read date line i as printed after the post's text (a theme's entry footer): the
+        post's title, the line above that text most like a title (a heading, a bold line, the
+        title structured data names), or None.
+
+        The text runs up from the date line to the previous date line, marker, comments,
+        teaser or the top of the page; the title must have text between it and the date.
+        Lines in capitals are subheads, never the title.
         """
-        titles = {c.title for c in candidates}
-        for t in range(self.n):
-            if t in titles or self.facts.heading(t) != 1 or not self._usable(t) or self.facts.nav[t] \
-                    or self._is_site_name(self.texts[t]) or any(b.start <= t < b.end for b in blocks.values()):
-                continue
-            end = self._region_end(t + 1, blocks, False)
-            candidates.append(_Candidate(date=None, title=t, start=t + 1, end=end, size=self._size(t + 1, end),
-                                         teaser_like=False, hinted=False, date_hinted=False))
-        with_text = [c for c in candidates if c.teaser_like or self._kept(c.start, c.end)]
-        return sorted(with_text or candidates, key=lambda c: min(c.title, c.date if c.date is not None else c.title))
+        in_blocks = {j for b in blocks.values() for j in range(b.start, b.end)}
+        best, best_score = None, None
+        text_below = False
+        for t in range(i - 1, -1, -1):
+            if t in self.dates or t in in_blocks or self.facts.marker[t] or self.facts.after_post[t]:
+                break
+            key = self.facts.key(t)
+            title_like = (self.facts.heading(t) is not None or is_emphasised(self.lines[t])
+                          or key in self.title_hints or key == self.page_title)
+            if title_like and text_below and not self.texts[t].isupper():
+                score = self._title_score(t, False, False)
+                if score is not None and (best_score is None or score >= best_score):
+                    best, best_score = t, score
+            if not self.facts.furniture[t] and not self.facts.nav[t]:
+                text_below = True
+        return best
 
     def _size(self, start: int, end: int) -> int:
         """Characters in lines [start, end)."""

@@ -16,7 +16,8 @@ from typing import Any, Callable, TypeVar
 from ..dates import (BYLINE_WORDS, PUBLISHED_WORDS, UPDATED_WORDS, is_published_label, match_date_line, names_update,
                      parse_date, search_dates)
 from .document import INVISIBLE_CHARACTERS, Document, Line, element_text, normalise_space
-from .selectors import (AFTER_POST_COUNTED, AFTER_POST_COUNTS, AFTER_POST_PHRASES, COMMENTER_ENDINGS, BYLINE_PREFIXES, CHROME_LINES, CHROME_PREFIXES, CREDIT_PREFIXES, ELLIPSES, EMPHASIS_TAGS,
+from .selectors import (AFTER_POST_COUNTED, AFTER_POST_COUNTS, AFTER_POST_PHRASES, COMMENTER_ENDINGS,
+                        POST_NAVIGATION_PHRASES, BYLINE_PREFIXES, CHROME_LINES, CHROME_PREFIXES, CREDIT_PREFIXES, ELLIPSES, EMPHASIS_TAGS,
                         FOOTER_PHRASES, HEADING_TAGS, NAME_PARTICLES, NAVIGATION_ROLES, NAVIGATION_TAGS,
                         NOT_NAME_WORDS, READ_MORE, SHARE_WORDS, SUBSCRIBE_PHRASES)
 
@@ -110,17 +111,19 @@ def is_after_post(text: str) -> bool:
     if len(text) > 120:
         return False
     folded = text.casefold()
-    return (folded.startswith(AFTER_POST_PHRASES) and len(folded.split()) <= 8) or starts_comments(text)
+    return (folded.startswith(AFTER_POST_PHRASES) and len(folded.split()) <= 8) or only_follows_a_post(text)
 
 
-def starts_comments(text: str) -> bool:
-    """A line only readers' comments print: a comments heading with a count (`2 svar på ”…”`,
-    `1 kommentar till ”…”`) or a commenter's line (`Sven Svensson skriver:`). Comments never
-    come before the post, so no date at or after such a line is the post's."""
+def only_follows_a_post(text: str) -> bool:
+    """A line printed only after a post: a comments heading with a count (`2 svar på ”…”`,
+    `1 kommentar till ”…”`), a commenter's line (`Sven Svensson skriver:`), a link to the
+    previous or next post. No date at or after such a line is the post's."""
     if len(text) > 120:
         return False
     folded = text.casefold()
     if folded.endswith(COMMENTER_ENDINGS) and len(folded.split()) <= 6:
+        return True
+    if folded.startswith(POST_NAVIGATION_PHRASES) and len(folded.split()) <= 8:
         return True
     words = folded.split(None, 2)
     return len(words) >= 2 and (words[0].isdecimal() or words[0] in AFTER_POST_COUNTS) \
@@ -366,7 +369,7 @@ class LineFacts:
         self.removable = removable  # a marker, credit, hashtag line or update date: never body either
         self.marker = marker  # subscribe box or footer: ends a post
         self.after_post = after_post  # comments, previous/next links, other posts' widgets: end a post
-        self.comments = comments  # the first line only readers' comments print (or the line count)
+        self.comments = comments  # the first line of comments or previous/next links (or the line count)
         self.chrome = chrome  # theme furniture (`is_chrome`)
         self.nav = nav  # inside <nav> or role=navigation
         self.dates = dates  # date lines, in page order
@@ -459,6 +462,6 @@ def _line_facts(document: Document) -> LineFacts:
         dates = {i: d for i, line in enumerate(lines)
                  if len(line.text) <= FALLBACK_DATE_LINE and _DIGIT_RE.search(line.text) and not furniture[i]
                  and (d := parse_date(line.text, reference=reference)) is not None}
-    comments = next((i for i, line in enumerate(lines) if after_post[i] and starts_comments(line.text)), n)
+    comments = next((i for i, line in enumerate(lines) if after_post[i] and only_follows_a_post(line.text)), n)
     return LineFacts(lines, furniture=furniture, removable=removable, marker=marker, after_post=after_post,
                      comments=comments, chrome=chrome, nav=nav, dates=dates)

@@ -100,10 +100,15 @@ AFTER_POST_PHRASES = tuple(
     s.casefold()
     for s in (
         "Lämna ett svar", "Lämna en kommentar", "Skriv en kommentar", "Kommentarer", "Kommentera", "Svar på",
-        "Leave a Reply", "Leave a comment", "Comments", "Föregående inlägg", "Nästa inlägg", "Föregående",
-        "Previous post", "Next post", "Inläggsnavigering", "Post navigation", "Senaste inläggen",
+        "Leave a Reply", "Leave a comment", "Comments", "Föregående", "Senaste inläggen",
         "Senaste inlägg", "Relaterade inlägg", "Recent posts", "Related posts",
     )
+)
+#: Of those, the links to the previous and next post: printed only after a post, never before it.
+POST_NAVIGATION_PHRASES = tuple(
+    s.casefold()
+    for s in ("Föregående inlägg", "Nästa inlägg", "Previous post", "Next post", "Inläggsnavigering",
+              "Post navigation")
 )
 #: A comments heading with a count (`1 kommentar till ”…”`, `Ett svar på ”…”`, `2 thoughts on “…”`).
 AFTER_POST_COUNTS = ("inga", "en", "ett", "one", "no")
