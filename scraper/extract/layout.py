@@ -401,7 +401,8 @@ class _LayoutReader:
         best, best_score = None, None
         text_below = False
         for t in range(i - 1, -1, -1):
-            if t in self.dates or t in in_blocks or self.facts.marker[t] or self.facts.after_post[t]:
+            if t in self.dates or t in in_blocks or t in self.comments or self.facts.marker[t] \
+                    or self.facts.after_post[t]:
                 break
             key = self.facts.key(t)
             title_like = (self.facts.heading(t) is not None or is_emphasised(self.lines[t])
@@ -446,7 +447,8 @@ class _LayoutReader:
         the text; a teaser's date line, navigation, and anything after comments or
         previous/next links (which end the post first) never are.
         """
-        if end not in self.dates or self.facts.nav[end] or end in blocks or end >= self.facts.comments:
+        if end not in self.dates or self.facts.nav[end] or end in blocks or end in self.comments \
+                or end >= self.facts.comments:
             return None
         return end
 
