@@ -304,3 +304,23 @@ def test_a_footer_date_and_its_time_element_agree_and_the_update_is_left_out(lab
     post = extract(html("<title>Alla labb på plats – Allmännyttan</title>", tail=tail), labs)
     assert (post.published, post.layers["published"]) == (date(2019, 3, 6), Layer.LAYOUT)
     assert not [d for d in post.disagreements if d.field == "published"]
+
+
+# Pages of a real WordPress 6.1 (sv_SE) in its default themes, as tests/wordpress_site renders them:
+# the date in an entry footer (twentytwentyone) or a meta row after the content (twentytwentythree),
+# readers' comments with dates under both posts, one post unsigned.
+WORDPRESS_PAGES = [f"wp-{theme}-{slug}" for theme in ("twentytwentyone", "twentytwentythree")
+                   for slug in ("vilken-resa-vi-gor", "god-jul-fran-innovationslabben")]
+WORDPRESS_BASE = "http://127.0.0.1:41639/"
+
+
+@pytest.mark.parametrize("name", WORDPRESS_PAGES)
+def test_real_wordpress_theme_pages_are_exact(name, labs):
+    from scraper.sample_site import load_posts
+
+    slug = name.split("-", 2)[2]
+    post = next(p for p in load_posts() if p.slug == slug)
+    extracted = extract((MARKUPS / f"{name}.html").read_bytes(), labs, url=f"{WORDPRESS_BASE}{slug}/")
+    expected = post.expected(WORDPRESS_BASE)
+    assert fields(extracted) == {k: expected[k] for k in FIELDS}
+    assert extracted.published == post.published and extracted.layers["published"] == Layer.LAYOUT
