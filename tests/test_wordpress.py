@@ -16,11 +16,12 @@ import pytest
 
 from scraper.sample_site import load_posts
 from tests.console_scripts import DAGBOK
-from tests.wordpress_site import EDITOR, load_comments
+from tests.wordpress_site import EDITOR, THEMES, WordPressError, WordPressSite, load_comments
 
 pytestmark = pytest.mark.slow
 
-CRAWL_THEMES = ("twentytwentyone", "twentytwentythree")
+REQUIRED_THEMES = ("twentytwentyone", "twentytwentythree")
+CRAWL_THEMES = tuple(dict.fromkeys(REQUIRED_THEMES + THEMES))  # and any other default theme installed
 POSTS = load_posts()
 
 
@@ -37,6 +38,16 @@ def crawled(request, wordpress, tmp_path_factory):
     query = dagbok("query", "--db", str(db_path), "--format", "json")
     assert query.returncode == 0, query.stdout + query.stderr
     return done, {post["url"]: post for post in json.loads(query.stdout)}, wordpress.base
+
+
+def test_a_missing_wordpress_is_named_not_skipped(tmp_path):
+    with pytest.raises(WordPressError, match=r"WordPress is not installed at .*apt-get install wordpress"):
+        WordPressSite(core=tmp_path).start()
+
+
+def test_the_default_themes_are_installed():
+    assert set(REQUIRED_THEMES) <= set(THEMES), "apt-get install wordpress-theme-twentytwentyone " \
+                                                "wordpress-theme-twentytwentythree (as .ci/run does)"
 
 
 def test_the_site_is_the_one_described(wordpress):
