@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from archive.database import check_pages
 from archive.queries import open_archive
 from scraper.errors import DagbokError
 
@@ -140,8 +141,8 @@ def parse_thresholds(items: Iterable[str], *, base: Mapping[str, float] = DEFAUL
 
 def check_archive(db_path: Path | str, *, thresholds: Mapping[str, float] = DEFAULT_THRESHOLDS) -> CheckReport:
     """Measure field coverage, layers, disagreements and failed pages of the archive at `db_path`."""
-    conn = open_archive(db_path)
-    try:
+    with open_archive(db_path) as conn:
+        check_pages(conn, Path(db_path))
         counts = dict(conn.execute(COVERAGE_SQL).fetchone())
         total = counts.pop("total")
         layers: dict[str, dict[str, int]] = {}
@@ -159,5 +160,3 @@ def check_archive(db_path: Path | str, *, thresholds: Mapping[str, float] = DEFA
             disagreements=[dict(row) for row in conn.execute(DISAGREEMENTS_SQL)],
             failed_pages=[FailedPage(**dict(row)) for row in conn.execute(FAILED_SQL)],
         )
-    finally:
-        conn.close()

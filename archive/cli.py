@@ -262,5 +262,8 @@ def check(db_path: Path, min_coverage: tuple[str, ...], fmt: str) -> None:
 def serve_command(db_path: Path, host: str, port: int) -> None:
     """Browse and search the archive in Datasette (read-only), with the metadata shipped in the package."""
     server = serve.prepare_server(db_path, host=host, port=port)
+    if server.exposed:
+        click.echo(f"Warning: --host {host} serves the archive beyond this machine (Datasette asks no password); "
+                   f"--host {serve.DEFAULT_HOST} keeps it local", err=True)
     click.echo(f"Serving {db_path} read-only at {server.url} (Ctrl-C stops)")
     server.run()

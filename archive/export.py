@@ -12,15 +12,19 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import sqlite_utils
 
 from scraper.errors import DagbokError
 from scraper.version import dagbok_version
 
+from .database import storage_errors
+from .queries import open_archive
+
 FORMATS = ("jsonl", "csv")
+MANIFEST = "manifest.json"
 
 POST_FIELDS = (
     "url", "slug", "title", "published", "author", "role", "lab", "labs", "excerpt", "body", "status",
@@ -121,45 +125,90 @@ class ExportSummary:
 
 
 def export(db_path: Path | str, out_dir: Path | str, *, fmt: str = "jsonl") -> ExportSummary:
-    """Write posts, revisions, manifest.json and README.md to `out_dir`."""
+    """Write posts, revisions, manifest.json and README.md to `out_dir`.
+
+    The files are written to a folder beside `out_dir` and put in its place at the end, so
+    `out_dir` never holds half an export, nor files of an earlier one the manifest does not
+    list. A folder that holds anything but an earlier export is left alone (refused).
+    """
     db_path, out_dir = Path(db_path), Path(out_dir)
     if fmt not in FORMATS:
         raise ExportError(f'format "{fmt}" is not one of {", ".join(FORMATS)}')
-    if not db_path.is_file():
-        raise ExportError(f"no database at {db_path}; run `dagbok crawl --db {db_path}` first")
-    db = sqlite_utils.Database(db_path)
-    try:
-        if "post_details" not in db.view_names():
-            raise ExportError(f"{db_path} is not a dagbok database (no post_details view)")
-        posts = [_clean(row) for row in db.query(POSTS_SQL)]
-        revisions = [_clean(row) for row in db.query(REVISIONS_SQL)]
-        captures = list(db.query(CAPTURES_SQL))
-        last_run = db.execute("SELECT max(ended) FROM crawl_runs").fetchone()[0]
-    finally:
-        db.close()
-    out_dir.mkdir(parents=True, exist_ok=True)
+    _check_out_dir(out_dir)
+    with open_archive(db_path) as conn:
+        posts = [_clean(dict(row)) for row in conn.execute(POSTS_SQL)]
+        revisions = [_clean(dict(row)) for row in conn.execute(REVISIONS_SQL)]
+        captures = [dict(row) for row in conn.execute(CAPTURES_SQL)]
+        last_run = conn.execute("SELECT max(ended) FROM crawl_runs").fetchone()[0]
     summary = ExportSummary(out_dir, fmt, posts=len(posts), revisions=len(revisions), captures=len(captures))
-    write = _write_jsonl if fmt == "jsonl" else _write_csv
-    summary.files.append(write(out_dir / f"posts.{fmt}", POST_FIELDS, posts))
-    summary.files.append(write(out_dir / f"revisions.{fmt}", REVISION_FIELDS, revisions))
-    readme = out_dir / "README.md"
-    labs_note = " (a JSON list)" if fmt == "jsonl" else " (separated by `; `)"
-    readme.write_text(README.format(version=dagbok_version(), ext=fmt, labs_note=labs_note), encoding="utf-8")
-    summary.files.append(readme)
-    manifest = {
-        "dagbok": dagbok_version(),
-        "database": db_path.name,
-        "archived_until": last_run,
-        "files": [
-            {"name": path.name, "sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "rows": rows}
-            for path, rows in zip(summary.files, (len(posts), len(revisions), None))
-        ],
-        "captures": [{name: capture[name] for name in CAPTURE_FIELDS} for capture in captures],
-    }
-    manifest_path = out_dir / "manifest.json"
-    manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    summary.files.append(manifest_path)
+    partial = out_dir.with_name(f".{out_dir.name}.partial")
+    with storage_errors(partial):
+        if partial.exists():
+            shutil.rmtree(partial)  # left by an export that was stopped
+        partial.mkdir(parents=True)
+        write = _write_jsonl if fmt == "jsonl" else _write_csv
+        names = [write(partial / f"posts.{fmt}", POST_FIELDS, posts),
+                 write(partial / f"revisions.{fmt}", REVISION_FIELDS, revisions)]
+        readme = partial / "README.md"
+        labs_note = " (a JSON list)" if fmt == "jsonl" else " (separated by `; `)"
+        readme.write_text(README.format(version=dagbok_version(), ext=fmt, labs_note=labs_note), encoding="utf-8")
+        names.append(readme)
+        manifest = {
+            "dagbok": dagbok_version(),
+            "database": db_path.name,
+            "archived_until": last_run,
+            "files": [
+                {"name": path.name, "sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "rows": rows}
+                for path, rows in zip(names, (len(posts), len(revisions), None))
+            ],
+            "captures": [{name: capture[name] for name in CAPTURE_FIELDS} for capture in captures],
+        }
+        (partial / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        names.append(partial / MANIFEST)
+        _put_in_place(partial, out_dir)
+    summary.files = [out_dir / path.name for path in names]
     return summary
+
+
+def _export_files(folder: Path) -> set[str] | None:
+    """The files of the dagbok export in `folder` (its manifest's list and the manifest), or None if it is none."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        return {entry["name"] for entry in manifest["files"]} | {MANIFEST} if "dagbok" in manifest else None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _check_out_dir(out_dir: Path) -> None:
+    """Refuse an `--out` that is a file, or a folder holding anything but an earlier dagbok export."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ExportError(f"{out_dir} is a file; give --out a folder (new, empty, or an earlier export)")
+    if not out_dir.is_dir():
+        return
+    present = {path.name for path in out_dir.iterdir()}
+    if not present:
+        return
+    ours = _export_files(out_dir)
+    others = sorted(present - ours) if ours is not None else sorted(present)
+    if others:
+        shown = ", ".join(others[:5]) + (", …" if len(others) > 5 else "")
+        raise ExportError(
+            f"{out_dir} holds files that are not an earlier dagbok export ({shown}); "
+            "give --out a new or empty folder, or one an earlier export wrote"
+        )
+
+
+def _put_in_place(partial: Path, out_dir: Path) -> None:
+    """Rename the finished folder to `out_dir`; an earlier export there is removed whole, after."""
+    previous = None
+    if out_dir.is_dir():
+        previous = out_dir.with_name(f".{out_dir.name}.previous")
+        if previous.exists():
+            shutil.rmtree(previous)
+        os.replace(out_dir, previous)
+    os.replace(partial, out_dir)
+    if previous is not None:
+        shutil.rmtree(previous)
 
 
 def _clean(row: dict) -> dict:

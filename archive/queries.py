@@ -26,11 +26,15 @@ import sqlite3
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from scraper.errors import DagbokError
 from scraper.labs import LabVocabulary, fold as fold_name
+
+from .database import NoDatabase, connect_archive, storage_errors
 
 FIELDS = ("url", "title", "published", "author", "role", "lab", "labs", "excerpt", "body")
 SORTS = {
@@ -42,10 +46,6 @@ SORTS = {
 DEFAULT_SORT = "-published"
 DATE_SORTS = ("published", "-published")
 FORMATS = ("table", "json", "csv", "jsonl", "markdown")
-
-
-class NoDatabase(DagbokError):
-    """The database file to read does not exist, or is not an archive."""
 
 
 class BadQuery(DagbokError):
@@ -81,23 +81,19 @@ def _collate_swedish(a: str, b: str) -> int:
     return (ka > kb) - (ka < kb)
 
 
-def open_archive(db_path: Path | str) -> sqlite3.Connection:
-    """Open an archive read-only, with the `dagbok_fold` function and `swedish` collation registered."""
-    path = Path(db_path)
-    if not path.is_file():
-        raise NoDatabase(f"no database at {path}; run `dagbok crawl --db {path}` first")
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    conn.row_factory = sqlite3.Row
+@contextmanager
+def open_archive(db_path: Path | str) -> Iterator[sqlite3.Connection]:
+    """The archive, read-only, with `dagbok_fold` and the `swedish` collation; damage found while
+    reading is named as such (see `database.py`)."""
+    conn = connect_archive(db_path)
     try:
-        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
-    except sqlite3.DatabaseError:
-        tables = set()
-    if not {"posts", "post_details"} <= tables:
+        conn.row_factory = sqlite3.Row
+        conn.create_function("dagbok_fold", 1, fold, deterministic=True)
+        conn.create_collation("swedish", _collate_swedish)
+        with storage_errors(db_path):
+            yield conn
+    finally:
         conn.close()
-        raise NoDatabase(f"{path} is not a dagbok archive (no posts table); run `dagbok crawl --db {path}` to make one")
-    conn.create_function("dagbok_fold", 1, fold, deterministic=True)
-    conn.create_collation("swedish", _collate_swedish)
-    return conn
 
 
 def parse_day(text: str | date | None) -> date | None:
@@ -205,11 +201,35 @@ def find_posts(db_path: Path | str, query: PostQuery, *,
     if query.lab is not None:
         query = PostQuery(**{**query.__dict__, "lab": resolve_lab(query.lab, vocabulary=vocabulary)})
     sql, params = build_post_query(query)
-    conn = open_archive(db_path)
-    try:
-        return [post_record(row) for row in conn.execute(sql, params)]
-    finally:
-        conn.close()
+    with open_archive(db_path) as conn:
+        posts = [post_record(row) for row in conn.execute(sql, params)]
+        if not posts:
+            refuse_if_never_crawled(conn, Path(db_path))
+        return posts
+
+
+UNFINISHED_RUNS = ("running", "failed", "interrupted")  # crawl_runs statuses of runs that did not go to their end
+
+
+class NoPostsYet(DagbokError):
+    """An archive with no posts because no crawl of it has finished: an empty answer would mislead."""
+
+
+def refuse_if_never_crawled(conn: sqlite3.Connection, path: Path) -> None:
+    """Raise `NoPostsYet` when the archive holds no post and no crawl of it finished (failed, killed or running)."""
+    if conn.execute("SELECT 1 FROM posts LIMIT 1").fetchone() is not None:
+        return
+    runs = conn.execute("SELECT started, status FROM crawl_runs ORDER BY id DESC").fetchall()
+    if any(status not in UNFINISHED_RUNS for _, status in runs):
+        return  # a crawl finished and found no posts: the empty answer is the true one
+    if not runs:
+        raise NoPostsYet(f"{path} holds no posts: it has never been crawled; run `dagbok crawl --db {path}`")
+    started, status = runs[0]
+    how = "is still running" if status == "running" else f"ended {status}"
+    raise NoPostsYet(
+        f"{path} holds no posts: no crawl of it has finished (the last, started {started}, {how}); "
+        f"see `dagbok stats --db {path}`, then run `dagbok crawl --db {path}` again"
+    )
 
 
 # --- stats -----------------------------------------------------------------------------
@@ -262,8 +282,7 @@ class Stats:
 
 def collect_stats(db_path: Path | str) -> Stats:
     """Read the `Stats` of the archive at `db_path`."""
-    conn = open_archive(db_path)
-    try:
+    with open_archive(db_path) as conn:
         def rows(name: str) -> list[dict[str, Any]]:
             return [dict(row) for row in conn.execute(STATS_SQL[name])]
 
@@ -282,5 +301,3 @@ def collect_stats(db_path: Path | str) -> Stats:
             last_post=one("last_post"),
             last_crawl=one("last_crawl"),
         )
-    finally:
-        conn.close()

@@ -10,6 +10,8 @@ crawls wrote, the database equals the crawled one row for row.
 
 from __future__ import annotations
 
+import logging
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,11 +24,14 @@ from scraper.names import PageKind
 from scraper.records import DiscoveryDone, ListingChecked, PageResult, Validators
 
 from .captures import parse_iso, read_body
+from .database import APPLICATION_ID, UNFINISHED_ID, storage_errors
 from .runs import CrawlSummary, begin_run
 from .schema import open_database
 from .store import Store
 from .warc import WarcEntry, entry_capture, read_entries, warc_files
 from .warc_fields import Event, EventFields, PageFields, RunInfo, record_run
+
+log = logging.getLogger(__name__)
 
 PARSE_ERROR_PREFIX = "could not read the page"  # scraper/crawl.py's error for a page extraction failed on
 
@@ -46,31 +51,53 @@ class RebuildSummary:
     revisions: int = 0
 
 
+def partial_path(db_path: Path) -> Path:
+    """Where a rebuild writes until it is done: beside `db_path`, under a name no command takes for it."""
+    return db_path.with_name(db_path.name + ".partial")
+
+
 def rebuild(warc_dir: Path | str, db_path: Path | str) -> RebuildSummary:
-    """Replay every WARC file of `warc_dir` into a new database at `db_path`."""
+    """Replay every WARC file of `warc_dir` into a new database at `db_path`.
+
+    The database is written under another name (`partial_path`), marked unfinished in its
+    header, and renamed to `db_path` only once every record is in: a rebuild killed at any
+    moment leaves either no `db_path` or a complete one, and nothing that passes for an archive.
+    """
     warc_dir, db_path = Path(warc_dir), Path(db_path)
     if db_path.exists():
         raise RebuildError(
-            f"{db_path} already exists; rebuild writes a new database: give a path that does not exist yet"
+            f"{db_path} already exists; --db of rebuild names a new database: give a path that does not exist yet"
         )
     files = warc_files(warc_dir)
     if not files:
-        raise RebuildError(f"no WARC files (dagbok-*.warc.gz) in {warc_dir}; pass the --warc-dir the crawls wrote to")
+        raise RebuildError(f"no WARC files (dagbok-*.warc.gz) in {warc_dir}; give --from-warc the folder the "
+                           "crawls wrote them to (warc/ beside the database unless crawl had --warc-dir)")
     labs = LabVocabulary.load()
-    db = open_database(db_path, lab_names=labs.names)
+    partial = partial_path(db_path)
+    for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
+        if leftover.exists():
+            log.warning("removing %s, left by a rebuild that was stopped", leftover)
+            leftover.unlink()
     summary = RebuildSummary(db_path=db_path, files=[path.name for path in files])
-    replay = _Replay(db, labs)
-    try:
-        for path in files:
-            for entry in read_entries(path):
-                summary.records += 1
-                replay.entry(entry)
-        summary.runs, summary.captures, summary.posts, summary.revisions = (
-            db[table].count for table in ("crawl_runs", "captures", "posts", "revisions")
-        )
-        db.execute("PRAGMA optimize")  # planner statistics for the tables just filled, as after a crawl
-    finally:
-        db.close()
+    with storage_errors(partial):
+        db = open_database(partial, lab_names=labs.names, mark=UNFINISHED_ID)
+        replay = _Replay(db, labs)
+        try:
+            for path in files:
+                for entry in read_entries(path):
+                    summary.records += 1
+                    replay.entry(entry)
+            summary.runs, summary.captures, summary.posts, summary.revisions = (
+                db[table].count for table in ("crawl_runs", "captures", "posts", "revisions")
+            )
+            db.execute("PRAGMA optimize")  # planner statistics for the tables just filled, as after a crawl
+            db.execute("PRAGMA journal_mode = DELETE")  # every page in the one file that is renamed
+            db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        finally:
+            db.close()
+        if db_path.exists():
+            raise RebuildError(f"{db_path} appeared while the rebuild ran; the rebuilt database is {partial}")
+        os.replace(partial, db_path)
     return summary
 
 

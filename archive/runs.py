@@ -30,6 +30,7 @@ from scraper.names import PageKind
 from scraper.records import DiscoveryDone, ListingChecked, PageResult, Validators
 
 from .captures import iso, parse_iso
+from .database import check_for_writing, storage_errors
 from .lock import RunLock
 from .schema import open_database
 from .store import Outcome, Store, Stored
@@ -295,7 +296,10 @@ def run_crawl(
     warc_dir = Path(warc_dir) if warc_dir is not None else db_path.parent / "warc"
     labs = LabVocabulary.load()
 
-    with RunLock(db_path) as lock:
+    # A full disk, read-only media or damage met on the way is named as such (exit 2), and the run row
+    # still says how the run ended: `_finish` records it after a failure the WARC file cannot take.
+    check_for_writing(db_path, pages=True)  # before the lock file: nothing is put beside another's database
+    with storage_errors(db_path), RunLock(db_path) as lock:
         db = open_database(db_path, lab_names=labs.names)
         try:
             for path in repair_open_files(warc_dir):
@@ -346,15 +350,23 @@ def _finish(db: sqlite_utils.Database, summary: CrawlSummary, *, items, fetcher,
     summary.ended = datetime.now(UTC)
     summary.settle()
     fetcher.close()
-    warc.write_event(
-        EventFields(str(summary.run_id), Event.RUN_END), {"run": summary.run_id, **summary.row()}, date=summary.ended
-    )
-    warc.close()
+    try:
+        warc.write_event(
+            EventFields(str(summary.run_id), Event.RUN_END), {"run": summary.run_id, **summary.row()}, date=summary.ended
+        )
+        warc.close()
+    except OSError as error:
+        if summary.status != "failed":
+            raise
+        # The run already failed (a full disk, say): its row matters more than the WARC file's last
+        # record, and the next run repairs a file left open.
+        log.warning("the WARC file could not be closed (%s); the next run repairs it", error)
     summary.warc_files = [path.name for path in warc.files]
     finish_run(db, summary)
-    # SQLite's advice before closing a connection that wrote much: refresh the query planner's
-    # statistics (from migration 4's ANALYZE on) for the tables that have grown since.
-    db.execute("PRAGMA optimize")
+    if summary.status != "failed":
+        # SQLite's advice before closing a connection that wrote much: refresh the query planner's
+        # statistics (from migration 4's ANALYZE on) for the tables that have grown since.
+        db.execute("PRAGMA optimize")
 
 
 def _consume(

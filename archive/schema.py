@@ -14,26 +14,38 @@ import sqlite_utils
 
 from scraper.labs import LabVocabulary
 
+from .database import APPLICATION_ID, check_for_writing, storage_errors
 from .migrations import migrate
 
 
-def open_database(path: Path | str, *, lab_names: Sequence[str] | None = None) -> sqlite_utils.Database:
+def open_database(path: Path | str, *, lab_names: Sequence[str] | None = None,
+                  mark: int = APPLICATION_ID) -> sqlite_utils.Database:
     """Open (creating if needed) an archive database, bring its schema up to date and seed the labs.
 
-    WAL mode lets readers (`query`, `serve`) run beside a crawl, and makes each
-    page's commit durable on its own. `lab_names` defaults to the vocabulary in
-    scraper/data/labs.toml.
+    Only a new file, an empty database or an archive is opened (see `database.py`): another
+    program's database is refused before anything is written to it. WAL mode lets readers
+    (`query`, `serve`) run beside a crawl, and makes each page's commit durable on its own.
+    `lab_names` defaults to the vocabulary in scraper/data/labs.toml; `mark` is the header's
+    application id (a rebuild marks its file unfinished until it is done).
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite_utils.Database(path)
-    db.execute("PRAGMA busy_timeout = 10000")
-    db.enable_wal()
-    # In WAL mode NORMAL keeps every commit safe from a killed process; only a power cut may undo the last.
-    db.execute("PRAGMA synchronous = NORMAL")
-    db.execute("PRAGMA foreign_keys = ON")
-    migrate(db)
-    seed_labs(db, LabVocabulary.load().names if lab_names is None else lab_names)
+    check_for_writing(path)
+    with storage_errors(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite_utils.Database(path)
+        try:
+            db.execute("PRAGMA busy_timeout = 10000")
+            db.enable_wal()
+            # In WAL mode NORMAL keeps every commit safe from a killed process; only a power cut may undo the last.
+            db.execute("PRAGMA synchronous = NORMAL")
+            db.execute("PRAGMA foreign_keys = ON")
+            if db.execute("PRAGMA application_id").fetchone()[0] != mark:
+                db.execute(f"PRAGMA application_id = {int(mark)}")
+            migrate(db)
+            seed_labs(db, LabVocabulary.load().names if lab_names is None else lab_names)
+        except BaseException:
+            db.close()
+            raise
     return db
 
 

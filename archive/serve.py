@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import ipaddress
 import signal
 import socket
 import sqlite3
@@ -19,7 +20,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-from archive.queries import NoDatabase
+from archive.database import check_pages, connect_archive, connect_read_only, storage_errors, writable
 from scraper.errors import DagbokError
 from scraper.paths import data_path
 
@@ -65,7 +66,7 @@ def load_metadata(db_path: Path, *, metadata_path: Traversable = METADATA_PATH) 
 
 
 def _drop_missing_facets(entry: dict[str, Any], db_path: Path) -> None:
-    conn = sqlite3.connect(f"{Path(db_path).resolve().as_uri()}?mode=ro", uri=True)
+    conn = connect_read_only(Path(db_path))
     try:
         for table, config in entry.get("tables", {}).items():
             columns = {row[1] for row in conn.execute("SELECT * FROM pragma_table_info(?)", [table])}
@@ -98,9 +99,14 @@ def build_datasette(db_path: Path, *, metadata_path: Traversable = METADATA_PATH
     from datasette.app import Datasette
 
     db_path = Path(db_path)
-    if not db_path.is_file():
-        raise NoDatabase(f"no database at {db_path}; run `dagbok crawl --db {db_path}` first")
-    fold_wal(db_path)
+    conn = connect_archive(db_path)  # what `query` refuses (missing, foreign, unfinished, damaged) is refused here
+    try:
+        check_pages(conn, db_path)
+    finally:
+        conn.close()
+    if writable(db_path):  # on read-only media there is nothing to fold, and nothing could be
+        with storage_errors(db_path):
+            fold_wal(db_path)
     return Datasette(
         immutables=[str(db_path)],
         metadata=load_metadata(db_path, metadata_path=metadata_path),
@@ -137,6 +143,15 @@ class Server:
         host, port = self.sock.getsockname()[:2]
         host = f"[{host}]" if ":" in host else host
         return f"http://{host}:{port}/"
+
+    @property
+    def exposed(self) -> bool:
+        """Listening beyond this machine (not a loopback address): anyone who reaches it can read the archive."""
+        host = self.sock.getsockname()[0]
+        try:
+            return not ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            return True
 
     def run(self, *, log_level: str = "warning") -> None:
         """Serve until interrupted (SIGINT/SIGTERM stop it cleanly)."""

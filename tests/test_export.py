@@ -9,6 +9,7 @@ import json
 import pytest
 import sqlite_utils
 
+from archive.database import NoDatabase
 from archive.export import POST_FIELDS, REVISION_FIELDS, ExportError, export
 from archive.runs import run_crawl
 from scraper.sample_site import load_posts
@@ -101,5 +102,45 @@ def test_the_same_database_exports_the_same_bytes(tmp_path, archive):
 
 
 def test_export_of_a_missing_database_says_what_to_do(tmp_path):
-    with pytest.raises(ExportError, match=f"no database at {tmp_path}/none.db; run `dagbok crawl --db"):
+    with pytest.raises(NoDatabase, match=f"no database at {tmp_path}/none.db; run `dagbok crawl --db"):
         export(tmp_path / "none.db", tmp_path / "out")
+
+
+def test_export_into_an_earlier_export_leaves_only_the_files_its_manifest_lists(tmp_path, archive):
+    db_path, _ = archive
+    out = tmp_path / "deposit"
+    export(db_path, out, fmt="csv")
+    summary = export(db_path, out, fmt="jsonl")
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    listed = {entry["name"] for entry in manifest["files"]} | {"manifest.json"}
+    assert {path.name for path in out.iterdir()} == listed == {path.name for path in summary.files}
+    assert not (out / "posts.csv").exists()
+    assert [path.name for path in tmp_path.iterdir()] == ["deposit"]  # no partial or previous folder left
+
+
+def test_export_never_writes_over_a_folder_of_other_files(tmp_path, archive):
+    db_path, _ = archive
+    out = tmp_path / "thesis"
+    out.mkdir()
+    (out / "chapter1.md").write_text("mitt arbete", encoding="utf-8")
+    with pytest.raises(ExportError, match=f"{out} holds files that are not an earlier dagbok export "
+                                          r"\(chapter1.md\); give --out a new or empty folder"):
+        export(db_path, out)
+    assert [path.name for path in out.iterdir()] == ["chapter1.md"]
+    assert [path.name for path in tmp_path.iterdir()] == ["thesis"]
+
+
+def test_what_a_stopped_export_left_beside_the_folder_is_cleared_by_the_next(tmp_path, archive):
+    """An export writes beside `--out` and swaps at the end; a stopped one leaves only that folder."""
+    db_path, _ = archive
+    out = tmp_path / "deposit"
+    export(db_path, out)
+    before = {path.name: path.read_bytes() for path in out.iterdir()}
+    left = tmp_path / ".deposit.partial"  # what an export killed before its swap leaves
+    left.mkdir()
+    (left / "posts.csv").write_text("url\r\nhalf", encoding="utf-8")
+    assert {path.name: path.read_bytes() for path in out.iterdir()} == before  # the earlier export is whole
+    export(db_path, out, fmt="csv")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["deposit"]
+    assert (out / "posts.csv").read_text(encoding="utf-8").startswith("url,slug,")
+    assert not (out / "posts.jsonl").exists()

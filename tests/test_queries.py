@@ -8,6 +8,7 @@ exist while the rows are the ones a crawl would write.
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -422,8 +423,21 @@ def test_query_json_of_a_crawled_sample_site_equals_the_ground_truth(sample_site
 @pytest.mark.parametrize("sort", ["-published", "published"])
 def test_a_search_in_date_order_walks_the_date_index_instead_of_sorting_every_match(archive, sort):
     sql, params = build_post_query(PostQuery(search="innovationslabb", sort=sort, limit=20))
-    conn = open_archive(archive)
-    plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql, params)]
-    conn.close()
+    with open_archive(archive) as conn:
+        plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql, params)]
     assert plan[0] == "SCAN posts USING INDEX idx_posts_published"  # not every match looked up, then sorted
     assert plan[-1] == "USE TEMP B-TREE FOR RIGHT PART OF ORDER BY"  # only ties on the date are sorted
+
+
+@pytest.mark.slow  # the crawl retries the silent site before it gives up
+def test_query_after_a_first_crawl_that_failed_says_so_instead_of_an_empty_table(tmp_path):
+    db = tmp_path / "new.db"
+    crawled = run("crawl", "--site", "http://127.0.0.1:9/", "--db", str(db), "--delay", "0", "--timeout", "2")
+    assert crawled.exit_code == 2  # nothing answers on port 9
+    result = run("query", "--db", str(db))
+    assert result.exit_code == 2
+    assert re.fullmatch(
+        rf"Error: {re.escape(str(db))} holds no posts: no crawl of it has finished \(the last, started \S+, ended "
+        rf"failed\); see `dagbok stats --db {re.escape(str(db))}`, then run `dagbok crawl --db {re.escape(str(db))}` "
+        r"again\n", result.output), result.output
+

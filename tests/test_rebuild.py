@@ -105,7 +105,7 @@ def test_rebuild_from_a_wayback_crawl_keeps_capture_times(tmp_path, sample_site_
 def test_rebuild_refuses_to_write_over_a_database(tmp_path, history):
     _, warc_dir = history
     existing = tmp_path / "crawled.db"
-    with pytest.raises(RebuildError, match=f"{existing} already exists; rebuild writes a new database"):
+    with pytest.raises(RebuildError, match=f"{existing} already exists; --db of rebuild names a new database"):
         rebuild(warc_dir, existing)
 
 

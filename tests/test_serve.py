@@ -262,6 +262,19 @@ def test_missing_database_is_a_clean_error(tmp_path):
     assert result.stderr == f"Error: no database at {tmp_path / 'none.db'}; run `dagbok crawl --db {tmp_path / 'none.db'}` first\n"
 
 
+def test_a_host_beyond_loopback_is_served_with_a_warning(served):
+    process = subprocess.Popen([DAGBOK, "serve", "--db", str(served.db), "--host", "0.0.0.0", "--port", "0"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        warning = process.stderr.readline()
+        serving = process.stdout.readline()
+    finally:
+        stop(process)
+    assert warning == ("Warning: --host 0.0.0.0 serves the archive beyond this machine (Datasette asks no "
+                       "password); --host 127.0.0.1 keeps it local\n")
+    assert serving.startswith(f"Serving {served.db} read-only at http://0.0.0.0:")
+
+
 def test_port_in_use_is_a_clean_error(served, tmp_path):
     port = served.url.split(":")[2].split("/")[0]
     result = subprocess.run([DAGBOK, "serve", "--db", str(served.db), "--port", port],
