@@ -512,7 +512,8 @@ def _wayback(
     labs: LabVocabulary, cdx_pace: float,
 ) -> Iterator[PageResult | DiscoveryDone]:
     fetcher.allow_host(host_key(base))
-    rows: list[WaybackCapture] = []
+    rows: list[tuple[str, WaybackCapture]] = []  # only the rows of pages to replay: the rest is most of the index
+    listed = 0
     end = IndexEnd(complete=False)
     answered = False
     for event in read_index(fetcher, base=base, site=site, at=at, since=since, pace=cdx_pace):
@@ -520,7 +521,10 @@ def _wayback(
             answered = answered or event.capture is not None
             yield PageResult(event.url, PageKind.LISTING, Source.WAYBACK, capture=event.capture, error=event.error)
         elif isinstance(event, WaybackCapture):
-            rows.append(event)
+            listed += 1
+            page = _wayback_page(event.original, site=site)
+            if page is not None:
+                rows.append((page, event))
         else:
             end = event
     if not answered:
@@ -528,14 +532,9 @@ def _wayback(
     if end.rate_limited:
         yield DiscoveryDone(frozenset(), complete=False, alert=_rate_limited(base, end.problem))
         return
-    log.info("the CDX index listed %d rows of pages, redirects and revisits", len(rows))
-
-    def page_of(original: str) -> str | None:
-        if is_embed_url(original):
-            return None  # an embed view is not a post, and its text can be older than the page's
-        return post_url(original, site=site) or hub_url(original, site=site)
-
-    chosen = choose_captures(rows, key=page_of, held=held, at=at)
+    log.info("the CDX index listed %d rows of pages, redirects and revisits; %d of them are pages to replay",
+             listed, len(rows))
+    chosen = choose_captures(rows, held=held, at=at)
     del rows
     posts: set[str] = set()
     for url, row in sorted(chosen.items(), key=lambda item: (hub_url(item[0], site=site) is None, item[0])):
@@ -564,6 +563,17 @@ def _wayback(
         yield result
     # The archive's index proves nothing about what the live site still has.
     yield DiscoveryDone(frozenset(posts), complete=False, alert=None if end.complete else end.problem)
+
+
+def _wayback_page(original: str, *, site: str) -> str | None:
+    """The page a captured URL is a capture of, when it is one to replay: a root-level page, home, lab or programme.
+
+    Never an embed view (not a post, and its text can be older than the page's: docs/site.md,
+    "Platform"), an image, a PDF or a page in another section of the host.
+    """
+    if is_embed_url(original):
+        return None
+    return post_url(original, site=site) or hub_url(original, site=site)
 
 
 def _rate_limited(base: str, reason: str | None) -> str:

@@ -36,9 +36,9 @@ def row(timestamp: str, path: str, status: str = "200", digest: str = "A", mimet
     return WaybackCapture(timestamp, host + path, status, digest, mimetype)
 
 
-def page(url: str) -> str | None:
-    path = urlsplit(url).path
-    return None if "." in path else path
+def pages(rows: list[WaybackCapture]) -> list[tuple[str, WaybackCapture]]:
+    """Each row with its page (the URL's path), as the crawl pairs them."""
+    return [(urlsplit(r.original).path, r) for r in rows]
 
 
 def index(site, **options) -> tuple[list[Listing], list[WaybackCapture], IndexEnd]:
@@ -64,40 +64,40 @@ def test_the_latest_content_capture_of_each_page_is_chosen_whatever_its_scheme_o
     rows = [row("20190501000000", "/vilken-resa-vi-gor/", digest="A"),
             row("20200101000000", "/vilken-resa-vi-gor/", digest="B", host="http://allmannyttan.se"),
             row("20210101000000", "/vilken-resa-vi-gor/", status="404", digest="C")]
-    chosen = choose_captures(rows, key=page, held={})
+    chosen = choose_captures(pages(rows), held={})
     assert {p: r.digest for p, r in chosen.items()} == {"/vilken-resa-vi-gor/": "B"}
 
 
 def test_a_revisit_is_the_latest_capture_of_the_body_it_repeats():
     rows = [row("20190501000000", "/a/", digest="A"), row("20200101000000", "/a/", "-", "A", "warc/revisit")]
-    assert choose_captures(rows, key=page, held={})["/a/"].timestamp == "20200101000000"
+    assert choose_captures(pages(rows), held={})["/a/"].timestamp == "20200101000000"
 
 
 def test_a_later_bare_host_redirect_never_wins_over_the_page_it_points_at():
     rows = [row("20190501000000", "/a/", digest="A"),
             row("20200101000000", "/a/", "301", "R", host="http://allmannyttan.se"),
             row("20200601000000", "/a/", "-", "R", "warc/revisit", host="http://allmannyttan.se")]
-    assert choose_captures(rows, key=page, held={})["/a/"].digest == "A"
+    assert choose_captures(pages(rows), held={})["/a/"].digest == "A"
 
 
 def test_a_page_known_only_by_a_redirect_is_not_replayed():
     rows = [row("20190501000000", "/gammal-adress/", "301", "R"),
             row("20190601000000", "/gammal-adress/", "-", "R", "warc/revisit")]
-    assert choose_captures(rows, key=page, held={}) == {}
+    assert choose_captures(pages(rows), held={}) == {}
 
 
 def test_captures_the_archive_holds_by_timestamp_or_by_digest_are_not_replayed_again():
     rows = [row("20190501000000", "/a/", digest="A"), row("20200101000000", "/a/", "-", "A", "warc/revisit"),
             row("20190501000000", "/b/", digest="B"), row("20200101000000", "/b/", digest="C")]
-    assert choose_captures(rows, key=page, held={"/a/": {"20200101000000"}, "/b/": {"20200101000000"}}) == {}
-    unchanged = choose_captures(rows, key=page, held={"/a/": {"20190501000000"}, "/b/": {"20190501000000"}})
+    assert choose_captures(pages(rows), held={"/a/": {"20200101000000"}, "/b/": {"20200101000000"}}) == {}
+    unchanged = choose_captures(pages(rows), held={"/a/": {"20190501000000"}, "/b/": {"20190501000000"}})
     assert {p: r.timestamp for p, r in unchanged.items()} == {"/b/": "20200101000000"}  # /a/ only recaptured
 
 
 def test_at_chooses_the_latest_capture_by_that_moment():
     rows = [row("20190501000000", "/a/", digest="A"), row("20200101000000", "/a/", digest="B")]
-    assert choose_captures(rows, key=page, held={}, at="20191231")["/a/"].digest == "A"
-    assert choose_captures(rows, key=page, held={}, at="2018") == {}
+    assert choose_captures(pages(rows), held={}, at="20191231")["/a/"].digest == "A"
+    assert choose_captures(pages(rows), held={}, at="2018") == {}
 
 
 def test_timestamps_are_checked_and_padded_to_the_end_or_start_of_their_span():

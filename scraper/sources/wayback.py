@@ -18,7 +18,7 @@ first, so it would drop the latest capture of each page.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -213,16 +213,15 @@ def read_index(
 
 
 def choose_captures(
-    rows: list[WaybackCapture],
+    rows: Iterable[tuple[str, WaybackCapture]],
     *,
-    key: Callable[[str], str | None],
     held: Mapping[str, set[str]],
     at: str | None = None,
 ) -> dict[str, WaybackCapture]:
     """One capture to replay per page: its latest, unless the archive already holds that content.
 
-    `key` maps an original URL to the page it belongs to (None drops the row), so
-    `http://` and `https://`, `www.` and bare captures of one page compete together.
+    `rows` pairs each row with the page it belongs to, so `http://` and `https://`,
+    `www.` and bare captures of one page compete together.
     The latest content capture wins (status 200, or a revisit of one). A redirect
     (a bare-host `http://` 301 to the canonical page, an old address) is never
     replayed: it has no body of its own, and the page it points at is listed with
@@ -232,14 +231,12 @@ def choose_captures(
     """
     limit = check_timestamp(at) if at else None
     pages: dict[str, list[WaybackCapture]] = {}
-    for row in rows:
+    for page, row in rows:
         if not (row.timestamp.isdigit() and len(row.timestamp) == 14):
             continue
         if limit is not None and row.timestamp > limit:
             continue
-        page = key(row.original)
-        if page is not None:
-            pages.setdefault(page, []).append(row)
+        pages.setdefault(page, []).append(row)
     chosen: dict[str, WaybackCapture] = {}
     for page, captures in pages.items():
         captures.sort(key=lambda row: row.timestamp)
