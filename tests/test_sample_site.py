@@ -17,6 +17,7 @@ from lxml import etree
 
 from scraper.sample_site import FAULTS, MARKUPS, SampleSite, SampleSiteError, date_line, load_posts
 from scraper.sample_site.content import FOOTER_PARAGRAPHS, LAB_PATHS, SUBSCRIBE_LINES
+from scraper.sample_site.pagebuilder import SHARE
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 POSTS = load_posts()
@@ -65,15 +66,19 @@ def test_post_page_shows_date_title_body_signature_subscribe_teasers_footer_in_o
     response = get(site, post.path)
     lines = text_lines(response.content, response.encoding)
     at = {name: lines.index(value) for name, value in {
-        "date": date_line(post.published), "title": post.title, "first": " ".join(post.paragraphs[0].split()),
+        "title": post.title, "first": " ".join(post.paragraphs[0].split()),
         "credit": post.credit, "author": post.author, "role": post.role,
         "subscribe": SUBSCRIBE_LINES[0], "instagram": SUBSCRIBE_LINES[1], "footer": FOOTER_PARAGRAPHS[0]}.items()}
+    at["date"] = next(i for i, line in enumerate(lines) if date_line(post.published) in line)
     if markup == "legacy":  # the legacy layout puts the date line after the title
         assert at["title"] < at["date"] < at["first"]
+    elif markup == "pagebuilder":  # a byline under the title
+        assert at["title"] < at["date"] < at["first"]
+        assert lines[at["date"]] == f"Publicerad {date_line(post.published)}"  # then `av Redaktionen`
     else:
         assert at["date"] < at["title"] < at["first"]
     assert at["first"] < at["credit"] < at["author"] == at["role"] - 1 < at["subscribe"] < at["instagram"]
-    teaser_dates = [i for i, line in enumerate(lines) if re.fullmatch(r"\d{1,2} [a-zé]+ \d{4}", line)]
+    teaser_dates = [i for i, line in enumerate(lines) if re.fullmatch(r"(?:Publicerad )?\d{1,2} [a-zé]+ \d{4}(?: av .+)?", line)]
     assert len(teaser_dates) == 4 and at["instagram"] < teaser_dates[1] and teaser_dates[-1] < at["footer"]
     assert "Box 474, 101 29 Stockholm" in " ".join(lines[at["footer"]:])
 
@@ -100,12 +105,14 @@ def test_flags_remove_teasers_subscribe_lines_and_signature(sample_site_factory,
         response = get(site, post.path)
         lines = text_lines(response.content, response.encoding)
         assert (SUBSCRIBE_LINES[0] in lines) != post.flag("no_subscribe")
-        dates = [line for line in lines if re.fullmatch(r"\d{1,2} [a-z]+ \d{4}", line)]
+        dates = [line for line in lines if re.fullmatch(r"(?:Publicerad )?\d{1,2} [a-z]+ \d{4}(?: av .+)?", line)]
         assert len(dates) == (1 if post.flag("no_teasers") else 4)
+        after_post = len(SHARE) if markup == "pagebuilder" else 0  # its share box follows the post
         if post.author is None:
-            assert lines[lines.index(SUBSCRIBE_LINES[0]) - 1] == " ".join(post.paragraphs[-1].split())
+            assert lines[lines.index(SUBSCRIBE_LINES[0]) - 1 - after_post] == " ".join(post.paragraphs[-1].split())
         elif post.flag("no_subscribe") and not post.flag("no_teasers"):
-            assert lines[lines.index(post.role) + 1] == dates[1]  # the role runs into the first teaser
+            # the role runs into the first teaser
+            assert lines[lines.index(post.role) + 1 + after_post] == dates[1]
 
 
 def test_markups_share_no_class_names(sample_site_factory):

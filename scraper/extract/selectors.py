@@ -74,6 +74,7 @@ CHROME_LINES = frozenset(
         "Lämna en kommentar", "Taggar:", "Kategorier:", "Läs också", "Läs även", "Relaterat", "Senaste nytt",
         "Mer från dagboken", "Fler inlägg från dagboken", "Senaste från dagboken", "Du kanske också gillar",
         "Fler nyheter", "Senaste nyheterna", "Dela gärna", "Dela detta:", "Gilla detta:",
+        "Läs mer »", "Läs mer…", "Läs mer...", "Läs vidare", "Läs vidare »",
     )
 )
 

@@ -12,7 +12,7 @@ The posts (scraper/data/sample_site/posts.json) are the ground truth every extra
 is checked against; the server is a real HTTP server on 127.0.0.1.
 Modules: content (ground truth and fixed texts), server (routing, validators,
 log), wordpress (API, feed, sitemaps, embeds, robots.txt), one renderer per
-markup (semantic, bare, legacy, nested), faults, wayback.
+markup (semantic, bare, legacy, nested, pagebuilder), faults, wayback.
 """
 
 from .content import SamplePost, date_line, load_posts, site_excerpt

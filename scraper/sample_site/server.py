@@ -22,11 +22,11 @@ from typing import Any, Iterable
 from urllib.parse import parse_qs, urlsplit
 
 from ..errors import DagbokError
-from . import bare, legacy, nested, semantic, wordpress
+from . import bare, legacy, nested, pagebuilder, semantic, wordpress
 from .content import (ARCHIVE_NAV, CONTACT_PAGE, NAV, PageView, PostView, SamplePost, archive_page_number,
                       archive_view, assign_ids, load_pages, load_posts, newest, not_found_view, page_view, retitled)
 
-RENDERERS: dict[str, ModuleType] = {module.NAME: module for module in (semantic, bare, legacy, nested)}
+RENDERERS: dict[str, ModuleType] = {module.NAME: module for module in (semantic, bare, legacy, nested, pagebuilder)}
 MARKUPS = tuple(RENDERERS)
 # How readers and crawlers find posts: "wordpress" offers REST API, feed and sitemaps (and lab and
 # programme pages that list posts); "archive" offers only a paginated HTML archive (/dagbok/, "Äldre
