@@ -269,6 +269,29 @@ def test_every_post_is_archived_from_its_latest_capture_and_a_second_run_replays
     again = run_crawl(db_path, site=ORIGIN, delay=0, source="wayback", wayback_url=site.base, cdx_pace=0)
     assert again.exit_code == 0 and again.new == again.changed == 0
     assert replays(site) == [] and again.requests == len(cdx_requests(site))
+    answers = [r for r in db.query("SELECT kind, status FROM captures WHERE url LIKE ?", [f"{site.base}cdx/search/cdx?%"])]
+    assert answers == [{"kind": "listing", "status": 200}] * 2 * len(cdx_requests(site))  # every CDX answer is kept
+
+
+@pytest.mark.slow
+def test_an_index_that_fails_halfway_makes_a_run_that_says_so_and_the_next_run_completes(tmp_path,
+                                                                                         sample_site_factory):
+    site = sample_site_factory(crawl_delay=0, wayback=True)
+    site.wayback.row_cap = 1_000
+    site.wayback.throttle, site.wayback.throttle_status = (1, 3), 503  # the second answer fails, retries too
+    db_path = tmp_path / "a.db"
+    summary = run_crawl(db_path, site=ORIGIN, delay=0, source="wayback", wayback_url=site.base, cdx_pace=0,
+                        backoff=0.01)
+    assert summary.exit_code == 3 and len(summary.alerts) == 1
+    assert summary.alerts[0].startswith("the CDX index could not be read to its end (could not fetch")
+    assert "HTTP 503 after 3 attempts" in summary.alerts[0]
+    first = set(post_rows(db_path))  # the pages the first answer listed are replayed and kept
+    assert 0 < len(first) < len(load_posts())
+    assert [url.split("?")[0] for url, _ in summary.failures] == [f"{site.base}cdx/search/cdx"]  # the failed answer
+
+    site.wayback.throttle = None
+    rest = run_crawl(db_path, site=ORIGIN, delay=0, source="wayback", wayback_url=site.base, cdx_pace=0)
+    assert rest.exit_code == 0 and len(post_rows(db_path)) == len(load_posts()) and first <= set(post_rows(db_path))
 
 
 @pytest.mark.slow

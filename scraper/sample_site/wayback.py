@@ -138,6 +138,7 @@ class Wayback:
         # 429 Too Many Requests for requests number `after + 1` to `after + count` (count None: all later ones)
         self.throttle: tuple[int, int | None] | None = None
         self.retry_after: str | None = "1"
+        self.throttle_status = 429  # 503: an archive that fails instead
         self.served = 0  # requests to the archive's endpoints, 429s included
         self.build(other_urls)
 
@@ -254,7 +255,7 @@ class Wayback:
                 headers = {"Content-Type": "text/plain"}
                 if self.retry_after is not None:
                     headers["Retry-After"] = self.retry_after
-                return Response(429, headers, b"Too Many Requests\n", validators=False)
+                return Response(self.throttle_status, headers, b"Too Many Requests\n", validators=False)
         if request.path == "/cdx/search/cdx":
             status, content_type, body = self.cdx(request.query)
             return Response(status, {"Content-Type": content_type}, body, validators=False)
