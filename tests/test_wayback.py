@@ -7,12 +7,16 @@ order, answers cut at a row cap, revisit rows, a bare-host 301, and a 429 rate l
 from __future__ import annotations
 
 import json
+from dataclasses import replace
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
 import sqlite_utils
+from click.testing import CliRunner
 
+from archive.cli import cli
 from archive.runs import run_crawl
 from scraper.fetch import Fetcher
 from scraper.sample_site import load_posts
@@ -327,10 +331,6 @@ def test_a_429_asking_for_an_hour_stops_the_index_at_once(sample_site_factory):
 
 @pytest.mark.slow
 def test_the_cli_says_why_it_stopped_on_429s_and_exits_3(tmp_path, sample_site_factory):
-    from click.testing import CliRunner
-
-    from archive.cli import cli
-
     site = sample_site_factory(crawl_delay=0, wayback=True)
     site.wayback.throttle, site.wayback.retry_after = (10, None), "3600"
     db_path = tmp_path / "a.db"
@@ -344,3 +344,22 @@ def test_the_cli_says_why_it_stopped_on_429s_and_exits_3(tmp_path, sample_site_f
     assert site.wayback.served == 11 and len(post_rows(db_path)) > 0
     runs = list(sqlite_utils.Database(db_path).query("SELECT status FROM crawl_runs"))
     assert runs == [{"status": "site-looks-wrong"}]
+
+
+@pytest.mark.slow
+def test_a_later_run_replays_only_the_newer_capture_with_a_new_body(tmp_path, sample_site_factory):
+    site = sample_site_factory(crawl_delay=0, wayback=True)
+    archive = site.wayback
+    db_path = tmp_path / "a.db"
+    run_crawl(db_path, site=ORIGIN, delay=0, source="wayback", wayback_url=site.base, cdx_pace=0)
+    (changed, changed_capture), (same, same_capture) = archive.latest_posts()[:2]
+    later = changed_capture.moment + timedelta(days=400)
+    archive.post_capture(changed.copy(title=changed.title + " – uppdaterad"), later)
+    archive.captures.append(replace(same_capture, timestamp=(same_capture.moment + timedelta(days=400))
+                                    .strftime("%Y%m%d%H%M%S"), revisit=True))  # recaptured, unchanged
+    archive.captures.sort(key=lambda c: c.order)
+    site.clear_requests()
+    again = run_crawl(db_path, site=ORIGIN, delay=0, source="wayback", wayback_url=site.base, cdx_pace=0)
+    assert [urlsplit(r.path.split("id_/", 1)[1]).path for r in replays(site)] == [changed.path]
+    assert again.changed_posts == [(ORIGIN.rstrip("/") + changed.path, changed.title + " – uppdaterad")]
+    assert again.exit_code == 0 and again.new == 0
