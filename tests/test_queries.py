@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from archive.cli import cli
 from archive.queries import (
     BadQuery, NoDatabase, PostQuery, build_post_query, collect_stats, find_posts, fts_terms, open_archive,
-    swedish_key,
+    swedish_key, searches_newest_first,
 )
 from archive.runs import run_crawl
 from archive.schema import open_database
@@ -441,3 +441,41 @@ def test_query_after_a_first_crawl_that_failed_says_so_instead_of_an_empty_table
         rf"failed\); see `dagbok stats --db {re.escape(str(db))}`, then run `dagbok crawl --db {re.escape(str(db))}` "
         r"again\n", result.output), result.output
 
+
+def common_word_archive(path: Path) -> Path:
+    """Forty posts that all say `och` (the oldest also `ek`), one newer whose only `och…` word is `ochsa`."""
+    posts = [{"slug": f"inlagg-{n:02d}", "published": f"2019-{1 + n % 12:02d}-{1 + n // 12:02d}",
+              "title": f"Inlägg {n}", "author": None, "role": None, "lab": None, "labs": [],
+              "body": "Boende och personal träffades." + (" Under en ek." if n == 0 else "")} for n in range(40)]
+    posts.append({"slug": "nyast", "published": "2020-01-01", "title": "Nyast", "author": None, "role": None,
+                  "lab": None, "labs": [], "body": "Ochsa ett ord som börjar som och."})
+    posts.append({"slug": "utan", "published": "2020-01-02", "title": "Utan", "author": None, "role": None,
+                  "lab": None, "labs": [], "body": "Här står inget sådant ord."})
+    return make_archive(path, posts)
+
+
+@pytest.mark.parametrize("word, found", [("och", 41), ("ek", 1)])
+@pytest.mark.parametrize("sort", ["-published", "published"])
+@pytest.mark.parametrize("limit", [1, 3, 20, 41])
+def test_a_limited_search_for_a_short_word_finds_what_a_search_of_every_post_finds(tmp_path, word, found, sort, limit):
+    db = common_word_archive(tmp_path / "common.db")
+    query = PostQuery(search=word, sort=sort, limit=limit)
+    assert searches_newest_first(query)
+    everything = [post["url"] for post in find_posts(db, PostQuery(search=word, sort=sort))]
+    assert len(everything) == found and BASE + "utan/" not in everything
+    assert [post["url"] for post in find_posts(db, query)] == everything[:limit]
+
+
+def test_only_short_words_in_date_order_with_a_limit_test_the_newest_posts_first():
+    assert searches_newest_first(PostQuery(search="och på", limit=20))
+    assert not searches_newest_first(PostQuery(search="och", limit=None))
+    assert not searches_newest_first(PostQuery(search="och", limit=20, sort="title"))
+    assert not searches_newest_first(PostQuery(search="innovationslabb", limit=20))
+
+
+def test_the_newest_posts_are_tested_each_against_the_index(archive):
+    sql, params = build_post_query(PostQuery(search="och", limit=20, since=date(2019, 1, 1)), each=True)
+    with open_archive(archive) as conn:
+        plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql, params)]
+    assert plan[0] == "SEARCH posts USING INDEX idx_posts_published (published>?)"  # the newest only, in order
+    assert any("VIRTUAL TABLE INDEX 0:=" in step for step in plan)  # posts_fts asked for one post at a time

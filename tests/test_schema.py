@@ -87,7 +87,7 @@ def test_step_4_upgrades_an_archive_made_before_it(tmp_path, monkeypatch):
     old.close()
     monkeypatch.undo()
     db = open_database(path, lab_names=LABS)
-    assert applied_migrations(db) == [1, 2, 3, 4]
+    assert applied_migrations(db) == [migration.number for migration in MIGRATIONS]
     row = next(db.query("SELECT * FROM post_details"))
     assert list(row)[3:5] == ["published", "year"] and row["year"] == "2019"
     indexed = {tuple(index.columns) for index in db["posts"].indexes}
@@ -166,3 +166,21 @@ def test_full_text_index_follows_updates(db):
     db.execute("UPDATE posts SET body = 'ny text' WHERE url = 'https://x/a/'")
     assert db.execute("SELECT count(*) FROM posts_fts WHERE posts_fts MATCH 'gammal'").fetchone()[0] == 0
     assert db.execute("SELECT count(*) FROM posts_fts WHERE posts_fts MATCH 'ny'").fetchone()[0] == 1
+
+
+def test_step_5_gives_posts_fts_prefix_indexes_and_keeps_what_it_found(tmp_path, monkeypatch):
+    import archive.migrations as migrations
+
+    path = tmp_path / "old.db"
+    monkeypatch.setattr(migrations, "MIGRATIONS", MIGRATIONS[:4])
+    old = open_database(path, lab_names=LABS)
+    old.execute("INSERT INTO posts (url, title, body, status) VALUES ('https://x/a/', 'T', 'Boende och personal', 'live')")
+    old.conn.commit()
+    old.close()
+    monkeypatch.undo()
+    db = open_database(path, lab_names=LABS)
+    assert "prefix='1 2 3 4'" in db["posts_fts"].schema
+    assert db.execute("SELECT count(*) FROM posts_fts WHERE posts_fts MATCH '\"pers\"*'").fetchone()[0] == 1
+    db.execute("INSERT INTO posts (url, title, body, status) VALUES ('https://x/b/', 'U', 'Ochså', 'live')")
+    assert db.execute("SELECT count(*) FROM posts_fts WHERE posts_fts MATCH '\"och\"*'").fetchone()[0] == 2
+    db.close()
