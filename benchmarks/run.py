@@ -1,6 +1,6 @@
 """Run every benchmark, print a table per benchmark, and write benchmarks/results.md.
 
-    python -m benchmarks [--quick] [--only parse,dates,crawl,scale] [--output PATH] [--json PATH]
+    python -m benchmarks [--quick] [--only parse,dates,pacing,crawl,wayback,scale] [--output PATH] [--json PATH]
     python benchmarks/run.py [--quick]
 
 Each comparison runs both sides in this one process run, on the same inputs, and
@@ -23,18 +23,19 @@ from typing import Any, Callable
 if not __package__:  # run as a script: make `benchmarks` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks import bench_crawl, bench_dates, bench_parse, bench_scale, bench_wayback  # noqa: E402
+from benchmarks import bench_crawl, bench_dates, bench_pacing, bench_parse, bench_scale, bench_wayback  # noqa: E402
 from benchmarks.machine import describe  # noqa: E402
 from benchmarks.timing import mark  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUTPUT = HERE / "results.md"
 BENCHMARKS: dict[str, tuple[ModuleType, str]] = {
-    "parse": (bench_parse, "Parse: dagbok vs trafilatura vs bare lxml, per page, with field accuracy"),
+    "parse": (bench_parse, "Parse: dagbok vs trafilatura vs a bare parse, per page, with field accuracy"),
     "dates": (bench_dates, "Dates: parse_date vs dateparser"),
-    "crawl": (bench_crawl, "Crawl: overhead, incremental recrawl, memory as pages grow"),
-    "scale": (bench_scale, "Scale: 1k, 10k and 100k posts"),
+    "pacing": (bench_pacing, "Pacing: requests against the politeness floor, with a slow server"),
+    "crawl": (bench_crawl, "Crawl: overhead, requests per post, recrawl, rebuild, memory per known URL"),
     "wayback": (bench_wayback, "Wayback: requests and time from a large index at the Archive's pace"),
+    "scale": (bench_scale, "Scale: 1k, 10k and 100k posts, queries including the commonest words"),
 }
 COMMAND = "python -m benchmarks"
 
@@ -109,6 +110,8 @@ def render(done: dict[str, Any], *, quick: bool, machine: dict[str, str], revisi
         *(f"| {key} | {value} |" for key, value in machine.items()),
         "",
         "## Goals",
+        "",
+        "✓ reached, ✗ not reached, · a figure measured without a goal.",
         "",
         "| | goal | measured |",
         "|---|---|---|",

@@ -33,6 +33,6 @@ def percentile(values: Sequence[float], fraction: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
-def mark(reached: bool) -> str:
-    """✓ or ✗, as results.md shows a goal."""
-    return "✓" if reached else "✗"
+def mark(reached: bool | None) -> str:
+    """✓ or ✗, as results.md shows a goal; · for a figure that has no goal."""
+    return "·" if reached is None else "✓" if reached else "✗"
