@@ -17,11 +17,11 @@ from pathlib import Path
 
 import sqlite_utils
 
-from scraper.discover import site_root
 from scraper.errors import DagbokError
 from scraper.labs import LabVocabulary
 from scraper.names import PageKind
 from scraper.records import DiscoveryDone, ListingChecked, PageResult, Validators
+from scraper.site import site_root
 
 from .captures import parse_iso, read_body
 from .database import APPLICATION_ID, UNFINISHED_ID, storage_errors

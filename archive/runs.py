@@ -20,7 +20,6 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import sqlite_utils
 
@@ -28,6 +27,7 @@ from scraper.errors import DagbokError, ExitCode
 from scraper.labs import LabVocabulary
 from scraper.names import PageKind
 from scraper.records import DiscoveryDone, ListingChecked, PageResult, Validators
+from scraper.site import same_site, site_root
 
 from .captures import iso, parse_iso
 from .database import check_for_writing, storage_errors
@@ -152,11 +152,19 @@ class CrawlSummary:
         }
 
 
-def check_site(site: str) -> str:
-    parts = urlsplit(site)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise BadOption(f'site "{site}" is not an http(s) URL; give e.g. https://www.allmannyttan.se/')
-    return site if parts.path else site + "/"
+def archived_form(db: sqlite_utils.Database, site: str) -> str:
+    """`site` in the form the archive already holds it (www or bare host, http or https).
+
+    docs/site.md, "URLs": these forms are one site. Posts are keyed by their URL in the
+    form of the site crawled, so a crawl of `https://allmannyttan.se/` into an archive of
+    `https://www.allmannyttan.se/` crawls the latter: each post keeps its one key.
+    """
+    for (known,) in db.execute("SELECT site FROM crawl_runs ORDER BY id"):
+        if same_site(known, site):
+            if site_root(known) != site:
+                log.info("crawling %s as %s, the form this archive holds the site in", site, site_root(known))
+            return site_root(known)
+    return site
 
 
 def known_validators(db: sqlite_utils.Database) -> dict[str, Validators]:
@@ -272,7 +280,7 @@ def run_crawl(
     from scraper.fetch import MAX_DELAY, PAGE_SECONDS, Fetcher
     from scraper.sources.wayback import ARCHIVE_BACKOFF, ARCHIVE_RETRIES, CDX_PACE, check_timestamp, start_timestamp
 
-    site = check_site(site)
+    site = site_root(site)
     if source not in SOURCES:
         raise BadOption(f'source "{source}" is not one of {", ".join(SOURCES)}')
     if not 0 < timeout < math.inf:
@@ -302,6 +310,7 @@ def run_crawl(
     with storage_errors(db_path), RunLock(db_path) as lock:
         db = open_database(db_path, lab_names=labs.names)
         try:
+            site = archived_form(db, site)
             for path in repair_open_files(warc_dir):
                 log.warning("repaired %s, left open by a run that was killed", path.name)
             summary = CrawlSummary(run_id=0, site=site, source=source, full=full, started=datetime.now(UTC))

@@ -19,6 +19,7 @@ from .extract.selectors import (LAB_PATH_PREFIX, LISTING_FILES, LISTING_PATH_PAR
 from .extract.structured import read_structured
 from .extract.wordpress import read_wordpress
 from .names import PageKind
+from .site import same_site
 
 
 def classify(url: str, *, site: str, document: Document | None = None) -> PageKind:
@@ -35,7 +36,7 @@ def classify(url: str, *, site: str, document: Document | None = None) -> PageKi
         return PageKind.PROGRAMME
     if _is_listing(lowered, parts.query):
         return PageKind.LISTING
-    if not _same_site(url, site):
+    if not same_site(url, site):
         return PageKind.OTHER
     root_post = len(segments) == 1 or (not segments and "p=" in parts.query)
     if document is None:
@@ -52,13 +53,6 @@ def _is_listing(path: str, query: str) -> bool:
         return True
     last = path.rstrip("/").rsplit("/", 1)[-1]
     return last in LISTING_FILES or last.endswith(LISTING_SUFFIXES)
-
-
-def _same_site(url: str, site: str) -> bool:
-    def host(value: str) -> str:
-        return (urlsplit(value).hostname or "").removeprefix("www.")
-
-    return host(url) == host(site)
 
 
 def _shows_a_post(document: Document) -> bool:

@@ -52,7 +52,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urljoin, urlsplit
 
 from .classify import classify
-from .discover import Discovered, Discovery, hub_url, is_embed_url, normalise_url, post_url, site_root
+from .discover import Discovered, Discovery, hub_url, is_embed_url, normalise_url, post_url
 from .errors import FetchError, SiteUnreachable
 from .extract.document import parse_document
 from .extract.post import extract_post
@@ -62,6 +62,7 @@ from .labs import LabVocabulary
 from .names import PageKind, Source
 from .records import Candidate, Capture, DiscoveryDone, ListingChecked, PageResult, Teaser, Validators
 from .robots import Robots
+from .site import site_root
 from .sources import Listing, SourceEnd
 from .sources.feed import feed_page_url, read_feed
 from .sources.links import capture_links

@@ -14,10 +14,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
-from .errors import DagbokError
-from .fetch import www_twin
 from .names import Source
 from .records import Candidate
+from .site import same_site, site_root
 
 # First path segments that are never posts: WordPress machinery and the site's own sections.
 NOT_POST_SEGMENTS = frozenset(
@@ -37,18 +36,6 @@ PATH_SAFE = "/:@!$&'()*+,;=-._~"
 SOURCE_ORDER = (Source.START, Source.API, Source.SITEMAP, Source.FEED, Source.TEASER, Source.LINKS, Source.WAYBACK)
 
 
-class BadSite(DagbokError):
-    """A --site value that is not an http(s) URL."""
-
-
-def site_root(site: str) -> str:
-    """`https://Example.se` → `https://example.se/`: the form every other URL is folded to."""
-    parts = urlsplit(site.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise BadSite(f"site {site!r} is not an http(s) URL; give one like https://www.allmannyttan.se/")
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), "/", "", ""))
-
-
 def _normal_path(path: str) -> str:
     return quote(unquote(path), safe=PATH_SAFE) or "/"
 
@@ -62,14 +49,7 @@ def normalise_url(url: str, *, site: str) -> str | None:
     """
     root = urlsplit(site_root(site))
     parts = urlsplit(url.strip())
-    if parts.scheme.lower() not in ("http", "https"):
-        return None
-    host = parts.netloc.lower()
-    if host.endswith(":80") and parts.scheme.lower() == "http":
-        host = host[:-3]
-    elif host.endswith(":443") and parts.scheme.lower() == "https":
-        host = host[:-4]
-    if host not in (root.netloc, www_twin(root.netloc)):
+    if parts.scheme.lower() not in ("http", "https") or not same_site(url, site):
         return None
     query = urlencode(
         [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING_PARAMS.match(k)]

@@ -26,6 +26,7 @@ import urllib3
 
 from .errors import DagbokError, FetchError
 from .records import Capture, Validators
+from .site import same_site, www_twin
 from .version import user_agent as default_user_agent
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -41,17 +42,6 @@ log = logging.getLogger(__name__)
 
 class NotAllowedURL(DagbokError):
     """A URL the fetcher refuses to request (not http(s), or a host outside the crawl)."""
-
-
-def www_twin(host: str) -> str:
-    """`www.example.se` ↔ `example.se`: a site answers on both, so both count as its host."""
-    return host[4:] if host.startswith("www.") else "www." + host
-
-
-def same_site(url: str, site: str) -> bool:
-    """`url` is on the host of `site` or on its www twin (any port)."""
-    host = (urlsplit(site).hostname or "").lower()
-    return (urlsplit(url).hostname or "").lower() in {host, www_twin(host)}
 
 
 def host_key(url: str) -> str:

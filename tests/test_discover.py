@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from scraper.discover import discover, hub_url, is_embed_url, normalise_url, post_url, site_root
+from scraper.discover import discover, hub_url, is_embed_url, normalise_url, post_url
+from scraper.site import site_root
 from scraper.errors import DagbokError
 from scraper.names import Source
 from scraper.records import Candidate
@@ -106,5 +107,5 @@ def test_union_keeps_every_source_and_the_newest_modified():
 
 
 def test_bad_site_is_refused_with_an_example():
-    with pytest.raises(DagbokError, match=r"site 'allmannyttan.se' is not an http\(s\) URL; give one like https://"):
+    with pytest.raises(DagbokError, match=r'site "allmannyttan.se" is not an http\(s\) URL; give e.g. https://'):
         site_root("allmannyttan.se")

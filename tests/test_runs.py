@@ -12,8 +12,8 @@ import pytest
 import sqlite_utils
 
 from archive.lock import LockedError, RunLock, lock_path
-from archive.runs import BadOption, run_crawl, summary_text
-from scraper.errors import SiteUnreachable
+from archive.runs import run_crawl, summary_text
+from scraper.errors import DagbokError, SiteUnreachable
 from scraper.sample_site import load_posts
 
 SLUG = "vilken-resa-vi-gor"
@@ -219,7 +219,7 @@ def test_an_unreachable_site_raises_and_the_run_is_recorded_failed(tmp_path, sit
 ])
 def test_bad_options_are_refused_before_anything_runs(tmp_path, options, message):
     options = {"site": "http://127.0.0.1:9/", **options}
-    with pytest.raises(BadOption, match=message):
+    with pytest.raises(DagbokError, match=message):
         run_crawl(tmp_path / "a.db", delay=0, **options)
     assert not (tmp_path / "a.db").exists()
 
@@ -242,3 +242,51 @@ def test_wayback_crawl_archives_every_post_with_its_capture_time(tmp_path, sampl
     assert all(c["first_seen"].startswith(
         f"{c['wayback_timestamp'][:4]}-{c['wayback_timestamp'][4:6]}-{c['wayback_timestamp'][6:8]}") for c in captures)
     assert all(c["url"].startswith(origin) for c in captures)
+
+
+# --- one site, one set of posts ---------------------------------------------------------------
+
+
+@pytest.fixture
+def public_site(sample_site_factory, monkeypatch):
+    """The sample site as http://www.allmannyttan.test/ (bare host → 301 to www), reached as a proxy."""
+    site = sample_site_factory(crawl_delay=0, markup="bare", host="www.allmannyttan.test")
+    for name in ("http_proxy", "HTTP_PROXY"):
+        monkeypatch.setenv(name, site.proxy)
+    for name in ("no_proxy", "NO_PROXY", "all_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    return site
+
+
+def post_urls(db_path) -> list[str]:
+    return [row["url"] for row in sqlite_utils.Database(db_path).query("SELECT url FROM posts ORDER BY url")]
+
+
+@pytest.mark.parametrize("other_form", ["http://allmannyttan.test/", "https://www.allmannyttan.test/",
+                                        "https://allmannyttan.test"])
+def test_the_bare_host_or_https_crawled_into_an_archive_of_www_keeps_one_post_each(tmp_path, public_site,
+                                                                                   other_form):
+    db_path = tmp_path / "a.db"
+    first = run_crawl(db_path, site="http://www.allmannyttan.test/", delay=0)
+    assert first.exit_code == 0, summary_text(first)
+    urls = post_urls(db_path)
+    assert len(urls) >= len(public_site.live_posts)
+    assert all(url.startswith("http://www.allmannyttan.test/") for url in urls)
+
+    again = run_crawl(db_path, site=other_form, delay=0, full=True)
+
+    assert again.exit_code == 0, summary_text(again)
+    assert again.site == "http://www.allmannyttan.test/"  # the form the archive holds the site in
+    assert post_urls(db_path) == urls  # not one post doubled
+    assert (again.new, again.changed) == (0, 0)
+    sites = [row["site"] for row in sqlite_utils.Database(db_path).query("SELECT site FROM crawl_runs ORDER BY id")]
+    assert sites == ["http://www.allmannyttan.test/"] * 2
+
+
+def test_a_first_crawl_of_the_bare_host_follows_its_redirects_and_keys_posts_one_way(tmp_path, public_site):
+    db_path = tmp_path / "a.db"
+    summary = run_crawl(db_path, site="http://allmannyttan.test/", delay=0)
+    assert summary.exit_code == 0, summary_text(summary)
+    urls = post_urls(db_path)
+    slugs = [url.rstrip("/").rsplit("/", 1)[-1] for url in urls]
+    assert len(slugs) == len(set(slugs)) >= len(public_site.live_posts)  # each post once, in one form

@@ -37,6 +37,7 @@ from ..dates import match_date_line, names_update
 from ..labs import LabVocabulary
 from ..names import Layer
 from ..records import Disagreement, Post
+from ..site import same_site
 from .comments import Comments, read_comments
 from .document import Document, element_text
 from .layout import Frame, Layout, frame_top, keep_content, read_layout, split_signature
@@ -119,12 +120,12 @@ class _Extraction:
 
     def url(self) -> str:
         document, structured = self.document, self.structured
-        hosts = {_host(document.url), _host(document.capture.url)}
         jsonld_url = structured.jsonld.url if structured.jsonld else None
         for candidate in (structured.canonical, structured.og.get("og:url"), jsonld_url):
             if candidate:
                 absolute = urljoin(document.base_url, candidate.strip())
-                if urlsplit(absolute).scheme in ("http", "https") and _host(absolute) in hosts:
+                if urlsplit(absolute).scheme in ("http", "https") and (
+                        same_site(absolute, document.url) or same_site(absolute, document.capture.url)):
                     return absolute
         return document.url
 
@@ -302,6 +303,3 @@ def _is_run(inner: tuple[int, ...], outer: tuple[int, ...]) -> bool:
     return outer[first:first + len(inner)] == inner
 
 
-def _host(url: str) -> str:
-    host = urlsplit(url).hostname or ""
-    return host.removeprefix("www.")

@@ -97,12 +97,17 @@ class SampleSite:
 
     `posts` is the live list; change it between crawls with `update_post`,
     `remove_post` and `restore_post` (they keep `modified` and validators honest).
+
+    `host="www.example.test"` serves the site as `http://www.example.test/`, reached through
+    the site itself as an HTTP proxy (`HTTP_PROXY=site.proxy`); requests for the bare host are
+    redirected (301) to the www host, as WordPress sends every visitor to its one address.
     """
 
     def __init__(self, *, markup: str = "semantic", posts: Iterable[SamplePost] | None = None,
                  faults: Iterable[str] = (), wayback: bool = False, slow_seconds: float = 3.0,
                  huge_bytes: int = 6_000_000, crawl_delay: float = 0.25, trickle_rate: int = 3,
-                 fault_routes: dict[str, str] | None = None, index: str = "wordpress") -> None:
+                 fault_routes: dict[str, str] | None = None, index: str = "wordpress",
+                 host: str | None = None) -> None:
         from .faults import FAULTS  # faults imports this module's Response
 
         if markup not in RENDERERS:
@@ -115,6 +120,7 @@ class SampleSite:
         if unknown:
             raise SampleSiteError(f'no fault called "{unknown[0]}" (faults: {", ".join(FAULTS)})')
         self.markup = markup
+        self.host = host
         self.renderer = RENDERERS[markup]
         self.posts: list[SamplePost] = [p.copy() for p in (load_posts() if posts is None else posts)]
         assign_ids(self.posts)
@@ -182,6 +188,11 @@ class SampleSite:
 
     @property
     def base(self) -> str:
+        return f"http://{self.host}/" if self.host else self.proxy
+
+    @property
+    def proxy(self) -> str:
+        """The address the site listens on: its base, or the proxy that reaches `host`."""
         return f"http://127.0.0.1:{self.port}/"
 
     def url(self, path: str = "/") -> str:
@@ -254,6 +265,9 @@ class SampleSite:
 
     def handle(self, request: Request) -> Response:
         """Answer one request: faults first, then the route, then validators and conditionals."""
+        if self.host and self.host.startswith("www.") and request.headers.get("host", "").lower() == self.host[4:]:
+            location = self.base.rstrip("/") + request.path + (f"?{request.query}" if request.query else "")
+            return self.finish(request, Response(301, {"Location": location, "Content-Type": "text/plain"}))
         for fault in self.faults:
             if fault.apply is None or urlsplit(self.fault_route(fault.name)).path != request.path:
                 continue

@@ -16,7 +16,7 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-from ..fetch import same_site
+from ..site import same_site
 from ..names import Source
 from ..records import Candidate, Capture, Validators
 from . import BadXML, Event, Listing, PageFetcher, SourceEnd, fetch_listing, parse_utc, parse_xml, unchanged
