@@ -66,7 +66,7 @@ from .site import site_root
 from .sources import Listing, SourceEnd
 from .sources.feed import feed_page_url, read_feed
 from .sources.links import capture_links
-from .sources.listings import page_number, read_listing
+from .sources.listings import is_archive_url, page_number, read_listing
 from .sources.sitemaps import WELL_KNOWN, read_sitemaps
 from .sources.wayback import (CDX_PACE, DEFAULT_WAYBACK_URL, IndexEnd, WaybackCapture, as_original,
                               check_timestamp, choose_captures, read_index, replay_url, start_timestamp)
@@ -567,14 +567,22 @@ def _wayback(
 
 
 def _wayback_page(original: str, *, site: str) -> str | None:
-    """The page a captured URL is a capture of, when it is one to replay: a root-level page, home, lab or programme.
+    """The page a captured URL is a capture of, when it is one to replay, else None.
 
-    Never an embed view (not a post, and its text can be older than the page's: docs/site.md,
-    "Platform"), an image, a PDF or a page in another section of the host.
+    Replayed: root-level pages (posts, and pages such as `/dagbok/`), the home, lab and
+    programme pages, and listings (category, tag, author and date archives, later pages
+    of a listing: docs/site.md, "Listings"). Never an embed view (not a post, and its
+    text can be older than the page's: docs/site.md, "Platform"), an image, a PDF or a
+    page in another section of the host.
     """
     if is_embed_url(original):
         return None
-    return post_url(original, site=site) or hub_url(original, site=site)
+    page = post_url(original, site=site) or hub_url(original, site=site)
+    if page is None and (normal := normalise_url(original, site=site)) is not None:
+        first, number = page_number(normal)
+        if is_archive_url(normal) or (number > 1 and (post_url(first, site=site) == first or hub_url(first, site=site))):
+            page = normal
+    return page
 
 
 def _rate_limited(base: str, reason: str | None) -> str:

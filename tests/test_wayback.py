@@ -268,6 +268,11 @@ def test_every_post_is_archived_from_its_latest_capture_and_a_second_run_replays
         assert stamp == capture.timestamp
     assert archive.revisited.timestamp in {c.timestamp for _, c in latest}  # a revisit is a latest capture
     assert not [r for r in replays(site) if any(x in r.path for x in (".jpg", ".png", ".pdf", "/embed/", "/press/"))]
+    kinds = dict(db.execute("SELECT url, kind FROM captures WHERE url LIKE ? OR url LIKE ?",
+                            [ORIGIN + "dagbok/%", ORIGIN + "kontakt/"]).fetchall())
+    assert kinds == {ORIGIN + "dagbok/": "listing", ORIGIN + "dagbok/page/2/": "listing",
+                     ORIGIN + "dagbok/page/3/": "listing", ORIGIN + "dagbok/page/4/": "listing",
+                     ORIGIN + "kontakt/": "other"}  # the diary's archive and other root-level pages: replayed, no post
 
     site.clear_requests()
     again = run_crawl(db_path, site=ORIGIN, delay=0, source="wayback", wayback_url=site.base, cdx_pace=0)

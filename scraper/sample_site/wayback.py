@@ -21,7 +21,7 @@ from functools import cached_property
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from . import wordpress
-from .content import (LAB_PATHS, PageView, PostView, SamplePost, as_utc, load_pages, newest, not_found_view, page_view,
+from .content import (ARCHIVE_PATH, LAB_PATHS, PageView, PostView, archive_view, SamplePost, as_utc, load_pages, newest, not_found_view, page_view,
                       preliminary_title, retitled)
 
 ORIGIN = "https://www.allmannyttan.se/"
@@ -197,6 +197,12 @@ class Wayback:
         if len(posts) > 6:
             self.add_revisit(posts[5])
             self.add_redirect(posts[6])
+        archived = max((p.published_at for p in posts), default=page_moment) + timedelta(days=30)
+        number = 1
+        while (view := archive_view(number, [p for p in self.posts if p.published_at <= archived], ORIGIN)):
+            path = ARCHIVE_PATH if number == 1 else f"{ARCHIVE_PATH}page/{number}/"
+            self.html_capture(ORIGIN.rstrip("/") + path, archived, self.renderer.page(view))  # the diary's archive
+            number += 1
         for path, (title, paragraphs) in OTHER_ROOT_PAGES.items():
             view = PageView(path=path, title=title, paragraphs=paragraphs, base=ORIGIN, links=[("Till startsidan", "/")])
             self.html_capture(ORIGIN.rstrip("/") + path, page_moment + timedelta(days=30), self.renderer.page(view))
