@@ -131,8 +131,8 @@ def crawl_wayback(
 
     The index is read to its end (resume keys), only the captures from `since` up
     to `at` (both Wayback timestamps, either may be None). Only pages are replayed
-    (root-level pages, home, lab and programme pages; never images, PDFs or other
-    sections), one capture each: the latest (see `choose_captures`). `held` maps each
+    (root-level pages, home, lab and programme pages, listings; never images, PDFs or
+    other sections), one capture each: the latest (see `choose_captures`). `held` maps each
     page to the Wayback timestamps the archive already holds, so a later run replays
     only what is new. Each Capture is addressed to the original URL and carries its
     `wayback_timestamp`; the replay URL is kept in its request headers
