@@ -291,8 +291,8 @@ def run_crawl(
         raise BadOption("--wayback-url, --at, --from and --cdx-pace only apply with --source wayback")
     if at is not None:
         check_timestamp(at)
-    if since is not None:
-        start_timestamp(since)
+    if since is not None and start_timestamp(since) > (check_timestamp(at) if at else "99999999999999"):
+        raise BadOption(f"--from {since} is after --at {at}: no capture is in that span; give --from before --at")
     if cdx_pace is not None and cdx_pace < 0:
         raise BadOption(f"cdx pace {cdx_pace!r} is negative; give 0 or more seconds")
     wayback = source == "wayback"

@@ -17,7 +17,7 @@ import sqlite_utils
 from click.testing import CliRunner
 
 from archive.cli import cli
-from archive.runs import run_crawl
+from archive.runs import BadOption, run_crawl
 from scraper.fetch import Fetcher
 from scraper.sample_site import load_posts
 from scraper.sources import Listing
@@ -368,3 +368,13 @@ def test_a_later_run_replays_only_the_newer_capture_with_a_new_body(tmp_path, sa
     assert [urlsplit(r.path.split("id_/", 1)[1]).path for r in replays(site)] == [changed.path]
     assert again.changed_posts == [(ORIGIN.rstrip("/") + changed.path, changed.title + " – uppdaterad")]
     assert again.exit_code == 0 and again.new == 0
+
+
+def test_a_span_that_ends_before_it_starts_is_refused_before_any_request(tmp_path):
+    with pytest.raises(BadOption, match=r"^--from 2020 is after --at 2019: no capture is in that span; "
+                                        r"give --from before --at$"):
+        run_crawl(tmp_path / "a.db", site=ORIGIN, source="wayback", wayback_url="http://127.0.0.1:9/", since="2020",
+                  at="2019")
+    with pytest.raises(BadTimestamp, match="timestamp 'maj' is not a Wayback timestamp"):
+        run_crawl(tmp_path / "a.db", site=ORIGIN, source="wayback", wayback_url="http://127.0.0.1:9/", since="maj")
+    assert not (tmp_path / "a.db").exists()
