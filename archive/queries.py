@@ -85,7 +85,7 @@ def swedish_key(text: str) -> str:
     return "".join(key)
 
 
-def _collate_swedish(a: str, b: str) -> int:
+def collate_swedish(a: str, b: str) -> int:
     ka, kb = swedish_key(a), swedish_key(b)
     return (ka > kb) - (ka < kb)
 
@@ -98,7 +98,7 @@ def open_archive(db_path: Path | str) -> Iterator[sqlite3.Connection]:
     try:
         conn.row_factory = sqlite3.Row
         conn.create_function("dagbok_fold", 1, fold, deterministic=True)
-        conn.create_collation("swedish", _collate_swedish)
+        conn.create_collation("swedish", collate_swedish)
         with storage_errors(db_path):
             yield conn
     finally:

@@ -28,6 +28,9 @@ METADATA_PATH = data_path("metadata.yml")
 METADATA_DATABASE = "dagbok"  # the key under `databases:` in metadata.yml
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8001
+# Long cells (bodies, excerpts) are cut in tables and shown whole on a row's page; a facet
+# lists its ten commonest values (the rest behind "…"), so the rows start on the first screen.
+SETTINGS = {"default_page_size": 50, "truncate_cells_html": 160, "default_facet_size": 10}
 
 
 class ServeError(DagbokError):
@@ -110,7 +113,7 @@ def build_datasette(db_path: Path, *, metadata_path: Traversable = METADATA_PATH
     return Datasette(
         immutables=[str(db_path)],
         metadata=load_metadata(db_path, metadata_path=metadata_path),
-        settings={"default_page_size": 50},
+        settings=SETTINGS,
     )
 
 

@@ -12,6 +12,7 @@ import json
 import os
 import select
 import shutil
+import struct
 import subprocess
 import time
 from collections.abc import Iterator
@@ -20,6 +21,8 @@ from typing import Any
 
 import pytest
 
+from archive.runs import run_crawl
+from scraper.sample_site import SampleSite
 from test_queries import make_archive
 from test_serve import start_serving, stop
 
@@ -175,3 +178,66 @@ def test_search_canned_query_shows_highlighted_snippets(browser, served_url, tmp
     shot = base64.b64decode(browser.send("Page.captureScreenshot", {"format": "png"}, session=session)["data"])
     (tmp_path / "canned-search.png").write_bytes(shot)
     assert shot.startswith(b"\x89PNG")
+
+
+@pytest.fixture(scope="module")
+def crawled_url(tmp_path_factory) -> Iterator[str]:
+    """The sample site crawled (about 35 posts with real bodies), then served."""
+    db = tmp_path_factory.mktemp("crawl") / "dagbok.db"
+    with SampleSite(markup="semantic", crawl_delay=0) as site:
+        assert run_crawl(db, site=site.base, delay=0, warc_dir=db.parent / "warc").exit_code == 0
+    process, base = start_serving(db)
+    yield base + "dagbok"
+    stop(process)
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and png[12:16] == b"IHDR"
+    return struct.unpack(">II", png[16:24])
+
+
+VISIBLE_ROWS = ("Array.from(document.querySelectorAll('table.rows-and-columns tbody tr'))"
+                ".filter(tr => tr.getBoundingClientRect().bottom <= window.innerHeight).length")
+
+
+@pytest.mark.parametrize("table", ["posts", "post_details"])
+def test_ten_posts_are_on_the_first_screen_of_a_1400_by_1000_window(browser, crawled_url, table, tmp_path):
+    session = open_page(browser, "about:blank")
+    browser.send("Emulation.setDeviceMetricsOverride",
+                 {"width": 1400, "height": 1000, "deviceScaleFactor": 1, "mobile": False}, session=session)
+    browser.send("Page.navigate", {"url": f"{crawled_url}/{table}"}, session=session)
+    browser.wait_for("Page.loadEventFired")
+    assert evaluate(browser, session, "[window.innerWidth, window.innerHeight]") == [1400, 1000]
+    visible = evaluate(browser, session, VISIBLE_ROWS)
+    shot = base64.b64decode(browser.send("Page.captureScreenshot", {"format": "png"}, session=session)["data"])
+    (tmp_path / f"{table}.png").write_bytes(shot)
+    assert png_size(shot) == (1400, 1000) and len(shot) > 50_000
+    assert visible >= 10, f"{visible} rows on the first screen; see {tmp_path / f'{table}.png'}"
+    # one line a row: a body cell is cut in the HTML and again, with "…", by the stylesheet
+    heights = evaluate(browser, session, "Array.from(document.querySelectorAll('table.rows-and-columns tbody tr'))"
+                                         ".map(tr => tr.getBoundingClientRect().height)")
+    assert max(heights) < 2 * min(heights)
+    facets = evaluate(browser, session, "Array.from(document.querySelectorAll('p.facet-info-name strong'))"
+                                        ".map(s => s.firstChild.textContent.trim())")
+    assert "author" in facets and not any(name.endswith("_id") for name in facets)
+
+
+def test_a_search_with_a_hyphen_typed_into_the_box_shows_posts_not_an_error(browser, crawled_url, tmp_path):
+    session = open_page(browser, crawled_url + "/posts")
+    evaluate(browser, session, "document.querySelector('input[name=_search]').focus()")
+    browser.send("Input.insertText", {"text": "Lina-Hage"}, session=session)
+    evaluate(browser, session, "document.querySelector('input[name=_search]').form.requestSubmit()")
+    browser.wait_for("Page.loadEventFired")
+    text = evaluate(browser, session, "document.body.innerText")
+    assert "rows where search matches" in text and "Lina-Hage" in text
+    titles = evaluate(browser, session,
+                      "Array.from(document.querySelectorAll('td.col-title')).map(td => td.textContent.trim())")
+    assert len(titles) >= 3
+    assert evaluate(browser, session, "document.querySelector('input[name=_search]').value") == "Lina-Hage"
+
+
+def test_the_home_page_opens_on_the_posts(browser, crawled_url):
+    session = open_page(browser, crawled_url.rsplit("/", 1)[0] + "/")
+    links = evaluate(browser, session,
+                     "Array.from(document.querySelectorAll('ul.archive-tables a')).map(a => a.textContent)")
+    assert links[:2] == ["posts", "post_details"] and "bodies" not in links

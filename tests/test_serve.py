@@ -7,6 +7,7 @@ import signal
 import sqlite3
 import subprocess
 import time
+from html import escape as html_escape
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,7 +19,8 @@ import yaml
 
 from archive.runs import run_crawl
 from archive.schema import open_database
-from archive.serve import METADATA_PATH, fold_wal, load_metadata
+from archive.queries import PostQuery, find_posts
+from archive.serve import METADATA_PATH, SETTINGS, fold_wal, load_metadata
 from scraper.sample_site import load_posts
 from test_queries import POSTS, make_archive
 from tests.console_scripts import DAGBOK
@@ -300,3 +302,90 @@ def test_serving_a_crawl_of_the_sample_site(sample_site, tmp_path):
         assert all("**" in row["snippet"] for row in found)
     finally:
         stop(process)
+
+
+# --- for analysts: the search box, folding like the CLI, the layout -------------------------
+
+NOT_SYNTAX = ["Lina-Hage", '"', "innovationslabb AND", "AND", "(labb", "bo*", "NEAR(", "title:labb", "-"]
+
+
+@pytest.mark.parametrize("words", NOT_SYNTAX)
+@pytest.mark.parametrize("table", ["posts", "post_details"])
+def test_the_search_box_never_answers_400(served, table, words):
+    served.get(f"/{table}", _search=words)  # HTML: asserts 200
+    served.rows(f"/{table}", _search=words)
+    served.rows("/search", words=words)
+
+
+@pytest.mark.parametrize("words", ["innovationslabb", "göteborg", "Lina-Hage", "BOR", "labb program"])
+def test_the_search_box_finds_what_the_cli_finds(served, words):
+    cli = {post["title"] for post in find_posts(served.db, PostQuery(search=words))}
+    assert cli, words
+    for table in ("posts", "post_details"):
+        assert {row["title"] for row in served.rows(f"/{table}", _search=words, _size="max")} == cli
+    assert {row["title"] for row in served.rows("/search", words=words)} == cli
+
+
+@pytest.mark.parametrize("lab", ["goteborg", "GÖTEBORG", "Rannebergen", "Göteborg"])
+def test_posts_by_lab_folds_the_lab_like_the_cli(served, lab):
+    rows = served.rows("/posts_by_lab", lab=lab)
+    assert [(row["title"], row["post"]) for row in rows] == [("Där vi bor", "about it"),
+                                                            ("Fyra labb, ett program", "names it")]
+
+
+@pytest.mark.parametrize("author", ["kanervo", "ANNA KANERVÖ", "Kanervö"])
+def test_posts_by_author_folds_case_and_accents_like_the_cli(served, author):
+    cli = [post["title"] for post in find_posts(served.db, PostQuery(author=author, sort="published"))]
+    assert [row["title"] for row in served.rows("/posts_by_author", author=author)] == cli
+    assert cli == ["Innovationslabbet i Boden har startat", "Där vi bor"]
+
+
+def test_the_home_page_lists_the_posts_first_and_the_plumbing_last(served):
+    html = requests.get(served.url.rsplit("/", 1)[0] + "/", timeout=10).text
+    main, plumbing = html.split('class="archive-tables"', 1)[1].split('class="archive-plumbing"', 1)
+    listed = re.findall(r'href="/dagbok/(\w+)"', main)
+    assert listed[:2] == ["posts", "post_details"]
+    assert {"bodies", "captures", "pages", "migrations", "post_labs"}.isdisjoint(listed)
+    assert set(re.findall(r'href="/dagbok/(\w+)"', plumbing)) == {"bodies", "captures", "pages", "migrations",
+                                                                    "post_labs"}
+    tables = {t["name"]: t["hidden"] for t in served.get(".json").json()["tables"]}
+    assert tables["bodies"] and tables["captures"] and not tables["posts"]
+
+
+def test_facets_on_the_posts_table_are_headed_by_names(served):
+    html = served.get("/posts").text
+    headings = re.findall(r'<p class="facet-info-name">\s*<strong>(\w+)', html)
+    assert sorted(headings) == ["author", "lab", "status"]
+    assert ">Anna Kanervö</a> 2" in html
+
+
+@pytest.fixture(scope="module")
+def served_crawl(tmp_path_factory) -> Iterator[Served]:
+    """The sample site crawled, then served: real bodies, long enough to be cut."""
+    from scraper.sample_site import SampleSite
+
+    db = tmp_path_factory.mktemp("crawl") / "dagbok.db"
+    with SampleSite(markup="semantic", crawl_delay=0) as site:
+        assert run_crawl(db, site=site.base, delay=0, warc_dir=db.parent / "warc").exit_code == 0
+    process, base = start_serving(db)
+    yield Served(url=base + "dagbok", process=process, db=db)
+    stop(process)
+
+
+def test_long_cells_are_cut_in_the_table_and_whole_on_the_row_page(served_crawl):
+    post = max(find_posts(served_crawl.db, PostQuery()), key=lambda post: len(post["body"] or ""))
+    assert len(post["body"]) > 1000
+    post_id = served_crawl.rows("/posts", url=post["url"])[0]["id"]
+    html = served_crawl.get("/posts", url=post["url"]).text
+    cell = re.search(r'<td class="col-body[^"]*"[^>]*>(.*?)</td>', html, re.S).group(1)
+    assert cell.endswith("…") and len(cell) <= SETTINGS["truncate_cells_html"] + 1
+    row_page = served_crawl.get(f"/posts/{post_id}").text
+    last_paragraph = post["body"].split("\n\n")[-1]
+    assert html_escape(last_paragraph, quote=False) in row_page
+
+
+def test_the_crawled_archive_searches_like_the_cli(served_crawl):
+    for words in ("innovationslabb", "Lina-Hage", "Rannebergen"):
+        cli = {post["url"] for post in find_posts(served_crawl.db, PostQuery(search=words))}
+        assert cli, words
+        assert {row["url"] for row in served_crawl.rows("/post_details", _search=words, _size="max")} == cli

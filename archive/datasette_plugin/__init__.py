@@ -1,0 +1,81 @@
+"""dagbok's Datasette plugin: the CLI's rules for folding names, labs and search, and a layout for reading.
+
+Registered through the `datasette` entry point (pyproject.toml), so `dagbok serve` and a
+plain `datasette dagbok.db` both load it. It gives every connection:
+
+* `dagbok_fold(text)`: a name folded as the CLI folds it (case and accents ignored), so
+  the canned query `posts_by_author?author=nordstrom` finds `Nordström`;
+* `dagbok_lab(text)`: the lab a user means (`goteborg`, `Rannebergen` → `Göteborg`), NULL
+  for no lab, as `dagbok query --lab` resolves it;
+* `dagbok_search(words)`: the CLI's full-text expression (every word a quoted prefix term,
+  `archive.queries.fts_terms`); it also replaces Datasette's `escape_fts`, so the table
+  search box matches word beginnings like `dagbok query --search` and never answers 400
+  (`Lina-Hage`, a stray quote, a trailing `AND` are words, not syntax);
+* the `swedish` collation of `archive.queries`.
+
+Its templates list the posts first on the home page and name a facet on a foreign key by
+what it shows (`author`, not `author_id`); its stylesheet keeps one table row a line and
+the column descriptions in a short scrolling box, so the rows are on the first screen.
+"""
+
+from __future__ import annotations
+
+from datasette import hookimpl
+
+from archive.queries import BadQuery, collate_swedish, fold, fts_terms
+from scraper.labs import LabVocabulary, UnknownLab
+
+NOTHING = '""'  # an FTS5 expression that matches no row (an empty phrase)
+_vocabulary: LabVocabulary | None = None
+
+
+def search_expression(words: str | None) -> str:
+    """The CLI's MATCH expression for `words`; one that matches nothing when they hold no word."""
+    try:
+        return fts_terms(words or "")
+    except BadQuery:
+        return NOTHING
+
+
+def resolve_lab(name: str | None) -> str | None:
+    """The lab's own name for what a user typed, or None when it names no lab."""
+    global _vocabulary
+    if name is None:
+        return None
+    if _vocabulary is None:
+        _vocabulary = LabVocabulary.load()
+    try:
+        return _vocabulary.resolve(name)
+    except UnknownLab:
+        return None
+
+
+@hookimpl(trylast=True)  # after Datasette's own hook, so that `escape_fts` is ours
+def prepare_connection(conn):
+    conn.create_function("dagbok_fold", 1, fold, deterministic=True)
+    conn.create_function("dagbok_lab", 1, resolve_lab, deterministic=True)
+    conn.create_function("dagbok_search", 1, search_expression, deterministic=True)
+    conn.create_function("escape_fts", 1, search_expression, deterministic=True)
+    conn.create_collation("swedish", collate_swedish)
+
+
+@hookimpl
+def extra_css_urls(datasette):
+    return [datasette.urls.static_plugins("dagbok", "dagbok.css")]  # "dagbok": the entry point's name
+
+
+@hookimpl
+def extra_template_vars(template, datasette):
+    """For the home page: each database's tables in the order of its metadata, plumbing last."""
+    if template != "index.html":
+        return {}
+
+    def archive_tables(database: str) -> dict[str, list[dict]]:
+        described = datasette.metadata("tables", database=database) or {}
+        shown = [{"name": name, **config} for name, config in described.items()]
+        return {
+            "main": [table for table in shown if not table.get("hidden")],
+            "plumbing": [table for table in shown if table.get("hidden")],
+        }
+
+    return {"archive_tables": archive_tables}
