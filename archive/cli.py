@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from archive import demo, export, output, queries, rebuild, runs, serve
+from archive import demo, export, output, queries, rebuild, runs, serve, wacz
 from archive.check import check_archive, parse_thresholds
 from scraper.errors import DagbokError, ExitCode
 from scraper.paths import DEFAULT_DB, DEFAULT_DEMO_DB, DEFAULT_SITE
@@ -175,13 +175,23 @@ def rebuild_command(warc_dir: Path, db_path: Path) -> None:
 
 @cli.command("export")
 @db_option
-@click.option("--format", "fmt", type=click.Choice(export.FORMATS), default="jsonl", show_default=True,
-              help="File format of posts and revisions.")
+@click.option("--format", "fmt", type=click.Choice([*export.FORMATS, wacz.FORMAT]), default="jsonl",
+              show_default=True, help="File format of posts and revisions; wacz packs the WARC files for replay.")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Directory to write posts, revisions, manifest.json and README.md to.")
+              help="Directory to write posts, revisions, manifest.json and README.md (or the .wacz) to.")
+@click.option("--warc-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="With --format wacz: the WARC files to pack (default: warc/ beside the database).")
 @user_errors
-def export_command(db_path: Path, fmt: str, out_dir: Path) -> None:
-    """Write posts and revisions for deposit, with a manifest of source captures and a README."""
+def export_command(db_path: Path, fmt: str, out_dir: Path, warc_dir: Path | None) -> None:
+    """Write posts and revisions for deposit (or a WACZ package for replay tools)."""
+    if fmt == wacz.FORMAT:
+        packed = wacz.export_wacz(db_path, out_dir, warc_dir=warc_dir)
+        skipped = f"; {len(packed.skipped)} known only from teasers have no page" if packed.skipped else ""
+        click.echo(f"Packed {len(packed.warc_files)} WARC files into {packed.path}: "
+                   f"{packed.pages} posts in pages/pages.jsonl{skipped}")
+        return
+    if warc_dir is not None:
+        raise export.ExportError("--warc-dir applies only with --format wacz; leave it out for jsonl and csv")
     summary = export.export(db_path, out_dir, fmt=fmt)
     click.echo(
         f"Exported {summary.posts} posts and {summary.revisions} revisions ({summary.captures} source captures) "

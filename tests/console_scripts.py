@@ -1,4 +1,4 @@
-"""The console scripts tests run as a user would: `dagbok` itself, `warcio` and `cog`."""
+"""The console scripts tests run as a user would: `dagbok` itself, `warcio`, `wacz` and `cog`."""
 
 from __future__ import annotations
 
@@ -17,3 +17,4 @@ def script(name: str) -> str:
 
 DAGBOK = script("dagbok")
 WARCIO = script("warcio")
+WACZ = script("wacz")

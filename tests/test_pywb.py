@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,7 @@ import sqlite_utils
 
 from archive.captures import read_body
 from archive.runs import run_crawl
+from archive.wacz import export_wacz
 from archive.warc import warc_files
 
 pytestmark = pytest.mark.slow
@@ -73,18 +75,15 @@ def crawled(tmp_path, sample_site_factory):
     return site, db, warc
 
 
-@pytest.fixture
-def wayback(tmp_path, pywb_bin, crawled) -> Iterator[str]:
-    """`wb-manager init/add` the crawls' WARC files, then `wayback` on 127.0.0.1, polled until it answers."""
-    _, _, warc = crawled
-    root = tmp_path / "pywb"
+@contextmanager
+def pywb_collection(pywb_bin: Path, root: Path, *add: str) -> Iterator[str]:
+    """`wb-manager init` and `wb-manager add *add`, then `wayback` on 127.0.0.1, polled until it answers."""
     root.mkdir()
     manager = str(pywb_bin / "wb-manager")
     subprocess.run([manager, "init", COLLECTION], cwd=root, check=True, capture_output=True)
-    files = [str(path) for path in warc_files(warc)]
-    subprocess.run([manager, "add", COLLECTION, *files], cwd=root, check=True, capture_output=True)
+    subprocess.run([manager, "add", *add], cwd=root, check=True, capture_output=True)
     port = free_port()
-    log = open(tmp_path / "wayback.log", "wb")
+    log = open(root / "wayback.log", "wb")
     process = subprocess.Popen([pywb_bin / "wayback", "-b", "127.0.0.1", "-p", str(port)], cwd=root,
                                stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}/{COLLECTION}/"
@@ -96,13 +95,21 @@ def wayback(tmp_path, pywb_bin, crawled) -> Iterator[str]:
                 break
             except requests.ConnectionError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError((tmp_path / "wayback.log").read_text(errors="replace")) from None
+                    raise AssertionError((root / "wayback.log").read_text(errors="replace")) from None
                 time.sleep(0.1)
         yield base
     finally:
         process.terminate()
         process.wait(timeout=15)
         log.close()
+
+
+@pytest.fixture
+def wayback(tmp_path, pywb_bin, crawled) -> Iterator[str]:
+    """The crawls' WARC files in a pywb collection, replayed by `wayback`."""
+    _, _, warc = crawled
+    with pywb_collection(pywb_bin, tmp_path / "pywb", COLLECTION, *map(str, warc_files(warc))) as base:
+        yield base
 
 
 def latest_states(db: Path) -> dict[str, tuple[int, bytes]]:
@@ -144,3 +151,17 @@ def test_pywb_replays_every_urls_latest_capture_as_the_sites_own_bytes(crawled, 
         assert (replay.status_code, replay.content) == (200, now.content)
         assert replay.headers["content-type"] == now.headers["content-type"]
     assert "Ny text i Boden." in requests.get(wayback + "id_/" + site.url(f"/{CHANGED}/"), timeout=30).text
+
+
+def test_the_wacz_export_replays_every_post_in_pywb(tmp_path, pywb_bin, crawled):
+    _, db, warc = crawled
+    package = export_wacz(db, tmp_path / "wacz", warc_dir=warc).path
+    states = latest_states(db)
+    archive = sqlite_utils.Database(db)
+    posts = [row["url"] for row in archive.query("SELECT url FROM posts WHERE status != 'teaser-only'")]
+    archive.close()
+    with pywb_collection(pywb_bin, tmp_path / "pywb-wacz", "--unpack-wacz", COLLECTION, str(package)) as base:
+        for url in posts:
+            replay = requests.get(base + "id_/" + url, timeout=30)
+            assert (replay.status_code, replay.content) == states[url], url
+    assert len(posts) > 30

@@ -1,0 +1,115 @@
+"""The archive as one WACZ 1.1.1 package: the WARC files, their index, and a page list of the posts.
+
+A WACZ is what ReplayWeb.page opens and pywb imports: a zip of the WARC files,
+a CDXJ index of them, `datapackage.json` with the sha256 of each file, and
+`pages/pages.jsonl`, the pages a reader is offered. dagbok writes that list itself
+rather than letting the packager guess: one line per post that has a page of its
+own (URL, title, and the time of the post's latest capture, which the package's
+index resolves to that capture), so the reader opens on the diary, not on feeds,
+sitemaps and bookkeeping records. The package is built by the `wacz` package.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlite_utils
+
+from scraper.errors import DagbokError
+
+from .captures import parse_iso, wayback_moment
+from .warc import warc_date, warc_files
+
+FORMAT = "wacz"  # `dagbok export --format wacz`
+PAGES_HEADER = {"format": "json-pages-1.0", "id": "pages", "title": "Posts of Allmännyttans innovationslabb"}
+TITLE = "Allmännyttans innovationslabb – dagboken"
+DESCRIPTION = "The diary of Allmännyttans innovationslabb (allmannyttan.se, 2018–2020), archived by dagbok."
+
+# Each post's latest capture that has a record of the page: a response, or a revisit (304s included).
+PAGES_SQL = """
+SELECT p.url, p.title, c.final_url, c.fetched, c.wayback_timestamp
+FROM posts p JOIN captures c ON c.id = (
+    SELECT id FROM captures WHERE url = p.url AND status IN (200, 304) ORDER BY id DESC LIMIT 1)
+ORDER BY p.published, p.url
+"""
+
+
+class WaczError(DagbokError):
+    """A WACZ package that cannot be written."""
+
+
+@dataclass
+class WaczSummary:
+    path: Path
+    pages: int = 0
+    warc_files: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # posts with no page of their own (known only from teasers)
+
+
+def page_lines(db_path: Path) -> tuple[list[dict], list[str]]:
+    """The pages.jsonl entries of the posts (URL, title, capture time), and the posts left out."""
+    db = sqlite_utils.Database(db_path)
+    try:
+        if "posts" not in db.table_names():
+            raise WaczError(f"{db_path} is not a dagbok database (no posts table)")
+        pages = []
+        for row in db.query(PAGES_SQL):
+            moment = wayback_moment(row["wayback_timestamp"]) if row["wayback_timestamp"] else parse_iso(row["fetched"])
+            pages.append({"url": row["final_url"], "title": row["title"] or row["url"], "ts": warc_date(moment)})
+        listed = {row["url"] for row in db.query(PAGES_SQL)}
+        skipped = [row["url"] for row in db.query("SELECT url FROM posts ORDER BY url") if row["url"] not in listed]
+    finally:
+        db.close()
+    return pages, skipped
+
+
+def export_wacz(db_path: Path | str, out_dir: Path | str, *, warc_dir: Path | str | None = None) -> WaczSummary:
+    """Write `<out_dir>/<database name>.wacz` from the WARC files of `warc_dir` (default: `warc/` beside the database).
+
+    The package is written under a temporary name and renamed when complete, so a
+    half-written one never passes for finished.
+    """
+    db_path, out_dir = Path(db_path), Path(out_dir)
+    if not db_path.is_file():
+        raise WaczError(f"no database at {db_path}; run `dagbok crawl --db {db_path}` first")
+    warc_dir = Path(warc_dir) if warc_dir is not None else db_path.parent / "warc"
+    files = warc_files(warc_dir)
+    if not files:
+        raise WaczError(f"no WARC files (dagbok-*.warc.gz) in {warc_dir}; pass the --warc-dir the crawls wrote to")
+    pages, skipped = page_lines(db_path)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"{db_path.stem}.wacz"
+    partial = out_dir / f".{path.name}.partial"
+    pages_path = out_dir / f".{db_path.stem}-pages.jsonl"
+    with pages_path.open("w", encoding="utf-8") as out:
+        for entry in [PAGES_HEADER, *pages]:
+            out.write(json.dumps(entry, ensure_ascii=False) + "\n")
+    try:
+        _create(partial, pages_path, files)
+        os.replace(partial, path)
+    finally:
+        pages_path.unlink(missing_ok=True)
+        partial.unlink(missing_ok=True)
+    return WaczSummary(path=path, pages=len(pages), warc_files=[file.name for file in files], skipped=skipped)
+
+
+def _create(path: Path, pages_path: Path, files: list[Path]) -> None:
+    """Run the `wacz` packager (it prints as it goes: kept for the error message only)."""
+    from wacz.main import main as wacz_main
+
+    args = ["create", "-o", str(path), "--pages", str(pages_path), "--title", TITLE, "--desc", DESCRIPTION,
+            *map(str, files)]
+    said = io.StringIO()
+    with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
+        try:
+            code = wacz_main(args)
+        except Exception as error:  # the packager raises on damaged input; name it, with what it said
+            raise WaczError(f"the WACZ packager failed: {error}; {said.getvalue().strip()[-500:]}") from error
+    unmatched = [line for line in said.getvalue().splitlines() if line.startswith("Invalid passed page")]
+    if code != 0 or unmatched:
+        raise WaczError(f"the WACZ packager failed (exit {code}): {(unmatched or [said.getvalue().strip()[-500:]])[0]}")
