@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from archive import demo, export, output, queries, rebuild, runs, serve, wacz
+from archive import charts, demo, export, output, queries, rebuild, runs, serve, wacz
 from archive.check import check_archive, parse_thresholds
 from scraper.errors import DagbokError, ExitCode
 from scraper.paths import DEFAULT_DB, DEFAULT_DEMO_DB, DEFAULT_SITE
@@ -242,10 +242,16 @@ def query(db_path: Path, author, role, lab, since, until, search, sort, fmt, lim
 @db_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
               help="Output format.")
+@click.option("--chart", "chart_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Also draw posts per lab per month and authors over time as SVG files in this directory.")
 @user_errors
-def stats(db_path: Path, fmt: str) -> None:
+def stats(db_path: Path, fmt: str, chart_dir: Path | None) -> None:
     """Print posts per year, per lab and per author, the first and last post, and the last crawl."""
     click.echo(output.format_stats(queries.collect_stats(db_path), fmt))
+    if chart_dir is not None:
+        drawn = charts.write_charts(db_path, chart_dir)
+        click.echo(f"Charts ({drawn.months} months, {drawn.authors} authors): "
+                   + ", ".join(str(path) for path in drawn.files), err=fmt == "json")
 
 
 @cli.command()
