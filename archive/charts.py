@@ -37,14 +37,11 @@ class ChartSummary:
 
 def write_charts(db_path: Path | str, out_dir: Path | str) -> ChartSummary:
     """Write both charts of the archive at `db_path` into `out_dir`."""
-    conn = open_archive(db_path)
-    try:
+    with open_archive(db_path) as conn:
         labs = [row[0] for row in conn.execute("SELECT name FROM labs ORDER BY id")] + [PROGRAMME]
         counts = [tuple(row) for row in conn.execute(PER_LAB_MONTH_SQL, [PROGRAMME])]
         posts = [(author, date.fromisoformat(published), title)
                  for author, published, title in conn.execute(AUTHOR_POSTS_SQL)]
-    finally:
-        conn.close()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     months = month_range([month for month, _, _ in counts])

@@ -18,11 +18,10 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import sqlite_utils
-
 from scraper.errors import DagbokError
 
 from .captures import parse_iso, wayback_moment
+from .queries import open_archive
 from .warc import warc_date, warc_files
 
 FORMAT = "wacz"  # `dagbok export --format wacz`
@@ -53,19 +52,15 @@ class WaczSummary:
 
 def page_lines(db_path: Path) -> tuple[list[dict], list[str]]:
     """The pages.jsonl entries of the posts (URL, title, capture time), and the posts left out."""
-    db = sqlite_utils.Database(db_path)
-    try:
-        if "posts" not in db.table_names():
-            raise WaczError(f"{db_path} is not a dagbok database (no posts table)")
-        pages = []
-        for row in db.query(PAGES_SQL):
-            moment = wayback_moment(row["wayback_timestamp"]) if row["wayback_timestamp"] else parse_iso(row["fetched"])
-            pages.append({"url": row["final_url"], "title": row["title"] or row["url"], "ts": warc_date(moment)})
-        listed = {row["url"] for row in db.query(PAGES_SQL)}
-        skipped = [row["url"] for row in db.query("SELECT url FROM posts ORDER BY url") if row["url"] not in listed]
-    finally:
-        db.close()
-    return pages, skipped
+    with open_archive(db_path) as conn:
+        rows = list(conn.execute(PAGES_SQL))
+        every_post = [row["url"] for row in conn.execute("SELECT url FROM posts ORDER BY url")]
+    pages = []
+    for row in rows:
+        moment = wayback_moment(row["wayback_timestamp"]) if row["wayback_timestamp"] else parse_iso(row["fetched"])
+        pages.append({"url": row["final_url"], "title": row["title"] or row["url"], "ts": warc_date(moment)})
+    listed = {row["url"] for row in rows}
+    return pages, [url for url in every_post if url not in listed]
 
 
 def export_wacz(db_path: Path | str, out_dir: Path | str, *, warc_dir: Path | str | None = None) -> WaczSummary:
@@ -75,13 +70,11 @@ def export_wacz(db_path: Path | str, out_dir: Path | str, *, warc_dir: Path | st
     half-written one never passes for finished.
     """
     db_path, out_dir = Path(db_path), Path(out_dir)
-    if not db_path.is_file():
-        raise WaczError(f"no database at {db_path}; run `dagbok crawl --db {db_path}` first")
+    pages, skipped = page_lines(db_path)  # first: a missing, foreign or damaged database is named as such
     warc_dir = Path(warc_dir) if warc_dir is not None else db_path.parent / "warc"
     files = warc_files(warc_dir)
     if not files:
         raise WaczError(f"no WARC files (dagbok-*.warc.gz) in {warc_dir}; pass the --warc-dir the crawls wrote to")
-    pages, skipped = page_lines(db_path)
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"{db_path.stem}.wacz"
     partial = out_dir / f".{path.name}.partial"
