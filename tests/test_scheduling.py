@@ -8,6 +8,7 @@ come from DAGBOK_SITE and DAGBOK_DELAY, which a real installation leaves unset (
 from __future__ import annotations
 
 import configparser
+import json
 import os
 import re
 import shlex
@@ -23,7 +24,8 @@ import yaml
 from archive.cli import cli
 from tests.console_scripts import DAGBOK
 
-DEPLOY = Path(__file__).resolve().parent.parent / "deploy"
+ROOT = Path(__file__).resolve().parent.parent
+DEPLOY = ROOT / "deploy"
 CRON = DEPLOY / "cron" / "dagbok.cron"
 SERVICE = DEPLOY / "systemd" / "dagbok.service"
 TIMER = DEPLOY / "systemd" / "dagbok.timer"
@@ -175,9 +177,36 @@ def step_named(steps: list[dict], pattern: str) -> dict:
     return step
 
 
-def test_github_actions_workflow_crawls_and_pushes_the_database(tmp_path, site):
-    """The git-scraping pattern, run for real: a checkout of a repo with a local bare remote, the
-    crawl step, then the commit-and-push step; the pushed database alone holds every post."""
+def run_step(step: dict, *, cwd: Path, site, outputs: Path) -> subprocess.CompletedProcess:
+    """One `run:` step as GitHub runs it on Linux (bash -e), with a GITHUB_OUTPUT file."""
+    env = environment(site)
+    env["GITHUB_OUTPUT"] = str(outputs)
+    return subprocess.run(["bash", "-e", "-c", step["run"]], cwd=cwd, env=env, capture_output=True, text=True,
+                          timeout=RUN_TIMEOUT)
+
+
+def run_workflow(steps: list[dict], *, remote: Path, checkout: Path, site) -> dict[str, str]:
+    """The workflow's run steps, in order, in a fresh clone of `remote` (as on a fresh runner);
+    the step that only fails a job whose site looked wrong is left out (its condition is checked)."""
+    git("clone", "-q", str(remote), str(checkout), cwd=checkout.parent)
+    outputs = checkout.parent / f"{checkout.name}.outputs"
+    outputs.write_text("")
+    for step in steps:
+        if "run" not in step or step.get("if"):
+            continue
+        if "pip install" in step["run"]:
+            continue  # dagbok is installed here already (tests/test_packaging.py installs the wheel)
+        done = run_step(step, cwd=checkout, site=site, outputs=outputs)
+        assert done.returncode == 0, f"{step.get('name')}: {done.stdout}{done.stderr}"
+    return dict(line.split("=", 1) for line in outputs.read_text().splitlines())
+
+
+@pytest.mark.slow
+def test_github_actions_workflow_commits_the_posts_as_text_and_only_when_they_changed(tmp_path, site):
+    """The git-scraping pattern, run for real in a clone of this repository, with its own .gitignore:
+    a daily run on a fresh runner rebuilds the database from the committed WARC files, crawls, exports
+    the posts as sorted JSONL and commits them with the new WARC files; an unchanged site changes no
+    file; a changed post is a one-line diff."""
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
     workflow, triggers, steps = workflow_steps()
@@ -186,33 +215,62 @@ def test_github_actions_workflow_crawls_and_pushes_the_database(tmp_path, site):
     assert "workflow_dispatch" in triggers
     assert workflow["permissions"]["contents"] == "write"
     assert workflow["concurrency"]["cancel-in-progress"] is False
-    crawl_step = step_named(steps, r"\bdagbok crawl\b")
-    commit_step = step_named(steps, r"\bgit push\b")
+    [install] = [step for step in steps if "pip install" in step.get("run", "")]
+    assert install["run"].strip() == "pip install ."  # no -e: the wheel carries its data (test_packaging.py)
+    [fail] = [step for step in steps if step.get("if")]
+    assert fail["if"] == "steps.crawl.outputs.code == '3'" and "exit 3" in fail["run"]
 
     remote = tmp_path / "remote.git"
-    git("init", "--bare", "-q", str(remote), cwd=tmp_path)
+    git("clone", "-q", "--bare", str(ROOT), str(remote), cwd=tmp_path)
     seed = tmp_path / "seed"
     git("clone", "-q", str(remote), str(seed), cwd=tmp_path)
+    shutil.copy(ROOT / ".gitignore", seed / ".gitignore")  # this checkout's, committed or not
     (seed / ".github" / "workflows").mkdir(parents=True)
     shutil.copy(WORKFLOW, seed / ".github" / "workflows" / WORKFLOW.name)
     git("add", ".", cwd=seed)
-    git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "workflow", cwd=seed)
-    git("push", "-q", "origin", "HEAD", cwd=seed)
-    checkout = tmp_path / "checkout"
-    git("clone", "-q", str(remote), str(checkout), cwd=tmp_path)
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "--allow-empty", "-m", "workflow",
+        cwd=seed)
+    git("push", "-q", "origin", "HEAD:refs/heads/scrape", cwd=seed)
+    git("symbolic-ref", "HEAD", "refs/heads/scrape", cwd=remote)
+    start = git("rev-parse", "HEAD", cwd=remote).strip()
 
-    bash = ["bash", "-e", "-c"]  # GitHub's default shell for `run:` on Linux
-    crawled = run_shell(bash, crawl_step["run"], cwd=checkout, site=site)
-    assert crawled.returncode == 0, crawled.stderr
-    pushed = run_shell(bash, commit_step["run"], cwd=checkout, site=site)
-    assert pushed.returncode == 0, pushed.stderr
+    # Day 1: everything is new.
+    outputs = run_workflow(steps, remote=remote, checkout=tmp_path / "day1", site=site)
+    assert outputs == {"code": "0"}
+    assert git("log", "--format=%s", "-1", cwd=remote).startswith("Capture ")
+    added = git("diff", "--name-status", start, "HEAD", cwd=remote).splitlines()
+    names = sorted(line.split("\t")[1] for line in added)
+    assert all(line.startswith("A\t") for line in added)
+    assert [name for name in names if not name.startswith("diary/warc/")] == [
+        "diary/export/README.md", "diary/export/manifest.json", "diary/export/posts.jsonl",
+        "diary/export/revisions.jsonl"]
+    assert any(re.fullmatch(r"diary/warc/dagbok-\S+\.warc\.gz", name) for name in names)
+    assert not any(name.endswith((".db", "-wal", "-shm", "-lock", ".open")) for name in names)
+    posts = git("show", "HEAD:diary/export/posts.jsonl", cwd=remote).splitlines()
+    rows = [json.loads(line) for line in posts]
+    assert {row["url"] for row in rows if row["status"] == "live"} == every_post(site)
+    assert [(row["published"] or "", row["url"]) for row in rows] == sorted((row["published"] or "", row["url"])
+                                                                           for row in rows)
+    day1 = git("rev-parse", "HEAD", cwd=remote).strip()
 
-    log = git("log", "--format=%s", cwd=remote)
-    assert log.splitlines()[0].startswith("Capture ")
-    files = git("ls-tree", "-r", "--name-only", "HEAD", cwd=remote).splitlines()
-    assert "data/dagbok.db" in files and any(name.startswith("data/warc/") for name in files)
-    assert not any(name.endswith(("-wal", "-shm", ".lock")) for name in files)
-    # What was pushed is complete by itself (no write-ahead log left behind).
-    fresh = tmp_path / "fresh"
-    git("clone", "-q", str(remote), str(fresh), cwd=tmp_path)
-    assert archived_urls(fresh / "data" / "dagbok.db") == every_post(site)
+    # Day 2: the site is unchanged: no commit, and the checkout is as it was.
+    outputs = run_workflow(steps, remote=remote, checkout=tmp_path / "day2", site=site)
+    assert outputs == {"code": "0"}
+    assert git("rev-parse", "HEAD", cwd=remote).strip() == day1
+    assert git("status", "--porcelain", cwd=tmp_path / "day2") == ""
+
+    # Day 3: one post changed: a one-line diff of posts.jsonl; in revisions.jsonl the old version's
+    # span ends (last_seen) and the new version is a line of its own; the WARC files are only added.
+    post = site.live_posts[0]
+    title = post.title + " (uppdaterad)"
+    site.update_post(post.slug, title=title)
+    outputs = run_workflow(steps, remote=remote, checkout=tmp_path / "day3", site=site)
+    assert outputs == {"code": "0"}
+    changes = git("diff", "--numstat", day1, "HEAD", cwd=remote).splitlines()
+    counted = {line.split("\t")[2]: line.split("\t")[:2] for line in changes}
+    assert counted["diary/export/posts.jsonl"] == ["1", "1"]
+    assert counted["diary/export/revisions.jsonl"] == ["2", "1"]
+    status = git("diff", "--name-status", day1, "HEAD", cwd=remote).splitlines()
+    assert {line.split("\t")[0] for line in status if "diary/warc/" in line} == {"A"}  # WARC files never rewritten
+    changed = [json.loads(line) for line in git("show", "HEAD:diary/export/posts.jsonl", cwd=remote).splitlines()]
+    assert [row["url"] for row in changed if row["title"] == title] == [site.url(post.path)]
