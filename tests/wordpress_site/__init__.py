@@ -75,6 +75,11 @@ SITE_OPTIONS = {
     "blog_public": 1,
 }
 PARENT_TITLES = {"vad-vi-gor": "Vad vi gör"}  # parent pages of the lab pages that have no text of their own
+WIDGET_BLOCKS = {  # block markup of the default widgets → the same widget showing dates and excerpts
+    "<!-- wp:latest-posts /-->": '<!-- wp:latest-posts {"displayPostDate":true} /-->',
+    '<!-- wp:latest-comments {"displayAvatar":false,"displayDate":false,"displayExcerpt":false} /-->':
+        '<!-- wp:latest-comments {"displayAvatar":false,"displayDate":true,"displayExcerpt":true} /-->',
+}
 EXTRA_PAGES = {"/kontakt/": {"title": "Kontakt", "paragraphs": [
     "Sveriges Allmännytta, Box 474, 101 29 Stockholm.", "Telefon 08-406 55 00, e-post info@sverigesallmannytta.se."]}}
 STARTED_RE = re.compile(r"Development Server \((http://127\.0\.0\.1:\d+)\) started")
@@ -165,7 +170,7 @@ def site_content(base: str, *, theme: str, posts: list[SamplePost]) -> dict[str,
                       "date": local, "date_gmt": gmt, "modified": local, "modified_gmt": gmt,
                       "comments": with_comments(news.slug)})
     return {"site": {"name": "Allmännyttan", "locale": "sv_SE", "theme": theme, "options": SITE_OPTIONS,
-                     "editor": EDITOR},
+                     "editor": EDITOR, "widget_blocks": WIDGET_BLOCKS},
             "categories": [DIARY_CATEGORY, NEWS_CATEGORY], "posts": items}
 
 
