@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from scraper.names import PageKind, Source
@@ -106,6 +106,7 @@ class PageFields:
                     "url": self.candidate.url,
                     "source": str(self.candidate.source),
                     "modified": modified.isoformat() if modified else None,
+                    "published": self.candidate.published.isoformat() if self.candidate.published else None,
                 }
             )
         return headers
@@ -116,7 +117,8 @@ class PageFields:
         if data := _get(fields, CANDIDATE):
             found = json.loads(data)
             modified = datetime.fromisoformat(found["modified"]) if found.get("modified") else None
-            candidate = Candidate(found["url"], Source(found["source"]), modified)
+            published = date.fromisoformat(found["published"]) if found.get("published") else None
+            candidate = Candidate(found["url"], Source(found["source"]), modified, published)
         return cls(
             run=_get(fields, RUN) or "",
             page_uri=_get(fields, PAGE_URI) or target,

@@ -22,8 +22,12 @@ from .names import PageKind
 from .site import same_site
 
 
-def classify(url: str, *, site: str, document: Document | None = None) -> PageKind:
-    """The kind of page at `url` on `site`; with a `document`, its content decides post or other."""
+def classify(url: str, *, site: str, document: Document | None = None, api_listed: bool = False) -> PageKind:
+    """The kind of page at `url` on `site`; with a `document`, its content decides post or other.
+
+    `api_listed`: the REST API lists this page as a post (and so gives its date), so a title
+    with text under it is enough, even when the page shows no date of its own.
+    """
     parts = urlsplit(url)
     path = parts.path or "/"
     lowered = path.lower()
@@ -41,7 +45,7 @@ def classify(url: str, *, site: str, document: Document | None = None) -> PageKi
     root_post = len(segments) == 1 or (not segments and "p=" in parts.query)
     if document is None:
         return PageKind.POST if root_post else PageKind.OTHER
-    if root_post and _shows_a_post(document):
+    if root_post and _shows_a_post(document, api_listed=api_listed):
         return PageKind.POST
     return PageKind.OTHER
 
@@ -55,12 +59,13 @@ def _is_listing(path: str, query: str) -> bool:
     return last in LISTING_FILES or last.endswith(LISTING_SUFFIXES)
 
 
-def _shows_a_post(document: Document) -> bool:
-    """A title with its own date (next to it, or printed after its text) and a body that is not
-    a teaser, or article metadata."""
+def _shows_a_post(document: Document, *, api_listed: bool = False) -> bool:
+    """A title with its own date (next to it, or printed after its text; the API's when it lists
+    the page) and a body that is not a teaser, or article metadata."""
     layout = read_layout(document)
     frame = layout.frame
-    if frame is not None and frame.published is not None and frame.body and not frame.teaser_like:
+    dated = frame is not None and (frame.published is not None or api_listed)
+    if dated and frame.title is not None and frame.body and not frame.teaser_like:
         return True
     structured = read_structured(document)
     if structured.og.get("og:type", "").lower() in OG_ARTICLE_TYPES:

@@ -480,14 +480,15 @@ def read_page(result: PageResult, site: str, labs: LabVocabulary) -> PageResult:
     assert result.capture is not None
     try:
         document = parse_document(result.capture)
-        result.kind = classify(result.url, site=site, document=document)
+        listed = result.candidate.published if result.candidate is not None else None
+        result.kind = classify(result.url, site=site, document=document, api_listed=listed is not None)
         if result.kind in (PageKind.POST, PageKind.LAB, PageKind.PROGRAMME, PageKind.OTHER):
             result.teasers = [_normal_teaser(teaser, site) for teaser in extract_teasers(document)]
             result.listing = read_listing(document, site=site, teaser_urls=[t.url for t in result.teasers])
             if result.kind == PageKind.OTHER and result.listing.is_listing:
                 result.kind = PageKind.LISTING
         if result.kind == PageKind.POST:
-            post = extract_post(document, labs=labs)
+            post = extract_post(document, labs=labs, api_published=listed)
             canonical = post_url(post.url, site=site) if post.url else None
             post.url = canonical or result.url
             if result.candidate is not None and post.modified is None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 from .names import Source
@@ -99,24 +99,27 @@ def hub_url(url: str, *, site: str) -> str | None:
 
 @dataclass
 class Discovered:
-    """One post URL and every source that listed it; `modified` is the newest any source gave."""
+    """One post URL and every source that listed it; `modified` is the newest any source gave,
+    `published` the REST API's date of the post."""
 
     url: str
     sources: list[Source] = field(default_factory=list)
     modified: datetime | None = None
+    published: date | None = None
 
     @property
     def source(self) -> Source:
         return min(self.sources, key=SOURCE_ORDER.index)
 
     def candidate(self) -> Candidate:
-        return Candidate(self.url, self.source, self.modified)
+        return Candidate(self.url, self.source, self.modified, self.published)
 
-    def add(self, source: Source, modified: datetime | None) -> None:
+    def add(self, source: Source, modified: datetime | None, published: date | None = None) -> None:
         if source not in self.sources:
             self.sources.append(source)
         if modified is not None and (self.modified is None or modified > self.modified):
             self.modified = modified
+        self.published = self.published or published
 
 
 class Discovery:
@@ -134,7 +137,7 @@ class Discovery:
         entry = self.found.get(url)
         if entry is None:
             entry = self.found[url] = Discovered(url)
-        entry.add(candidate.source, candidate.modified)
+        entry.add(candidate.source, candidate.modified, candidate.published)
         return entry
 
     def __iter__(self) -> Iterator[Discovered]:

@@ -21,11 +21,14 @@ class Candidate:
 
     `modified` is the source's own last-modified time (API `modified`, sitemap
     `lastmod`, feed date), used to skip unchanged posts on incremental crawls.
+    `published` is the post's date as the REST API lists it (its local `date`): a
+    reading of its own (layer `api`) when the post's page is read.
     """
 
     url: str
     source: Source
     modified: datetime | None = None
+    published: date | None = None
 
 
 @dataclass(frozen=True)

@@ -447,3 +447,21 @@ def test_wayback_refuses_a_bad_at_before_any_request(sample_site_factory):
         crawl_wayback("https://www.allmannyttan.se/", fetcher=fetcher(), wayback_url=site.base, at="i maj",
                       labs=LABS)
     assert site.requests == []
+
+
+# --- the REST API's date, a reading of its own ----------------------------------------------
+
+
+@pytest.mark.parametrize("markup", ["semantic", "pagebuilder"])
+def test_the_api_date_is_the_published_date_of_a_page_that_shows_none(sample_site_factory, markup):
+    from scraper.names import Layer
+
+    site = sample_site_factory(markup=markup, faults=("undated",))
+    undated = site.fault_route("undated")
+    posts = posts_by_url(run(site)[0])
+    for post in site.live_posts:
+        result = posts[site.url(post.path)]
+        assert result.candidate.published == post.published  # the API carries its `date` to the page
+        assert result.post.published == post.published
+        assert result.post.layers["published"] == (Layer.API if post.path == undated else Layer.LAYOUT)
+        assert not [d for d in result.post.disagreements if d.field == "published"]

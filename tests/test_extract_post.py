@@ -324,3 +324,19 @@ def test_real_wordpress_theme_pages_are_exact(name, labs):
     expected = post.expected(WORDPRESS_BASE)
     assert fields(extracted) == {k: expected[k] for k in FIELDS}
     assert extracted.published == post.published and extracted.layers["published"] == Layer.LAYOUT
+
+
+def test_the_api_date_decides_only_when_the_page_shows_no_date_and_a_difference_is_kept(labs):
+    shown = extract(html(lines=POST), labs)  # no API date: the page's
+    assert (shown.published, shown.layers["published"]) == (date(2019, 3, 6), Layer.LAYOUT)
+    capture = Capture(url=URL, final_url=URL, status=200, headers={"content-type": "text/html; charset=utf-8"},
+                      body=html(lines=POST).encode(), fetched=datetime(2019, 11, 1, tzinfo=timezone.utc))
+    differs = extract_post(parse_document(capture), labs=labs, api_published=date(2019, 3, 5))
+    assert (differs.published, differs.layers["published"]) == (date(2019, 3, 6), Layer.LAYOUT)
+    assert Disagreement(field="published", layer=Layer.API, value="2019-03-05") in differs.disagreements
+    undated = Capture(url=URL, final_url=URL, status=200, headers={"content-type": "text/html; charset=utf-8"},
+                      body=html(head='<meta property="article:published_time" content="2019-03-09T10:00:00+01:00">',
+                                lines=POST[1:]).encode(), fetched=datetime(2019, 11, 1, tzinfo=timezone.utc))
+    post = extract_post(parse_document(undated), labs=labs, api_published=date(2019, 3, 6))
+    assert (post.published, post.layers["published"]) == (date(2019, 3, 6), Layer.API)  # ahead of the meta tag
+    assert Disagreement(field="published", layer=Layer.OPENGRAPH, value="2019-03-09") in post.disagreements

@@ -18,6 +18,7 @@ import sqlite_utils
 from click.testing import CliRunner
 
 from archive.cli import cli
+from archive.rebuild import rebuild
 from archive.runs import CrawlSummary, run_crawl
 from scraper.fetch import Fetcher
 from scraper.sample_site import FAULTS, SamplePost, SampleSite, load_posts
@@ -368,6 +369,20 @@ def test_malformed_html_is_still_read_whole(tmp_path, make_site):
     recrawl_after_fault_clears(db_path, site)
 
 
+def test_undated_page_takes_the_api_date_and_says_so(tmp_path, make_site):
+    site = make_site(faults=("undated",))
+    path = site.fault_route("undated")
+    db_path = tmp_path / "a.db"
+    clean(crawl(db_path, site))
+    assert_nothing_lost(db_path, site)  # its date too, from the REST API
+    layers = query(db_path, "SELECT layers FROM posts WHERE url = ?", [site.url(path)])[0]["layers"]
+    assert json.loads(layers)["published"] == "api"
+    rebuilt = tmp_path / "rebuilt.db"
+    rebuild(db_path.parent / "warc", rebuilt)  # the WARC record keeps the API's date with the page
+    assert posts(rebuilt)[site.url(path)]["published"] == posts(db_path)[site.url(path)]["published"]
+    recrawl_after_fault_clears(db_path, site)
+
+
 # --- the site's listings and robots.txt ----------------------------------------------------------
 
 
@@ -448,6 +463,7 @@ TESTED = {
     "robots-crawl-delay": test_robots_crawl_delay_spaces_every_request,
     "robots-disallow": test_robots_disallow_keeps_that_post_unrequested,
     "trickle": test_trickling_body_fails_within_the_page_budget_retries_included,
+    "undated": test_undated_page_takes_the_api_date_and_says_so,
 }
 
 

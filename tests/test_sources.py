@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from urllib.parse import parse_qs, urlsplit
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 
 import pytest
 
@@ -272,3 +272,14 @@ def test_post_pages_give_only_their_teaser_links_and_hub_pages_every_link():
 
 def test_page_links_of_nothing_is_nothing():
     assert page_links(b"", base_url="http://h/") == []
+
+
+def test_api_gives_each_post_its_local_date_never_the_utc_one(sample_site):
+    # A post published at 00:30 Stockholm time has a `date_gmt` on the day before.
+    late = sample_site.live_posts[3]
+    sample_site.update_post(late.slug, time=time(0, 30))
+    candidates, _, _ = split(read_api(sample_site.base, fetcher()))
+    by_url = {c.url: c for c in candidates}
+    for post in sample_site.live_posts:
+        assert by_url[sample_site.url(post.path)].published == post.published
+    assert late.published_at.astimezone(UTC).date() < late.published

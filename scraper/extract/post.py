@@ -3,12 +3,18 @@
 Field priorities (htmldate's idea: surest first; every other layer's differing
 value is kept in `Post.disagreements`):
 
-- published: the date line shown on the page (layout), then `<time datetime>`,
+- published: the date the page shows for the post (layout: next to the title, in a
+  byline, or after the text), then a `<time datetime>` in the post's own lines, then
+  the REST API's `date` (layer `api`, for posts the API lists), then
   `article:published_time`, JSON-LD `datePublished`, WordPress's `published`.
-  The field *is* the date shown on the page (docs/site.md, "Field rules"); structured dates are
-  usually the same day but can be a modified date or a UTC time, so they only
-  decide when the page shows no date line. Timestamps are read with
-  `local_date` (Stockholm), never shifted by UTC.
+  The field *is* the date shown on the page (docs/site.md, "Field rules"): the page
+  is canonical, and a crawl of the Wayback Machine, which has no API, reads the same
+  value. The API's `date` is WordPress's own record of that date in local time, so
+  it decides when the page shows none, ahead of the meta tags, which SEO plugins may
+  fill with a modified date or a UTC time; when the API and the page differ, the
+  API's value is kept as a disagreement. Timestamps are read with `local_date`
+  (Stockholm), never shifted by UTC. Nothing in comments, teasers or what follows
+  the post counts, nor a date marked as an update.
 - title: the title as shown. JSON-LD `headline`, `og:title` (site-name suffix
   cut) and `entry-title` win when the page shows exactly that text next to its
   date line; the layout title otherwise. `<title>` is used only when nothing
@@ -50,9 +56,13 @@ EXCERPT_LENGTH = 250
 _FIRST = object()  # `decide`: take the first candidate's value
 
 
-def extract_post(document: Document, *, labs: LabVocabulary) -> Post:
-    """Read a post page into a `Post`; fields the page does not show stay None."""
-    return _Extraction(document).post(labs)
+def extract_post(document: Document, *, labs: LabVocabulary, api_published: date | None = None) -> Post:
+    """Read a post page into a `Post`; fields the page does not show stay None.
+
+    `api_published` is the post's date as the REST API lists it, when it does: a reading
+    of its own (`api`), see the module docstring for where it ranks.
+    """
+    return _Extraction(document, api_published=api_published).post(labs)
 
 
 def derive_excerpt(body: str | None) -> str | None:
@@ -69,8 +79,9 @@ def derive_excerpt(body: str | None) -> str | None:
 
 
 class _Extraction:
-    def __init__(self, document: Document) -> None:
+    def __init__(self, document: Document, *, api_published: date | None = None) -> None:
         self.document = document
+        self.api_published = api_published
         self.structured: Structured = read_structured(document)
         self.wordpress: WordPress = read_wordpress(document)
         self.layout: Layout = read_layout(document)
@@ -167,6 +178,7 @@ class _Extraction:
         return [
             (Layer.LAYOUT, self.frame.published if self.frame else None),  # None for a dateless frame
             (Layer.TIME, time_value),
+            (Layer.API, self.api_published),
             (Layer.OPENGRAPH, to_local_date(structured.og.get("article:published_time"))),
             (Layer.JSONLD, to_local_date(jsonld.published) if jsonld else None),
             (Layer.WORDPRESS, wordpress_value),

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
+from .content import date_line
 from .server import Request, Response
 
 if TYPE_CHECKING:
@@ -181,6 +182,20 @@ def hostile_sitemap(site: "SampleSite", request: Request, hit: int, normal: Norm
     return Response(200, {"Content-Type": "application/xml; charset=UTF-8"}, body)
 
 
+def undated(site: "SampleSite", request: Request, hit: int, normal: Normal) -> Response | None:
+    """The post page with its own date removed: its date line's text, its `<time datetime>` and
+    date metadata (every markup prints the date line in the site's form, metadata in ISO form)."""
+    response = normal()
+    if response.html is None:
+        return None
+    slug = request.path.strip("/")
+    post = site.post(slug)
+    html = response.html.replace(date_line(post.published), "").replace(post.published_at.isoformat(), "")
+    response.html = html
+    response.body = html.encode(site.renderer.CHARSET, errors="xmlcharrefreplace")
+    return response
+
+
 FAULT_LIST = (
     Fault("server-error", "500 twice, then the page", post_route(0),
           first(2, lambda: error_page(500, "Internal Server Error"))),
@@ -207,6 +222,8 @@ FAULT_LIST = (
           trickle),
     Fault("robots-disallow", "robots.txt disallows one post; its route is that post's path",
           post_route(13), robots=lambda site: [f"Disallow: {site.fault_route('robots-disallow')}"]),
+    Fault("undated", "the post page without its own date (date line, <time>, metadata); the API still lists it",
+          post_route(17), undated),
 )
 
 

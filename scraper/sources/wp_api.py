@@ -1,7 +1,8 @@
 """Posts listed by the WordPress REST API (`/wp-json/wp/v2/posts`).
 
 docs/site.md, "Endpoints": WordPress answers `?per_page=100&page=N` with `X-WP-TotalPages` and an
-HTTP 400 past the last page; each item has `link` and `modified_gmt`. Ordering by
+HTTP 400 past the last page; each item has `link`, `modified_gmt` and `date` (the
+post's local date and time, which themes print: passed on as the `api` reading). Ordering by
 `modified` (newest first) lets an incremental run stop paging as soon as a page
 ends with items no newer than the newest `modified` already stored.
 """
@@ -10,9 +11,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Iterator, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from urllib.parse import urljoin
 
+from ..dates import InvalidTimestamp, local_date
 from ..names import Source
 from ..records import Candidate, Validators
 from . import Event, Listing, PageFetcher, SourceEnd, fetch_listing, page_end, parse_utc
@@ -27,7 +29,8 @@ def api_page_url(site: str, page: int, *, per_page: int = PER_PAGE) -> str:
 
 def _slim(item: dict) -> dict | None:
     """What discovery reads of a JSON object; None for one with no `link` (content, title, `_links`)."""
-    return {"link": item["link"], "modified_gmt": item.get("modified_gmt")} if "link" in item else None
+    return {"link": item["link"], "modified_gmt": item.get("modified_gmt"), "date": item.get("date")} \
+        if "link" in item else None
 
 
 def _items(body: bytes) -> list | None:
@@ -39,16 +42,26 @@ def _items(body: bytes) -> list | None:
     return items if isinstance(items, list) else None
 
 
-def _entries(body: bytes, url: str) -> list[tuple[str, datetime | None]] | None:
-    """Each listed post's link and `modified_gmt`; None when the body is not a JSON list."""
+def _entries(body: bytes, url: str) -> list[tuple[str, datetime | None, date | None]] | None:
+    """Each listed post's link, `modified_gmt` and local `date`; None when the body is not a JSON list."""
     items = _items(body)
     if items is None:
         return None
     return [
-        (urljoin(url, item["link"]), parse_utc(item.get("modified_gmt")))
+        (urljoin(url, item["link"]), parse_utc(item.get("modified_gmt")), _local_day(item.get("date")))
         for item in items
         if isinstance(item, dict) and isinstance(item.get("link"), str)
     ]
+
+
+def _local_day(value: object) -> date | None:
+    """The day of the API's `date` (site-local time, no offset), or None when it is missing or unreadable."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return local_date(value)
+    except InvalidTimestamp:
+        return None
 
 
 def newest_modified(known: Mapping[str, Validators]) -> datetime | None:
@@ -92,13 +105,13 @@ def read_api(
         del listing, capture
         oldest: datetime | None = None
         fresh = 0
-        for link, modified in entries:
+        for link, modified, published in entries:
             if modified is not None and (oldest is None or modified < oldest):
                 oldest = modified
             if link not in seen:
                 seen.add(link)
                 fresh += 1
-                yield Candidate(link, Source.API, modified)
+                yield Candidate(link, Source.API, modified, published)
         if header.isdigit():
             total_pages = int(header)
         if not fresh or (total_pages is not None and page >= total_pages):
