@@ -117,7 +117,9 @@ def crawl(site, db_path, delay, full, source, wayback_url, at, since, cdx_pace, 
     3 the site looks wrong compared with the archive (listed), 130 interrupted, 70 a bug in dagbok.
     """
     terminal = sys.stderr.isatty()
-    progress = None if as_json or quiet else _progress_printer(terminal=terminal)
+    # With -v the run's log names each page already: a progress line too would print it twice.
+    verbose = click.get_current_context().find_root().params["verbose"]
+    progress = None if as_json or quiet or verbose else _progress_printer(terminal=terminal)
     summary = runs.run_crawl(
         db_path, site=site, delay=delay, full=full, source=source, wayback_url=wayback_url, at=at, since=since,
         cdx_pace=cdx_pace, warc_dir=warc_dir, warc_max_size=warc_max_size * 1_000_000, timeout=timeout, progress=progress,

@@ -117,7 +117,7 @@ class _Replay:
         if run not in self.runs:
             raise RebuildError(
                 f"{entry.location.file} at offset {entry.location.offset}: a record of run {run} with no "
-                "warcinfo before it; was the file written by dagbok?"
+                "warcinfo before it: the files of --from-warc must all be dagbok's, with the first file of each run"
             )
         run_id, site, store = self.runs[run]
         if entry.record_type in ("response", "revisit"):
@@ -178,7 +178,7 @@ class _Replay:
             except KeyError:
                 raise RebuildError(
                     f"{entry.location.file} at offset {entry.location.offset} repeats a body ({entry.digest}) "
-                    "that no earlier file holds; rebuild from the directory with all of the archive's WARC files"
+                    "that no earlier file holds; give --from-warc the folder with all of the archive's WARC files"
                 ) from None
         result = self._bare_result(entry, capture=entry_capture(entry, body))
         parse = (

@@ -333,3 +333,13 @@ def test_exit_codes_in_the_readme_are_the_ones_dagbok_uses():
     table = [line.split("|")[1].strip() for line in readme.splitlines() if line.startswith("| ") and
              line.split("|")[1].strip().isdigit()]
     assert sorted(map(int, table)) == sorted(code.value for code in ExitCode)
+
+
+@pytest.mark.slow
+def test_verbose_crawl_names_each_page_once(tmp_path, sample_site_factory):
+    site = sample_site_factory(crawl_delay=0)
+    done = dagbok("-v", "crawl", "--site", site.base, "--db", str(tmp_path / "v.db"), "--delay", "0", check_rc=0)
+    page_lines = [line for line in done.stderr.splitlines() if line.split()[-1:] and "://" in line.split()[-1]]
+    urls = [line.split()[-1] for line in page_lines]
+    assert site.url(site.live_posts[0].path) in urls
+    assert len(urls) == len(set(urls)), [url for url in urls if urls.count(url) > 1][:3]
