@@ -42,7 +42,10 @@ FINAL_URI = "Dagbok-Final-URI"
 FETCHED = "Dagbok-Fetched"
 WAYBACK_TIMESTAMP = "Dagbok-Wayback-Timestamp"
 REPLAY_URI = "Dagbok-Replay-URI"
-TRUNCATED = "Dagbok-Truncated"
+# A body cut at the size cap: WARC/1.1's own field, which replay tools read (`length`: the cap).
+# Earlier files said `Dagbok-Truncated: true` instead; both are read.
+WARC_TRUNCATED = "WARC-Truncated"
+OLD_TRUNCATED = "Dagbok-Truncated"
 NOT_MODIFIED = "Dagbok-Not-Modified"  # the 304 as received, when the record's block is the response it confirmed
 
 # The `warcinfo` fields that open each file of a run.
@@ -74,8 +77,9 @@ def _get(fields: Mapping[str, str], name: str) -> str | None:
 
 
 def dagbok_fields(headers: list[tuple[str, str]]) -> dict[str, str]:
-    """The `Dagbok-*` fields of a record's headers, names lower-case."""
-    return {name.lower(): value for name, value in headers if name.lower().startswith("dagbok-")}
+    """The fields of a record's headers that dagbok reads back (`Dagbok-*`, `WARC-Truncated`), names lower-case."""
+    return {name.lower(): value for name, value in headers
+            if name.lower().startswith("dagbok-") or name.lower() == WARC_TRUNCATED.lower()}
 
 
 @dataclass(frozen=True)
@@ -154,7 +158,7 @@ class ExchangeFields:
         if self.replay_uri:
             headers[REPLAY_URI] = self.replay_uri
         if self.truncated:
-            headers[TRUNCATED] = "true"
+            headers[WARC_TRUNCATED] = "length"
         if self.not_modified is not None:
             headers[NOT_MODIFIED] = json.dumps(self.not_modified, ensure_ascii=False)
         return headers
@@ -168,7 +172,7 @@ class ExchangeFields:
             fetched=_get(fields, FETCHED) or date,
             wayback_timestamp=_get(fields, WAYBACK_TIMESTAMP),
             replay_uri=_get(fields, REPLAY_URI),
-            truncated=_get(fields, TRUNCATED) == "true",
+            truncated=_get(fields, WARC_TRUNCATED) is not None or _get(fields, OLD_TRUNCATED) == "true",
             not_modified=[tuple(pair) for pair in json.loads(not_modified)] if not_modified else None,
         )
 

@@ -202,3 +202,14 @@ def test_a_file_left_open_by_a_killed_run_is_cut_at_the_last_whole_record(tmp_pa
 def test_a_missing_directory_is_reported_with_the_option_to_use(tmp_path):
     with pytest.raises(WarcError, match="no WARC directory at .*--warc-dir"):
         warc_files(tmp_path / "nowhere")
+
+
+def test_a_body_cut_at_the_size_cap_says_so_in_warc_truncated(tmp_path):
+    cut = page("stor/", b"x" * 100, truncated=True)
+    with writer(tmp_path) as w:
+        w.write_exchange(cut, meta={})
+    path = warc_files(tmp_path)[0]
+    assert "WARC-Truncated: length" in gzip.open(path).read().decode()
+    assert warcio("check", str(path)).returncode == 0
+    entry = list(read_entries(path))[1]
+    assert entry_capture(entry, entry.body).truncated is True
