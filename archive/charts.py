@@ -1,12 +1,14 @@
 """Charts of the archive as SVG files: posts per lab per month, and each author's posts over time.
 
-`dagbok stats --chart DIR` writes them. Plain SVG written here (no plotting library):
+`dagbok stats --chart DIR` writes them, and Datasette shows them at `/<database>/-/charts`
+(archive/datasette_plugin). Plain SVG written here (no plotting library):
 it opens in any browser, prints, and diffs as text. Every mark carries a `<title>`
 (the browser shows it on hover) and `data-*` attributes with the numbers it stands for.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import date
 from html import escape
@@ -35,20 +37,32 @@ class ChartSummary:
     authors: int
 
 
+def draw_charts(conn: sqlite3.Connection) -> dict[str, str]:
+    """Both charts of the archive open on `conn`, as SVG text by file name."""
+    labs = [row[0] for row in conn.execute("SELECT name FROM labs ORDER BY id")] + [PROGRAMME]
+    counts = [tuple(row) for row in conn.execute(PER_LAB_MONTH_SQL, [PROGRAMME])]
+    posts = [(author, date.fromisoformat(published), title)
+             for author, published, title in conn.execute(AUTHOR_POSTS_SQL)]
+    months = month_range([month for month, _, _ in counts])
+    return {
+        CHART_FILES[0]: posts_per_lab_per_month_svg(months, labs, counts),
+        CHART_FILES[1]: authors_over_time_svg(posts),
+    }
+
+
 def write_charts(db_path: Path | str, out_dir: Path | str) -> ChartSummary:
     """Write both charts of the archive at `db_path` into `out_dir`."""
     with open_archive(db_path) as conn:
-        labs = [row[0] for row in conn.execute("SELECT name FROM labs ORDER BY id")] + [PROGRAMME]
-        counts = [tuple(row) for row in conn.execute(PER_LAB_MONTH_SQL, [PROGRAMME])]
-        posts = [(author, date.fromisoformat(published), title)
-                 for author, published, title in conn.execute(AUTHOR_POSTS_SQL)]
+        svgs = draw_charts(conn)
+        months = len(month_range([row[0] for row in conn.execute(PER_LAB_MONTH_SQL, [PROGRAMME])]))
+        authors = conn.execute(f"SELECT count(DISTINCT author) FROM ({AUTHOR_POSTS_SQL})").fetchone()[0]
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    months = month_range([month for month, _, _ in counts])
-    per_month, over_time = (out_dir / name for name in CHART_FILES)
-    per_month.write_text(posts_per_lab_per_month_svg(months, labs, counts), encoding="utf-8")
-    over_time.write_text(authors_over_time_svg(posts), encoding="utf-8")
-    return ChartSummary([per_month, over_time], months=len(months), authors=len({author for author, _, _ in posts}))
+    files = []
+    for name, svg in svgs.items():
+        (out_dir / name).write_text(svg, encoding="utf-8")
+        files.append(out_dir / name)
+    return ChartSummary(files, months=months, authors=authors)
 
 
 def month_range(months: list[str]) -> list[str]:

@@ -389,3 +389,16 @@ def test_the_crawled_archive_searches_like_the_cli(served_crawl):
         cli = {post["url"] for post in find_posts(served_crawl.db, PostQuery(search=words))}
         assert cli, words
         assert {row["url"] for row in served_crawl.rows("/post_details", _search=words, _size="max")} == cli
+
+
+def test_the_charts_page_draws_the_canned_figures(served):
+    html = served.get("/-/charts").text
+    segments = {(month, lab): int(posts) for month, lab, posts in re.findall(
+        r'<rect class="posts"[^>]* data-month="([^"]+)" data-lab="([^"]+)" data-posts="(\d+)"', html)}
+    canned = {(row["month"], row["lab"]): row["posts"] for row in served.rows("/posts_per_lab_per_month")}
+    assert segments == canned
+    dots = re.findall(r'<circle class="post"[^>]* data-author="([^"]+)"', html)
+    assert Counter(dots) == Counter(post["author"] for post in POSTS if post["author"])
+    assert requests.get(served.url.rsplit("/", 1)[0] + "/nowhere/-/charts", timeout=10).status_code == 404
+    home = requests.get(served.url.rsplit("/", 1)[0] + "/", timeout=10).text
+    assert 'href="/dagbok/-/charts"' in home

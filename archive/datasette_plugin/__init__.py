@@ -16,12 +16,16 @@ plain `datasette dagbok.db` both load it. It gives every connection:
 Its templates list the posts first on the home page and name a facet on a foreign key by
 what it shows (`author`, not `author_id`); its stylesheet keeps one table row a line and
 the column descriptions in a short scrolling box, so the rows are on the first screen.
+`/<database>/-/charts` shows the charts of `archive/charts.py` (posts per lab per month,
+authors over time).
 """
 
 from __future__ import annotations
 
 from datasette import hookimpl
+from datasette.utils.asgi import NotFound, Response
 
+from archive.charts import draw_charts
 from archive.queries import BadQuery, collate_swedish, fold, fts_terms
 from scraper.labs import LabVocabulary, UnknownLab
 
@@ -79,3 +83,20 @@ def extra_template_vars(template, datasette):
         }
 
     return {"archive_tables": archive_tables}
+
+
+@hookimpl
+def register_routes():
+    return [(r"^/(?P<database>[^/]+)/-/charts$", charts_page)]
+
+
+async def charts_page(datasette, request):
+    """The archive's charts as one page, drawn from the database as it is served."""
+    name = request.url_vars["database"]
+    try:
+        database = datasette.get_database(name)
+    except KeyError:
+        raise NotFound(f"no database called {name}") from None
+    charts = await database.execute_fn(draw_charts)
+    context = {"database": name, "charts": list(charts.values())}
+    return Response.html(await datasette.render_template("dagbok_charts.html", context, request=request))
