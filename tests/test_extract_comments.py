@@ -27,6 +27,18 @@ def document(html: str):
     return parse_document(capture)
 
 
+ENGLISH = {"skriver:": "says:", "kl. 14:02": "at 2:02 pm", "kommentarer": "comments", ">Svara<": ">Reply<",
+           "Lämna en kommentar": "Leave a Reply", "E-postadressen publiceras inte.": "",
+           "20 december 2018": "December 20, 2018", "21 december 2018": "December 21, 2018"}
+
+
+def in_english(html: str) -> str:
+    """The same markup with a theme's English words and a month-first date no date rule reads."""
+    for swedish, english in ENGLISH.items():
+        html = html.replace(swedish, english)
+    return html
+
+
 def classic_list(comments=COMMENTS) -> str:
     """WordPress's classic comment list: `Name skriver:`, a date linking to `#comment-N`, text, `Svara`."""
     items = "".join(
@@ -80,23 +92,47 @@ def test_the_comment_section_runs_from_its_heading_to_the_form(after, heading, d
     doc = document(post_page(after))
     comments = read_comments(doc)
     texts = [line.text for line in doc.lines]
-    assert texts[comments.start] == heading and texts.index(BODY[-1]) == comments.start - 1
-    assert texts[comments.end - 1] == "Namn *"  # the form's last line of text (buttons show none)
+    [(start, end)] = comments.sections
+    assert texts[start] == heading and texts.index(BODY[-1]) == start - 1
+    assert texts[end - 1] == "Namn *"  # the form's last line of text (buttons show none)
     assert [texts[i] for i in comments.dates] == dates
+
+
+def test_a_comment_date_in_a_form_no_date_rule_reads_still_marks_a_comment():
+    doc = document(post_page(in_english(classic_list()).replace("<time", "<span").replace("</time>", "</span>")))
+    comments = read_comments(doc)
+    assert [doc.lines[i].text for i in comments.dates] == ["December 20, 2018 at 2:02 pm",
+                                                           "December 21, 2018 at 2:02 pm"]
+    assert [doc.lines[start].text for start, _ in comments.sections] == ["2 comments"]
 
 
 def test_a_bare_comment_without_reply_link_or_classes_is_found_by_its_link_to_itself():
     after = (f'<div><p>Fatima Ali</p><p><a href="{URL}#comment-9">28 mars 2019</a></p>'
              "<p>Äntligen! Mina barn har redan varit där tre gånger.</p></div>")
     doc = document(post_page(after))
+    [(start, end)] = read_comments(doc).sections
+    assert lines_of(doc, start, end) == ["Fatima Ali", "28 mars 2019"]
+
+
+def test_a_recent_comments_widget_before_the_post_is_a_section_of_its_own(labs):
+    widget = (f'<aside><h2>Senaste kommentarer</h2><ul><li>Johan Persson om Vad hände sedan?</li>'
+              f'<li><a href="https://www.allmannyttan.se/vad-hande-sedan/#comment-7">23 januari 2020</a></li>'
+              "<li>Kommer slutrapporten att finnas att läsa?</li></ul></aside>")
+    page = post_page(classic_list()).replace("<main>", "<main>" + widget)
+    doc = document(page)
     comments = read_comments(doc)
-    assert lines_of(doc, comments.start, comments.end) == ["Fatima Ali", "28 mars 2019"]
+    texts = [line.text for line in doc.lines]
+    assert [texts[start] for start, _ in comments.sections] == ["Senaste kommentarer", "2 kommentarer"]
+    assert texts.index("19 december 2018") not in comments
+    post = extract_post(doc, labs=labs)
+    assert (post.published.isoformat(), post.author, post.body) == ("2018-12-19", None, "\n\n".join(BODY))
 
 
 def test_a_form_alone_is_the_section_when_no_one_has_commented():
     doc = document(post_page(comment_form()))
     comments = read_comments(doc)
-    assert doc.lines[comments.start].text == "Lämna en kommentar" and comments.dates == ()
+    assert [lines_of(doc, start, start + 1) for start, _ in comments.sections] == [["Lämna en kommentar"]]
+    assert comments.dates == ()
 
 
 @pytest.mark.parametrize("after", [
@@ -109,7 +145,7 @@ def test_a_form_alone_is_the_section_when_no_one_has_commented():
     "<p>Anna Kanervo</p><p>projektansvarig</p></section>",
 ], ids=["phrase", "search-form", "contact-form", "teaser"])
 def test_what_is_not_a_comment_section(after):
-    assert read_comments(document(post_page(after))).start is None
+    assert read_comments(document(post_page(after))).sections == ()
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +153,8 @@ def labs() -> LabVocabulary:
     return LabVocabulary.load()
 
 
-@pytest.mark.parametrize("after", [classic_list(), bare_list() + comment_form()], ids=["classic", "bare"])
+@pytest.mark.parametrize("after", [classic_list(), bare_list() + comment_form(), in_english(classic_list())],
+                         ids=["classic", "bare", "english"])
 def test_a_reader_who_signs_a_comment_never_becomes_the_author(after, labs):
     post = extract_post(document(post_page(after)), labs=labs)
     assert (post.author, post.role) == (None, None)

@@ -12,89 +12,106 @@ the post's signature. What marks a comment, whatever the theme:
 - the form: a `<form>` with a text area that says it is for comments (`Lämna en
   kommentar`, `E-postadressen publiceras inte`, …) or posts to `wp-comments-post.php`.
 
-A heading such as `2 svar till ”…”` or `Lämna en kommentar` right before either belongs
-to the section. Class names (`comment`, `comments`, `respond`) are extra evidence only.
-The phrases and class tokens live in `selectors.py`.
+Items, the form and a heading right before them (`2 svar till ”…”`, `Lämna en
+kommentar`: what `lines.is_after_post` reads) make one section; a page may show more
+(a widget of recent comments). Class names (`comment`, `comments`, `respond`) are
+extra evidence only. The phrases and class tokens live in `selectors.py`.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..dates import match_date_line
 from .document import Document
-from .selectors import (COMMENT_CLASSES, COMMENT_FORM_ACTIONS, COMMENT_FORM_PHRASES, COMMENT_HEADING_PATTERNS,
-                        COMMENT_LINK_FRAGMENTS, COMMENTER_SUFFIXES, REPLY_LINES)
+from .lines import is_after_post
+from .selectors import (COMMENT_CLASSES, COMMENT_FORM_ACTIONS, COMMENT_FORM_PHRASES, COMMENT_LINK_FRAGMENTS,
+                        COMMENTER_ENDINGS, REPLY_LINES)
 
-_HEADING_RE = re.compile("|".join(f"(?:{p})" for p in COMMENT_HEADING_PATTERNS), re.IGNORECASE)
 _FORM_PHRASES = tuple(p.casefold() for p in COMMENT_FORM_PHRASES)
 _REPLIES = frozenset(p.casefold() for p in REPLY_LINES)
 _MAX_NAME = 80  # a reader's name line, with `skriver:`
+_MAX_DATE = 40  # a comment's date line in a form no date rule reads (`December 20, 2018 at 2:02 pm`)
+_YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _MAX_GAP = 15  # lines from one comment's date to its reply line
 _HEADING_LINES = 2  # a section heading sits at most this many lines before the first comment or the form
 
 
 @dataclass(frozen=True)
 class Comments:
-    """The readers' comment section of a page: lines [start, end), and each comment's date line."""
+    """Where readers' comments sit: sections of lines [start, end), and each comment's date line.
 
-    start: int | None = None  # None: the page shows no comments and no comment form
-    end: int = 0
+    A page may show more than one section: the comments under the post, and a
+    "Senaste kommentarer" widget with readers' names and dates elsewhere.
+    """
+
+    sections: tuple[tuple[int, int], ...] = ()  # in page order; empty: no comments and no comment form
     dates: tuple[int, ...] = field(default_factory=tuple)
 
     def __contains__(self, line: int) -> bool:
-        return self.start is not None and self.start <= line < self.end
+        return any(start <= line < end for start, end in self.sections)
+
+    @property
+    def starts(self) -> frozenset[int]:
+        """First lines of the sections: where a post above them ends."""
+        return frozenset(start for start, _ in self.sections)
 
 
 def read_comments(document: Document) -> Comments:
-    """Find the readers' comment section (cached)."""
+    """Find the readers' comment sections (cached)."""
     return document.memo("comments", lambda: _read(document))
 
 
 def _read(document: Document) -> Comments:
     lines = document.lines
     texts = [line.text for line in lines]
-    marked: list[set[int]] = []  # computed only if a comment's shape needs this extra evidence
-    items = [(name, date) for date in range(len(lines))
-             if (name := _item_at(document, texts, date, marked)) is not None]
+    items = [(name, date) for date in range(len(lines)) if (name := _item_at(document, texts, date)) is not None]
     spans = [(name, _item_end(texts, date)) for name, date in items]
     form = _comment_form(document, texts)
     if form is not None:
         spans.append(form)
-    if not spans:
-        return Comments()
-    start = min(s for s, _ in spans)
+    sections: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if sections and start <= sections[-1][1] + _HEADING_LINES:
+            sections[-1] = (sections[-1][0], max(end, sections[-1][1]))  # the list, its heading, the form
+        else:
+            sections.append((_with_heading(texts, start), end))
+    return Comments(sections=tuple(sections), dates=tuple(date for _, date in items))
+
+
+def _with_heading(texts: list[str], start: int) -> int:
+    """A section's first line: its heading (`2 svar till ”…”`) when one stands right before it."""
     for back in range(1, _HEADING_LINES + 1):
-        if start - back >= 0 and _HEADING_RE.search(texts[start - back]):
-            start -= back
-            break
-    return Comments(start=start, end=max(e for _, e in spans), dates=tuple(date for _, date in items))
+        if start - back >= 0 and is_after_post(texts[start - back]):
+            return start - back
+    return start
 
 
-def _item_at(document: Document, texts: list[str], date: int, marked: list[set[int]]) -> int | None:
+def _item_at(document: Document, texts: list[str], date: int) -> int | None:
     """The name line of a comment whose date line is `date`, or None when it is not one."""
-    line = document.lines[date]
-    has_time = any(e.tag == "time" for e in line.inlines)
-    if not has_time and match_date_line(texts[date]) is None:
+    if not _is_date_like(texts[date]) and not any(e.tag == "time" for e in document.lines[date].inlines):
         return None
     for name in (date - 1, date - 2):
         if name < 0 or not _is_reader_name(texts[name]):
             continue
         if (any(_is_comment_link(href) for href in document.lines[date].links)
-                or texts[name].casefold().endswith(COMMENTER_SUFFIXES)
-                or _reply_follows(texts, date)):
-            return name
-        if not marked:
-            marked.append(_marked_lines(document))
-        if name in marked[0] and date in marked[0]:
+                or texts[name].casefold().endswith(COMMENTER_ENDINGS)
+                or _item_end(texts, date) > date + 1  # a reply line follows
+                or _marked(document.lines[name].element) and _marked(document.lines[date].element)):
             return name
     return None
 
 
+def _is_date_like(text: str) -> bool:
+    """A date line, or a short line with a year: a comment's date in whatever form the theme prints it."""
+    return match_date_line(text) is not None or (len(text) <= _MAX_DATE and _YEAR_RE.search(text) is not None)
+
+
 def _is_reader_name(text: str) -> bool:
     """A line that may name a reader: short, and not a sentence or a date."""
-    return 0 < len(text) <= _MAX_NAME and not text.endswith((".", "!", "?")) and match_date_line(text) is None
+    return 0 < len(text) <= _MAX_NAME and not text.endswith((".", "!", "?")) and not _is_date_like(text)
 
 
 def _is_comment_link(href: str) -> bool:
@@ -102,21 +119,14 @@ def _is_comment_link(href: str) -> bool:
     return fragment.startswith(COMMENT_LINK_FRAGMENTS)
 
 
-def _reply_follows(texts: list[str], date: int) -> bool:
-    """A reply line (`Svara`) comes after the date line, before any other date line."""
-    for j in range(date + 1, min(date + 1 + _MAX_GAP, len(texts))):
-        if texts[j].casefold() in _REPLIES:
-            return True
-        if match_date_line(texts[j]) is not None:
-            return False
-    return False
-
-
 def _item_end(texts: list[str], date: int) -> int:
-    """The first line after a comment: past its reply line, or just its date line when none is seen."""
+    """The first line after a comment: past its reply line, or just its date line when none comes
+    before the next date line."""
     for j in range(date + 1, min(date + 1 + _MAX_GAP, len(texts))):
         if texts[j].casefold() in _REPLIES:
             return j + 1
+        if _is_date_like(texts[j]):
+            break
     return date + 1
 
 
@@ -125,23 +135,23 @@ def _comment_form(document: Document, texts: list[str]) -> tuple[int, int] | Non
     for form in document.tree.iter("form"):
         if form.find(".//textarea") is None:
             continue
-        start, end = document.span(form)
-        before = " ".join(texts[max(start - _HEADING_LINES, 0):end]).casefold()
+        inside = set(form.iter())
+        shown = [line.index for line in document.lines if line.element in inside]
+        if not shown:
+            continue
+        start, end = shown[0], shown[-1] + 1
+        text = " ".join(texts[start:end]).casefold()
+        heading = any(is_after_post(texts[j]) for j in range(max(start - _HEADING_LINES, 0), start + 1))
         action = (form.get("action") or "").rstrip("/")
-        if action.endswith(COMMENT_FORM_ACTIONS) or any(p in before for p in _FORM_PHRASES):
+        if action.endswith(COMMENT_FORM_ACTIONS) or heading or any(p in text for p in _FORM_PHRASES):
             return start, end
     return None
 
 
-def _marked_lines(document: Document) -> set[int]:
-    """Lines inside an element whose class or id says it holds comments (extra evidence)."""
-    marked: set[int] = set()
-    for element in document.tree.iter():
-        if not isinstance(element.tag, str):
-            continue
-        tokens = (element.get("class") or "").split()
-        tokens.append(element.get("id") or "")
-        if not COMMENT_CLASSES.isdisjoint(tokens):
-            start, end = document.span(element)
-            marked.update(range(start, end))
-    return marked
+def _marked(element: Any) -> bool:
+    """The element or one around it has a class or id that says it holds comments (extra evidence)."""
+    for node in (element, *element.iterancestors()):
+        tokens = (node.get("class") or "").split()
+        if not COMMENT_CLASSES.isdisjoint(tokens) or node.get("id") in COMMENT_CLASSES:
+            return True
+    return False

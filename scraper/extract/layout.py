@@ -294,7 +294,7 @@ class _LayoutReader:
         marker, after_post, furniture = self.facts.marker, self.facts.after_post, self.facts.furniture
         has_text = False  # a theme may print `Lämna en kommentar` in the post's header, before its text
         for j in range(start, self.n):
-            if marker[j] or j == self.comments.start or (after_post[j] and (has_text or j >= self.facts.comments)):
+            if marker[j] or j in self.comments.starts or (after_post[j] and (has_text or j >= self.facts.comments)):
                 return j
             has_text = has_text or not furniture[j]
             if j in self.dates:

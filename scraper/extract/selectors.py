@@ -195,21 +195,10 @@ INDEXED_ATTRIBUTES = ("itemprop", "rel", "role")
 
 # --- Readers' comments (comments.py; docs/site.md, "What stock WordPress prints") -----------
 
-#: Headings of a comment section (`2 svar till ”…”`, `3 kommentarer`, `One thought on …`,
-#: `Lämna en kommentar`); regular expressions, matched anywhere in a short line.
-COMMENT_HEADING_PATTERNS = (
-    r"^\d+\s+(?:kommentar(?:er)?|svar|comments?|responses?|replies|thoughts?)\b",
-    r"^(?:en|ett|one)\s+(?:kommentar|svar|comment|response|reply|thought)\b",
-    r"\b(?:svar|kommentar(?:er)?)\s+(?:till|på)\s", r"\bthoughts?\s+on\s", r"\bresponses?\s+to\s",
-    r"^(?:kommentarer|comments|diskussion|discussion)$",
-    r"^(?:lämna|skriv)\s+(?:en\s+kommentar|ett\s+svar)", r"^leave\s+a\s+(?:reply|comment)", r"^kommentera\b",
-)
-
-#: What a comment form says (`Lämna en kommentar`, the e-mail notice, `Avbryt svar`).
+#: What a comment form says besides its heading (the heading is one of AFTER_POST_PHRASES).
 COMMENT_FORM_PHRASES = (
-    "Lämna en kommentar", "Lämna ett svar", "Skriv en kommentar", "Kommentera", "Avbryt svar",
-    "E-postadressen publiceras inte", "Din e-postadress kommer inte publiceras", "Publicera kommentar",
-    "Skicka kommentar", "Leave a Reply", "Leave a comment", "Cancel reply", "Post Comment",
+    "Avbryt svar", "E-postadressen publiceras inte", "Din e-postadress kommer inte publiceras",
+    "Publicera kommentar", "Skicka kommentar", "Cancel reply", "Post Comment",
     "Your email address will not be published",
 )
 
@@ -218,9 +207,6 @@ COMMENT_FORM_ACTIONS = ("wp-comments-post.php",)
 
 #: A comment's date links to the comment itself (`…/slug/#comment-12`).
 COMMENT_LINK_FRAGMENTS = ("comment-", "div-comment-", "li-comment-")
-
-#: How a reader's name line ends in classic comment lists (`Maria Svensson skriver:`).
-COMMENTER_SUFFIXES = ("skriver:", "säger:", "sagt:", "says:", "said:", "wrote:")
 
 #: A comment's reply link.
 REPLY_LINES = ("Svara", "Svara ↓", "Svara på kommentaren", "Reply", "Reply ↓", "Svar")
