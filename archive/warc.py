@@ -39,7 +39,7 @@ from warcio.utils import Digester
 from warcio.warcwriter import WARCWriter
 
 from scraper.errors import DagbokError
-from scraper.records import Capture
+from scraper.records import REPLAY_URL_HEADER, Capture
 from scraper.version import user_agent
 
 from .captures import WarcLocation, wayback_moment
@@ -51,7 +51,6 @@ PROFILE_IDENTICAL = "http://netpreserve.org/warc/1.1/revisit/identical-payload-d
 PROFILE_NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
 # Headers that describe the transfer, not the payload: the Fetcher hands us a decoded body.
 TRANSFER_HEADERS = ("content-encoding", "transfer-encoding", "content-length")
-REPLAY_REQUEST_HEADER = "X-Dagbok-Replay-URL"  # set by scraper/sources/wayback.py
 
 
 class WarcError(DagbokError):
@@ -217,7 +216,7 @@ class WarcWriter:
         location = self._location()
         target = capture.final_url
         date = capture.fetched
-        replay = capture.request_headers.get(REPLAY_REQUEST_HEADER) if capture.wayback_timestamp else None
+        replay = capture.request_headers.get(REPLAY_URL_HEADER) if capture.wayback_timestamp else None
         if capture.wayback_timestamp:
             date = wayback_moment(capture.wayback_timestamp)
         exchange = ExchangeFields(
@@ -338,7 +337,7 @@ def _response_headers(capture: Capture) -> StatusAndHeaders:
 def _request_headers(capture: Capture) -> StatusAndHeaders:
     """The request as sent; a Wayback capture's request went to its replay URL."""
     headers = dict(capture.request_headers)
-    parts = urlsplit(headers.pop(REPLAY_REQUEST_HEADER, None) or capture.url)
+    parts = urlsplit(headers.pop(REPLAY_URL_HEADER, None) or capture.url)
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query

@@ -31,6 +31,11 @@ class Candidate:
     published: date | None = None
 
 
+# A Wayback capture is re-addressed to its original URL; the replay URL it was really fetched
+# from travels as this request header, set by sources/wayback.py and read by the WARC writer.
+REPLAY_URL_HEADER = "X-Dagbok-Replay-URL"
+
+
 @dataclass(frozen=True)
 class Capture:
     """One HTTP exchange as it happened: what was asked, what came back, when."""

@@ -12,7 +12,7 @@ from scraper.errors import SiteUnreachable
 from scraper.fetch import Fetcher
 from scraper.labs import LabVocabulary
 from scraper.names import PageKind, Source
-from scraper.records import DiscoveryDone, ListingChecked, PageResult, Validators
+from scraper.records import REPLAY_URL_HEADER, DiscoveryDone, ListingChecked, PageResult, Validators
 from scraper.sources.wayback import BadTimestamp
 from tests.route_server import Reply, RouteServer
 
@@ -424,7 +424,7 @@ def test_wayback_crawl_gets_every_post_from_its_latest_capture(sample_site_facto
         result = posts[url]
         assert result.capture.wayback_timestamp == capture.timestamp
         assert result.capture.url == result.capture.final_url == url
-        assert result.capture.request_headers["X-Dagbok-Replay-URL"] == f"{site.base}web/{capture.timestamp}id_/{url}"
+        assert result.capture.request_headers[REPLAY_URL_HEADER] == f"{site.base}web/{capture.timestamp}id_/{url}"
         assert result.post.title == post.title
         assert result.source == Source.WAYBACK
     assert not [r for r in site.requests if "/embed/" in r.path]

@@ -6,7 +6,6 @@ import gzip
 import json
 import subprocess
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -24,7 +23,7 @@ from archive.warc import (
 )
 from archive.warc_fields import Event, EventFields, PageFields, RunInfo
 from scraper.names import PageKind, Source
-from scraper.records import Capture
+from scraper.records import REPLAY_URL_HEADER, Capture
 from tests.console_scripts import WARCIO
 
 STARTED = datetime(2026, 3, 1, 6, 0, tzinfo=UTC)
@@ -171,7 +170,7 @@ def test_wayback_capture_is_dated_by_its_timestamp_and_names_the_replay_url(tmp_
         headers={"content-type": "text/html"},
         body=b"<p>2019</p>",
         fetched=STARTED,
-        request_headers={"X-Dagbok-Replay-URL": replay},
+        request_headers={REPLAY_URL_HEADER: replay},
         wayback_timestamp="20190429101500",
     )
     with writer(tmp_path) as w:

@@ -29,7 +29,7 @@ from wayback.exceptions import WaybackException
 
 from ..errors import DagbokError
 from ..names import Source
-from ..records import Capture
+from ..records import REPLAY_URL_HEADER, Capture
 from . import Listing, PageFetcher, fetch_listing
 
 DEFAULT_WAYBACK_URL = "https://web.archive.org/"
@@ -266,7 +266,7 @@ def as_original(capture: Capture, row: WaybackCapture, *, url: str, replay: str)
         if stamp.isdigit() and len(stamp) == 14:
             timestamp = stamp  # the archive redirected to the nearest capture it holds
     request_headers = dict(capture.request_headers)
-    request_headers["X-Dagbok-Replay-URL"] = capture.final_url or replay
+    request_headers[REPLAY_URL_HEADER] = capture.final_url or replay
     return Capture(
         url=url,
         final_url=url,
