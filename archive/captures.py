@@ -79,6 +79,7 @@ def insert_capture(
     fetched: datetime,
     error: str | None,
     location: WarcLocation | None,
+    warning: str | None = None,
 ) -> int:
     """Write one captures row (and its body, when a response came back); return its id.
 
@@ -91,6 +92,7 @@ def insert_capture(
         "source": source,
         "fetched": iso(fetched),
         "error": error,
+        "warning": warning,
         "warc_file": location.file if location else None,
         "warc_offset": location.offset if location else None,
     }

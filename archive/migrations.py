@@ -222,12 +222,19 @@ def _posts_fts_prefix_indexes(db: sqlite_utils.Database) -> None:
     )
     db.execute("INSERT INTO posts_fts (posts_fts) VALUES ('rebuild')")
 
+
+def _captures_warning(db: sqlite_utils.Database) -> None:
+    """captures.warning: a page read, but perhaps not as written (a charset label its bytes contradict)."""
+    db["captures"].add_column("warning", str)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial tables", _initial_tables),
     Migration(2, "post_details view", _post_details_view),
     Migration(3, "posts_fts", _posts_fts),
     Migration(4, "post_details year, posts indexes by lab and author with date, ANALYZE", _year_indexes_analyze),
     Migration(5, "posts_fts prefix indexes for terms of 1-4 characters", _posts_fts_prefix_indexes),
+    Migration(6, "captures.warning", _captures_warning),
 )
 
 

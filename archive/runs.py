@@ -79,6 +79,7 @@ class CrawlSummary:
     errors: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)  # (url, reason)
     alerts: list[str] = field(default_factory=list)  # the site looks wrong: one sentence each
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (url, why its text may not be as written)
     new_posts: list[tuple[str, str | None]] = field(default_factory=list)  # (url, title)
     changed_posts: list[tuple[str, str | None]] = field(default_factory=list)
     gone_posts: list[str] = field(default_factory=list)
@@ -114,6 +115,7 @@ class CrawlSummary:
             started=iso(self.started),
             ended=iso(self.ended) if self.ended else None,
             failures=[{"url": url, "reason": reason} for url, reason in self.failures],
+            warnings=[{"url": url, "warning": warning} for url, warning in self.warnings],
             new_posts=[{"url": url, "title": title} for url, title in self.new_posts],
             changed_posts=[{"url": url, "title": title} for url, title in self.changed_posts],
             interrupted=self.interrupted,
@@ -398,6 +400,8 @@ def _consume(
         else:
             stored = store.store(item)
             summary.count(stored)
+            if item.warning:
+                summary.warnings.append((item.url, item.warning))
             log.info("%-9s %s", stored.outcome, stored.url)
             if progress is not None:
                 progress(stored)
@@ -434,6 +438,9 @@ def summary_text(summary: CrawlSummary) -> str:
     if summary.gone_posts:
         lines.append("Gone:")
         lines += [f"  {url}" for url in summary.gone_posts]
+    if summary.warnings:
+        lines.append("Warnings (read, but perhaps not as written):")
+        lines += [f"  {url}  {warning}" for url, warning in summary.warnings]
     if summary.failures:
         lines.append(failures_text(summary))
     return "\n".join(lines)

@@ -103,6 +103,7 @@ class Store:
                 fetched=fetched,
                 error=result.error,
                 location=location,
+                warning=result.warning,
             )
             return self._store_rows(result, capture_id)
 

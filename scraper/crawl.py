@@ -480,6 +480,7 @@ def read_page(result: PageResult, site: str, labs: LabVocabulary) -> PageResult:
     assert result.capture is not None
     try:
         document = parse_document(result.capture)
+        result.warning = document.warning
         listed = result.candidate.published if result.candidate is not None else None
         result.kind = classify(result.url, site=site, document=document, api_listed=listed is not None)
         if result.kind in (PageKind.POST, PageKind.LAB, PageKind.PROGRAMME, PageKind.OTHER):

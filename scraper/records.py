@@ -156,6 +156,7 @@ class PageResult:
     teasers: list[Teaser] = field(default_factory=list)
     listing: ListingPage | None = None  # read from every fetched HTML page that is not a post
     error: str | None = None  # why fetching or parsing failed; the capture is kept all the same
+    warning: str | None = None  # read, but perhaps not as written (a charset label the bytes contradict)
     candidate: Candidate | None = None
     # Why a listing that was fetched well must still not be the next run's proof that nothing
     # changed (pages it lists failed in this run): the archive keeps no validators for it. Not an error.

@@ -148,3 +148,31 @@ def test_base_href_sets_the_base_url():
 def test_text_nested_deeper_than_libxml2s_default_limit_is_kept():
     html = "<font>x" * 600 + "29 april 2019"
     assert texts(html)[-1].endswith("29 april 2019")
+
+
+TEXT = "Vårt Rannebergen – ”därför” öppnar Göteborg…"
+
+
+@pytest.mark.parametrize(("body", "content_type", "warning"), [
+    (page(TEXT).encode("cp1252"), "text/html; charset=utf-8",
+     "the charset label utf-8 contradicts the bytes, read as windows-1252"),
+    (page(TEXT).encode("utf-8"), "text/html; charset=iso-8859-1",
+     "the charset label iso-8859-1 contradicts the bytes, read as utf-8"),
+    (page(TEXT).encode("utf-8"), "text/html; charset=x-unheard-of", "the charset label x-unheard-of is unknown, read as utf-8"),
+    # Already mojibake when served: UTF-8 read as windows-1252 upstream, sent as UTF-8 again.
+    (page("Vårt Rannebergen").encode("utf-8").decode("cp1252").encode("utf-8"), "text/html; charset=utf-8",
+     "the text holds mojibake (Ã¥: UTF-8 read as windows-1252 before it was served), kept as published"),
+], ids=["cp1252-as-utf8", "utf8-as-latin1", "unknown-label", "mojibake"])
+def test_a_charset_the_bytes_contradict_or_mojibake_is_a_warning(body, content_type, warning):
+    document = parse_document(capture(body, content_type))
+    assert document.warning == warning
+
+
+@pytest.mark.parametrize(("encoding", "content_type"), [
+    ("utf-8", "text/html; charset=utf-8"), ("cp1252", "text/html; charset=windows-1252"),
+    ("cp1252", "text/html; charset=ISO-8859-1"), ("utf-8", "text/html"),
+])
+def test_a_page_whose_label_fits_its_bytes_has_no_warning(encoding, content_type):
+    document = parse_document(capture(page(TEXT).encode(encoding, errors="strict") if encoding == "utf-8"
+                                      else page(TEXT.replace("”", '"')).encode(encoding), content_type))
+    assert document.warning is None

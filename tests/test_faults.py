@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from archive.cli import cli
 from archive.rebuild import rebuild
-from archive.runs import CrawlSummary, run_crawl
+from archive.runs import CrawlSummary, run_crawl, summary_text
 from scraper.fetch import Fetcher
 from scraper.sample_site import FAULTS, SamplePost, SampleSite, load_posts
 
@@ -339,10 +339,18 @@ def test_wrong_charset_declared_utf8_still_gives_the_swedish_text(tmp_path, make
     post = post_with(SampleSite(posts=fault_posts()), SWEDISH)
     site = make_site(faults=("wrong-charset",), fault_routes={"wrong-charset": post.path})
     db_path = tmp_path / "a.db"
-    clean(crawl(db_path, site))
+    summary = crawl(db_path, site)
+    clean(summary)
     assert hits(site, post.path)[0].status == 200
     row = posts(db_path)[site.url(post.path)]
     assert (row["title"], row["body"]) == (post.title, post.body)
+    # ... and the contradiction is named: in the run summary and on the capture.
+    warning = "the charset label utf-8 contradicts the bytes, read as windows-1252"
+    assert summary.warnings == [(site.url(post.path), warning)]
+    assert f"Warnings (read, but perhaps not as written):\n  {site.url(post.path)}  {warning}" in summary_text(summary)
+    db = sqlite_utils.Database(db_path)
+    assert [row["url"] for row in db.query("SELECT url FROM captures WHERE warning = ?", [warning])] == \
+        [site.url(post.path)]
     assert_nothing_lost(db_path, site)
     recrawl_after_fault_clears(db_path, site)
 

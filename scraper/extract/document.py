@@ -31,6 +31,8 @@ _INVISIBLE_RE = re.compile(f"[{INVISIBLE_CHARACTERS}]")
 _SINGLE_BYTE = {"iso-8859-1", "latin-1", "latin1", "l1", "iso8859-1", "us-ascii", "ascii", "windows-1252",
                 "cp1252", "iso-8859-15", "latin-9"}
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+# UTF-8 read as windows-1252 somewhere before the page was served: å ä ö Å Ä Ö é ’ – … “ as they then look.
+MOJIBAKE = ("Ã¥", "Ã¤", "Ã¶", "Ã…", "Ã„", "Ã–", "Ã©", "â€™", "â€“", "â€¦", "â€œ")
 
 
 # A plain lxml HTML parser: lxml.html's element classes cost a Python call per element.
@@ -83,6 +85,7 @@ class Document:
     encoding: str
     tree: Any  # lxml root element (<html>)
     base_url: str
+    warning: str | None = None  # why the text may not be what was written (see `charset_warning`)
     _lines: list[Line] | None = None
     _spans: dict[Any, tuple[int, int]] = field(default_factory=dict)
     _classes: dict[str, list[tuple[int, Any]]] = field(default_factory=dict)
@@ -144,10 +147,7 @@ def decode(capture: Capture) -> tuple[str, str]:
     for bom, name in _BOMS:
         if body.startswith(bom):
             return body.decode(name, errors="replace"), name.replace("-sig", "")
-    declared = [capture.charset]
-    match = _META_CHARSET_RE.search(body[:4096])
-    if match:
-        declared.append(match.group(1).decode("ascii", "replace").lower())
+    declared = declared_charsets(capture)
     utf8: str | None = None
     try:
         utf8 = body.decode("utf-8")
@@ -170,6 +170,40 @@ def decode(capture: Capture) -> tuple[str, str]:
     if utf8 is not None:
         return utf8, "utf-8"
     return body.decode("windows-1252", errors="replace"), "windows-1252"
+
+
+def declared_charsets(capture: Capture) -> list[str | None]:
+    """The charset the Content-Type header names, then a `<meta charset>`'s (None or absent when not given)."""
+    declared = [capture.charset]
+    match = _META_CHARSET_RE.search(capture.body[:4096])
+    if match:
+        declared.append(match.group(1).decode("ascii", "replace").lower())
+    return declared
+
+
+def charset_warning(capture: Capture, text: str, encoding: str) -> str | None:
+    """Why a page's text may not be what its author wrote, or None.
+
+    A charset label the bytes contradict (`decode` then read them as they are), or text
+    that is already mojibake (UTF-8 read as windows-1252 before it was served: `Ã¤` for
+    `ä`), which no label can undo; the text is kept as published either way.
+    """
+    for label in declared_charsets(capture):
+        if label and _codec(label) is None:
+            return f"the charset label {label} is unknown, read as {encoding}"
+        if label and _codec(label) != _codec(encoding):
+            return f"the charset label {label} contradicts the bytes, read as {encoding}"
+    found = next((marker for marker in MOJIBAKE if marker in text), None)
+    if found is not None:
+        return f"the text holds mojibake ({found}: UTF-8 read as windows-1252 before it was served), kept as published"
+    return None
+
+
+def _codec(name: str) -> str | None:
+    try:
+        return codecs.lookup("windows-1252" if name.lower() in _SINGLE_BYTE else name).name
+    except LookupError:
+        return None
 
 
 def parse_document(capture: Capture) -> Document:
@@ -195,7 +229,8 @@ def parse_document(capture: Capture) -> Document:
         from urllib.parse import urljoin
 
         base_url = urljoin(base_url, href.strip())
-    return Document(capture=capture, text=text, encoding=encoding, tree=tree, base_url=base_url)
+    return Document(capture=capture, text=text, encoding=encoding, tree=tree, base_url=base_url,
+                    warning=charset_warning(capture, text, encoding) if capture.body else None)
 
 
 def _hides(style: str) -> bool:
