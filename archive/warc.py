@@ -215,58 +215,19 @@ class WarcWriter:
         writer = self._ready()
         location = self._location()
         target = capture.final_url
-        date = capture.fetched
-        replay = capture.request_headers.get(REPLAY_URL_HEADER) if capture.wayback_timestamp else None
-        if capture.wayback_timestamp:
-            date = wayback_moment(capture.wayback_timestamp)
+        date = wayback_moment(capture.wayback_timestamp) if capture.wayback_timestamp else capture.fetched
+        confirms = capture.status == 304 and _confirms_body(revisit_of)
         exchange = ExchangeFields(
             requested_uri=capture.url,
             final_uri=capture.final_url,
             fetched=warc_date(capture.fetched),
             wayback_timestamp=capture.wayback_timestamp,
-            replay_uri=replay,
+            replay_uri=capture.request_headers.get(REPLAY_URL_HEADER) if capture.wayback_timestamp else None,
             truncated=capture.truncated,
-            not_modified=_kept_headers(capture) if capture.status == 304 and _confirms_body(revisit_of) else None,
+            not_modified=_kept_headers(capture) if confirms else None,
         )
         headers = {**exchange.write(), **meta, "WARC-Date": warc_date(date)}
-        if capture.status == 304:
-            if _confirms_body(revisit_of):
-                record = writer.create_revisit_record(
-                    target,
-                    payload_digest(revisit_of.digest),
-                    revisit_of.url,
-                    warc_date(revisit_of.date),
-                    http_headers=_refreshed_headers(revisit_of, capture),
-                    warc_headers_dict=headers,
-                )
-                record.rec_headers.replace_header("WARC-Profile", PROFILE_NOT_MODIFIED)
-            else:
-                record = writer.create_warc_record(
-                    target, "revisit", http_headers=_response_headers(capture), warc_headers_dict=headers
-                )
-                record.rec_headers.add_header("WARC-Profile", PROFILE_NOT_MODIFIED)
-                if revisit_of is not None:
-                    record.rec_headers.add_header("WARC-Refers-To-Target-URI", revisit_of.url)
-                    record.rec_headers.add_header("WARC-Refers-To-Date", warc_date(revisit_of.date))
-        elif revisit_of is not None:
-            record = writer.create_revisit_record(
-                target,
-                payload_digest(capture.digest),
-                revisit_of.url,
-                warc_date(revisit_of.date),
-                http_headers=_response_headers(capture),
-                warc_headers_dict=headers,
-            )
-        else:
-            headers["WARC-Payload-Digest"] = payload_digest(capture.digest)
-            record = writer.create_warc_record(
-                target,
-                "response",
-                payload=io.BytesIO(capture.body),
-                length=len(capture.body),
-                http_headers=_response_headers(capture),
-                warc_headers_dict=headers,
-            )
+        record = _exchange_record(writer, capture, headers, revisit_of)
         request = writer.create_warc_record(
             target,
             "request",
@@ -298,6 +259,49 @@ class WarcWriter:
         writer.write_record(record)
         self._flush()
         return location
+
+
+def _exchange_record(writer: _Sha256Writer, capture: Capture, headers: dict[str, str],
+                     revisit_of: Reference | None):
+    """The record of an exchange: a response, an identical-payload revisit, or a 304's revisit."""
+    target = capture.final_url
+    if capture.status == 304 and _confirms_body(revisit_of):
+        record = writer.create_revisit_record(
+            target,
+            payload_digest(revisit_of.digest),
+            revisit_of.url,
+            warc_date(revisit_of.date),
+            http_headers=_refreshed_headers(revisit_of, capture),
+            warc_headers_dict=headers,
+        )
+        record.rec_headers.replace_header("WARC-Profile", PROFILE_NOT_MODIFIED)
+        return record
+    if capture.status == 304:  # no body known to point at: the 304 as it came
+        record = writer.create_warc_record(
+            target, "revisit", http_headers=_response_headers(capture), warc_headers_dict=headers
+        )
+        record.rec_headers.add_header("WARC-Profile", PROFILE_NOT_MODIFIED)
+        if revisit_of is not None:
+            record.rec_headers.add_header("WARC-Refers-To-Target-URI", revisit_of.url)
+            record.rec_headers.add_header("WARC-Refers-To-Date", warc_date(revisit_of.date))
+        return record
+    if revisit_of is not None:
+        return writer.create_revisit_record(
+            target,
+            payload_digest(capture.digest),
+            revisit_of.url,
+            warc_date(revisit_of.date),
+            http_headers=_response_headers(capture),
+            warc_headers_dict=headers,
+        )
+    return writer.create_warc_record(
+        target,
+        "response",
+        payload=io.BytesIO(capture.body),
+        length=len(capture.body),
+        http_headers=_response_headers(capture),
+        warc_headers_dict={**headers, "WARC-Payload-Digest": payload_digest(capture.digest)},
+    )
 
 
 def _confirms_body(reference: Reference | None) -> bool:
