@@ -10,6 +10,7 @@ posts in all of them.
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 
 import pytest
@@ -43,6 +44,28 @@ def crawled(request, wordpress, tmp_path_factory):
 def test_a_missing_wordpress_is_named_not_skipped(tmp_path):
     with pytest.raises(WordPressError, match=r"WordPress is not installed at .*apt-get install wordpress"):
         WordPressSite(core=tmp_path).start()
+
+
+def test_a_start_that_fails_half_way_stops_what_it_started():
+    spawned = []
+
+    class Recorded(WordPressSite):
+        def _spawn(self, args, log):
+            spawned.append(super()._spawn(args, log))
+            return spawned[-1]
+
+    post = POSTS[0]
+    site = Recorded(posts=[post, post.copy(title="Samma adress")])  # WordPress would rename the second
+    with pytest.raises(WordPressError, match=f"slug {post.slug} became {post.slug}-2"):
+        site.start()
+    assert len(spawned) == 2 and all(process.poll() is not None for process in spawned)  # MariaDB and php -S
+    assert site.workdir is None and not port_answers(site.base)
+
+
+def port_answers(base: str) -> bool:
+    host, port = base.split("//")[1].rstrip("/").split(":")
+    with socket.socket() as probe:
+        return probe.connect_ex((host, int(port))) == 0
 
 
 def test_the_default_themes_are_installed():
