@@ -31,6 +31,7 @@ from scraper.site import same_site, site_root
 
 from .captures import iso, parse_iso
 from .database import check_for_writing, storage_errors
+from .health import SiteHealth
 from .lock import RunLock
 from .schema import open_database
 from .store import Outcome, Store, Stored
@@ -332,6 +333,7 @@ def run_crawl(
             fetcher = Fetcher(delay=delay, timeout=(min(timeout, 10.0), timeout), retries=retries, backoff=backoff,
                               max_seconds=page_seconds or PAGE_SECONDS)
             store = Store(db, run_id=summary.run_id, source=source, labs=labs, warc=warc)
+            health = None if wayback else SiteHealth.before_run(db, site=site)
             if wayback:
                 items = crawl_wayback(site, fetcher=fetcher, wayback_url=wayback_url, at=at, since=since,
                                       held={} if full else held_captures(db), labs=labs,
@@ -341,11 +343,13 @@ def run_crawl(
                               max_pages=max_pages, absent=absent_pages(db))
             try:
                 with stop_on_signals() as stop:
-                    _consume(items, store, summary, stop, progress)
+                    _consume(items, store, summary, stop, progress, health)
             except BaseException:
                 summary.status = "failed"
                 raise
             finally:
+                if health is not None:
+                    summary.alerts += health.alerts(gone_posts=summary.gone_posts)
                 _finish(db, summary, items=items, fetcher=fetcher, warc=warc)
         finally:
             db.close()
@@ -386,18 +390,23 @@ def _consume(
     summary: CrawlSummary,
     stop: threading.Event,
     progress: Callable[[Stored], None] | None,
+    health: SiteHealth | None,
 ) -> None:
     started = time.monotonic()
     for item in items:
         if isinstance(item, DiscoveryDone):
             if item.alert:
                 summary.alerts.append(item.alert)
+            if health is not None:
+                health.discovered(item)
             for url in store.discovery_done(item):
                 summary.gone += 1
                 summary.gone_posts.append(url)
         elif isinstance(item, ListingChecked):
             store.listing_checked(item)
         else:
+            if health is not None:
+                health.inspect(item)
             stored = store.store(item)
             summary.count(stored)
             if item.warning:

@@ -108,12 +108,15 @@ def crawl(
     `known` maps normalised URLs to what the archive stored (validators, the
     source's `modified`, the page's kind and when it was last asked); `absent`
     maps URLs that answered 404/410 to when they last did. `full=True` ignores
-    both and fetches everything afresh. Raises `SiteUnreachable` when robots.txt
-    gets no answer at all.
+    `absent`, reads every listing afresh and asks for every page again, each known
+    post included even when no source lists it any more (conditionally, with its
+    stored validators), so a post taken down is found gone. Raises
+    `SiteUnreachable` when robots.txt gets no answer at all.
     """
     if full:
-        known, absent = {}, {}
-    return _LiveCrawl(site, fetcher=fetcher, known=known, absent=absent, labs=labs, max_pages=max_pages).run()
+        absent = {}
+    return _LiveCrawl(site, fetcher=fetcher, known=known, full=full, absent=absent, labs=labs,
+                      max_pages=max_pages).run()
 
 
 def crawl_wayback(
@@ -158,6 +161,7 @@ class _LiveCrawl:
         *,
         fetcher: Fetcher,
         known: Mapping[str, Validators],
+        full: bool,
         absent: Mapping[str, datetime],
         labs: LabVocabulary,
         max_pages: int | None,
@@ -165,7 +169,9 @@ class _LiveCrawl:
         self.site = site_root(site)
         self.host = urlsplit(self.site).netloc
         self.fetcher = fetcher
+        self.full = full
         self.known = known
+        self.listed = {} if full else known  # what listings and index pages are asked with: a full run reads them whole
         self.now = datetime.now(UTC)
         self.absent = frozenset(url for url, when in absent.items() if self._recent(when))
         self.labs = labs
@@ -204,7 +210,7 @@ class _LiveCrawl:
         ends: list[SourceEnd] = []
         yield from self._read_sources(ends)
         offered = [end for end in ends if end.found]
-        if self.known and offered and all(end.unchanged for end in offered):
+        if self.listed and offered and all(end.unchanged for end in offered):
             log.info("every listing answered 304: nothing changed since the last run")
             for url in self._unfinished():
                 result = self._post(self.discovery.found[url])
@@ -218,8 +224,8 @@ class _LiveCrawl:
         for url, stored in self.known.items():
             if stored.kind == PageKind.LISTING:  # the HTML listings stored before (machine listings are skipped)
                 self._enqueue_index(url, first_pages_only=True)
-            elif self._due(stored):
-                self._add_candidate(Candidate(url, Source.START))
+            elif self._due(stored) or (self.full and stored.kind == PageKind.POST):
+                self._add_candidate(Candidate(url, Source.START))  # a full run asks for every known post
         while self.indexes or self.posts:
             if self.fetched_pages >= self.max_pages:
                 log.warning("stopped after %d pages (max_pages)", self.fetched_pages)
@@ -250,9 +256,9 @@ class _LiveCrawl:
         polite = RobotsFetcher(self.fetcher, robots)
         checks = self._checkpoints()
         for events in (
-            read_api(self.site, polite, known=self.known, absent=self.absent),
-            read_sitemaps(self.site, polite, robots_sitemaps=robots.sitemaps, known=self.known, absent=self.absent),
-            read_feed(self.site, polite, known=self.known, absent=self.absent),
+            read_api(self.site, polite, known=self.listed, absent=self.absent),
+            read_sitemaps(self.site, polite, robots_sitemaps=robots.sitemaps, known=self.listed, absent=self.absent),
+            read_feed(self.site, polite, known=self.listed, absent=self.absent),
         ):
             for event in events:
                 if isinstance(event, Candidate):
@@ -352,7 +358,7 @@ class _LiveCrawl:
         assert result.capture is not None
         listing = result.listing
         fresh = listing is not None and any(
-            url not in self.discovery.found and url not in self.known for url in listing.posts)
+            url not in self.discovery.found and url not in self.listed for url in listing.posts)
         for teaser in result.teasers:
             if teaser.url and not is_embed_url(teaser.url):
                 self._add_candidate(Candidate(teaser.url, Source.TEASER, None))
@@ -397,7 +403,7 @@ class _LiveCrawl:
         source = Source.START if url == self.site else Source.LINKS
         kind = classify(url, site=self.site)
         result = PageResult(url, PageKind.OTHER if kind == PageKind.POST else kind, source)
-        return self._visit(result, self.known.get(url))
+        return self._visit(result, self.listed.get(url))
 
     def _post(self, entry: Discovered) -> PageResult | None:
         """A post's own page, fetched unless an incremental run already holds this `modified`.
@@ -406,7 +412,7 @@ class _LiveCrawl:
         again for a while (`_settled`).
         """
         stored = self.known.get(entry.url)
-        if stored is not None and (_unchanged(stored, entry) or self._settled(stored, entry)):
+        if not self.full and stored is not None and (_unchanged(stored, entry) or self._settled(stored, entry)):
             return None
         if not self._allowed(entry.url):
             return None

@@ -249,14 +249,32 @@ def test_removed_post_is_missing_from_a_complete_discovery(sample_site):
     assert sample_site.url(gone.path) not in done(items).urls
 
 
-def test_full_crawl_refetches_everything(sample_site):
+def test_full_crawl_reads_every_listing_whole_and_asks_for_every_known_post(sample_site):
     known: dict[str, Validators] = {}
-    first, _ = run(sample_site, known)
+    run(sample_site, known)
     sample_site.clear_requests()
     items, _ = run(sample_site, known, full=True)
-    assert all(r.status != 304 for r in sample_site.requests)
-    assert len(posts_by_url(items)) == len(sample_site.live_posts)
-    assert "if-none-match" not in {key for r in sample_site.requests for key in r.headers}
+    post_paths = {post.path for post in sample_site.live_posts}
+    asked = [r for r in sample_site.requests if r.path in post_paths]
+    assert {r.path for r in asked} == post_paths
+    assert {sample_site.url(path) for path in post_paths} <= {r.url for r in pages(items) if r.kind == PageKind.POST}
+    # each known post conditionally, with its stored validators: an unchanged one costs a 304
+    assert all(r.status == 304 and "if-none-match" in r.headers for r in asked)
+    listings = [r for r in sample_site.requests if r.path not in post_paths]
+    assert listings and all(r.status != 304 and "if-none-match" not in r.headers for r in listings)
+
+
+def test_full_crawl_asks_for_a_known_post_that_no_source_lists_any_more(sample_site):
+    known: dict[str, Validators] = {}
+    run(sample_site, known)
+    taken_down = sample_site.live_posts[3]
+    sample_site.remove_post(taken_down.slug, status=410)
+    sample_site.clear_requests()
+    items, _ = run(sample_site, known, full=True)
+    url = sample_site.url(taken_down.path)
+    [result] = [item for item in pages(items) if item.url == url]
+    assert result.capture.status == 410 and result.error is None
+    assert url not in done(items).urls
 
 
 def test_killed_run_leaves_the_next_run_to_finish_the_work(sample_site):

@@ -451,6 +451,71 @@ def test_robots_disallow_keeps_that_post_unrequested(tmp_path, make_site):
     assert_no_duplicates(db_path)
 
 
+# --- the site looks wrong compared with the archive: exit code 3 ------------------------------------
+
+
+def test_a_site_answering_404_to_everything_after_a_good_crawl_looks_wrong_and_full_marks_posts_gone(
+        tmp_path, make_site):
+    from scraper.sources.feed import feed_page_url
+    from scraper.sources.wp_api import api_page_url
+
+    site = make_site()
+    db_path = tmp_path / "a.db"
+    clean(crawl(db_path, site))
+    stored = posts(db_path)
+    live = len(site.live_posts)
+    site.faults = (FAULTS["everything-404"],)
+
+    result = crawl_command(db_path, site)  # incremental: the listings fail, the posts are not asked
+    assert result.exit_code == 3, result.output
+    alerts = result.output.split("The site looks wrong compared with the archive:\n", 1)[1].splitlines()
+    for url in (site.url("/robots.txt"), api_page_url(site.base, 1), site.url("/wp-sitemap.xml"),
+                feed_page_url(site.base, 1), site.base):
+        assert f"  {url} answered in earlier runs and now answers HTTP 404" in alerts, url
+    assert f"  the site lists 0 posts; the archive holds {live} live posts from earlier runs" in alerts
+    assert posts(db_path) == stored  # nothing is proven gone yet: the posts were not asked
+
+    full = crawl(db_path, site, full=True)  # every known post asked again: each answers 404
+    assert (full.status, full.exit_code, full.gone) == ("site-looks-wrong", 3, live)
+    assert sorted(full.gone_posts) == sorted(site.url(post.path) for post in site.live_posts)
+    assert f"known posts gone in this run: {live} (their pages answer 404 or 410, or the site no longer lists " \
+           "them; under Gone)" in full.alerts
+    gone = posts(db_path)
+    assert {row["status"] for row in gone.values() if row["url"] in full.gone_posts} == {"gone"}
+    assert {url: {**row, "status": None, "gone_since": None} for url, row in gone.items()} == \
+        {url: {**row, "status": None, "gone_since": None} for url, row in stored.items()}  # gone, not deleted
+    assert query(db_path, "SELECT status FROM crawl_runs ORDER BY id") == [
+        {"status": "ok"}, {"status": "site-looks-wrong"}, {"status": "site-looks-wrong"}]
+
+    recrawl_after_fault_clears(db_path, site)  # the site is back: every post live again, nothing twice
+
+
+@pytest.mark.parametrize("fault, reason", [
+    ("empty-page", "an empty page (0 bytes)"),
+    ("maintenance-page", "a page without the post's title or text (a maintenance page?) beginning "
+                         "“Webbplatsen uppdateras”"),
+])
+def test_a_known_post_answering_an_empty_or_maintenance_page_fails_and_the_post_is_kept(
+        tmp_path, make_site, fault, reason):
+    site = make_site()
+    path = site.fault_route(fault)
+    url = site.url(path)
+    db_path = tmp_path / "a.db"
+    clean(crawl(db_path, site))
+    stored = posts(db_path)
+    site.faults = (FAULTS[fault],)
+    summary = crawl(db_path, site, full=True)
+    assert (summary.status, summary.exit_code) == ("site-looks-wrong", 3)
+    assert summary.failures == [(url, f"the page no longer holds the post: {reason}")]
+    assert summary.alerts == ["known posts answering a page that is not the post: 1 (empty, or without the post's "
+                              "title and text; under Failed, the archived post kept as it was)"]
+    assert posts(db_path) == stored  # no revision from the maintenance page; still live
+    assert len(query(db_path, "SELECT id FROM revisions")) == len(stored)
+    [*_, last] = captures_of(db_path, url)
+    assert last["status"] == 200 and last["error"] == f"the page no longer holds the post: {reason}"
+    recrawl_after_fault_clears(db_path, site)
+
+
 # --- every fault has its test --------------------------------------------------------------------
 
 TESTED = {
@@ -472,6 +537,9 @@ TESTED = {
     "robots-disallow": test_robots_disallow_keeps_that_post_unrequested,
     "trickle": test_trickling_body_fails_within_the_page_budget_retries_included,
     "undated": test_undated_page_takes_the_api_date_and_says_so,
+    "everything-404": test_a_site_answering_404_to_everything_after_a_good_crawl_looks_wrong_and_full_marks_posts_gone,
+    "empty-page": test_a_known_post_answering_an_empty_or_maintenance_page_fails_and_the_post_is_kept,
+    "maintenance-page": test_a_known_post_answering_an_empty_or_maintenance_page_fails_and_the_post_is_kept,
 }
 
 

@@ -1,7 +1,8 @@
 """Named faults, each bound to one route, on the model of Scrapy's mock server.
 
 `SampleSite(faults=("rate-limit", "huge"))` switches them on; `site.fault_route(name)`
-tells a test which path misbehaves (override with `fault_routes={name: path}`).
+tells a test which path misbehaves (override with `fault_routes={name: path}`; `*` is
+every path, for faults of the whole site).
 A fault's `apply(site, request, hit, normal)` gets the hit number (1 for the
 first request to its route) and `normal()` (the response the route would give)
 and returns the response to send, or None to let the normal one through.
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
 from .content import date_line
-from .server import Request, Response
+from .server import EVERY_ROUTE, Request, Response
 
 if TYPE_CHECKING:
     from .server import SampleSite
@@ -85,6 +86,22 @@ def trickle(site: "SampleSite", request: Request, hit: int, normal: Normal) -> R
     response = normal()
     response.action = "trickle"
     return response
+
+
+MAINTENANCE_PAGE = """<!DOCTYPE html>
+<html lang="sv"><head><meta charset="utf-8"><title>Underhåll pågår</title></head>
+<body><h1>Webbplatsen uppdateras</h1>
+<p>Vi gör just nu underhåll på allmannyttan.se. Välkommen tillbaka om en stund!</p></body></html>
+"""
+
+
+def maintenance_page(site: "SampleSite", request: Request, hit: int, normal: Normal) -> Response | None:
+    """200 with a maintenance notice instead of the post, no validators (it ignores conditional requests)."""
+    return Response(200, {"Content-Type": "text/html; charset=UTF-8"}, MAINTENANCE_PAGE.encode(), validators=False)
+
+
+def empty_page(site: "SampleSite", request: Request, hit: int, normal: Normal) -> Response | None:
+    return Response(200, {"Content-Type": "text/html; charset=UTF-8"}, b"", validators=False)
 
 
 def redirect_loop(site: "SampleSite", request: Request, hit: int, normal: Normal) -> Response | None:
@@ -220,6 +237,11 @@ FAULT_LIST = (
           lambda site: "/robots.txt", robots=lambda site: [f"Crawl-delay: {site.crawl_delay:g}"]),
     Fault("trickle", "the post page's body at site.trickle_rate bytes a second (default 3)", post_route(16),
           trickle),
+    Fault("everything-404", "every path of the site answers 404, robots.txt included", lambda site: EVERY_ROUTE,
+          first(None, lambda: error_page(404, "Sidan kunde inte hittas"))),
+    Fault("empty-page", "the post page answers 200 with an empty body", post_route(14), empty_page),
+    Fault("maintenance-page", "the post page answers 200 with a maintenance notice", post_route(15),
+          maintenance_page),
     Fault("robots-disallow", "robots.txt disallows one post; its route is that post's path",
           post_route(13), robots=lambda site: [f"Disallow: {site.fault_route('robots-disallow')}"]),
     Fault("undated", "the post page without its own date (date line, <time>, metadata); the API still lists it",

@@ -34,6 +34,7 @@ MARKUPS = tuple(RENDERERS)
 INDEXES = ("wordpress", "archive")
 WORDPRESS_ENDPOINTS = ("/wp-json/", "/feed", "/wp-sitemap", "/sitemap")
 TEASER_COUNT = 3
+EVERY_ROUTE = "*"  # a fault's route that stands for every path of the site
 EPOCH = wordpress.PAGES_LASTMOD  # Last-Modified of pages with no date of their own, as their sitemap says
 
 
@@ -269,7 +270,7 @@ class SampleSite:
             location = self.base.rstrip("/") + request.path + (f"?{request.query}" if request.query else "")
             return self.finish(request, Response(301, {"Location": location, "Content-Type": "text/plain"}))
         for fault in self.faults:
-            if fault.apply is None or urlsplit(self.fault_route(fault.name)).path != request.path:
+            if fault.apply is None or urlsplit(self.fault_route(fault.name)).path not in (EVERY_ROUTE, request.path):
                 continue
             with self._lock:
                 hit = self.fault_hits.get(fault.name, 0) + 1
