@@ -6,7 +6,8 @@ not pass for a quiet day. These signs become the run's `alerts` (exit code 3, RE
 * a listing (robots.txt, the REST API, a sitemap, the feed: first pages only) or the home page
   that answered in earlier runs and now fails, or answers 404 or 410;
 * far fewer posts found than the archive holds live (under half), counted when the sources were
-  read to their end, or when none of them answered at all;
+  read to their end, or when no page but robots.txt answered at all (an incremental run that
+  met 304s has not counted);
 * known posts gone in this run (their pages answer 404 or 410, or a complete discovery no longer
   lists them);
 * a known post's page that now answers an empty page, or a page that cannot be read as a whole
@@ -56,7 +57,7 @@ class SiteHealth:
     site: str
     live_posts: int = 0
     answered_before: set[str] = field(default_factory=set)
-    listings_answered: int = 0  # listings (beyond robots.txt) that answered 2xx or 304 in this run
+    pages_answered: int = 0  # pages (beyond robots.txt) that answered 2xx or 304 in this run
     failed_sources: list[tuple[str, str]] = field(default_factory=list)  # (url, how it answers now)
     not_the_post: list[str] = field(default_factory=list)
     found: int | None = None
@@ -75,9 +76,9 @@ class SiteHealth:
     def inspect(self, result: PageResult) -> None:
         """Look at a page before it is stored; a known post's page that no longer holds the post fails."""
         ok = answered(result.capture, result.error)
-        if result.kind == PageKind.LISTING and ok and not result.url.endswith("/robots.txt"):
-            self.listings_answered += 1
-        if (result.kind == PageKind.LISTING or result.url == self.site) and result.url in self.answered_before:
+        if ok and not result.url.endswith("/robots.txt"):
+            self.pages_answered += 1
+        if result.url in self.answered_before:  # a listing, or the home page
             if not ok and not LATER_PAGE.search(result.url):
                 if result.error:
                     now = f"fails ({result.error})"
@@ -108,7 +109,7 @@ class SiteHealth:
     def alerts(self, *, gone_posts: list[str]) -> list[str]:
         """One sentence for each sign that the site looks wrong compared with the archive."""
         alerts = [f"{url} answered in earlier runs and now {now}" for url, now in self.failed_sources]
-        counted = self.complete or self.listings_answered == 0
+        counted = self.complete or self.pages_answered == 0
         if self.found is not None and counted and self.found < self.live_posts * MIN_SHARE:
             alerts.append(f"the site lists {self.found} posts; the archive holds {self.live_posts} live posts "
                           "from earlier runs")

@@ -198,12 +198,18 @@ def held_captures(db: sqlite_utils.Database) -> dict[str, set[str]]:
 
 
 def absent_pages(db: sqlite_utils.Database) -> dict[str, datetime]:
-    """Pages other than posts that answered 404/410 when last asked, and when: the crawl skips them a while."""
+    """Pages other than posts that answered 404/410 when last asked, and when: the crawl skips them a while.
+
+    Only addresses that never answered: a listing that served the site before and now answers
+    404 is asked again next run (a site briefly down must not hide its listings for weeks).
+    """
     return {
         row["url"]: parse_iso(row["fetched"])
         for row in db.query(
             """SELECT p.url, c.fetched FROM pages p JOIN captures c ON c.id = p.last_capture_id
-               WHERE p.status = 'gone' AND p.kind != 'post' AND c.status IN (404, 410)"""
+               WHERE p.status = 'gone' AND p.kind != 'post' AND c.status IN (404, 410)
+                 AND NOT EXISTS (SELECT 1 FROM captures earlier WHERE earlier.url = p.url
+                                 AND (earlier.status BETWEEN 200 AND 299 OR earlier.status = 304))"""
         )
     }
 

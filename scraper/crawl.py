@@ -224,7 +224,7 @@ class _LiveCrawl:
         for url, stored in self.known.items():
             if stored.kind == PageKind.LISTING:  # the HTML listings stored before (machine listings are skipped)
                 self._enqueue_index(url, first_pages_only=True)
-            elif self._due(stored) or (self.full and stored.kind == PageKind.POST):
+            elif self._due(stored) or (self.full and post_url(url, site=self.site) == url):
                 self._add_candidate(Candidate(url, Source.START))  # a full run asks for every known post
         while self.indexes or self.posts:
             if self.fetched_pages >= self.max_pages:
