@@ -29,10 +29,11 @@ PAGES_HEADER = {"format": "json-pages-1.0", "id": "pages", "title": "Posts of Al
 TITLE = "Allmännyttans innovationslabb – dagboken"
 DESCRIPTION = "The diary of Allmännyttans innovationslabb (allmannyttan.se, 2018–2020), archived by dagbok."
 
-# Each post's latest capture that has a record of the page: a response, or a revisit (304s included).
+# The posts of `post_details` (the posts the archive shows by default), each at its latest capture
+# that has a record of the page: a response, or a revisit (304s included).
 PAGES_SQL = """
 SELECT p.url, p.title, c.final_url, c.fetched, c.wayback_timestamp
-FROM posts p JOIN captures c ON c.id = (
+FROM post_details p JOIN captures c ON c.id = (
     SELECT id FROM captures WHERE url = p.url AND status IN (200, 304) ORDER BY id DESC LIMIT 1)
 ORDER BY p.published, p.url
 """
@@ -54,7 +55,7 @@ def page_lines(db_path: Path) -> tuple[list[dict], list[str]]:
     """The pages.jsonl entries of the posts (URL, title, capture time), and the posts left out."""
     with open_archive(db_path) as conn:
         rows = list(conn.execute(PAGES_SQL))
-        every_post = [row["url"] for row in conn.execute("SELECT url FROM posts ORDER BY url")]
+        every_post = [row["url"] for row in conn.execute("SELECT url FROM post_details ORDER BY url")]
     pages = []
     for row in rows:
         moment = wayback_moment(row["wayback_timestamp"]) if row["wayback_timestamp"] else parse_iso(row["fetched"])

@@ -158,7 +158,7 @@ def test_the_wacz_export_replays_every_post_in_pywb(tmp_path, pywb_bin, crawled)
     package = export_wacz(db, tmp_path / "wacz", warc_dir=warc).path
     states = latest_states(db)
     archive = sqlite_utils.Database(db)
-    posts = [row["url"] for row in archive.query("SELECT url FROM posts WHERE status != 'teaser-only'")]
+    posts = [row["url"] for row in archive.query("SELECT url FROM post_details WHERE status != 'teaser-only'")]
     archive.close()
     with pywb_collection(pywb_bin, tmp_path / "pywb-wacz", "--unpack-wacz", COLLECTION, str(package)) as base:
         for url in posts:

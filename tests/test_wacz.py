@@ -47,7 +47,7 @@ def test_export_wacz_is_valid_and_lists_every_post_with_a_page(tmp_path, crawled
     assert header["format"] == "json-pages-1.0"
     archive_db = sqlite_utils.Database(db)
     posts = {row["url"]: row["title"] for row in archive_db.query(
-        "SELECT url, title FROM posts WHERE status != 'teaser-only'")}
+        "SELECT url, title FROM post_details WHERE status != 'teaser-only'")}
     archive_db.close()
     assert len(posts) > 30
     assert {page["url"]: page["title"] for page in pages} == posts  # every post, by its own title
