@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import requests
+import sqlite_utils
 import yaml
 
 from archive.runs import run_crawl
@@ -23,7 +24,7 @@ from archive.queries import PostQuery, find_posts
 from archive.serve import METADATA_PATH, SETTINGS, fold_wal, load_metadata
 from scraper.sample_site import load_posts
 from test_queries import POSTS, make_archive
-from tests.console_scripts import DAGBOK
+from tests.console_scripts import DAGBOK, script
 
 CANNED = {
     "posts_by_author": ({"author": "Kanervö"}, ["Innovationslabbet i Boden har startat", "Där vi bor"]),
@@ -402,3 +403,16 @@ def test_the_charts_page_draws_the_canned_figures(served):
     assert requests.get(served.url.rsplit("/", 1)[0] + "/nowhere/-/charts", timeout=10).status_code == 404
     home = requests.get(served.url.rsplit("/", 1)[0] + "/", timeout=10).text
     assert 'href="/dagbok/-/charts"' in home
+
+
+SQLITE_UTILS = script("sqlite-utils")
+
+
+def test_sqlite_utils_recognises_the_full_text_index(served):
+    """Analysts' other tool: `sqlite-utils search dagbok.db posts WORD` finds the FTS setup."""
+    db = sqlite_utils.Database(served.db)
+    assert db["posts"].detect_fts() == "posts_fts"
+    assert [row["title"] for row in db["posts"].search("Portalen")] == ["Portalen öppnar"]
+    result = subprocess.run([SQLITE_UTILS, "search", str(served.db), "posts", "Hageby", "-c", "title"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0 and "Portalen öppnar" in result.stdout, result.stderr
