@@ -13,7 +13,7 @@ import unicodedata
 from datetime import date, datetime
 from typing import Any, Callable, TypeVar
 
-from ..dates import (BYLINE_WORDS, PUBLISHED_WORDS, UPDATED_WORDS, is_published_label, match_date_line, names_update,
+from ..dates import (BYLINE_WORDS, is_published_label, match_date_line, names_update,
                      parse_date, search_dates)
 from .document import INVISIBLE_CHARACTERS, Document, Line, element_text, normalise_space
 from .selectors import (AFTER_POST_COUNTED, AFTER_POST_COUNTS, AFTER_POST_PHRASES, COMMENTER_ENDINGS,
@@ -33,26 +33,13 @@ CONTACT_RE = re.compile(
     r"(?:e-?post:?\s*|tel(?:efon)?[.:]?\s*|mobil:?\s*)?(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\+?[\d\s-]{7,})",
     re.IGNORECASE)
 _META_SEPARATORS_RE = re.compile(r"\s+[|·•–—-]\s+")
-# One case-insensitive regex per family, for the line-by-line pass (one C call a line).
-_MARKER_RE = re.compile("|".join(re.escape(p) for p in (*SUBSCRIBE_PHRASES, *FOOTER_PHRASES)), re.IGNORECASE)
-_CREDIT_RE = re.compile("|".join(re.escape(p) for p in CREDIT_PREFIXES), re.IGNORECASE)
-_SUBSCRIBE = tuple(p.casefold() for p in SUBSCRIBE_PHRASES)
-_FOOTER = tuple(p.casefold() for p in FOOTER_PHRASES)
+_MARKER_PREFIXES = tuple(p.casefold() for p in (*SUBSCRIBE_PHRASES, *FOOTER_PHRASES))
 _QUOTES = str.maketrans({"”": '"', "“": '"', "„": '"', "’": "'", "‘": "'", "–": "-", "—": "-", "…": "..."})
 
 
-def is_subscribe(text: str) -> bool:
-    return text.casefold().startswith(_SUBSCRIBE)
-
-
-def is_footer(text: str) -> bool:
-    return text.casefold().startswith(_FOOTER)
-
-
 def is_marker(text: str) -> bool:
-    """A line of the site's own furniture after a post: subscribe box or footer."""
-    folded = text.casefold()
-    return folded.startswith(_SUBSCRIBE) or folded.startswith(_FOOTER)
+    """The site's own furniture after a post, the subscribe box or the footer: the post ends here."""
+    return text.casefold().startswith(_MARKER_PREFIXES)
 
 
 def is_credit(text: str) -> bool:
@@ -66,19 +53,15 @@ def is_hashtag_line(text: str) -> bool:
 
 
 def is_chrome(text: str) -> bool:
-    """Theme furniture (`Dela`, `Skriv ut`, `Publicerat i Dagbok`, `Dela Facebook Twitter`):
-    not content, not a signature."""
-    return _is_chrome_folded(text.casefold())
-
-
-def _is_chrome_folded(folded: str) -> bool:
-    if len(folded) > 80:
+    """Theme furniture (`Dela`, `Skriv ut`, `Publicerat i Dagbok`, `Dela Facebook Twitter`, a
+    meta row's `Publicerad` or `av`): not content, not a signature."""
+    if len(text) > 80:
         return False
+    folded = text.casefold()
     if folded in CHROME_LINES or folded.startswith(CHROME_PREFIXES) or is_meta_word(folded):
         return True
     words = folded.split()
-    return bool(words) and words[0].strip(":|·•,") in SHARE_WORDS and all(
-        w.strip(":|·•,") in SHARE_WORDS for w in words)
+    return bool(words) and all(w.strip(":|·•,") in SHARE_WORDS for w in words)
 
 
 def is_byline(text: str) -> bool:
@@ -174,8 +157,7 @@ def looks_like_name(text: str) -> bool:
         capitalised += 1
     if capitalised < 2:
         return False
-    folded = text.casefold()
-    if folded.startswith(_SUBSCRIBE) or folded.startswith(_FOOTER) or _is_chrome_folded(folded):
+    if is_marker(text) or is_chrome(text):
         return False
     return not _NAME_PUNCTUATION.search(_INITIAL_RE.sub("", text))
 
@@ -189,10 +171,7 @@ def looks_like_role(text: str) -> bool:
         return False
     if text[-1] == "." and (len(text) > 80 or ". " in text or text.endswith("..")):
         return False  # a sentence; a short role may still end with a full stop (`vd, Bodenbo AB.`)
-    folded = text.casefold()
-    if folded.startswith(_SUBSCRIBE) or folded.startswith(_FOOTER) or folded.startswith(CREDIT_PREFIXES):
-        return False
-    if is_hashtag_line(text) or _is_chrome_folded(folded) or ends_with_ellipsis(text):
+    if is_marker(text) or is_credit(text) or is_hashtag_line(text) or is_chrome(text) or ends_with_ellipsis(text):
         return False
     return _date_of(text) is None
 
@@ -348,13 +327,13 @@ def shared_depth(a: Any, b: Any) -> int:
 
 
 class LineFacts:
-    """What each line of a document is, computed once (the layers ask many times).
+    """What each line of a page is, for the readers that put lines together (layout, teasers).
 
-    The page-wide facts are found in one pass of a few regexes over all lines joined by
-    newlines, not line by line: each regex only picks the candidate lines (a line that
-    starts like a phrase of the site's furniture, a short line with a four-digit number),
-    and the exact test runs on those. Whether a line is a name, a role or a heading is
-    decided when a layer first asks, and remembered.
+    `line_facts` builds it once per page: one loop over the lines sets the furniture facts
+    (marker, credit, hashtag, chrome, what follows a post) and finds the date lines, then
+    the lines inside navigation are marked. Whether a line is a name, a role or a heading,
+    and its title key, are computed when a reader first asks about that line and kept:
+    the frame and teaser readers ask about the same few lines many times.
     """
 
     __slots__ = ("texts", "lines", "furniture", "removable", "marker", "after_post", "comments", "chrome", "nav",
@@ -402,25 +381,8 @@ def line_facts(document: Document) -> LineFacts:
     return document.memo("line_facts", lambda: _line_facts(document))
 
 
-def _first_characters(phrases) -> frozenset[str]:
-    """Every character a line starting with one of `phrases` may start with, in any case."""
-    return frozenset(c for p in phrases if p for c in (p[0], p[0].upper(), p[0].lower(), p[0].casefold()))
-
-
-# Cheap gates in front of the per-line tests: the first character a line must start with.
-_MARKER_FIRST = _first_characters((*SUBSCRIBE_PHRASES, *FOOTER_PHRASES))
-_CREDIT_FIRST = _first_characters(CREDIT_PREFIXES)
-_CHROME_FIRST = _first_characters((*CHROME_LINES, *CHROME_PREFIXES, *SHARE_WORDS, *":|·•,", *BYLINE_WORDS,
-                                   *PUBLISHED_WORDS, *UPDATED_WORDS))
-_YEAR_DIGITS_RE = re.compile(r"\d{4}")
-# Relative dates have no digits: `igår`, `för två dagar sedan`.
-_RELATIVE_HINT_RE = re.compile(r"sedan|\bsen\b|går\b|\bi\s?dag\b", re.IGNORECASE)
-
-
 def _line_facts(document: Document) -> LineFacts:
-    """Each line's facts in one loop; the costly tests only run on lines that pass a cheap gate
-    (the first character of a furniture phrase; a short line with a four-digit number, which
-    every form `match_date_line` reads has, or with a digit and a `<time>` element)."""
+    """Each line's furniture facts and date, in one loop over the lines."""
     lines = document.lines
     n = len(lines)
     furniture, removable, marker, chrome = [False] * n, [False] * n, [False] * n, [False] * n
@@ -429,28 +391,21 @@ def _line_facts(document: Document) -> LineFacts:
     reference = document.capture.fetched
     for i, line in enumerate(lines):
         text = line.text
-        first = text[0]
-        if first in _MARKER_FIRST and _MARKER_RE.match(text) is not None:
+        if is_marker(text):
             marker[i] = removable[i] = furniture[i] = True
-        elif (first in _CREDIT_FIRST and _CREDIT_RE.match(text) is not None) or (
-                first == "#" and is_hashtag_line(text)):
+        elif is_credit(text) or is_hashtag_line(text):
             removable[i] = furniture[i] = True
-        size = len(text)
-        if size <= 80 and (first in _CHROME_FIRST or text[0].casefold()[0] in _CHROME_FIRST) \
-                and _is_chrome_folded(text.casefold()):
+        if is_chrome(text):
             chrome[i] = furniture[i] = True
         if is_after_post(text):
             after_post[i] = chrome[i] = furniture[i] = True
-        if size <= 2 * MAX_DATE_LINE and (_YEAR_DIGITS_RE.search(text) or (
-                line.inlines and any(e.tag == "time" for e in line.inlines) and _DIGIT_RE.search(text)) or (
-                size <= MAX_DATE_LINE and _RELATIVE_HINT_RE.search(text))):
-            found = _date_of_line(line, reference)
-            if found is not None and i and is_meta_word(lines[i - 1].text) and names_update(lines[i - 1].text):
-                removable[i] = furniture[i] = True  # after an `Uppdaterad` label of its own: an update's date
-            elif found is not None:
-                dates[i] = found
-            elif names_update(text) and search_dates(text, reference=reference):
-                removable[i] = furniture[i] = True  # `Uppdaterad 3 maj 2019`
+        found = _date_of_line(line, reference)
+        if found is not None and i and is_meta_word(lines[i - 1].text) and names_update(lines[i - 1].text):
+            removable[i] = furniture[i] = True  # after an `Uppdaterad` label of its own: an update's date
+        elif found is not None:
+            dates[i] = found
+        elif names_update(text) and search_dates(text, reference=reference):
+            removable[i] = furniture[i] = True  # `Uppdaterad 3 maj 2019`
     nav = [False] * n
     navigation = list(document.tree.iter(*NAVIGATION_TAGS))
     navigation += document.with_class(*(f"role:{r}" for r in NAVIGATION_ROLES))
