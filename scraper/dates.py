@@ -172,24 +172,6 @@ def _naive_local(moment: datetime) -> datetime:
     return moment.astimezone(STOCKHOLM).replace(tzinfo=None)
 
 
-def _site_form(words: list[str]) -> tuple[bool, date | None]:
-    """The site's own form, `29 april 2019` (every date line and teaser), read without a regex.
-
-    Return (recognised, date) as `_fast_path` does; anything else, even a near miss
-    (`29 apr. 2019`, `029 april 2019`), is left to the regex.
-    """
-    if len(words) != 3:
-        return False, None
-    day, month, year = words
-    number = MONTHS.get(month.lower())
-    if number is None or not (day.isdecimal() and len(day) <= 2 and year.isdecimal() and len(year) == 4):
-        return False, None
-    try:
-        return True, date(int(year), number, int(day))
-    except ValueError:
-        return True, None  # `31 april 2019`: the site's form, an impossible date
-
-
 def _fast_path(text: str, reference: datetime | None) -> tuple[bool, date | None]:
     """Return (recognised, date). Recognised with None means an impossible date."""
     m = _DATE_RE.fullmatch(text)
@@ -277,13 +259,9 @@ def parse_date(text: str, *, reference: datetime) -> date | None:
     """
     if len(text) > _MAX_RAW_LENGTH:
         return None
-    words = text.split()  # splits on NBSP and narrow NBSP too, so `29\xa0april 2019` is read
-    if not words:
+    text = " ".join(text.split())  # splits on NBSP and narrow NBSP too, so `29\xa0april 2019` is read
+    if not text:
         return None
-    recognised, found = _site_form(words)
-    if recognised:
-        return found
-    text = " ".join(words)
     recognised, found = _fast_path(text, reference)
     if recognised:
         return found
@@ -301,11 +279,7 @@ def match_date_line(text: str, *, reference: datetime | None = None) -> date | N
     """
     if len(text) > _MAX_RAW_LENGTH:
         return None
-    words = text.split()
-    recognised, found = _site_form(words)
-    if recognised:
-        return found
-    return _fast_path(" ".join(words), reference)[1]
+    return _fast_path(" ".join(text.split()), reference)[1]
 
 
 def search_dates(text: str, *, reference: datetime | None = None) -> list[tuple[int, int, date]]:

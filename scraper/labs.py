@@ -45,15 +45,8 @@ def fold(text: str) -> str:
 
 
 def _name_pattern(form: str) -> str:
-    """A name as a regex: any whitespace between its words, no word character before it.
-
-    The look-behind sits after the first letter (`B(?<!\\w.)oden`, "the character before
-    the B is not a word character"), so every alternative starts with a literal and the
-    regex engine skips ahead to the letters that can start a name instead of trying
-    every position of a post's body.
-    """
-    first, *rest = form.split()
-    return r"\s+".join([re.escape(first[0]) + r"(?<!\w.)" + re.escape(first[1:]), *map(re.escape, rest)])
+    """A name as a regex: any whitespace between its words."""
+    return r"\s+".join(map(re.escape, form.split()))
 
 
 @dataclass(frozen=True)
@@ -81,9 +74,8 @@ class LabVocabulary:
         forms = sorted(self._owner, key=len, reverse=True)
         words = "|".join(_name_pattern(form) for form in forms)
         # One regex for all names; longest first, so an alternative inside a longer
-        # name is never tried at the same place. (?!\w) and the look-behind after each
-        # name's first letter make them whole words.
-        self._pattern = re.compile(rf"({words})(?::?s)?(?!\w)") if forms else None
+        # name is never tried at the same place. The look-arounds make them whole words.
+        self._pattern = re.compile(rf"(?<!\w)({words})(?::?s)?(?!\w)") if forms else None
         self._folded = {fold(alias): owner for alias, owner in self._owner.items()}
         for lab in self.labs:  # a lab's own name wins over another lab's alias
             self._folded[fold(lab.name)] = lab.name

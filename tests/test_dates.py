@@ -248,14 +248,6 @@ def test_any_text_gives_a_date_or_none_without_raising(text):
     assert result is None or isinstance(result, date)
 
 
-@settings(max_examples=500, deadline=None)
-@given(day=st.text(alphabet="0123456789٣", min_size=1, max_size=3), month=st.sampled_from(sorted(dates.MONTHS)),
-       year=st.text(alphabet="0123456789", min_size=3, max_size=5), upper=st.booleans())
-def test_the_site_form_reads_as_the_regex_reads_it(day, month, year, upper):
-    words = [day, month.upper() if upper else month, year]
-    assert dates._site_form(words) == dates._fast_path(" ".join(words), None)
-
-
 def test_relative_words_resolve_against_the_reference_not_the_clock():
     long_ago = datetime(2010, 3, 15, 12, 0, tzinfo=timezone.utc)
     assert parse_date("igår", reference=long_ago) == date(2010, 3, 14)

@@ -427,11 +427,7 @@ class _LayoutReader:
         if not self.title_hints and not self.page_title:
             return None
         in_teasers = {j for b in blocks.values() for j in range(b.start, b.end)}
-        # cheap: a title that normalises to a hint has about its length
-        lengths = {n + d for h in (*self.title_hints, self.page_title) if h for n in (len(h),) for d in range(-8, 9)}
-        for j, text in enumerate(self.texts):
-            if len(text) not in lengths:
-                continue
+        for j in range(self.n):
             if self.facts.nav[j] or j in in_teasers or not self._usable(j):
                 continue
             key = self.facts.key(j)
