@@ -18,7 +18,7 @@ from typing import Any, Callable, TypeVar
 from lxml import etree
 
 from ..records import Capture
-from .selectors import (BLOCK_TAGS, HIDDEN_CLASSES, INDEXED_ATTRIBUTES, INDEXED_CLASSES, NAVIGATION_TAGS,
+from .selectors import (BLOCK_TAGS, HIDDEN_CLASSES, INDEXED_ATTRIBUTES, INDEXED_CLASSES,
                         SKIP_TAGS, TRACKED_INLINE_TAGS)
 
 T = TypeVar("T")
@@ -49,11 +49,7 @@ def element_text(element: Any) -> str:
 
 def normalise_space(text: str) -> str:
     """Runs of whitespace (NBSP included) become one space; invisible characters go."""
-    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
-        return text  # already normal: every other whitespace and invisible character is unprintable
-    if _INVISIBLE_RE.search(text):
-        text = _INVISIBLE_RE.sub("", text)
-    return " ".join(text.split())
+    return " ".join(_INVISIBLE_RE.sub("", text).split())
 
 
 class Line:
@@ -90,7 +86,6 @@ class Document:
     _spans: dict[Any, tuple[int, int]] = field(default_factory=dict)
     _classes: dict[str, list[tuple[int, Any]]] = field(default_factory=dict)
     _memo: dict[str, Any] = field(default_factory=dict)
-    _every_span: bool = False
 
     @property
     def url(self) -> str:
@@ -113,14 +108,7 @@ class Document:
     def span(self, element: Any) -> tuple[int, int]:
         """The lines [start, end) that an element's text occupies ((n, n) when it shows none)."""
         self.lines
-        found = self._spans.get(element)
-        if found is None and not self._every_span:
-            # The walk noted the elements the layers ask about; any other is looked up in a
-            # second walk that notes every element (rare, and then once per page).
-            self._spans = _read_lines(self.tree, every_span=True)[1]
-            self._every_span = True
-            found = self._spans.get(element)
-        return found or (0, 0)
+        return self._spans.get(element) or (0, 0)
 
     def line_of(self, element: Any) -> int | None:
         """Index of the first line showing text of `element`, or None."""
@@ -238,150 +226,111 @@ def _hides(style: str) -> bool:
     return "display:none" in compact or "visibility:hidden" in compact
 
 
-# What each element is to the walk, kept on a stack so the end event need not ask its tag again.
-_PLAIN, _BLOCK, _NOTED_BLOCK, _INLINE, _NOTED, _BREAK, _SKIPPED = range(7)
-_WATCHED_CLASSES = INDEXED_CLASSES | HIDDEN_CLASSES
-_SPECIAL_ATTRIBUTES = frozenset(INDEXED_ATTRIBUTES) | {"hidden", "aria-hidden", "style"}
+def _is_hidden(element: Any) -> bool:
+    """Text a browser does not show: `hidden`, `aria-hidden="true"`, `display:none` or
+    `visibility:hidden` in a style, or a screen-reader-only class."""
+    if element.tag in ("html", "body"):
+        return False
+    if element.get("hidden") is not None or element.get("aria-hidden") == "true":
+        return True
+    style = element.get("style")
+    if style and _hides(style):
+        return True
+    return not HIDDEN_CLASSES.isdisjoint((element.get("class") or "").split())
 
 
-def _read_lines(root: Any, *, scrub: bool = False, every_span: bool = False
-                ) -> tuple[list[Line], dict[Any, tuple[int, int]], dict[str, list[tuple[int, Any]]]]:
-    """Walk the tree once: cut its visible text into lines at block boundaries and `<br>`,
-    note the span of lines of the elements the layers ask about (indexed, `<nav>`, tracked
-    inline elements; with `every_span`, of every element that has attributes or is a block),
-    and index the class tokens and attributes the layers look for.
+class _LineReader:
+    """Cuts the text of a tree walk into lines; `_read_lines` feeds it the walk's events.
 
-    This is the hot path of extraction, so it does as little per element as it can.
-    Hidden text (`hidden`, `aria-hidden`, `display:none`, screen-reader-only classes) is
-    skipped like scripts: a browser does not show it. Most lines need no normalisation
-    (printable, single spaces), and only those that do are looked at closely. Invisible
-    characters (soft hyphens, zero-width spaces) are rare: a page that has them is walked
-    again with `scrub`, which removes them line by line.
+    A line ends at the start and end of every block element and at `<br>`. Each line keeps
+    the block it sits in and the tracked inline elements (links, `<time>`, emphasis) that
+    are open in it. Every element's span of lines is noted, and the class tokens and
+    attributes the layers look for are indexed in page order.
     """
-    lines: list[Line] = []
-    spans: dict[Any, tuple[int, int]] = {}
-    classes: dict[str, list[tuple[int, Any]]] = {}
-    starts: dict[Any, int] = {}
-    kinds: list[int] = []
-    parts: list[str] = []
-    inlines: list[Any] = []  # tracked inline elements that started in the current line
-    open_inlines: list[Any] = []  # tracked inline elements still open
-    blocks: list[Any] = [root]
-    block_tags, skip_tags, tracked_tags, navigation_tags = BLOCK_TAGS, SKIP_TAGS, TRACKED_INLINE_TAGS, NAVIGATION_TAGS
-    watched, special = _WATCHED_CLASSES, _SPECIAL_ATTRIBUTES
-    indexed = 0  # elements indexed so far: their order in the page
-    invisible = False  # a line holds an invisible character: walk again with `scrub`
 
-    def flush() -> None:
-        nonlocal invisible
-        text = (parts[0] if len(parts) == 1 else "".join(parts)).strip()
-        parts.clear()
-        if not text.isprintable() or "  " in text:
-            # Whitespace other than single spaces (every other whitespace character is
-            # unprintable), or an invisible character: the costly normalisation.
-            text = " ".join(text.split())
-            if scrub:
-                text = normalise_space(text)
-            elif not invisible and _INVISIBLE_RE.search(text):
-                invisible = True
+    def __init__(self) -> None:
+        self.lines: list[Line] = []
+        self.spans: dict[Any, tuple[int, int]] = {}
+        self.classes: dict[str, list[tuple[int, Any]]] = {}
+        self.starts: dict[Any, int] = {}
+        self.parts: list[str] = []  # the text of the line being read
+        self.inlines: list[Any] = []  # tracked inline elements that started in this line
+        self.open_inlines: list[Any] = []  # tracked inline elements still open
+        self.blocks: list[Any] = []
+        self.indexed = 0  # elements indexed so far: their order in the page
+
+    def start(self, element: Any) -> None:
+        tag = element.tag
+        self.starts[element] = len(self.lines)
+        if tag in BLOCK_TAGS:
+            self.flush()
+            self.blocks.append(element)
+        elif tag == "br":
+            self.flush()
+            return
+        elif tag in TRACKED_INLINE_TAGS:
+            self.inlines.append(element)
+            self.open_inlines.append(element)
+        self.add(element.text)
+
+    def end(self, element: Any) -> None:
+        tag = element.tag
+        if tag in BLOCK_TAGS:
+            self.flush()
+            self.blocks.pop()
+        elif tag in TRACKED_INLINE_TAGS and self.open_inlines and self.open_inlines[-1] is element:
+            self.open_inlines.pop()
+        start = self.starts.pop(element, None)
+        if start is not None:
+            # an inline element's span includes the line still being read
+            self.spans[element] = (start, len(self.lines) + (1 if self.parts else 0))
+        self.add(element.tail)
+
+    def add(self, text: str | None) -> None:
+        if text and (self.parts or not text.isspace()):  # leading blanks of a line never show
+            self.parts.append(text)
+
+    def flush(self) -> None:
+        """End the current line: keep it if it shows any text."""
+        text = normalise_space("".join(self.parts))
+        self.parts.clear()
         if text:
-            if open_inlines:
-                elements = tuple([e for e in open_inlines if e not in inlines] + inlines)
-            else:
-                elements = tuple(inlines)
-            lines.append(Line(len(lines), text, blocks[-1], elements))
-        inlines.clear()
+            still_open = [e for e in self.open_inlines if e not in self.inlines]
+            self.lines.append(Line(len(self.lines), text, self.blocks[-1], tuple(still_open + self.inlines)))
+        self.inlines.clear()
 
+    def index(self, element: Any) -> None:
+        """Note the element under the class tokens and attributes the layers ask for."""
+        keys = [token for token in (element.get("class") or "").split() if token in INDEXED_CLASSES]
+        for name in INDEXED_ATTRIBUTES:
+            keys += [f"{name}:{token}" for token in (element.get(name) or "").split()]
+        if keys:
+            self.indexed += 1
+            for key in dict.fromkeys(keys):
+                self.classes.setdefault(key, []).append((self.indexed, element))
+
+
+def _read_lines(root: Any) -> tuple[list[Line], dict[Any, tuple[int, int]], dict[str, list[tuple[int, Any]]]]:
+    """Walk the tree once and return its lines, each element's span of lines and the class index.
+
+    Hidden text and elements that never show text (scripts, styles, forms' controls) are
+    skipped with everything inside them; only their tail, the text after them, shows.
+    """
+    reader = _LineReader()
+    reader.blocks.append(root)
     walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
-    for event, el in walker:
+    skipped: set[Any] = set()
+    for event, element in walker:
         if event == "start":
-            tag = el.tag
-            attributes = el.items()
-            noted = False
-            if attributes:
-                hide = False
-                for key, value in attributes:
-                    if key == "class":
-                        tokens = value.split()
-                        if watched.isdisjoint(tokens):
-                            continue
-                        for token in tokens:
-                            if token in INDEXED_CLASSES:
-                                if not noted:
-                                    noted, indexed = True, indexed + 1
-                                classes.setdefault(token, []).append((indexed, el))
-                            elif token in HIDDEN_CLASSES:
-                                hide = True
-                    elif key in special:
-                        if key in INDEXED_ATTRIBUTES:
-                            if not noted:
-                                noted, indexed = True, indexed + 1
-                            for token in value.split():
-                                classes.setdefault(f"{key}:{token}", []).append((indexed, el))
-                        elif key == "hidden" or (key == "aria-hidden" and value == "true"):
-                            hide = True
-                        elif key == "style" and ("none" in value or "hidden" in value) and _hides(value):
-                            hide = True
-                if hide and tag != "html" and tag != "body":
-                    walker.skip_subtree()
-                    kinds.append(_SKIPPED)
-                    continue
-                noted = noted or every_span
-            if tag in block_tags:
-                if parts:
-                    flush()
-                blocks.append(el)
-                if noted or every_span or tag in navigation_tags:
-                    starts[el] = len(lines)
-                    kinds.append(_NOTED_BLOCK)
-                else:
-                    kinds.append(_BLOCK)
-            elif tag in skip_tags:
+            reader.index(element)  # hidden or not: a hidden `updated` <time> is still a reading
+            if element.tag in SKIP_TAGS or _is_hidden(element):
                 walker.skip_subtree()
-                kinds.append(_SKIPPED)
-                continue
-            elif tag == "br":
-                if parts:
-                    flush()
-                kinds.append(_BREAK)
-                continue
-            elif tag in tracked_tags:
-                inlines.append(el)
-                open_inlines.append(el)
-                starts[el] = len(lines)
-                kinds.append(_INLINE)
-            elif noted:
-                starts[el] = len(lines)
-                kinds.append(_NOTED)
+                skipped.add(element)
             else:
-                kinds.append(_PLAIN)
-            text = el.text
-            if text and (parts or not text.isspace()):  # leading blanks of a line never show
-                parts.append(text)
-        elif event == "end":
-            kind = kinds.pop()
-            if kind == _BLOCK:
-                if parts:
-                    flush()
-                blocks.pop()
-            elif kind == _NOTED_BLOCK:
-                if parts:
-                    flush()
-                blocks.pop()
-                spans[el] = (starts.pop(el), len(lines))
-            elif kind == _INLINE or kind == _NOTED:
-                if kind == _INLINE and open_inlines[-1] is el:
-                    open_inlines.pop()
-                spans[el] = (starts.pop(el), len(lines) + (1 if parts else 0))
-            tail = el.tail
-            if tail and (parts or not tail.isspace()):
-                parts.append(tail)
-        else:  # comments and processing instructions: only their tail shows
-            tail = el.tail
-            if tail and (parts or not tail.isspace()):
-                parts.append(tail)
-    if parts:
-        flush()
-    if invisible:
-        return _read_lines(root, scrub=True, every_span=every_span)
-    return lines, spans, classes
+                reader.start(element)
+        elif event == "end" and element not in skipped:
+            reader.end(element)
+        else:  # the end of a skipped element, a comment or a processing instruction: only its tail shows
+            reader.add(element.tail)
+    reader.flush()
+    return reader.lines, reader.spans, reader.classes
