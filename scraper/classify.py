@@ -13,16 +13,14 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from .extract.document import Document
-from .extract.layout import read_layout
 from .extract.selectors import (LAB_PATH_PREFIX, LISTING_FILES, LISTING_PATH_PARTS, LISTING_SUFFIXES,
                                 OG_ARTICLE_TYPES, PROGRAMME_PATH_PREFIX)
-from .extract.structured import read_structured
-from .extract.wordpress import read_wordpress
+from .extract.reading import Reading, reading_of
 from .names import PageKind
 from .site import same_site
 
 
-def classify(url: str, *, site: str, document: Document | None = None, api_listed: bool = False) -> PageKind:
+def classify(url: str, *, site: str, document: Document | Reading | None = None, api_listed: bool = False) -> PageKind:
     """The kind of page at `url` on `site`; with a `document`, its content decides post or other.
 
     `api_listed`: the REST API lists this page as a post (and so gives its date), so a title
@@ -45,7 +43,7 @@ def classify(url: str, *, site: str, document: Document | None = None, api_liste
     root_post = len(segments) == 1 or (not segments and "p=" in parts.query)
     if document is None:
         return PageKind.POST if root_post else PageKind.OTHER
-    if root_post and _shows_a_post(document, api_listed=api_listed):
+    if root_post and _shows_a_post(reading_of(document), api_listed=api_listed):
         return PageKind.POST
     return PageKind.OTHER
 
@@ -59,17 +57,16 @@ def _is_listing(path: str, query: str) -> bool:
     return last in LISTING_FILES or last.endswith(LISTING_SUFFIXES)
 
 
-def _shows_a_post(document: Document, *, api_listed: bool = False) -> bool:
+def _shows_a_post(reading: Reading, *, api_listed: bool = False) -> bool:
     """A title with its own date (next to it, or printed after its text; the API's when it lists
     the page) and a body that is not a teaser, or article metadata."""
-    layout = read_layout(document)
-    frame = layout.frame
+    frame = reading.layout.frame
     dated = frame is not None and (frame.published is not None or api_listed)
     if dated and frame.title is not None and frame.body and not frame.teaser_like:
         return True
-    structured = read_structured(document)
+    structured = reading.structured
     if structured.og.get("og:type", "").lower() in OG_ARTICLE_TYPES:
         return True
     if structured.jsonld is not None and structured.jsonld.type not in ("WebPage", "ItemPage"):
         return True
-    return read_wordpress(document).single
+    return reading.wordpress.single

@@ -56,6 +56,7 @@ from .discover import Discovered, Discovery, hub_url, is_embed_url, normalise_ur
 from .errors import FetchError, SiteUnreachable
 from .extract.document import parse_document
 from .extract.post import extract_post
+from .extract.reading import read_layers
 from .extract.teasers import extract_teasers
 from .fetch import Fetcher, host_key
 from .labs import LabVocabulary
@@ -487,15 +488,17 @@ def read_page(result: PageResult, site: str, labs: LabVocabulary) -> PageResult:
     try:
         document = parse_document(result.capture)
         result.warning = document.warning
+        reading = read_layers(document)
         listed = result.candidate.published if result.candidate is not None else None
-        result.kind = classify(result.url, site=site, document=document, api_listed=listed is not None)
+        result.kind = classify(result.url, site=site, document=reading, api_listed=listed is not None)
         if result.kind in (PageKind.POST, PageKind.LAB, PageKind.PROGRAMME, PageKind.OTHER):
-            result.teasers = [_normal_teaser(teaser, site) for teaser in extract_teasers(document)]
-            result.listing = read_listing(document, site=site, teaser_urls=[t.url for t in result.teasers])
+            result.teasers = [_normal_teaser(teaser, site) for teaser in extract_teasers(reading)]
+            result.listing = read_listing(reading.document, site=site, teaser_urls=[t.url for t in result.teasers],
+                                          facts=reading.facts)
             if result.kind == PageKind.OTHER and result.listing.is_listing:
                 result.kind = PageKind.LISTING
         if result.kind == PageKind.POST:
-            post = extract_post(document, labs=labs, api_published=listed)
+            post = extract_post(reading, labs=labs, api_published=listed)
             canonical = post_url(post.url, site=site) if post.url else None
             post.url = canonical or result.url
             if result.candidate is not None and post.modified is None:

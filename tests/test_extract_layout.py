@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from scraper.extract.document import normalise_space, parse_document
-from scraper.extract.layout import read_layout
+from scraper.extract.reading import read_layers
 from scraper.extract.lines import _same_words, looks_like_name, looks_like_role
 from scraper.records import Capture
 
@@ -48,7 +48,7 @@ def layout_of(lines: list[str], style=paragraphs, head: str = ""):
     html = f"<html><head>{head}</head><body>{style(lines)}</body></html>"
     document = parse_document(Capture(url="https://www.allmannyttan.se/p/", final_url="https://www.allmannyttan.se/p/",
                                       status=200, headers={}, body=html.encode(), fetched=datetime.now(timezone.utc)))
-    return document, read_layout(document)
+    return document, read_layers(document).layout
 
 
 def post_of(lines: list[str], style=paragraphs, head: str = "") -> dict:
@@ -400,7 +400,7 @@ def test_a_relative_date_line_resolves_against_the_capture_time(shown, days):
     fetched = datetime(2019, 3, 8, 12, 0, tzinfo=timezone.utc)
     document = parse_document(Capture(url="https://www.allmannyttan.se/p/", final_url="https://www.allmannyttan.se/p/",
                                       status=200, headers={}, body=html.encode(), fetched=fetched))
-    frame = read_layout(document).frame
+    frame = read_layers(document).layout.frame
     assert frame.published == date(2019, 3, 8) - timedelta(days=days)
     assert document.lines[frame.title].text == "Alla labb på plats"
 

@@ -8,7 +8,8 @@ from datetime import date, datetime, timezone
 import pytest
 
 from scraper.extract.document import parse_document
-from scraper.extract.structured import clean_title, read_structured, to_local_date, to_utc
+from scraper.extract.lines import clean_title
+from scraper.extract.structured import read_structured, to_local_date, to_utc
 from scraper.records import Capture
 
 URL = "https://www.allmannyttan.se/vilken-resa-vi-gor/"

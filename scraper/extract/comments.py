@@ -60,11 +60,7 @@ class Comments:
 
 
 def read_comments(document: Document) -> Comments:
-    """Find the readers' comment sections (cached)."""
-    return document.memo("comments", lambda: _read(document))
-
-
-def _read(document: Document) -> Comments:
+    """Find the readers' comment sections."""
     lines = document.lines
     texts = [line.text for line in lines]
     items = [(name, date) for date in range(len(lines)) if (name := _item_at(document, texts, date)) is not None]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, TypeVar
+from typing import Any
 
 from lxml import etree
 
@@ -21,7 +21,6 @@ from ..records import Capture
 from .selectors import (BLOCK_TAGS, HIDDEN_CLASSES, INDEXED_ATTRIBUTES, INDEXED_CLASSES,
                         SKIP_TAGS, TRACKED_INLINE_TAGS)
 
-T = TypeVar("T")
 
 _META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.IGNORECASE)
 _XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -85,7 +84,6 @@ class Document:
     _lines: list[Line] | None = None
     _spans: dict[Any, tuple[int, int]] = field(default_factory=dict)
     _classes: dict[str, list[tuple[int, Any]]] = field(default_factory=dict)
-    _memo: dict[str, Any] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -115,11 +113,6 @@ class Document:
         start, end = self.span(element)
         return start if end > start else None
 
-    def memo(self, key: str, compute: Callable[[], T]) -> T:
-        """Compute a layer's reading of this document once."""
-        if key not in self._memo:
-            self._memo[key] = compute()
-        return self._memo[key]
 
 
 def decode(capture: Capture) -> tuple[str, str]:

@@ -30,13 +30,12 @@ from dataclasses import dataclass, field, replace
 from itertools import accumulate
 from datetime import date
 
-from .comments import read_comments
-from .document import Document, element_text
+from .comments import Comments
+from .document import Document
 from ..dates import BYLINE_WORDS
-from .lines import (CONTACT_RE, LineFacts, ends_with_ellipsis, is_byline, is_emphasised, is_meta_value, is_meta_word,
-                    line_facts, shared_depth, strip_read_more, title_key)
-from .structured import clean_title, read_structured, to_local_date
-from .wordpress import read_wordpress
+from .lines import (CONTACT_RE, LineFacts, clean_title, ends_with_ellipsis, is_byline, is_emphasised, is_meta_value,
+                    is_meta_word, shared_depth, strip_read_more)
+from .selectors import SITE_NAMES
 
 _MAX_TITLE = 200
 _EXCERPT_LINES = 3  # an excerpt ending in `...` may be broken over this many lines
@@ -100,42 +99,41 @@ class Layout:
 # --- Reading the page -------------------------------------------------------------------
 
 
-def read_layout(document: Document) -> Layout:
-    """Find the post's date line, title, body and signature, and the teasers (cached)."""
-    return document.memo("layout", lambda: _LayoutReader(document).read())
+@dataclass(frozen=True)
+class Hints:
+    """What other readings of the page say about the post, for the layout to weigh.
+
+    `titles`: title keys structured data or a main `entry-title` name; `page_title`: the
+    `<title>`'s key, kept apart because it is often generic (`allmännyttan.se - Dagbok`), so
+    it counts less and alone never places a post away from a date line unless a main
+    heading shows it; `dates`: dates metadata names; `site_names`: names of the site
+    itself (never a title).
+    """
+
+    titles: frozenset[str] = frozenset()
+    page_title: str | None = None
+    dates: frozenset[date] = frozenset()
+    site_names: frozenset[str] = SITE_NAMES
+
+
+def read_layout(document: Document, *, facts: LineFacts, comments: Comments, hints: Hints = Hints()) -> Layout:
+    """Find the post's date line, title, body and signature, and the teasers, from the page's
+    lines (`facts`), away from readers' `comments`, weighing what `hints` name."""
+    return _LayoutReader(document, facts, comments, hints).read()
 
 
 class _LayoutReader:
-    def __init__(self, document: Document) -> None:
+    def __init__(self, document: Document, facts: LineFacts, comments: Comments, hints: Hints) -> None:
         self.document = document
         self.lines = document.lines
-        self.facts = line_facts(document)
+        self.facts = facts
         self.texts = self.facts.texts
         self.n = len(self.lines)
         self.dates = self.facts.dates
-        self.title_hints, self.page_title, self.date_hints = self._hints()
-        self.site_names = read_structured(document).site_names
-        self.comments = read_comments(document)  # readers' comments: never the post, its date or a teaser
+        self.title_hints, self.page_title, self.date_hints = hints.titles, hints.page_title, hints.dates
+        self.site_names = hints.site_names
+        self.comments = comments  # readers' comments: never the post, its date or a teaser
         self._sizes: list[int] | None = None
-
-    def _hints(self) -> tuple[set[str], str | None, set[date]]:
-        """Titles and dates structured data names for the post.
-
-        `<title>` is kept apart (`page_title`): it is often generic (`allmännyttan.se -
-        Dagbok`), so it counts less and alone never places a post away from a date line
-        unless a main heading shows it.
-        """
-        structured = read_structured(self.document)
-        titles = [structured.og.get("og:title"), structured.jsonld.headline if structured.jsonld else None]
-        hints = {title_key(t) for raw in titles if (t := clean_title(raw, structured.site_names))}
-        page_title = clean_title(structured.title_tag, structured.site_names)
-        wordpress = read_wordpress(self.document)
-        for element in wordpress.titles[:1]:  # teasers repeat the class, but not in an <h1>
-            if element.tag == "h1" or any(a.tag == "h1" for a in element.iterancestors()):
-                hints.add(title_key(element_text(element)))
-        dates = {structured.og.get("article:published_time"),
-                 structured.jsonld.published if structured.jsonld else None}
-        return hints, title_key(page_title) if page_title else None, {d for value in dates if (d := to_local_date(value))}
 
     # -- the blocks ---------------------------------------------------------------------
 
@@ -461,14 +459,13 @@ class _LayoutReader:
 
     def _kept(self, start: int, end: int) -> tuple[int, ...]:
         """The post's lines between title and end: no credits, hashtags, navigation, edge furniture."""
-        return keep_content(self.document, range(start, end))
+        return keep_content(self.facts, range(start, end))
 
 
-def keep_content(document: Document, indices: Iterable[int]) -> tuple[int, ...]:
+def keep_content(facts: LineFacts, indices: Iterable[int]) -> tuple[int, ...]:
     """Lines that can be body or signature: credits, hashtag lines, markers, navigation and
     furniture are dropped, and a byline under the title (docs/site.md, "A post page":
     a credit is not an author, nor body). Chrome is dropped only at either end: mid-text it may be content."""
-    facts = line_facts(document)
     nav, removable, chrome, texts = facts.nav, facts.removable, facts.chrome, facts.texts
     kept = [j for j in indices if not nav[j] and not removable[j]]
     first, last = 0, len(kept)

@@ -19,7 +19,7 @@ from .document import INVISIBLE_CHARACTERS, Document, Line, element_text, normal
 from .selectors import (AFTER_POST_COUNTED, AFTER_POST_COUNTS, AFTER_POST_PHRASES, COMMENTER_ENDINGS,
                         POST_NAVIGATION_PHRASES, BYLINE_PREFIXES, CHROME_LINES, CHROME_PREFIXES, CREDIT_PREFIXES, ELLIPSES, EMPHASIS_TAGS,
                         FOOTER_PHRASES, HEADING_TAGS, NAME_PARTICLES, NAVIGATION_ROLES, NAVIGATION_TAGS,
-                        NOT_NAME_WORDS, READ_MORE, SHARE_WORDS, SUBSCRIBE_PHRASES)
+                        NOT_NAME_WORDS, READ_MORE, SHARE_WORDS, SITE_NAMES, SUBSCRIBE_PHRASES, TITLE_SEPARATORS)
 
 T = TypeVar("T")
 
@@ -179,6 +179,36 @@ def looks_like_role(text: str) -> bool:
 def title_key(text: str) -> str:
     """Compare titles as a reader would: case, quote style and dash style ignored."""
     return " ".join(unicodedata.normalize("NFC", text).translate(_QUOTES).casefold().split())
+
+
+def clean_title(text: str | None, site_names: frozenset[str] = SITE_NAMES) -> str | None:
+    """A title without its site-name suffix (`Vilken resa vi gör! – Allmännyttan`); None if only the site.
+
+    Only a suffix that names the site is cut, so a title with its own dash
+    (`Boden – en stad i förändring`) keeps it.
+    """
+    if not text:
+        return None
+    title = normalise_space(text)
+    for _ in range(2):
+        for separator in TITLE_SEPARATORS:
+            head, sep, tail = title.rpartition(separator)
+            if sep and head and _is_site_name(tail, site_names):
+                title = head.strip()
+                break
+        else:
+            break
+    for separator in TITLE_SEPARATORS:  # "Allmännyttan | Title" (site name first)
+        head, sep, tail = title.partition(separator)
+        if sep and tail and _is_site_name(head, site_names):
+            title = tail.strip()
+            break
+    return None if _is_site_name(title, site_names) else title
+
+
+def _is_site_name(text: str, site_names: frozenset[str]) -> bool:
+    folded = text.strip().casefold()
+    return folded in site_names or folded.removeprefix("www.") in site_names
 
 
 def _date_of(text: str, reference: datetime | None = None) -> date | None:
@@ -378,10 +408,6 @@ class LineFacts:
 
 
 def line_facts(document: Document) -> LineFacts:
-    return document.memo("line_facts", lambda: _line_facts(document))
-
-
-def _line_facts(document: Document) -> LineFacts:
     """Each line's furniture facts and date, in one loop over the lines."""
     lines = document.lines
     n = len(lines)

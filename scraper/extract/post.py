@@ -44,25 +44,26 @@ from ..labs import LabVocabulary
 from ..names import Layer
 from ..records import Disagreement, Post
 from ..site import same_site
-from .comments import Comments, read_comments
+from .comments import Comments
 from .document import Document, element_text
-from .layout import Frame, Layout, frame_top, keep_content, read_layout, split_signature
-from .lines import line_facts
+from .layout import Frame, Layout, frame_top, keep_content, split_signature
+from .lines import LineFacts, clean_title
+from .reading import Reading, reading_of
 from .selectors import BYLINE_PREFIXES, WORDPRESS_MORE
-from .structured import Structured, clean_title, read_structured, to_local_date, to_utc
-from .wordpress import WordPress, read_wordpress
+from .structured import Structured, to_local_date, to_utc
+from .wordpress import WordPress
 
 EXCERPT_LENGTH = 250
 _FIRST = object()  # `decide`: take the first candidate's value
 
 
-def extract_post(document: Document, *, labs: LabVocabulary, api_published: date | None = None) -> Post:
-    """Read a post page into a `Post`; fields the page does not show stay None.
+def extract_post(page: Document | Reading, *, labs: LabVocabulary, api_published: date | None = None) -> Post:
+    """Read a post page (or its `Reading`) into a `Post`; fields the page does not show stay None.
 
     `api_published` is the post's date as the REST API lists it, when it does: a reading
     of its own (`api`), see the module docstring for where it ranks.
     """
-    return _Extraction(document, api_published=api_published).post(labs)
+    return _Extraction(reading_of(page), api_published=api_published).post(labs)
 
 
 def derive_excerpt(body: str | None) -> str | None:
@@ -79,16 +80,16 @@ def derive_excerpt(body: str | None) -> str | None:
 
 
 class _Extraction:
-    def __init__(self, document: Document, *, api_published: date | None = None) -> None:
-        self.document = document
+    def __init__(self, reading: Reading, *, api_published: date | None = None) -> None:
+        self.document = reading.document
         self.api_published = api_published
-        self.structured: Structured = read_structured(document)
-        self.wordpress: WordPress = read_wordpress(document)
-        self.layout: Layout = read_layout(document)
+        self.structured: Structured = reading.structured
+        self.wordpress: WordPress = reading.wordpress
+        self.layout: Layout = reading.layout
         self.frame: Frame | None = self.layout.frame
-        self.facts = line_facts(document)
+        self.facts: LineFacts = reading.facts
         self.texts = self.facts.texts
-        self.comments: Comments = read_comments(document)
+        self.comments: Comments = reading.comments
 
     def post(self, labs: LabVocabulary) -> Post:
         post = Post(url=self.url())
@@ -243,8 +244,8 @@ class _Extraction:
         if frame is None:
             if content is None:
                 return [], None
-            body, signature = split_signature(keep_content(self.document, range(*self.document.span(content))),
-                                              line_facts(self.document))
+            body, signature = split_signature(keep_content(self.facts, range(*self.document.span(content))),
+                                              self.facts)
             return [(Layer.WORDPRESS, self.join(body))], signature
         candidates = [(Layer.LAYOUT, self.join(frame.body))]
         signature = frame.signature
@@ -253,7 +254,7 @@ class _Extraction:
             inside = tuple(j for j in frame.kept if start <= j < end)
             cut = [self.texts[j] for j in frame.kept if j not in inside]
             if inside and _is_run(inside, frame.kept) and all(_is_furniture_like(t) for t in cut):
-                body, inner_signature = split_signature(inside, line_facts(self.document))
+                body, inner_signature = split_signature(inside, self.facts)
                 if inner_signature is None and signature is not None:
                     body = tuple(j for j in body if j not in signature)  # the signature sits outside the content
                 else:

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from ..dates import InvalidTimestamp, local_date
 from .document import Document, element_text, normalise_space
-from .selectors import JSONLD_ARTICLE_TYPES, JSONLD_PAGE_TYPES, SITE_NAMES, TITLE_SEPARATORS
+from .selectors import JSONLD_ARTICLE_TYPES, JSONLD_PAGE_TYPES, SITE_NAMES
 
 _JSONLD_WRAPPING_RE = re.compile(r"^\s*(?:<!--|//\s*<!\[CDATA\[|<!\[CDATA\[)|(?:-->|//\s*\]\]>|\]\]>)\s*$")
 
@@ -51,11 +51,7 @@ class Structured:
 
 
 def read_structured(document: Document) -> Structured:
-    """Read JSON-LD, meta properties, `<time>` elements and the canonical link (cached)."""
-    return document.memo("structured", lambda: _read(document))
-
-
-def _read(document: Document) -> Structured:
+    """Read JSON-LD, meta properties, `<time>` elements and the canonical link."""
     tree = document.tree
     found = Structured()
     site_names = set(SITE_NAMES)
@@ -175,36 +171,6 @@ def _main_jsonld(nodes: list[dict], page_url: str, site_names: set[str]) -> Json
         description=_text(chosen.get("description")),
         url=url if isinstance(url, str) else None,
     )
-
-
-def clean_title(text: str | None, site_names: frozenset[str] = SITE_NAMES) -> str | None:
-    """A title without its site-name suffix (`Vilken resa vi gör! – Allmännyttan`); None if only the site.
-
-    Only a suffix that names the site is cut, so a title with its own dash
-    (`Boden – en stad i förändring`) keeps it.
-    """
-    if not text:
-        return None
-    title = normalise_space(text)
-    for _ in range(2):
-        for separator in TITLE_SEPARATORS:
-            head, sep, tail = title.rpartition(separator)
-            if sep and head and _is_site_name(tail, site_names):
-                title = head.strip()
-                break
-        else:
-            break
-    for separator in TITLE_SEPARATORS:  # "Allmännyttan | Title" (site name first)
-        head, sep, tail = title.partition(separator)
-        if sep and tail and _is_site_name(head, site_names):
-            title = tail.strip()
-            break
-    return None if _is_site_name(title, site_names) else title
-
-
-def _is_site_name(text: str, site_names: frozenset[str]) -> bool:
-    folded = text.strip().casefold()
-    return folded in site_names or folded.removeprefix("www.") in site_names
 
 
 def to_local_date(value: str | None) -> date | None:

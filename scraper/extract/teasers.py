@@ -12,20 +12,22 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 from ..records import Teaser
 from .document import Document
-from .layout import TeaserBlock, read_layout
+from .layout import TeaserBlock
+from .reading import Reading, reading_of
 from .lines import strip_read_more
 
 _NOT_LINKS = ("#", "javascript:", "mailto:", "tel:")
 
 
-def extract_teasers(document: Document) -> list[Teaser]:
+def extract_teasers(page: Document | Reading) -> list[Teaser]:
     """Every teaser on the page, in page order; the page's own post is never one of them.
 
     On a page that cannot be a post (docs/site.md, "URLs": posts sit at `/<slug>/`; lab and
     programme pages, the home page are deeper or at the root), a first block that
     reads like a teaser is a teaser, not a post.
     """
-    layout = read_layout(document)
+    reading = reading_of(page)
+    document, layout = reading.document, reading.layout
     blocks = list(layout.teasers)
     frame = layout.frame
     if frame is not None and frame.teaser_like and frame.date in layout.blocks and not _may_be_post(document.url):

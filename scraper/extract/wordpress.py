@@ -38,11 +38,6 @@ class WordPress:
         return bool(self.single or self.titles or self.contents or self.articles)
 
 
-def read_wordpress(document: Document) -> WordPress:
-    """Find WordPress-marked elements on the page (cached)."""
-    return document.memo("wordpress", lambda: _read(document))
-
-
 def _date_value(element: Any) -> str:
     return (element.get("datetime") or element.get("content") or element.get("title")
             or element_text(element))
@@ -54,7 +49,8 @@ def _outermost(elements: list[Any]) -> list[Any]:
     return [e for e in elements if not any(a in chosen for a in e.iterancestors())]
 
 
-def _read(document: Document) -> WordPress:
+def read_wordpress(document: Document) -> WordPress:
+    """Find WordPress-marked elements on the page."""
     found = WordPress()
     body = document.tree.find("body")
     classes = (body.get("class") or "") if body is not None else ""

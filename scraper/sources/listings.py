@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from ..discover import normalise_url, post_url
 from ..extract.document import Document, element_text
-from ..extract.lines import ends_with_ellipsis, line_facts
+from ..extract.lines import LineFacts, ends_with_ellipsis, line_facts
 from ..extract.selectors import (ARCHIVE_SEGMENTS, ARTICLE_LINE, MIN_LISTED_POSTS, NEXT_PAGE_TEXTS,
                                  PAGE_PARAMETERS, PAGE_SEGMENTS, PAGINATION_MARKS)
 from ..records import ListingPage
@@ -54,7 +54,8 @@ def _next_text(text: str) -> bool:
     return text.strip(PAGINATION_MARKS + " ").casefold() in NEXT_PAGE_TEXTS
 
 
-def read_listing(document: Document, *, site: str, teaser_urls: list[str | None] = ()) -> ListingPage:
+def read_listing(document: Document, *, site: str, teaser_urls: list[str | None] = (),
+                 facts: LineFacts | None = None) -> ListingPage:
     """What a fetched HTML page offers as a listing: the posts it lists, its next pages, its archive links.
 
     Navigation (`<nav>`, role=navigation) never counts as listed posts, and neither does the
@@ -62,7 +63,7 @@ def read_listing(document: Document, *, site: str, teaser_urls: list[str | None]
     could not be read as one still shows teasers: it is not a listing).
     """
     page = normalise_url(document.url, site=site)
-    facts = line_facts(document)
+    facts = facts if facts is not None else line_facts(document)  # the crawl passes the facts it read
     teasers = {post_url(url, site=site) for url in teaser_urls if url}
     posts: dict[str, None] = {url: None for url in teasers if url and url != page}
     article = False
