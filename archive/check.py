@@ -61,6 +61,13 @@ FAILED_SQL = """
       AND NOT EXISTS (SELECT 1 FROM posts WHERE posts.url IN (pages.url, c.final_url))
     ORDER BY url"""
 
+# The latest capture of each URL again: a page read, but perhaps not as written (captures.warning).
+WARNINGS_SQL = """
+    WITH latest AS (SELECT url, max(id) AS id FROM captures GROUP BY url)
+    SELECT c.url AS url, c.warning AS warning, c.fetched AS fetched
+    FROM latest JOIN captures c ON c.id = latest.id
+    WHERE c.warning IS NOT NULL ORDER BY c.url"""
+
 
 class BadThreshold(DagbokError):
     """A `--min-coverage` value that is not FIELD=PERCENT."""
@@ -103,6 +110,7 @@ class CheckReport:
     coverage: list[FieldCoverage]
     disagreements: list[dict[str, object]]
     failed_pages: list[FailedPage] = field(default_factory=list)
+    warnings: list[dict[str, str]] = field(default_factory=list)  # url, warning, fetched
 
     @property
     def below(self) -> list[FieldCoverage]:
@@ -119,6 +127,7 @@ class CheckReport:
             "coverage": [{**c.__dict__, "percent": round(c.percent, 1), "below": c.below} for c in self.coverage],
             "disagreements": self.disagreements,
             "failed_pages": [p.__dict__ for p in self.failed_pages],
+            "warnings": self.warnings,
             "exit_code": self.exit_code,
         }
 
@@ -159,4 +168,10 @@ def check_archive(db_path: Path | str, *, thresholds: Mapping[str, float] = DEFA
             ],
             disagreements=[dict(row) for row in conn.execute(DISAGREEMENTS_SQL)],
             failed_pages=[FailedPage(**dict(row)) for row in conn.execute(FAILED_SQL)],
+            warnings=[dict(row) for row in conn.execute(WARNINGS_SQL)] if _has_warnings(conn) else [],
         )
+
+
+def _has_warnings(conn) -> bool:
+    """Archives older than migration 6 have no captures.warning (a read-only one is never migrated)."""
+    return any(row[1] == "warning" for row in conn.execute("PRAGMA table_info(captures)"))

@@ -18,6 +18,7 @@ import sqlite_utils
 from scraper.errors import DagbokError
 from scraper.paths import DEFAULT_DEMO_DB
 
+from .database import check_for_writing
 from .runs import CrawlSummary, run_crawl
 
 
@@ -81,6 +82,7 @@ def _is_demo_database(path: Path) -> bool:
 
 def _clear(db_path: Path) -> None:
     """Remove an earlier demo database and its WARC files (the sample site's port changes every time)."""
+    check_for_writing(db_path)  # another program's database, or a damaged one, is named as such
     if db_path.exists() and not _is_demo_database(db_path):
         raise DemoError(
             f"{db_path} holds crawls of a real site, and the demo starts from an empty database; "

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from archive.cli import cli
 from archive.lock import RunLock
+from archive.schema import open_database
 from archive.warc import warc_files
 from scraper.sample_site import MARKUPS, SampleSite, load_posts
 from tests.console_scripts import DAGBOK, WARCIO
@@ -198,11 +199,21 @@ def test_demo_crawls_the_sample_site_and_says_what_to_try(tmp_path):
 
 def test_demo_will_not_replace_a_real_archive(tmp_path):
     db_path = tmp_path / "real.db"
-    with sqlite3.connect(db_path) as conn:
-        conn.execute("CREATE TABLE crawl_runs (site TEXT)")
-        conn.execute("INSERT INTO crawl_runs VALUES ('https://www.allmannyttan.se/')")
+    db = open_database(db_path)
+    db["crawl_runs"].insert({"started": "2026-01-01T00:00:00Z", "site": "https://www.allmannyttan.se/",
+                             "source": "live", "status": "ok"})
+    db.close()
     result = CliRunner().invoke(cli, ["demo", "--db", str(db_path)])
     assert result.exit_code == 2 and "holds crawls of a real site" in result.output
+
+
+def test_demo_will_not_touch_another_programs_database(tmp_path):
+    db_path = tmp_path / "someapp.db"
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("CREATE TABLE users (name TEXT)")
+    result = CliRunner().invoke(cli, ["demo", "--db", str(db_path)])
+    assert result.exit_code == 2 and "is another program's SQLite database (tables: users)" in result.output
+    assert db_path.exists()
 
 
 def _signal_when(process: subprocess.Popen, db_path: Path, captures: int, signum: int = signal.SIGKILL) -> None:

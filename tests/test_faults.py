@@ -351,6 +351,10 @@ def test_wrong_charset_declared_utf8_still_gives_the_swedish_text(tmp_path, make
     db = sqlite_utils.Database(db_path)
     assert [row["url"] for row in db.query("SELECT url FROM captures WHERE warning = ?", [warning])] == \
         [site.url(post.path)]
+    checked = CliRunner().invoke(cli, ["check", "--db", str(db_path), "--format", "json"])
+    assert [(w["url"], w["warning"]) for w in json.loads(checked.output)["warnings"]] == [(site.url(post.path), warning)]
+    shown = CliRunner().invoke(cli, ["check", "--db", str(db_path)]).output
+    assert "pages read with a warning: 1" in shown and warning in shown
     assert_nothing_lost(db_path, site)
     recrawl_after_fault_clears(db_path, site)
 
