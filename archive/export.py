@@ -141,7 +141,8 @@ def export(db_path: Path | str, out_dir: Path | str, *, fmt: str = "jsonl") -> E
         captures = [dict(row) for row in conn.execute(CAPTURES_SQL)]
         last_run = conn.execute("SELECT max(ended) FROM crawl_runs").fetchone()[0]
     summary = ExportSummary(out_dir, fmt, posts=len(posts), revisions=len(revisions), captures=len(captures))
-    partial = out_dir.with_name(f".{out_dir.name}.partial")
+    folder = out_dir.resolve()  # `--out .` names a folder too
+    partial = folder.with_name(f".{folder.name}.partial")
     with storage_errors(partial):
         if partial.exists():
             shutil.rmtree(partial)  # left by an export that was stopped
@@ -165,7 +166,7 @@ def export(db_path: Path | str, out_dir: Path | str, *, fmt: str = "jsonl") -> E
         }
         (partial / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         names.append(partial / MANIFEST)
-        _put_in_place(partial, out_dir)
+        _put_in_place(partial, folder)
     summary.files = [out_dir / path.name for path in names]
     return summary
 
@@ -200,6 +201,12 @@ def _check_out_dir(out_dir: Path) -> None:
 
 def _put_in_place(partial: Path, out_dir: Path) -> None:
     """Rename the finished folder to `out_dir`; an earlier export there is removed whole, after."""
+    if out_dir.is_dir() and not any(out_dir.iterdir()):
+        # An empty folder (perhaps the working directory) stays: the files move in, the manifest last.
+        for path in sorted(partial.iterdir(), key=lambda path: path.name == MANIFEST):
+            os.replace(path, out_dir / path.name)
+        partial.rmdir()
+        return
     previous = None
     if out_dir.is_dir():
         previous = out_dir.with_name(f".{out_dir.name}.previous")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+from pathlib import Path
 
 import pytest
 import sqlite_utils
@@ -144,3 +145,15 @@ def test_what_a_stopped_export_left_beside_the_folder_is_cleared_by_the_next(tmp
     assert sorted(path.name for path in tmp_path.iterdir()) == ["deposit"]
     assert (out / "posts.csv").read_text(encoding="utf-8").startswith("url,slug,")
     assert not (out / "posts.jsonl").exists()
+
+
+def test_export_into_an_empty_working_directory_keeps_the_folder(tmp_path, archive, monkeypatch):
+    db_path, _ = archive
+    out = tmp_path / "here"
+    out.mkdir()
+    monkeypatch.chdir(out)
+    export(db_path, ".")
+    assert sorted(path.name for path in out.iterdir()) == ["README.md", "manifest.json", "posts.jsonl",
+                                                           "revisions.jsonl"]
+    assert Path.cwd() == out and out.is_dir()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["here"]
