@@ -241,3 +241,17 @@ def test_the_home_page_opens_on_the_posts(browser, crawled_url):
     links = evaluate(browser, session,
                      "Array.from(document.querySelectorAll('ul.archive-tables a')).map(a => a.textContent)")
     assert links[:2] == ["posts", "post_details"] and "bodies" not in links
+
+
+def test_a_posts_own_page_shows_the_whole_body_at_a_reading_width(browser, crawled_url):
+    session = open_page(browser, crawled_url + "/posts.json?_shape=array&_size=max")
+    posts = evaluate(browser, session, "JSON.parse(document.body.innerText)")
+    longest = max(posts, key=lambda post: len(post["body"] or ""))
+    browser.send("Page.navigate", {"url": f"{crawled_url}/posts/{longest['id']}"}, session=session)
+    browser.wait_for("Page.loadEventFired")
+    cell = ("(() => { const td = document.querySelector('td.col-body'); const box = td.getBoundingClientRect();"
+            " return [td.innerText, box.left, box.right, window.innerWidth]; })()")
+    text, left, right, width = evaluate(browser, session, cell)
+    assert " ".join(text.split()) == " ".join(longest["body"].split())  # whole, not cut
+    assert 0 < left and right <= width  # no sideways scrolling to read it
+    assert right - left > 500  # a reading width, not a narrow column
