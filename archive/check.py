@@ -68,6 +68,14 @@ WARNINGS_SQL = """
     FROM latest JOIN captures c ON c.id = latest.id
     WHERE c.warning IS NOT NULL ORDER BY c.url"""
 
+# One post stored under two forms of the site (www or bare host, http or https): what a crawl of
+# another form did before runs were folded to the archive's form (docs/site.md, "URLs").
+TWICE_SQL = """
+    SELECT group_concat(url, ' ') AS urls FROM (
+        SELECT url, substr(url, instr(url, '://') + 3) AS rest FROM posts ORDER BY url)
+    GROUP BY CASE WHEN rest LIKE 'www.%' THEN substr(rest, 5) ELSE rest END
+    HAVING count(*) > 1 ORDER BY urls"""
+
 
 class BadThreshold(DagbokError):
     """A `--min-coverage` value that is not FIELD=PERCENT."""
@@ -111,6 +119,7 @@ class CheckReport:
     disagreements: list[dict[str, object]]
     failed_pages: list[FailedPage] = field(default_factory=list)
     warnings: list[dict[str, str]] = field(default_factory=list)  # url, warning, fetched
+    stored_twice: list[list[str]] = field(default_factory=list)  # the URLs of one post under two site forms
 
     @property
     def below(self) -> list[FieldCoverage]:
@@ -118,7 +127,7 @@ class CheckReport:
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.below else 0
+        return 1 if self.below or self.stored_twice else 0
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -128,6 +137,7 @@ class CheckReport:
             "disagreements": self.disagreements,
             "failed_pages": [p.__dict__ for p in self.failed_pages],
             "warnings": self.warnings,
+            "stored_twice": self.stored_twice,
             "exit_code": self.exit_code,
         }
 
@@ -169,6 +179,7 @@ def check_archive(db_path: Path | str, *, thresholds: Mapping[str, float] = DEFA
             disagreements=[dict(row) for row in conn.execute(DISAGREEMENTS_SQL)],
             failed_pages=[FailedPage(**dict(row)) for row in conn.execute(FAILED_SQL)],
             warnings=[dict(row) for row in conn.execute(WARNINGS_SQL)] if _has_warnings(conn) else [],
+            stored_twice=[row["urls"].split(" ") for row in conn.execute(TWICE_SQL)],
         )
 
 

@@ -265,7 +265,10 @@ def stats(db_path: Path, fmt: str, chart_dir: Path | None) -> None:
               help="Output format.")
 @user_errors
 def check(db_path: Path, min_coverage: tuple[str, ...], fmt: str) -> None:
-    """Report field coverage, layers, disagreements and failed pages; exit 1 if coverage is too low."""
+    """Report field coverage, layers, disagreements and failed pages; exit 1 if coverage is too low.
+
+    Exit 1 too when one post is stored under two forms of the site (www or bare host, http or https).
+    """
     report = check_archive(db_path, thresholds=parse_thresholds(min_coverage))
     click.echo(output.format_check(report, fmt))
     sys.exit(report.exit_code)

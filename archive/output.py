@@ -148,6 +148,9 @@ def format_check(report: CheckReport, fmt: str) -> str:
             [[p.url, p.status or "", p.reason] for p in report.failed_pages], max_cell=100))
     else:
         sections.append("pages that failed: none")
+    if report.stored_twice:
+        sections.append(f"posts stored twice, under two forms of the site: {len(report.stored_twice)}\n"
+                        + "\n".join("  " + "  ".join(urls) for urls in report.stored_twice))
     if report.warnings:
         sections.append(f"pages read with a warning: {len(report.warnings)}\n" + render_table(
             ["url", "warning"], [[w["url"], w["warning"]] for w in report.warnings], max_cell=100))

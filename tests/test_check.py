@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from archive.check import BadThreshold, check_archive, parse_thresholds
 from archive.cli import cli
 from archive.runs import run_crawl
+from archive.schema import open_database
 from scraper.sample_site import load_posts
 from test_queries import BASE, POSTS, make_archive
 
@@ -199,3 +200,21 @@ def test_check_on_a_crawl_without_signatures_reports_the_gap_and_exits_1(sample_
     result = run("check", "--db", str(db))
     assert result.exit_code == 1
     assert "coverage below the minimum: author 0.0% < 90%, role 0.0% < 90%" in result.output
+
+
+def test_a_post_stored_under_two_forms_of_the_site_is_named_and_exit_1(tmp_path):
+    """What crawling the bare host into an archive of www did before a run took the archive's form."""
+    db_path = tmp_path / "twice.db"
+    db = open_database(db_path)
+    for url in ("https://www.allmannyttan.se/dar-vi-bor/", "https://allmannyttan.se/dar-vi-bor/",
+                "http://allmannyttan.se/dar-vi-bor/", "https://www.allmannyttan.se/en-annan/"):
+        db["posts"].insert({"url": url, "slug": url.rstrip("/").rsplit("/", 1)[-1], "status": "live",
+                            "first_seen": "2026-01-01T00:00:00Z"})
+    db.close()
+    result = CliRunner().invoke(cli, ["check", "--db", str(db_path), "--format", "json"])
+    assert result.exit_code == 1
+    assert json.loads(result.output)["stored_twice"] == [[
+        "http://allmannyttan.se/dar-vi-bor/", "https://allmannyttan.se/dar-vi-bor/",
+        "https://www.allmannyttan.se/dar-vi-bor/"]]
+    shown = CliRunner().invoke(cli, ["check", "--db", str(db_path)]).output
+    assert "posts stored twice, under two forms of the site: 1\n  http://allmannyttan.se/dar-vi-bor/  " in shown
