@@ -282,6 +282,15 @@ def match_date_line(text: str, *, reference: datetime | None = None) -> date | N
     return _fast_path(" ".join(text.split()), reference)[1]
 
 
+# Every date form has a digit, except the relative ones, which have one of these words.
+_DATE_HINT_RE = re.compile(r"\d|sedan|\bsen\b|går|\bi\s?dag|morgon", re.IGNORECASE)
+
+
+def may_hold_a_date(text: str) -> bool:
+    """The cheap test before looking for a date in a line: a digit or a relative word."""
+    return _DATE_HINT_RE.search(text) is not None
+
+
 def search_dates(text: str, *, reference: datetime | None = None) -> list[tuple[int, int, date]]:
     """Every date form inside a line, as (start, end, date), in order; impossible dates left out.
 

@@ -63,8 +63,9 @@ def read_comments(document: Document) -> Comments:
     """Find the readers' comment sections."""
     lines = document.lines
     texts = [line.text for line in lines]
-    items = [(name, date) for date in range(len(lines)) if (name := _item_at(document, texts, date)) is not None]
-    spans = [(name, _item_end(texts, date)) for name, date in items]
+    dated = [_is_date_like(text) for text in texts]  # each line asked once, then looked up
+    items = [(name, date) for date in range(len(lines)) if (name := _item_at(document, texts, dated, date)) is not None]
+    spans = [(name, _item_end(texts, dated, date)) for name, date in items]
     form = _comment_form(document, texts)
     if form is not None:
         spans.append(form)
@@ -85,16 +86,16 @@ def _with_heading(texts: list[str], start: int) -> int:
     return start
 
 
-def _item_at(document: Document, texts: list[str], date: int) -> int | None:
+def _item_at(document: Document, texts: list[str], dated: list[bool], date: int) -> int | None:
     """The name line of a comment whose date line is `date`, or None when it is not one."""
-    if not _is_date_like(texts[date]) and not any(e.tag == "time" for e in document.lines[date].inlines):
+    if not dated[date] and not any(e.tag == "time" for e in document.lines[date].inlines):
         return None
     for name in (date - 1, date - 2):
-        if name < 0 or not _is_reader_name(texts[name]):
+        if name < 0 or dated[name] or not _is_reader_name(texts[name]):
             continue
         if (any(_is_comment_link(href) for href in document.lines[date].links)
                 or texts[name].casefold().endswith(COMMENTER_ENDINGS)
-                or _item_end(texts, date) > date + 1  # a reply line follows
+                or _item_end(texts, dated, date) > date + 1  # a reply line follows
                 or _marked(document.lines[name].element) and _marked(document.lines[date].element)):
             return name
     return None
@@ -106,8 +107,8 @@ def _is_date_like(text: str) -> bool:
 
 
 def _is_reader_name(text: str) -> bool:
-    """A line that may name a reader: short, and not a sentence or a date."""
-    return 0 < len(text) <= _MAX_NAME and not text.endswith((".", "!", "?")) and not _is_date_like(text)
+    """A line that may name a reader: short, and not a sentence (nor a date: the caller knows)."""
+    return 0 < len(text) <= _MAX_NAME and not text.endswith((".", "!", "?"))
 
 
 def _is_comment_link(href: str) -> bool:
@@ -115,13 +116,13 @@ def _is_comment_link(href: str) -> bool:
     return fragment.startswith(COMMENT_LINK_FRAGMENTS)
 
 
-def _item_end(texts: list[str], date: int) -> int:
+def _item_end(texts: list[str], dated: list[bool], date: int) -> int:
     """The first line after a comment: past its reply line, or just its date line when none comes
     before the next date line."""
     for j in range(date + 1, min(date + 1 + _MAX_GAP, len(texts))):
         if texts[j].casefold() in _REPLIES:
             return j + 1
-        if _is_date_like(texts[j]):
+        if dated[j]:
             break
     return date + 1
 

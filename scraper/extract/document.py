@@ -219,17 +219,17 @@ def _hides(style: str) -> bool:
     return "display:none" in compact or "visibility:hidden" in compact
 
 
-def _is_hidden(element: Any) -> bool:
+def _is_hidden(tag: str, attributes: dict[str, str]) -> bool:
     """Text a browser does not show: `hidden`, `aria-hidden="true"`, `display:none` or
     `visibility:hidden` in a style, or a screen-reader-only class."""
-    if element.tag in ("html", "body"):
+    if tag in ("html", "body"):
         return False
-    if element.get("hidden") is not None or element.get("aria-hidden") == "true":
+    if "hidden" in attributes or attributes.get("aria-hidden") == "true":
         return True
-    style = element.get("style")
+    style = attributes.get("style")
     if style and _hides(style):
         return True
-    return not HIDDEN_CLASSES.isdisjoint((element.get("class") or "").split())
+    return not HIDDEN_CLASSES.isdisjoint(attributes.get("class", "").split())
 
 
 class _LineReader:
@@ -292,11 +292,11 @@ class _LineReader:
             self.lines.append(Line(len(self.lines), text, self.blocks[-1], tuple(still_open + self.inlines)))
         self.inlines.clear()
 
-    def index(self, element: Any) -> None:
+    def index(self, element: Any, attributes: dict[str, str]) -> None:
         """Note the element under the class tokens and attributes the layers ask for."""
-        keys = [token for token in (element.get("class") or "").split() if token in INDEXED_CLASSES]
+        keys = [token for token in attributes.get("class", "").split() if token in INDEXED_CLASSES]
         for name in INDEXED_ATTRIBUTES:
-            keys += [f"{name}:{token}" for token in (element.get(name) or "").split()]
+            keys += [f"{name}:{token}" for token in attributes.get(name, "").split()]
         if keys:
             self.indexed += 1
             for key in dict.fromkeys(keys):
@@ -315,8 +315,10 @@ def _read_lines(root: Any) -> tuple[list[Line], dict[Any, tuple[int, int]], dict
     skipped: set[Any] = set()
     for event, element in walker:
         if event == "start":
-            reader.index(element)  # hidden or not: a hidden `updated` <time> is still a reading
-            if element.tag in SKIP_TAGS or _is_hidden(element):
+            attributes = dict(element.items())
+            if attributes:
+                reader.index(element, attributes)  # hidden or not: a hidden `updated` <time> is still a reading
+            if element.tag in SKIP_TAGS or (attributes and _is_hidden(element.tag, attributes)):
                 walker.skip_subtree()
                 skipped.add(element)
             else:

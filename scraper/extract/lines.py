@@ -13,7 +13,7 @@ import unicodedata
 from datetime import date, datetime
 from typing import Any, Callable, TypeVar
 
-from ..dates import (BYLINE_WORDS, is_published_label, match_date_line, names_update,
+from ..dates import (BYLINE_WORDS, is_published_label, match_date_line, may_hold_a_date, names_update,
                      parse_date, search_dates)
 from .document import INVISIBLE_CHARACTERS, Document, Line, element_text, normalise_space
 from .selectors import (AFTER_POST_COUNTED, AFTER_POST_COUNTS, AFTER_POST_PHRASES, COMMENTER_ENDINGS,
@@ -227,7 +227,7 @@ def _date_of_line(line: Line, reference: datetime | None = None) -> date | None:
     date is that of its `published` `<time>`, else of the first one not marked `updated`.
     """
     text = line.text
-    if len(text) > 2 * MAX_DATE_LINE:
+    if len(text) > 2 * MAX_DATE_LINE or not may_hold_a_date(text):
         return None
     found = _date_in_meta(text, reference)
     if found is not None or names_update(text):
