@@ -6,12 +6,10 @@ from datetime import date, datetime, timedelta, timezone
 from html import escape
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
-from scraper.extract.document import normalise_space, parse_document
+from scraper.extract.document import parse_document
 from scraper.extract.reading import read_layers
-from scraper.extract.lines import _same_words, looks_like_name, looks_like_role
+from scraper.extract.lines import looks_like_name, looks_like_role
 from scraper.records import Capture
 
 SUBSCRIBE = ["Få nya inlägg i din inkorg", "Följ oss på Instagram"]
@@ -309,14 +307,6 @@ def test_a_teaser_whose_date_cannot_be_read_still_ends_the_post():
     assert (found["author"], found["role"], found["body"]) == ("Anna Kanervo", "projektansvarig", BODY)
 
 
-@given(st.text(alphabet=st.sampled_from(list("ab \u00a0\t\n\u200b\u00ad")), max_size=12),
-       st.text(alphabet=st.sampled_from(list("ab \u00a0\u200b")), min_size=1, max_size=8))
-def test_an_emphasised_elements_words_are_compared_as_normalised_text(raw, shown):
-    line = normalise_space(shown)
-    if line:
-        assert _same_words(raw, line) == (normalise_space(raw) == line)
-
-
 # --- The date wherever a theme prints it, and only the post's own ------------------------------
 
 COMMENTS = ["2 svar på ”Alla labb på plats”", "Sven Svensson skriver:", "30 april 2019 kl. 10:15", "Bra skrivet!",
@@ -410,3 +400,10 @@ def test_a_body_sentence_with_a_published_word_and_a_date_is_not_a_byline():
                      *BODY])
     assert found["published"] == date(2019, 3, 6)
     assert found["body"][0] == "Rapporten publicerades 1 mars 2019 av Boverket."
+
+
+def test_a_font_left_open_over_the_rest_of_the_page_makes_no_line_a_bold_title():
+    html = ('<font size="4">Start<br>6 mars 2019<br><b>Alla labb på plats</b><br>'
+            + "<br>".join(escape(t) for t in [*BODY, "Anna Kanervo", "projektansvarig"]))
+    found = post_of([], lambda _: html)
+    assert (found["title"], found["body"], found["published"]) == ("Alla labb på plats", BODY, date(2019, 3, 6))

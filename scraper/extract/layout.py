@@ -226,7 +226,7 @@ class _LayoutReader:
         level = self.facts.heading(t)
         if level is not None:
             score += 4 if level <= 2 else 2
-        elif is_emphasised(line):
+        elif is_emphasised(line, self.document):
             score += 2
         if len(text) > _MAX_TITLE:
             score -= 4
@@ -403,7 +403,7 @@ class _LayoutReader:
                     or self.facts.after_post[t]:
                 break
             key = self.facts.key(t)
-            title_like = (self.facts.heading(t) is not None or is_emphasised(self.lines[t])
+            title_like = (self.facts.heading(t) is not None or is_emphasised(self.lines[t], self.document)
                           or key in self.title_hints or key == self.page_title)
             if title_like and text_below and not self.texts[t].isupper():
                 score = self._title_score(t, False, False)

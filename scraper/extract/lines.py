@@ -15,7 +15,7 @@ from typing import Any, Callable, TypeVar
 
 from ..dates import (BYLINE_WORDS, is_published_label, match_date_line, may_hold_a_date, names_update,
                      parse_date, search_dates)
-from .document import INVISIBLE_CHARACTERS, Document, Line, element_text, normalise_space
+from .document import Document, Line, element_text, normalise_space
 from .selectors import (AFTER_POST_COUNTED, AFTER_POST_COUNTS, AFTER_POST_PHRASES, COMMENTER_ENDINGS,
                         POST_NAVIGATION_PHRASES, BYLINE_PREFIXES, CHROME_LINES, CHROME_PREFIXES, CREDIT_PREFIXES, ELLIPSES, EMPHASIS_TAGS,
                         FOOTER_PHRASES, HEADING_TAGS, NAME_PARTICLES, NAVIGATION_ROLES, NAVIGATION_TAGS,
@@ -323,25 +323,15 @@ def heading_level(line: Line) -> int | None:
     return None
 
 
-def is_emphasised(line: Line) -> bool:
-    """The whole line is bold or enlarged (`<b>Title</b><br>` in legacy markup)."""
-    text = line.text
+def is_emphasised(line: Line, document: Document) -> bool:
+    """The whole line is bold or enlarged (`<b>Title</b><br>` in legacy markup): an emphasis
+    element that shows this line and no other, with the line's text."""
     for element in line.inlines:
         if element.tag in EMPHASIS_TAGS and (element.tag != "font" or element.get("size")):
-            raw = "".join(element.itertext())
-            # normalising never lengthens a text; a legacy <font> left open holds the rest of
-            # the page, so its words are only compared as far as the line has words
-            if len(raw) >= len(text) and (raw == text or _same_words(raw, text)):
+            # a legacy <font> left open holds the rest of the page: it shows more lines than this one
+            if document.span(element) == (line.index, line.index + 1) and element_text(element) == line.text:
                 return True
     return False
-
-
-def _same_words(raw: str, text: str) -> bool:
-    """`normalise_space(raw) == text`, for a normalised `text`, without splitting all of `raw`."""
-    if any(c in raw for c in INVISIBLE_CHARACTERS):
-        return normalise_space(raw) == text  # invisible characters to drop first
-    words = text.split(" ")
-    return raw.split(None, len(words)) == words
 
 
 def shared_depth(a: Any, b: Any) -> int:
