@@ -294,9 +294,14 @@ class _LineReader:
 
     def index(self, element: Any, attributes: dict[str, str]) -> None:
         """Note the element under the class tokens and attributes the layers ask for."""
-        keys = [token for token in attributes.get("class", "").split() if token in INDEXED_CLASSES]
-        for name in INDEXED_ATTRIBUTES:
-            keys += [f"{name}:{token}" for token in attributes.get(name, "").split()]
+        keys = []
+        for name, value in attributes.items():
+            if name == "class":
+                tokens = value.split()
+                if not INDEXED_CLASSES.isdisjoint(tokens):
+                    keys += [token for token in tokens if token in INDEXED_CLASSES]
+            elif name in INDEXED_ATTRIBUTES:
+                keys += [f"{name}:{token}" for token in value.split()]
         if keys:
             self.indexed += 1
             for key in dict.fromkeys(keys):
