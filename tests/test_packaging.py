@@ -60,6 +60,15 @@ def installed(tmp_path_factory) -> Path:
     return env_dir / "bin"
 
 
+def test_every_data_file_is_installed(installed):
+    """Whatever is put in scraper/data/ later ships too (pyproject's package-data globs the folder)."""
+    source = ROOT / "scraper" / "data"
+    shipped = Path(run([str(installed / "python"), "-c", "import scraper; print(scraper.__file__)"],
+                       cwd=installed).stdout.strip()).parent / "data"
+    wanted = sorted(path.relative_to(source) for path in source.rglob("*") if path.is_file())
+    assert wanted and sorted(path.relative_to(shipped) for path in shipped.rglob("*") if path.is_file()) == wanted
+
+
 def test_the_installed_package_is_the_one_imported(installed, tmp_path):
     done = run([str(installed / "python"), "-c", "import scraper, archive; print(scraper.__file__, archive.__file__)"],
                cwd=tmp_path)
