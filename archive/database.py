@@ -223,7 +223,8 @@ def check_for_writing(path: Path, *, pages: bool = False) -> None:
     """
     if not path.exists():
         if not writable(path):
-            raise read_only(path)
+            raise ReadOnlyArchive(f"cannot make {path}: its folder is read-only (read-only media or no write "
+                                  "permission); give --db a path in a writable folder")
         return
     if not path.is_file():
         raise NoDatabase(f"{path} is not a file; give --db a database file")

@@ -278,8 +278,10 @@ def run_crawl(
 ) -> CrawlSummary:
     """Crawl `site` (live, or its Wayback Machine captures) into the database at `db_path`.
 
-    Raises `LockedError` when another run holds the database and `BadOption`
-    for unusable options; `SiteUnreachable` from the crawler ends the run as
+    Raises `LockedError` when another run holds the database, `BadOption` and
+    `BadSite` for unusable options, the errors of `database.py` for a file that is
+    not a writable, whole archive or a disk that fills up (the run row still says
+    how it ended); `SiteUnreachable` from the crawler ends the run as
     failed and is raised on. Failed pages do not raise: they are counted and
     listed in the summary (exit code 1). `retries` and `backoff` default to the
     fetcher's for the live site and to the Archive's (fewer, longer waits) for the

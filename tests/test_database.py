@@ -328,3 +328,11 @@ def test_a_full_disk_mid_crawl_is_named_exit_2_and_the_run_is_recorded_as_failed
         assert code == 0 and len(json.loads(output)) == len(json.loads(whole)) > 30
     finally:
         subprocess.run(["umount", "-l", str(disk)], check=True)
+
+
+def test_crawl_into_a_new_file_in_a_read_only_folder_says_where_to_put_it(read_only_archive):
+    new = read_only_archive.with_name("new.db")
+    code, output = dagbok("crawl", "--site", NOWHERE, "--db", str(new))
+    assert (code, output) == (2, f"Error: cannot make {new}: its folder is read-only (read-only media or no write "
+                                 "permission); give --db a path in a writable folder\n")
+    assert not new.exists()
