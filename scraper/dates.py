@@ -219,8 +219,8 @@ def _read_match(m: re.Match, reference: datetime | None) -> tuple[bool, date | N
 
 
 @functools.lru_cache(maxsize=64)
-def _fallback_parser(reference: datetime) -> DateDataParser:
-    """One dateparser per reference moment: its settings are fixed when it is built."""
+def fallback_parser(reference: datetime) -> DateDataParser:
+    """The dateparser for one reference moment, built once: its settings are fixed when it is built."""
     return DateDataParser(
         languages=["sv"],
         settings={
@@ -240,7 +240,7 @@ def _fallback(text: str, reference: datetime) -> date | None:
     if relative is None and (year is None or len(_NUMBER_RE.findall(text)) < 2):
         return None
     text = _TRAILING_TIME_RE.sub("", text)
-    data = _fallback_parser(_naive_local(reference)).get_date_data(text)
+    data = fallback_parser(_naive_local(reference)).get_date_data(text)
     found = data.date_obj if data else None
     if found is None or data.period != "day":
         return None

@@ -302,26 +302,26 @@ def test_relative_words_use_the_stockholm_day_of_a_utc_reference():
 
 
 def test_fallback_parser_is_built_once_per_reference():
-    dates._fallback_parser.cache_clear()
+    dates.fallback_parser.cache_clear()
     first = datetime(2011, 1, 10, 9, 0, tzinfo=timezone.utc)
     second = datetime(2012, 1, 10, 9, 0, tzinfo=timezone.utc)
     assert parse_date("29.4.2019", reference=first) == date(2019, 4, 29)
     assert parse_date("30.4.2019", reference=first) == date(2019, 4, 30)
     assert parse_date("1.5.2019", reference=first) == date(2019, 5, 1)
-    info = dates._fallback_parser.cache_info()
+    info = dates.fallback_parser.cache_info()
     assert (info.misses, info.hits) == (1, 2)
     assert parse_date("2.5.2019", reference=second) == date(2019, 5, 2)
-    assert dates._fallback_parser.cache_info().misses == 2
+    assert dates.fallback_parser.cache_info().misses == 2
 
 
 def test_fast_path_forms_never_build_a_dateparser():
-    dates._fallback_parser.cache_clear()
+    dates.fallback_parser.cache_clear()
     texts = ["29 april 2019", "2019-04-29T10:15:00Z", "31 februari 2019", "Boden 2019", "igår",
              "för två dagar sedan", "för en vecka sedan", "Publicerad: 2019-04-29", "Posted on April 29, 2019",
              "Våra fyra innovationslabb har varit i gång sedan i höstas.", "08-406 55 00"]  # fmt: skip
     for text in texts:
         parse_date(text, reference=REF)
-    assert dates._fallback_parser.cache_info().currsize == 0
+    assert dates.fallback_parser.cache_info().currsize == 0
 
 
 @pytest.mark.parametrize(
