@@ -185,20 +185,27 @@ def run_step(step: dict, *, cwd: Path, site, outputs: Path) -> subprocess.Comple
                           timeout=RUN_TIMEOUT)
 
 
-def run_workflow(steps: list[dict], *, remote: Path, checkout: Path, site) -> dict[str, str]:
-    """The workflow's run steps, in order, in a fresh clone of `remote` (as on a fresh runner);
-    the step that only fails a job whose site looked wrong is left out (its condition is checked)."""
+def run_workflow(steps: list[dict], *, remote: Path, checkout: Path, site) -> tuple[dict[str, str], int]:
+    """The workflow's run steps, in order, in a fresh clone of `remote` (as on a fresh runner).
+
+    Returns the crawl step's outputs and the job's exit status: 0, or that of a step whose
+    `if:` (a comparison of a step output, the only form the workflow uses) held and which failed.
+    """
     git("clone", "-q", str(remote), str(checkout), cwd=checkout.parent)
     outputs = checkout.parent / f"{checkout.name}.outputs"
     outputs.write_text("")
     for step in steps:
-        if "run" not in step or step.get("if"):
-            continue
-        if "pip install" in step["run"]:
+        if "run" not in step or "pip install" in step["run"]:
             continue  # dagbok is installed here already (tests/test_packaging.py installs the wheel)
+        if step.get("if"):
+            [(name, expected)] = re.findall(r"^steps\.crawl\.outputs\.(\w+) == '(\w+)'$", step["if"])
+            if dict(line.split("=", 1) for line in outputs.read_text().splitlines()).get(name) != expected:
+                continue
+            return dict(line.split("=", 1) for line in outputs.read_text().splitlines()), \
+                run_step(step, cwd=checkout, site=site, outputs=outputs).returncode
         done = run_step(step, cwd=checkout, site=site, outputs=outputs)
         assert done.returncode == 0, f"{step.get('name')}: {done.stdout}{done.stderr}"
-    return dict(line.split("=", 1) for line in outputs.read_text().splitlines())
+    return dict(line.split("=", 1) for line in outputs.read_text().splitlines()), 0
 
 
 @pytest.mark.slow
@@ -235,8 +242,7 @@ def test_github_actions_workflow_commits_the_posts_as_text_and_only_when_they_ch
     start = git("rev-parse", "HEAD", cwd=remote).strip()
 
     # Day 1: everything is new.
-    outputs = run_workflow(steps, remote=remote, checkout=tmp_path / "day1", site=site)
-    assert outputs == {"code": "0"}
+    assert run_workflow(steps, remote=remote, checkout=tmp_path / "day1", site=site) == ({"code": "0"}, 0)
     assert git("log", "--format=%s", "-1", cwd=remote).startswith("Capture ")
     added = git("diff", "--name-status", start, "HEAD", cwd=remote).splitlines()
     names = sorted(line.split("\t")[1] for line in added)
@@ -254,8 +260,7 @@ def test_github_actions_workflow_commits_the_posts_as_text_and_only_when_they_ch
     day1 = git("rev-parse", "HEAD", cwd=remote).strip()
 
     # Day 2: the site is unchanged: no commit, and the checkout is as it was.
-    outputs = run_workflow(steps, remote=remote, checkout=tmp_path / "day2", site=site)
-    assert outputs == {"code": "0"}
+    assert run_workflow(steps, remote=remote, checkout=tmp_path / "day2", site=site) == ({"code": "0"}, 0)
     assert git("rev-parse", "HEAD", cwd=remote).strip() == day1
     assert git("status", "--porcelain", cwd=tmp_path / "day2") == ""
 
@@ -264,8 +269,7 @@ def test_github_actions_workflow_commits_the_posts_as_text_and_only_when_they_ch
     post = site.live_posts[0]
     title = post.title + " (uppdaterad)"
     site.update_post(post.slug, title=title)
-    outputs = run_workflow(steps, remote=remote, checkout=tmp_path / "day3", site=site)
-    assert outputs == {"code": "0"}
+    assert run_workflow(steps, remote=remote, checkout=tmp_path / "day3", site=site) == ({"code": "0"}, 0)
     changes = git("diff", "--numstat", day1, "HEAD", cwd=remote).splitlines()
     counted = {line.split("\t")[2]: line.split("\t")[:2] for line in changes}
     assert counted["diary/export/posts.jsonl"] == ["1", "1"]
@@ -274,3 +278,13 @@ def test_github_actions_workflow_commits_the_posts_as_text_and_only_when_they_ch
     assert {line.split("\t")[0] for line in status if "diary/warc/" in line} == {"A"}  # WARC files never rewritten
     changed = [json.loads(line) for line in git("show", "HEAD:diary/export/posts.jsonl", cwd=remote).splitlines()]
     assert [row["url"] for row in changed if row["title"] == title] == [site.url(post.path)]
+    day3 = git("rev-parse", "HEAD", cwd=remote).strip()
+
+    # Day 4: most posts are taken down: the crawl exits 3 (the site looks wrong); what it saw is
+    # still committed (the posts marked gone), and then the job fails so someone looks.
+    for gone in site.live_posts[:25]:
+        site.remove_post(gone.slug)
+    assert run_workflow(steps, remote=remote, checkout=tmp_path / "day4", site=site) == ({"code": "3"}, 3)
+    assert git("rev-parse", "HEAD~1", cwd=remote).strip() == day3
+    rows = [json.loads(line) for line in git("show", "HEAD:diary/export/posts.jsonl", cwd=remote).splitlines()]
+    assert sum(row["status"] == "gone" for row in rows) == 25
