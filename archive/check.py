@@ -34,17 +34,17 @@ COVERAGE_SQL = (
     "SELECT count(*) AS total, "
     + ", ".join(f"coalesce(sum(trim(coalesce({name}, '')) != ''), 0) AS {name}" for name in _TEXT_FIELDS)
     + ", count(author_id) AS author, count(lab_id) AS lab"
-    " FROM posts WHERE status != 'teaser-only'"
+    " FROM posts WHERE status != 'teaser-only' /*diary*/"
 )
 LAYERS_SQL = """
     SELECT layer.key AS field, layer.value AS layer, count(*) AS posts
     FROM posts LEFT JOIN revisions ON revisions.id = posts.revision_id,
          json_each(coalesce(posts.layers, revisions.layers, '{}')) AS layer
-    WHERE posts.status != 'teaser-only'
+    WHERE posts.status != 'teaser-only' /*diary*/
     GROUP BY layer.key, layer.value ORDER BY layer.key, posts DESC, layer.value"""
 DISAGREEMENTS_SQL = """
     SELECT d.field AS field, d.layer AS layer, count(*) AS posts
-    FROM disagreements d JOIN posts ON posts.revision_id = d.revision_id
+    FROM disagreements d JOIN posts ON posts.revision_id = d.revision_id WHERE 1 /*diary*/
     GROUP BY d.field, d.layer ORDER BY d.field, posts DESC, d.layer"""
 # The latest capture of each URL: a failure there is a failure now (an old one that a
 # later fetch fixed is not). A post page that fetched fine but gave no post failed too.
@@ -158,16 +158,27 @@ def parse_thresholds(items: Iterable[str], *, base: Mapping[str, float] = DEFAUL
     return thresholds
 
 
-def check_archive(db_path: Path | str, *, thresholds: Mapping[str, float] = DEFAULT_THRESHOLDS) -> CheckReport:
-    """Measure field coverage, layers, disagreements and failed pages of the archive at `db_path`."""
+def in_scope(sql: str, *, all_posts: bool) -> str:
+    """The SQL kept to the diary's posts (scraper/data/diary.toml), or to every post with `--all`."""
+    return sql.replace("/*diary*/", "" if all_posts else "AND posts.diary = 1")
+
+
+def check_archive(db_path: Path | str, *, thresholds: Mapping[str, float] = DEFAULT_THRESHOLDS,
+                  all_posts: bool = False) -> CheckReport:
+    """Measure field coverage, layers, disagreements and failed pages of the archive at `db_path`.
+
+    Coverage, layers and disagreements are the diary's, or every post's with `all_posts`;
+    failed pages are every page's: a page that failed may have been a diary post.
+    """
     with open_archive(db_path) as conn:
         check_pages(conn, Path(db_path))
-        counts = dict(conn.execute(COVERAGE_SQL).fetchone())
+        counts = dict(conn.execute(in_scope(COVERAGE_SQL, all_posts=all_posts)).fetchone())
         total = counts.pop("total")
         layers: dict[str, dict[str, int]] = {}
-        for row in conn.execute(LAYERS_SQL):
+        for row in conn.execute(in_scope(LAYERS_SQL, all_posts=all_posts)):
             layers.setdefault(row["field"], {})[row["layer"]] = row["posts"]
-        teaser_only = conn.execute("SELECT count(*) FROM posts WHERE status = 'teaser-only'").fetchone()[0]
+        teaser_only = conn.execute(in_scope("SELECT count(*) FROM posts WHERE status = 'teaser-only' /*diary*/",
+                                            all_posts=all_posts)).fetchone()[0]
         return CheckReport(
             posts=total,
             teaser_only=teaser_only,
@@ -176,7 +187,7 @@ def check_archive(db_path: Path | str, *, thresholds: Mapping[str, float] = DEFA
                               threshold=thresholds.get(name))
                 for name in FIELDS
             ],
-            disagreements=[dict(row) for row in conn.execute(DISAGREEMENTS_SQL)],
+            disagreements=[dict(row) for row in conn.execute(in_scope(DISAGREEMENTS_SQL, all_posts=all_posts))],
             failed_pages=[FailedPage(**dict(row)) for row in conn.execute(FAILED_SQL)],
             warnings=[dict(row) for row in conn.execute(WARNINGS_SQL)] if _has_warnings(conn) else [],
             stored_twice=[row["urls"].split(" ") for row in conn.execute(TWICE_SQL)],

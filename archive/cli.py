@@ -63,6 +63,10 @@ def user_errors(command):
     return wrapper
 
 
+all_option = click.option(
+    "--all", "all_posts", is_flag=True,
+    help="Every post stored, not only the diary's (which posts are the diary: scraper/data/diary.toml).",
+)
 db_option = click.option(
     "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_DB,
     show_default="data/dagbok.db", help="SQLite database file.",
@@ -183,10 +187,13 @@ def rebuild_command(warc_dir: Path, db_path: Path) -> None:
               help="Directory to write posts, revisions, manifest.json and README.md (or the .wacz) to.")
 @click.option("--warc-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="With --format wacz: the WARC files to pack (default: warc/ beside the database).")
+@all_option
 @user_errors
-def export_command(db_path: Path, fmt: str, out_dir: Path, warc_dir: Path | None) -> None:
+def export_command(db_path: Path, fmt: str, out_dir: Path, warc_dir: Path | None, all_posts: bool) -> None:
     """Write posts and revisions for deposit (or a WACZ package for replay tools)."""
     if fmt == wacz.FORMAT:
+        if all_posts:
+            raise export.ExportError("--all applies only to jsonl and csv; a WACZ package holds the diary's pages")
         packed = wacz.export_wacz(db_path, out_dir, warc_dir=warc_dir)
         skipped = f"; {len(packed.skipped)} known only from teasers have no page" if packed.skipped else ""
         click.echo(f"Packed {len(packed.warc_files)} WARC files into {packed.path}: "
@@ -194,7 +201,7 @@ def export_command(db_path: Path, fmt: str, out_dir: Path, warc_dir: Path | None
         return
     if warc_dir is not None:
         raise export.ExportError("--warc-dir applies only with --format wacz; leave it out for jsonl and csv")
-    summary = export.export(db_path, out_dir, fmt=fmt)
+    summary = export.export(db_path, out_dir, fmt=fmt, all_posts=all_posts)
     click.echo(
         f"Exported {summary.posts} posts and {summary.revisions} revisions ({summary.captures} source captures) "
         f"to {summary.out_dir}: " + ", ".join(path.name for path in summary.files)
@@ -229,12 +236,13 @@ def demo_command(db_path: Path, port: int) -> None:
 @click.option("--format", "fmt", type=click.Choice(queries.FORMATS), default="table", show_default=True,
               help="Output format; json, csv and jsonl carry every field, markdown a linked table.")
 @click.option("--limit", type=click.IntRange(min=0), help="At most this many posts.")
+@all_option
 @user_errors
-def query(db_path: Path, author, role, lab, since, until, search, sort, fmt, limit) -> None:
-    """Print the posts that match every given filter."""
+def query(db_path: Path, author, role, lab, since, until, search, sort, fmt, limit, all_posts) -> None:
+    """Print the diary's posts that match every given filter (`--all`: any stored post)."""
     post_query = queries.PostQuery(
         author=author, role=role, lab=lab, since=queries.parse_day(since), until=queries.parse_day(until),
-        search=search, sort=sort, limit=limit,
+        search=search, sort=sort, limit=limit, all_posts=all_posts,
     )
     posts = queries.find_posts(db_path, post_query)
     click.echo(output.format_posts(posts, fmt))
@@ -246,10 +254,11 @@ def query(db_path: Path, author, role, lab, since, until, search, sort, fmt, lim
               help="Output format.")
 @click.option("--chart", "chart_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Also draw posts per lab per month and authors over time as SVG files in this directory.")
+@all_option
 @user_errors
-def stats(db_path: Path, fmt: str, chart_dir: Path | None) -> None:
+def stats(db_path: Path, fmt: str, chart_dir: Path | None, all_posts: bool) -> None:
     """Print posts per year, per lab and per author, the first and last post, and the last crawl."""
-    click.echo(output.format_stats(queries.collect_stats(db_path), fmt))
+    click.echo(output.format_stats(queries.collect_stats(db_path, all_posts=all_posts), fmt))
     if chart_dir is not None:
         drawn = charts.write_charts(db_path, chart_dir)
         click.echo(f"Charts ({drawn.months} months, {drawn.authors} authors): "
@@ -263,13 +272,14 @@ def stats(db_path: Path, fmt: str, chart_dir: Path | None) -> None:
                    "repeatable. Defaults: published, title, body 100; author, role 90; 0 turns a minimum off.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
               help="Output format.")
+@all_option
 @user_errors
-def check(db_path: Path, min_coverage: tuple[str, ...], fmt: str) -> None:
+def check(db_path: Path, min_coverage: tuple[str, ...], fmt: str, all_posts: bool) -> None:
     """Report field coverage, layers, disagreements and failed pages; exit 1 if coverage is too low.
 
     Exit 1 too when one post is stored under two forms of the site (www or bare host, http or https).
     """
-    report = check_archive(db_path, thresholds=parse_thresholds(min_coverage))
+    report = check_archive(db_path, thresholds=parse_thresholds(min_coverage), all_posts=all_posts)
     click.echo(output.format_check(report, fmt))
     sys.exit(report.exit_code)
 

@@ -28,7 +28,8 @@ MANIFEST = "manifest.json"
 
 POST_FIELDS = (
     "url", "slug", "title", "published", "author", "role", "lab", "labs", "excerpt", "body", "status",
-    "first_seen", "gone_since", "revisions", "capture_digest", "capture_fetched", "wayback_timestamp",
+    "first_seen", "gone_since", "diary", "diary_evidence", "revisions", "capture_digest", "capture_fetched",
+    "wayback_timestamp",
 )
 REVISION_FIELDS = (
     "url", "number", "title", "published", "author", "role", "lab", "labs", "excerpt", "body", "first_seen",
@@ -39,12 +40,14 @@ CAPTURE_FIELDS = (
     "source", "warc_file", "warc_offset",
 )
 
+# `/*diary*/` keeps the rows to the diary's posts (scraper/data/diary.toml) unless `--all`.
 POSTS_SQL = """
 SELECT d.url, d.slug, d.title, d.published, d.author, d.role, d.lab, d.labs, d.excerpt, d.body, d.status,
-       d.first_seen, d.gone_since,
+       d.first_seen, d.gone_since, p.diary, p.diary_evidence,
        (SELECT count(*) FROM revisions r WHERE r.post_id = d.id) AS revisions,
        c.digest AS capture_digest, c.fetched AS capture_fetched, c.wayback_timestamp
-FROM post_details d JOIN posts p ON p.id = d.id LEFT JOIN captures c ON c.id = p.capture_id
+FROM all_post_details d JOIN posts p ON p.id = d.id LEFT JOIN captures c ON c.id = p.capture_id
+WHERE 1 /*diary*/
 ORDER BY d.published, d.url
 """
 REVISIONS_SQL = """
@@ -54,12 +57,13 @@ SELECT p.url, r.number, r.title, r.published, a.name AS author, r.role, l.name A
 FROM revisions r JOIN posts p ON p.id = r.post_id
 LEFT JOIN authors a ON a.id = r.author_id LEFT JOIN labs l ON l.id = r.lab_id
 LEFT JOIN captures c ON c.id = r.capture_id
+WHERE 1 /*diary*/
 ORDER BY p.url, r.number
 """
 CAPTURES_SQL = """
 SELECT c.id AS capture_id, c.url, c.final_url, c.status, c.fetched, c.wayback_timestamp, c.digest, c.content_type,
        c.source, c.warc_file, c.warc_offset
-FROM captures c WHERE c.id IN (SELECT capture_id FROM revisions)
+FROM captures c WHERE c.id IN (SELECT r.capture_id FROM revisions r JOIN posts p ON p.id = r.post_id WHERE 1 /*diary*/)
 ORDER BY c.id
 """
 
@@ -94,6 +98,8 @@ letters, curly quotes, dashes); only whitespace is normalised. Times are UTC
 | status | `live`; `gone` (the page answered 404/410 or no source lists it any more); `teaser-only` (known only from teasers on other pages: no body) |
 | first_seen | when the post's text was first observed (a Wayback capture counts at its capture time) |
 | gone_since | when the post was first missed (empty unless gone) |
+| diary | 1 when the post belongs to the diary, 0 for the site's other posts (exported with `--all` only) |
+| diary_evidence | what decided `diary`: `override`, `category`, `lab`, `author` or `none` (dagbok's README, "The diary among the site's posts") |
 | revisions | how many versions were observed |
 | capture_digest, capture_fetched, wayback_timestamp | the capture the current version was first read from |
 
@@ -124,8 +130,8 @@ class ExportSummary:
     files: list[Path] = field(default_factory=list)
 
 
-def export(db_path: Path | str, out_dir: Path | str, *, fmt: str = "jsonl") -> ExportSummary:
-    """Write posts, revisions, manifest.json and README.md to `out_dir`.
+def export(db_path: Path | str, out_dir: Path | str, *, fmt: str = "jsonl", all_posts: bool = False) -> ExportSummary:
+    """Write posts, revisions, manifest.json and README.md to `out_dir`: the diary's, or every post's (`all_posts`).
 
     The files are written to a folder beside `out_dir` and put in its place at the end, so
     `out_dir` never holds half an export, nor files of an earlier one the manifest does not
@@ -136,9 +142,9 @@ def export(db_path: Path | str, out_dir: Path | str, *, fmt: str = "jsonl") -> E
         raise ExportError(f'format "{fmt}" is not one of {", ".join(FORMATS)}')
     _check_out_dir(out_dir)
     with open_archive(db_path) as conn:
-        posts = [_clean(dict(row)) for row in conn.execute(POSTS_SQL)]
-        revisions = [_clean(dict(row)) for row in conn.execute(REVISIONS_SQL)]
-        captures = [dict(row) for row in conn.execute(CAPTURES_SQL)]
+        posts = [_clean(dict(row)) for row in conn.execute(_scoped(POSTS_SQL, all_posts))]
+        revisions = [_clean(dict(row)) for row in conn.execute(_scoped(REVISIONS_SQL, all_posts))]
+        captures = [dict(row) for row in conn.execute(_scoped(CAPTURES_SQL, all_posts))]
         last_run = conn.execute("SELECT max(ended) FROM crawl_runs").fetchone()[0]
     summary = ExportSummary(out_dir, fmt, posts=len(posts), revisions=len(revisions), captures=len(captures))
     folder = out_dir.resolve()  # `--out .` names a folder too
@@ -216,6 +222,10 @@ def _put_in_place(partial: Path, out_dir: Path) -> None:
     os.replace(partial, out_dir)
     if previous is not None:
         shutil.rmtree(previous)
+
+
+def _scoped(sql: str, all_posts: bool) -> str:
+    return sql.replace("/*diary*/", "" if all_posts else "AND p.diary = 1")
 
 
 def _clean(row: dict) -> dict:

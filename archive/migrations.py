@@ -47,6 +47,17 @@ POST_DETAILS_YEAR_SQL = POST_DETAILS_SQL.replace(
 assert POST_DETAILS_YEAR_SQL != POST_DETAILS_SQL
 
 
+# Step 5's views: `post_details` is the diary (what query, stats, export and Datasette show by
+# default), `all_post_details` every stored post with its membership and the evidence for it.
+ALL_POST_DETAILS_SQL = POST_DETAILS_YEAR_SQL.replace(
+    "    posts.gone_since AS gone_since\n",
+    "    posts.gone_since AS gone_since,\n    posts.diary AS diary,\n"
+    "    posts.diary_evidence AS diary_evidence,\n    posts.categories AS categories\n",
+)
+DIARY_POST_DETAILS_SQL = POST_DETAILS_YEAR_SQL + "WHERE posts.diary = 1\n"
+assert ALL_POST_DETAILS_SQL != POST_DETAILS_YEAR_SQL
+
+
 @dataclass(frozen=True)
 class Migration:
     number: int
@@ -228,6 +239,25 @@ def _captures_warning(db: sqlite_utils.Database) -> None:
     db["captures"].add_column("warning", str)
 
 
+def _diary(db: sqlite_utils.Database) -> None:
+    """Which posts are the diary (scraper/data/diary.toml): posts.diary, diary_evidence, categories.
+
+    `post_details` becomes the diary's posts; `all_post_details` shows every post. Posts
+    already stored are decided now, from what they hold (their categories are learnt
+    on the next crawl).
+    """
+    from .diary import mark_diary  # the rule reads the data files; only this step needs it
+    from scraper.labs import LabVocabulary
+
+    db["posts"].add_column("categories", str)
+    db["posts"].add_column("diary", int)
+    db["posts"].add_column("diary_evidence", str)
+    db["posts"].create_index(["diary", "published"])
+    db.create_view("post_details", DIARY_POST_DETAILS_SQL, replace=True)
+    db.create_view("all_post_details", ALL_POST_DETAILS_SQL)
+    mark_diary(db, labs=LabVocabulary.load())
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial tables", _initial_tables),
     Migration(2, "post_details view", _post_details_view),
@@ -235,6 +265,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "post_details year, posts indexes by lab and author with date, ANALYZE", _year_indexes_analyze),
     Migration(5, "posts_fts prefix indexes for terms of 1-4 characters", _posts_fts_prefix_indexes),
     Migration(6, "captures.warning", _captures_warning),
+    Migration(7, "the diary among the site's posts: posts.diary, diary_evidence, categories; all_post_details", _diary),
 )
 
 

@@ -145,6 +145,15 @@ class PostQuery:
     search: str | None = None
     sort: str = DEFAULT_SORT
     limit: int | None = None
+    all_posts: bool = False  # every stored post (`--all`), not only the diary's
+
+
+DIARY_VIEW, ALL_VIEW = "post_details", "all_post_details"  # the diary's posts; every stored post
+
+
+def posts_view(all_posts: bool) -> str:
+    """The view `query`, `stats` and `export` read: the diary (scraper/data/diary.toml), or every post."""
+    return ALL_VIEW if all_posts else DIARY_VIEW
 
 
 def build_post_query(query: PostQuery, *, each: bool = False, columns: tuple[str, ...] = FIELDS,
@@ -191,7 +200,7 @@ def build_post_query(query: PostQuery, *, each: bool = False, columns: tuple[str
         matched = "+id" if query.sort in DATE_SORTS else "id"
         where.append(f"{matched} IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?)")
         params.append(fts_terms(query.search))
-    sql = f"SELECT {', '.join(columns)} FROM post_details"
+    sql = f"SELECT {', '.join(columns)} FROM {posts_view(query.all_posts)}"
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY " + SORTS[query.sort]
@@ -289,25 +298,27 @@ def refuse_if_never_crawled(conn: sqlite3.Connection, path: Path) -> None:
 
 # --- stats -----------------------------------------------------------------------------
 
+# `{view}` is the view of `posts_view`; `{scope}` keeps the `posts` table to the diary unless `--all`.
 STATS_SQL = {
-    "posts": "SELECT count(*) AS posts FROM post_details",
+    "posts": "SELECT count(*) AS posts FROM {view}",
     "per_year": """
         SELECT substr(published, 1, 4) AS year, count(*) AS posts
-        FROM post_details GROUP BY year ORDER BY year IS NULL, year""",
+        FROM {view} GROUP BY year ORDER BY year IS NULL, year""",
     "per_lab": """
         SELECT labs.name AS lab,
-               (SELECT count(*) FROM posts WHERE posts.lab_id = labs.id) AS posts,
-               (SELECT count(*) FROM post_labs WHERE post_labs.lab_id = labs.id) AS named_in
+               (SELECT count(*) FROM posts WHERE posts.lab_id = labs.id {scope}) AS posts,
+               (SELECT count(*) FROM post_labs JOIN posts ON posts.id = post_labs.post_id
+                WHERE post_labs.lab_id = labs.id {scope}) AS named_in
         FROM labs ORDER BY labs.id""",
-    "programme_wide": "SELECT count(*) AS posts FROM posts WHERE lab_id IS NULL",
+    "programme_wide": "SELECT count(*) AS posts FROM posts WHERE lab_id IS NULL {scope}",
     "per_author": """
         SELECT author, count(*) AS posts, min(published) AS first, max(published) AS last
-        FROM post_details GROUP BY author ORDER BY author IS NULL, count(*) DESC, author""",
+        FROM {view} GROUP BY author ORDER BY author IS NULL, count(*) DESC, author""",
     "first_post": """
-        SELECT published, title, author, url FROM post_details WHERE published IS NOT NULL
+        SELECT published, title, author, url FROM {view} WHERE published IS NOT NULL
         ORDER BY published ASC, title LIMIT 1""",
     "last_post": """
-        SELECT published, title, author, url FROM post_details WHERE published IS NOT NULL
+        SELECT published, title, author, url FROM {view} WHERE published IS NOT NULL
         ORDER BY published DESC, title LIMIT 1""",
     "last_crawl": """
         SELECT started, ended, site, source, status, requests, new, changed, unchanged, gone, errors
@@ -335,11 +346,15 @@ class Stats:
         return dict(self.__dict__)
 
 
-def collect_stats(db_path: Path | str) -> Stats:
-    """Read the `Stats` of the archive at `db_path`."""
+DIARY_SCOPE = "AND posts.diary = 1"
+
+
+def collect_stats(db_path: Path | str, *, all_posts: bool = False) -> Stats:
+    """Read the `Stats` of the archive at `db_path`: of the diary, or of every stored post."""
+    view, scope = posts_view(all_posts), "" if all_posts else DIARY_SCOPE
     with open_archive(db_path) as conn:
         def rows(name: str) -> list[dict[str, Any]]:
-            return [dict(row) for row in conn.execute(STATS_SQL[name])]
+            return [dict(row) for row in conn.execute(STATS_SQL[name].format(view=view, scope=scope))]
 
         def one(name: str) -> dict[str, Any] | None:
             found = rows(name)

@@ -8,6 +8,7 @@ and the next run simply fetches it again.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -15,11 +16,13 @@ from urllib.parse import urlsplit
 
 import sqlite_utils
 
+from scraper.diary import DiaryRules
 from scraper.labs import LabVocabulary
 from scraper.names import PageKind
 from scraper.records import DiscoveryDone, ListingChecked, PageResult, Teaser, Validators
 
 from .captures import WarcLocation, insert_capture, iso, observed, parse_iso, wayback_moment
+from .diary import mark_diary, mark_post
 from .revisions import Change, Content, record_revision
 from .warc import Reference, WarcWriter
 from .warc_fields import Event, EventFields, PageFields
@@ -70,6 +73,7 @@ class Store:
         self.source = source
         self.labs = labs
         self.warc = warc
+        self.rules = DiaryRules.load()
 
     # -- one page ----------------------------------------------------------
 
@@ -255,8 +259,19 @@ class Store:
         if not wayback or status == "teaser-only":
             self.db.execute("UPDATE posts SET status = 'live', gone_since = NULL WHERE id = ?", [post_id])
         self.db.execute("UPDATE pages SET post_id = ? WHERE url = ?", [post_id, result.url])
+        self._mark_diary(result, post_id)
         outcome = {Change.NEW: Outcome.NEW, Change.CHANGED: Outcome.CHANGED, Change.UNCHANGED: Outcome.UNCHANGED}
         return Stored(outcome[change], post.url, post.title, capture_id, result.error)
+
+    def _mark_diary(self, result: PageResult, post_id: int) -> None:
+        """The categories this page and its sources show (kept from before when none do), then membership."""
+        categories = list(result.categories)
+        if result.candidate is not None:
+            categories += [name for name in result.candidate.categories if name not in categories]
+        if categories:
+            self.db.execute("UPDATE posts SET categories = ? WHERE id = ?",
+                            [json.dumps(categories, ensure_ascii=False), post_id])
+        mark_post(self.db, post_id, labs=self.labs, rules=self.rules)
 
     def _confirm_post(self, result: PageResult, capture_id: int, moment: datetime, page: dict | None) -> Stored:
         """A 304: the post is as last stored; widen its current revision's span."""
@@ -329,6 +344,7 @@ class Store:
             capture_id=capture_id,
             observed=moment,
         )
+        mark_post(self.db, post_id, labs=self.labs, rules=self.rules)
 
     def _settle_teaser_only(self, url: str) -> None:
         """A post page answered 404: if teasers of it were seen, keep the post from its latest teaser."""
@@ -388,6 +404,7 @@ class Store:
                 {"urls": sorted(done.urls), "complete": done.complete},
                 date=when,
             )
+        mark_diary(self.db, labs=self.labs, rules=self.rules)  # signatures learnt in this run reach every post
         if not done.complete or self.source != "live":
             return []
         with self.db.atomic():

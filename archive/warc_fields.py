@@ -111,6 +111,7 @@ class PageFields:
                     "source": str(self.candidate.source),
                     "modified": modified.isoformat() if modified else None,
                     "published": self.candidate.published.isoformat() if self.candidate.published else None,
+                    **({"categories": list(self.candidate.categories)} if self.candidate.categories else {}),
                 }
             )
         return headers
@@ -122,7 +123,8 @@ class PageFields:
             found = json.loads(data)
             modified = datetime.fromisoformat(found["modified"]) if found.get("modified") else None
             published = date.fromisoformat(found["published"]) if found.get("published") else None
-            candidate = Candidate(found["url"], Source(found["source"]), modified, published)
+            candidate = Candidate(found["url"], Source(found["source"]), modified, published,
+                                  tuple(found.get("categories", ())))
         return cls(
             run=_get(fields, RUN) or "",
             page_uri=_get(fields, PAGE_URI) or target,

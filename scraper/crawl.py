@@ -54,6 +54,7 @@ from urllib.parse import urljoin, urlsplit
 from .classify import classify
 from .discover import Discovered, Discovery, hub_url, is_embed_url, normalise_url, post_url
 from .errors import FetchError, SiteUnreachable
+from .extract.categories import read_categories
 from .extract.document import parse_document
 from .extract.post import extract_post
 from .extract.reading import read_layers
@@ -498,6 +499,7 @@ def read_page(result: PageResult, site: str, labs: LabVocabulary) -> PageResult:
             if result.kind == PageKind.OTHER and result.listing.is_listing:
                 result.kind = PageKind.LISTING
         if result.kind == PageKind.POST:
+            result.categories = read_categories(document)
             post = extract_post(reading, labs=labs, api_published=listed)
             canonical = post_url(post.url, site=site) if post.url else None
             post.url = canonical or result.url

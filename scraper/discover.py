@@ -106,17 +106,20 @@ class Discovered:
     sources: list[Source] = field(default_factory=list)
     modified: datetime | None = None
     published: date | None = None
+    categories: tuple[str, ...] = ()
 
     @property
     def source(self) -> Source:
         return min(self.sources, key=SOURCE_ORDER.index)
 
     def candidate(self) -> Candidate:
-        return Candidate(self.url, self.source, self.modified, self.published)
+        return Candidate(self.url, self.source, self.modified, self.published, self.categories)
 
-    def add(self, source: Source, modified: datetime | None, published: date | None = None) -> None:
+    def add(self, source: Source, modified: datetime | None, published: date | None = None,
+            categories: tuple[str, ...] = ()) -> None:
         if source not in self.sources:
             self.sources.append(source)
+        self.categories += tuple(name for name in categories if name not in self.categories)
         if modified is not None and (self.modified is None or modified > self.modified):
             self.modified = modified
         self.published = self.published or published
@@ -137,7 +140,7 @@ class Discovery:
         entry = self.found.get(url)
         if entry is None:
             entry = self.found[url] = Discovered(url)
-        entry.add(candidate.source, candidate.modified, candidate.published)
+        entry.add(candidate.source, candidate.modified, candidate.published, candidate.categories)
         return entry
 
     def __iter__(self) -> Iterator[Discovered]:

@@ -23,12 +23,14 @@ class Candidate:
     `lastmod`, feed date), used to skip unchanged posts on incremental crawls.
     `published` is the post's date as the REST API lists it (its local `date`): a
     reading of its own (layer `api`) when the post's page is read.
+    `categories` are the names the source gives the post's categories (API, feed).
     """
 
     url: str
     source: Source
     modified: datetime | None = None
     published: date | None = None
+    categories: tuple[str, ...] = ()
 
 
 # A Wayback capture is re-addressed to its original URL; the replay URL it was really fetched
@@ -155,6 +157,7 @@ class PageResult:
     post: Post | None = None
     teasers: list[Teaser] = field(default_factory=list)
     listing: ListingPage | None = None  # read from every fetched HTML page that is not a post
+    categories: tuple[str, ...] = ()  # the categories a post page shows for its post (names or slugs)
     error: str | None = None  # why fetching or parsing failed; the capture is kept all the same
     warning: str | None = None  # read, but perhaps not as written (a charset label the bytes contradict)
     candidate: Candidate | None = None

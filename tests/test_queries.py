@@ -94,7 +94,8 @@ def make_archive(path: Path, posts: list[dict] = POSTS, *, crawl: bool = True,
                  failed_pages: list[tuple[str, str]] = ()) -> Path:
     """Write `posts` (POSTS-shaped dicts) into a new archive at `path` through `archive.store`.
 
-    Each post is stored as a fetched post page whose `Post` carries `post["layers"]`
+    Each post is stored as a fetched post page showing `post["categories"]` (default
+    `Dagbok`: the diary's), whose `Post` carries `post["layers"]`
     (default: every present field from `layout`) and `post["disagreements"]` ((field,
     layer, value) tuples). A `teaser-only` post is a page that answered 404 and a lab page
     teasing it. `failed_pages` are (url, error) post pages that came back but did not parse.
@@ -134,7 +135,7 @@ def make_archive(path: Path, posts: list[dict] = POSTS, *, crawl: bool = True,
                            for field, layer, value in post.get("disagreements", [])],
         )
         store.store(PageResult(url=url, kind=PageKind.POST, source=Source.API, capture=capture(url),
-                               post=extracted))
+                               post=extracted, categories=tuple(post.get("categories", ["Dagbok"]))))
     if teasers:
         lab_page = BASE + "vad-vi-gor/innovationslabbet-i-sodertalje/"
         store.store(PageResult(url=lab_page, kind=PageKind.LAB, source=Source.LINKS, capture=capture(lab_page),
@@ -421,11 +422,15 @@ def test_query_json_of_a_crawled_sample_site_equals_the_ground_truth(sample_site
 
 
 @pytest.mark.parametrize("sort", ["-published", "published"])
-def test_a_search_in_date_order_walks_the_date_index_instead_of_sorting_every_match(archive, sort):
-    sql, params = build_post_query(PostQuery(search="innovationslabb", sort=sort, limit=20))
+@pytest.mark.parametrize(("all_posts", "walk"), [
+    (False, "SEARCH posts USING INDEX idx_posts_diary_published (diary=?)"),  # the diary's posts in date order
+    (True, "SCAN posts USING INDEX idx_posts_published"),
+], ids=["diary", "all"])
+def test_a_search_in_date_order_walks_the_date_index_instead_of_sorting_every_match(archive, sort, all_posts, walk):
+    sql, params = build_post_query(PostQuery(search="innovationslabb", sort=sort, limit=20, all_posts=all_posts))
     with open_archive(archive) as conn:
         plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql, params)]
-    assert plan[0] == "SCAN posts USING INDEX idx_posts_published"  # not every match looked up, then sorted
+    assert plan[0] == walk  # not every match looked up, then sorted
     assert plan[-1] == "USE TEMP B-TREE FOR RIGHT PART OF ORDER BY"  # only ties on the date are sorted
 
 

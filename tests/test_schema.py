@@ -88,7 +88,7 @@ def test_step_4_upgrades_an_archive_made_before_it(tmp_path, monkeypatch):
     monkeypatch.undo()
     db = open_database(path, lab_names=LABS)
     assert applied_migrations(db) == [migration.number for migration in MIGRATIONS]
-    row = next(db.query("SELECT * FROM post_details"))
+    row = next(db.query("SELECT * FROM all_post_details"))
     assert list(row)[3:5] == ["published", "year"] and row["year"] == "2019"
     indexed = {tuple(index.columns) for index in db["posts"].indexes}
     assert {("lab_id", "published"), ("author_id", "published")} <= indexed
@@ -97,6 +97,31 @@ def test_step_4_upgrades_an_archive_made_before_it(tmp_path, monkeypatch):
     plan = " ".join(r[3] for r in db.execute(
         "EXPLAIN QUERY PLAN SELECT id FROM posts WHERE lab_id = 1 ORDER BY published"))
     assert "idx_posts_lab_id_published" in plan and "TEMP B-TREE" not in plan
+    db.close()
+
+
+def test_step_6_decides_which_posts_of_an_older_archive_are_the_diary(tmp_path, monkeypatch):
+    import archive.migrations as migrations
+
+    path = tmp_path / "old.db"
+    monkeypatch.setattr(migrations, "MIGRATIONS", MIGRATIONS[:5])
+    old = open_database(path, lab_names=LABS)
+    for slug, title, body in [
+        ("nu-drar-vi-i-gang", "Nu drar vi i gång", "Allmännyttans innovationslabb startar i fyra städer."),
+        ("ny-rapport", "Ny rapport om bostadsbristen", "Rapporten bygger på svar från 290 kommuner, Boden med."),
+    ]:
+        old.execute("INSERT INTO posts (url, slug, title, body, status) VALUES (?, ?, ?, ?, 'live')",
+                    [f"https://x/{slug}/", slug, title, body])
+    old.conn.commit()
+    old.close()
+    monkeypatch.undo()
+    db = open_database(path, lab_names=LABS)
+    assert applied_migrations(db) == [migration.number for migration in MIGRATIONS]
+    assert [r["url"] for r in db.query("SELECT url FROM post_details")] == ["https://x/nu-drar-vi-i-gang/"]
+    assert list(db.query("SELECT url, diary, diary_evidence FROM all_post_details ORDER BY url")) == [
+        {"url": "https://x/nu-drar-vi-i-gang/", "diary": 1, "diary_evidence": "lab"},
+        {"url": "https://x/ny-rapport/", "diary": 0, "diary_evidence": "none"},
+    ]
     db.close()
 
 
@@ -127,8 +152,8 @@ def test_a_name_added_to_the_vocabulary_is_appended(tmp_path):
 def test_post_details_names_author_lab_and_labs_in_vocabulary_order(db):
     db["authors"].insert({"id": 7, "name": "Karin Nilsson"})
     db.execute(
-        "INSERT INTO posts (id, url, title, published, author_id, role, lab_id, status) "
-        "VALUES (1, 'https://x/a/', 'Titel', '2019-04-29', 7, 'projektledare', 4, 'live')"
+        "INSERT INTO posts (id, url, title, published, author_id, role, lab_id, status, diary) "
+        "VALUES (1, 'https://x/a/', 'Titel', '2019-04-29', 7, 'projektledare', 4, 'live', 1)"
     )
     db.execute("INSERT INTO post_labs VALUES (1, 4), (1, 1)")
     row = next(db.query("SELECT * FROM post_details"))
@@ -139,8 +164,16 @@ def test_post_details_names_author_lab_and_labs_in_vocabulary_order(db):
     assert row["status"] == "live"
 
 
+def test_post_details_is_the_diary_and_all_post_details_every_post(db):
+    db.execute("INSERT INTO posts (url, title, status, diary, diary_evidence) VALUES "
+               "('https://x/a/', 'Dagbok', 'live', 1, 'category'), ('https://x/b/', 'Nyhet', 'live', 0, 'category')")
+    assert [row["title"] for row in db.query("SELECT title FROM post_details")] == ["Dagbok"]
+    assert [(row["title"], row["diary"]) for row in db.query("SELECT title, diary FROM all_post_details ORDER BY title")] \
+        == [("Dagbok", 1), ("Nyhet", 0)]
+
+
 def test_post_without_labs_has_an_empty_list(db):
-    db.execute("INSERT INTO posts (url, title, status) VALUES ('https://x/a/', 'T', 'live')")
+    db.execute("INSERT INTO posts (url, title, status, diary) VALUES ('https://x/a/', 'T', 'live', 1)")
     row = next(db.query("SELECT labs, lab, author FROM post_details"))
     assert json.loads(row["labs"]) == []
     assert row["lab"] is None and row["author"] is None

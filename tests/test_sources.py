@@ -47,7 +47,10 @@ def test_api_lists_every_live_post_with_its_modified_time(sample_site):
     by_url = {c.url: c for c in candidates}
     assert by_url[sample_site.url(newest.path)].modified == newest.modified.astimezone(UTC)
     assert end == SourceEnd(Source.API, found=True, unchanged=False, complete=True)
-    assert [l.capture.status for l in listings] == [200]
+    # the one page of posts, then the category names (asked once: the items name category ids)
+    assert [(urlsplit(l.url).path, l.capture.status) for l in listings] == [
+        ("/wp-json/wp/v2/posts", 200), ("/wp-json/wp/v2/categories", 200)]
+    assert {c.categories for c in candidates} == {("Dagbok",)}
 
 
 def test_api_pages_until_the_last_page_by_total_pages(sample_site):
@@ -79,7 +82,8 @@ def test_api_incremental_stops_paging_at_items_already_stored(sample_site):
     known = {c.url: Validators(modified=c.modified) for c in first}
     sample_site.clear_requests()
     candidates, listings, end = split(read_api(sample_site.base, fetcher(), known=known, per_page=10))
-    assert len(listings) == 1  # page 1 ends with posts no newer than the newest stored one
+    # page 1 ends with posts no newer than the newest stored one (and the category names)
+    assert [urlsplit(l.url).path for l in listings] == ["/wp-json/wp/v2/posts", "/wp-json/wp/v2/categories"]
     assert not end.complete and not end.unchanged
 
 
@@ -283,3 +287,12 @@ def test_api_gives_each_post_its_local_date_never_the_utc_one(sample_site):
     for post in sample_site.live_posts:
         assert by_url[sample_site.url(post.path)].published == post.published
     assert late.published_at.astimezone(UTC).date() < late.published
+
+
+def test_api_and_feed_give_each_post_its_categories_by_name(sample_site_factory):
+    site = sample_site_factory(news=True)
+    api = {c.url: c.categories for c in split(read_api(site.base, fetcher()))[0]}
+    feed = {c.url: c.categories for c in split(read_feed(site.base, fetcher()))[0]}
+    for post in [*site.live_posts, *site.news]:
+        assert api[site.url(post.path)] == (post.category,)
+    assert {feed[url] for url in feed} == {("Dagbok",), ("Nyheter",)}

@@ -70,7 +70,7 @@ def rows(store, sql, params=()):
 def test_a_new_post_writes_post_author_labs_revision_and_capture(archive):
     stored = archive.store(page())
     assert (stored.outcome, stored.url, stored.title) == (Outcome.NEW, URL, "Vilken resa vi gör!")
-    [post] = rows(archive, "SELECT * FROM post_details")
+    [post] = rows(archive, "SELECT * FROM all_post_details")
     assert post["title"] == POST.title and post["body"] == POST.body and post["excerpt"] == POST.excerpt
     assert (post["published"], post["author"], post["role"]) == ("2019-04-29", POST.author, POST.role)
     assert (post["lab"], json.loads(post["labs"]), post["status"]) == ("Boden", ["Boden"], "live")
@@ -175,7 +175,7 @@ def test_teasers_are_kept_with_their_host_capture_and_never_fill_its_fields(arch
     [teaser] = rows(archive, "SELECT * FROM teasers")
     assert teaser["capture_id"] == stored.capture_id and teaser["host_url"] == URL and teaser["position"] == 1
     assert (teaser["url"], teaser["author"], teaser["published"]) == (OTHER, "Olle Ek", "2019-05-02")
-    [post] = rows(archive, "SELECT author, role, published FROM post_details")
+    [post] = rows(archive, "SELECT author, role, published FROM all_post_details")
     assert post == {"author": None, "role": None, "published": "2019-04-29"}
     assert len(rows(archive, "SELECT * FROM posts")) == 1  # a teaser alone does not make a post
 
@@ -186,7 +186,7 @@ def test_a_post_known_only_from_a_teaser_is_kept_as_teaser_only(archive, order):
     host = page(teasers=[TEASER])
     for result in ([host, missing] if order == "teaser-first" else [missing, host]):
         archive.store(result)
-    [post] = rows(archive, "SELECT * FROM post_details WHERE url = ?", [OTHER])
+    [post] = rows(archive, "SELECT * FROM all_post_details WHERE url = ?", [OTHER])
     assert post["status"] == "teaser-only"
     assert (post["title"], post["author"], post["role"], post["published"]) == (
         TEASER.title, "Olle Ek", "hyresgäst", "2019-05-02")
@@ -194,7 +194,7 @@ def test_a_post_known_only_from_a_teaser_is_kept_as_teaser_only(archive, order):
     assert post["lab"] == "Göteborg"
     layers = json.loads(rows(archive, "SELECT layers FROM posts WHERE url = ?", [OTHER])[0]["layers"])
     assert set(layers.values()) == {"teaser"}
-    host_post = rows(archive, "SELECT author, status FROM post_details WHERE url = ?", [URL])[0]
+    host_post = rows(archive, "SELECT author, status FROM all_post_details WHERE url = ?", [URL])[0]
     assert host_post == {"author": POST.author, "status": "live"}
 
 
@@ -203,7 +203,7 @@ def test_a_teaser_only_post_whose_page_appears_becomes_live_with_its_own_fields(
     archive.store(page(teasers=[TEASER]))
     own = replace(POST, url=OTHER, title=TEASER.title)
     assert archive.store(page(OTHER, days=2, body=b"own", post=own)).outcome == Outcome.CHANGED
-    [post] = rows(archive, "SELECT status, author, body FROM post_details WHERE url = ?", [OTHER])
+    [post] = rows(archive, "SELECT status, author, body FROM all_post_details WHERE url = ?", [OTHER])
     assert post == {"status": "live", "author": POST.author, "body": POST.body}
 
 

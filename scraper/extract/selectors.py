@@ -240,3 +240,13 @@ MIN_LISTED_POSTS = 3
 #: A line of running text this long (not a teaser's excerpt, not a link) is a page's own text: a
 #: page with such a line is an article, even where it also shows several teasers.
 ARTICLE_LINE = 200
+
+# --- Categories of a post (see categories.py and scraper/diary.py) -------------------------
+
+#: How a theme prints a post's categories before naming them (`Kategoriserad som Dagbok`).
+CATEGORY_PREFIXES = ("Kategoriserad som", "Kategoriserat som", "Categorized as", "Postat i", "Publicerat i",
+                     "Publicerad i", "Kategori:", "Kategorier:", "Category:", "Categories:", "Posted in")
+#: First path segments of category archives: a link there from the post names one of its categories.
+CATEGORY_SEGMENTS = ("category", "kategori")
+#: The class-token prefix WordPress gives a post's element for each of its categories (`category-dagbok`).
+CATEGORY_CLASS_PREFIX = "category-"

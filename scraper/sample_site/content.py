@@ -53,6 +53,7 @@ CONTACT_PAGE = {"title": "Kontakt", "paragraphs": [
     "Frågor om allmännyttan.se? Skriv till oss på info@sverigesallmannytta.se eller ring 08-406 55 00."]}
 
 EXCERPT_LENGTH = 250
+DIARY_CATEGORY, NEWS_CATEGORY = "Dagbok", "Nyheter"
 
 
 class SampleDataError(DagbokError):
@@ -122,6 +123,12 @@ class SamplePost:
     hashtags: str = ""
     flags: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(FLAG_NAMES, False))
     wp_id: int = 0  # WordPress post id; assigned by load_posts / SampleSite
+    category: str = DIARY_CATEGORY  # the diary's, or NEWS_CATEGORY for the site's other posts
+
+    @property
+    def diary(self) -> bool:
+        """Ground truth: the post belongs to the diary (the news posts do not)."""
+        return self.category == DIARY_CATEGORY
 
     @property
     def body(self) -> str:
@@ -182,6 +189,7 @@ def post_from_json(item: dict[str, Any]) -> SamplePost:
             time=time.fromisoformat(item.get("time") or "09:00"), credit=item.get("credit"),
             author=item.get("author"), role=item.get("role"), lab=item.get("lab"),
             labs=list(item.get("labs") or []), hashtags=item.get("hashtags") or "", flags=flags,
+            category=item.get("category") or DIARY_CATEGORY,
         )
     except (KeyError, ValueError, TypeError) as error:
         raise SampleDataError(f'sample post "{slug}" is malformed ({error!r}); fix scraper/data/sample_site/posts.json') from None
@@ -208,6 +216,20 @@ def load_posts(path: Path | None = None) -> list[SamplePost]:
     for number, post in enumerate(posts):
         post.wp_id = 101 + 7 * number
     return posts
+
+
+def load_news() -> list[SamplePost]:
+    """The site's news posts (data/sample_site/news.json): stored by a crawl, never part of the diary.
+
+    Some are signed with a name and a role, one by an author of the diary, one names a
+    lab town in passing; their category is "Nyheter". WordPress ids follow the diary's.
+    """
+    items = json.loads(data_path("sample_site", "news.json").read_text(encoding="utf-8"))
+    news = sorted((post_from_json({"modified": f'{item["published"]}T12:00:00+00:00', "category": NEWS_CATEGORY,
+                                   **item}) for item in items), key=lambda p: (p.published_at, p.slug))
+    for number, post in enumerate(news):
+        post.wp_id = 900 + 7 * number
+    return news
 
 
 PRELIMINARY_SUFFIX = " (preliminär rubrik)"

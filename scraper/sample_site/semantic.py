@@ -120,7 +120,8 @@ def post_page(view: PostView) -> str:
         + f'<body class="post-template-default single single-post postid-{post.wp_id}">\n'
         + header(base, view.nav)
         + '<main id="main" class="site-main">\n'
-        + f'<article id="post-{post.wp_id}" class="post entry type-post status-publish format-standard hentry">\n'
+        + f'<article id="post-{post.wp_id}" class="post entry type-post status-publish format-standard hentry '
+        + f'category-{post.category.lower()}">\n'
         + '<header class="entry-header"><div class="entry-meta">'
         + f'<time class="entry-date published" datetime="{iso(post)}">{date_line(post.published)}</time>'
         + f'<time class="updated" datetime="{post.modified.isoformat()}" hidden></time> '

@@ -24,7 +24,8 @@ from urllib.parse import parse_qs, urlsplit
 from ..errors import DagbokError
 from . import bare, legacy, nested, pagebuilder, semantic, wordpress
 from .content import (ARCHIVE_NAV, CONTACT_PAGE, NAV, PageView, PostView, SamplePost, archive_page_number,
-                      archive_view, assign_ids, load_pages, load_posts, newest, not_found_view, page_view, retitled)
+                      archive_view, assign_ids, load_news, load_pages, load_posts, newest, not_found_view, page_view,
+                      retitled)
 
 RENDERERS: dict[str, ModuleType] = {module.NAME: module for module in (semantic, bare, legacy, nested, pagebuilder)}
 MARKUPS = tuple(RENDERERS)
@@ -108,7 +109,7 @@ class SampleSite:
                  faults: Iterable[str] = (), wayback: bool = False, slow_seconds: float = 3.0,
                  huge_bytes: int = 6_000_000, crawl_delay: float = 0.25, trickle_rate: int = 3,
                  fault_routes: dict[str, str] | None = None, index: str = "wordpress",
-                 host: str | None = None) -> None:
+                 host: str | None = None, news: bool = False) -> None:
         from .faults import FAULTS  # faults imports this module's Response
 
         if markup not in RENDERERS:
@@ -116,6 +117,9 @@ class SampleSite:
         if index not in INDEXES:
             raise SampleSiteError(f'no index called "{index}" (indexes: {", ".join(INDEXES)})')
         self.index = index
+        # news=True: the site's news posts too (category "Nyheter"), listed by the API, feed and sitemaps
+        # and served at their own pages, never in the diary's teasers or archive.
+        self.news: list[SamplePost] = load_news() if news else []
         self.nav = ARCHIVE_NAV if index == "archive" else NAV
         unknown = [name for name in faults if name not in FAULTS]
         if unknown:
@@ -284,6 +288,7 @@ class SampleSite:
         path, query = request.path, request.query
         with self._lock:
             posts = list(self.posts)
+        every = posts + self.news  # what WordPress's own endpoints list: the diary and the news
         if self.wayback is not None and (path == "/cdx/search/cdx" or path.startswith("/web/")):
             return self.wayback.respond(request, self.base)
         if path == "/robots.txt":
@@ -303,26 +308,28 @@ class SampleSite:
                     return self.html(not_found_view(path, self.base))
                 return self.html(view, last_modified=max([EPOCH, *(p.modified for p in view.teasers)]))
         if path in ("/wp-json/wp/v2/posts", "/wp-json/wp/v2/posts/"):
-            status, headers, body = wordpress.api_posts(posts, self.base, query)
-            return Response(status, headers, body, last_modified=self.newest_modified(posts))
+            status, headers, body = wordpress.api_posts(every, self.base, query)
+            return Response(status, headers, body, last_modified=self.newest_modified(every))
+        if path in ("/wp-json/wp/v2/categories", "/wp-json/wp/v2/categories/"):
+            return self.text(wordpress.api_categories(self.base), "application/json; charset=UTF-8")
         if path == "/wp-json/":
             body = b'{"name":"Allm\\u00e4nnyttan","url":"%s","namespaces":["oembed/1.0","wp/v2"]}' % self.base.encode()
             return self.text(body, "application/json; charset=UTF-8")
         if path == "/feed":
             return self.redirect("/feed/", 301)
         if path == "/feed/":
-            body = wordpress.feed(posts, self.base, query)
+            body = wordpress.feed(every, self.base, query)
             if body is None:
                 return self.html(not_found_view(path, self.base))
             return Response(200, {"Content-Type": "application/rss+xml; charset=UTF-8"}, body,
-                            last_modified=self.newest_modified(posts))
+                            last_modified=self.newest_modified(every))
         if path == "/sitemap.xml":
             return self.redirect("/wp-sitemap.xml", 301)
         if path == "/wp-sitemap.xml":
             return self.text(wordpress.sitemap_index(self.base), "application/xml; charset=UTF-8")
         if path == "/wp-sitemap-posts-post-1.xml":
             return Response(200, {"Content-Type": "application/xml; charset=UTF-8"},
-                            wordpress.posts_sitemap(posts, self.base), last_modified=self.newest_modified(posts))
+                            wordpress.posts_sitemap(every, self.base), last_modified=self.newest_modified(every))
         if path == "/wp-sitemap-posts-page-1.xml":
             return self.text(wordpress.pages_sitemap(list(self.pages), self.base), "application/xml; charset=UTF-8")
         if path == "/" and "p" in parse_qs(query):  # WordPress's ?p=ID shortlinks (the feed's guid)
@@ -338,7 +345,7 @@ class SampleSite:
 
     def post_route(self, path: str, posts: list[SamplePost]) -> Response:
         parts = [part for part in path.split("/") if part]
-        by_slug = {p.slug: p for p in posts}
+        by_slug = {p.slug: p for p in [*posts, *self.news]}
         slug = parts[0] if parts else ""
         post = by_slug.get(slug)
         if len(parts) == 1 and not path.endswith("/") and (post and not post.teaser_only):

@@ -21,7 +21,9 @@ from urllib.parse import parse_qs
 from .content import SITE_NAME, SamplePost, as_utc, preliminary_title, render_paragraphs
 
 EDITORS = {3: "Redaktionen", 7: "sabo_webb"}
-DIARY_CATEGORY = (12, "Dagbok")
+# The site's categories (id → name): the diary's and the news'; /wp-json/wp/v2/categories lists them.
+CATEGORIES = {12: "Dagbok", 13: "Nyheter"}
+CATEGORY_IDS = {name: number for number, name in CATEGORIES.items()}
 FEED_PAGE_SIZE = 10
 API_MAX_PER_PAGE = 100
 PAGES_LASTMOD = datetime(2020, 2, 14, 9, 30, tzinfo=timezone.utc)
@@ -90,7 +92,7 @@ def api_item(post: SamplePost, base: str) -> dict[str, Any]:
         "featured_media": 0,
         "comment_status": "closed",
         "format": "standard",
-        "categories": [DIARY_CATEGORY[0]],
+        "categories": [CATEGORY_IDS[post.category]],
         "tags": [],
     }
 
@@ -171,7 +173,7 @@ def feed(posts: list[SamplePost], base: str, query: str) -> bytes | None:
             f"\t\t<link>{root}{post.path}</link>\n"
             f"\t\t<dc:creator><![CDATA[{editor(post)[1]}]]></dc:creator>\n"
             f"\t\t<pubDate>{rss_date(post.published_at)}</pubDate>\n"
-            f"\t\t<category><![CDATA[{DIARY_CATEGORY[1]}]]></category>\n"
+            f"\t\t<category><![CDATA[{post.category}]]></category>\n"
             f'\t\t<guid isPermaLink="false">{root}/?p={post.wp_id}</guid>\n'
             f"\t\t<description><![CDATA[{wp_excerpt(post).strip()}]]></description>\n"
             f"\t\t<content:encoded><![CDATA[{content_rendered(post, base)}]]></content:encoded>\n"
@@ -197,6 +199,15 @@ def feed(posts: list[SamplePost], base: str, query: str) -> bytes | None:
 
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+def api_categories(base: str) -> bytes:
+    """GET /wp-json/wp/v2/categories: every category with its id, name and slug."""
+    root = base.rstrip("/")
+    items = [{"id": number, "count": 0, "description": "", "link": f"{root}/category/{name.lower()}/",
+              "name": name, "slug": name.lower(), "taxonomy": "category", "parent": 0}
+             for number, name in CATEGORIES.items()]
+    return json.dumps(items, ensure_ascii=False).encode("utf-8")
 
 
 def sitemap_index(base: str) -> bytes:

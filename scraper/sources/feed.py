@@ -38,7 +38,8 @@ def parse_feed(body: bytes) -> list[Candidate]:
     for item in root.iter("item"):
         link = item.findtext("link")
         if link and link.strip():
-            found.append(Candidate(link.strip(), Source.FEED, None))
+            categories = tuple(c.text.strip() for c in item.iter("category") if c.text and c.text.strip())
+            found.append(Candidate(link.strip(), Source.FEED, None, categories=categories))
     for entry in root.iter(f"{ATOM}entry"):
         href = None
         for link in entry.iter(f"{ATOM}link"):
@@ -81,15 +82,15 @@ def read_feed(
             yield SourceEnd(Source.FEED, found=page > 1, unchanged=False, complete=False)
             return
         yield listing
-        links = [(urljoin(url, item.url), item.modified) for item in items]
-        fresh = [(link, modified) for link, modified in links if link not in seen]
-        for link, modified in fresh:
+        links = [(urljoin(url, item.url), item.modified, item.categories) for item in items]
+        fresh = [(link, modified, categories) for link, modified, categories in links if link not in seen]
+        for link, modified, categories in fresh:
             seen.add(link)
-            yield Candidate(link, Source.FEED, modified)
+            yield Candidate(link, Source.FEED, modified, categories=categories)
         if not fresh:  # an empty page, or a server that ignores `paged` and repeats page 1
             yield SourceEnd(Source.FEED, found=True, unchanged=False, complete=True)
             return
-        if known and all(post_url(link, site=site) in known for link, _ in links):
+        if known and all(post_url(link, site=site) in known for link, _, _ in links):
             yield SourceEnd(Source.FEED, found=True, unchanged=False, complete=False)
             return
         page += 1

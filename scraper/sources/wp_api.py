@@ -4,11 +4,13 @@ docs/site.md, "Endpoints": WordPress answers `?per_page=100&page=N` with `X-WP-T
 HTTP 400 past the last page; each item has `link`, `modified_gmt` and `date` (the
 post's local date and time, which themes print: passed on as the `api` reading). Ordering by
 `modified` (newest first) lets an incremental run stop paging as soon as a page
-ends with items no newer than the newest `modified` already stored.
+ends with items no newer than the newest `modified` already stored. Each item's
+`categories` are ids; their names come from `/wp-json/wp/v2/categories`, asked once.
 """
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Collection, Iterator, Mapping
 from datetime import date, datetime
@@ -27,10 +29,16 @@ def api_page_url(site: str, page: int, *, per_page: int = PER_PAGE) -> str:
     return urljoin(site, f"/wp-json/wp/v2/posts?per_page={per_page}&page={page}&orderby=modified&order=desc")
 
 
+def categories_url(site: str) -> str:
+    return urljoin(site, f"/wp-json/wp/v2/categories?per_page={PER_PAGE}")
+
+
 def _slim(item: dict) -> dict | None:
     """What discovery reads of a JSON object; None for one with no `link` (content, title, `_links`)."""
-    return {"link": item["link"], "modified_gmt": item.get("modified_gmt"), "date": item.get("date")} \
-        if "link" in item else None
+    if "link" not in item:
+        return None
+    return {"link": item["link"], "modified_gmt": item.get("modified_gmt"), "date": item.get("date"),
+            "categories": item.get("categories")}
 
 
 def _items(body: bytes) -> list | None:
@@ -42,13 +50,14 @@ def _items(body: bytes) -> list | None:
     return items if isinstance(items, list) else None
 
 
-def _entries(body: bytes, url: str) -> list[tuple[str, datetime | None, date | None]] | None:
-    """Each listed post's link, `modified_gmt` and local `date`; None when the body is not a JSON list."""
+def _entries(body: bytes, url: str) -> list[tuple[str, datetime | None, date | None, list[int]]] | None:
+    """Each listed post's link, `modified_gmt`, local `date` and category ids; None when the body is not a JSON list."""
     items = _items(body)
     if items is None:
         return None
     return [
-        (urljoin(url, item["link"]), parse_utc(item.get("modified_gmt")), _local_day(item.get("date")))
+        (urljoin(url, item["link"]), parse_utc(item.get("modified_gmt")), _local_day(item.get("date")),
+         [c for c in item.get("categories") or [] if isinstance(c, int)])
         for item in items
         if isinstance(item, dict) and isinstance(item.get("link"), str)
     ]
@@ -62,6 +71,25 @@ def _local_day(value: object) -> date | None:
         return local_date(value)
     except InvalidTimestamp:
         return None
+
+
+def parse_categories(body: bytes) -> dict[int, str]:
+    """`/wp-json/wp/v2/categories`: id → name (WordPress HTML-escapes names: `&amp;` → `&`)."""
+    try:
+        items = json.loads(body.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return {}
+    if not isinstance(items, list):
+        return {}
+    return {item["id"]: html.unescape(str(item["name"])) for item in items
+            if isinstance(item, dict) and isinstance(item.get("id"), int) and item.get("name")}
+
+
+def _category_names(site: str, fetcher: PageFetcher) -> Iterator[Event | dict[int, str]]:
+    """Fetch the category names once (yielding the page as a Listing), then the id → name map."""
+    listing, capture = fetch_listing(fetcher, categories_url(site), Source.API)
+    yield listing
+    yield parse_categories(capture.body) if capture is not None and capture.status == 200 else {}
 
 
 def newest_modified(known: Mapping[str, Validators]) -> datetime | None:
@@ -82,6 +110,7 @@ def read_api(
         yield SourceEnd(Source.API, found=False, unchanged=False, complete=True)
         return
     page = 1
+    names: dict[int, str] | None = None  # category id → name, asked once when items name categories
     total_pages: int | None = None
     seen: set[str] = set()
     while page <= MAX_PAGES:
@@ -103,15 +132,22 @@ def read_api(
         # A page of 100 posts with their content is large: it is not held while the next one is fetched.
         yield listing
         del listing, capture
+        if names is None and any(ids for *_, ids in entries):
+            for event in _category_names(site, fetcher):
+                if isinstance(event, dict):
+                    names = event
+                else:
+                    yield event
         oldest: datetime | None = None
         fresh = 0
-        for link, modified, published in entries:
+        for link, modified, published, ids in entries:
             if modified is not None and (oldest is None or modified < oldest):
                 oldest = modified
             if link not in seen:
                 seen.add(link)
                 fresh += 1
-                yield Candidate(link, Source.API, modified, published)
+                categories = tuple(names[i] for i in ids if names and i in names)
+                yield Candidate(link, Source.API, modified, published, categories)
         if header.isdigit():
             total_pages = int(header)
         if not fresh or (total_pages is not None and page >= total_pages):

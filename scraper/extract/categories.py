@@ -1,0 +1,53 @@
+"""The categories a post page shows for its own post: names, or slugs where only those are printed.
+
+docs/site.md, "The diary among the rest of the site": WordPress records each post's
+categories and themes print them as `category-<slug>` class tokens on the post's
+element, as links to the category's archive (`/category/dagbok/`, `rel="category tag"`),
+or in a line such as `Kategoriserad som Dagbok`. Only the post's own region is read
+(its first `<article>` that is not a reader's comment, else `<main>`), never teasers of other posts after it. The
+words are data in `selectors.py`; scraper/diary.py compares names and slugs alike.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote, urljoin, urlsplit
+
+from .document import Document, element_text
+from .selectors import CATEGORY_CLASS_PREFIX, CATEGORY_PREFIXES, CATEGORY_SEGMENTS
+
+_SPLIT = re.compile(r"\s*(?:,|\||·|•|\boch\b|\band\b)\s*")
+
+
+def read_categories(document: Document) -> tuple[str, ...]:
+    """The post's categories in page order, each once; () when the page shows none."""
+    root = document.tree
+    region = next((a for a in root.iter("article") if "comment" not in (a.get("class") or "")), None)
+    if region is None:  # readers' comments may be articles of their own
+        region = next(root.iter("main"), None)
+    found: dict[str, None] = {}
+    for element in (next(root.iter("body"), None), region):
+        if element is None:
+            continue
+        for token in (element.get("class") or "").split():
+            if token.startswith(CATEGORY_CLASS_PREFIX) and len(token) > len(CATEGORY_CLASS_PREFIX):
+                found.setdefault(token[len(CATEGORY_CLASS_PREFIX):], None)
+    for anchor in (region if region is not None else root).iter("a"):
+        if any("comment" in (a.get("class") or "") for a in anchor.iterancestors("article")):
+            continue
+        rels = (anchor.get("rel") or "").lower().split()
+        path = urlsplit(urljoin(document.base_url, anchor.get("href") or "")).path
+        segments = [unquote(s) for s in path.split("/") if s]
+        if "category" in rels or (len(segments) >= 2 and segments[0].lower() in CATEGORY_SEGMENTS):
+            name = element_text(anchor)
+            if name:
+                found.setdefault(name, None)
+    if not found:
+        for line in document.lines:
+            for prefix in CATEGORY_PREFIXES:
+                if line.text.startswith(prefix) and len(line.text) > len(prefix) + 1:
+                    for name in _SPLIT.split(line.text[len(prefix):].strip(" :")):
+                        if name:
+                            found.setdefault(name, None)
+                    return tuple(found)
+    return tuple(found)
