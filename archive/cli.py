@@ -193,7 +193,7 @@ def export_command(db_path: Path, fmt: str, out_dir: Path, warc_dir: Path | None
     """Write posts and revisions for deposit (or a WACZ package for replay tools)."""
     if fmt == wacz.FORMAT:
         if all_posts:
-            raise export.ExportError("--all applies only to jsonl and csv; a WACZ package holds the diary's pages")
+            raise export.ExportError("--all applies only to --format jsonl and csv; leave it out for wacz")
         packed = wacz.export_wacz(db_path, out_dir, warc_dir=warc_dir)
         skipped = f"; {len(packed.skipped)} known only from teasers have no page" if packed.skipped else ""
         click.echo(f"Packed {len(packed.warc_files)} WARC files into {packed.path}: "
