@@ -482,5 +482,6 @@ def test_the_newest_posts_are_tested_each_against_the_index(archive):
     sql, params = build_post_query(PostQuery(search="och", limit=20, since=date(2019, 1, 1)), each=True)
     with open_archive(archive) as conn:
         plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql, params)]
-    assert plan[0] == "SEARCH posts USING INDEX idx_posts_published (published>?)"  # the newest only, in order
+    # the diary's newest only, in order
+    assert plan[0] == "SEARCH posts USING INDEX idx_posts_diary_published (diary=? AND published>?)"
     assert any("VIRTUAL TABLE INDEX 0:=" in step for step in plan)  # posts_fts asked for one post at a time
