@@ -150,3 +150,33 @@ def test_category_archives_linked_from_posts_are_read():
         items = crawl_site(server.url("/"))
     found = {r.url for r in items if isinstance(r, PageResult) and r.post is not None}
     assert {server.url("/andra/"), server.url("/nu_galler_det/")} <= found
+
+
+# --- end to end: a page-builder site whose only index is its paginated archive ------------------
+
+
+def test_page_builder_site_with_an_html_archive_as_its_only_index_is_archived_exactly(sample_site_factory, tmp_path):
+    """`dagbok crawl` on a page-builder theme (date line `Publicerad 29 april 2019 av Redaktionen`)
+    with no API, feed or sitemaps: every post, every field exact."""
+    import json
+    import subprocess
+
+    from tests.console_scripts import DAGBOK
+
+    site = sample_site_factory(markup="pagebuilder", index="archive", crawl_delay=0)
+    db = tmp_path / "dagbok.db"
+    crawled = subprocess.run([DAGBOK, "crawl", "--site", site.base, "--db", str(db), "--delay", "0", "--json"],
+                             capture_output=True, text=True, timeout=300)
+    assert crawled.returncode == 0, crawled.stdout + crawled.stderr
+    summary = json.loads(crawled.stdout)
+    assert summary["new"] == len(site.live_posts) + 1  # and the post known only from teasers
+    queried = subprocess.run([DAGBOK, "query", "--db", str(db), "--format", "json"], capture_output=True, text=True,
+                             timeout=60)
+    shown = {post["url"]: post for post in json.loads(queried.stdout)}
+    for post in site.live_posts:
+        assert shown[site.url(post.path)] == post.expected(site.base)
+    # Most posts are linked only from the archive's later pages (the home page and every post page
+    # show the newest three, the archive's first page the newest ten), and the site has no other index.
+    assert len(site.live_posts) > ARCHIVE_PAGE_SIZE + 3 and site.count("/dagbok/page/2/") == 1
+    asked = {r.path: r.status for r in site.requests}
+    assert [asked[path] for path in ("/wp-json/wp/v2/posts", "/feed/", "/wp-sitemap.xml")] == [404, 404, 404]
