@@ -13,7 +13,7 @@ from scraper.names import Source
 from scraper.records import Candidate, Validators
 from scraper.sources import Listing, SourceEnd
 from scraper.sources.feed import read_feed
-from scraper.sources.links import page_links, read_links
+from scraper.sources.links import page_links
 from scraper.sources.sitemaps import SitemapError, parse_sitemap, read_sitemaps
 from scraper.sources.wp_api import read_api
 from tests.route_server import Reply, RouteServer
@@ -260,18 +260,6 @@ def test_page_links_are_absolute_deduplicated_and_http_only():
       <a href="mailto:info@sabo.se">c</a><a href="javascript:void(0)">d</a><a href="#topp">e</a>
       <a href="http://h/vilken-resa-vi-gor/">f</a></body></html>"""
     assert page_links(html, base_url="http://h/") == ["http://h/vilken-resa-vi-gor/", "http://h/undersida/relativ/"]
-
-
-def test_post_pages_give_only_their_teaser_links_and_hub_pages_every_link():
-    from scraper.records import Capture
-
-    html = b'<a href="/meny/">meny</a><a href="/teaser-inlagg/">teaser</a>'
-    capture = Capture("http://h/inlagg/", "http://h/inlagg/", 200, {"content-type": "text/html"}, html,
-                      datetime(2019, 4, 29, tzinfo=UTC))
-    on_post = list(read_links(capture, teaser_urls=["http://h/teaser-inlagg/", None], all_links=False))
-    assert on_post == [Candidate("http://h/teaser-inlagg/", Source.TEASER)]
-    on_hub = list(read_links(capture, all_links=True))
-    assert on_hub == [Candidate("http://h/meny/", Source.LINKS), Candidate("http://h/teaser-inlagg/", Source.LINKS)]
 
 
 def test_page_links_of_nothing_is_nothing():

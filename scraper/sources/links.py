@@ -1,21 +1,17 @@
-"""URLs found in the links of fetched pages: the home page, lab and programme pages, teasers.
+"""The links of a fetched HTML page, absolute and in document order.
 
-docs/site.md, "Listings": there is no known diary index, so the home page, the lab pages
-(`/vad-vi-gor/innovationslabbet-i-<ort>/`), the programme pages and the teasers of
-the newest posts under every post are the ways a reader walks to posts. A
-post known only from teasers (its page gone) is still found this way.
+The crawl follows them from the home page, its menu and the site's listings
+(`listings.py` decides which pages list posts; docs/site.md, "Listings").
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from urllib.parse import urljoin
 
 import lxml.html
 from lxml import etree
 
-from ..names import Source
-from ..records import Candidate, Capture
+from ..records import Capture
 
 
 def page_links(body: bytes | str, *, base_url: str) -> list[str]:
@@ -48,16 +44,3 @@ def capture_links(capture: Capture) -> list[str]:
         return []
     return page_links(capture.body, base_url=capture.final_url)
 
-
-def read_links(capture: Capture, *, teaser_urls: Iterable[str | None] = (), all_links: bool) -> Iterator[Candidate]:
-    """Candidates from one fetched page: its teasers' links, and (on hub pages) every link.
-
-    Post pages give only their teasers' links: their other links are the site's
-    menu and footer, which the hub pages already cover.
-    """
-    for url in teaser_urls:
-        if url:
-            yield Candidate(url, Source.TEASER, None)
-    if all_links:
-        for url in capture_links(capture):
-            yield Candidate(url, Source.LINKS, None)
