@@ -86,31 +86,36 @@ def read_listing(document: Document, *, site: str, teaser_urls: list[str | None]
             url = post_url(urljoin(document.base_url, href.strip()), site=site)
             if url is not None and url != page:
                 posts.setdefault(url, None)
+    anchors = _anchors(document, site=site)
     return ListingPage(
         posts=tuple(posts),
-        next_pages=tuple(_next_pages(document, site=site, page=page, listed=posts)),
-        archives=tuple(_archives(document, site=site)),
+        next_pages=tuple(_next_pages(anchors, page=page, listed=posts)),
+        archives=tuple(_archives(anchors)),
         article=article,
         lists_posts=len(posts) >= MIN_LISTED_POSTS,
     )
 
 
-def _anchors(document: Document):
+def _anchors(document: Document, *, site: str) -> list[tuple[object, str]]:
+    """Every `<a>` and `<link>` to a page of the site, with its URL in the site's form (read once)."""
+    found = []
     for element in document.tree.iter("a", "link"):
         href = (element.get("href") or "").strip()
         if href and not href.startswith(_NOT_LINKS):
-            yield element, urljoin(document.base_url, href)
+            url = normalise_url(urljoin(document.base_url, href), site=site)
+            if url is not None:
+                found.append((element, url))
+    return found
 
 
-def _next_pages(document: Document, *, site: str, page: str | None, listed: dict[str, None]) -> list[str]:
+def _next_pages(anchors: list[tuple[object, str]], *, page: str | None, listed: dict[str, None]) -> list[str]:
     """The page after this one: `rel="next"`, a "next" text, or the URL with the page number plus one."""
     if page is None:
         return []
     first, number = page_number(page)
     found: dict[str, None] = {}
-    for element, href in _anchors(document):
-        url = normalise_url(href, site=site)
-        if url is None or url == page:
+    for element, url in anchors:
+        if url == page:
             continue
         rels = (element.get("rel") or "").lower().split()
         text = element_text(element) if element.tag == "a" else ""
@@ -124,11 +129,10 @@ def _next_pages(document: Document, *, site: str, page: str | None, listed: dict
     return list(found)
 
 
-def _archives(document: Document, *, site: str) -> list[str]:
+def _archives(anchors: list[tuple[object, str]]) -> list[str]:
     """Links to category, tag, author and date archives, first pages only."""
     found: dict[str, None] = {}
-    for element, href in _anchors(document):
-        url = normalise_url(href, site=site)
-        if url is not None and is_archive_url(url):
+    for _, url in anchors:
+        if is_archive_url(url):
             found.setdefault(page_number(url)[0], None)
     return list(found)
