@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 from .names import Layer, PageKind, Source
 
@@ -56,6 +56,17 @@ class Capture:
     def digest(self) -> str:
         """`sha256:<hex>` of the body, computed once: the archive keys bodies, pages and revisits by it."""
         return "sha256:" + hashlib.sha256(self.body).hexdigest()
+
+    @property
+    def captured(self) -> datetime:
+        """When the page showed this content, UTC: the Wayback Machine's capture time for a replay,
+        else when it was fetched. Relative dates on the page (`igår`) count from this moment."""
+        if self.wayback_timestamp:
+            try:
+                return datetime.strptime(self.wayback_timestamp[:14], "%Y%m%d%H%M%S").replace(tzinfo=timezone.utc)
+            except ValueError:
+                pass
+        return self.fetched
 
     @property
     def content_type(self) -> str:

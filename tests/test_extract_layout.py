@@ -407,3 +407,11 @@ def test_a_font_left_open_over_the_rest_of_the_page_makes_no_line_a_bold_title()
             + "<br>".join(escape(t) for t in [*BODY, "Anna Kanervo", "projektansvarig"]))
     found = post_of([], lambda _: html)
     assert (found["title"], found["body"], found["published"]) == ("Alla labb på plats", BODY, date(2019, 3, 6))
+
+
+def test_a_relative_date_on_a_wayback_capture_counts_from_the_capture_not_the_replay():
+    html = f"<html><body>{paragraphs(['Start', 'igår', 'Alla labb på plats', *BODY])}</body></html>"
+    url = "https://www.allmannyttan.se/p/"
+    replayed = Capture(url=url, final_url=url, status=200, headers={}, body=html.encode(),
+                       fetched=datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc), wayback_timestamp="20190307101500")
+    assert read_layers(parse_document(replayed)).layout.frame.published == date(2019, 3, 6)

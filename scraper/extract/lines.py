@@ -404,7 +404,7 @@ def line_facts(document: Document) -> LineFacts:
     furniture, removable, marker, chrome = [False] * n, [False] * n, [False] * n, [False] * n
     after_post = [False] * n
     dates = {}
-    reference = document.capture.fetched
+    reference = document.capture.captured
     for i, line in enumerate(lines):
         text = line.text
         if is_marker(text):
