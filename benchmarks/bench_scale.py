@@ -202,7 +202,7 @@ def search_words(posts: list[SamplePost], count: int, rng: random.Random) -> lis
 
 
 def common_words(posts: list[SamplePost], count: int = COMMON_WORDS) -> list[str]:
-    """The words found in the most posts of the site's own text (`och` first), the worst case of a search."""
+    """The words found in the most posts of the site's own text (`det`, `och`, …): the worst case of a search."""
     found: Counter[str] = Counter()
     for post in posts:
         found.update({word.lower() for text in (post.title, *post.paragraphs) for word in re.findall(r"\w+", text)})
