@@ -447,7 +447,8 @@ def test_query_after_a_first_crawl_that_failed_says_so_instead_of_an_empty_table
         r"again\n", result.output), result.output
 
 
-def common_word_archive(path: Path) -> Path:
+@pytest.fixture(scope="module")
+def common_word_archive(tmp_path_factory) -> Path:
     """Forty posts that all say `och` (the oldest also `ek`), one newer whose only `och…` word is `ochsa`."""
     posts = [{"slug": f"inlagg-{n:02d}", "published": f"2019-{1 + n % 12:02d}-{1 + n // 12:02d}",
               "title": f"Inlägg {n}", "author": None, "role": None, "lab": None, "labs": [],
@@ -456,14 +457,15 @@ def common_word_archive(path: Path) -> Path:
                   "lab": None, "labs": [], "body": "Ochsa ett ord som börjar som och."})
     posts.append({"slug": "utan", "published": "2020-01-02", "title": "Utan", "author": None, "role": None,
                   "lab": None, "labs": [], "body": "Här står inget sådant ord."})
-    return make_archive(path, posts)
+    return make_archive(tmp_path_factory.mktemp("common") / "common.db", posts)
 
 
 @pytest.mark.parametrize("word, found", [("och", 41), ("ek", 1)])
 @pytest.mark.parametrize("sort", ["-published", "published"])
 @pytest.mark.parametrize("limit", [1, 3, 20, 41])
-def test_a_limited_search_for_a_short_word_finds_what_a_search_of_every_post_finds(tmp_path, word, found, sort, limit):
-    db = common_word_archive(tmp_path / "common.db")
+def test_a_limited_search_for_a_short_word_finds_what_a_search_of_every_post_finds(common_word_archive, word, found,
+                                                                                   sort, limit):
+    db = common_word_archive
     query = PostQuery(search=word, sort=sort, limit=limit)
     assert searches_newest_first(query)
     everything = [post["url"] for post in find_posts(db, PostQuery(search=word, sort=sort))]
