@@ -65,6 +65,7 @@ WEEKDAYS = (
     "måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag",
     "måndagen", "tisdagen", "onsdagen", "torsdagen", "fredagen", "lördagen", "söndagen",
     "tors", "mån", "tis", "ons", "tor", "fre", "lör", "sön",
+    "mon", "tue", "wed", "thu", "fri", "sat", "sun",
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
 )  # fmt: skip
 
@@ -128,10 +129,11 @@ _DATE_PATTERN = (
     rf"{_PREFIX}(?:(?:"
     # 29 april 2019, 29 apr. 2019, 29 april, 2019, 29:e april 2019
     rf"(?P<d1>\d{{1,2}})(?::[ae])?\s(?P<m1>{_MONTH})\.?,?\s(?P<y1>\d{{4}})"
-    # maj 28, 2019, April 29, 2019
-    rf"|(?P<m2>{_MONTH})\.?\s(?P<d2>\d{{1,2}}),?\s(?P<y2>\d{{4}})"
-    # 29/4 2019, 29/4/2019, 29/4-2019
+    # maj 28, 2019, April 29, 2019, April 29th, 2019
+    rf"|(?P<m2>{_MONTH})\.?\s(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?\s(?P<y2>\d{{4}})"
+    # 29/4 2019, 29/4/2019, 29/4-2019, 29.4.2019, 29.04.2019 (day first, as Swedish writes it)
     r"|(?P<d3>\d{1,2})/(?P<m3>\d{1,2})[\s/-](?P<y3>\d{4})"
+    r"|(?P<d5>\d{1,2})\.(?P<m5>\d{1,2})\.(?P<y5>\d{4})"
     rf"){_TIME}"
     # 2019-04-29, 2019-04-29T10:15:00+02:00, 2019-04-29 10:15, ...Z
     r"|(?P<iso>(?P<y4>\d{4})-(?P<m4>\d{2})-(?P<d4>\d{2})"
@@ -208,8 +210,10 @@ def _read_match(m: re.Match, reference: datetime | None) -> tuple[bool, date | N
         return True, (_naive_local(reference) - number * RELATIVE_UNITS[m["unit"].lower()]).date()
     elif (day := m["d2"]) is not None:
         month, year = MONTHS[m["m2"].lower()], m["y2"]
+    elif (day := m["d3"]) is not None:
+        month, year = int(m["m3"]), m["y3"]
     else:
-        day, month, year = m["d3"], int(m["m3"]), m["y3"]
+        day, month, year = m["d5"], int(m["m5"]), m["y5"]
     if (hh := m["hh"]) is not None and (int(hh) > 23 or int(m["mm"]) > 59 or int(m["ss"] or 0) > 59):
         return True, None
     try:

@@ -70,6 +70,7 @@ ABBR = ["", "jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt"
 WEEKDAY = ["måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"]
 ENGLISH = ["", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December"]
+ENGLISH_WEEKDAY = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 WEEKDAY_ABBR = ["mån", "tis", "ons", "tors", "fre", "lör", "sön"]
 
 
@@ -103,13 +104,17 @@ FORMS = {
     "publicerad-iso": lambda d: f"Publicerad: {d.isoformat()}",
     "posted-on-english": lambda d: f"Posted on {ENGLISH[d.month]} {d.day}, {d.year}",
     "published-english": lambda d: f"Published {ENGLISH[d.month]} {d.day}, {d.year}",
+    "english-ordinal": lambda d: f"{ENGLISH[d.month]} {d.day}{'th' if 4 <= d.day <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(d.day % 10, 'th')}, {d.year}",
+    "english-weekday": lambda d: f"{ENGLISH_WEEKDAY[d.weekday()]}, {d.day} {ENGLISH[d.month]} {d.year}",
+    "dotted": lambda d: f"{d.day}.{d.month}.{d.year}",
+    "dotted-padded": lambda d: f"{d.day:02d}.{d.month:02d}.{d.year}",
     "upper": lambda d: f"{d.day} {MONTH[d.month].upper()} {d.year}",
     "nbsp": lambda d: f"{d.day}\xa0{MONTH[d.month]}\xa0{d.year}",
 }
 # The forms a layout date line takes (docs/site.md, "A post page"), which match_date_line must accept.
 LINE_FORMS = ["site", "den", "abbr-dot", "abbr", "weekday", "weekday-den", "kl", "upper", "nbsp", "month-first",
               "weekday-definite", "publicerad", "publicerat-den", "postat", "publicerad-iso", "posted-on-english",
-              "published-english"]
+              "published-english", "english-ordinal", "english-weekday", "dotted", "dotted-padded"]
 # Forms dateparser(languages=['sv']) also reads, so the two can be compared.
 DATEPARSER_FORMS = ["site", "den", "abbr-dot", "abbr", "comma", "month-first", "slash-space", "slash",
                     "iso", "weekday", "weekday-abbr", "upper", "nbsp"]  # fmt: skip
@@ -180,7 +185,8 @@ def test_fast_path_agrees_with_dateparser_sv(form, day):
         ("6 MARS 2019", date(2019, 3, 6)),
         ("  11\xa0oktober  2019 ", date(2019, 10, 11)),
         ("Publicerad 6 mars 2019", date(2019, 3, 6)),
-        ("29.4.2019", date(2019, 4, 29)),  # not a fast-path form: dateparser reads it
+        ("29.4.2019", date(2019, 4, 29)),
+        ("29-04-2019", date(2019, 4, 29)),  # not a fast-path form: dateparser reads it
     ],
 )
 def test_known_forms_parse(text, expected):
@@ -305,12 +311,12 @@ def test_fallback_parser_is_built_once_per_reference():
     dates.fallback_parser.cache_clear()
     first = datetime(2011, 1, 10, 9, 0, tzinfo=timezone.utc)
     second = datetime(2012, 1, 10, 9, 0, tzinfo=timezone.utc)
-    assert parse_date("29.4.2019", reference=first) == date(2019, 4, 29)
-    assert parse_date("30.4.2019", reference=first) == date(2019, 4, 30)
-    assert parse_date("1.5.2019", reference=first) == date(2019, 5, 1)
+    assert parse_date("29-04-2019", reference=first) == date(2019, 4, 29)
+    assert parse_date("30-04-2019", reference=first) == date(2019, 4, 30)
+    assert parse_date("01-05-2019", reference=first) == date(2019, 5, 1)
     info = dates.fallback_parser.cache_info()
     assert (info.misses, info.hits) == (1, 2)
-    assert parse_date("2.5.2019", reference=second) == date(2019, 5, 2)
+    assert parse_date("02-05-2019", reference=second) == date(2019, 5, 2)
     assert dates.fallback_parser.cache_info().misses == 2
 
 

@@ -287,7 +287,7 @@ def test_a_logo_line_naming_the_site_twice_is_not_the_title():
     assert document.lines[layout.frame.title].text == "Alla labb på plats"
 
 
-@pytest.mark.parametrize("shown", ["29.4.2019", "April 29, 2019"])
+@pytest.mark.parametrize("shown", ["29-04-2019", "29. april 2019"])
 def test_a_date_line_in_another_form_is_read_by_the_slow_path_when_no_line_matches(shown):
     found = post_of(["Start", shown, "Alla labb på plats", *BODY, "Anna Kanervo", "projektansvarig"])
     assert found["published"] == date(2019, 4, 29)
