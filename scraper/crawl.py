@@ -16,7 +16,10 @@ The order of a live crawl:
    linked from any page join them. On an incremental run the home page and the
    listings stored before are asked again conditionally: an unchanged one costs
    that one request and nothing behind it is fetched (menu pages, lab and
-   programme pages are asked again when the home page changed).
+   programme pages are asked again when the home page changed). On a site that
+   offers a REST API or sitemaps, which list every post, an incremental run asks
+   only the home page and listings it has not read before (a WordPress home page
+   links every monthly archive; those are read again on `full`).
 4. Each post's own page (the page is canonical, not the API's content), unless
    an incremental run already stored it with the same `modified`. Teaser links
    on post pages feed the queue too (breadth-first, bounded).
@@ -182,6 +185,7 @@ class _LiveCrawl:
         self.indexes: deque[str] = deque()  # listings and menu pages, read before the posts they lead to
         self.index_pages = 0
         self.menu: set[str] = set()  # the pages the home page links to (not posts)
+        self.machine_index = False  # the site offers a REST API or sitemaps (set once they are read)
         self.posts: deque[str] = deque()
         self.queued: set[str] = set()
         self.fetched_pages = 0
@@ -212,6 +216,7 @@ class _LiveCrawl:
         ends: list[SourceEnd] = []
         yield from self._read_sources(ends)
         offered = [end for end in ends if end.found]
+        self.machine_index = any(end.source in (Source.API, Source.SITEMAP) for end in offered)
         if self.listed and offered and all(end.unchanged for end in offered):
             log.info("every listing answered 304: nothing changed since the last run")
             for url in self._unfinished():
@@ -225,7 +230,8 @@ class _LiveCrawl:
         self._enqueue_index(self.site)
         for url, stored in self.known.items():
             if stored.kind == PageKind.LISTING:  # the HTML listings stored before (machine listings are skipped)
-                self._enqueue_index(url, first_pages_only=True)
+                if self.full or not self.machine_index:
+                    self._enqueue_index(url, first_pages_only=True)
             elif self._due(stored) or (self.full and post_url(url, site=self.site) == url):
                 self._add_candidate(Candidate(url, Source.START))  # a full run asks for every known post
         while self.indexes or self.posts:
@@ -340,6 +346,8 @@ class _LiveCrawl:
             return False  # a file (`.pdf`, `.jpg`), not a page
         if first_pages_only and page_number(normal)[1] > 1:
             return False  # later pages are reached from the first when it changed
+        if self.machine_index and normal in self.listed and normal != self.site:
+            return False  # read before, and the API or sitemaps list the posts: asked again on --full
         if self.index_pages >= MAX_INDEX_PAGES:
             log.warning("not following %s: %d listing pages already (MAX_INDEX_PAGES)", normal, MAX_INDEX_PAGES)
             return False

@@ -215,3 +215,21 @@ def test_new_post_in_an_html_archive_is_found_for_a_few_requests(tmp_path, sampl
     # later pages (one of which changed, a post moved down to it) are not asked.
     assert site.count("/dagbok/") == 1 and site.count("/dagbok/page/2/") == 0
     assert len(site.requests) <= CHANGED_BOUND
+
+
+@pytest.mark.slow
+def test_recrawl_of_an_unchanged_real_wordpress_costs_at_most_five_requests(tmp_path, wordpress):
+    """A stock WordPress sends no validators for `/kontakt/` (a page, not a post): it is not asked again,
+    nor are the monthly and category archives its home page links to (the API lists every post)."""
+    wordpress.switch_theme("twentytwentyone")
+    db_path = tmp_path / "dagbok.db"
+    first = run_crawl(db_path, site=wordpress.base, delay=0)
+    assert first.exit_code == 0
+
+    again = run_crawl(db_path, site=wordpress.base, delay=0)
+
+    asked = [row["url"] for row in query(db_path, "SELECT url FROM captures WHERE run_id = ? ORDER BY id",
+                                         [again.run_id])]
+    assert asked[0] == wordpress.url("/robots.txt") and len(asked) - 1 <= UNCHANGED_BOUND, asked
+    assert again.requests == len(asked) and (again.new, again.changed, again.exit_code) == (0, 0, 0)
+    assert wordpress.url("/kontakt/") not in asked
