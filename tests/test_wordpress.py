@@ -12,33 +12,53 @@ from __future__ import annotations
 import json
 import socket
 import subprocess
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
 from scraper.sample_site import load_posts
 from tests.console_scripts import DAGBOK
-from tests.wordpress_site import EDITOR, THEMES, WordPressError, WordPressSite, load_comments
+from tests.wordpress_site import EDITOR, THEMES, WordPressError, WordPressSite, load_comments, load_news
 
 pytestmark = pytest.mark.slow
 
 REQUIRED_THEMES = ("twentytwentyone", "twentytwentythree")
 CRAWL_THEMES = tuple(dict.fromkeys(REQUIRED_THEMES + THEMES))  # and any other default theme installed
 POSTS = load_posts()
+NEWS = load_news()
 
 
 def dagbok(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([DAGBOK, *args], capture_output=True, text=True, timeout=600)
 
 
+@dataclass
+class Crawl:
+    done: subprocess.CompletedProcess
+    db_path: Path
+    base: str
+
+    def query(self, *args: str) -> dict[str, dict]:
+        """`dagbok query --format json [args]`, by URL."""
+        query = dagbok("query", "--db", str(self.db_path), "--format", "json", *args)
+        assert query.returncode == 0, query.stdout + query.stderr
+        return {post["url"]: post for post in json.loads(query.stdout)}
+
+
 @pytest.fixture(scope="module", params=CRAWL_THEMES)
-def crawled(request, wordpress, tmp_path_factory):
-    """The WordPress site in one theme, crawled once through the console script, its diary queried as JSON."""
+def crawl(request, wordpress, tmp_path_factory) -> Crawl:
+    """The WordPress site in one theme, crawled once through the console script."""
     wordpress.switch_theme(request.param)
     db_path = tmp_path_factory.mktemp(request.param) / "dagbok.db"
     done = dagbok("crawl", "--site", wordpress.base, "--db", str(db_path), "--delay", "0", "--json")
-    query = dagbok("query", "--db", str(db_path), "--format", "json")
-    assert query.returncode == 0, query.stdout + query.stderr
-    return done, {post["url"]: post for post in json.loads(query.stdout)}, wordpress.base
+    return Crawl(done=done, db_path=db_path, base=wordpress.base)
+
+
+@pytest.fixture(scope="module")
+def crawled(crawl):
+    """(crawl's process, the diary as `dagbok query` prints it by URL, the site's base URL)."""
+    return crawl.done, crawl.query(), crawl.base
 
 
 def test_a_missing_wordpress_is_named_not_skipped(tmp_path):
@@ -99,3 +119,21 @@ def test_every_field_of_every_diary_post_matches_the_ground_truth(crawled, slug)
     got = posts.get(expected["url"])
     assert got is not None, f"{expected['url']} is not in the diary"
     assert {key: got[key] for key in expected} == expected
+
+
+def test_no_news_post_is_in_the_diary(crawled):
+    _, posts, base = crawled
+    diary = {base.rstrip("/") + post.path for post in POSTS}
+    assert sorted(set(posts) - diary) == []
+
+
+@pytest.mark.parametrize("slug", [news.slug for news in NEWS])
+def test_news_posts_are_kept_outside_the_diary_with_their_own_fields(crawl, slug):
+    """Stored, never thrown away unseen (`--all` shows them); an unsigned one has no author,
+    even under a reader's comment signed with a name and a role."""
+    news = next(n for n in NEWS if n.slug == slug)
+    got = crawl.query("--all").get(crawl.base.rstrip("/") + news.path)
+    assert got is not None, f"{news.path} is not archived"
+    assert {key: got[key] for key in ("title", "published", "author", "role", "body")} == {
+        "title": news.title, "published": news.published.isoformat(), "author": news.author, "role": news.role,
+        "body": "\n\n".join(news.paragraphs)}
