@@ -107,7 +107,7 @@ def test_an_older_observation_of_the_next_text_moves_its_start_back(db):
 def test_posts_row_mirrors_the_latest_revision_and_its_labs(db):
     observe(db, CONTENT, 0)
     observe(db, replace(CONTENT, lab=None, labs=("Boden", "Göteborg"), author="Anna"), 1)
-    post = next(db.query("SELECT * FROM post_details"))
+    post = next(db.query("SELECT * FROM all_post_details"))
     assert (post["lab"], json.loads(post["labs"]), post["author"]) == (None, ["Boden", "Göteborg"], "Anna")
     latest = db.execute("SELECT max(id) FROM revisions").fetchone()[0]
     assert db.execute("SELECT revision_id FROM posts").fetchone()[0] == latest
