@@ -55,6 +55,36 @@ class DiskFull(DagbokError):
     """No space left for the archive, its WARC files or its lock."""
 
 
+RESERVE_BYTES = 256 * 1024  # room for a run's last writes once the disk is full: its row, the WARC's end
+
+
+class DiskReserve:
+    """Disk space held beside the database through a run (`<db>-reserve`) and given back when the
+    disk fills up, so that the run's row can still say how the run ended. `hold()` takes it; leaving
+    the `with` block gives it back."""
+
+    def __init__(self, db_path: Path, size: int = RESERVE_BYTES) -> None:
+        self.path = db_path.with_name(db_path.name + "-reserve")
+        self.size = size
+
+    def __enter__(self) -> DiskReserve:
+        return self
+
+    def hold(self) -> None:
+        try:
+            with open(self.path, "wb") as file:
+                file.write(bytes(self.size))  # written, not sparse: the blocks are really taken
+        except OSError:
+            self.release()
+            raise
+
+    def release(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
 class Kind(StrEnum):
     EMPTY = "empty"  # no tables: a new archive may be made in it
     ARCHIVE = "archive"

@@ -30,7 +30,7 @@ from scraper.records import DiscoveryDone, ListingChecked, PageResult, Validator
 from scraper.site import same_site, site_root
 
 from .captures import iso, parse_iso
-from .database import check_for_writing, storage_errors
+from .database import DiskReserve, check_for_writing, storage_errors
 from .health import SiteHealth
 from .lock import RunLock
 from .schema import open_database
@@ -318,9 +318,10 @@ def run_crawl(
     # A full disk, read-only media or damage met on the way is named as such (exit 2), and the run row
     # still says how the run ended: `_finish` records it after a failure the WARC file cannot take.
     check_for_writing(db_path, pages=True)  # before the lock file: nothing is put beside another's database
-    with storage_errors(db_path), RunLock(db_path) as lock:
+    with storage_errors(db_path), RunLock(db_path) as lock, DiskReserve(db_path) as reserve:
         db = open_database(db_path, lab_names=labs.names)
         try:
+            reserve.hold()
             site = archived_form(db, site)
             for path in repair_open_files(warc_dir):
                 log.warning("repaired %s, left open by a run that was killed", path.name)
@@ -354,6 +355,7 @@ def run_crawl(
                     _consume(items, store, summary, stop, progress, health)
             except BaseException:
                 summary.status = "failed"
+                reserve.release()  # room for the run's row and the WARC file's end, should the disk be full
                 raise
             finally:
                 if health is not None:

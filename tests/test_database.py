@@ -301,7 +301,7 @@ def test_a_full_disk_mid_crawl_is_named_exit_2_and_the_run_is_recorded_as_failed
         pytest.skip("mounting a small tmpfs needs root (CI runs as root)")
     disk = tmp_path / "disk"
     disk.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", str(disk)], check=True)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1200k", "tmpfs", str(disk)], check=True)
     try:
         with SampleSite(crawl_delay=0) as site:
             db = disk / "dagbok.db"
@@ -317,6 +317,7 @@ def test_a_full_disk_mid_crawl_is_named_exit_2_and_the_run_is_recorded_as_failed
                 stored = conn.execute("SELECT count(*) FROM captures").fetchone()[0]
             assert runs == [("failed",)]
             assert 0 < stored < crawled[2]  # it filled up part way through
+            assert not (disk / "dagbok.db-reserve").exists()  # the room held for the run's row is given back
 
             # Room again: the next run completes the archive from what was kept.
             subprocess.run(["mount", "-o", "remount,size=16m", str(disk)], check=True)
