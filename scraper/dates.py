@@ -78,6 +78,10 @@ PUBLISHED_WORDS = (
 )  # fmt: skip
 PUBLISHED_LINKS = ("den", "on")
 
+#: How a theme's sentence about the post begins (`Detta inlägg publicerades i Dagbok den …`,
+#: `This entry was posted in … on …`): with a published word, such a line is a byline.
+POST_SENTENCE_STARTS = ("detta inlägg", "inlägget", "this entry", "this post")
+
 #: Words that make the date after them the date of an update, never the publish date.
 UPDATED_WORDS = (
     "uppdaterad", "uppdaterat", "uppdaterades", "senast uppdaterad", "senast uppdaterat", "ändrad", "ändrat",
@@ -139,11 +143,11 @@ _DATE_PATTERN = (
     r"|(?P<iso>(?P<y4>\d{4})-(?P<m4>\d{2})-(?P<d4>\d{2})"
     r"(?:[T\s]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?P<tz>Z|[+-]\d{2}:?\d{2})?)?)"
     # i dag, igår, i förrgår, i morgon
-    r"|(?P<rel>i\s?dag|i\s?går|(?:i\s)?förrgår|i\s?morgon|(?:i\s)?övermorgon)"
+    r"|(?P<rel>i\s?dag|i\s?går|(?:i\s)?förrgår|i\s?morgon|(?:i\s)?övermorgon)(?!\w)"
     rf"{_REL_TIME}"
     # för två dagar sedan, för en vecka sedan, 3 timmar sedan
     rf"|(?:för\s)?(?P<count>\d{{1,3}}|{_alternation(COUNT_WORDS)})\s(?P<unit>{_alternation(RELATIVE_UNITS)})"
-    r"\s(?:sedan|sen)"
+    r"\s(?:sedan|sen)(?!\w)"
     r")"
 )
 _DATE_RE = re.compile(_DATE_PATTERN, re.IGNORECASE)

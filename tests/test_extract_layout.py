@@ -319,7 +319,10 @@ def _headed(*lines: str, title: str = "Alla labb på plats") -> str:
 
 @pytest.mark.parametrize("shown", ["Publicerad 6 mars 2019", "Publicerad 6 mars 2019Av Redaktionen",
                                    "Published March 6, 2019By Redaktionen", "måndagen den 6 mars 2019",
-                                   "Postat den 6 mars 2019 i Dagbok", "6 mars 2019"])
+                                   "Postat den 6 mars 2019 i Dagbok", "6 mars 2019",
+                                   "Detta inlägg publicerades i Dagbok den 6 mars 2019 av Redaktionen.",
+                                   "This entry was posted in Dagbok on March 6, 2019 by admin.",
+                                   "Redaktionen / 6 mars 2019 9 mars 2019", "av Redaktionen | mar 6, 2019 | Dagbok"])
 def test_date_in_footer_after_content_is_read(shown):
     html = (_headed(*BODY, "Anna Kanervo", "projektansvarig") + f"<footer><span>{escape(shown)}</span></footer>"
             + paragraphs(["Kategoriserad som Dagbok", *COMMENTS]))

@@ -13,7 +13,7 @@ import unicodedata
 from datetime import date, datetime
 from typing import Any, Callable, TypeVar
 
-from ..dates import (BYLINE_WORDS, is_published_label, match_date_line, may_hold_a_date, names_update,
+from ..dates import (BYLINE_WORDS, POST_SENTENCE_STARTS, PUBLISHED_WORDS, is_published_label, match_date_line, may_hold_a_date, names_update,
                      parse_date, search_dates)
 from .document import Document, Line, element_text, normalise_space
 from .selectors import (AFTER_POST_COUNTED, AFTER_POST_COUNTS, AFTER_POST_PHRASES, COMMENTER_ENDINGS,
@@ -266,7 +266,8 @@ def _date_in_meta(text: str, reference: datetime | None = None) -> date | None:
         if names_update(_META_SEPARATORS_RE.split(head)[-1]):
             previous = end  # `Uppdaterad 3 maj 2019 | Publicerad 29 april 2019`: the next date may be it
             continue
-        if (previous == 0 and not _is_meta_head(head)) or not _is_meta_tail(text[end:]):
+        sentence = text.casefold().startswith(POST_SENTENCE_STARTS)  # `Detta inlägg publicerades … av X.`
+        if (previous == 0 and not _is_meta_head(head)) or not _is_meta_tail(text[end:], sentence=sentence):
             return None
         return found
     return None
@@ -276,26 +277,39 @@ _SEPARATORS = "|·•–—-/:,"
 
 
 def _is_meta_head(head: str) -> bool:
-    """What may stand before a date on a meta line: nothing, a label before a separator, or a
-    short capitalised label (`Dagbok`)."""
+    """What may stand before a date on a meta line: nothing, a label before a separator, a
+    short capitalised label (`Dagbok`), or words of publishing: a published word first
+    (`Publicerat i Dagbok den`) or a theme's sentence about the post (`Detta inlägg
+    publicerades i Dagbok den`, `This entry was posted in Dagbok on`), not any sentence
+    that holds a published word (`Rapporten publicerades 1 mars 2019 av Boverket.`)."""
     stripped = head.strip()
     if not stripped:
         return True
     if stripped[-1] in _SEPARATORS:
         label = stripped.rstrip(_SEPARATORS + " ")
         return len(label.split()) <= 4 and not _DIGIT_RE.search(label)
+    folded = stripped.casefold()
+    words = folded.split()
+    if len(words) <= 8 and not _DIGIT_RE.search(stripped) and (
+            words[0] in PUBLISHED_WORDS
+            or (folded.startswith(POST_SENTENCE_STARTS) and any(w in PUBLISHED_WORDS for w in words))):
+        return True
     return _is_label_words(stripped)
 
 
-def _is_meta_tail(tail: str) -> bool:
+def _is_meta_tail(tail: str, *, sentence: bool = False) -> bool:
     """What may follow a date on a meta line: nothing, a separator and more meta, a byline
-    (`av Redaktionen`, `i Dagbok`, `By admin`), an update, or a short capitalised label."""
+    (`av Redaktionen`, `i Dagbok`; `av Redaktionen.` ending a theme's `sentence`), an update
+    or another date (a theme's hidden `updated` date shown as text), or a short capitalised
+    label."""
     stripped = tail.strip()
     if not stripped or stripped[0] in _SEPARATORS or names_update(stripped):
         return True
+    if search_dates(stripped) and search_dates(stripped)[0][0] == 0:
+        return True
     words = stripped.split()
     if words[0].casefold() in BYLINE_WORDS:
-        return len(words) <= 6 and stripped[-1] not in ".!?"
+        return len(words) <= 6 and (stripped[-1] not in ".!?" or (sentence and stripped[-1] == "."))
     return _is_label_words(stripped)
 
 
