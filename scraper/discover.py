@@ -8,6 +8,7 @@ under `/innovationslabb/`; the site answers on both `www.` and the bare host.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -40,12 +41,14 @@ def _normal_path(path: str) -> str:
     return quote(unquote(path), safe=PATH_SAFE) or "/"
 
 
+@functools.lru_cache(maxsize=16_384)
 def normalise_url(url: str, *, site: str) -> str | None:
     """Fold `url` to the site's form; None when it is not on the site (or its www twin).
 
     Scheme and host are taken from `site` (the www twin and http/https fold together),
     the fragment and tracking parameters are dropped and percent-encoding is made
-    canonical (UTF-8, upper-case hex).
+    canonical (UTF-8, upper-case hex). Remembered: every page of a site links the same
+    menu, footer and teasers, and the listings reader asks for each of its links.
     """
     root = urlsplit(site_root(site))
     parts = urlsplit(url.strip())
