@@ -11,15 +11,19 @@ from __future__ import annotations
 
 import json
 import socket
+import sqlite3
 import subprocess
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from scraper.sample_site import load_posts
+from scraper.sample_site.wordpress import content_rendered
 from tests.console_scripts import DAGBOK
-from tests.wordpress_site import EDITOR, THEMES, WordPressError, WordPressSite, load_comments, load_news
+from tests.wordpress_site import (EDITOR, THEMES, WordPressError, WordPressSite, load_comments, load_news,
+                                  local_and_gmt)
 
 pytestmark = pytest.mark.slow
 
@@ -137,3 +141,36 @@ def test_news_posts_are_kept_outside_the_diary_with_their_own_fields(crawl, slug
     assert {key: got[key] for key in ("title", "published", "author", "role", "body")} == {
         "title": news.title, "published": news.published.isoformat(), "author": news.author, "role": news.role,
         "body": "\n\n".join(news.paragraphs)}
+
+
+def test_an_unchanged_site_costs_five_requests_at_most_beyond_robots_txt(crawl):
+    again = dagbok("crawl", "--site", crawl.base, "--db", str(crawl.db_path), "--delay", "0", "--json")
+    assert again.returncode == 0, again.stdout + again.stderr
+    summary = json.loads(again.stdout)
+    assert (summary["new"], summary["changed"], summary["errors"]) == (0, 0, 0)
+    assert summary["requests"] <= 1 + 5
+
+
+def test_an_edited_post_is_archived_as_a_new_revision(wordpress, tmp_path):
+    post = next(p for p in POSTS if p.slug == "vilken-resa-vi-gor")
+    added = "Tillägg: rapporten från våren finns nu att läsa på vår webbplats."
+    edited = post.copy(paragraphs=[*post.paragraphs, added], modified=post.modified + timedelta(days=3))
+    db_path = str(tmp_path / "dagbok.db")
+    crawl = ("crawl", "--site", wordpress.base, "--db", db_path, "--delay", "0", "--json")
+    assert dagbok(*crawl).returncode == 0
+    try:
+        wordpress.update_post(post.slug, post_content=content_rendered(edited, wordpress.base),
+                              **dict(zip(("post_modified", "post_modified_gmt"), local_and_gmt(edited.modified))))
+        again = dagbok(*crawl)
+    finally:
+        wordpress.update_post(post.slug, post_content=content_rendered(post, wordpress.base),
+                              **dict(zip(("post_modified", "post_modified_gmt"), local_and_gmt(post.modified))))
+    assert again.returncode == 0, again.stdout + again.stderr
+    summary = json.loads(again.stdout)
+    assert (summary["new"], summary["changed"]) == (0, 1)
+    got = Crawl(done=again, db_path=Path(db_path), base=wordpress.base).query()[wordpress.url(post.path)]
+    assert (got["body"], got["author"], got["published"]) == (edited.body, post.author, post.published.isoformat())
+    with sqlite3.connect(db_path) as conn:
+        numbers = conn.execute("SELECT r.number FROM revisions r JOIN posts p ON p.id = r.post_id "
+                               "WHERE p.url = ? ORDER BY 1", (wordpress.url(post.path),)).fetchall()
+    assert numbers == [(1,), (2,)]

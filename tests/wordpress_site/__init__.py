@@ -265,6 +265,10 @@ class WordPressSite:
         self._php("theme.php", theme)
         self.theme = theme
 
+    def update_post(self, slug: str, **columns: str) -> None:
+        """Change a post's `wp_posts` columns (`post_content`, `post_modified_gmt`, …) in place."""
+        self._php("update.php", slug, json.dumps(columns, ensure_ascii=False))
+
     def get(self, path: str) -> str:
         """The page at `path` as the site serves it (UTF-8 text); 4xx/5xx raise urllib's HTTPError."""
         with urllib.request.urlopen(self.url(path), timeout=30) as response:
