@@ -60,6 +60,13 @@ FAILED_SQL = """
       AND (c.id IS NULL OR (c.status BETWEEN 200 AND 299 AND c.error IS NULL))
       AND NOT EXISTS (SELECT 1 FROM posts WHERE posts.url IN (pages.url, c.final_url))
     ORDER BY url"""
+# Posts stored without a field every post has (whatever run stored them): `no date found`, ...
+REQUIRED = {"published": "date", "title": "title", "body": "body"}
+MISSING_SQL = """
+    SELECT posts.url AS url, c.status AS status, c.fetched AS fetched, """ + ", ".join(
+    f"trim(coalesce(posts.{name}, '')) = '' AS {name}" for name in REQUIRED) + """
+    FROM posts LEFT JOIN revisions r ON r.id = posts.revision_id LEFT JOIN captures c ON c.id = r.capture_id
+    WHERE posts.status != 'teaser-only' ORDER BY posts.url"""
 
 # The latest capture of each URL again: a page read, but perhaps not as written (captures.warning).
 WARNINGS_SQL = """
@@ -108,10 +115,17 @@ class FailedPage:
     reason: str
     fetched: str | None
 
+    @property
+    def unread(self) -> bool:
+        """The page came back (2xx) and still could not be read: not a fault a retry heals."""
+        return self.status is not None and 200 <= self.status < 300
+
 
 @dataclass(frozen=True)
 class CheckReport:
-    """What `dagbok check` found; `exit_code` is 1 when a field is under its threshold."""
+    """What `dagbok check` found; `exit_code` is 1 when a field is under its threshold, or a page
+    came back but could not be read (a post missing its date, title or body; a page that looks
+    like a post and is not read as one)."""
 
     posts: int
     teaser_only: int
@@ -127,7 +141,7 @@ class CheckReport:
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.below or self.stored_twice else 0
+        return 1 if self.below or self.stored_twice or any(page.unread for page in self.failed_pages) else 0
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -188,7 +202,7 @@ def check_archive(db_path: Path | str, *, thresholds: Mapping[str, float] = DEFA
                 for name in FIELDS
             ],
             disagreements=[dict(row) for row in conn.execute(in_scope(DISAGREEMENTS_SQL, all_posts=all_posts))],
-            failed_pages=[FailedPage(**dict(row)) for row in conn.execute(FAILED_SQL)],
+            failed_pages=_failed_pages(conn, thresholds),
             warnings=[dict(row) for row in conn.execute(WARNINGS_SQL)] if _has_warnings(conn) else [],
             stored_twice=[row["urls"].split(" ") for row in conn.execute(TWICE_SQL)],
         )
@@ -197,3 +211,14 @@ def check_archive(db_path: Path | str, *, thresholds: Mapping[str, float] = DEFA
 def _has_warnings(conn) -> bool:
     """Archives older than migration 6 have no captures.warning (a read-only one is never migrated)."""
     return any(row[1] == "warning" for row in conn.execute("PRAGMA table_info(captures)"))
+
+
+def _failed_pages(conn, thresholds: Mapping[str, float]) -> list[FailedPage]:
+    """Pages whose latest capture failed, then posts missing a field that has a minimum; each URL once."""
+    pages = {row["url"]: FailedPage(**dict(row)) for row in conn.execute(FAILED_SQL)}
+    required = [name for name in REQUIRED if thresholds.get(name)]
+    for row in conn.execute(MISSING_SQL):
+        missing = [f"no {REQUIRED[name]} found" for name in required if row[name]]
+        if missing and row["url"] not in pages:
+            pages[row["url"]] = FailedPage(row["url"], "post", row["status"], ", ".join(missing), row["fetched"])
+    return sorted(pages.values(), key=lambda page: page.url)

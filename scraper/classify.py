@@ -10,6 +10,7 @@ says it is an article.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from .extract.document import Document
@@ -46,6 +47,29 @@ def classify(url: str, *, site: str, document: Document | Reading | None = None,
     if root_post and _shows_a_post(reading_of(document), api_listed=api_listed):
         return PageKind.POST
     return PageKind.OTHER
+
+
+RUNNING_LINE_WORDS = 12  # a line of running text has at least this many words ...
+RUNNING_TEXT_WORDS = 60  # ... and an article at least two such lines, this many words in all
+HEADINGS = ("h1", "h2", "h3")
+
+
+def looks_like_article(document: Document, *, besides: Iterable[str] = ()) -> bool:
+    """A title and running text: what a post looks like even when its date cannot be read.
+
+    The title is the page's `<title>` or a heading; running text is at least two long lines.
+    Lines that start like one of `besides` (the excerpts of teasers on the page) are not the
+    page's own text. A contact page (an address, a phone number) has no running text.
+    """
+    starts = {text[:40] for text in besides if text}
+    titled = bool((document.tree.findtext(".//title") or "").strip())
+    running: list[int] = []
+    for line in document.lines:
+        titled = titled or getattr(line.element, "tag", None) in HEADINGS
+        words = len(line.text.split())
+        if words >= RUNNING_LINE_WORDS and line.text[:40] not in starts:
+            running.append(words)
+    return titled and len(running) >= 2 and sum(running) >= RUNNING_TEXT_WORDS
 
 
 def _is_listing(path: str, query: str) -> bool:

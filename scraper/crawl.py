@@ -54,7 +54,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urljoin, urlsplit
 
-from .classify import classify
+from .classify import classify, looks_like_article
 from .discover import Discovered, Discovery, hub_url, is_embed_url, normalise_url, post_url
 from .errors import FetchError, SiteUnreachable
 from .extract.categories import read_categories
@@ -65,7 +65,7 @@ from .extract.teasers import extract_teasers
 from .fetch import Fetcher, host_key
 from .labs import LabVocabulary
 from .names import PageKind, Source
-from .records import Candidate, Capture, DiscoveryDone, ListingChecked, PageResult, Teaser, Validators
+from .records import Candidate, Capture, DiscoveryDone, ListingChecked, PageResult, Post, Teaser, Validators
 from .robots import Robots
 from .site import site_root
 from .sources import Listing, SourceEnd
@@ -490,6 +490,11 @@ def _unchanged(stored: Validators, entry: Discovered) -> bool:
 def read_page(result: PageResult, site: str, labs: LabVocabulary) -> PageResult:
     """Classify a fetched page and extract what its kind holds; failures become `error`.
 
+    Never silent: a post missing its date, title or body is stored with what was read, and
+    its `error` names what is missing (`no date found`); a page at a post's address that
+    the REST API lists, or that shows a heading and running text (`looks_like_article`),
+    but is not read as a post, fails with the reason. Either makes the run exit 1.
+
     Public because `archive.rebuild` reads each archived response through this same step,
     so a page rebuilt from a WARC file (perhaps with a better extractor) is read exactly as a crawl reads it.
     """
@@ -514,10 +519,24 @@ def read_page(result: PageResult, site: str, labs: LabVocabulary) -> PageResult:
             if result.candidate is not None and post.modified is None:
                 post.modified = result.candidate.modified
             result.post = post
+            missing = missing_fields(post)
+            if missing:
+                result.error = ", ".join(missing)
+        elif result.kind == PageKind.OTHER and classify(result.url, site=site) == PageKind.POST and (
+                listed is not None or looks_like_article(document, besides=[t.excerpt for t in result.teasers])):
+            missing = missing_fields(extract_post(document, labs=labs, api_published=listed))
+            result.error = "looks like a post but could not be read as one: " + (
+                ", ".join(missing) or "no date of its own found")
     except Exception as error:  # one bad page never stops the crawl; the capture is kept
         log.exception("could not read %s", result.url)
         result.error = f"could not read the page: {type(error).__name__}: {error}"
     return result
+
+
+def missing_fields(post: Post) -> list[str]:
+    """What a post must have and lacks, as the reasons the summary and `dagbok check` print."""
+    return [f"no {name} found" for name, value in (("date", post.published), ("title", post.title),
+                                                   ("body", post.body)) if not value]
 
 
 def _normal_teaser(teaser: Teaser, site: str) -> Teaser:

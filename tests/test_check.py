@@ -130,9 +130,42 @@ def test_pages_that_failed_are_listed_with_their_reason(tmp_path):
         (BASE + "tom-sida/", "no post was extracted from this post page"),
         (BASE + "trasig-sida/", "no title found"),
     ]
-    assert report.exit_code == 0  # coverage of the posts that parsed is still full
+    # coverage of the posts that parsed is still full, but two pages came back and could not be read
+    assert report.exit_code == 1 and all(page.unread for page in report.failed_pages)
     result = run("check", "--db", str(db))
+    assert result.exit_code == 1
     assert "pages that failed: 2" in result.output and "no title found" in result.output
+
+
+def test_a_failure_a_retry_may_heal_is_listed_but_does_not_fail_the_check(tmp_path):
+    db = make_archive(tmp_path / "a.db", SIGNED)
+    with sqlite3.connect(db) as conn:
+        conn.execute("INSERT INTO captures (url, status, fetched, error) VALUES (?, 503, '2026-11-21', 'HTTP 503')",
+                     [BASE + "upptagen/"])
+    conn.close()
+    report = check_archive(db)
+    assert [(p.url, p.status, p.unread) for p in report.failed_pages] == [(BASE + "upptagen/", 503, False)]
+    assert report.exit_code == 0
+
+
+def test_posts_stored_without_a_date_title_or_body_are_named_with_what_is_missing(tmp_path):
+    db = make_archive(tmp_path / "a.db", SIGNED)
+    with sqlite3.connect(db) as conn:  # as an archive of a run before dates could be read there holds them
+        conn.execute("UPDATE posts SET published = NULL WHERE slug IN (?, ?)", [SIGNED[0]["slug"], SIGNED[1]["slug"]])
+        conn.execute("UPDATE posts SET body = '' WHERE slug = ?", [SIGNED[1]["slug"]])
+    conn.close()
+    report = check_archive(db)
+    assert [(p.url, p.reason) for p in report.failed_pages] == sorted([
+        (BASE + SIGNED[0]["slug"] + "/", "no date found"),
+        (BASE + SIGNED[1]["slug"] + "/", "no date found, no body found"),
+    ])
+    result = run("check", "--db", str(db))
+    assert result.exit_code == 1
+    line = next(line for line in result.output.splitlines() if line.startswith(f"{BASE}{SIGNED[1]['slug']}/"))
+    assert line.split()[1:] == ["200", "no", "date", "found,", "no", "body", "found"]
+    # a field whose minimum is turned off is not required of every post
+    relaxed = check_archive(db, thresholds=parse_thresholds(["published=0"]))
+    assert [(p.url, p.reason) for p in relaxed.failed_pages] == [(BASE + SIGNED[1]["slug"] + "/", "no body found")]
 
 
 def test_json_report(tmp_path):

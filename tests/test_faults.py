@@ -520,6 +520,31 @@ def test_a_known_post_answering_an_empty_or_maintenance_page_fails_and_the_post_
     recrawl_after_fault_clears(db_path, site)
 
 
+# --- never silent: a page that should have been a post and is not ------------------------------------
+
+
+@pytest.mark.parametrize("markup, reason", [
+    ("semantic", "no date found"),  # read as a post (its metadata says article), stored without a date
+    ("bare", "looks like a post but could not be read as one: no date of its own found"),
+    ("pagebuilder", "looks like a post but could not be read as one: no date found"),
+])
+def test_a_post_whose_date_cannot_be_read_is_named_in_the_summary_and_check_and_exits_1(
+        tmp_path, make_site, markup, reason):
+    site = make_site(markup=markup, faults=("undated", "no-api"))  # no REST API to lend its date
+    url = site.url(site.fault_route("undated"))
+    db_path = tmp_path / "a.db"
+    result = crawl_command(db_path, site)
+    assert result.exit_code == 1, result.output
+    assert result.output.split("Failed:\n", 1)[1] == f"  {url}  {reason}\n"
+    [run] = query(db_path, "SELECT status, errors FROM crawl_runs")
+    assert run == {"status": "pages-failed", "errors": 1}
+    checked = CliRunner().invoke(cli, ["check", "--db", str(db_path)], catch_exceptions=False)
+    assert checked.exit_code == 1
+    [line] = [line for line in checked.output.splitlines() if line.startswith(url)]
+    assert line.split(None, 2)[1:] == ["200", reason]
+    assert hits(site, "/wp-json/wp/v2/posts")[0].status == 404
+
+
 # --- every fault has its test --------------------------------------------------------------------
 
 TESTED = {
@@ -542,6 +567,7 @@ TESTED = {
     "trickle": test_trickling_body_fails_within_the_page_budget_retries_included,
     "undated": test_undated_page_takes_the_api_date_and_says_so,
     "everything-404": test_a_site_answering_404_to_everything_after_a_good_crawl_looks_wrong_and_full_marks_posts_gone,
+    "no-api": test_a_post_whose_date_cannot_be_read_is_named_in_the_summary_and_check_and_exits_1,
     "empty-page": test_a_known_post_answering_an_empty_or_maintenance_page_fails_and_the_post_is_kept,
     "maintenance-page": test_a_known_post_answering_an_empty_or_maintenance_page_fails_and_the_post_is_kept,
 }

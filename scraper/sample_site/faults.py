@@ -239,6 +239,8 @@ FAULT_LIST = (
           trickle),
     Fault("everything-404", "every path of the site answers 404, robots.txt included", lambda site: EVERY_ROUTE,
           first(None, lambda: error_page(404, "Sidan kunde inte hittas"))),
+    Fault("no-api", "the site offers no REST API (404)", lambda site: "/wp-json/wp/v2/posts",
+          first(None, lambda: error_page(404, "Sidan kunde inte hittas"))),
     Fault("empty-page", "the post page answers 200 with an empty body", post_route(14), empty_page),
     Fault("maintenance-page", "the post page answers 200 with a maintenance notice", post_route(15),
           maintenance_page),
