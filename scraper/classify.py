@@ -49,27 +49,31 @@ def classify(url: str, *, site: str, document: Document | Reading | None = None,
     return PageKind.OTHER
 
 
-RUNNING_LINE_WORDS = 12  # a line of running text has at least this many words ...
-RUNNING_TEXT_WORDS = 60  # ... and an article at least two such lines, this many words in all
-HEADINGS = ("h1", "h2", "h3")
+RUNNING_LINE_WORDS = 15  # a line of running text has at least this many words ...
+RUNNING_LINES = 3  # ... an article at least this many such lines ...
+RUNNING_TEXT_WORDS = 60  # ... and this many words in them
+FRAME_TAGS = frozenset({"footer", "nav", "aside"})  # the site's frame around a page's own text
 
 
 def looks_like_article(document: Document, *, besides: Iterable[str] = ()) -> bool:
     """A title and running text: what a post looks like even when its date cannot be read.
 
-    The title is the page's `<title>` or a heading; running text is at least two long lines.
-    Lines that start like one of `besides` (the excerpts of teasers on the page) are not the
-    page's own text. A contact page (an address, a phone number) has no running text.
+    The title is the page's `<title>` or a heading; running text is a few long lines. Lines in
+    the frame (`<footer>`, `<nav>`, `<aside>`) and lines that start like one of `besides` (the
+    excerpts of teasers on the page) are not the page's own text. A contact page (an address,
+    a phone number, the site's footer) has no running text.
     """
     starts = {text[:40] for text in besides if text}
     titled = bool((document.tree.findtext(".//title") or "").strip())
     running: list[int] = []
     for line in document.lines:
-        titled = titled or getattr(line.element, "tag", None) in HEADINGS
+        titled = titled or getattr(line.element, "tag", None) in ("h1", "h2", "h3")
         words = len(line.text.split())
-        if words >= RUNNING_LINE_WORDS and line.text[:40] not in starts:
+        if words < RUNNING_LINE_WORDS or line.text[:40] in starts:
+            continue
+        if not any(getattr(parent, "tag", None) in FRAME_TAGS for parent in line.element.iterancestors()):
             running.append(words)
-    return titled and len(running) >= 2 and sum(running) >= RUNNING_TEXT_WORDS
+    return titled and len(running) >= RUNNING_LINES and sum(running) >= RUNNING_TEXT_WORDS
 
 
 def _is_listing(path: str, query: str) -> bool:

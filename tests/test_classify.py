@@ -92,3 +92,40 @@ def test_a_lab_page_with_teasers_is_a_lab_page():
     url = SITE + "vad-vi-gor/innovationslabbet-i-boden/"
     html = (MARKUPS / "seed-divs.html").read_bytes()
     assert classify(url, site=SITE, document=document_of(html, url)) == PageKind.LAB
+
+
+# --- what an article looks like when it cannot be read as a post ------------------------------
+
+RUNNING = ("Under våren har vi träffat hyresgäster i alla fyra labben och frågat vad de saknar i sina "
+           "bostadsområden och vad de själva vill göra.")
+FOOTER = ("Det är Sveriges Allmännytta (tidigare SABO) som står bakom allmännyttan.se. Sveriges Allmännytta är "
+          "bransch- och intresseorganisation för drygt 300 allmännyttiga bostadsföretag över hela landet.")
+
+
+def page(main: str, *, footer: str = f"<footer><p>{FOOTER}</p><p>{FOOTER}</p></footer>") -> str:
+    return f"<html><head><title>Sida</title></head><body><main>{main}</main>{footer}</body></html>"
+
+
+@pytest.mark.parametrize("html, article", [
+    (page("<h1>Vad hyresgästerna vill</h1>" + f"<p>{RUNNING}</p>" * 3), True),
+    (page(f"<h1>Vad hyresgästerna vill</h1><div>{RUNNING}</div><div>{RUNNING}</div><div>{RUNNING}</div>",
+          footer=""), True),
+    # a contact page: two short lines of its own; the long lines are the site's footer
+    (page("<h1>Kontakt</h1><p>Frågor om allmännyttan.se? Skriv till info@sverigesallmannytta.se.</p>"
+          "<p>Box 474, 101 29 Stockholm</p>"), False),
+    (page(f"<h1>Kort</h1><p>{RUNNING}</p><p>{RUNNING}</p>"), False),  # two paragraphs are not yet an article
+])
+def test_an_article_is_a_title_and_running_text_outside_the_frame(html, article):
+    from scraper.classify import looks_like_article
+
+    document = document_of(html, SITE + "sida/")
+    assert looks_like_article(document) is article
+
+
+def test_teaser_excerpts_are_not_the_pages_own_running_text():
+    from scraper.classify import looks_like_article
+
+    excerpts = [RUNNING[:-1] + f" {n}..." for n in range(3)]
+    document = document_of(page("<h1>Start</h1>" + "".join(f"<p>{text}</p>" for text in excerpts)), SITE + "start/")
+    assert looks_like_article(document)
+    assert not looks_like_article(document, besides=excerpts)
