@@ -32,7 +32,8 @@ class Holder:
 
 
 def lock_path(db_path: Path | str) -> Path:
-    db_path = Path(db_path)
+    """`<db>-lock` beside the database's real file: a symlink (or a path through one) locks the same file."""
+    db_path = Path(db_path).resolve()
     return db_path.with_name(db_path.name + "-lock")  # beside -wal and -shm, under the same ignore rules
 
 

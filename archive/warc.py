@@ -20,6 +20,7 @@ is recognisable and can be repaired (`repair_open_files`).
 from __future__ import annotations
 
 import base64
+import fcntl
 import io
 import json
 import os
@@ -141,7 +142,7 @@ class WarcWriter:
         self._number += 1
         path = self.directory / (self.current_name + OPEN_SUFFIX)
         try:
-            self._handle = open(path, "xb")
+            self._handle = _create_locked(path)
         except OSError as error:
             raise WarcError(f"cannot create WARC file {path}: {error.strerror}") from error
         self._writer = _Sha256Writer(self._handle, gzip=True, warc_version="WARC/1.1")
@@ -155,10 +156,10 @@ class WarcWriter:
             return
         self._handle.flush()
         os.fsync(self._handle.fileno())
-        self._handle.close()
-        open_path = Path(self._handle.name)
+        open_path = self.directory / (self.current_name + OPEN_SUFFIX)
         final = open_path.with_name(open_path.name.removesuffix(OPEN_SUFFIX))
-        open_path.rename(final)
+        open_path.rename(final)  # still locked: no repair can take the file between its last byte and its name
+        self._handle.close()
         self.files.append(final)
         self._handle = None
         self._writer = None
@@ -450,26 +451,77 @@ def entry_capture(entry: WarcEntry, body: bytes) -> Capture:
     )
 
 
-def repair_open_files(directory: Path | str) -> list[Path]:
-    """Finish WARC files left open by a killed run: cut any half-written record, then rename.
+CREATING_SUFFIX = ".new"  # a file being created, before it is locked and named `.open`
 
-    A run renames its files when it closes them, so a `.open` file means the
-    run died. Records before the damage are kept; the database never points
-    past them because each record is on disk before its row commits.
+
+def _create_locked(path: Path) -> io.BufferedWriter:
+    """Create `path` for writing, holding an `flock` on it from before it has its name.
+
+    The kernel releases the lock when the writer dies, however it dies, so a `.open` file
+    whose lock is free is one a dead run left; one whose lock is held belongs to a live run
+    (of this or another database sharing the folder) and is never repaired.
+    """
+    hidden = path.with_name("." + path.name + CREATING_SUFFIX)
+    handle = open(hidden, "xb")
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        if path.exists():
+            raise FileExistsError(17, "File exists", str(path))
+        hidden.rename(path)
+    except BaseException:
+        handle.close()
+        hidden.unlink(missing_ok=True)
+        raise
+    return handle
+
+
+def _lock_if_abandoned(path: Path) -> io.BufferedRandom | None:
+    """Open and lock a `.open` file its writer has left (dead, or finished meanwhile); None if it is live."""
+    try:
+        stream = open(path, "r+b")
+    except FileNotFoundError:
+        return None  # its writer finished it since the directory was listed
+    try:
+        fcntl.flock(stream.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        if os.fstat(stream.fileno()).st_ino != os.stat(path).st_ino:
+            raise FileNotFoundError(path)
+    except (BlockingIOError, FileNotFoundError):
+        stream.close()
+        return None
+    return stream
+
+
+def repair_open_files(directory: Path | str) -> list[Path]:
+    """Finish WARC files left open by killed runs: cut any half-written record, then rename.
+
+    A run renames its files when it closes them, so a `.open` file whose lock is free
+    means its run died; files another live run holds locked are left alone. Records
+    before the damage are kept; the database never points past them because each record
+    is on disk before its row commits.
     """
     directory = Path(directory)
     repaired = []
     if not directory.is_dir():
         return repaired
+    for path in sorted(directory.glob(".*.warc.gz" + OPEN_SUFFIX + CREATING_SUFFIX)):
+        stream = _lock_if_abandoned(path)
+        if stream is not None:  # a run killed while creating a file: nothing in it yet
+            with stream:
+                path.unlink()
     for path in sorted(directory.glob("*.warc.gz" + OPEN_SUFFIX)):
-        good_end = _whole_members_end(path.read_bytes())
-        with open(path, "r+b") as stream:
-            stream.truncate(good_end)
-        final = path.with_name(path.name.removesuffix(OPEN_SUFFIX))
-        if good_end == 0:
-            path.unlink()
+        stream = _lock_if_abandoned(path)
+        if stream is None:
             continue
-        path.rename(final)
+        with stream:
+            good_end = _whole_members_end(stream.read())
+            stream.truncate(good_end)
+            stream.flush()
+            os.fsync(stream.fileno())
+            if good_end == 0:
+                path.unlink()
+                continue
+            final = path.with_name(path.name.removesuffix(OPEN_SUFFIX))
+            path.rename(final)
         repaired.append(final)
     return repaired
 

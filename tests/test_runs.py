@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 
 import pytest
 import sqlite_utils
@@ -135,6 +136,43 @@ def test_a_held_lock_refuses_a_second_run_and_names_the_holder(tmp_path, site):
                                               rf"\(pid {os.getpid()}, started .*\); wait for it to finish"):
             crawl(db_path, site)
     assert site.requests == []
+
+
+def test_a_symlinked_database_is_locked_with_its_real_file(tmp_path, site):
+    real = tmp_path / "real" / "a.db"
+    real.parent.mkdir()
+    (tmp_path / "link.db").symlink_to(real)
+    (tmp_path / "linked-folder").symlink_to(real.parent, target_is_directory=True)
+    with RunLock(real):
+        for path in (tmp_path / "link.db", tmp_path / "linked-folder" / "a.db"):
+            with pytest.raises(LockedError, match=rf"database {path} is locked by another dagbok crawl"):
+                crawl(path, site)
+    assert site.requests == []
+    assert lock_path(tmp_path / "link.db") == lock_path(real) == real.parent / "a.db-lock"
+
+
+def test_two_crawls_into_two_databases_in_one_folder_both_finish(tmp_path, site):
+    """Both default to warc/ beside their database: neither run's start-up repair may touch the other's file."""
+    from tests.console_scripts import DAGBOK, WARCIO
+
+    warc_dir = tmp_path / "warc"
+    first = subprocess.Popen([DAGBOK, "crawl", "--site", site.base, "--db", str(tmp_path / "a.db"), "--delay", "0.05",
+                              "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while not list(warc_dir.glob("*.open")) and time.monotonic() < deadline and first.poll() is None:
+        time.sleep(0.01)
+    assert list(warc_dir.glob("*.open")), "the first crawl never opened its WARC file"
+    second = crawl(tmp_path / "b.db", site)  # starts while the first is writing its file
+    assert (second.status, second.exit_code) == ("ok", 0)
+    out, err = first.communicate(timeout=120)
+    assert first.returncode == 0, err
+    assert content(tmp_path / "a.db") == content(tmp_path / "b.db")
+    for db in ("a.db", "b.db"):
+        assert [r["status"] for r in sqlite_utils.Database(tmp_path / db).query("SELECT status FROM crawl_runs")] == ["ok"]
+    files = sorted(warc_dir.iterdir())
+    assert len(files) == 2 and all(path.name.endswith(".warc.gz") for path in files)
+    for path in files:
+        assert subprocess.run([WARCIO, "check", str(path)], capture_output=True).returncode == 0
 
 
 def test_a_stale_lock_of_a_dead_process_is_taken_over(tmp_path, site):

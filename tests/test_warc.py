@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import gzip
 import json
 import subprocess
@@ -192,10 +193,30 @@ def test_a_file_left_open_by_a_killed_run_is_cut_at_the_last_whole_record(tmp_pa
     with open(open_file, "r+b") as f:  # what a SIGKILL in the middle of the second response leaves
         f.truncate(second.offset + 200)
     assert warc_files(tmp_path) == []  # an open file is not a finished one
+    assert repair_open_files(tmp_path) == [] and open_file.exists()  # its writer still lives: never touched
+    del w  # the writer is gone without closing its file (as in a kill): the kernel drops its lock
+    gc.collect()
     repaired = repair_open_files(tmp_path)
     assert [f.name for f in repaired] == ["dagbok-20260301T060000000000Z-00001.warc.gz"]
     assert warcio("check", str(repaired[0])).returncode == 0
     assert [e.target for e in read_entries(repaired[0])][1:] == ["http://127.0.0.1:8000/a/"]
+
+
+def test_a_live_writer_keeps_its_file_through_another_runs_repair(tmp_path):
+    """Two databases in one folder share warc/: one run's start-up repair must not take the other's file."""
+    first = writer(tmp_path)
+    first.write_exchange(page("a/", b"den ena"), meta={})
+    second = WarcWriter(tmp_path, started=STARTED + timedelta(seconds=1), run_info={"dagbok-run": "2"})
+    assert repair_open_files(tmp_path) == []  # what the second run does before it writes
+    second.write_exchange(page("b/", b"den andra"), meta={})
+    first.write_exchange(page("c/", b"den ena igen"), meta={})
+    first.close()
+    second.close()
+    assert [path.name for path in warc_files(tmp_path)] == [
+        "dagbok-20260301T060000000000Z-00001.warc.gz", "dagbok-20260301T060001000000Z-00001.warc.gz"]
+    for path in warc_files(tmp_path):
+        assert warcio("check", str(path)).returncode == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == [p.name for p in warc_files(tmp_path)]  # nothing left over
 
 
 def test_a_missing_directory_is_reported_with_the_option_to_use(tmp_path):
