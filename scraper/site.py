@@ -8,6 +8,7 @@ must be the same (the sample site and other local servers differ only by port).
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urlsplit, urlunsplit
 
 from .errors import DagbokError
@@ -19,13 +20,14 @@ class BadSite(DagbokError):
     """A --site value that is not an http(s) URL."""
 
 
+@lru_cache(maxsize=64)
 def site_root(site: str) -> str:
     """`https://Example.se/any/path` → `https://example.se/`: a checked --site, in the form URLs are folded to."""
     parts = urlsplit(site.strip())
     scheme = parts.scheme.lower()
     if scheme not in DEFAULT_PORTS or not parts.hostname:
         raise BadSite(f'site "{site}" is not an http(s) URL; give e.g. https://www.allmannyttan.se/')
-    port = _port(site)
+    port = _site_key(site)[1]
     netloc = parts.hostname.lower() + (f":{port}" if port is not None else "")
     return urlunsplit((scheme, netloc, "/", "", ""))
 
@@ -37,19 +39,18 @@ def www_twin(host: str) -> str:
 
 def same_site(url: str, site: str) -> bool:
     """`url` is on `site`: the same host or its www twin, http or https, the same port if one is written."""
-    host = _host(url)
-    return bool(host) and host.removeprefix("www.") == _host(site).removeprefix("www.") and _port(url) == _port(site)
+    host, port = _site_key(url)
+    return bool(host) and (host, port) == _site_key(site)
 
 
-def _host(url: str) -> str:
-    return (urlsplit(url.strip()).hostname or "").lower()
-
-
-def _port(url: str) -> int | None:
-    """The port written in `url`, None when it is absent or the scheme's default (or not a number)."""
+@lru_cache(maxsize=4096)  # asked for every link of every page, mostly with the same few values
+def _site_key(url: str) -> tuple[str, int | None]:
+    """(host without `www.`, port if written and not the scheme's default) of `url`."""
     parts = urlsplit(url.strip())
     try:
         port = parts.port
     except ValueError:
-        return None
-    return None if port == DEFAULT_PORTS.get(parts.scheme.lower()) else port
+        port = None
+    if port == DEFAULT_PORTS.get(parts.scheme.lower()):
+        port = None
+    return (parts.hostname or "").lower().removeprefix("www."), port
