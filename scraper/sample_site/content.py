@@ -219,7 +219,7 @@ def load_posts(path: Path | None = None) -> list[SamplePost]:
 
 
 def load_news() -> list[SamplePost]:
-    """The site's news posts (data/sample_site/news.json): stored by a crawl, never part of the diary.
+    """The site's news posts (scraper/data/sample_site/news.json): stored by a crawl, never part of the diary.
 
     Some are signed with a name and a role, one by an author of the diary, one names a
     lab town in passing; their category is "Nyheter". WordPress ids follow the diary's.

@@ -13,7 +13,7 @@ Europe/Stockholm, date format `j F Y`, permalinks `/%postname%/`. Every post is
 posted by one editor account, whose byline shows a person's name; the author is
 the signature in the content (docs/site.md, "What stock WordPress prints").
 
-What it holds: the sample posts (data/sample_site/posts.json) in the category
+What it holds: the sample posts (scraper/data/sample_site/posts.json) in the category
 "Dagbok", at their exact slugs and Stockholm publication times, their body,
 photo credit and signature in the content; the lab and programme pages as
 WordPress pages; `news.json`'s posts in the category "Nyheter" (not the diary,
