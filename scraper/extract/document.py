@@ -285,11 +285,12 @@ class _LineReader:
 
     def flush(self) -> None:
         """End the current line: keep it if it shows any text."""
-        text = normalise_space("".join(self.parts))
-        self.parts.clear()
-        if text:
-            still_open = [e for e in self.open_inlines if e not in self.inlines]
-            self.lines.append(Line(len(self.lines), text, self.blocks[-1], tuple(still_open + self.inlines)))
+        if self.parts:
+            text = normalise_space("".join(self.parts))
+            self.parts.clear()
+            if text:
+                still_open = [e for e in self.open_inlines if e not in self.inlines]
+                self.lines.append(Line(len(self.lines), text, self.blocks[-1], tuple(still_open + self.inlines)))
         self.inlines.clear()
 
     def index(self, element: Any, attributes: dict[str, str]) -> None:
