@@ -155,6 +155,7 @@ def build_archive(path: Path, size: int, *, seed: int = 7) -> dict[str, Any]:
             "published": post["published"].isoformat(), "author_id": author_id, "role": post["role"],
             "lab_id": labs[post["lab"]] if post["lab"] else None, "excerpt": excerpt,
             "body": post["body"], "status": "live", "first_seen": moment, "layers": LAYERS,
+            "diary": 1,  # every generated post is the diary's, as every sample post is
             "revision_id": post["id"],
         }
         revision = {
