@@ -17,6 +17,7 @@ import json
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
+from urllib.parse import urlsplit
 
 import sqlite_utils
 
@@ -25,7 +26,20 @@ from scraper.names import Layer
 from scraper.records import Disagreement, Post, Teaser
 
 from .captures import iso
+from .status import State
 
+
+
+def slug_of(url: str) -> str:
+    """The last path segment: `https://host/vilken-resa-vi-gor/` → `vilken-resa-vi-gor`."""
+    parts = [part for part in urlsplit(url).path.split("/") if part]
+    return parts[-1] if parts else ""
+
+
+def new_post(db: sqlite_utils.Database, url: str, state: State) -> int:
+    """Insert a post with no revision yet, in its first state (archive/status.py); its id."""
+    row = {"url": url, "slug": slug_of(url), "status": str(state.status), "gone_since": state.gone_since}
+    return db["posts"].insert(row).last_pk
 
 class Change(StrEnum):
     NEW = "new"  # the post had no revision before

@@ -12,22 +12,22 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
-from urllib.parse import urlsplit
 
 import sqlite_utils
 
 from scraper.diary import DiaryRules
 from scraper.labs import LabVocabulary
 from scraper.names import PageKind
-from scraper.records import DiscoveryDone, ListingChecked, PageResult, Teaser, Validators
+from scraper.records import DiscoveryDone, ListingChecked, PageResult, Validators
 
 from .captures import WarcLocation, insert_capture, iso, observed, parse_iso, wayback_moment
 from .diary import mark_diary, mark_post
-from .revisions import Change, Content, record_revision
+from .revisions import Change, Content, new_post, record_revision
+from .status import Seen, State, Status, page_after, post_after, seen_in, update_post
+from .teasers import settle_teaser_only, store_teasers
 from .warc import Reference, WarcWriter
 from .warc_fields import Event, EventFields, PageFields
 
-GONE_STATUSES = (404, 410)
 
 
 class Outcome(StrEnum):
@@ -48,12 +48,6 @@ class Stored:
     title: str | None = None
     capture_id: int | None = None
     error: str | None = None
-
-
-def slug_of(url: str) -> str:
-    """The last path segment: `https://host/vilken-resa-vi-gor/` → `vilken-resa-vi-gor`."""
-    parts = [part for part in urlsplit(url).path.split("/") if part]
-    return parts[-1] if parts else ""
 
 
 class Store:
@@ -166,15 +160,16 @@ class Store:
         moment = observed(capture) if capture is not None else None
         page = self._update_page(result, capture_id, moment)
         stored = Stored(Outcome.PAGE, result.url, capture_id=capture_id, error=result.error)
-        if result.kind == PageKind.POST and capture is not None:
+        if result.kind == PageKind.POST and capture is not None and moment is not None:
+            seen = seen_in(capture.status, wayback=bool(capture.wayback_timestamp))
             if result.post is not None and 200 <= capture.status < 300:
                 stored = self._store_post(result, capture_id, moment)
             elif capture.status == 304:
-                stored = self._confirm_post(result, capture_id, moment, page)
-            elif capture.status in GONE_STATUSES:
+                stored = self._confirm_post(result, capture_id, moment, page, seen)
+            elif seen is Seen.MISSING:
                 stored = self._mark_gone(result, capture_id, moment, page)
-        if result.teasers and capture is not None:
-            self._store_teasers(result, capture_id, moment)
+        if result.teasers and moment is not None:
+            store_teasers(self.db, result, capture_id, moment, labs=self.labs, rules=self.rules)
         if result.error and stored.outcome != Outcome.GONE:
             return Stored(Outcome.FAILED, stored.url, stored.title, capture_id, result.error)
         return stored
@@ -192,15 +187,17 @@ class Store:
             return existing
         when = iso(moment)
         status = capture.status
-        row = dict(existing) if existing else {"url": result.url, "first_seen": when, "status": "live"}
+        row = dict(existing) if existing else {"url": result.url, "first_seen": when}
+        current = State(Status(existing["status"]), existing["gone_since"]) if existing else None
+        seen = seen_in(status, wayback=bool(capture.wayback_timestamp))
+        state = page_after(current, seen, when)
+        row.update(status=str(state.status), gone_since=state.gone_since)
         row["kind"] = str(result.kind)
         row["last_capture_id"] = capture_id
         row["first_seen"] = min(row["first_seen"], when)
         candidate_modified = result.candidate.modified if result.candidate else None
         if 200 <= status < 300 or status == 304:
             row["last_seen"] = max(row.get("last_seen") or when, when)
-            if not capture.wayback_timestamp:
-                row.update(status="live", gone_since=None)
             if result.error or result.provisional:
                 # A page that failed (or a provisional listing: pages it lists failed) must not pass as
                 # unchanged next run (a 304, or a body of the stored digest): drop its validators so it is read again.
@@ -218,9 +215,7 @@ class Store:
             modified = candidate_modified or (result.post.modified if result.post else None)
             if modified is not None:
                 row["modified"] = iso(modified)
-        elif status in GONE_STATUSES:
-            if row["status"] != "gone" or not row.get("gone_since"):
-                row.update(status="gone", gone_since=when)
+        elif seen is Seen.MISSING:
             row.update(etag=None, last_modified=None)
         db["pages"].upsert(row, pk="url")
         return row
@@ -236,28 +231,20 @@ class Store:
             return page["post_id"]
         return self._post_id(result.url)
 
-    def _new_post(self, url: str, status: str) -> int:
-        return self.db["posts"].insert({"url": url, "slug": slug_of(url), "status": status}).last_pk
-
     def _store_post(self, result: PageResult, capture_id: int, moment: datetime) -> Stored:
         post = result.post
         assert post is not None and result.capture is not None
         post_id = self._post_id(post.url)
-        wayback = bool(result.capture.wayback_timestamp)
+        seen = Seen.WAYBACK if result.capture.wayback_timestamp else Seen.PAGE
         if post_id is None:
-            gone_page = next(iter(self.db.query("SELECT status, gone_since FROM pages WHERE url = ?", [post.url])), None)
-            post_id = self._new_post(post.url, "live")
-            if wayback and gone_page and gone_page["status"] == "gone":
-                # An old copy of a post the live site no longer has: archived, still gone.
-                self.db.execute(
-                    "UPDATE posts SET status = 'gone', gone_since = ? WHERE id = ?", [gone_page["gone_since"], post_id]
-                )
+            page = self.db.execute("SELECT status, gone_since FROM pages WHERE url = ?", [post.url]).fetchone()
+            page_state = State(Status(page[0]), page[1]) if page else None
+            post_id = new_post(self.db, post.url, post_after(None, seen, iso(moment), page=page_state))
+        else:
+            update_post(self.db, post_id, seen, iso(moment))
         change = record_revision(
             self.db, post_id=post_id, content=Content.from_post(post), capture_id=capture_id, observed=moment
         )
-        status = self.db.execute("SELECT status FROM posts WHERE id = ?", [post_id]).fetchone()[0]
-        if not wayback or status == "teaser-only":
-            self.db.execute("UPDATE posts SET status = 'live', gone_since = NULL WHERE id = ?", [post_id])
         self.db.execute("UPDATE pages SET post_id = ? WHERE url = ?", [post_id, result.url])
         self._mark_diary(result, post_id)
         outcome = {Change.NEW: Outcome.NEW, Change.CHANGED: Outcome.CHANGED, Change.UNCHANGED: Outcome.UNCHANGED}
@@ -273,7 +260,8 @@ class Store:
                             [json.dumps(categories, ensure_ascii=False), post_id])
         mark_post(self.db, post_id, labs=self.labs, rules=self.rules)
 
-    def _confirm_post(self, result: PageResult, capture_id: int, moment: datetime, page: dict | None) -> Stored:
+    def _confirm_post(self, result: PageResult, capture_id: int, moment: datetime, page: dict | None,
+                      seen: Seen | None) -> Stored:
         """A 304: the post is as last stored; widen its current revision's span."""
         post_id = self._page_post_id(result, page)
         if post_id is None:
@@ -284,9 +272,8 @@ class Store:
                  SELECT id FROM revisions WHERE post_id = ? AND first_seen <= ? ORDER BY first_seen DESC, id DESC LIMIT 1)""",
             [when, post_id, when],
         )
-        self.db.execute(
-            "UPDATE posts SET status = 'live', gone_since = NULL WHERE id = ? AND status = 'gone'", [post_id]
-        )
+        if seen is not None:
+            update_post(self.db, post_id, seen, when)
         url, title = self.db.execute("SELECT url, title FROM posts WHERE id = ?", [post_id]).fetchone()
         return Stored(Outcome.UNCHANGED, url, title, capture_id)
 
@@ -294,79 +281,12 @@ class Store:
         """404/410 on a post: mark it gone from the first miss on (never delete it)."""
         post_id = self._page_post_id(result, page)
         if post_id is None:
-            self._settle_teaser_only(result.url)
+            settle_teaser_only(self.db, result.url, labs=self.labs, rules=self.rules)
             return Stored(Outcome.PAGE, result.url, capture_id=capture_id)
-        status, url, title = self.db.execute("SELECT status, url, title FROM posts WHERE id = ?", [post_id]).fetchone()
-        if status != "live":
-            return Stored(Outcome.PAGE, url, title, capture_id)
-        self.db.execute("UPDATE posts SET status = 'gone', gone_since = ? WHERE id = ?", [iso(moment), post_id])
-        return Stored(Outcome.GONE, url, title, capture_id)
-
-    # -- teasers -----------------------------------------------------------
-
-    def _store_teasers(self, result: PageResult, capture_id: int, moment: datetime) -> None:
-        """Keep each teaser with its host capture; teasers never touch the host's fields."""
-        host = result.post.url if result.post is not None else result.url
-        for position, teaser in enumerate(result.teasers, start=1):
-            self.db["teasers"].insert(
-                {
-                    "capture_id": capture_id,
-                    "host_url": host,
-                    "position": position,
-                    "url": teaser.url,
-                    "title": teaser.title,
-                    "published": teaser.published.isoformat() if teaser.published else None,
-                    "excerpt": teaser.excerpt,
-                    "author": teaser.author,
-                    "role": teaser.role,
-                }
-            )
-            if teaser.url and teaser.url not in (host, result.url):
-                self._observe_teaser(teaser, capture_id, moment)
-
-    def _observe_teaser(self, teaser: Teaser, capture_id: int, moment: datetime) -> None:
-        """A teaser of a post whose page answers 404 and was never seen is all we have of that post."""
-        assert teaser.url is not None
-        row = self.db.execute("SELECT id, status FROM posts WHERE url = ?", [teaser.url]).fetchone()
-        if row is None:
-            gone = self.db.execute("SELECT 1 FROM pages WHERE url = ? AND status = 'gone'", [teaser.url]).fetchone()
-            if not gone:
-                return
-            post_id = self._new_post(teaser.url, "teaser-only")
-        elif row[1] == "teaser-only":
-            post_id = row[0]
-        else:
-            return
-        record_revision(
-            self.db,
-            post_id=post_id,
-            content=Content.from_teaser(teaser, labs=self.labs),
-            capture_id=capture_id,
-            observed=moment,
-        )
-        mark_post(self.db, post_id, labs=self.labs, rules=self.rules)
-
-    def _settle_teaser_only(self, url: str) -> None:
-        """A post page answered 404: if teasers of it were seen, keep the post from its latest teaser."""
-        row = self.db.execute(
-            """SELECT t.title, t.published, t.excerpt, t.author, t.role, t.capture_id, c.fetched, c.wayback_timestamp
-               FROM teasers t JOIN captures c ON c.id = t.capture_id
-               WHERE t.url = ? AND t.host_url != ? ORDER BY t.capture_id DESC, t.id DESC LIMIT 1""",
-            [url, url],
-        ).fetchone()
-        if row is None:
-            return
-        title, published, excerpt, author, role, capture_id, fetched, wayback_timestamp = row
-        teaser = Teaser(
-            url=url,
-            title=title,
-            published=datetime.fromisoformat(published).date() if published else None,
-            excerpt=excerpt,
-            author=author,
-            role=role,
-        )
-        moment = wayback_moment(wayback_timestamp) if wayback_timestamp else parse_iso(fetched)
-        self._observe_teaser(teaser, capture_id, moment)
+        before, after = update_post(self.db, post_id, Seen.MISSING, iso(moment))
+        url, title = self.db.execute("SELECT url, title FROM posts WHERE id = ?", [post_id]).fetchone()
+        outcome = Outcome.GONE if after != before else Outcome.PAGE
+        return Stored(outcome, url, title, capture_id)
 
     # -- listings and discovery --------------------------------------------
 
@@ -410,9 +330,9 @@ class Store:
         with self.db.atomic():
             missing = [
                 (post_id, url)
-                for post_id, url in self.db.execute("SELECT id, url FROM posts WHERE status = 'live' ORDER BY id")
+                for post_id, url in self.db.execute("SELECT id, url FROM posts WHERE status = ? ORDER BY id", [Status.LIVE])
                 if url not in done.urls
             ]
             for post_id, _ in missing:
-                self.db.execute("UPDATE posts SET status = 'gone', gone_since = ? WHERE id = ?", [iso(when), post_id])
+                update_post(self.db, post_id, Seen.MISSING, iso(when))
         return [url for _, url in missing]
