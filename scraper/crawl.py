@@ -68,7 +68,7 @@ from .names import PageKind, Source
 from .records import Candidate, Capture, DiscoveryDone, ListingChecked, PageResult, Post, Teaser, Validators
 from .robots import Robots
 from .site import site_root
-from .sources import Listing, SourceEnd
+from .sources import Listing, SourceEnd, unchanged
 from .sources.feed import feed_page_url, read_feed
 from .sources.links import capture_links
 from .sources.listings import is_archive_url, page_number, read_listing
@@ -363,9 +363,13 @@ class _LiveCrawl:
         pages it links to (its menu) and pages that list posts: every root-level link as a
         post candidate, and their next page while they add posts not seen before; the home
         page also queues every other page it links to. Other pages (a post, `/kontakt/`
-        found through a listing) lead nowhere else.
+        found through a listing) lead nowhere else. A listing whose body is the one stored
+        (a server that sends no validators cannot answer 304) leads nowhere new either.
         """
         assert result.capture is not None
+        stored = self.listed.get(result.url)
+        if result.kind != PageKind.POST and stored is not None and unchanged(result.capture, stored):
+            return
         listing = result.listing
         fresh = listing is not None and any(
             url not in self.discovery.found and url not in self.listed for url in listing.posts)

@@ -181,3 +181,28 @@ def test_page_builder_site_with_an_html_archive_as_its_only_index_is_archived_ex
     asked = {r.path: r.status for r in site.requests}
     assert [asked[path] for path in ("/wp-json/wp/v2/posts", "/feed/", "/wp-sitemap.xml")] == [404, 404, 404]
 
+
+
+
+def test_an_unchanged_listing_from_a_server_without_validators_leads_nowhere_again(tmp_path):
+    """No ETag, no Last-Modified (a 304 is impossible): a page whose body is the one stored is not followed again
+    (its menu pages are not asked), and a listing of known posts adds nothing (its next page is not asked)."""
+    from archive.runs import run_crawl
+
+    page = ITEMS + '<a href="/dagbok/page/{n}/">Äldre inlägg</a>'
+    post = "<h1>Ett inlägg</h1><p>29 april 2019</p><p>Text.</p>"
+    older = item("aldre", "Ett äldre inlägg i dagboken", "1 mars 2019")
+    routes = {"/": Reply(body='<a href="/dagbok/">Dagbok</a> <a href="/om-oss/var-verksamhet/">Om oss</a>'),
+              "/om-oss/var-verksamhet/": Reply(body="<h1>Om oss</h1><p>Vi är en organisation.</p>"),
+              "/dagbok/": Reply(body=page.format(n=2)),
+              "/dagbok/page/2/": Reply(body=older + older.replace("aldre", "aldst") + older.replace("aldre", "sist")),
+              **{f"/{slug}/": Reply(body=post) for slug in ("forsta", "andra", "nu_galler_det", "aldre", "aldst", "sist")}}
+    db = tmp_path / "dagbok.db"
+    with RouteServer(routes) as server:
+        assert run_crawl(db, site=server.url("/"), delay=0).new == 6
+        assert "/dagbok/page/2/" in [seen.path for seen in server.seen]
+        server.seen.clear()
+        again = run_crawl(db, site=server.url("/"), delay=0)
+    asked = [seen.path for seen in server.seen if seen.path in ("/", "/dagbok/", "/dagbok/page/2/",
+                                                                  "/om-oss/var-verksamhet/")]
+    assert asked == ["/", "/dagbok/"] and again.new == 0
