@@ -418,3 +418,10 @@ def test_a_relative_date_on_a_wayback_capture_counts_from_the_capture_not_the_re
     replayed = Capture(url=url, final_url=url, status=200, headers={}, body=html.encode(),
                        fetched=datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc), wayback_timestamp="20190307101500")
     assert read_layers(parse_document(replayed)).layout.frame.published == date(2019, 3, 6)
+
+
+@pytest.mark.parametrize("count", ["Inga kommentarer", "3 kommentarer", "2 svar"])
+def test_a_comment_count_in_the_meta_row_under_the_title_does_not_end_the_post(count):
+    found = post_of(["Start", "Alla labb på plats", "Publicerad 6 mars 2019", count, *BODY, "Anna Kanervo",
+                     "projektansvarig"])
+    assert (found["published"], found["body"], found["author"]) == (date(2019, 3, 6), BODY, "Anna Kanervo")

@@ -94,7 +94,15 @@ def is_after_post(text: str) -> bool:
     if len(text) > 120:
         return False
     folded = text.casefold()
-    return (folded.startswith(AFTER_POST_PHRASES) and len(folded.split()) <= 8) or only_follows_a_post(text)
+    return (folded.startswith(AFTER_POST_PHRASES) and len(folded.split()) <= 8) or _is_comment_count(folded) \
+        or only_follows_a_post(text)
+
+
+def _is_comment_count(folded: str) -> bool:
+    """`2 kommentarer`, `Inga kommentarer`, `Ett svar på ”…”`: a count of comments."""
+    words = folded.split(None, 2)
+    return len(words) >= 2 and (words[0].isdecimal() or words[0] in AFTER_POST_COUNTS) \
+        and words[1] in AFTER_POST_COUNTED
 
 
 def only_follows_a_post(text: str) -> bool:
@@ -108,9 +116,9 @@ def only_follows_a_post(text: str) -> bool:
         return True
     if folded.startswith(POST_NAVIGATION_PHRASES) and len(folded.split()) <= 8:
         return True
-    words = folded.split(None, 2)
-    return len(words) >= 2 and (words[0].isdecimal() or words[0] in AFTER_POST_COUNTS) \
-        and words[1] in AFTER_POST_COUNTED
+    # `2 svar på ”…”`: a count, the word and the post's title; a bare `Inga kommentarer` or
+    # `3 kommentarer` is a meta row's count, printed under a post's title too
+    return len(folded.split(None, 2)) == 3 and _is_comment_count(folded)
 
 
 def ends_with_ellipsis(text: str) -> bool:
