@@ -123,11 +123,11 @@ def test_export_never_writes_over_a_folder_of_other_files(tmp_path, archive):
     db_path, _ = archive
     out = tmp_path / "thesis"
     out.mkdir()
-    (out / "chapter1.md").write_text("mitt arbete", encoding="utf-8")
+    (out / "chapter1.txt").write_text("mitt arbete", encoding="utf-8")
     with pytest.raises(ExportError, match=f"{out} holds files that are not an earlier dagbok export "
-                                          r"\(chapter1.md\); give --out a new or empty folder"):
+                                          r"\(chapter1.txt\); give --out a new or empty folder"):
         export(db_path, out)
-    assert [path.name for path in out.iterdir()] == ["chapter1.md"]
+    assert [path.name for path in out.iterdir()] == ["chapter1.txt"]
     assert [path.name for path in tmp_path.iterdir()] == ["thesis"]
 
 
