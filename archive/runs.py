@@ -477,4 +477,10 @@ def failures_text(summary: CrawlSummary) -> str:
 
 
 def alerts_text(summary: CrawlSummary) -> str:
-    return "\n".join(["The site looks wrong compared with the archive:", *(f"  {alert}" for alert in summary.alerts)])
+    """The alerts (exit code 3), then what to do: nothing archived was deleted or overwritten."""
+    return "\n".join([
+        "The site looks wrong compared with the archive:",
+        *(f"  {alert}" for alert in summary.alerts),
+        "  (nothing archived was deleted or overwritten; look at the site, and once it answers as before, "
+        "`dagbok crawl --full` asks for every known post again)",
+    ])

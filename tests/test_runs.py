@@ -129,6 +129,23 @@ def test_a_changed_post_gets_a_revision_a_removed_one_is_gone_a_restored_one_liv
                       [site.url(f"/{SLUG}/")]).fetchone()[0] == 2
 
 
+def test_a_site_listing_far_fewer_posts_than_the_archive_holds_looks_wrong(tmp_path, site):
+    db_path = tmp_path / "a.db"
+    crawl(db_path, site)
+    live = len(site.live_posts)
+    for post in site.live_posts[: live - live // 3]:  # two thirds of the diary taken off the site
+        site.remove_post(post.slug)
+    summary = crawl(db_path, site)
+    assert (summary.status, summary.exit_code) == ("site-looks-wrong", 3)
+    [fewer] = [alert for alert in summary.alerts if alert.startswith("the site lists ")]
+    listed = int(fewer.split()[3])
+    assert listed < live / 2 and fewer.endswith(f"; the archive holds {live} live posts from earlier runs")
+    assert f"known posts gone in this run: {live - live // 3} " in " ".join(summary.alerts)
+    assert "The site looks wrong compared with the archive:\n  the site lists" in summary_text(summary)
+    calm = crawl(db_path, site)  # the archive now knows: the next run is quiet again
+    assert (calm.status, calm.exit_code, calm.alerts) == ("ok", 0, [])
+
+
 def test_a_held_lock_refuses_a_second_run_and_names_the_holder(tmp_path, site):
     db_path = tmp_path / "a.db"
     with RunLock(db_path):
