@@ -52,9 +52,12 @@ from scraper.sample_site.wordpress import content_rendered, texturize
 
 HERE = Path(__file__).parent
 CORE = Path("/usr/share/wordpress")
-# Debian's default themes, newest last; `THEMES` keeps those installed on this machine.
+# Debian's default themes, newest last; `THEMES` keeps those installed on this machine, then adds
+# the test site's own: `ovanlig` (themes/ovanlig), written with none of WordPress's class names.
 DEFAULT_THEMES = ("twentytwenty", "twentytwentyone", "twentytwentytwo", "twentytwentythree")
-THEMES = tuple(theme for theme in DEFAULT_THEMES if (CORE / "wp-content" / "themes" / theme / "style.css").exists())
+OWN_THEMES = HERE / "themes"
+THEMES = tuple(theme for theme in DEFAULT_THEMES if (CORE / "wp-content" / "themes" / theme / "style.css").exists()) \
+    + tuple(sorted(path.parent.name for path in OWN_THEMES.glob("*/style.css")))
 PACKAGES = ("wordpress", "wordpress-l10n", "wordpress-theme-twentytwentyone", "wordpress-theme-twentytwentythree",
             "mariadb-server", "php-cli", "php-mysql", "php-xml", "php-mbstring")
 
@@ -330,8 +333,10 @@ class WordPressSite:
             folder.mkdir(parents=True)
         for name in ("wp-includes", "wp-admin"):
             (root / name).symlink_to(self.core / name)
-        for name in ("themes", "languages"):
-            (content / name).symlink_to(self.core / "wp-content" / name)
+        (content / "languages").symlink_to(self.core / "wp-content" / "languages")
+        (content / "themes").mkdir()
+        for theme in (*(self.core / "wp-content" / "themes").iterdir(), *OWN_THEMES.iterdir()):
+            (content / "themes" / theme.name).symlink_to(theme)
         server = self._spawn([program("php"), "-S", "127.0.0.1:0", "-t", str(root), str(HERE / "router.php")],
                              "php.log")
         deadline = time.monotonic() + START_TIMEOUT
