@@ -14,7 +14,7 @@ from datetime import date
 from html import escape
 from pathlib import Path
 
-from .queries import open_archive
+from .queries import open_archive, posts_view
 
 PROGRAMME = "(whole programme)"  # the lab of a post about the whole programme, as in posts_per_lab_per_month
 COLOURS = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#999999"]  # the labs in vocabulary order, then PROGRAMME
@@ -22,9 +22,9 @@ FONT = 'font-family="sans-serif" font-size="12"'
 
 PER_LAB_MONTH_SQL = """
 SELECT substr(published, 1, 7) AS month, coalesce(lab, ?) AS lab, count(*) AS posts
-FROM post_details WHERE published IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2"""
+FROM {view} WHERE published IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2"""
 AUTHOR_POSTS_SQL = """
-SELECT author, published, title FROM post_details
+SELECT author, published, title FROM {view}
 WHERE author IS NOT NULL AND published IS NOT NULL ORDER BY published, title"""
 
 CHART_FILES = ("posts-per-lab-per-month.svg", "authors-over-time.svg")
@@ -37,32 +37,53 @@ class ChartSummary:
     authors: int
 
 
-def draw_charts(conn: sqlite3.Connection) -> dict[str, str]:
-    """Both charts of the archive open on `conn`, as SVG text by file name."""
-    labs = [row[0] for row in conn.execute("SELECT name FROM labs ORDER BY id")] + [PROGRAMME]
-    counts = [tuple(row) for row in conn.execute(PER_LAB_MONTH_SQL, [PROGRAMME])]
-    posts = [(author, date.fromisoformat(published), title)
-             for author, published, title in conn.execute(AUTHOR_POSTS_SQL)]
-    months = month_range([month for month, _, _ in counts])
+@dataclass(frozen=True)
+class Figures:
+    """What the charts draw: the labs (programme-wide last), posts per (month, lab), and signed posts."""
+
+    labs: list[str]
+    counts: list[tuple[str, str, int]]  # (YYYY-MM, lab, posts)
+    posts: list[tuple[str, date, str]]  # (author, published, title), oldest first
+
+    @property
+    def months(self) -> list[str]:
+        return month_range([month for month, _, _ in self.counts])
+
+    @property
+    def authors(self) -> list[str]:
+        return list(dict.fromkeys(author for author, _, _ in self.posts))
+
+
+def read_figures(conn: sqlite3.Connection, *, all_posts: bool = False) -> Figures:
+    """The figures of the diary's posts (or of every post) in the archive open on `conn`."""
+    view = posts_view(all_posts)
+    return Figures(
+        labs=[row[0] for row in conn.execute("SELECT name FROM labs ORDER BY id")] + [PROGRAMME],
+        counts=[tuple(row) for row in conn.execute(PER_LAB_MONTH_SQL.format(view=view), [PROGRAMME])],
+        posts=[(author, date.fromisoformat(published), title)
+               for author, published, title in conn.execute(AUTHOR_POSTS_SQL.format(view=view))],
+    )
+
+
+def draw_charts(figures: Figures) -> dict[str, str]:
+    """Both charts, as SVG text by file name."""
     return {
-        CHART_FILES[0]: posts_per_lab_per_month_svg(months, labs, counts),
-        CHART_FILES[1]: authors_over_time_svg(posts),
+        CHART_FILES[0]: posts_per_lab_per_month_svg(figures.months, figures.labs, figures.counts),
+        CHART_FILES[1]: authors_over_time_svg(figures.posts),
     }
 
 
-def write_charts(db_path: Path | str, out_dir: Path | str) -> ChartSummary:
-    """Write both charts of the archive at `db_path` into `out_dir`."""
+def write_charts(db_path: Path | str, out_dir: Path | str, *, all_posts: bool = False) -> ChartSummary:
+    """Write both charts of the archive at `db_path` into `out_dir` (the diary's posts, or every post)."""
     with open_archive(db_path) as conn:
-        svgs = draw_charts(conn)
-        months = len(month_range([row[0] for row in conn.execute(PER_LAB_MONTH_SQL, [PROGRAMME])]))
-        authors = conn.execute(f"SELECT count(DISTINCT author) FROM ({AUTHOR_POSTS_SQL})").fetchone()[0]
+        figures = read_figures(conn, all_posts=all_posts)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     files = []
-    for name, svg in svgs.items():
+    for name, svg in draw_charts(figures).items():
         (out_dir / name).write_text(svg, encoding="utf-8")
         files.append(out_dir / name)
-    return ChartSummary(files, months=months, authors=authors)
+    return ChartSummary(files, months=len(figures.months), authors=len(figures.authors))
 
 
 def month_range(months: list[str]) -> list[str]:
@@ -138,10 +159,7 @@ def _labelled(months: list[str], index: int) -> bool:
 
 def authors_over_time_svg(posts: list[tuple[str, date, str]]) -> str:
     """One row an author (by first post): a line from their first post to their last, a dot a post."""
-    authors: list[str] = []
-    for author, _, _ in posts:
-        if author not in authors:
-            authors.append(author)
+    authors = list(dict.fromkeys(author for author, _, _ in posts))  # by first post
     left, top, row, plot_width = 190, 50, 26, 640
     width, height = left + plot_width + 30, top + len(authors) * row + 40
     if not posts:

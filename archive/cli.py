@@ -260,7 +260,7 @@ def stats(db_path: Path, fmt: str, chart_dir: Path | None, all_posts: bool) -> N
     """Print posts per year, per lab and per author, the first and last post, and the last crawl."""
     click.echo(output.format_stats(queries.collect_stats(db_path, all_posts=all_posts), fmt))
     if chart_dir is not None:
-        drawn = charts.write_charts(db_path, chart_dir)
+        drawn = charts.write_charts(db_path, chart_dir, all_posts=all_posts)
         click.echo(f"Charts ({drawn.months} months, {drawn.authors} authors): "
                    + ", ".join(str(path) for path in drawn.files), err=fmt == "json")
 

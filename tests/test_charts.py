@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 
 from archive.charts import CHART_FILES, PROGRAMME, month_range, write_charts
+from archive.queries import open_archive
 from test_queries import POSTS, make_archive
 from tests.console_scripts import DAGBOK
 
@@ -57,3 +58,17 @@ def test_stats_chart_writes_the_files_and_says_where(tmp_path):
     files = [tmp_path / "charts" / name for name in CHART_FILES]
     assert result.stdout.splitlines()[-1] == f"Charts (18 months, 3 authors): {files[0]}, {files[1]}"
     assert all(ET.parse(path).getroot().tag == SVG + "svg" for path in files)
+
+
+def test_the_charts_are_the_diarys_unless_all_posts_are_asked_for(tmp_path):
+    news = {"slug": "arsstamma-2019", "published": "2019-05-02", "title": "Årsstämma 2019", "author": "Ny Person",
+            "role": "vd", "lab": None, "labs": [], "body": "Sveriges Allmännytta höll årsstämma.",
+            "categories": ["Nyheter"]}
+    db = make_archive(tmp_path / "dagbok.db", [*POSTS, news])
+    with open_archive(db) as conn:
+        in_diary = {row["url"].rstrip("/").rsplit("/", 1)[-1] for row in conn.execute("SELECT url FROM post_details")}
+    assert "arsstamma-2019" not in in_diary  # the diary's rule leaves it out
+    diary = write_charts(db, tmp_path / "diary")
+    everything = write_charts(db, tmp_path / "all", all_posts=True)
+    assert "Ny Person" not in diary.files[1].read_text() and "Ny Person" in everything.files[1].read_text()
+    assert everything.authors == diary.authors + 1

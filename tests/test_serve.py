@@ -320,11 +320,13 @@ def test_the_search_box_never_answers_400(served, table, words):
 
 @pytest.mark.parametrize("words", ["innovationslabb", "göteborg", "Lina-Hage", "BOR", "labb program"])
 def test_the_search_box_finds_what_the_cli_finds(served, words):
-    cli = {post["title"] for post in find_posts(served.db, PostQuery(search=words))}
-    assert cli, words
-    for table in ("posts", "post_details"):
-        assert {row["title"] for row in served.rows(f"/{table}", _search=words, _size="max")} == cli
-    assert {row["title"] for row in served.rows("/search", words=words)} == cli
+    diary = {post["title"] for post in find_posts(served.db, PostQuery(search=words))}
+    everything = {post["title"] for post in find_posts(served.db, PostQuery(search=words, all_posts=True))}
+    assert diary, words
+    assert {row["title"] for row in served.rows("/post_details", _search=words, _size="max")} == diary
+    assert {row["title"] for row in served.rows("/search", words=words)} == diary
+    for table in ("posts", "all_post_details"):  # every post stored, as with --all
+        assert {row["title"] for row in served.rows(f"/{table}", _search=words, _size="max")} == everything
 
 
 @pytest.mark.parametrize("lab", ["goteborg", "GÖTEBORG", "Rannebergen", "Göteborg"])
@@ -345,7 +347,7 @@ def test_the_home_page_lists_the_posts_first_and_the_plumbing_last(served):
     html = requests.get(served.url.rsplit("/", 1)[0] + "/", timeout=10).text
     main, plumbing = html.split('class="archive-tables"', 1)[1].split('class="archive-plumbing"', 1)
     listed = re.findall(r'href="/dagbok/(\w+)"', main)
-    assert listed[:2] == ["posts", "post_details"]
+    assert listed[:3] == ["post_details", "posts", "all_post_details"]
     assert {"bodies", "captures", "pages", "migrations", "post_labs"}.isdisjoint(listed)
     assert set(re.findall(r'href="/dagbok/(\w+)"', plumbing)) == {"bodies", "captures", "pages", "migrations",
                                                                     "post_labs"}
@@ -388,8 +390,10 @@ def test_long_cells_are_cut_in_the_table_and_whole_on_the_row_page(served_crawl)
 def test_the_crawled_archive_searches_like_the_cli(served_crawl):
     for words in ("innovationslabb", "Lina-Hage", "Rannebergen"):
         cli = {post["url"] for post in find_posts(served_crawl.db, PostQuery(search=words))}
+        everything = {post["url"] for post in find_posts(served_crawl.db, PostQuery(search=words, all_posts=True))}
         assert cli, words
         assert {row["url"] for row in served_crawl.rows("/post_details", _search=words, _size="max")} == cli
+        assert {row["url"] for row in served_crawl.rows("/posts", _search=words, _size="max")} == everything
 
 
 def test_the_charts_page_draws_the_canned_figures(served):

@@ -25,7 +25,7 @@ from __future__ import annotations
 from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
 
-from archive.charts import draw_charts
+from archive.charts import draw_charts, read_figures
 from archive.queries import BadQuery, collate_swedish, fold, fts_terms
 from scraper.labs import LabVocabulary, UnknownLab
 
@@ -97,6 +97,6 @@ async def charts_page(datasette, request):
         database = datasette.get_database(name)
     except KeyError:
         raise NotFound(f"no database called {name}") from None
-    charts = await database.execute_fn(draw_charts)
+    charts = draw_charts(await database.execute_fn(read_figures))
     context = {"database": name, "charts": list(charts.values())}
     return Response.html(await datasette.render_template("dagbok_charts.html", context, request=request))
