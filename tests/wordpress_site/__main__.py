@@ -1,8 +1,9 @@
 """`python -m tests.wordpress_site [--theme T] [--pages DIR]`: serve the WordPress test site, or save its pages.
 
 With `--pages DIR`, every installed default theme's rendering of each post page, the
-home page and the category archives is written to DIR/<theme>/<name>.html, with
-DIR/<theme>/index.json telling which URL and kind (diary, news, home, category) each file is.
+home page, the category archives and some WordPress pages (not posts) is written to
+DIR/<theme>/<name>.html, with DIR/<theme>/index.json telling which URL and kind (diary,
+news, home, category, page) each file is.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ import argparse
 import json
 from pathlib import Path
 
-from . import DIARY_CATEGORY, NEWS_CATEGORY, THEMES, WordPressSite, load_news
+from scraper.sample_site.content import LAB_PATHS
+
+from . import DIARY_CATEGORY, EXTRA_PAGES, NEWS_CATEGORY, THEMES, WordPressSite, load_news
 
 
 def save_pages(site: WordPressSite, folder: Path) -> int:
@@ -20,6 +23,7 @@ def save_pages(site: WordPressSite, folder: Path) -> int:
     pages += [(f"category-{c['slug']}", "category", f"/category/{c['slug']}/") for c in (DIARY_CATEGORY, NEWS_CATEGORY)]
     pages += [(post.slug, "diary", post.path) for post in site.posts]
     pages += [(news.slug, "news", news.path) for news in load_news()]
+    pages += [(path.strip("/").replace("/", "--"), "page", path) for path in (*EXTRA_PAGES, *LAB_PATHS.values())]
     written = 0
     for theme in THEMES:
         site.switch_theme(theme)
