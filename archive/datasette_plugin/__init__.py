@@ -22,15 +22,16 @@ authors over time).
 
 from __future__ import annotations
 
+import functools
+
 from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
 
 from archive.charts import draw_charts, read_figures
-from archive.queries import BadQuery, collate_swedish, fold, fts_terms
+from archive.queries import BadQuery, collate_swedish, fold, fts_terms, resolve_lab
 from scraper.labs import LabVocabulary, UnknownLab
 
 NOTHING = '""'  # an FTS5 expression that matches no row (an empty phrase)
-_vocabulary: LabVocabulary | None = None
 
 
 def search_expression(words: str | None) -> str:
@@ -41,15 +42,17 @@ def search_expression(words: str | None) -> str:
         return NOTHING
 
 
-def resolve_lab(name: str | None) -> str | None:
-    """The lab's own name for what a user typed, or None when it names no lab."""
-    global _vocabulary
+@functools.cache
+def _vocabulary() -> LabVocabulary:
+    return LabVocabulary.load()
+
+
+def lab_or_none(name: str | None) -> str | None:
+    """The lab's own name for what a user typed, as `dagbok query --lab` resolves it; None for no lab."""
     if name is None:
         return None
-    if _vocabulary is None:
-        _vocabulary = LabVocabulary.load()
     try:
-        return _vocabulary.resolve(name)
+        return resolve_lab(name, vocabulary=_vocabulary())
     except UnknownLab:
         return None
 
@@ -57,7 +60,7 @@ def resolve_lab(name: str | None) -> str | None:
 @hookimpl(trylast=True)  # after Datasette's own hook, so that `escape_fts` is ours
 def prepare_connection(conn):
     conn.create_function("dagbok_fold", 1, fold, deterministic=True)
-    conn.create_function("dagbok_lab", 1, resolve_lab, deterministic=True)
+    conn.create_function("dagbok_lab", 1, lab_or_none, deterministic=True)
     conn.create_function("dagbok_search", 1, search_expression, deterministic=True)
     conn.create_function("escape_fts", 1, search_expression, deterministic=True)
     conn.create_collation("swedish", collate_swedish)
