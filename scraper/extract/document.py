@@ -245,7 +245,7 @@ class _LineReader:
         self.lines: list[Line] = []
         self.spans: dict[Any, tuple[int, int]] = {}
         self.classes: dict[str, list[tuple[int, Any]]] = {}
-        self.starts: dict[Any, int] = {}
+        self.starts: list[int] = []  # the first line of each open element (elements nest)
         self.parts: list[str] = []  # the text of the line being read
         self.inlines: list[Any] = []  # tracked inline elements that started in this line
         self.open_inlines: list[Any] = []  # tracked inline elements still open
@@ -254,7 +254,7 @@ class _LineReader:
 
     def start(self, element: Any) -> None:
         tag = element.tag
-        self.starts[element] = len(self.lines)
+        self.starts.append(len(self.lines))
         if tag in BLOCK_TAGS:
             self.flush()
             self.blocks.append(element)
@@ -273,10 +273,8 @@ class _LineReader:
             self.blocks.pop()
         elif tag in TRACKED_INLINE_TAGS and self.open_inlines and self.open_inlines[-1] is element:
             self.open_inlines.pop()
-        start = self.starts.pop(element, None)
-        if start is not None:
-            # an inline element's span includes the line still being read
-            self.spans[element] = (start, len(self.lines) + (1 if self.parts else 0))
+        # an inline element's span includes the line still being read
+        self.spans[element] = (self.starts.pop(), len(self.lines) + (1 if self.parts else 0))
         self.add(element.tail)
 
     def add(self, text: str | None) -> None:
