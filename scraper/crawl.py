@@ -577,6 +577,11 @@ def _wayback(
     if end.rate_limited:
         yield DiscoveryDone(frozenset(), complete=False, alert=_rate_limited(base, end.problem))
         return
+    if listed == 0 and since is None and end.complete:
+        as_of = f" up to {at}" if at else ""
+        yield DiscoveryDone(frozenset(), complete=False, alert=f"the Wayback Machine at {base} lists no capture of "
+                                                               f"{site}{as_of}; check --site and --at")
+        return
     log.info("the CDX index listed %d rows of pages, redirects and revisits; %d of them are pages to replay",
              listed, len(rows))
     chosen = choose_captures(rows, held=held, at=at)

@@ -345,3 +345,13 @@ def test_a_first_crawl_of_the_bare_host_follows_its_redirects_and_keys_posts_one
     urls = post_urls(db_path)
     slugs = [url.rstrip("/").rsplit("/", 1)[-1] for url in urls]
     assert len(slugs) == len(set(slugs)) >= len(public_site.live_posts)  # each post once, in one form
+
+
+def test_a_wayback_index_that_lists_nothing_of_the_site_looks_wrong(tmp_path, sample_site_factory):
+    site = sample_site_factory(crawl_delay=0, wayback=True)
+    origin = "https://www.allmannyttan.se/"
+    summary = run_crawl(tmp_path / "a.db", site=origin, delay=0, source="wayback", wayback_url=site.base, at="1990",
+                        cdx_pace=0)
+    assert (summary.status, summary.exit_code, summary.new) == ("site-looks-wrong", 3, 0)
+    assert summary.alerts == [f"the Wayback Machine at {site.base} lists no capture of {origin} up to 1990; "
+                              "check --site and --at"]
