@@ -57,7 +57,7 @@ from urllib.parse import urljoin, urlsplit
 from .classify import classify, looks_like_article
 from .discover import Discovered, Discovery, hub_url, is_embed_url, normalise_url, post_url
 from .errors import FetchError, SiteUnreachable
-from .extract.categories import read_categories
+from .extract.categories import category_of_archive, read_categories
 from .extract.document import parse_document
 from .extract.post import extract_post
 from .extract.reading import read_layers
@@ -587,13 +587,20 @@ def _wayback(
     chosen = choose_captures(rows, held=held, at=at)
     del rows
     posts: set[str] = set()
-    for url, row in sorted(chosen.items(), key=lambda item: (hub_url(item[0], site=site) is None, item[0])):
+    categories: dict[str, set[str]] = {}  # post URL → the category archives that list it
+
+    def order(item: tuple[str, WaybackCapture]) -> tuple[int, str]:
+        """Home, lab and programme pages first, then listings, then root-level pages (posts)."""
+        url = item[0]
+        return (0 if hub_url(url, site=site) else 2 if post_url(url, site=site) == url else 1), url
+
+    for url, row in sorted(chosen.items(), key=order):
         is_post = post_url(url, site=site) == url
         replay = replay_url(base, row.timestamp, row.original)
         kind = PageKind.POST if is_post else classify(url, site=site)
         # No `modified`: a capture time is not the post's own, and must not make a later live
         # crawl take the post as already stored.
-        candidate = Candidate(url, Source.WAYBACK, None)
+        candidate = Candidate(url, Source.WAYBACK, None, categories=tuple(sorted(categories.get(url, ()))))
         try:
             capture = as_original(fetcher.fetch(replay), row, url=url, replay=replay)
         except FetchError as error:
@@ -610,6 +617,10 @@ def _wayback(
             result.error = f"replay of {replay} answered HTTP {capture.status}"
         if result.kind == PageKind.POST:
             posts.add(url)
+        category = category_of_archive(url)
+        if category and result.listing is not None:
+            for listed in result.listing.posts:
+                categories.setdefault(listed, set()).add(category)
         yield result
     # The archive's index proves nothing about what the live site still has.
     yield DiscoveryDone(frozenset(posts), complete=False, alert=None if end.complete else end.problem)

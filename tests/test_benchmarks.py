@@ -139,6 +139,6 @@ def test_wayback_reads_the_whole_index_and_replays_nothing_the_second_time(done:
     results = done["wayback"]["results"]
     first, second = results["first"], results["second"]
     assert results["row_cap"] == 1_000 and first["cdx"] == -(-results["kept"] // 1_000)
-    assert first["new"] == results["posts"] and results["one_request"]["posts"] < results["posts"]
+    assert first["diary"] == results["posts"] and results["one_request"]["posts"] < results["posts"]
     assert second["replays"] == 0 and second["requests"] == second["cdx"] == first["cdx"]
     assert first["paced_seconds"] >= first["replays"] * 1.0

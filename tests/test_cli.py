@@ -159,7 +159,7 @@ def test_wayback_crawl_through_the_cli(tmp_path, sample_site_factory):
     result = invoke("crawl", "--site", "https://www.allmannyttan.se/", "--db", str(db_path), "--delay", "0",
                     "--source", "wayback", "--wayback-url", site.base, "--cdx-pace", "0", "--json")
     assert result.exit_code == 0
-    assert json.loads(result.output)["new"] == len(POSTS)
+    assert json.loads(result.output)["new"] == len(POSTS) + len(site.wayback.news)  # the news are stored too
     posts = query_json(db_path)
     for post in POSTS:
         expected = post.expected("https://www.allmannyttan.se/")

@@ -19,6 +19,18 @@ from .selectors import CATEGORY_CLASS_PREFIX, CATEGORY_PREFIXES, CATEGORY_SEGMEN
 _SPLIT = re.compile(r"\s*(?:,|\||·|•|\boch\b|\band\b)\s*")
 
 
+def category_of_archive(url: str) -> str | None:
+    """The category slug of a category archive or one of its pages (`/category/dagbok/page/2/` → `dagbok`).
+
+    The archive lists the posts of that category, so a post listed there is in it: the
+    evidence a Wayback crawl has where a post's own page shows no categories.
+    """
+    segments = [unquote(s) for s in urlsplit(url).path.split("/") if s]
+    if len(segments) >= 2 and segments[0].lower() in CATEGORY_SEGMENTS:
+        return segments[1]
+    return None
+
+
 def read_categories(document: Document) -> tuple[str, ...]:
     """The post's categories in page order, each once; () when the page shows none."""
     root = document.tree
@@ -36,9 +48,7 @@ def read_categories(document: Document) -> tuple[str, ...]:
         if any("comment" in (a.get("class") or "") for a in anchor.iterancestors("article")):
             continue
         rels = (anchor.get("rel") or "").lower().split()
-        path = urlsplit(urljoin(document.base_url, anchor.get("href") or "")).path
-        segments = [unquote(s) for s in path.split("/") if s]
-        if "category" in rels or (len(segments) >= 2 and segments[0].lower() in CATEGORY_SEGMENTS):
+        if "category" in rels or category_of_archive(urljoin(document.base_url, anchor.get("href") or "")):
             name = element_text(anchor)
             if name:
                 found.setdefault(name, None)

@@ -324,8 +324,11 @@ def archive_page_number(path: str) -> int | None:
     return None
 
 
-def archive_view(number: int, posts: list[SamplePost], base: str) -> PageView | None:
+def archive_view(number: int, posts: list[SamplePost], base: str, *, path: str = ARCHIVE_PATH,
+                 title: str = "Dagbok") -> PageView | None:
     """Page `number` of the diary's HTML archive, newest first, ten posts a page; None past the last.
+
+    `path` and `title` make it another listing of `posts` (a category archive).
 
     Pagination as WordPress themes print it: "Äldre inlägg »" to the next page,
     "« Nyare inlägg" to the previous one, and the page numbers.
@@ -336,16 +339,15 @@ def archive_view(number: int, posts: list[SamplePost], base: str) -> PageView | 
         return None
 
     def page_path(n: int) -> str:
-        return ARCHIVE_PATH if n == 1 else f"{ARCHIVE_PATH}page/{n}/"
+        return path if n == 1 else f"{path}page/{n}/"
 
     links = [(NEWER, page_path(number - 1))] if number > 1 else []
     links += [(str(n), page_path(n)) for n in range(1, last + 1) if n != number]
     if number < last:
         links.append((OLDER, page_path(number + 1)))
     chosen = listed[(number - 1) * ARCHIVE_PAGE_SIZE: number * ARCHIVE_PAGE_SIZE]
-    title = "Dagbok" if number == 1 else f"Dagbok – sida {number}"
-    return PageView(path=page_path(number), title=title, paragraphs=[], base=base, links=links, teasers=chosen,
-                    nav=ARCHIVE_NAV)
+    return PageView(path=page_path(number), title=title if number == 1 else f"{title} – sida {number}",
+                    paragraphs=[], base=base, links=links, teasers=chosen, nav=ARCHIVE_NAV)
 
 
 def not_found_view(path: str, base: str) -> PageView:

@@ -21,8 +21,8 @@ from functools import cached_property
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from . import wordpress
-from .content import (ARCHIVE_PATH, LAB_PATHS, PageView, PostView, archive_view, SamplePost, as_utc, load_pages, newest, not_found_view, page_view,
-                      preliminary_title, retitled)
+from .content import (ARCHIVE_PATH, LAB_PATHS, PageView, PostView, SamplePost, archive_view, as_utc, load_news,
+                      load_pages, newest, not_found_view, page_view, preliminary_title, retitled)
 
 ORIGIN = "https://www.allmannyttan.se/"
 CDX_FIELDS = ("urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length")
@@ -129,6 +129,7 @@ class Wayback:
                  row_cap: int = ROW_CAP) -> None:
         self.renderer = renderer
         self.posts = [p.copy() for p in posts]
+        self.news = load_news()  # the host's other posts, signed like the diary's: captured too, never the diary
         self.captures: list[WaybackCapture] = []
         self.changed: ChangedTitle | None = None
         self.revisited: WaybackCapture | None = None  # a post whose latest capture is a revisit row
@@ -198,11 +199,17 @@ class Wayback:
             self.add_revisit(posts[5])
             self.add_redirect(posts[6])
         archived = max((p.published_at for p in posts), default=page_moment) + timedelta(days=30)
-        number = 1
-        while (view := archive_view(number, [p for p in self.posts if p.published_at <= archived], ORIGIN)):
-            path = ARCHIVE_PATH if number == 1 else f"{ARCHIVE_PATH}page/{number}/"
-            self.html_capture(ORIGIN.rstrip("/") + path, archived, self.renderer.page(view))  # the diary's archive
-            number += 1
+        diary = [p for p in self.posts if p.published_at <= archived]
+        news = [p for p in self.news if p.published_at <= archived]
+        # the diary's archive, and WordPress's category archives of the diary and of the news
+        for listed, path, title in ((diary, ARCHIVE_PATH, "Dagbok"), (diary, "/category/dagbok/", "Kategori: Dagbok"),
+                                    (news, "/category/nyheter/", "Kategori: Nyheter")):
+            number = 1
+            while view := archive_view(number, listed, ORIGIN, path=path, title=title):
+                self.html_capture(ORIGIN.rstrip("/") + view.path, archived, self.renderer.page(view))
+                number += 1
+        for item in self.news:
+            self.post_capture(item, capture_moment(item))
         for path, (title, paragraphs) in OTHER_ROOT_PAGES.items():
             view = PageView(path=path, title=title, paragraphs=paragraphs, base=ORIGIN, links=[("Till startsidan", "/")])
             self.html_capture(ORIGIN.rstrip("/") + path, page_moment + timedelta(days=30), self.renderer.page(view))
@@ -238,11 +245,11 @@ class Wayback:
                                                 "utf-8" if mimetype == "text/html" else None))
 
     def latest_posts(self) -> list[tuple[SamplePost, WaybackCapture]]:
-        """Each post with its latest 200 HTML capture: what a Wayback crawl should store (ground truth)."""
+        """Each diary post with its latest 200 HTML capture: what a Wayback crawl should store (ground truth)."""
         by_slug = {p.slug: p for p in self.posts}
         latest: dict[str, WaybackCapture] = {}
         for capture in self.captures:  # a revisit is a capture too: the page as it was at that time
-            if capture.slug is None or capture.status != 200:
+            if capture.slug not in by_slug or capture.status != 200:
                 continue
             best = latest.get(capture.slug)
             if best is None or capture.timestamp > best.timestamp:
