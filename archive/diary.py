@@ -12,7 +12,7 @@ import json
 
 import sqlite_utils
 
-from scraper.diary import DiaryRules, Evidence, Membership, PostFacts, decide_all
+from scraper.diary import DiaryRules, Evidence, Membership, PostFacts
 from scraper.labs import LabVocabulary
 
 FACTS_SQL = """
@@ -45,15 +45,21 @@ def mark_post(db: sqlite_utils.Database, post_id: int, *, labs: LabVocabulary, r
 
 
 def mark_diary(db: sqlite_utils.Database, *, labs: LabVocabulary, rules: DiaryRules | None = None) -> int:
-    """Decide every post again; return how many changed. Runs in one transaction."""
+    """Decide every post again; return how many changed. Runs in one transaction.
+
+    One pass over the rows keeps only each post's id, author and what steps 1–3 found
+    (never a body), then step 4 uses the signatures of the posts they put in.
+    """
     rules = rules or DiaryRules.load()
-    rows = list(db.query(FACTS_SQL + " ORDER BY posts.id"))
-    decided = decide_all([_facts(row) for row in rows], rules=rules, labs=labs)
+    decided = [(row["id"], row["author"], rules.evidence(_facts(row), labs=labs), (row["diary"], row["diary_evidence"]))
+               for row in db.query(FACTS_SQL + " ORDER BY posts.id")]
+    signatures = {author for _, author, found, _ in decided if found.diary and author}
     changed = 0
     with db.atomic():
-        for row, found in zip(rows, decided):
-            if (row["diary"], row["diary_evidence"]) != (int(found.diary), str(found.evidence)):
-                _write(db, row["id"], found)
+        for post_id, author, found, before in decided:
+            found = rules.signed(found, author, signatures)
+            if before != (int(found.diary), str(found.evidence)):
+                _write(db, post_id, found)
                 changed += 1
     return changed
 

@@ -91,6 +91,10 @@ class DiaryRules:
 
     def decide(self, post: PostFacts, *, labs: LabVocabulary, signatures: Iterable[str] = ()) -> Membership:
         """Steps 1–5 of the rule (see the module doc and diary.toml); `signatures` are step 4's authors."""
+        return self.signed(self.evidence(post, labs=labs), post.author, signatures)
+
+    def evidence(self, post: PostFacts, *, labs: LabVocabulary) -> Membership:
+        """Steps 1–3 (override, category, lab), else `none`: what the post itself shows."""
         slug = _override_key(post.url)
         if slug in self.include or post.url in self.include:
             return Membership(True, Evidence.OVERRIDE)
@@ -100,9 +104,14 @@ class DiaryRules:
             return Membership(any(category_key(c) in self.categories for c in post.categories), Evidence.CATEGORY)
         if self.names_the_programme(post, labs=labs):
             return Membership(True, Evidence.LAB)
-        if post.author and post.author in set(signatures):
-            return Membership(True, Evidence.AUTHOR)
         return Membership(False, Evidence.NONE)
+
+    @staticmethod
+    def signed(found: Membership, author: str | None, signatures: Iterable[str]) -> Membership:
+        """Step 4: a post steps 1–3 left undecided is in when signed by someone who signed a diary post."""
+        if found.evidence == Evidence.NONE and author and author in set(signatures):
+            return Membership(True, Evidence.AUTHOR)
+        return found
 
     def names_the_programme(self, post: PostFacts, *, labs: LabVocabulary) -> bool:
         """Step 3: a programme word, or `lab_mentions` weighted mentions of the labs."""
@@ -118,12 +127,3 @@ def _override_key(item: str) -> str:
     parts = [part for part in urlsplit(item.strip()).path.split("/") if part]
     return parts[-1] if parts else item.strip()
 
-
-def decide_all(posts: list[PostFacts], *, rules: DiaryRules, labs: LabVocabulary) -> list[Membership]:
-    """Every post's membership: steps 1–3 first, then step 4 with the signatures of the posts they put in."""
-    first = [rules.decide(post, labs=labs) for post in posts]
-    signatures = {post.author for post, found in zip(posts, first) if found.diary and post.author}
-    return [
-        rules.decide(post, labs=labs, signatures=signatures) if found.evidence == Evidence.NONE else found
-        for post, found in zip(posts, first)
-    ]

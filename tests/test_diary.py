@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from archive.cli import cli
-from scraper.diary import BadDiaryRules, DiaryRules, Evidence, Membership, PostFacts, category_key, decide_all
+from scraper.diary import BadDiaryRules, DiaryRules, Evidence, Membership, PostFacts, category_key
 from scraper.extract.categories import read_categories
 from scraper.extract.document import parse_document
 from scraper.labs import LabVocabulary
@@ -59,13 +59,31 @@ def test_programme_words_are_word_starts_not_anywhere_in_a_word():
 
 
 def test_signatures_of_diary_posts_put_uncategorised_posts_in():
-    posts = [PostFacts(url="https://x/a/", body="Innovationslabbet i Boden.", author="Erik Nordström"),
-             PostFacts(url="https://x/b/", body="Musik för alla.", author="Erik Nordström"),
-             PostFacts(url="https://x/c/", body="Musik för alla.", author="Per Lindgren"),
-             PostFacts(url="https://x/d/", categories=("Nyheter",), author="Erik Nordström")]
-    assert decide_all(posts, rules=RULES, labs=LABS) == [
-        Membership(True, Evidence.LAB), Membership(True, Evidence.AUTHOR), Membership(False, Evidence.NONE),
-        Membership(False, Evidence.CATEGORY)]
+    signatures = {"Erik Nordström"}
+    assert RULES.decide(PostFacts(url=URL, body="Musik för alla.", author="Erik Nordström"), labs=LABS,
+                        signatures=signatures) == Membership(True, Evidence.AUTHOR)
+    assert RULES.decide(PostFacts(url=URL, body="Musik för alla.", author="Per Lindgren"), labs=LABS,
+                        signatures=signatures) == Membership(False, Evidence.NONE)
+    # shown categories decide before signatures do
+    assert RULES.decide(PostFacts(url=URL, categories=("Nyheter",), author="Erik Nordström"), labs=LABS,
+                        signatures=signatures) == Membership(False, Evidence.CATEGORY)
+
+
+def test_the_end_of_a_run_learns_signatures_from_the_posts_steps_1_to_3_put_in(tmp_path):
+    from archive.diary import mark_diary
+    from archive.schema import open_database
+
+    db = open_database(tmp_path / "dagbok.db")
+    db["authors"].insert_all([{"id": 1, "name": "Erik Nordström"}, {"id": 2, "name": "Per Lindgren"}])
+    db["posts"].insert_all([
+        {"url": "https://x/a/", "body": "Innovationslabbet i Boden.", "author_id": 1, "status": "live"},
+        {"url": "https://x/b/", "body": "Musik för alla.", "author_id": 1, "status": "live"},
+        {"url": "https://x/c/", "body": "Musik för alla.", "author_id": 2, "status": "live"},
+    ])
+    assert mark_diary(db, labs=LABS) == 3
+    assert [(row["diary"], row["diary_evidence"]) for row in db.query("SELECT * FROM posts ORDER BY url")] == [
+        (1, "lab"), (1, "author"), (0, "none")]
+    assert mark_diary(db, labs=LABS) == 0  # nothing changed: nothing written
 
 
 def test_the_override_list_wins_over_every_evidence(tmp_path):
