@@ -33,7 +33,6 @@ from .warc_fields import Event, EventFields, PageFields, RunInfo, record_run
 
 log = logging.getLogger(__name__)
 
-PARSE_ERROR_PREFIX = "could not read the page"  # scraper/crawl.py's error for a page extraction failed on
 
 
 class RebuildError(DagbokError):
@@ -180,18 +179,19 @@ class _Replay:
                     f"{entry.location.file} at offset {entry.location.offset} repeats a body ({entry.digest}) "
                     "that no earlier file holds; give --from-warc the folder with all of the archive's WARC files"
                 ) from None
+        # The crawl's own classify-and-extract step, so a rebuilt page is read exactly as a crawled
+        # one. Imported here, as in runs.py: extraction (dateparser) would slow every CLI command.
+        from scraper.crawl import READING_ERRORS, read_page
+
         result = self._bare_result(entry, capture=entry_capture(entry, body))
         parse = (
             # HTML listings (home page, archives) are read as the crawl read them: their teasers are rows too
             (result.kind != PageKind.LISTING or result.capture.content_type == "text/html")
             and entry.status == 200
-            and (result.error is None or result.error.startswith(PARSE_ERROR_PREFIX))
+            # a page the crawl could not read is read again (a fetch's or the run's own verdict is kept)
+            and (result.error is None or result.error.startswith(READING_ERRORS))
         )
         if parse:
-            # The crawl's own classify-and-extract step, so a rebuilt page is read exactly as a crawled
-            # one. Imported here, as in runs.py: extraction (dateparser) would slow every CLI command.
-            from scraper.crawl import read_page
-
             result.error = None
             result = read_page(result, site_root(site), self.labs)
         return result

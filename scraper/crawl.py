@@ -79,6 +79,13 @@ from .sources.wp_api import api_page_url, read_api
 
 log = logging.getLogger(__name__)
 
+# The errors `read_page` gives (the page came back and could not be read), by their start:
+# `archive.rebuild` reads such pages again, perhaps with a better extractor.
+READ_ERROR = "could not read the page"
+NOT_A_POST = "looks like a post but could not be read as one"
+MISSING = "no {} found"
+READING_ERRORS = (READ_ERROR, NOT_A_POST, *(MISSING.format(name) for name in ("date", "title", "body")))
+
 MAX_PAGES = 10_000  # a bound on the queue whatever the site links to; the diary has a few dozen posts
 MAX_INDEX_PAGES = 500  # listings, archives and menu pages read in one run, pagination included
 # Non-post pages and absent addresses are asked again after this long (or on --full).
@@ -529,18 +536,17 @@ def read_page(result: PageResult, site: str, labs: LabVocabulary) -> PageResult:
         elif result.kind == PageKind.OTHER and classify(result.url, site=site) == PageKind.POST and (
                 listed is not None or looks_like_article(document, besides=[t.excerpt for t in result.teasers])):
             missing = missing_fields(extract_post(document, labs=labs, api_published=listed))
-            result.error = "looks like a post but could not be read as one: " + (
-                ", ".join(missing) or "no date of its own found")
+            result.error = f"{NOT_A_POST}: " + (", ".join(missing) or "no date of its own found")
     except Exception as error:  # one bad page never stops the crawl; the capture is kept
         log.exception("could not read %s", result.url)
-        result.error = f"could not read the page: {type(error).__name__}: {error}"
+        result.error = f"{READ_ERROR}: {type(error).__name__}: {error}"
     return result
 
 
 def missing_fields(post: Post) -> list[str]:
     """What a post must have and lacks, as the reasons the summary and `dagbok check` print."""
-    return [f"no {name} found" for name, value in (("date", post.published), ("title", post.title),
-                                                   ("body", post.body)) if not value]
+    return [MISSING.format(name) for name, value in (("date", post.published), ("title", post.title),
+                                                     ("body", post.body)) if not value]
 
 
 def _normal_teaser(teaser: Teaser, site: str) -> Teaser:

@@ -74,6 +74,17 @@ def test_rebuild_of_a_run_with_a_failed_page_keeps_its_listings_unproven(tmp_pat
     assert_same_rows(crawled, tmp_path / "rebuilt.db")  # pages included: the listings keep no validators
 
 
+@pytest.mark.parametrize("markup", ["semantic", "bare"])
+def test_rebuild_reads_again_the_pages_a_crawl_could_not_read_and_equals_it(tmp_path, sample_site_factory, markup):
+    site = sample_site_factory(crawl_delay=0, markup=markup, faults=("undated", "no-api"))
+    crawled, warc_dir = tmp_path / "crawled.db", tmp_path / "warc"
+    summary = run_crawl(crawled, site=site.base, delay=0, warc_dir=warc_dir)
+    [(url, reason)] = summary.failures  # 'no date found' (semantic), 'looks like a post but …' (bare)
+    assert url == site.url(site.fault_route("undated")) and "no date" in reason
+    rebuild(warc_dir, tmp_path / "rebuilt.db")
+    assert_same_rows(crawled, tmp_path / "rebuilt.db")
+
+
 def test_every_warc_file_passes_warcio_check_and_the_index_lists_every_fetched_url(history):
     crawled, warc_dir = history
     files = warc_files(warc_dir)
