@@ -17,6 +17,7 @@ import sqlite_utils
 from click.testing import CliRunner
 
 from archive.cli import cli
+from archive.rebuild import rebuild
 from archive.runs import BadOption, run_crawl
 from scraper.fetch import Fetcher
 from scraper.sample_site import MARKUPS, load_posts
@@ -390,3 +391,17 @@ def test_a_span_that_ends_before_it_starts_is_refused_before_any_request(tmp_pat
     with pytest.raises(BadTimestamp, match="timestamp 'maj' is not a Wayback timestamp"):
         run_crawl(tmp_path / "a.db", site=ORIGIN, source="wayback", wayback_url="http://127.0.0.1:9/", since="maj")
     assert not (tmp_path / "a.db").exists()
+
+
+@pytest.mark.slow
+def test_a_rebuilt_wayback_archive_tells_the_diary_apart_as_the_crawl_did(tmp_path, sample_site_factory):
+    site = sample_site_factory(crawl_delay=0, wayback=True, markup="bare")  # no category on the pages
+    run_crawl(tmp_path / "a.db", site=ORIGIN, delay=0, source="wayback", wayback_url=site.base, cdx_pace=0,
+              warc_dir=tmp_path / "warc")
+    rebuild(tmp_path / "warc", tmp_path / "b.db")
+    for name in ("a.db", "b.db"):
+        db = sqlite_utils.Database(tmp_path / name)
+        diary = {r["url"] for r in db.query("SELECT url FROM all_post_details WHERE diary = 1")}
+        others = {r["url"] for r in db.query("SELECT url FROM all_post_details WHERE diary = 0")}
+        assert len(diary) == len(load_posts()), name
+        assert others == {ORIGIN.rstrip("/") + item.path for item in site.wayback.news}, name
