@@ -60,7 +60,14 @@ class Comments:
 
 
 def read_comments(document: Document) -> Comments:
-    """Find the readers' comment sections."""
+    """Find the readers' comment sections.
+
+    The cheap test first: a page with no comment marker at all (a text area, a link to
+    `#comment-N`, a `skriver:` or reply line, a comment class or id) has none, since
+    every item and every form needs one of them.
+    """
+    if not _has_comment_marker(document):
+        return Comments()
     lines = document.lines
     texts = [line.text for line in lines]
     dated = [_is_date_like(text) for text in texts]  # each line asked once, then looked up
@@ -76,6 +83,20 @@ def read_comments(document: Document) -> Comments:
         else:
             sections.append((_with_heading(texts, start), end))
     return Comments(sections=tuple(sections), dates=tuple(date for _, date in items))
+
+
+def _has_comment_marker(document: Document) -> bool:
+    """Whether the page shows any fact a comment item or a comment form is confirmed by."""
+    tree = document.tree
+    if next(tree.iter("textarea"), None) is not None:
+        return True
+    if any(map(_is_comment_link, tree.xpath("//a/@href", smart_strings=False))):
+        return True
+    names = tree.xpath("//@class | //@id", smart_strings=False)
+    if any(not COMMENT_CLASSES.isdisjoint(name.split()) for name in names):
+        return True
+    short = (line.text.casefold() for line in document.lines if len(line.text) <= _MAX_NAME)
+    return any(text.endswith(COMMENTER_ENDINGS) or text in _REPLIES for text in short)
 
 
 def _with_heading(texts: list[str], start: int) -> int:
