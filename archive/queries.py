@@ -40,7 +40,7 @@ from typing import Any
 from scraper.errors import DagbokError
 from scraper.labs import LabVocabulary, fold as fold_name
 
-from .database import NoDatabase, connect_archive, storage_errors
+from .database import connect_archive, storage_errors
 from .migrations import FTS_PREFIX_LENGTHS
 
 FIELDS = ("url", "title", "published", "author", "role", "lab", "labs", "excerpt", "body")

@@ -20,7 +20,6 @@ results on every valid date.
 from __future__ import annotations
 
 import argparse
-import statistics
 import time
 from datetime import date, datetime, timedelta, timezone
 from typing import Callable

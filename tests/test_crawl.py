@@ -210,7 +210,7 @@ def test_unchanged_site_that_ignores_conditional_requests_is_recognised_by_diges
         known: dict[str, Validators] = {}
         remember(known, crawl(server.url("/"), fetcher=fetcher(), known=known, labs=LABS))
         server.seen.clear()
-        items = list(crawl(server.url("/"), fetcher=fetcher(), known=known, labs=LABS))
+        list(crawl(server.url("/"), fetcher=fetcher(), known=known, labs=LABS))
     paths = [seen.path.split("?")[0] for seen in server.seen if seen.path != "/robots.txt"]
     assert len(paths) <= 5
     assert "/forsta-inlagget/" not in paths and "/" not in paths

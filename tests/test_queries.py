@@ -16,8 +16,9 @@ import pytest
 from click.testing import CliRunner
 
 from archive.cli import cli
+from archive.database import NoDatabase
 from archive.queries import (
-    BadQuery, NoDatabase, PostQuery, build_post_query, collect_stats, find_posts, fts_terms, open_archive,
+    BadQuery, PostQuery, build_post_query, collect_stats, find_posts, fts_terms, open_archive,
     swedish_key, searches_newest_first,
 )
 from archive.runs import run_crawl

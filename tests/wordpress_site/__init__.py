@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from scraper.sample_site import SamplePost, load_posts
-from scraper.sample_site.content import LAB_PATHS, STOCKHOLM, load_pages
+from scraper.sample_site.content import STOCKHOLM, load_pages
 from scraper.sample_site.wordpress import content_rendered, texturize
 
 HERE = Path(__file__).parent
