@@ -92,7 +92,8 @@ def cli(verbose: int) -> None:
 @click.option("--delay", type=click.FloatRange(min=0), default=1.0, show_default=True, envvar="DAGBOK_DELAY",
               help="Seconds between requests to the site (a robots.txt Crawl-delay may ask for more; "
                    "or set DAGBOK_DELAY).")
-@click.option("--full", is_flag=True, help="Refetch every page instead of asking only what changed.")
+@click.option("--full", is_flag=True, help="Read every listing again and ask for every page, each known post "
+                                           "included (conditionally), so a post taken down is found gone.")
 @click.option("--source", type=click.Choice(runs.SOURCES), default="live", show_default=True,
               help="Crawl the live site, or its captures in the Wayback Machine.")
 @click.option("--wayback-url", metavar="URL",
