@@ -172,11 +172,6 @@ def workflow_steps() -> tuple[dict, dict, list[dict]]:
     return workflow, triggers, job["steps"]
 
 
-def step_named(steps: list[dict], pattern: str) -> dict:
-    [step] = [step for step in steps if re.search(pattern, step.get("run", ""))]
-    return step
-
-
 def run_step(step: dict, *, cwd: Path, site, outputs: Path) -> subprocess.CompletedProcess:
     """One `run:` step as GitHub runs it on Linux (bash -e), with a GITHUB_OUTPUT file."""
     env = environment(site)

@@ -59,9 +59,6 @@ FOOTER_PHRASES = (
 CREDIT_PREFIXES = ("foto:", "foto :", "fotograf:", "foton:", "photo:", "bildkälla:", "foto & text:",
                    "text och foto:", "text & foto:")
 
-#: Prefixes of a picture caption (`På bilden, från vänster: …`, `Bilden: …`): body, never an author.
-CAPTION_PREFIXES = ("på bilden", "bilden:", "bilden visar", "i mitten:", "från vänster:")
-
 #: Lines of sharing and page furniture a theme may print around a post; dropped at the
 #: edges of the post's text.
 CHROME_LINES = frozenset(
