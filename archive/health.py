@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 import sqlite_utils
 
-from scraper.discover import site_root
+from scraper.site import site_root
 from scraper.extract.document import parse_document
 from scraper.names import PageKind
 from scraper.records import Capture, DiscoveryDone, PageResult
