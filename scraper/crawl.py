@@ -65,13 +65,14 @@ from .extract.teasers import extract_teasers
 from .fetch import Fetcher, host_key
 from .labs import LabVocabulary
 from .names import PageKind, Source
-from .records import Candidate, Capture, DiscoveryDone, ListingChecked, PageResult, Post, Teaser, Validators
+from .records import (Candidate, Capture, DiscoveryDone, ListingChecked, ListingPage, PageResult, Post, Teaser,
+                      Validators)
 from .robots import Robots
 from .site import site_root
 from .sources import Listing, SourceEnd, unchanged
 from .sources.feed import feed_page_url, read_feed
 from .sources.links import capture_links
-from .sources.listings import is_archive_url, page_number, read_listing
+from .sources.listings import is_archive_url, page_number, read_archive_links, read_listing
 from .sources.sitemaps import WELL_KNOWN, read_sitemaps
 from .sources.wayback import (CDX_PACE, DEFAULT_WAYBACK_URL, IndexEnd, WaybackCapture, as_original,
                               check_timestamp, choose_captures, read_index, replay_url, start_timestamp)
@@ -518,8 +519,11 @@ def read_page(result: PageResult, site: str, labs: LabVocabulary) -> PageResult:
         result.kind = classify(result.url, site=site, document=reading, api_listed=listed is not None)
         if result.kind in (PageKind.POST, PageKind.LAB, PageKind.PROGRAMME, PageKind.OTHER):
             result.teasers = [_normal_teaser(teaser, site) for teaser in extract_teasers(reading)]
-            result.listing = read_listing(reading.document, site=site, teaser_urls=[t.url for t in result.teasers],
-                                          facts=reading.facts)
+            if result.kind == PageKind.POST:  # a post leads on only to its teasers and archives (Crawl._follow)
+                result.listing = ListingPage(archives=read_archive_links(document, site=site))
+            else:
+                result.listing = read_listing(document, site=site, teaser_urls=[t.url for t in result.teasers],
+                                              facts=reading.facts)
             if result.kind == PageKind.OTHER and result.listing.is_listing:
                 result.kind = PageKind.LISTING
         if result.kind == PageKind.POST:

@@ -13,6 +13,7 @@ data, in `scraper/extract/selectors.py`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from ..discover import normalise_url, post_url
@@ -96,12 +97,30 @@ def read_listing(document: Document, *, site: str, teaser_urls: list[str | None]
     )
 
 
-def _anchors(document: Document, *, site: str) -> list[tuple[object, str]]:
-    """Every `<a>` and `<link>` to a page of the site, with its URL in the site's form (read once)."""
+def read_archive_links(document: Document, *, site: str) -> tuple[str, ...]:
+    """The category, tag, author and date archives a page links to, first pages only.
+
+    The cheap test first: a link resolves to its own path or to one relative to the
+    page's, so when the page's path names no archive, only links that do are resolved.
+    """
+    page_may_be_archive = _may_name_archive(document.base_url)
+    return tuple(_archives(_anchors(document, site=site, only=None if page_may_be_archive else _may_name_archive)))
+
+
+def _may_name_archive(url: str) -> bool:
+    """The path of `url` holds an archive word or a year (a percent-encoded letter has digits too)."""
+    path = urlsplit(url).path
+    lowered = path.lower()
+    return any(character.isdigit() for character in path) or any(word in lowered for word in ARCHIVE_SEGMENTS)
+
+
+def _anchors(document: Document, *, site: str, only: Callable[[str], bool] | None = None) -> list[tuple[object, str]]:
+    """Every `<a>` and `<link>` to a page of the site (whose href passes `only`), with its URL in the
+    site's form (read once)."""
     found = []
     for element in document.tree.iter("a", "link"):
         href = (element.get("href") or "").strip()
-        if href and not href.startswith(_NOT_LINKS):
+        if href and not href.startswith(_NOT_LINKS) and (only is None or only(href)):
             url = normalise_url(urljoin(document.base_url, href), site=site)
             if url is not None:
                 found.append((element, url))
