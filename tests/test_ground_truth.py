@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from scraper.labs import LabVocabulary
+
 POSTS_JSON = Path(__file__).resolve().parents[1] / "scraper" / "data" / "sample_site" / "posts.json"
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 KEYS = {"slug", "published", "modified", "time", "title", "paragraphs", "credit", "author",
@@ -146,8 +148,7 @@ def test_lab_mentions_do_not_depend_on_case(post):
 
 @pytest.mark.parametrize("post", POSTS, ids=ids)
 def test_lab_vocabulary_agrees_with_ground_truth(post):
-    labs = pytest.importorskip("scraper.labs")
-    vocabulary = labs.LabVocabulary.load()
+    vocabulary = LabVocabulary.load()
     body = "\n\n".join(post["paragraphs"])
     assert vocabulary.assign(title=post["title"], body=body, role=post["role"]) == (post["lab"], post["labs"])
 
