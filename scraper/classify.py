@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from .extract.document import Document
+from .extract.post import own_time_date
 from .extract.selectors import (LAB_PATH_PREFIX, LISTING_FILES, LISTING_PATH_PARTS, LISTING_SUFFIXES,
                                 OG_ARTICLE_TYPES, PROGRAMME_PATH_PREFIX)
 from .extract.reading import Reading, reading_of
@@ -86,10 +87,10 @@ def _is_listing(path: str, query: str) -> bool:
 
 
 def _shows_a_post(reading: Reading, *, api_listed: bool = False) -> bool:
-    """A title with its own date (next to it, or printed after its text; the API's when it lists
-    the page) and a body that is not a teaser, or article metadata."""
+    """A title with its own date (next to it, printed after its text, or only in a `<time datetime>`
+    of its own; the API's when it lists the page) and a body that is not a teaser, or article metadata."""
     frame = reading.layout.frame
-    dated = frame is not None and (frame.published is not None or api_listed)
+    dated = frame is not None and (frame.published is not None or api_listed or own_time_date(reading) is not None)
     if dated and frame.title is not None and frame.body and not frame.teaser_like:
         return True
     structured = reading.structured

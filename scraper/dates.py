@@ -151,8 +151,13 @@ _DATE_PATTERN = (
     r")"
 )
 _DATE_RE = re.compile(_DATE_PATTERN, re.IGNORECASE)
-# The same forms inside a longer line (a byline): not glued to a word or a number on either side.
-_DATE_IN_TEXT_RE = re.compile(rf"(?<![\w/.-])(?:{_DATE_PATTERN})(?![\d/])", re.IGNORECASE)
+# The same forms inside a longer line (a byline): not glued to a word or a number on either side,
+# except to a timestamp's UTC offset, which ends it unambiguously (`…+02:0029 april 2019`: a hidden
+# machine timestamp and the shown date in two elements with no space between them).
+_OFFSET_ENDS = r"(?<=[+-]\d\d:\d\d)|(?<=\dZ)"
+_DATE_IN_TEXT_RE = re.compile(rf"(?:(?<![\w/.-])|{_OFFSET_ENDS})(?:{_DATE_PATTERN})(?:{_OFFSET_ENDS}|(?![\d/]))",
+                              re.IGNORECASE)
+_TIMESTAMP_RE = re.compile(r"\d{4}-\d{2}-\d{2}[T\s]\d{2}:\d{2}")
 _UPDATED_RE = re.compile(rf"(?:{_alternation(UPDATED_WORDS)})(?:\s(?:den|on))?\s?:?(?:\s|$)", re.IGNORECASE)
 
 # Gates in front of dateparser: a four-digit year plus at least one more number, or a
@@ -313,6 +318,12 @@ def search_dates(text: str, *, reference: datetime | None = None) -> list[tuple[
         if recognised and day is not None:
             found.append((m.start(), m.end(), day))
     return found
+
+
+def is_timestamp(text: str) -> bool:
+    """Whether a date form found by `search_dates` (a published word may lead it) is a machine
+    timestamp (`2019-05-03T09:41:12+02:00`) rather than a date written for readers."""
+    return _TIMESTAMP_RE.search(text) is not None
 
 
 def names_update(text: str) -> bool:

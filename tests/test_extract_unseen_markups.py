@@ -10,12 +10,13 @@ spaces everywhere (docs/site.md, "What is known and what is not").
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
 
 from scraper.classify import classify
+from scraper.dates import search_dates
 from scraper.extract import extract_post, parse_document
 from scraper.labs import LabVocabulary
 from scraper.names import PageKind
@@ -83,3 +84,41 @@ def test_every_field_of_a_post_in_an_unseen_theme_is_exact(name, field, labs):
 def test_a_post_in_an_unseen_theme_is_classified_as_a_post(name):
     capture, document = read(name)
     assert classify(capture.url, site=ROOT, document=document) == PageKind.POST
+
+
+def test_a_timestamp_glued_to_the_shown_date_is_read_as_two_dates():
+    line = "Publicerad 2019-05-03T09:41:12+02:0029 april 2019 av Redaktionen"
+    assert [found for _, _, found in search_dates(line)] == [date(2019, 5, 3), date(2019, 4, 29)]
+    assert [found for _, _, found in search_dates("Vi ses 2019-05-03T09:41:12+02:0029 gånger")] == [date(2019, 5, 3)]
+
+
+TEXT = ["Idag samlades alla fyra labben i Stockholm för att dela erfarenheter från hösten och planera våren.",
+        "Det blev en lång dag med många goda samtal, och vi gick hem med nya idéer om hur arbetet kan fortsätta.",
+        "Nästa träff blir i Boden, där Bodenbo och BIS visar hur föreningsdagen ska bli ännu större i år."]
+
+
+def page(meta_before: str = "", meta_after: str = "") -> bytes:
+    paragraphs = "".join(f"<p>{t}</p>" for t in TEXT)
+    return (f"<html><head><title>Alla labb på plats</title></head><body><h1>Alla labb på plats</h1>{meta_before}"
+            f"<div>{paragraphs}<p>Anna Kanervo</p><p>projektansvarig</p></div>{meta_after}</body></html>").encode()
+
+
+@pytest.mark.parametrize("meta", [
+    '<div>Publicerad <span class="x">2019-05-03T09:41:12+02:00</span><span>29 april 2019</span> av Redaktionen</div>',
+    '<div>Publicerad <span class="x">2019-05-03T09:41:12+02:00</span> <span>29 april 2019</span> av Redaktionen</div>',
+])
+def test_a_hidden_timestamp_before_the_shown_date_never_wins_over_it(meta, labs):
+    url = SEED["url"]
+    capture = Capture(url=url, final_url=url, status=200, headers={"content-type": "text/html; charset=utf-8"},
+                      body=page(meta_before=meta), fetched=datetime(2020, 3, 1, tzinfo=timezone.utc))
+    assert extract_post(parse_document(capture), labs=labs).published == date(2019, 4, 29)
+
+
+def test_a_footer_date_followed_inline_by_the_categories_is_the_posts_date(labs):
+    meta = ('<div><span>Publicerat den 7 november 2018</span> <span>Kategoriserad som <a href="/category/dagbok/">'
+            'Dagbok</a></span> <span>Taggad Boden</span></div><div><b>Maria Lund</b> 8 november 2018 kl. 09:14</div>')
+    url = SEED["url"]
+    capture = Capture(url=url, final_url=url, status=200, headers={"content-type": "text/html; charset=utf-8"},
+                      body=page(meta_after=meta), fetched=datetime(2020, 3, 1, tzinfo=timezone.utc))
+    post = extract_post(parse_document(capture), labs=labs)
+    assert (post.published, post.author, post.role) == (date(2018, 11, 7), "Anna Kanervo", "projektansvarig")

@@ -13,11 +13,11 @@ import unicodedata
 from datetime import date, datetime
 from typing import Any, Callable, TypeVar
 
-from ..dates import (BYLINE_WORDS, POST_SENTENCE_STARTS, PUBLISHED_WORDS, is_published_label, match_date_line, may_hold_a_date, names_update,
+from ..dates import (BYLINE_WORDS, POST_SENTENCE_STARTS, PUBLISHED_WORDS, is_published_label, is_timestamp, match_date_line, may_hold_a_date, names_update,
                      parse_date, search_dates)
 from .document import Document, Line, element_text, normalise_space
 from .selectors import (AFTER_POST_COUNTED, AFTER_POST_COUNTS, AFTER_POST_PHRASES, COMMENTER_ENDINGS,
-                        POST_NAVIGATION_PHRASES, BYLINE_PREFIXES, CHROME_LINES, CHROME_PREFIXES, CREDIT_PREFIXES, ELLIPSES, EMPHASIS_TAGS,
+                        POST_NAVIGATION_PHRASES, BYLINE_PREFIXES, CATEGORY_PREFIXES, CHROME_LINES, CHROME_PREFIXES, CREDIT_PREFIXES, ELLIPSES, EMPHASIS_TAGS,
                         FOOTER_PHRASES, HEADING_TAGS, NAME_PARTICLES, NAVIGATION_ROLES, NAVIGATION_TAGS,
                         NOT_NAME_WORDS, READ_MORE, SHARE_WORDS, SITE_NAMES, SUBSCRIBE_PHRASES, TITLE_SEPARATORS)
 
@@ -269,19 +269,28 @@ def _date_in_meta(text: str, reference: datetime | None = None) -> date | None:
     if not _DIGIT_RE.search(text) and reference is None:
         return None
     previous = 0
-    for start, end, found in search_dates(text, reference=reference):
+    dates = search_dates(text, reference=reference)
+    for number, (start, end, found) in enumerate(dates):
         head = text[previous:start]
         if names_update(_META_SEPARATORS_RE.split(head)[-1]):
             previous = end  # `Uppdaterad 3 maj 2019 | Publicerad 29 april 2019`: the next date may be it
             continue
         sentence = text.casefold().startswith(POST_SENTENCE_STARTS)  # `Detta inlägg publicerades … av X.`
-        if (previous == 0 and not _is_meta_head(head)) or not _is_meta_tail(text[end:], sentence=sentence):
+        if previous == 0 and not _is_meta_head(head):
+            return None
+        following = dates[number + 1] if number + 1 < len(dates) else None
+        if following and not text[end:following[0]].strip() and is_timestamp(text[start:end]):
+            previous = end  # a hidden machine timestamp (often the update's) right before the shown date
+            continue
+        if not _is_meta_tail(text[end:], sentence=sentence):
             return None
         return found
     return None
 
 
 _SEPARATORS = "|·•–—-/:,"
+# Theme furniture that may follow a date on one meta line: the categories, tags, comment links.
+_META_CONTINUATIONS = tuple(p.casefold() for p in CATEGORY_PREFIXES) + CHROME_PREFIXES
 
 
 def _is_meta_head(head: str) -> bool:
@@ -308,10 +317,13 @@ def _is_meta_head(head: str) -> bool:
 def _is_meta_tail(tail: str, *, sentence: bool = False) -> bool:
     """What may follow a date on a meta line: nothing, a separator and more meta, a byline
     (`av Redaktionen`, `i Dagbok`; `av Redaktionen.` ending a theme's `sentence`), an update
-    or another date (a theme's hidden `updated` date shown as text), or a short capitalised
-    label."""
+    or another date (a theme's hidden `updated` date shown as text), the post's categories or
+    tags (`Kategoriserad som Dagbok`, `Taggar: …`, printed inline after the date), or a short
+    capitalised label."""
     stripped = tail.strip()
     if not stripped or stripped[0] in _SEPARATORS or names_update(stripped):
+        return True
+    if stripped.casefold().startswith(_META_CONTINUATIONS):
         return True
     if search_dates(stripped) and search_dates(stripped)[0][0] == 0:
         return True

@@ -66,6 +66,12 @@ def extract_post(page: Document | Reading, *, labs: LabVocabulary, api_published
     return _Extraction(reading_of(page), api_published=api_published).post(labs)
 
 
+def own_time_date(page: Document | Reading) -> date | None:
+    """The date of a `<time datetime>` in the post's own lines, when the page has one: a
+    theme may show no date as text at all (docs/site.md, "What stock WordPress prints")."""
+    return _Extraction(reading_of(page)).own_time_date()
+
+
 def derive_excerpt(body: str | None) -> str | None:
     """The site's teaser form of a body: paragraphs joined by one space, 250 characters, `...`.
 
@@ -166,10 +172,13 @@ class _Extraction:
         line = self.document.line_of(element)
         return line is not None and names_update(self.texts[line])
 
+    def own_time_date(self) -> date | None:
+        return next((to_local_date(v) for e, v in self.structured.times
+                     if self.in_own_post(e) and not self.in_comments(e) and not self.is_update(e)), None)
+
     def published_candidates(self) -> list[tuple[Layer, date | None]]:
         structured, jsonld = self.structured, self.structured.jsonld
-        time_value = next((to_local_date(v) for e, v in structured.times
-                           if self.in_own_post(e) and not self.in_comments(e) and not self.is_update(e)), None)
+        time_value = self.own_time_date()
         wordpress_value = None
         for element, value in self.wordpress.dates:
             if self.in_own_post(element) and not self.in_comments(element) and not self.is_update(element):
