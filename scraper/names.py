@@ -8,7 +8,7 @@ from enum import StrEnum
 
 
 class Layer(StrEnum):
-    """Where a field's value came from, surest and cheapest first."""
+    """Where a field's value came from. Which layer wins is decided per field in `extract/post.py`."""
 
     JSONLD = "jsonld"
     OPENGRAPH = "opengraph"
@@ -17,7 +17,6 @@ class Layer(StrEnum):
     LAYOUT = "layout"
     TEASER = "teaser"
     API = "api"
-    FEED = "feed"
 
 
 class Source(StrEnum):
@@ -25,7 +24,6 @@ class Source(StrEnum):
 
     START = "start"
     API = "api"
-    FEED = "feed"
     SITEMAP = "sitemap"
     LINKS = "links"
     TEASER = "teaser"
@@ -39,5 +37,5 @@ class PageKind(StrEnum):
     EMBED = "embed"
     LAB = "lab"
     PROGRAMME = "programme"
-    LISTING = "listing"  # robots.txt, API pages, feeds, sitemaps
+    LISTING = "listing"  # robots.txt, API pages, feeds, sitemaps, and the site's own HTML listings
     OTHER = "other"
