@@ -155,7 +155,8 @@ def crawl_wayback(
     (`X-Dagbok-Replay-URL`). Embed views are never taken as posts.
 
     The final `DiscoveryDone` carries an `alert` when the index could not be read to
-    its end, and when the Archive kept answering 429: then the crawl stops at once,
+    its end, when it was read whole (without `since`) and lists no capture of the site,
+    and when the Archive kept answering 429: then the crawl stops at once,
     because the Archive blocks an address that keeps asking (docs/site.md, "The
     Wayback Machine"); what was fetched before is kept.
     """
