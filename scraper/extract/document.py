@@ -32,6 +32,7 @@ _SINGLE_BYTE = {"iso-8859-1", "latin-1", "latin1", "l1", "iso8859-1", "us-ascii"
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 # UTF-8 read as windows-1252 somewhere before the page was served: å ä ö Å Ä Ö é ’ – … “ as they then look.
 MOJIBAKE = ("Ã¥", "Ã¤", "Ã¶", "Ã…", "Ã„", "Ã–", "Ã©", "â€™", "â€“", "â€¦", "â€œ")
+_MOJIBAKE_LEADS = frozenset(marker[0] for marker in MOJIBAKE)  # searching a page for one character is cheap
 
 
 # A plain lxml HTML parser: lxml.html's element classes cost a Python call per element.
@@ -174,6 +175,8 @@ def charset_warning(capture: Capture, text: str, encoding: str) -> str | None:
             return f"the charset label {label} is unknown, read as {encoding}"
         if label and _codec(label) != _codec(encoding):
             return f"the charset label {label} contradicts the bytes, read as {encoding}"
+    if not any(lead in text for lead in _MOJIBAKE_LEADS):  # the cheap test: no marker can start anywhere
+        return None
     found = next((marker for marker in MOJIBAKE if marker in text), None)
     if found is not None:
         return f"the text holds mojibake ({found}: UTF-8 read as windows-1252 before it was served), kept as published"
