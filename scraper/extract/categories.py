@@ -44,14 +44,18 @@ def read_categories(document: Document) -> tuple[str, ...]:
         for token in (element.get("class") or "").split():
             if token.startswith(CATEGORY_CLASS_PREFIX) and len(token) > len(CATEGORY_CLASS_PREFIX):
                 found.setdefault(token[len(CATEGORY_CLASS_PREFIX):], None)
+    page_names_category = _may_name_category(document.base_url)  # a relative link may keep the page's path
     for anchor in (region if region is not None else root).iter("a"):
-        if any("comment" in (a.get("class") or "") for a in anchor.iterancestors("article")):
-            continue
         rels = (anchor.get("rel") or "").lower().split()
-        if "category" in rels or category_of_archive(urljoin(document.base_url, anchor.get("href") or "")):
-            name = element_text(anchor)
-            if name:
-                found.setdefault(name, None)
+        href = anchor.get("href") or ""
+        if "category" not in rels and not (
+                (page_names_category or _may_name_category(href)) and category_of_archive(urljoin(document.base_url, href))):
+            continue
+        if any("comment" in (a.get("class") or "") for a in anchor.iterancestors("article")):
+            continue  # a reader's comment
+        name = element_text(anchor)
+        if name:
+            found.setdefault(name, None)
     if not found:
         for line in document.lines:
             for prefix in CATEGORY_PREFIXES:
@@ -61,3 +65,10 @@ def read_categories(document: Document) -> tuple[str, ...]:
                             found.setdefault(name, None)
                     return tuple(found)
     return tuple(found)
+
+
+def _may_name_category(text: str) -> bool:
+    """The cheap test before resolving a link: a category archive's address holds a category word
+    (or a percent-encoded one)."""
+    lowered = text.lower()
+    return "%" in text or any(word in lowered for word in CATEGORY_SEGMENTS)
