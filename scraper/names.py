@@ -24,6 +24,7 @@ class Source(StrEnum):
 
     START = "start"
     API = "api"
+    FEED = "feed"
     SITEMAP = "sitemap"
     LINKS = "links"
     TEASER = "teaser"
