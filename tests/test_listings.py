@@ -206,3 +206,22 @@ def test_an_unchanged_listing_from_a_server_without_validators_leads_nowhere_aga
     asked = [seen.path for seen in server.seen if seen.path in ("/", "/dagbok/", "/dagbok/page/2/",
                                                                   "/om-oss/var-verksamhet/")]
     assert asked == ["/", "/dagbok/"] and again.new == 0
+
+
+def test_page_builder_archive_site_with_an_unreadable_date_exits_1_naming_the_page(sample_site_factory, tmp_path):
+    """The same site with a post page whose date cannot be read: never exit 0, the page named."""
+    import subprocess
+
+    from tests.console_scripts import DAGBOK
+
+    site = sample_site_factory(markup="pagebuilder", index="archive", crawl_delay=0, faults=("undated",))
+    undated = site.url(site.fault_route("undated"))
+    db = tmp_path / "dagbok.db"
+    crawled = subprocess.run([DAGBOK, "crawl", "--site", site.base, "--db", str(db), "--delay", "0"],
+                             capture_output=True, text=True, timeout=300)
+    assert crawled.returncode == 1, crawled.stdout + crawled.stderr
+    named = [line for line in crawled.stdout.splitlines() if undated in line]  # the summary (stderr: progress)
+    assert named and all("no date found" in line for line in named), crawled.stdout
+    checked = subprocess.run([DAGBOK, "check", "--db", str(db)], capture_output=True, text=True, timeout=60)
+    assert checked.returncode == 1
+    assert [line for line in checked.stdout.splitlines() if undated in line and "no date found" in line]
