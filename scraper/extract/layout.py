@@ -28,10 +28,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import accumulate
+from urllib.parse import urljoin
 from datetime import date
 
 from .comments import Comments
-from .document import Document
+from .document import Document, element_text
 from ..dates import BYLINE_WORDS
 from .lines import (CONTACT_RE, LineFacts, clean_title, ends_with_ellipsis, is_byline, is_emphasised, is_meta_value,
                     is_meta_word, shared_depth, strip_read_more)
@@ -409,9 +410,18 @@ class _LayoutReader:
                 score = self._title_score(t, False, False)
                 if score is not None and (best_score is None or score >= best_score):
                     best, best_score = t, score
-            if not self.facts.furniture[t] and not self.facts.nav[t]:
+            if not self.facts.furniture[t] and not self.facts.nav[t] and not self._is_link_entry(t):
                 text_below = True
         return best
+
+    def _is_link_entry(self, t: int) -> bool:
+        """A line that is only a link to another page (an entry of a list of other posts in a
+        sidebar, each followed by its date): not a post's text."""
+        anchors = [e for e in self.lines[t].inlines if e.tag == "a" and e.get("href")]
+        if len(anchors) != 1 or element_text(anchors[0]) != self.texts[t]:
+            return False
+        target = urljoin(self.document.base_url, anchors[0].get("href")).partition("#")[0]
+        return target.rstrip("/") != self.document.url.partition("#")[0].rstrip("/")
 
     def _size(self, start: int, end: int) -> int:
         """Characters in lines [start, end)."""
