@@ -177,3 +177,10 @@ def test_an_edited_post_is_archived_as_a_new_revision(wordpress, tmp_path):
         numbers = conn.execute("SELECT r.number FROM revisions r JOIN posts p ON p.id = r.post_id "
                                "WHERE p.url = ? ORDER BY 1", (wordpress.url(post.path),)).fetchall()
     assert numbers == [(1,), (2,)]
+
+
+def test_the_sites_pages_are_not_stored_as_posts(crawl):
+    """The contact page, lab and programme pages are WordPress pages: no date of their own, never posts."""
+    stored = set(crawl.query("--all"))
+    posts = {crawl.base.rstrip("/") + item.path for item in (*POSTS, *NEWS)}
+    assert sorted(stored - posts) == []
