@@ -47,4 +47,13 @@ def describe() -> dict[str, str]:
         "dagbok": library_version("dagbok"),
     }
     facts.update({name: library_version(name) for name in LIBRARIES})
+    facts["load average at the start"] = load_average()
     return facts
+
+
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages: how much else the machine was doing."""
+    try:
+        return " / ".join(f"{value:.1f}" for value in os.getloadavg())
+    except OSError:
+        return "unknown"

@@ -24,7 +24,7 @@ if not __package__:  # run as a script: make `benchmarks` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks import bench_crawl, bench_dates, bench_pacing, bench_parse, bench_scale, bench_wayback  # noqa: E402
-from benchmarks.machine import describe  # noqa: E402
+from benchmarks.machine import describe, load_average  # noqa: E402
 from benchmarks.timing import mark  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -144,6 +144,7 @@ def main(argv: list[str] | None = None) -> None:
     print("# dagbok benchmarks" + (" (quick)" if args.quick else ""))
     print(", ".join(f"{key}: {value}" for key, value in machine.items()))
     done = run_benchmarks(args.quick, only=only)
+    machine["load average at the end"] = load_average()
     args.output.write_text(render(done, quick=args.quick, machine=machine, revision=git_revision(), started=started),
                            encoding="utf-8")
     if args.json:
