@@ -17,6 +17,7 @@ class Layer(StrEnum):
     LAYOUT = "layout"
     TEASER = "teaser"
     API = "api"
+    FEED = "feed"
 
 
 class Source(StrEnum):
