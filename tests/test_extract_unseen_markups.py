@@ -44,6 +44,9 @@ PAGES = {
     "time-element-only": "nu_galler_det_att_anvanda_tiden_ratt",
     # NBSP in date, title, body and role; the signature in one <p> split by <br>
     "nbsp-br-signature": "fotbollsskolan-i-lina-hage-ar-fullbokad",
+    # no class or id at all, English theme words ('Published', 'By', 'Posted in'); an unsigned post whose
+    # reader signs a comment with a name and a role; previous/next links and 'Recent Posts' after it
+    "unsigned-comment-signed": "god-jul-fran-innovationslabben",
 }
 
 

@@ -87,7 +87,9 @@ SHARE_WORDS = frozenset(
 CHROME_PREFIXES = tuple(
     s.casefold()
     for s in ("Publicerat i ", "Publicerad i ", "Postat i ", "Kategori:", "Kategorier:", "Taggar:", "Etiketter:",
-              "Dela:", "Dela på ", "Dela inlägget", "Skriv ut", "Redigera", "Lämna en kommentar", "Kommentera")
+              "Dela:", "Dela på ", "Dela inlägget", "Skriv ut", "Redigera", "Lämna en kommentar", "Kommentera",
+              # category and tag lines, also in a theme's own English (language files do not cover themes)
+              "Posted in ", "Categorized as ", "Kategoriserad som ", "Tagged ", "Tags:", "Leave a comment")
 )
 
 #: What a WordPress page prints after a post: readers' comments and the comment form, links to
