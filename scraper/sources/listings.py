@@ -24,6 +24,8 @@ from ..extract.selectors import (ARCHIVE_SEGMENTS, ARTICLE_LINE, MIN_LISTED_POST
 from ..records import ListingPage
 
 _DATE_ARCHIVE = re.compile(r"^/\d{4}/(\d{2}/)?(\d{2}/)?$")
+# An archive's address holds an archive word or a year (and a percent-encoded letter holds digits).
+_ARCHIVE_HINT_RE = re.compile("|".join([r"\d", *sorted(ARCHIVE_SEGMENTS)]))  # asked of lower-case text
 _NOT_LINKS = ("#", "javascript:", "mailto:", "tel:")
 TITLE_WORDS = 3  # link text of this many words reads like a post title (menus say "Kontakt", "Dagbok")
 DATE_DISTANCE = 2  # a date line this many lines from a link is that link's date
@@ -100,18 +102,16 @@ def read_listing(document: Document, *, site: str, teaser_urls: list[str | None]
 def read_archive_links(document: Document, *, site: str) -> tuple[str, ...]:
     """The category, tag, author and date archives a page links to, first pages only.
 
-    The cheap test first: a link resolves to its own path or to one relative to the
-    page's, so when the page's path names no archive, only links that do are resolved.
+    The cheap test first: a link resolves to its own path or keeps the page's, so when
+    the page's path names no archive, only links whose address (past the page's own
+    scheme and host) names one are resolved.
     """
-    page_may_be_archive = _may_name_archive(document.base_url)
-    return tuple(_archives(_anchors(document, site=site, only=None if page_may_be_archive else _may_name_archive)))
-
-
-def _may_name_archive(url: str) -> bool:
-    """The path of `url` holds an archive word or a year (a percent-encoded letter has digits too)."""
-    path = urlsplit(url).path
-    lowered = path.lower()
-    return any(character.isdigit() for character in path) or any(word in lowered for word in ARCHIVE_SEGMENTS)
+    page = urlsplit(document.base_url)
+    if _ARCHIVE_HINT_RE.search(page.path.lower()):
+        return tuple(_archives(_anchors(document, site=site)))
+    origin = f"{page.scheme}://{page.netloc}"
+    return tuple(_archives(_anchors(document, site=site,
+                                    only=lambda href: _ARCHIVE_HINT_RE.search(href.removeprefix(origin).lower()) is not None)))
 
 
 def _anchors(document: Document, *, site: str, only: Callable[[str], bool] | None = None) -> list[tuple[object, str]]:
