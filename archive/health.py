@@ -1,7 +1,7 @@
 """Does the site still look like the one archived? A live run compared with what the archive held before it.
 
 A scheduled crawl is trusted through its exit code, so a site that changed under the archive must
-not pass for a quiet day. These signs become the run's `alerts` (exit code 3, README "Exit codes"):
+not pass for a quiet day. These signs become the run's `alerts` (exit code 3; README, "Archiving"):
 
 * a listing (robots.txt, the REST API, a sitemap, the feed: first pages only) or the home page
   that answered in earlier runs and now fails, or answers 404 or 410;
