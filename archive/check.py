@@ -123,9 +123,9 @@ class FailedPage:
 
 @dataclass(frozen=True)
 class CheckReport:
-    """What `dagbok check` found; `exit_code` is 1 when a field is under its threshold, or a page
+    """What `dagbok check` found; `exit_code` is 1 when a field is under its threshold, a page
     came back but could not be read (a post missing its date, title or body; a page that looks
-    like a post and is not read as one)."""
+    like a post and is not read as one), or one post is stored under two forms of the site."""
 
     posts: int
     teaser_only: int

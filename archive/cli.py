@@ -276,9 +276,11 @@ def stats(db_path: Path, fmt: str, chart_dir: Path | None, all_posts: bool) -> N
 @all_option
 @user_errors
 def check(db_path: Path, min_coverage: tuple[str, ...], fmt: str, all_posts: bool) -> None:
-    """Report field coverage, layers, disagreements and failed pages; exit 1 if coverage is too low.
+    """Report field coverage, layers, disagreements and failed pages; exit 1 on any problem below.
 
-    Exit 1 too when one post is stored under two forms of the site (www or bare host, http or https).
+    Exit 1 when a field is under its minimum, when a page came back but could not be read (a post
+    missing its date, title or body), and when one post is stored under two forms of the site (www or
+    bare host, http or https).
     """
     report = check_archive(db_path, thresholds=parse_thresholds(min_coverage), all_posts=all_posts)
     click.echo(output.format_check(report, fmt))
