@@ -90,8 +90,8 @@ def cli(verbose: int) -> None:
               help="The site whose diary to crawl (or set DAGBOK_SITE).")
 @db_option
 @click.option("--delay", type=click.FloatRange(min=0), default=1.0, show_default=True, envvar="DAGBOK_DELAY",
-              help="Seconds between requests to the site (a robots.txt Crawl-delay may ask for more; "
-                   "or set DAGBOK_DELAY).")
+              help="Seconds from the start of one request to the site to the start of the next, 0 to 60 "
+                   "(a robots.txt Crawl-delay may ask for more, up to 60; or set DAGBOK_DELAY).")
 @click.option("--full", is_flag=True, help="Read every listing again and ask for every page, each known post "
                                            "included (conditionally), so a post taken down is found gone.")
 @click.option("--source", type=click.Choice(runs.SOURCES), default="live", show_default=True,
