@@ -15,6 +15,7 @@ import sqlite3
 import subprocess
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cached_property
 from pathlib import Path
 
 import pytest
@@ -48,6 +49,11 @@ class Crawl:
         query = dagbok("query", "--db", str(self.db_path), "--format", "json", *args)
         assert query.returncode == 0, query.stdout + query.stderr
         return {post["url"]: post for post in json.loads(query.stdout)}
+
+    @cached_property
+    def everything(self) -> dict[str, dict]:
+        """Every stored post, the diary's and the rest (`query --all`), asked once."""
+        return self.query("--all")
 
 
 @pytest.fixture(scope="module", params=CRAWL_THEMES)
@@ -136,7 +142,7 @@ def test_news_posts_are_kept_outside_the_diary_with_their_own_fields(crawl, slug
     """Stored, never thrown away unseen (`--all` shows them); an unsigned one has no author,
     even under a reader's comment signed with a name and a role."""
     news = next(n for n in NEWS if n.slug == slug)
-    got = crawl.query("--all").get(crawl.base.rstrip("/") + news.path)
+    got = crawl.everything.get(crawl.base.rstrip("/") + news.path)
     assert got is not None, f"{news.path} is not archived"
     assert {key: got[key] for key in ("title", "published", "author", "role", "body")} == {
         "title": news.title, "published": news.published.isoformat(), "author": news.author, "role": news.role,
@@ -181,6 +187,6 @@ def test_an_edited_post_is_archived_as_a_new_revision(wordpress, tmp_path):
 
 def test_the_sites_pages_are_not_stored_as_posts(crawl):
     """The contact page, lab and programme pages are WordPress pages: no date of their own, never posts."""
-    stored = set(crawl.query("--all"))
+    stored = set(crawl.everything)
     posts = {crawl.base.rstrip("/") + item.path for item in (*POSTS, *NEWS)}
     assert sorted(stored - posts) == []
