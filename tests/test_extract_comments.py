@@ -48,7 +48,7 @@ def classic_list(comments=COMMENTS) -> str:
         f'{day} kl. 14:02</time></a></div></footer><div class="comment-content">'
         + "".join(f"<p>{escape(t)}</p>" for t in [text[0]]) + (
             f"<p>{'<br>'.join(escape(t) for t in text[1:])}</p>" if text[1:] else "")
-        + f'</div><div class="reply"><a class="comment-reply-link" href="#respond">Svara</a></div></article></li>'
+        + '</div><div class="reply"><a class="comment-reply-link" href="#respond">Svara</a></div></article></li>'
         for n, (name, day, text) in enumerate(comments, 1))
     return (f'<div id="comments" class="comments-area"><h2 class="comments-title">{len(comments)} kommentarer</h2>'
             f'<ol class="comment-list">{items}</ol>{comment_form()}</div>')
@@ -115,8 +115,8 @@ def test_a_bare_comment_without_reply_link_or_classes_is_found_by_its_link_to_it
 
 
 def test_a_recent_comments_widget_before_the_post_is_a_section_of_its_own(labs):
-    widget = (f'<aside><h2>Senaste kommentarer</h2><ul><li>Johan Persson om Vad hände sedan?</li>'
-              f'<li><a href="https://www.allmannyttan.se/vad-hande-sedan/#comment-7">23 januari 2020</a></li>'
+    widget = ('<aside><h2>Senaste kommentarer</h2><ul><li>Johan Persson om Vad hände sedan?</li>'
+              '<li><a href="https://www.allmannyttan.se/vad-hande-sedan/#comment-7">23 januari 2020</a></li>'
               "<li>Kommer slutrapporten att finnas att läsa?</li></ul></aside>")
     page = post_page(classic_list()).replace("<main>", "<main>" + widget)
     doc = document(page)

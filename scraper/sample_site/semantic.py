@@ -125,7 +125,7 @@ def post_page(view: PostView) -> str:
         + '<header class="entry-header"><div class="entry-meta">'
         + f'<time class="entry-date published" datetime="{iso(post)}">{date_line(post.published)}</time>'
         + f'<time class="updated" datetime="{post.modified.isoformat()}" hidden></time> '
-        + f'<span class="byline">av <span class="author vcard"><a class="url fn n" href="/author/redaktionen/">'
+        + '<span class="byline">av <span class="author vcard"><a class="url fn n" href="/author/redaktionen/">'
         + f"{EDITORS[3]}</a></span></span></div>\n"
         + f'<h1 class="entry-title">{e(spaced(post.title, nbsp))}</h1></header>\n'
         + f'<div class="entry-content">\n{body}</div>\n</article>\n'
