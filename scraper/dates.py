@@ -152,11 +152,12 @@ _DATE_PATTERN = (
 )
 _DATE_RE = re.compile(_DATE_PATTERN, re.IGNORECASE)
 # The same forms inside a longer line (a byline): not glued to a word or a number on either side,
-# except to a timestamp's UTC offset, which ends it unambiguously (`…+02:0029 april 2019`: a hidden
-# machine timestamp and the shown date in two elements with no space between them).
+# except to a machine timestamp, whose form is unambiguous: a hidden timestamp and the shown date
+# in two elements with no space between them (`…+02:0029 april 2019`, `29 april 20192019-05-03T…`).
+_STAMP_AHEAD = r"(?=\d{4}-\d\d-\d\d[T\s]\d\d:\d\d)"
 _OFFSET_ENDS = r"(?<=[+-]\d\d:\d\d)|(?<=\dZ)"
-_DATE_IN_TEXT_RE = re.compile(rf"(?:(?<![\w/.-])|{_OFFSET_ENDS})(?:{_DATE_PATTERN})(?:{_OFFSET_ENDS}|(?![\d/]))",
-                              re.IGNORECASE)
+_DATE_IN_TEXT_RE = re.compile(rf"(?:(?<![\w/.-])|{_OFFSET_ENDS}|{_STAMP_AHEAD})(?:{_DATE_PATTERN})"
+                              rf"(?:{_OFFSET_ENDS}|{_STAMP_AHEAD}|(?![\d/]))", re.IGNORECASE)
 _TIMESTAMP_RE = re.compile(r"\d{4}-\d{2}-\d{2}[T\s]\d{2}:\d{2}")
 _UPDATED_RE = re.compile(rf"(?:{_alternation(UPDATED_WORDS)})(?:\s(?:den|on))?\s?:?(?:\s|$)", re.IGNORECASE)
 

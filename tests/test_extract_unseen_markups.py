@@ -93,6 +93,9 @@ def test_a_timestamp_glued_to_the_shown_date_is_read_as_two_dates():
     line = "Publicerad 2019-05-03T09:41:12+02:0029 april 2019 av Redaktionen"
     assert [found for _, _, found in search_dates(line)] == [date(2019, 5, 3), date(2019, 4, 29)]
     assert [found for _, _, found in search_dates("Vi ses 2019-05-03T09:41:12+02:0029 gånger")] == [date(2019, 5, 3)]
+    line = "29 april 20192019-05-03T09:41:12+02:00 av Redaktionen"
+    assert [found for _, _, found in search_dates(line)] == [date(2019, 4, 29), date(2019, 5, 3)]
+    assert search_dates("Ärende 12019-05-03 och 29 april 20191") == []
 
 
 TEXT = ["Idag samlades alla fyra labben i Stockholm för att dela erfarenheter från hösten och planera våren.",
@@ -109,8 +112,9 @@ def page(meta_before: str = "", meta_after: str = "") -> bytes:
 @pytest.mark.parametrize("meta", [
     '<div>Publicerad <span class="x">2019-05-03T09:41:12+02:00</span><span>29 april 2019</span> av Redaktionen</div>',
     '<div>Publicerad <span class="x">2019-05-03T09:41:12+02:00</span> <span>29 april 2019</span> av Redaktionen</div>',
+    '<div>Publicerad <span>29 april 2019</span><span class="x">2019-05-03T09:41:12+02:00</span> av Redaktionen</div>',
 ])
-def test_a_hidden_timestamp_before_the_shown_date_never_wins_over_it(meta, labs):
+def test_a_hidden_timestamp_next_to_the_shown_date_never_wins_over_it(meta, labs):
     url = SEED["url"]
     capture = Capture(url=url, final_url=url, status=200, headers={"content-type": "text/html; charset=utf-8"},
                       body=page(meta_before=meta), fetched=datetime(2020, 3, 1, tzinfo=timezone.utc))
