@@ -355,8 +355,9 @@ class _LiveCrawl:
             return False  # a file (`.pdf`, `.jpg`), not a page
         if first_pages_only and page_number(normal)[1] > 1:
             return False  # later pages are reached from the first when it changed
-        if self.machine_index and normal in self.listed and normal != self.site:
-            return False  # read before, and the API or sitemaps list the posts: asked again on --full
+        stored = self.listed.get(normal)
+        if self.machine_index and normal != self.site and stored is not None and stored.digest is not None:
+            return False  # read whole before, and the API or sitemaps list the posts: asked again on --full
         if self.index_pages >= MAX_INDEX_PAGES:
             log.warning("not following %s: %d listing pages already (MAX_INDEX_PAGES)", normal, MAX_INDEX_PAGES)
             return False
