@@ -25,7 +25,7 @@ import sqlite_utils
 
 from scraper.errors import DagbokError, ExitCode
 from scraper.labs import LabVocabulary
-from scraper.names import PageKind
+from scraper.names import GONE_STATUSES, PageKind
 from scraper.records import DiscoveryDone, ListingChecked, PageResult, Validators
 from scraper.site import same_site, site_root
 
@@ -207,9 +207,10 @@ def absent_pages(db: sqlite_utils.Database) -> dict[str, datetime]:
         row["url"]: parse_iso(row["fetched"])
         for row in db.query(
             """SELECT p.url, c.fetched FROM pages p JOIN captures c ON c.id = p.last_capture_id
-               WHERE p.status = 'gone' AND p.kind != 'post' AND c.status IN (404, 410)
+               WHERE p.status = 'gone' AND p.kind != 'post' AND c.status IN ({gone})
                  AND NOT EXISTS (SELECT 1 FROM captures earlier WHERE earlier.url = p.url
-                                 AND (earlier.status BETWEEN 200 AND 299 OR earlier.status = 304))"""
+                                 AND (earlier.status BETWEEN 200 AND 299 OR earlier.status = 304))""".format(
+                gone=", ".join(map(str, GONE_STATUSES)))
         )
     }
 

@@ -20,7 +20,7 @@ from enum import StrEnum
 
 import sqlite_utils
 
-GONE_STATUSES = (404, 410)
+from scraper.names import GONE_STATUSES
 
 
 class Status(StrEnum):

@@ -64,7 +64,7 @@ from .extract.reading import read_layers
 from .extract.teasers import extract_teasers
 from .fetch import Fetcher, host_key
 from .labs import LabVocabulary
-from .names import PageKind, Source
+from .names import GONE_STATUSES, PageKind, Source
 from .records import (Candidate, Capture, DiscoveryDone, ListingChecked, ListingPage, PageResult, Post, Teaser,
                       Validators)
 from .robots import Robots
@@ -485,7 +485,7 @@ class _LiveCrawl:
             if capture.status == 200:
                 result = read_page(result, self.site, self.labs)
                 self._follow(result)
-            elif capture.status not in (304, 404, 410):
+            elif capture.status != 304 and capture.status not in GONE_STATUSES:
                 result.error = f"HTTP {capture.status} from {capture.final_url}"
         if result.error:
             self.failed_pages += 1
@@ -625,7 +625,7 @@ def _wayback(
         result = PageResult(url, kind, Source.WAYBACK, capture=capture, candidate=candidate)
         if capture.status == 200:
             result = read_page(result, site, labs)
-        elif capture.status not in (404, 410):
+        elif capture.status not in GONE_STATUSES:
             result.error = f"replay of {replay} answered HTTP {capture.status}"
         if result.kind == PageKind.POST:
             posts.add(url)

@@ -41,3 +41,6 @@ class PageKind(StrEnum):
     PROGRAMME = "programme"
     LISTING = "listing"  # robots.txt, API pages, feeds, sitemaps, and the site's own HTML listings
     OTHER = "other"
+
+
+GONE_STATUSES = (404, 410)  # HTTP answers that say a page is gone: the crawl stores them, the archive marks it gone
