@@ -21,9 +21,10 @@ from pathlib import Path
 import pytest
 
 from scraper.sample_site import load_posts
+from scraper.sample_site.content import load_news
 from scraper.sample_site.wordpress import content_rendered
 from tests.console_scripts import DAGBOK
-from tests.wordpress_site import (EDITOR, THEMES, WordPressError, WordPressSite, load_comments, load_news,
+from tests.wordpress_site import (EDITOR, THEMES, WordPressError, WordPressSite, load_comments,
                                   local_and_gmt)
 
 pytestmark = pytest.mark.slow

@@ -16,8 +16,8 @@ the signature in the content (docs/site.md, "What stock WordPress prints").
 What it holds: the sample posts (scraper/data/sample_site/posts.json) in the category
 "Dagbok", at their exact slugs and Stockholm publication times, their body,
 photo credit and signature in the content; the lab and programme pages as
-WordPress pages; `news.json`'s posts in the category "Nyheter" (not the diary,
-some signed with a name and a role); and `comments.json`'s readers' comments,
+WordPress pages; the sample site's news posts (scraper/data/sample_site/news.json)
+in the category "Nyheter" (not the diary, some signed with a name and a role); and `comments.json`'s readers' comments,
 some ending in a name and a role-like line, under diary and news posts.
 
 Nothing is written outside the temporary folder, and `stop()` ends every process
@@ -41,13 +41,12 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from scraper.sample_site import SamplePost, load_posts
-from scraper.sample_site.content import STOCKHOLM, load_pages
+from scraper.sample_site.content import STOCKHOLM, load_news, load_pages
 from scraper.sample_site.wordpress import content_rendered, texturize
 
 HERE = Path(__file__).parent
@@ -93,28 +92,6 @@ class WordPressError(RuntimeError):
     """The WordPress test site could not start; the message says which part failed and how to fix it."""
 
 
-@dataclass(frozen=True)
-class NewsPost:
-    """A post of the site that is not in the diary (`news.json`)."""
-
-    slug: str
-    published: date
-    time: str
-    title: str
-    paragraphs: list[str]
-    author: str | None
-    role: str | None
-
-    @property
-    def path(self) -> str:
-        return f"/{self.slug}/"
-
-
-def load_news() -> list[NewsPost]:
-    items = json.loads((HERE / "news.json").read_text(encoding="utf-8"))
-    return [NewsPost(**{**item, "published": date.fromisoformat(item["published"])}) for item in items]
-
-
 def load_comments() -> dict[str, list[dict[str, str]]]:
     """Readers' comments by post slug: author, local date ("YYYY-MM-DD HH:MM") and text."""
     return json.loads((HERE / "comments.json").read_text(encoding="utf-8"))
@@ -124,14 +101,6 @@ def local_and_gmt(moment: datetime) -> tuple[str, str]:
     """WordPress's two columns for one moment: Stockholm wall time and UTC, as MySQL DATETIME text."""
     return (moment.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M:%S"),
             moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S"))
-
-
-def signed_content(paragraphs: list[str], author: str | None, role: str | None) -> str:
-    """A news post's content, signed the way diary posts are: name on one line, role on the next."""
-    parts = [f"<p>{texturize(text)}</p>" for text in paragraphs]
-    if author:
-        parts.append(f"<p><strong>{texturize(author)}</strong><br />\n{texturize(role or '')}</p>")
-    return "\n".join(parts) + "\n"
 
 
 def site_content(base: str, *, theme: str, posts: list[SamplePost]) -> dict[str, Any]:
@@ -157,21 +126,15 @@ def site_content(base: str, *, theme: str, posts: list[SamplePost]) -> dict[str,
         links = [f'<li><a href="{base.rstrip("/")}{target}">{texturize(text)}</a></li>'
                  for text, target in page.get("links", [])]
         items.append(page_item(path, page["title"], page["paragraphs"], links))
-    for post in posts:
+    for post in [*posts, *load_news()]:
         local, gmt = local_and_gmt(post.published_at)
-        modified, modified_gmt = local_and_gmt(post.modified)
+        # a news post was never edited: WordPress shows its publication as its last change
+        modified, modified_gmt = local_and_gmt(post.modified if post.diary else post.published_at)
+        category = DIARY_CATEGORY if post.diary else NEWS_CATEGORY
         items.append({"type": "post", "slug": post.slug, "path": post.path, "parent": None,
-                      "category": DIARY_CATEGORY["slug"], "title": post.title,
+                      "category": category["slug"], "title": post.title,
                       "content": content_rendered(post, base), "date": local, "date_gmt": gmt,
                       "modified": modified, "modified_gmt": modified_gmt, "comments": with_comments(post.slug)})
-    for news in load_news():
-        moment = datetime.combine(news.published, datetime.strptime(news.time, "%H:%M").time(), STOCKHOLM)
-        local, gmt = local_and_gmt(moment)
-        items.append({"type": "post", "slug": news.slug, "path": news.path, "parent": None,
-                      "category": NEWS_CATEGORY["slug"], "title": news.title,
-                      "content": signed_content(news.paragraphs, news.author, news.role),
-                      "date": local, "date_gmt": gmt, "modified": local, "modified_gmt": gmt,
-                      "comments": with_comments(news.slug)})
     return {"site": {"name": "Allmännyttan", "locale": "sv_SE", "theme": theme, "options": SITE_OPTIONS,
                      "editor": EDITOR, "widget_blocks": WIDGET_BLOCKS},
             "categories": [DIARY_CATEGORY, NEWS_CATEGORY], "posts": items}

@@ -12,9 +12,9 @@ import argparse
 import json
 from pathlib import Path
 
-from scraper.sample_site.content import LAB_PATHS
+from scraper.sample_site.content import LAB_PATHS, load_news
 
-from . import DIARY_CATEGORY, EXTRA_PAGES, NEWS_CATEGORY, THEMES, WordPressSite, load_news
+from . import DIARY_CATEGORY, EXTRA_PAGES, NEWS_CATEGORY, THEMES, WordPressSite
 
 
 def save_pages(site: WordPressSite, folder: Path) -> int:
