@@ -21,6 +21,7 @@ from typing import Callable, Iterator
 
 import pytest
 
+from archive.runs import run_crawl
 from scraper.sample_site import SamplePost, SampleSite, load_posts
 from tests.wordpress_site import WordPressError, WordPressSite
 
@@ -103,6 +104,18 @@ def sample_site_factory() -> Iterator[Callable[..., SampleSite]]:
     yield make
     for site in sites:
         site.stop()
+
+
+@pytest.fixture(scope="session")
+def crawled_archive(tmp_path_factory) -> Path:
+    """The sample site ("semantic" markup) crawled once a session into an archive, WARC files beside it.
+
+    Shared by every test that asks for it: read it, never write to it.
+    """
+    db = tmp_path_factory.mktemp("crawled") / "dagbok.db"
+    with SampleSite(markup="semantic", crawl_delay=0) as site:
+        assert run_crawl(db, site=site.base, delay=0, warc_dir=db.parent / "warc").exit_code == 0
+    return db
 
 
 @pytest.fixture(scope="session")

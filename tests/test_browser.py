@@ -21,10 +21,8 @@ from typing import Any
 
 import pytest
 
-from archive.runs import run_crawl
-from scraper.sample_site import SampleSite
 from test_queries import make_archive
-from test_serve import start_serving, stop
+from tests.processes import start_serving, stop
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -181,12 +179,9 @@ def test_search_canned_query_shows_highlighted_snippets(browser, served_url, tmp
 
 
 @pytest.fixture(scope="module")
-def crawled_url(tmp_path_factory) -> Iterator[str]:
+def crawled_url(crawled_archive) -> Iterator[str]:
     """The sample site crawled (about 35 posts with real bodies), then served."""
-    db = tmp_path_factory.mktemp("crawl") / "dagbok.db"
-    with SampleSite(markup="semantic", crawl_delay=0) as site:
-        assert run_crawl(db, site=site.base, delay=0, warc_dir=db.parent / "warc").exit_code == 0
-    process, base = start_serving(db)
+    process, base = start_serving(crawled_archive)
     yield base + "dagbok"
     stop(process)
 

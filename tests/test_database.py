@@ -25,6 +25,7 @@ from archive.cli import cli
 from archive.runs import run_crawl
 from scraper.sample_site import SampleSite
 from tests.console_scripts import DAGBOK
+from tests.processes import start_serving, stop
 
 NOWHERE = "http://127.0.0.1:9/"  # a site never asked: each refusal comes before the first request
 READING_COMMANDS = [
@@ -210,23 +211,12 @@ def test_a_read_only_archive_is_read_by_every_reading_command(tmp_path, read_onl
 
 @pytest.mark.slow
 def test_a_read_only_archive_is_served(read_only_archive):
-    process = subprocess.Popen([DAGBOK, "serve", "--db", str(read_only_archive), "--port", "0"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process, base = start_serving(read_only_archive)
     try:
-        line = process.stdout.readline()
-        match = re.search(r"at (http://\S+/) ", line)
-        assert match, (line, process.stderr.read() if process.poll() is not None else "")
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                rows = requests.get(match.group(1) + "dagbok/posts.json", params={"_shape": "array"}, timeout=5)
-                break
-            except requests.ConnectionError:
-                assert process.poll() is None and time.monotonic() < deadline, process.stderr.read()
+        rows = requests.get(base + "dagbok/posts.json", params={"_shape": "array"}, timeout=5)
         assert rows.status_code == 200 and len(rows.json()) > 30
     finally:
-        process.terminate()
-        process.wait(timeout=15)
+        stop(process)
 
 
 def test_crawl_into_a_read_only_archive_says_it_is_read_only_and_does_not_suggest_crawling(read_only_archive):

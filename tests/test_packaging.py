@@ -11,17 +11,17 @@ in an empty working directory, where a `data/` folder of the checkout cannot hel
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import subprocess
 import sys
 import sysconfig
-import time
 import venv
 from pathlib import Path
 
 import pytest
 import requests
+
+from tests.processes import start_serving, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ("pyproject.toml", "README.md", "scraper", "archive")
@@ -89,29 +89,13 @@ def test_demo_query_and_serve_work_from_the_installed_wheel(installed, tmp_path)
     posts = json.loads(query.stdout)
     assert posts and all(post["lab"] == "Boden" for post in posts)
 
-    serving = subprocess.Popen([dagbok, "serve", "--db", str(db), "--port", "0"], cwd=tmp_path,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    serving, base = start_serving(db, dagbok=dagbok, cwd=tmp_path)
     try:
-        line = serving.stdout.readline()
-        match = re.search(r"at (http://\S+/) ", line)
-        assert match, (line, serving.stderr.read() if serving.poll() is not None else "")
-        base = match.group(1)
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                metadata = requests.get(base + "-/metadata.json", timeout=5)
-                break
-            except requests.ConnectionError:
-                assert serving.poll() is None and time.monotonic() < deadline, serving.stderr.read()
         # The Datasette metadata shipped in the package: descriptions and canned queries.
+        metadata = requests.get(base + "-/metadata.json", timeout=5)
         assert metadata.status_code == 200
         assert "posts_by_author" in metadata.json()["databases"]["dagbok"]["queries"]
         canned = requests.get(base + "dagbok/posts_by_lab.json", params={"lab": "Boden", "_shape": "array"}, timeout=10)
         assert canned.status_code == 200 and canned.json()
     finally:
-        serving.terminate()
-        try:
-            serving.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            serving.kill()
-            serving.wait()
+        stop(serving)

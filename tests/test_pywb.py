@@ -29,6 +29,7 @@ from archive.captures import read_body
 from archive.runs import run_crawl
 from archive.wacz import export_wacz
 from archive.warc import warc_files
+from tests.processes import stop
 
 pytestmark = pytest.mark.slow
 
@@ -99,8 +100,7 @@ def pywb_collection(pywb_bin: Path, root: Path, *add: str) -> Iterator[str]:
                 time.sleep(0.1)
         yield base
     finally:
-        process.terminate()
-        process.wait(timeout=15)
+        stop(process)
         log.close()
 
 

@@ -6,7 +6,6 @@ import re
 import signal
 import sqlite3
 import subprocess
-import time
 from html import escape as html_escape
 from collections import Counter
 from collections.abc import Iterator
@@ -18,13 +17,13 @@ import requests
 import sqlite_utils
 import yaml
 
-from archive.runs import run_crawl
 from archive.schema import open_database
 from archive.queries import PostQuery, find_posts
 from archive.serve import METADATA_PATH, SETTINGS, fold_wal, load_metadata
 from scraper.sample_site import load_posts
 from test_queries import POSTS, make_archive
 from tests.console_scripts import DAGBOK, script
+from tests.processes import start_serving, stop
 
 CANNED = {
     "posts_by_author": ({"author": "Kanervö"}, ["Innovationslabbet i Boden har startat", "Där vi bor"]),
@@ -48,35 +47,6 @@ class Served:
 
     def rows(self, path: str, **params) -> list[dict]:
         return self.get(path + ".json", _shape="array", **params).json()
-
-
-def start_serving(db: Path, *extra: str) -> tuple[subprocess.Popen, str]:
-    """Run `dagbok serve --port 0`, read the URL it prints, poll until it answers."""
-    process = subprocess.Popen([DAGBOK, "serve", "--db", str(db), "--port", "0", *extra],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    line = process.stdout.readline()
-    match = re.search(r"at (http://\S+/) ", line)
-    if not match:
-        process.kill()
-        raise AssertionError(f"no URL in {line!r}; stderr: {process.stderr.read()}")
-    base = match.group(1)
-    deadline = time.monotonic() + 30
-    while True:  # the socket is bound before the line is printed; wait for Datasette to answer
-        try:
-            if requests.get(base + "-/versions.json", timeout=5).status_code == 200:
-                return process, base
-        except requests.ConnectionError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"dagbok serve did not answer; stderr: {process.stderr.read()}")
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 @pytest.fixture(scope="module")
@@ -286,23 +256,16 @@ def test_port_in_use_is_a_clean_error(served, tmp_path):
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "choose another --port" in result.stderr
 
 
-def test_serving_a_crawl_of_the_sample_site(sample_site, tmp_path):
-    db = tmp_path / "dagbok.db"
-    assert run_crawl(db, site=sample_site.base, delay=0, warc_dir=tmp_path / "warc").exit_code == 0
-    process, base = start_serving(db)
-    try:
-        served = Served(url=base + "dagbok", process=process, db=db)
-        truth = load_posts()
-        facets = served.get("/post_details.json", _size="0").json()["facet_results"]
-        authors = {r["value"]: r["count"] for r in facets["author"]["results"]}
-        assert authors == dict(Counter(post.author for post in truth if post.author))
-        found = served.rows("/search", words="innovationslabb")
-        expected_titles = {post.title for post in truth if not post.teaser_only
-                           and "innovationslabb" in (post.title + " " + post.body).casefold()}
-        assert expected_titles and expected_titles <= {row["title"] for row in found}
-        assert all("**" in row["snippet"] for row in found)
-    finally:
-        stop(process)
+def test_serving_a_crawl_of_the_sample_site(served_crawl):
+    truth = load_posts()
+    facets = served_crawl.get("/post_details.json", _size="0").json()["facet_results"]
+    authors = {r["value"]: r["count"] for r in facets["author"]["results"]}
+    assert authors == dict(Counter(post.author for post in truth if post.author))
+    found = served_crawl.rows("/search", words="innovationslabb")
+    expected_titles = {post.title for post in truth if not post.teaser_only
+                       and "innovationslabb" in (post.title + " " + post.body).casefold()}
+    assert expected_titles and expected_titles <= {row["title"] for row in found}
+    assert all("**" in row["snippet"] for row in found)
 
 
 # --- for analysts: the search box, folding like the CLI, the layout -------------------------
@@ -363,15 +326,10 @@ def test_facets_on_the_posts_table_are_headed_by_names(served):
 
 
 @pytest.fixture(scope="module")
-def served_crawl(tmp_path_factory) -> Iterator[Served]:
+def served_crawl(crawled_archive) -> Iterator[Served]:
     """The sample site crawled, then served: real bodies, long enough to be cut."""
-    from scraper.sample_site import SampleSite
-
-    db = tmp_path_factory.mktemp("crawl") / "dagbok.db"
-    with SampleSite(markup="semantic", crawl_delay=0) as site:
-        assert run_crawl(db, site=site.base, delay=0, warc_dir=db.parent / "warc").exit_code == 0
-    process, base = start_serving(db)
-    yield Served(url=base + "dagbok", process=process, db=db)
+    process, base = start_serving(crawled_archive)
+    yield Served(url=base + "dagbok", process=process, db=crawled_archive)
     stop(process)
 
 

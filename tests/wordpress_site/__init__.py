@@ -48,6 +48,7 @@ from typing import Any
 from scraper.sample_site import SamplePost, load_posts
 from scraper.sample_site.content import STOCKHOLM, load_news, load_pages
 from scraper.sample_site.wordpress import content_rendered, texturize
+from tests.processes import stop
 
 HERE = Path(__file__).parent
 CORE = Path("/usr/share/wordpress")
@@ -203,13 +204,7 @@ class WordPressSite:
     def stop(self) -> None:
         """End every process start() began (newest first), then remove the temporary folder."""
         for process in reversed(self.processes):
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+            stop(process, timeout=20)
         self.processes.clear()
         if self.workdir is not None:
             shutil.rmtree(self.workdir, ignore_errors=True)
