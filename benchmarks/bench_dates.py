@@ -1,8 +1,9 @@
 """Dates benchmark: dagbok's parse_date vs dateparser, same run.
 
 Over a mix of real date strings (every day of 2018–2020 in the site's form `29 april
-2019`, a sample of days in each near relative the fast path reads) and non-dates (lines
-of the seed page, place names with years, phone numbers), it times per call:
+2019`, a sample of days in each other form dateparser reads too, from
+scraper/sample_site/date_forms.py) and non-dates (lines of the seed page, place
+names with years, phone numbers), it times per call:
 
 - dagbok: `scraper.dates.parse_date(text, reference=...)`;
 - dateparser sv: `dateparser.parse(text, languages=['sv'])`, what a user would write;
@@ -14,42 +15,27 @@ and checks each answer against the date the string was made from (None for non-d
 Goal: the fast path at least 100× faster than dateparser sv, with identical
 results on every valid date.
 
-    python benchmarks/bench_dates.py [--quick]
+    python -m benchmarks.bench_dates [--quick]
 """
 
 from __future__ import annotations
 
 import argparse
-import time
 from datetime import date, datetime, timedelta, timezone
 from typing import Callable
 
 import dateparser
 
+from benchmarks.timing import best_per_call
 from scraper.dates import parse_date
+from scraper.sample_site.date_forms import DATEPARSER_FORMS, FORMS
 
 REFERENCE = datetime(2020, 3, 1, 12, 0, tzinfo=timezone.utc)  # a capture time
 FIRST, LAST = date(2018, 1, 1), date(2020, 12, 31)
 
-MONTH = ["", "januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
-         "september", "oktober", "november", "december"]  # fmt: skip
-ABBR = ["", "jan", "feb", "mars", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
-WEEKDAY = ["måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"]
-
-SITE_FORM: Callable[[date], str] = lambda d: f"{d.day} {MONTH[d.month]} {d.year}"  # noqa: E731
-RELATIVES: dict[str, Callable[[date], str]] = {
-    "den": lambda d: f"den {d.day} {MONTH[d.month]} {d.year}",
-    "abbr.": lambda d: f"{d.day} {ABBR[d.month]}. {d.year}" if d.month != 5 else f"{d.day} maj {d.year}",
-    "abbr": lambda d: f"{d.day} {ABBR[d.month]} {d.year}",
-    "comma": lambda d: f"{d.day} {MONTH[d.month]}, {d.year}",
-    "month-first": lambda d: f"{MONTH[d.month]} {d.day}, {d.year}",
-    "d/m y": lambda d: f"{d.day}/{d.month} {d.year}",
-    "d/m/y": lambda d: f"{d.day}/{d.month}/{d.year}",
-    "iso": lambda d: d.isoformat(),
-    "iso-datetime": lambda d: f"{d.isoformat()}T10:15:00+01:00",
-    "kl. time": lambda d: f"{d.day} {MONTH[d.month]} {d.year} kl. 10.15",
-    "weekday": lambda d: f"{WEEKDAY[d.weekday()]} {d.day} {MONTH[d.month]} {d.year}",
-}
+# The site's own form, and the other forms both dagbok and dateparser read (the sample site's catalogue).
+SITE_FORM = FORMS["site"]
+RELATIVES = {name: FORMS[name] for name in DATEPARSER_FORMS if name != "site"}
 
 NON_DATES = [
     "Vilken resa vi gör!", "MÅL FÖR VARJE LABB", "TEST AV LÖSNINGAR", "IDÉER MÖTER VERKLIGHETEN",
@@ -104,12 +90,13 @@ TOOLS: dict[str, Callable[[str], date | None]] = {
 
 def _time_per_call(tool: Callable[[str], date | None], texts: list[str], repeat: int) -> tuple[float, list]:
     """Best-of-`repeat` mean seconds per call, and the answers of the last pass."""
-    best, answers = float("inf"), []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        answers = [tool(text) for text in texts]
-        best = min(best, (time.perf_counter() - start) / len(texts))
-    return best, answers
+    answers: list = []
+
+    def one_pass() -> int:
+        answers[:] = [tool(text) for text in texts]
+        return len(texts)
+
+    return best_per_call(one_pass, repeat=repeat), answers
 
 
 def run(quick: bool = False) -> dict:

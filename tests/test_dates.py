@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from scraper import dates
 from scraper.dates import InvalidTimestamp, local_date, match_date_line, parse_date
+from scraper.sample_site.date_forms import DATEPARSER_FORMS, FORMS
 
 # The non-empty lines of the seed page (docs/site.md, "The seed page") (long paragraphs cut to 160 characters).
 SEED_LINES = [
@@ -64,60 +65,10 @@ SEED_LINES = [
 REF = datetime(2019, 5, 1, 10, 0, tzinfo=timezone.utc)  # a capture time
 FIRST, LAST = date(2000, 1, 1), date(2030, 12, 31)
 
-MONTH = ["", "januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
-         "september", "oktober", "november", "december"]  # fmt: skip
-ABBR = ["", "jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
-WEEKDAY = ["måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"]
-ENGLISH = ["", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"]
-ENGLISH_WEEKDAY = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-WEEKDAY_ABBR = ["mån", "tis", "ons", "tors", "fre", "lör", "sön"]
-
-
-def _abbr_dot(d: date) -> str:
-    return f"{d.day} {ABBR[d.month]}{'' if d.month == 5 else '.'} {d.year}"
-
-
-# Each form the fast path reads, as a function of the date it names.
-FORMS = {
-    "site": lambda d: f"{d.day} {MONTH[d.month]} {d.year}",
-    "den": lambda d: f"den {d.day} {MONTH[d.month]} {d.year}",
-    "abbr-dot": _abbr_dot,
-    "abbr": lambda d: f"{d.day} {ABBR[d.month]} {d.year}",
-    "comma": lambda d: f"{d.day} {MONTH[d.month]}, {d.year}",
-    "month-first": lambda d: f"{MONTH[d.month]} {d.day}, {d.year}",
-    "slash-space": lambda d: f"{d.day}/{d.month} {d.year}",
-    "slash": lambda d: f"{d.day}/{d.month}/{d.year}",
-    "iso": lambda d: d.isoformat(),
-    "iso-naive-time": lambda d: f"{d.isoformat()}T10:15:00",
-    "iso-offset": lambda d: f"{d.isoformat()}T10:15:00+02:00",
-    "iso-z-noon": lambda d: f"{d.isoformat()}T12:00:00Z",
-    "kl": lambda d: f"{d.day} {MONTH[d.month]} {d.year} kl. 10.15",
-    "colon-time": lambda d: f"{d.day} {MONTH[d.month]} {d.year} 10:15",
-    "weekday": lambda d: f"{WEEKDAY[d.weekday()]} {d.day} {MONTH[d.month]} {d.year}",
-    "weekday-den": lambda d: f"{WEEKDAY[d.weekday()].capitalize()} den {d.day} {MONTH[d.month]} {d.year}",
-    "weekday-abbr": lambda d: f"{WEEKDAY_ABBR[d.weekday()]} {d.day} {ABBR[d.month]} {d.year}",
-    "weekday-definite": lambda d: f"{WEEKDAY[d.weekday()]}en den {d.day} {MONTH[d.month]} {d.year}",
-    "publicerad": lambda d: f"Publicerad {d.day} {MONTH[d.month]} {d.year}",
-    "publicerat-den": lambda d: f"Publicerat den {d.day} {MONTH[d.month]} {d.year}",
-    "postat": lambda d: f"Postat {d.day} {MONTH[d.month]} {d.year}",
-    "publicerad-iso": lambda d: f"Publicerad: {d.isoformat()}",
-    "posted-on-english": lambda d: f"Posted on {ENGLISH[d.month]} {d.day}, {d.year}",
-    "published-english": lambda d: f"Published {ENGLISH[d.month]} {d.day}, {d.year}",
-    "english-ordinal": lambda d: f"{ENGLISH[d.month]} {d.day}{'th' if 4 <= d.day <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(d.day % 10, 'th')}, {d.year}",
-    "english-weekday": lambda d: f"{ENGLISH_WEEKDAY[d.weekday()]}, {d.day} {ENGLISH[d.month]} {d.year}",
-    "dotted": lambda d: f"{d.day}.{d.month}.{d.year}",
-    "dotted-padded": lambda d: f"{d.day:02d}.{d.month:02d}.{d.year}",
-    "upper": lambda d: f"{d.day} {MONTH[d.month].upper()} {d.year}",
-    "nbsp": lambda d: f"{d.day}\xa0{MONTH[d.month]}\xa0{d.year}",
-}
 # The forms a layout date line takes (docs/site.md, "A post page"), which match_date_line must accept.
 LINE_FORMS = ["site", "den", "abbr-dot", "abbr", "weekday", "weekday-den", "kl", "upper", "nbsp", "month-first",
               "weekday-definite", "publicerad", "publicerat-den", "postat", "publicerad-iso", "posted-on-english",
               "published-english", "english-ordinal", "english-weekday", "dotted", "dotted-padded"]
-# Forms dateparser(languages=['sv']) also reads, so the two can be compared.
-DATEPARSER_FORMS = ["site", "den", "abbr-dot", "abbr", "comma", "month-first", "slash-space", "slash",
-                    "iso", "weekday", "weekday-abbr", "upper", "nbsp"]  # fmt: skip
 
 
 def _all_days():
