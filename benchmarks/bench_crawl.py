@@ -16,7 +16,7 @@
    the crawl) and its peak RSS (VmHWM, which also sees lxml's C allocations). Goal:
    the tracemalloc peak grows by at most 1 kB per added post.
 
-    python benchmarks/bench_crawl.py [--quick]
+    python -m benchmarks.bench_crawl [--quick]
 """
 
 from __future__ import annotations

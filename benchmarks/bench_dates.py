@@ -20,12 +20,12 @@ results on every valid date.
 
 from __future__ import annotations
 
-import argparse
 from datetime import date, datetime, timedelta, timezone
 from typing import Callable
 
 import dateparser
 
+from benchmarks import command
 from benchmarks.timing import best_per_call
 from scraper.dates import parse_date
 from scraper.sample_site.date_forms import DATEPARSER_FORMS, FORMS
@@ -191,11 +191,7 @@ def table(results: dict) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer strings, for CI")
-    args = parser.parse_args(argv)
-    print(table(run(quick=args.quick)))
+main = command(run, table, doc=__doc__, quick="fewer strings, for CI")
 
 
 if __name__ == "__main__":

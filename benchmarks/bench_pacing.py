@@ -8,12 +8,11 @@ arrives; the gaps between arrivals are compared with the delay. The delay counts
 the start of the previous request (`scraper/fetch.py`), so a 50 ms answer should not
 stretch the gap to 250 ms. Goal: mean gap ≤ 1.05× the delay at 50 ms.
 
-    python benchmarks/bench_pacing.py [--quick]
+    python -m benchmarks.bench_pacing [--quick]
 """
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import tempfile
 import time
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from archive.runs import run_crawl
+from benchmarks import command
 from scraper.sample_site import SampleSite, load_posts
 
 DELAY = 0.2
@@ -97,11 +97,7 @@ def table(results: dict) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help=f"{QUICK_POSTS} posts per crawl")
-    args = parser.parse_args(argv)
-    print(table(run(quick=args.quick)))
+main = command(run, table, doc=__doc__, quick=f"{QUICK_POSTS} posts per crawl")
 
 
 if __name__ == "__main__":

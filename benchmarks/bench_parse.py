@@ -17,15 +17,13 @@ after joining paragraphs with a blank line, and a difflib similarity ratio).
 Goal: at least 8× faster than trafilatura per page (the plain-code rewrite of the
 extraction may cost some speed, but not more). The ratio to the bare parse is a figure.
 
-    python benchmarks/bench_parse.py [--quick]
+    python -m benchmarks.bench_parse [--quick]
 """
 
 from __future__ import annotations
 
-import argparse
 import difflib
 import importlib.metadata
-import sys
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any, Callable
@@ -33,6 +31,8 @@ from typing import Any, Callable
 import requests
 from lxml import etree
 
+from benchmarks import command
+from benchmarks.timing import best_per_call
 from scraper.crawl import read_page
 from scraper.extract.document import normalise_space
 from scraper.labs import LabVocabulary
@@ -40,9 +40,6 @@ from scraper.names import PageKind, Source
 from scraper.records import Capture, PageResult
 from scraper.sample_site import MARKUPS, SamplePost, SampleSite
 
-if not __package__:  # run as a script: make `benchmarks` importable
-    sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1]))
-from benchmarks.timing import best_per_call  # noqa: E402
 
 
 def import_problem(error: ImportError) -> str:
@@ -278,11 +275,7 @@ def table(results: dict) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help=f"{QUICK_PAGES_PER_MARKUP} pages per markup, one pass")
-    args = parser.parse_args(argv)
-    print(table(run(quick=args.quick)))
+main = command(run, table, doc=__doc__, quick=f"{QUICK_PAGES_PER_MARKUP} pages per markup, one pass")
 
 
 if __name__ == "__main__":

@@ -21,18 +21,16 @@ Then it times the queries users run (`archive.queries.find_posts`: the same
 by author (a random author each time), by lab + a 90-day date range, and full-text
 search for a word of the site's own text. Goal: p95 ≤ 20 ms for each at 100k.
 
-    python benchmarks/bench_scale.py [--quick]
+    python -m benchmarks.bench_scale [--quick]
 """
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import json
 import os
 import random
 import re
-import sys
 import tempfile
 import time
 from collections import Counter
@@ -44,12 +42,11 @@ from typing import Any, Iterator
 
 from archive.queries import PostQuery, find_posts
 from archive.schema import lab_ids, open_database
+from benchmarks import command
+from benchmarks.timing import percentile
 from scraper.labs import LabVocabulary
 from scraper.sample_site import SamplePost, load_posts, site_excerpt
 
-if not __package__:  # run as a script: make `benchmarks` importable
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from benchmarks.timing import percentile  # noqa: E402
 
 SIZES = (1_000, 10_000, 100_000)
 QUICK_SIZES = (1_000,)
@@ -359,11 +356,7 @@ def table(results: dict) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help=f"{QUICK_SIZES[0]:,} posts only, {QUICK_REPEAT} queries")
-    args = parser.parse_args(argv)
-    print(table(run(quick=args.quick)))
+main = command(run, table, doc=__doc__, quick=f"{QUICK_SIZES[0]:,} posts only, {QUICK_REPEAT} queries")
 
 
 if __name__ == "__main__":

@@ -11,12 +11,11 @@ the host, every CDX answer cut at a row cap):
    runs without pauses and adds the pauses up instead.
 3. A second run with nothing new: requests sent and captures replayed.
 
-    python benchmarks/bench_wayback.py [--quick]
+    python -m benchmarks.bench_wayback [--quick]
 """
 
 from __future__ import annotations
 
-import argparse
 import re
 import tempfile
 import time
@@ -27,6 +26,7 @@ import requests
 import sqlite_utils
 
 from archive.runs import run_crawl
+from benchmarks import command
 from scraper.sample_site import SampleSite
 from scraper.sources.wayback import CDX_PACE, FILTERS
 
@@ -107,11 +107,7 @@ def table(results: dict) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="no real pauses: add them up instead")
-    args = parser.parse_args(argv)
-    print(table(run(quick=args.quick)))
+main = command(run, table, doc=__doc__, quick="no real pauses: add them up instead")
 
 
 if __name__ == "__main__":
