@@ -175,18 +175,6 @@ def one_page_failed(db_path: Path, site: SampleSite, path: str, *, reason: str, 
 # --- transient faults: retried, nothing fails --------------------------------------------------
 
 
-def test_server_error_twice_is_retried_and_the_post_kept(tmp_path, make_site, caplog):
-    site = make_site(faults=("server-error",))
-    path = site.fault_route("server-error")
-    caplog.set_level(logging.INFO, logger="scraper.fetch")
-    summary = crawl(tmp_path / "a.db", site)
-    clean(summary)
-    assert [r.status for r in hits(site, path)] == [500, 500, 200]
-    assert_retried(caplog, site.url(path), "HTTP 500", times=2)
-    assert_nothing_lost(tmp_path / "a.db", site)
-    recrawl_after_fault_clears(tmp_path / "a.db", site)
-
-
 @pytest.mark.parametrize("fault, status", [("rate-limit", 429), ("unavailable", 503)])
 def test_429_and_503_wait_as_long_as_retry_after_says(tmp_path, make_site, caplog, fault, status):
     site = make_site(faults=(fault,))
@@ -221,27 +209,21 @@ def test_slow_answer_times_out_and_the_retry_gets_the_post(tmp_path, make_site, 
     recrawl_after_fault_clears(tmp_path / "a.db", site)
 
 
-def test_connection_reset_is_retried_and_the_post_kept(tmp_path, make_site, caplog):
-    site = make_site(faults=("reset",))
-    path = site.fault_route("reset")
-    caplog.set_level(logging.INFO, logger="scraper.fetch")
-    clean(crawl(tmp_path / "a.db", site))
-    assert [r.status for r in hits(site, path)] == [0, 200]  # 0: reset without a response
-    assert_retried(caplog, site.url(path), "connection error", times=1)
-    assert_nothing_lost(tmp_path / "a.db", site)
-    recrawl_after_fault_clears(tmp_path / "a.db", site)
-
-
-def test_truncated_body_is_refetched_and_the_whole_page_kept(tmp_path, make_site, caplog):
-    site = make_site(faults=("truncated",))
-    path = site.fault_route("truncated")
+@pytest.mark.parametrize("fault, statuses, reason", [
+    ("server-error", [500, 500, 200], "HTTP 500"),
+    ("reset", [0, 200], "connection error"),  # 0: reset without a response
+    ("truncated", [200, 200], "truncated body"),  # the short body is not taken for the page
+])
+def test_a_transient_fault_is_retried_and_the_whole_page_kept(tmp_path, make_site, caplog, fault, statuses, reason):
+    site = make_site(faults=(fault,))
+    path = site.fault_route(fault)
     caplog.set_level(logging.INFO, logger="scraper.fetch")
     db_path = tmp_path / "a.db"
     clean(crawl(db_path, site))
-    assert len(hits(site, path)) == 2
-    [capture] = captures_of(db_path, site.url(path))  # the short body is not taken for the page
+    assert [r.status for r in hits(site, path)] == statuses
+    [capture] = captures_of(db_path, site.url(path))
     assert capture["status"] == 200 and capture["error"] is None
-    assert_retried(caplog, site.url(path), "truncated body", times=1)
+    assert_retried(caplog, site.url(path), reason, times=len(statuses) - 1)
     assert_nothing_lost(db_path, site)
     recrawl_after_fault_clears(db_path, site)
 
@@ -548,13 +530,13 @@ def test_a_post_whose_date_cannot_be_read_is_named_in_the_summary_and_check_and_
 # --- every fault has its test --------------------------------------------------------------------
 
 TESTED = {
-    "server-error": test_server_error_twice_is_retried_and_the_post_kept,
+    "server-error": test_a_transient_fault_is_retried_and_the_whole_page_kept,
     "always-500": test_always_500_fails_that_page_only_and_the_summary_names_it,
     "rate-limit": test_429_and_503_wait_as_long_as_retry_after_says,
     "unavailable": test_429_and_503_wait_as_long_as_retry_after_says,
     "slow": test_slow_answer_times_out_and_the_retry_gets_the_post,
-    "reset": test_connection_reset_is_retried_and_the_post_kept,
-    "truncated": test_truncated_body_is_refetched_and_the_whole_page_kept,
+    "reset": test_a_transient_fault_is_retried_and_the_whole_page_kept,
+    "truncated": test_a_transient_fault_is_retried_and_the_whole_page_kept,
     "redirect-loop": test_redirect_loop_is_cut_short_and_reported,
     "wrong-charset": test_wrong_charset_declared_utf8_still_gives_the_swedish_text,
     "no-charset": test_no_charset_anywhere_still_gives_the_swedish_text,
