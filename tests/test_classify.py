@@ -60,38 +60,28 @@ def test_a_page_showing_a_dated_post_is_a_post_in_any_markup(name):
     assert classify(url, site=SITE, document=document_of((MARKUPS / f"{name}.html").read_bytes(), url)) == PageKind.POST
 
 
-def test_a_root_page_without_a_date_line_is_other():
-    url = SITE + "kontakt/"
-    html = ("<html><head><title>Kontakt – Allmännyttan</title></head><body><h1>Kontakt</h1>"
-            "<p>Ring oss på 08-406 55 00.</p></body></html>")
-    assert classify(url, site=SITE, document=document_of(html, url)) == PageKind.OTHER
+TEASER = ("<div>7 oktober 2019</div><h3>En egen kväll för tjejer</h3><p>Mötesplatsen i Lina Hage arrangerade "
+          "nyligen en egen kväll...</p><div>Martin Kesenci</div><div>stadsdelsutvecklare på Telge Bostäder</div>")
+# What a fetched page shows decides its kind, except where its URL already says (an embed view, a lab page).
+SHOWN_PAGES = {
+    "a root page without a date line is other": (
+        "kontakt/", "<html><head><title>Kontakt – Allmännyttan</title></head><body><h1>Kontakt</h1>"
+                    "<p>Ring oss på 08-406 55 00.</p></body></html>", PageKind.OTHER),
+    "a page of teasers only is not a post": ("aktuellt/", f"<html><body>{TEASER * 3}</body></html>", PageKind.OTHER),
+    "article metadata makes a page a post even without a date line": (
+        "alla-labb-pa-plats/", '<html><head><meta property="og:type" content="article"></head><body>'
+                               "<h1>Alla labb på plats</h1><p>Text.</p></body></html>", PageKind.POST),
+    "an embed view stays an embed whatever it shows": (
+        "vilken-resa-vi-gor/embed/", (MARKUPS / "seed-divs.html").read_bytes(), PageKind.EMBED),
+    "a lab page with teasers is a lab page": (
+        "vad-vi-gor/innovationslabbet-i-boden/", (MARKUPS / "seed-divs.html").read_bytes(), PageKind.LAB),
+}
 
 
-def test_a_page_of_teasers_only_is_not_a_post():
-    url = SITE + "aktuellt/"
-    teaser = ("<div>7 oktober 2019</div><h3>En egen kväll för tjejer</h3><p>Mötesplatsen i Lina Hage arrangerade "
-              "nyligen en egen kväll...</p><div>Martin Kesenci</div><div>stadsdelsutvecklare på Telge Bostäder</div>")
-    assert classify(url, site=SITE, document=document_of(f"<html><body>{teaser * 3}</body></html>", url)) \
-        == PageKind.OTHER
-
-
-def test_article_metadata_makes_a_page_a_post_even_without_a_date_line():
-    url = SITE + "alla-labb-pa-plats/"
-    html = ('<html><head><meta property="og:type" content="article"></head><body><h1>Alla labb på plats</h1>'
-            "<p>Text.</p></body></html>")
-    assert classify(url, site=SITE, document=document_of(html, url)) == PageKind.POST
-
-
-def test_an_embed_view_stays_an_embed_whatever_it_shows():
-    url = SITE + "vilken-resa-vi-gor/embed/"
-    html = (MARKUPS / "seed-divs.html").read_bytes()
-    assert classify(url, site=SITE, document=document_of(html, url)) == PageKind.EMBED
-
-
-def test_a_lab_page_with_teasers_is_a_lab_page():
-    url = SITE + "vad-vi-gor/innovationslabbet-i-boden/"
-    html = (MARKUPS / "seed-divs.html").read_bytes()
-    assert classify(url, site=SITE, document=document_of(html, url)) == PageKind.LAB
+@pytest.mark.parametrize("path, html, kind", SHOWN_PAGES.values(), ids=SHOWN_PAGES)
+def test_a_fetched_page_is_the_kind_it_shows(path, html, kind):
+    url = SITE + path
+    assert classify(url, site=SITE, document=document_of(html, url)) == kind
 
 
 # --- what an article looks like when it cannot be read as a post ------------------------------
