@@ -44,19 +44,25 @@ class SampleSiteError(DagbokError):
 
 
 @dataclass(frozen=True)
-class RequestRecord:
-    """One request the site answered: what a test counts. Header keys are lower-case."""
+class Request:
+    """One request, as the routes see it. Header keys are lower-case."""
 
     method: str
     path: str
     query: str
     headers: dict[str, str]
-    status: int  # 0 when the connection was reset without a response
-    at: float = 0.0  # time.monotonic() when it arrived
 
     @property
     def params(self) -> dict[str, str]:
         return {k: v[-1] for k, v in parse_qs(self.query).items()}
+
+
+@dataclass(frozen=True)
+class RequestRecord(Request):
+    """One request the site answered, and how: what a test counts."""
+
+    status: int  # 0 when the connection was reset without a response
+    at: float = 0.0  # time.monotonic() when it arrived
 
 
 @dataclass
@@ -70,14 +76,6 @@ class Response:
     html: str | None = None
     action: str | None = None  # "reset" | "truncate" | "trickle": socket-level faults
     validators: bool = True
-
-
-@dataclass(frozen=True)
-class Request:
-    method: str
-    path: str
-    query: str
-    headers: dict[str, str]
 
 
 def http_date(moment: datetime) -> str:
