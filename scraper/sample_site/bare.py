@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from html import escape
 
-from .content import (ADDRESS_PARTS, FOOTER_PARAGRAPHS, NAV, SITE_NAME, SUBSCRIBE_LINES, PageView, PostView,
+from .content import (ADDRESS_PARTS, FOOTER_PARAGRAPHS, NAV, SITE_NAME, SUBSCRIBE_LINKS, PageView, PostView,
                       SamplePost, date_line, render_paragraphs, spaced)
 
 NAME = "bare"
@@ -78,8 +78,8 @@ def post_page(view: PostView) -> str:
                      f"<div {c('p')}>{e(spaced(post.role or '', nbsp))}</div></div>\n")
     subscribe = ""
     if not post.flag("no_subscribe"):
-        subscribe = (f'<div {c("sub1")}><a href="/prenumerera/">{SUBSCRIBE_LINES[0]}</a></div>\n'
-                     f'<div {c("sub2")}><a href="https://www.instagram.com/allmannyttan/">{SUBSCRIBE_LINES[1]}</a></div>\n')
+        subscribe = "".join(f'<div {c(f"sub{n}")}><a href="{href}">{text}</a></div>\n'
+                            for n, (text, href) in enumerate(SUBSCRIBE_LINKS.items(), 1))
     related = "" if post.flag("no_teasers") else teasers(view.teasers, base)
     return (
         top("allmannyttan.se", base, view.nav)

@@ -26,7 +26,10 @@ MONTHS = ("januari", "februari", "mars", "april", "maj", "juni",
 FLAG_NAMES = ("no_teasers", "no_subscribe", "teaser_only", "nbsp")
 
 SITE_NAME = "Allmännyttan"
-SUBSCRIBE_LINES = ("Få nya inlägg i din inkorg", "Följ oss på Instagram")
+# The links under every post (unless its `no_subscribe` flag is set): text → where it leads.
+SUBSCRIBE_LINKS = {"Få nya inlägg i din inkorg": "/prenumerera/",
+                   "Följ oss på Instagram": "https://www.instagram.com/allmannyttan/"}
+SUBSCRIBE_LINES = tuple(SUBSCRIBE_LINKS)
 FOOTER_PARAGRAPHS = (
     "Det är Sveriges Allmännytta (tidigare SABO) som står bakom allmännyttan.se. Sveriges Allmännytta är "
     "bransch- och intresseorganisation för allmännyttiga kommunala bostadsföretag över hela Sverige. Här på "

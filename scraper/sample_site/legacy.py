@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from html import escape
 
-from .content import (ADDRESS_PARTS, FOOTER_PARAGRAPHS, NAV, SUBSCRIBE_LINES, PageView, PostView, SamplePost,
+from .content import (ADDRESS_PARTS, FOOTER_PARAGRAPHS, NAV, SUBSCRIBE_LINKS, PageView, PostView, SamplePost,
                       date_line, render_paragraphs, spaced)
 
 NAME = "legacy"
@@ -88,8 +88,7 @@ def post_page(view: PostView) -> str:
     if post.author:
         chunks.append(f"{ent(spaced(post.author, nbsp))}<BR>\n{ent(spaced(post.role or '', nbsp))}")
     if not post.flag("no_subscribe"):
-        chunks.append(f'<A href="/prenumerera/">{ent(SUBSCRIBE_LINES[0])}</A><BR>\n'
-                      f'<A href="https://www.instagram.com/allmannyttan/">{ent(SUBSCRIBE_LINES[1])}</A>')
+        chunks.append("<BR>\n".join(f'<A href="{href}">{ent(text)}</A>' for text, href in SUBSCRIBE_LINKS.items()))
     related = "" if post.flag("no_teasers") else teasers(view.teasers, base)
     return (
         top("allmännyttan.se - Dagbok", base, view.nav)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from html import escape, unescape
 
-from .content import (ADDRESS_PARTS, FOOTER_PARAGRAPHS, NAV, SITE_NAME, SUBSCRIBE_LINES, PageView, PostView,
+from .content import (ADDRESS_PARTS, FOOTER_PARAGRAPHS, NAV, SITE_NAME, SUBSCRIBE_LINKS, PageView, PostView,
                       SamplePost, date_line, render_paragraphs, spaced)
 from .wordpress import wp_excerpt
 
@@ -72,8 +72,8 @@ def post_page(view: PostView) -> str:
     subscribe = ""
     if not post.flag("no_subscribe"):
         subscribe = ('<section data-r="follow">'
-                     f'<p><a href="/prenumerera/">{SUBSCRIBE_LINES[0]}</a></p>'
-                     f'<p><a href="https://www.instagram.com/allmannyttan/">{SUBSCRIBE_LINES[1]}</a></p></section>\n')
+                     + "".join(f'<p><a href="{href}">{text}</a></p>' for text, href in SUBSCRIBE_LINKS.items())
+                     + "</section>\n")
     related = "" if post.flag("no_teasers") else teasers(view.teasers, base)
     description = unescape(re.sub(r"<[^>]+>", "", wp_excerpt(post))).strip()
     return (

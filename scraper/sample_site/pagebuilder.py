@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 from html import escape
 
-from .content import (ADDRESS_PARTS, FOOTER_PARAGRAPHS, NAV, SITE_NAME, SUBSCRIBE_LINES, PageView, PostView,
+from .content import (ADDRESS_PARTS, FOOTER_PARAGRAPHS, NAV, SITE_NAME, SUBSCRIBE_LINKS, PageView, PostView,
                       SamplePost, date_line, render_paragraphs, spaced)
 from .wordpress import editor
 
@@ -106,8 +106,8 @@ def post_page(view: PostView) -> str:
     share = "".join(f"<div {g('share-' + word)}><span>{word}</span></div>" for word in SHARE)
     subscribe = ""
     if not post.flag("no_subscribe"):
-        subscribe = wrap(f'<p><a href="/prenumerera/">{SUBSCRIBE_LINES[0]}</a></p>'
-                         f'<p><a href="https://www.instagram.com/allmannyttan/">{SUBSCRIBE_LINES[1]}</a></p>', "follow")
+        subscribe = wrap("".join(f'<p><a href="{href}">{text}</a></p>' for text, href in SUBSCRIBE_LINKS.items()),
+                         "follow")
     related = "" if post.flag("no_teasers") else teasers(view.teasers, base)
     crumbs = [("Start", "/"), ("Dagbok", None), (post.title, None)]
     return (

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from html import escape
 
-from .content import (ADDRESS_PARTS, FOOTER_PARAGRAPHS, NAV, SITE_NAME, SUBSCRIBE_LINES, PageView, PostView,
+from .content import (ADDRESS_PARTS, FOOTER_PARAGRAPHS, NAV, SITE_NAME, SUBSCRIBE_LINKS, PageView, PostView,
                       SamplePost, date_line, render_paragraphs, spaced)
 from .wordpress import EDITORS
 
@@ -112,8 +112,8 @@ def post_page(view: PostView) -> str:
     subscribe = ""
     if not post.flag("no_subscribe"):
         subscribe = ('<aside class="widget subscribe">'
-                     f'<p><a href="/prenumerera/">{SUBSCRIBE_LINES[0]}</a></p>'
-                     f'<p><a href="https://www.instagram.com/allmannyttan/">{SUBSCRIBE_LINES[1]}</a></p></aside>\n')
+                     + "".join(f'<p><a href="{href}">{text}</a></p>' for text, href in SUBSCRIBE_LINKS.items())
+                     + "</aside>\n")
     related = "" if post.flag("no_teasers") else teasers(view.teasers, base)
     return (
         head(title, canonical=canonical, extra=meta)
