@@ -11,6 +11,7 @@ import pytest
 from scraper.fetch import Fetcher
 from scraper.names import Source
 from scraper.records import Candidate, Validators
+from scraper.sample_site.faults import BILLION_LAUGHS_ENTITIES
 from scraper.sources import Listing, SourceEnd
 from scraper.sources.feed import read_feed
 from scraper.sources.links import page_links
@@ -164,19 +165,11 @@ def test_sitemaps_on_other_hosts_are_ignored():
     assert all("example.com" not in l.url for l in listings)
 
 
-BILLION_LAUGHS = b"""<?xml version="1.0"?>
+BILLION_LAUGHS = f"""<?xml version="1.0"?>
 <!DOCTYPE lolz [
- <!ENTITY lol "lol">
- <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
- <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
- <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
- <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
- <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
- <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
- <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
- <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
+{BILLION_LAUGHS_ENTITIES}
 ]>
-<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>http://x/&lol9;/</loc></url></urlset>"""
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>http://x/&lol9;/</loc></url></urlset>""".encode()
 
 XXE = b"""<?xml version="1.0"?>
 <!DOCTYPE urlset [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>

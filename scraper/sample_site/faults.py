@@ -173,9 +173,8 @@ def malformed(site: "SampleSite", request: Request, hit: int, normal: Normal) ->
     return response
 
 
-HOSTILE_SITEMAP = """<?xml version="1.0" encoding="UTF-8"?>
-<!DOCTYPE urlset [
-  <!ENTITY xxe SYSTEM "file:///etc/passwd">
+# A billion-laughs bomb: each entity is ten of the one before, so &lol9; would expand to 10⁹ "lol"s.
+BILLION_LAUGHS_ENTITIES = """\
   <!ENTITY lol "lol">
   <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
   <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
@@ -185,9 +184,13 @@ HOSTILE_SITEMAP = """<?xml version="1.0" encoding="UTF-8"?>
   <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
   <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
   <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
-  <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
+  <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">"""
+HOSTILE_SITEMAP = f"""<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE urlset [
+  <!ENTITY xxe SYSTEM "file:///etc/passwd">
+{BILLION_LAUGHS_ENTITIES}
 ]>
-<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}<url><loc>{root}/&xxe;</loc></url><url><loc>{root}/&lol9;/</loc></url></urlset>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{{urls}}<url><loc>{{root}}/&xxe;</loc></url><url><loc>{{root}}/&lol9;/</loc></url></urlset>
 """
 
 
