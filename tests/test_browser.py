@@ -137,6 +137,21 @@ def evaluate(browser: DevTools, session: str, expression: str) -> Any:
     return result["result"].get("value")
 
 
+def type_and_submit(browser: DevTools, session: str, box: str, text: str) -> None:
+    """Type `text` into the input `box` (a CSS selector) and submit its form; wait for the next page."""
+    evaluate(browser, session, f"document.querySelector('{box}').focus()")
+    browser.send("Input.insertText", {"text": text}, session=session)
+    evaluate(browser, session, f"document.querySelector('{box}').form.requestSubmit()")
+    browser.wait_for("Page.loadEventFired")
+
+
+def screenshot(browser: DevTools, session: str, path: Path) -> bytes:
+    """The page as a PNG, also saved at `path` (in the test's tmp_path, to look at)."""
+    shot = base64.b64decode(browser.send("Page.captureScreenshot", {"format": "png"}, session=session)["data"])
+    path.write_bytes(shot)
+    return shot
+
+
 def test_full_text_search_typed_into_datasette_shows_the_matching_posts(browser, served_url, tmp_path):
     session = open_page(browser, served_url + "/post_details")
     assert evaluate(browser, session, "document.querySelectorAll('td.col-title').length") == 6
@@ -159,22 +174,17 @@ def test_full_text_search_typed_into_datasette_shows_the_matching_posts(browser,
 
     # the column descriptions fill the top of the page: show the search box and the results
     evaluate(browser, session, "document.querySelector('form.filters').scrollIntoView()")
-    shot = base64.b64decode(browser.send("Page.captureScreenshot", {"format": "png"}, session=session)["data"])
-    (tmp_path / "search.png").write_bytes(shot)
+    shot = screenshot(browser, session, tmp_path / "search.png")
     assert shot.startswith(b"\x89PNG\r\n\x1a\n") and len(shot) > 10_000
 
 
 def test_search_canned_query_shows_highlighted_snippets(browser, served_url, tmp_path):
     session = open_page(browser, served_url + "/search")
-    evaluate(browser, session, "document.querySelector('input[name=words]').focus()")
-    browser.send("Input.insertText", {"text": "innovationslabb"}, session=session)
-    evaluate(browser, session, "document.querySelector('input[name=words]').form.requestSubmit()")
-    browser.wait_for("Page.loadEventFired")
+    type_and_submit(browser, session, "input[name=words]", "innovationslabb")
     snippets = evaluate(browser, session,
                         "Array.from(document.querySelectorAll('td.col-snippet')).map(td => td.textContent.trim())")
     assert snippets == ["**Innovationslabbet** i Boden har startat"]
-    shot = base64.b64decode(browser.send("Page.captureScreenshot", {"format": "png"}, session=session)["data"])
-    (tmp_path / "canned-search.png").write_bytes(shot)
+    shot = screenshot(browser, session, tmp_path / "canned-search.png")
     assert shot.startswith(b"\x89PNG")
 
 
@@ -204,8 +214,7 @@ def test_ten_posts_are_on_the_first_screen_of_a_1400_by_1000_window(browser, cra
     browser.wait_for("Page.loadEventFired")
     assert evaluate(browser, session, "[window.innerWidth, window.innerHeight]") == [1400, 1000]
     visible = evaluate(browser, session, VISIBLE_ROWS)
-    shot = base64.b64decode(browser.send("Page.captureScreenshot", {"format": "png"}, session=session)["data"])
-    (tmp_path / f"{table}.png").write_bytes(shot)
+    shot = screenshot(browser, session, tmp_path / f"{table}.png")
     assert png_size(shot) == (1400, 1000) and len(shot) > 50_000
     assert visible >= 10, f"{visible} rows on the first screen; see {tmp_path / f'{table}.png'}"
     # one line a row: a body cell is cut in the HTML and again, with "…", by the stylesheet
@@ -219,10 +228,7 @@ def test_ten_posts_are_on_the_first_screen_of_a_1400_by_1000_window(browser, cra
 
 def test_a_search_with_a_hyphen_typed_into_the_box_shows_posts_not_an_error(browser, crawled_url, tmp_path):
     session = open_page(browser, crawled_url + "/posts")
-    evaluate(browser, session, "document.querySelector('input[name=_search]').focus()")
-    browser.send("Input.insertText", {"text": "Lina-Hage"}, session=session)
-    evaluate(browser, session, "document.querySelector('input[name=_search]').form.requestSubmit()")
-    browser.wait_for("Page.loadEventFired")
+    type_and_submit(browser, session, "input[name=_search]", "Lina-Hage")
     text = evaluate(browser, session, "document.body.innerText")
     assert "rows where search matches" in text and "Lina-Hage" in text
     titles = evaluate(browser, session,
