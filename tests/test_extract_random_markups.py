@@ -22,6 +22,7 @@ from scraper.extract import extract_post, extract_teasers, parse_document
 from scraper.labs import LabVocabulary
 from scraper.records import Capture
 from scraper.sample_site import SamplePost, date_line, load_posts
+from scraper.sample_site.date_forms import FORMS
 
 BASE = "https://www.allmannyttan.se"
 POSTS = load_posts()
@@ -60,7 +61,8 @@ class Style:
         self.nbsp_lines = r.random() < 0.5
         self.hidden_junk = r.random() < 0.5
         self.legacy_charset = r.random() < 0.3
-        self.date_form = r.choice(["plain", "plain", "publicerad", "weekday", "meta-line", "byline", "posted-on",
+        # a written form of scraper/sample_site/date_forms.py, or the site's form in a longer line
+        self.date_form = r.choice(["site", "site", "publicerad", "weekday", "meta-line", "byline", "posted-on-english",
                                    "weekday-definite", "publicerad-iso", "split"])
         # where the date sits: next to the title, or after the text (a theme's entry footer)
         # (themes that print it there show the title as a heading)
@@ -129,9 +131,6 @@ def titled(style: Style, tag: str, text: str) -> str:
     return f"<{tag}{style.cls()}>{e(text)}</{tag}>"
 
 
-WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
-ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-                  "November", "December")
 COMMENTS = ("<div><h3>2 svar på ”{title}”</h3><ol><li><b>Sven Svensson</b> <span>skriver:</span><br>"
             "<time datetime='2020-01-30T10:15:00+01:00'>30 januari 2020 kl. 10:15</time><p>Bra skrivet, tack!</p>"
             "<a href='#'>Svara</a></li><li><b>Lena Berg</b> <span>skriver:</span><br>3 februari 2020 kl. 08:00"
@@ -139,21 +138,11 @@ COMMENTS = ("<div><h3>2 svar på ”{title}”</h3><ol><li><b>Sven Svensson</b> 
 
 
 def dated(style: Style, post: SamplePost) -> str:
-    shown = e(date_line(post.published))
-    if style.date_form == "publicerad":
-        shown = f"Publicerad {shown}"
-    elif style.date_form == "weekday":
-        shown = f"{WEEKDAYS[post.published.weekday()]} {shown}"
-    elif style.date_form == "meta-line":
+    shown = e(FORMS.get(style.date_form, date_line)(post.published))
+    if style.date_form == "meta-line":
         shown = f"Dagbok | {shown}"
     elif style.date_form == "byline":
         shown = f"Publicerad {shown} av Redaktionen"
-    elif style.date_form == "posted-on":
-        shown = f"Posted on {ENGLISH_MONTHS[post.published.month - 1]} {post.published.day}, {post.published.year}"
-    elif style.date_form == "weekday-definite":
-        shown = f"{WEEKDAYS[post.published.weekday()]}en den {shown}"
-    elif style.date_form == "publicerad-iso":
-        shown = f"Publicerad: {post.published.isoformat()}"
     elif style.date_form == "split" and style.date_tag != "time":
         return "".join(f"<{style.date_tag}>{w}</{style.date_tag}><br>" if style.date_tag in ("span", "font", "small")
                        else f"<{style.date_tag}>{w}</{style.date_tag}>"
