@@ -118,11 +118,16 @@ def offsite_redirect(site: "SampleSite", request: Request, hit: int, normal: Nor
 META_CHARSET = re.compile(r'<meta[^>]*charset=[^>]*>\s*', re.IGNORECASE)
 
 
-def recoded(response: Response, content_type: str, html: str) -> Response:
-    response.body = html.encode("cp1252", errors="xmlcharrefreplace")
-    response.headers["Content-Type"] = content_type
+def rewritten(response: Response, html: str, charset: str) -> Response:
+    """`response` showing `html` instead, encoded in `charset` (characters it lacks as character references)."""
     response.html = html
+    response.body = html.encode(charset, errors="xmlcharrefreplace")
     return response
+
+
+def recoded(response: Response, content_type: str, html: str) -> Response:
+    response.headers["Content-Type"] = content_type
+    return rewritten(response, html, "cp1252")
 
 
 def wrong_charset(site: "SampleSite", request: Request, hit: int, normal: Normal) -> Response | None:
@@ -153,10 +158,7 @@ def huge(site: "SampleSite", request: Request, hit: int, normal: Normal) -> Resp
     script = f"<script>var pageBuilderData = [{blob}];</script>\n"
     # A function, not a template: re parses a replacement template char by char (seconds for MBs).
     html = re.sub(r"</head>", lambda match: script + match.group(0), response.html, count=1, flags=re.IGNORECASE)
-    charset = site.renderer.CHARSET
-    response.body = html.encode(charset, errors="xmlcharrefreplace")
-    response.html = html
-    return response
+    return rewritten(response, html, site.renderer.CHARSET)
 
 
 def malformed(site: "SampleSite", request: Request, hit: int, normal: Normal) -> Response | None:
@@ -168,9 +170,7 @@ def malformed(site: "SampleSite", request: Request, hit: int, normal: Normal) ->
     html = re.sub(r"(<body[^>]*>)", r"\1</div></span></div>", html, count=1, flags=re.IGNORECASE)
     html = re.sub(r"(</h[12]>)", r"\1<b></div>", html, count=1, flags=re.IGNORECASE)
     html = re.sub(r"</body>\s*</html>\s*$", "", html, flags=re.IGNORECASE)
-    response.body = html.encode(site.renderer.CHARSET, errors="xmlcharrefreplace")
-    response.html = html
-    return response
+    return rewritten(response, html, site.renderer.CHARSET)
 
 
 # A billion-laughs bomb: each entity is ten of the one before, so &lol9; would expand to 10⁹ "lol"s.
@@ -211,9 +211,7 @@ def undated(site: "SampleSite", request: Request, hit: int, normal: Normal) -> R
     slug = request.path.strip("/")
     post = site.post(slug)
     html = response.html.replace(date_line(post.published), "").replace(post.published_at.isoformat(), "")
-    response.html = html
-    response.body = html.encode(site.renderer.CHARSET, errors="xmlcharrefreplace")
-    return response
+    return rewritten(response, html, site.renderer.CHARSET)
 
 
 FAULT_LIST = (
