@@ -14,16 +14,10 @@ from scraper.labs import LabVocabulary
 from scraper.names import PageKind, Source
 from scraper.records import REPLAY_URL_HEADER, DiscoveryDone, ListingChecked, PageResult, Validators
 from scraper.sources.wayback import BadTimestamp
+from tests.fetchers import fetcher
 from tests.route_server import Reply, RouteServer
 
 LABS = LabVocabulary.load()
-
-
-def fetcher(**options) -> Fetcher:
-    """Delay 0 and no real sleeping: the waits are recorded in `fetcher.waits`."""
-    options.setdefault("delay", 0)
-    options.setdefault("backoff", 0.01)
-    return Fetcher(sleep=lambda seconds: None, **options)
 
 
 def remember(known: dict[str, Validators], items: Iterable[PageResult | ListingChecked | DiscoveryDone]) -> None:

@@ -8,13 +8,13 @@ import pytest
 
 from scraper.crawl import crawl
 from scraper.extract.document import parse_document
-from scraper.fetch import Fetcher
 from scraper.labs import LabVocabulary
 from scraper.names import PageKind
 from scraper.records import Capture, PageResult
 from scraper.sample_site import MARKUPS
 from scraper.sample_site.content import ARCHIVE_PAGE_SIZE
 from scraper.sources.listings import is_archive_url, page_number, read_listing
+from tests.fetchers import fetcher
 from tests.route_server import Reply, RouteServer
 
 SITE = "https://www.allmannyttan.se/"
@@ -103,8 +103,7 @@ def test_archive_links_are_collected_as_first_pages():
 
 
 def crawl_site(url: str) -> list:
-    fetcher = Fetcher(delay=0, sleep=lambda seconds: None)
-    return list(crawl(url, fetcher=fetcher, known={}, labs=LABS))
+    return list(crawl(url, fetcher=fetcher(), known={}, labs=LABS))
 
 
 @pytest.mark.parametrize("markup", MARKUPS)

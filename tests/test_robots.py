@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from scraper.fetch import Fetcher
 from scraper.robots import Robots
+from tests.fetchers import fetcher
 from tests.route_server import Reply, RouteServer
 
 ROBOTS = """\
@@ -20,15 +21,11 @@ Sitemap: /relativ-sitemap.xml
 """
 
 
-def fetcher() -> Fetcher:
-    return Fetcher(delay=0, retries=1, backoff=0, sleep=lambda s: None)
-
-
 def test_disallow_and_allow_lines_for_our_agent_are_obeyed():
     with RouteServer() as server:
         server.routes["/robots.txt"] = Reply(body=ROBOTS.format(base=server.url("").rstrip("/")),
                                              headers={"Content-Type": "text/plain"})
-        robots = Robots.fetch(server.url("/"), fetcher())
+        robots = Robots.fetch(server.url("/"), fetcher(retries=1))
     assert robots.state == "ok"
     assert not robots.allowed(server.url("/privat/hemligt/"))
     assert robots.allowed(server.url("/vilken-resa-vi-gor/"))
@@ -46,7 +43,7 @@ def test_star_group_applies_when_we_are_not_named():
 def test_crawl_delay_is_read_for_our_agent():
     with RouteServer() as server:
         server.routes["/robots.txt"] = Reply(body=ROBOTS.format(base=server.url("").rstrip("/")))
-        robots = Robots.fetch(server.url("/"), fetcher())
+        robots = Robots.fetch(server.url("/"), fetcher(retries=1))
     assert robots.crawl_delay == 4.0
 
 
@@ -54,13 +51,13 @@ def test_sitemap_lines_are_listed_absolute():
     with RouteServer() as server:
         base = server.url("").rstrip("/")
         server.routes["/robots.txt"] = Reply(body=ROBOTS.format(base=base))
-        robots = Robots.fetch(server.url("/"), fetcher())
+        robots = Robots.fetch(server.url("/"), fetcher(retries=1))
     assert robots.sitemaps == [f"{base}/wp-sitemap.xml", f"{base}/relativ-sitemap.xml"]
 
 
 def test_missing_robots_txt_allows_everything():
     with RouteServer() as server:  # every path is 404
-        robots = Robots.fetch(server.url("/"), fetcher())
+        robots = Robots.fetch(server.url("/"), fetcher(retries=1))
     assert robots.state == "missing"
     assert robots.capture.status == 404
     assert robots.allowed(server.url("/wp-admin/"))
@@ -69,7 +66,7 @@ def test_missing_robots_txt_allows_everything():
 
 def test_server_error_on_robots_txt_disallows_everything_and_says_why():
     with RouteServer({"/robots.txt": Reply(503, "underhåll")}) as server:
-        robots = Robots.fetch(server.url("/"), fetcher())
+        robots = Robots.fetch(server.url("/"), fetcher(retries=1))
     assert robots.state == "unreachable"
     assert not robots.allowed(server.url("/vilken-resa-vi-gor/"))
     assert "503" in robots.error
@@ -79,14 +76,14 @@ def test_server_error_on_robots_txt_disallows_everything_and_says_why():
 def test_unanswered_robots_txt_disallows_everything():
     with RouteServer() as server:
         url = server.url("/")
-    robots = Robots.fetch(url, fetcher())
+    robots = Robots.fetch(url, fetcher(retries=1))
     assert robots.state == "unreachable"
     assert robots.capture is None
     assert not robots.allowed(url + "x/")
 
 
 def test_sample_site_robots_names_its_sitemap(sample_site):
-    robots = Robots.fetch(sample_site.base, fetcher())
+    robots = Robots.fetch(sample_site.base, fetcher(retries=1))
     assert robots.sitemaps == [sample_site.url("/wp-sitemap.xml")]
     assert not robots.allowed(sample_site.url("/wp-admin/"))
     assert robots.allowed(sample_site.url("/vilken-resa-vi-gor/"))

@@ -8,7 +8,6 @@ from datetime import UTC, datetime, time
 
 import pytest
 
-from scraper.fetch import Fetcher
 from scraper.names import Source
 from scraper.records import Candidate, Validators
 from scraper.sample_site.faults import BILLION_LAUGHS_ENTITIES
@@ -17,11 +16,8 @@ from scraper.sources.feed import read_feed
 from scraper.sources.links import page_links
 from scraper.sources.sitemaps import SitemapError, parse_sitemap, read_sitemaps
 from scraper.sources.wp_api import read_api
+from tests.fetchers import fetcher
 from tests.route_server import Reply, RouteServer
-
-
-def fetcher() -> Fetcher:
-    return Fetcher(delay=0, retries=1, backoff=0, sleep=lambda s: None)
 
 
 def split(events):
@@ -41,7 +37,7 @@ def live_urls(site) -> set[str]:
 
 
 def test_api_lists_every_live_post_with_its_modified_time(sample_site):
-    candidates, listings, end = split(read_api(sample_site.base, fetcher()))
+    candidates, listings, end = split(read_api(sample_site.base, fetcher(retries=1)))
     assert {c.url for c in candidates} == live_urls(sample_site)
     assert all(c.source is Source.API for c in candidates)
     newest = max(sample_site.live_posts, key=lambda p: p.modified)
@@ -55,7 +51,7 @@ def test_api_lists_every_live_post_with_its_modified_time(sample_site):
 
 
 def test_api_pages_until_the_last_page_by_total_pages(sample_site):
-    candidates, listings, end = split(read_api(sample_site.base, fetcher(), per_page=10))
+    candidates, listings, end = split(read_api(sample_site.base, fetcher(retries=1), per_page=10))
     assert len(candidates) == len(sample_site.live_posts)
     pages = [r.params["page"] for r in sample_site.requests if r.path == "/wp-json/wp/v2/posts"]
     assert pages == ["1", "2", "3", "4"]
@@ -71,7 +67,7 @@ def test_api_without_total_pages_stops_at_the_400_past_the_last_page():
                 return Reply(body=json.dumps(page), headers={"Content-Type": "application/json"})
             return Reply(400, '{"code":"rest_post_invalid_page_number"}')
         server.routes["/wp-json/wp/v2/posts"] = api
-        candidates, listings, end = split(read_api(server.url("/"), fetcher()))
+        candidates, listings, end = split(read_api(server.url("/"), fetcher(retries=1)))
     assert [c.url for c in candidates] == [server.url("/ett/")]
     assert candidates[0].modified == datetime(2019, 4, 29, 8, 0, tzinfo=UTC)
     assert [l.capture.status for l in listings] == [200, 400]
@@ -79,20 +75,20 @@ def test_api_without_total_pages_stops_at_the_400_past_the_last_page():
 
 
 def test_api_incremental_stops_paging_at_items_already_stored(sample_site):
-    first = split(read_api(sample_site.base, fetcher(), per_page=10))[0]
+    first = split(read_api(sample_site.base, fetcher(retries=1), per_page=10))[0]
     known = {c.url: Validators(modified=c.modified) for c in first}
     sample_site.clear_requests()
-    candidates, listings, end = split(read_api(sample_site.base, fetcher(), known=known, per_page=10))
+    candidates, listings, end = split(read_api(sample_site.base, fetcher(retries=1), known=known, per_page=10))
     # page 1 ends with posts no newer than the newest stored one (and the category names)
     assert [urlsplit(l.url).path for l in listings] == ["/wp-json/wp/v2/posts", "/wp-json/wp/v2/categories"]
     assert not end.complete and not end.unchanged
 
 
 def test_api_first_page_304_means_unchanged(sample_site):
-    first = list(read_api(sample_site.base, fetcher()))
+    first = list(read_api(sample_site.base, fetcher(retries=1)))
     listing = next(e for e in first if isinstance(e, Listing))
     known = {listing.url: Validators(etag=listing.capture.headers["etag"])}
-    candidates, listings, end = split(read_api(sample_site.base, fetcher(), known=known))
+    candidates, listings, end = split(read_api(sample_site.base, fetcher(retries=1), known=known))
     assert candidates == []
     assert listings[0].capture.status == 304
     assert end == SourceEnd(Source.API, found=True, unchanged=True, complete=False)
@@ -100,20 +96,20 @@ def test_api_first_page_304_means_unchanged(sample_site):
 
 def test_site_without_api_is_reported_not_found():
     with RouteServer() as server:
-        candidates, listings, end = split(read_api(server.url("/"), fetcher()))
+        candidates, listings, end = split(read_api(server.url("/"), fetcher(retries=1)))
     assert candidates == [] and not end.found and listings[0].capture.status == 404
 
 
 def test_api_answering_html_is_an_error_with_the_capture_kept():
     with RouteServer({"/wp-json/wp/v2/posts": Reply(body="<html>inte json</html>")}) as server:
-        candidates, listings, end = split(read_api(server.url("/"), fetcher()))
+        candidates, listings, end = split(read_api(server.url("/"), fetcher(retries=1)))
     assert listings[0].error and listings[0].capture.status == 200
     assert not end.complete
 
 
 def test_api_server_error_is_reported_not_raised():
     with RouteServer({"/wp-json/wp/v2/posts": Reply(500, "fel")}) as server:
-        candidates, listings, end = split(read_api(server.url("/"), fetcher()))
+        candidates, listings, end = split(read_api(server.url("/"), fetcher(retries=1)))
     assert "500" in listings[0].error
     assert not end.complete and not end.unchanged
 
@@ -122,7 +118,7 @@ def test_api_server_error_is_reported_not_raised():
 
 
 def test_sitemaps_named_in_robots_are_followed_through_the_index(sample_site):
-    events = read_sitemaps(sample_site.base, fetcher(), robots_sitemaps=[sample_site.url("/wp-sitemap.xml")])
+    events = read_sitemaps(sample_site.base, fetcher(retries=1), robots_sitemaps=[sample_site.url("/wp-sitemap.xml")])
     candidates, listings, end = split(events)
     urls = {c.url for c in candidates}
     assert live_urls(sample_site) <= urls
@@ -138,7 +134,7 @@ def test_well_known_sitemaps_are_probed_in_order_until_one_answers():
               "<url><loc>/{}</loc><lastmod>2019-04-29</lastmod></url></urlset>")
     with RouteServer() as server:
         server.routes["/sitemap_index.xml"] = Reply(body=urlset.format("vilken-resa-vi-gor/"))
-        candidates, listings, end = split(read_sitemaps(server.url("/"), fetcher()))
+        candidates, listings, end = split(read_sitemaps(server.url("/"), fetcher(retries=1)))
     assert [l.url.rsplit("/", 1)[1] for l in listings] == ["wp-sitemap.xml", "sitemap_index.xml"]
     assert candidates == [Candidate(server.url("/vilken-resa-vi-gor/"), Source.SITEMAP,
                                     datetime(2019, 4, 29, tzinfo=UTC))]
@@ -147,11 +143,11 @@ def test_well_known_sitemaps_are_probed_in_order_until_one_answers():
 
 def test_unchanged_sitemap_index_is_one_conditional_request(sample_site):
     entry = sample_site.url("/wp-sitemap.xml")
-    first = list(read_sitemaps(sample_site.base, fetcher(), robots_sitemaps=[entry]))
+    first = list(read_sitemaps(sample_site.base, fetcher(retries=1), robots_sitemaps=[entry]))
     etag = next(l for l in first if isinstance(l, Listing) and l.url == entry).capture.headers["etag"]
     sample_site.clear_requests()
     candidates, listings, end = split(
-        read_sitemaps(sample_site.base, fetcher(), robots_sitemaps=[entry], known={entry: Validators(etag=etag)})
+        read_sitemaps(sample_site.base, fetcher(retries=1), robots_sitemaps=[entry], known={entry: Validators(etag=etag)})
     )
     assert len(sample_site.requests) == 1 and listings[0].capture.status == 304
     assert end.unchanged and not end.complete
@@ -160,7 +156,7 @@ def test_unchanged_sitemap_index_is_one_conditional_request(sample_site):
 def test_sitemaps_on_other_hosts_are_ignored():
     with RouteServer() as server:
         candidates, listings, end = split(
-            read_sitemaps(server.url("/"), fetcher(), robots_sitemaps=["https://example.com/sitemap.xml"])
+            read_sitemaps(server.url("/"), fetcher(retries=1), robots_sitemaps=["https://example.com/sitemap.xml"])
         )
     assert all("example.com" not in l.url for l in listings)
 
@@ -188,7 +184,7 @@ def test_xxe_sitemap_does_not_read_local_files():
 
 def test_malformed_sitemap_is_an_error_listing_not_an_exception():
     with RouteServer({"/wp-sitemap.xml": Reply(body="<urlset><url><loc>trasig")}) as server:
-        candidates, listings, end = split(read_sitemaps(server.url("/"), fetcher()))
+        candidates, listings, end = split(read_sitemaps(server.url("/"), fetcher(retries=1)))
     assert listings[0].error and "not well-formed" in listings[0].error
     assert listings[0].capture.status == 200
     assert not end.complete
@@ -206,7 +202,7 @@ def test_gzipped_sitemap_is_read():
 
 
 def test_feed_is_read_page_by_page_until_the_404(sample_site):
-    candidates, listings, end = split(read_feed(sample_site.base, fetcher()))
+    candidates, listings, end = split(read_feed(sample_site.base, fetcher(retries=1)))
     assert {c.url for c in candidates} == live_urls(sample_site)
     assert [l.capture.status for l in listings] == [200, 200, 200, 200, 404]
     assert [r.params.get("paged", "1") for r in sample_site.requests] == ["1", "2", "3", "4", "5"]
@@ -214,10 +210,10 @@ def test_feed_is_read_page_by_page_until_the_404(sample_site):
 
 
 def test_feed_incremental_stops_at_a_page_of_known_posts(sample_site):
-    first = split(read_feed(sample_site.base, fetcher()))[0]
+    first = split(read_feed(sample_site.base, fetcher(retries=1)))[0]
     known = {c.url: Validators() for c in first}
     sample_site.clear_requests()
-    candidates, listings, end = split(read_feed(sample_site.base, fetcher(), known=known))
+    candidates, listings, end = split(read_feed(sample_site.base, fetcher(retries=1), known=known))
     assert len(listings) == 1 and not end.complete
 
 
@@ -226,7 +222,7 @@ def test_atom_feed_links_are_read():
       <entry><title>Vilken resa</title><link rel="alternate" href="/vilken-resa-vi-gor/"/>
       <updated>2019-04-29T10:15:00+02:00</updated></entry></feed>"""
     with RouteServer({"/feed/": Reply(body=atom, headers={"Content-Type": "application/atom+xml"})}) as server:
-        candidates, listings, end = split(read_feed(server.url("/"), fetcher()))
+        candidates, listings, end = split(read_feed(server.url("/"), fetcher(retries=1)))
     assert candidates == [Candidate(server.url("/vilken-resa-vi-gor/"), Source.FEED,
                                     datetime(2019, 4, 29, 8, 15, tzinfo=UTC))]
 
@@ -234,13 +230,13 @@ def test_atom_feed_links_are_read():
 def test_feed_that_ignores_paged_is_read_once():
     rss = "<rss><channel><item><link>/ett/</link></item></channel></rss>"
     with RouteServer({"/feed/": Reply(body=rss)}) as server:
-        candidates, listings, end = split(read_feed(server.url("/"), fetcher()))
+        candidates, listings, end = split(read_feed(server.url("/"), fetcher(retries=1)))
     assert len(listings) == 2 and end.complete
 
 
 def test_hostile_feed_does_not_expand_entities():
     with RouteServer({"/feed/": Reply(body=BILLION_LAUGHS.replace(b"urlset", b"rss"))}) as server:
-        candidates, listings, end = split(read_feed(server.url("/"), fetcher()))
+        candidates, listings, end = split(read_feed(server.url("/"), fetcher(retries=1)))
     assert candidates == []
 
 
@@ -263,7 +259,7 @@ def test_api_gives_each_post_its_local_date_never_the_utc_one(sample_site):
     # A post published at 00:30 Stockholm time has a `date_gmt` on the day before.
     late = sample_site.live_posts[3]
     sample_site.update_post(late.slug, time=time(0, 30))
-    candidates, _, _ = split(read_api(sample_site.base, fetcher()))
+    candidates, _, _ = split(read_api(sample_site.base, fetcher(retries=1)))
     by_url = {c.url: c for c in candidates}
     for post in sample_site.live_posts:
         assert by_url[sample_site.url(post.path)].published == post.published
@@ -272,8 +268,8 @@ def test_api_gives_each_post_its_local_date_never_the_utc_one(sample_site):
 
 def test_api_and_feed_give_each_post_its_categories_by_name(sample_site_factory):
     site = sample_site_factory(news=True)
-    api = {c.url: c.categories for c in split(read_api(site.base, fetcher()))[0]}
-    feed = {c.url: c.categories for c in split(read_feed(site.base, fetcher()))[0]}
+    api = {c.url: c.categories for c in split(read_api(site.base, fetcher(retries=1)))[0]}
+    feed = {c.url: c.categories for c in split(read_feed(site.base, fetcher(retries=1)))[0]}
     for post in [*site.live_posts, *site.news]:
         assert api[site.url(post.path)] == (post.category,)
     assert {feed[url] for url in feed} == {("Dagbok",), ("Nyheter",)}

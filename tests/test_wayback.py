@@ -19,21 +19,14 @@ from click.testing import CliRunner
 from archive.cli import cli
 from archive.rebuild import rebuild
 from archive.runs import BadOption, run_crawl
-from scraper.fetch import Fetcher
 from scraper.sample_site import MARKUPS, load_posts
 from scraper.sources import Listing
 from scraper.sources.wayback import (FILTERS, BadTimestamp, IndexEnd, WaybackCapture, check_timestamp,
                                      choose_captures, read_index, replay_url, start_timestamp)
+from tests.fetchers import fetcher
 from tests.route_server import Reply, RouteServer
 
 ORIGIN = "https://www.allmannyttan.se/"
-
-
-def fetcher(**options) -> Fetcher:
-    """No politeness delay and no real sleeping: waits are recorded in `fetcher.waits`."""
-    options.setdefault("delay", 0)
-    options.setdefault("backoff", 0.01)
-    return Fetcher(sleep=lambda seconds: None, **options)
 
 
 def row(timestamp: str, path: str, status: str = "200", digest: str = "A", mimetype: str = "text/html",
