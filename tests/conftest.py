@@ -22,6 +22,7 @@ from typing import Callable, Iterator
 import pytest
 
 from archive.runs import run_crawl
+from scraper.labs import LabVocabulary
 from scraper.sample_site import SamplePost, SampleSite, load_posts
 from tests.wordpress_site import WordPressError, WordPressSite
 
@@ -78,6 +79,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def ground_truth() -> list[SamplePost]:
     """The sample posts, oldest first (a fresh copy each test, so tests may change them)."""
     return load_posts()
+
+
+@pytest.fixture(scope="session")
+def labs() -> LabVocabulary:
+    """The lab vocabulary (scraper/data/labs.toml), loaded once a session."""
+    return LabVocabulary.load()
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ import pytest
 
 from scraper.extract import extract_post, parse_document
 from scraper.extract.comments import read_comments
-from scraper.labs import LabVocabulary
 from scraper.records import Capture
 
 URL = "https://www.allmannyttan.se/god-jul-fran-innovationslabben/"
@@ -146,11 +145,6 @@ def test_a_form_alone_is_the_section_when_no_one_has_commented():
 ], ids=["phrase", "search-form", "contact-form", "teaser"])
 def test_what_is_not_a_comment_section(after):
     assert read_comments(document(post_page(after))).sections == ()
-
-
-@pytest.fixture(scope="module")
-def labs() -> LabVocabulary:
-    return LabVocabulary.load()
 
 
 @pytest.mark.parametrize("after", [classic_list(), bare_list() + comment_form(), in_english(classic_list())],

@@ -14,18 +14,12 @@ import requests
 
 from scraper.classify import classify
 from scraper.extract import extract_post, extract_teasers, parse_document
-from scraper.labs import LabVocabulary
 from scraper.names import PageKind
 from scraper.records import Capture
 from scraper.sample_site import MARKUPS, SampleSite, load_posts
 
 POSTS = [p for p in load_posts() if not p.teaser_only]
 FIELDS = ("url", "title", "published", "author", "role", "lab", "labs", "excerpt", "body")
-
-
-@pytest.fixture(scope="module")
-def labs() -> LabVocabulary:
-    return LabVocabulary.load()
 
 
 @pytest.fixture(scope="module")

@@ -25,11 +25,6 @@ BODY = ["Idag samlades alla fyra labben i Stockholm för att dela erfarenheter f
         "Det blev en lång dag med många goda samtal, och vi gick hem med nya idéer."]
 
 
-@pytest.fixture(scope="module")
-def labs() -> LabVocabulary:
-    return LabVocabulary.load()
-
-
 def extract(body: bytes | str, labs: LabVocabulary, *, content_type: str = "text/html; charset=utf-8", url: str = URL):
     data = body.encode() if isinstance(body, str) else body
     capture = Capture(url=url, final_url=url, status=200, headers={"content-type": content_type}, body=data,

@@ -19,7 +19,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from scraper.extract import extract_post, extract_teasers, parse_document
-from scraper.labs import LabVocabulary
 from scraper.records import Capture
 from scraper.sample_site import SamplePost, date_line, load_posts
 from scraper.sample_site.date_forms import FORMS
@@ -264,11 +263,6 @@ def render(post: SamplePost, seed: int) -> tuple[bytes, str]:
     if style.legacy_charset:
         return html.encode("cp1252"), r.choice(["text/html; charset=utf-8", "text/html"])
     return html.encode("utf-8"), "text/html; charset=utf-8"
-
-
-@pytest.fixture(scope="module")
-def labs() -> LabVocabulary:
-    return LabVocabulary.load()
 
 
 @pytest.mark.parametrize("seed", SEEDS, ids=[f"random-{seed}" for seed in SEEDS])

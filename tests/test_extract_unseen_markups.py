@@ -18,7 +18,6 @@ import pytest
 from scraper.classify import classify
 from scraper.dates import search_dates
 from scraper.extract import extract_post, parse_document
-from scraper.labs import LabVocabulary
 from scraper.names import PageKind
 from scraper.records import Capture
 from scraper.sample_site import load_posts
@@ -48,11 +47,6 @@ PAGES = {
     # reader signs a comment with a name and a role; previous/next links and 'Recent Posts' after it
     "unsigned-comment-signed": "god-jul-fran-innovationslabben",
 }
-
-
-@pytest.fixture(scope="module")
-def labs() -> LabVocabulary:
-    return LabVocabulary.load()
 
 
 def url_of(name: str) -> str:

@@ -25,11 +25,6 @@ SEED_BODY = "\n\n".join(
 )
 
 
-@pytest.fixture(scope="module")
-def labs() -> LabVocabulary:
-    return LabVocabulary.load()
-
-
 def test_vocabulary_lists_the_four_labs_in_order(labs):
     assert labs.names == ALL
 
