@@ -296,13 +296,21 @@ def match_date_line(text: str, *, reference: datetime | None = None) -> date | N
     return _fast_path(" ".join(text.split()), reference)[1]
 
 
-# Every date form has a digit, except the relative ones, which have one of these words.
-_DATE_HINT_RE = re.compile(r"\d|sedan|\bsen\b|går|\bi\s?dag|morgon", re.IGNORECASE)
+# Every date form has a digit, except the relative ones, which hold one of these.
+_DIGIT_RE = re.compile(r"\d")
+_RELATIVE_HINTS = ("sedan", "sen", "går", "idag", "i dag", "morgon")
 
 
 def may_hold_a_date(text: str) -> bool:
     """The cheap test before looking for a date in a line: a digit or a relative word."""
-    return _DATE_HINT_RE.search(text) is not None
+    return _DIGIT_RE.search(text) is not None or may_be_relative(text)
+
+
+def may_be_relative(text: str) -> bool:
+    """Whether a line may hold a relative date (`igår`, `för två dagar sedan`), whose day
+    depends on the moment the page was captured; every other form names its day itself."""
+    folded = text.casefold()
+    return any(hint in folded for hint in _RELATIVE_HINTS)
 
 
 def search_dates(text: str, *, reference: datetime | None = None) -> list[tuple[int, int, date]]:

@@ -49,6 +49,10 @@ def element_text(element: Any) -> str:
 
 def normalise_space(text: str) -> str:
     """Runs of whitespace (NBSP included) become one space; invisible characters go."""
+    if text.isprintable() and "  " not in text:
+        # the common case: every whitespace character but the space, and every invisible
+        # one, is unprintable, so only the ends can need tidying
+        return text.strip()
     return " ".join(_INVISIBLE_RE.sub("", text).split())
 
 
@@ -290,8 +294,8 @@ class _LineReader:
             text = normalise_space("".join(self.parts))
             self.parts.clear()
             if text:
-                still_open = [e for e in self.open_inlines if e not in self.inlines]
-                self.lines.append(Line(len(self.lines), text, self.blocks[-1], tuple(still_open + self.inlines)))
+                inlines = [e for e in self.open_inlines if e not in self.inlines] + self.inlines
+                self.lines.append(Line(len(self.lines), text, self.blocks[-1], tuple(inlines)))
         self.inlines.clear()
 
     def index(self, element: Any, attributes: dict[str, str]) -> None:

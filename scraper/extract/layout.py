@@ -403,16 +403,20 @@ class _LayoutReader:
             if t in self.dates or t in in_blocks or t in self.comments or self.facts.marker[t] \
                     or self.facts.after_post[t]:
                 break
-            key = self.facts.key(t)
-            title_like = (self.facts.heading(t) is not None or is_emphasised(self.lines[t], self.document)
-                          or key in self.title_hints or key == self.page_title)
-            if title_like and text_below and not self.texts[t].isupper():
+            if text_below and not self.texts[t].isupper() and self._title_like(t):
                 score = self._title_score(t, False, False)
                 if score is not None and (best_score is None or score >= best_score):
                     best, best_score = t, score
-            if not self.facts.furniture[t] and not self.facts.nav[t] and not self._is_link_entry(t):
+            if not text_below and not self.facts.furniture[t] and not self.facts.nav[t] \
+                    and not self._is_link_entry(t):
                 text_below = True
         return best
+
+    def _title_like(self, t: int) -> bool:
+        """A heading, a bold line, or the title structured data or `<title>` names."""
+        key = self.facts.key(t)
+        return (self.facts.heading(t) is not None or is_emphasised(self.lines[t], self.document)
+                or key in self.title_hints or key == self.page_title)
 
     def _is_link_entry(self, t: int) -> bool:
         """A line that is only a link to another page (an entry of a list of other posts in a

@@ -8,20 +8,19 @@ phrases themselves live in `selectors.py`.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from datetime import date, datetime
-from typing import Any, Callable, TypeVar
+from typing import Any, NamedTuple
 
-from ..dates import (BYLINE_WORDS, POST_SENTENCE_STARTS, PUBLISHED_WORDS, is_published_label, is_timestamp, match_date_line, may_hold_a_date, names_update,
+from ..dates import (BYLINE_WORDS, POST_SENTENCE_STARTS, PUBLISHED_WORDS, is_published_label, is_timestamp, match_date_line, may_be_relative, may_hold_a_date, names_update,
                      parse_date, search_dates)
 from .document import Document, Line, element_text, normalise_space
 from .selectors import (AFTER_POST_COUNTED, AFTER_POST_COUNTS, AFTER_POST_PHRASES, COMMENTER_ENDINGS,
                         POST_NAVIGATION_PHRASES, BYLINE_PREFIXES, CATEGORY_PREFIXES, CHROME_LINES, CHROME_PREFIXES, CREDIT_PREFIXES, ELLIPSES, EMPHASIS_TAGS,
                         FOOTER_PHRASES, HEADING_TAGS, NAME_PARTICLES, NAVIGATION_ROLES, NAVIGATION_TAGS,
                         NOT_NAME_WORDS, READ_MORE, SHARE_WORDS, SITE_NAMES, SUBSCRIBE_PHRASES, TITLE_SEPARATORS)
-
-T = TypeVar("T")
 
 MAX_DATE_LINE = 60
 FALLBACK_DATE_LINE = 30  # a line read by dateparser when no line matched the site's date forms
@@ -78,8 +77,10 @@ def is_byline(text: str) -> bool:
 def is_meta_word(text: str) -> bool:
     """A word of a meta row printed as an element of its own (`Publicerad` / `29 april 2019` /
     `i` / `Dagbok` / `av` / `Redaktionen`): a published or update label, or a byline word."""
+    if len(text) > 30:  # longer than any label: `Senast uppdaterad den:`
+        return False
     folded = text.casefold()
-    return folded in BYLINE_WORDS or is_published_label(folded) or (len(folded) <= 30 and names_update(folded)
+    return folded in BYLINE_WORDS or is_published_label(folded) or (names_update(folded)
                                                                     and not _DIGIT_RE.search(folded))
 
 
@@ -225,7 +226,7 @@ def _date_of(text: str, reference: datetime | None = None) -> date | None:
     return match_date_line(text, reference=reference)
 
 
-def _date_of_line(line: Line, reference: datetime | None = None) -> date | None:
+def _date_of_line(line: Line, facts: TextFacts, reference: datetime | None) -> date | None:
     """The publish date a line shows: a date line, a byline or meta line holding a date
     (`Publicerad 29 april 2019 av Redaktionen`, `29 april 2019 | Dagbok`), or a line whose
     `<time>` shows a whole date. A date after an update word (`Uppdaterad …`) is not one.
@@ -234,12 +235,8 @@ def _date_of_line(line: Line, reference: datetime | None = None) -> date | None:
     `<time>` side by side (the updated one hidden by CSS we cannot see): the line's
     date is that of its `published` `<time>`, else of the first one not marked `updated`.
     """
-    text = line.text
-    if len(text) > 2 * MAX_DATE_LINE or not may_hold_a_date(text):
-        return None
-    found = _date_in_meta(text, reference)
-    if found is not None or names_update(text):
-        return found
+    if facts.date is not None or facts.names_update or not facts.may_hold_a_date:
+        return facts.date
     times = [e for e in line.inlines if e.tag == "time"]
 
     def rank(element) -> int:
@@ -325,7 +322,8 @@ def _is_meta_tail(tail: str, *, sentence: bool = False) -> bool:
         return True
     if stripped.casefold().startswith(_META_CONTINUATIONS):
         return True
-    if search_dates(stripped) and search_dates(stripped)[0][0] == 0:
+    dates = search_dates(stripped)
+    if dates and dates[0][0] == 0:
         return True
     words = stripped.split()
     if words[0].casefold() in BYLINE_WORDS:
@@ -344,8 +342,8 @@ def _is_label_words(text: str) -> bool:
 
 def heading_level(line: Line) -> int | None:
     """1–6 when the line is (inside) a heading element, else None."""
-    element = line.element
-    for candidate in (element, *element.iterancestors()):
+    element = candidate = line.element
+    while candidate is not None:  # up to the nearest container: a heading wraps its lines closely
         level = HEADING_TAGS.get(candidate.tag)
         if level:
             return level
@@ -354,6 +352,7 @@ def heading_level(line: Line) -> int | None:
             return int(level) if level.isdigit() else 2
         if candidate.tag in ("body", "article", "section", "main", "td", "div") and candidate is not element:
             break
+        candidate = candidate.getparent()
     return None
 
 
@@ -380,83 +379,119 @@ def shared_depth(a: Any, b: Any) -> int:
     return 0
 
 
+class TextFacts(NamedTuple):
+    """What a line's text alone says it is (`text_facts`)."""
+
+    marker: bool  # the subscribe box or the footer: the post ends here (`is_marker`)
+    removable: bool  # a marker, a photo credit, a hashtag line or an update's date: never body either
+    chrome: bool  # theme furniture (`is_chrome`) or what follows a post
+    after_post: bool  # starts what follows a post: comments, previous/next links (`is_after_post`)
+    only_after_post: bool  # printed only after a post (`only_follows_a_post`)
+    update_label: bool  # an update word printed as a meta row's element of its own (`Uppdaterad`)
+    names_update: bool  # starts with an update word (`names_update`)
+    may_hold_a_date: bool  # short, with a digit or a relative word: worth reading for a date
+    date: date | None  # the date it shows as a date line or meta line (`_date_in_meta`)
+    name: bool  # `looks_like_name`
+    role: bool  # `looks_like_role`
+
+
+@functools.lru_cache(maxsize=512)
+def text_facts(text: str, reference: datetime | None = None) -> TextFacts:
+    """Judge a line's text, once: a site prints the same header, menu, footer, subscribe box
+    and teasers on every page, so most lines a crawl reads (three in four on the sample
+    site) were judged on an earlier page. `reference`, the moment the page was captured,
+    matters only to a relative date (`igår`); give it only for such a line, or it would
+    make every page's lines new.
+    """
+    after_post = is_after_post(text)
+    names_an_update = names_update(text)
+    may_hold = len(text) <= 2 * MAX_DATE_LINE and may_hold_a_date(text)
+    shown = _date_in_meta(text, reference) if may_hold else None
+    update_date = names_an_update and bool(search_dates(text, reference=reference))  # `Uppdaterad 3 maj 2019`
+    return TextFacts(
+        marker=is_marker(text),
+        removable=is_marker(text) or is_credit(text) or is_hashtag_line(text) or update_date,
+        chrome=is_chrome(text) or after_post,
+        after_post=after_post,
+        only_after_post=after_post and only_follows_a_post(text),
+        update_label=names_an_update and is_meta_word(text),
+        names_update=names_an_update,
+        may_hold_a_date=may_hold,
+        date=shown,
+        name=looks_like_name(text),
+        role=looks_like_role(text),
+    )
+
+
+def _reference_for(text: str, reference: datetime | None) -> datetime | None:
+    """The capture moment for a line whose date may depend on it (a relative date), else None."""
+    return reference if len(text) <= 2 * MAX_DATE_LINE and may_be_relative(text) else None
+
+
 class LineFacts:
     """What each line of a page is, for the readers that put lines together (layout, teasers).
 
-    `line_facts` builds it once per page: one loop over the lines sets the furniture facts
-    (marker, credit, hashtag, chrome, what follows a post) and finds the date lines, then
-    the lines inside navigation are marked. Whether a line is a name, a role or a heading,
-    and its title key, are computed when a reader first asks about that line and kept:
-    the frame and teaser readers ask about the same few lines many times.
+    `line_facts` builds it once per page from each line's `text_facts`, the line's date
+    (which may come from its `<time>`) and whether it sits in navigation. A line's
+    heading level and title key are found when a reader first asks: readers ask about a
+    few lines, and a body paragraph is long to fold.
     """
 
-    __slots__ = ("texts", "lines", "furniture", "removable", "marker", "after_post", "comments", "chrome", "nav",
-                 "dates", "_remembered")
+    __slots__ = ("texts", "lines", "text", "furniture", "removable", "marker", "after_post", "comments", "chrome",
+                 "nav", "dates", "_headings", "_keys")
 
-    def __init__(self, lines: list[Line], *, furniture: list[bool], removable: list[bool], marker: list[bool],
-                 after_post: list[bool], comments: int, chrome: list[bool], nav: list[bool],
-                 dates: dict[int, date]) -> None:
+    def __init__(self, lines: list[Line], text: list[TextFacts], *, nav: list[bool], dates: dict[int, date],
+                 removable: list[bool]) -> None:
         self.lines = lines
         self.texts = [line.text for line in lines]
-        self.furniture = furniture  # a marker, credit, hashtag line or chrome: never a title or signature
+        self.text = text  # each line's `text_facts`
         self.removable = removable  # a marker, credit, hashtag line or update date: never body either
-        self.marker = marker  # subscribe box or footer: ends a post
-        self.after_post = after_post  # comments, previous/next links, other posts' widgets: end a post
-        self.comments = comments  # the first line of comments or previous/next links (or the line count)
-        self.chrome = chrome  # theme furniture (`is_chrome`)
+        self.furniture = [r or f.chrome for r, f in zip(removable, text)]  # never a title or signature
+        self.marker = [f.marker for f in text]  # subscribe box or footer: ends a post
+        self.after_post = [f.after_post for f in text]  # comments, previous/next links, widgets: end a post
+        self.chrome = [f.chrome for f in text]  # theme furniture (`is_chrome`), what follows a post
         self.nav = nav  # inside <nav> or role=navigation
         self.dates = dates  # date lines, in page order
-        self._remembered: dict[tuple[Callable, int], Any] = {}
-
-    def _once(self, test: Callable[[Any], T], j: int, value: Any) -> T:
-        key = (test, j)
-        if key not in self._remembered:
-            self._remembered[key] = test(value)
-        return self._remembered[key]
+        # the first line of comments or previous/next links (or the line count)
+        self.comments = next((i for i, f in enumerate(text) if f.only_after_post), len(lines))
+        self._headings: dict[int, int | None] = {}
+        self._keys: dict[int, str] = {}
 
     def is_name(self, j: int) -> bool:
         """`looks_like_name` of line j."""
-        return self._once(looks_like_name, j, self.texts[j])
+        return self.text[j].name
 
     def is_role(self, j: int) -> bool:
         """`looks_like_role` of line j."""
-        return self._once(looks_like_role, j, self.texts[j])
-
-    def heading(self, j: int) -> int | None:
-        """`heading_level` of line j."""
-        return self._once(heading_level, j, self.lines[j])
+        return self.text[j].role
 
     def key(self, j: int) -> str:
         """`title_key` of line j."""
-        return self._once(title_key, j, self.texts[j])
+        if j not in self._keys:
+            self._keys[j] = title_key(self.texts[j])
+        return self._keys[j]
+
+    def heading(self, j: int) -> int | None:
+        """`heading_level` of line j."""
+        if j not in self._headings:
+            self._headings[j] = heading_level(self.lines[j])
+        return self._headings[j]
 
 
 def line_facts(document: Document) -> LineFacts:
-    """Each line's furniture facts and date, in one loop over the lines."""
+    """Each line's facts and date, in one loop over the lines."""
     lines = document.lines
-    n = len(lines)
-    furniture, removable, marker, chrome = [False] * n, [False] * n, [False] * n, [False] * n
-    after_post = [False] * n
-    dates = {}
     reference = document.capture.captured
-    for i, line in enumerate(lines):
-        text = line.text
-        if is_marker(text):
-            marker[i] = removable[i] = furniture[i] = True
-        elif is_credit(text) or is_hashtag_line(text):
-            removable[i] = furniture[i] = True
-        if is_chrome(text):
-            chrome[i] = furniture[i] = True
-        if is_after_post(text):
-            after_post[i] = chrome[i] = furniture[i] = True
-        found = _date_of_line(line, reference)
-        if found is not None and i and is_meta_word(lines[i - 1].text) and names_update(lines[i - 1].text):
-            removable[i] = furniture[i] = True  # after an `Uppdaterad` label of its own: an update's date
+    text = [text_facts(line.text, _reference_for(line.text, reference)) for line in lines]
+    removable = [f.removable for f in text]
+    dates = {}
+    for i, (line, facts) in enumerate(zip(lines, text)):
+        found = _date_of_line(line, facts, reference)
+        if found is not None and i and text[i - 1].update_label:
+            removable[i] = True  # after an `Uppdaterad` label of its own: an update's date
         elif found is not None:
             dates[i] = found
-        elif names_update(text) and search_dates(text, reference=reference):
-            removable[i] = furniture[i] = True  # `Uppdaterad 3 maj 2019`
-    nav = [False] * n
+    nav = [False] * len(lines)
     navigation = list(document.tree.iter(*NAVIGATION_TAGS))
     navigation += document.with_class(*(f"role:{r}" for r in NAVIGATION_ROLES))
     for element in navigation:
@@ -465,8 +500,7 @@ def line_facts(document: Document) -> LineFacts:
     if not dates:
         # htmldate's order: the costly reading only when the fast one found nothing at all
         dates = {i: d for i, line in enumerate(lines)
-                 if len(line.text) <= FALLBACK_DATE_LINE and _DIGIT_RE.search(line.text) and not furniture[i]
+                 if len(line.text) <= FALLBACK_DATE_LINE and _DIGIT_RE.search(line.text)
+                 and not removable[i] and not text[i].chrome
                  and (d := parse_date(line.text, reference=reference)) is not None}
-    comments = next((i for i, line in enumerate(lines) if after_post[i] and only_follows_a_post(line.text)), n)
-    return LineFacts(lines, furniture=furniture, removable=removable, marker=marker, after_post=after_post,
-                     comments=comments, chrome=chrome, nav=nav, dates=dates)
+    return LineFacts(lines, text, nav=nav, dates=dates, removable=removable)
