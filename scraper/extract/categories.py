@@ -58,6 +58,8 @@ def read_categories(document: Document) -> tuple[str, ...]:
             found.setdefault(name, None)
     if not found:
         for line in document.lines:
+            if not line.text.startswith(CATEGORY_PREFIXES):
+                continue
             for prefix in CATEGORY_PREFIXES:
                 if line.text.startswith(prefix) and len(line.text) > len(prefix) + 1:
                     for name in _SPLIT.split(line.text[len(prefix):].strip(" :")):

@@ -90,9 +90,11 @@ def _has_comment_marker(document: Document) -> bool:
     tree = document.tree
     if next(tree.iter("textarea"), None) is not None:
         return True
-    if any(map(_is_comment_link, tree.xpath("//a/@href", smart_strings=False))):
+    # lxml picks the few attributes worth reading: every comment link's fragment holds
+    # `comment-`, and every comment class token `comment` or `respond`
+    if any(map(_is_comment_link, tree.xpath("//a/@href[contains(., 'comment-')]", smart_strings=False))):
         return True
-    names = tree.xpath("//@class | //@id", smart_strings=False)
+    names = tree.xpath("(//@class | //@id)[contains(., 'comment') or contains(., 'respond')]", smart_strings=False)
     if any(not COMMENT_CLASSES.isdisjoint(name.split()) for name in names):
         return True
     short = (line.text.casefold() for line in document.lines if len(line.text) <= _MAX_NAME)

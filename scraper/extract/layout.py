@@ -414,9 +414,10 @@ class _LayoutReader:
 
     def _title_like(self, t: int) -> bool:
         """A heading, a bold line, or the title structured data or `<title>` names."""
+        if self.facts.heading(t) is not None or is_emphasised(self.lines[t], self.document):
+            return True
         key = self.facts.key(t)
-        return (self.facts.heading(t) is not None or is_emphasised(self.lines[t], self.document)
-                or key in self.title_hints or key == self.page_title)
+        return key in self.title_hints or key == self.page_title
 
     def _is_link_entry(self, t: int) -> bool:
         """A line that is only a link to another page (an entry of a list of other posts in a

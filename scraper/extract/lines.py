@@ -390,6 +390,7 @@ class TextFacts(NamedTuple):
     update_label: bool  # an update word printed as a meta row's element of its own (`Uppdaterad`)
     names_update: bool  # starts with an update word (`names_update`)
     may_hold_a_date: bool  # short, with a digit or a relative word: worth reading for a date
+    relative: bool  # may hold a relative date (`igår`), whose day depends on the capture moment
     date: date | None  # the date it shows as a date line or meta line (`_date_in_meta`)
     name: bool  # `looks_like_name`
     role: bool  # `looks_like_role`
@@ -400,8 +401,8 @@ def text_facts(text: str, reference: datetime | None = None) -> TextFacts:
     """Judge a line's text, once: a site prints the same header, menu, footer, subscribe box
     and teasers on every page, so most lines a crawl reads (three in four on the sample
     site) were judged on an earlier page. `reference`, the moment the page was captured,
-    matters only to a relative date (`igår`); give it only for such a line, or it would
-    make every page's lines new.
+    matters only to a relative date (`igår`): give it only for a text judged `relative`
+    without it, or it would make every page's lines new.
     """
     after_post = is_after_post(text)
     names_an_update = names_update(text)
@@ -417,15 +418,11 @@ def text_facts(text: str, reference: datetime | None = None) -> TextFacts:
         update_label=names_an_update and is_meta_word(text),
         names_update=names_an_update,
         may_hold_a_date=may_hold,
+        relative=may_hold and may_be_relative(text),
         date=shown,
         name=looks_like_name(text),
         role=looks_like_role(text),
     )
-
-
-def _reference_for(text: str, reference: datetime | None) -> datetime | None:
-    """The capture moment for a line whose date may depend on it (a relative date), else None."""
-    return reference if len(text) <= 2 * MAX_DATE_LINE and may_be_relative(text) else None
 
 
 class LineFacts:
@@ -478,11 +475,19 @@ class LineFacts:
         return self._headings[j]
 
 
+def _text_facts_of(line: Line, reference: datetime | None) -> TextFacts:
+    """`text_facts` of a line, read against the capture moment when it may hold a relative date."""
+    facts = text_facts(line.text)
+    if facts.relative and reference is not None:
+        return text_facts(line.text, reference)
+    return facts
+
+
 def line_facts(document: Document) -> LineFacts:
     """Each line's facts and date, in one loop over the lines."""
     lines = document.lines
     reference = document.capture.captured
-    text = [text_facts(line.text, _reference_for(line.text, reference)) for line in lines]
+    text = [_text_facts_of(line, reference) for line in lines]
     removable = [f.removable for f in text]
     dates = {}
     for i, (line, facts) in enumerate(zip(lines, text)):
