@@ -40,23 +40,6 @@ BENCHMARKS: dict[str, tuple[ModuleType, str]] = {
 COMMAND = "python -m benchmarks"
 
 
-def dates_goals(results: dict) -> list[dict[str, Any]]:
-    """bench_dates reports one `goal` dict; state it the way the other benchmarks do."""
-    goal = results["goal"]
-    sv, dmy = results["agreement"]["dateparser sv"], results["agreement"]["dateparser sv DMY"]
-    measured = (f"{goal['speedup_vs_dateparser_sv']:.0f}× on the site form, identical there: "
-                f"{'yes' if goal['identical_on_site_form'] else 'no'}; over all {sv['valid_dates']} valid dates "
-                f"dagbok is right on {results['dagbok_correct_on_valid']}, dateparser sv agrees on "
-                f"{sv['identical']}, differs on {sv['differ']} (it reads d/m month-first) and reads nothing for "
-                f"{sv['missed']}; with DATE_ORDER DMY it differs on {dmy['differ']}")
-    return [{"goal": "dates: fast path ≥ 100× faster than dateparser sv, identical results on every valid date",
-             "measured": measured, "reached": bool(goal["reached"])}]
-
-
-def goals_of(name: str, results: dict) -> list[dict[str, Any]]:
-    return dates_goals(results) if name == "dates" else list(results.get("goals", []))
-
-
 def git_revision() -> str:
     """The commit measured (with `+changes` when the work tree differs from it)."""
     try:
@@ -84,7 +67,7 @@ def run_benchmarks(quick: bool, *, only: list[str] | None = None, options: dict[
         seconds = time.perf_counter() - start
         text = module.table(results)
         echo(text)
-        goals = goals_of(name, results)
+        goals = results["goals"]
         for goal in goals:
             echo(f"{mark(goal['reached'])} {goal['goal']}: {goal['measured']}")
         done[name] = {"results": results, "table": text, "goals": goals, "seconds": seconds}
