@@ -13,6 +13,7 @@ from scraper.extract import derive_excerpt, extract_post, parse_document
 from scraper.labs import LabVocabulary
 from scraper.names import Layer
 from scraper.records import Capture, Disagreement
+from scraper.sample_site.content import POST_FIELDS, fields_of
 
 MARKUPS = Path(__file__).parent / "markups"
 EXPECTED = json.loads((MARKUPS / "seed-expected.json").read_text(encoding="utf-8"))
@@ -20,7 +21,6 @@ SEED_PAGES = ["seed-wordpress-editor", "seed-divs", "seed-legacy-cp1252", "seed-
               # the date in other places: after the text, a meta row of one word per element, a byline
               "seed-footer-date", "seed-split-meta", "seed-english-byline", "seed-weekday-after-body"]
 URL = "https://www.allmannyttan.se/vilken-resa-vi-gor/"
-FIELDS = ("url", "published", "title", "author", "role", "lab", "labs", "excerpt", "body")
 BODY = ["Idag samlades alla fyra labben i Stockholm för att dela erfarenheter från hösten.",
         "Det blev en lång dag med många goda samtal, och vi gick hem med nya idéer."]
 
@@ -30,12 +30,6 @@ def extract(body: bytes | str, labs: LabVocabulary, *, content_type: str = "text
     capture = Capture(url=url, final_url=url, status=200, headers={"content-type": content_type}, body=data,
                       fetched=datetime(2019, 11, 1, tzinfo=timezone.utc))
     return extract_post(parse_document(capture), labs=labs)
-
-
-def fields(post) -> dict:
-    values = {name: getattr(post, name) for name in FIELDS}
-    values["published"] = post.published.isoformat() if post.published else None
-    return values
 
 
 def html(head: str = "", lines: list[str] = (), tail: str = "") -> str:
@@ -50,13 +44,13 @@ POST = ["6 mars 2019", "Alla labb på plats", *BODY, "Anna Kanervo", "projektans
 def test_the_seed_page_is_exact_in_every_markup_of_our_own(name, labs):
     post = extract((MARKUPS / f"{name}.html").read_bytes(), labs)
     expected = {k: v for k, v in EXPECTED.items() if k != "teasers"}
-    assert fields(post) == expected
+    assert fields_of(post) == expected
 
 
 def test_a_cp1252_legacy_page_is_exact_whatever_its_header_says(labs):
     body = (MARKUPS / "seed-legacy-cp1252.html").read_bytes()
     for content_type in ("text/html; charset=utf-8", "text/html", "text/html; charset=iso-8859-1"):
-        assert fields(extract(body, labs, content_type=content_type))["body"] == EXPECTED["body"]
+        assert fields_of(extract(body, labs, content_type=content_type))["body"] == EXPECTED["body"]
 
 
 def test_jsonld_editor_is_never_the_author_and_is_listed_as_a_disagreement(labs):
@@ -237,7 +231,7 @@ def test_a_block_theme_with_an_editor_account_quotes_captions_and_a_credit_namin
     post's classes, a quote attribution mid-body, a caption and a credit naming people, a role with commas."""
     url = "https://www.allmannyttan.se/fotbollsskola-i-rannebergen/"
     post = extract((MARKUPS / "block-theme.html").read_bytes(), labs, url=url)
-    assert fields(post) == {
+    assert fields_of(post) == {
         "url": url, "published": "2019-08-20", "title": "Fotbollsskola i Rannebergen", "author": "Malin Widehammar",
         "role": "projektledare, Bostadsbolaget, Göteborg", "lab": "Göteborg", "labs": ["Göteborg"],
         "excerpt": derive_excerpt(FOTBOLL), "body": FOTBOLL}
@@ -249,7 +243,7 @@ def test_a_card_grid_without_metadata_signature_or_subscribe_lines(labs):
     <br> paragraphs, teaser cards wrapped in links, and no signature: author stays None."""
     url = "https://www.allmannyttan.se/trygghetsvandring-i-hageby/"
     post = extract((MARKUPS / "card-grid.html").read_bytes(), labs, url=url)
-    assert fields(post) == {
+    assert fields_of(post) == {
         "url": url, "published": "2019-03-06", "title": "Trygghetsvandring i Hageby", "author": None, "role": None,
         "lab": "Norrköping", "labs": ["Norrköping"], "excerpt": derive_excerpt(HAGEBY), "body": HAGEBY}
 
@@ -317,7 +311,7 @@ def test_real_wordpress_theme_pages_are_exact(name, labs):
     post = next(p for p in load_posts() if p.slug == slug)
     extracted = extract((MARKUPS / f"{name}.html").read_bytes(), labs, url=f"{WORDPRESS_BASE}{slug}/")
     expected = post.expected(WORDPRESS_BASE)
-    assert fields(extracted) == {k: expected[k] for k in FIELDS}
+    assert fields_of(extracted) == {k: expected[k] for k in POST_FIELDS}
     assert extracted.published == post.published and extracted.layers["published"] == Layer.LAYOUT
 
 

@@ -22,8 +22,8 @@ from archive.rebuild import rebuild
 from archive.runs import CrawlSummary, run_crawl, summary_text
 from scraper.fetch import Fetcher
 from scraper.sample_site import FAULTS, SamplePost, SampleSite, load_posts
+from scraper.sample_site.content import POST_FIELDS
 
-FIELDS = ("url", "title", "published", "author", "role", "lab", "labs", "excerpt", "body")
 SWEDISH = "åäö’–"  # the characters a wrong charset mangles first
 MAX_BYTES = Fetcher().max_bytes
 
@@ -92,7 +92,7 @@ def assert_nothing_lost(db_path: Path, site: SampleSite, *, missing: tuple[str, 
             continue
         assert url in stored, f"{post.path} was lost"
         row = stored[url]
-        assert {k: row[k] for k in FIELDS} == post.expected(site.base), post.path
+        assert {k: row[k] for k in POST_FIELDS} == post.expected(site.base), post.path
         assert row["status"] == "live"
 
 

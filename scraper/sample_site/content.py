@@ -158,7 +158,7 @@ class SamplePost:
         return bool(self.flags.get(name))
 
     def expected(self, base: str) -> dict[str, Any]:
-        """The post as `dagbok query --format json` should print it, for a site at `base`."""
+        """The post as `dagbok query --format json` should print it, for a site at `base` (its POST_FIELDS)."""
         return {
             "url": base.rstrip("/") + self.path,
             "title": self.title,
@@ -175,6 +175,17 @@ class SamplePost:
         """A copy that shares no lists with this post, with `changes` applied."""
         fresh = {"paragraphs": list(self.paragraphs), "labs": list(self.labs), "flags": dict(self.flags)}
         return replace(self, **{**fresh, **changes})
+
+
+# The fields a post is checked by, in `dagbok query --format json` order: the keys of SamplePost.expected.
+POST_FIELDS = ("url", "title", "published", "author", "role", "lab", "labs", "excerpt", "body")
+
+
+def fields_of(post: Any) -> dict[str, Any]:
+    """A post as dagbok read it (a `scraper.records.Post`), in the form of `SamplePost.expected`."""
+    values = {name: getattr(post, name) for name in POST_FIELDS}
+    values["published"] = post.published.isoformat() if post.published else None
+    return values
 
 
 def post_from_json(item: dict[str, Any]) -> SamplePost:
