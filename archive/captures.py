@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import sqlite_utils
 
-from scraper.records import Capture
+from scraper.records import Capture, wayback_moment
 
 COMPRESSION = "zlib"
 
@@ -27,17 +27,9 @@ def parse_iso(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
 
 
-def wayback_moment(timestamp: str) -> datetime:
-    """The moment a Wayback Machine capture was taken, from its 14-digit timestamp."""
-    digits = (timestamp + "00000000000000")[:14]
-    return datetime.strptime(digits, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
-
-
-def observed(capture: Capture) -> datetime:
-    """When the content of a capture was on the site: the Wayback capture time, else the fetch time."""
-    if capture.wayback_timestamp:
-        return wayback_moment(capture.wayback_timestamp)
-    return capture.fetched.astimezone(UTC)
+def stored_moment(wayback_timestamp: str | None, fetched: str) -> datetime:
+    """`Capture.captured` of a stored capture, from its row: the Wayback capture time, else the fetch time."""
+    return wayback_moment(wayback_timestamp) if wayback_timestamp else parse_iso(fetched)
 
 
 def store_body(db: sqlite_utils.Database, capture: Capture) -> str:

@@ -20,7 +20,7 @@ from scraper.labs import LabVocabulary
 from scraper.names import PageKind
 from scraper.records import DiscoveryDone, ListingChecked, PageResult, Validators
 
-from .captures import WarcLocation, insert_capture, iso, observed, parse_iso, wayback_moment
+from .captures import WarcLocation, insert_capture, iso, stored_moment
 from .diary import mark_diary, mark_post
 from .revisions import Change, Content, new_post, record_revision
 from .status import Seen, State, Status, page_after, post_after, seen_in, update_post
@@ -148,7 +148,7 @@ class Store:
         if row is None:
             return None
         url, final_url, fetched, wayback_timestamp = row[:4]
-        date = wayback_moment(wayback_timestamp) if wayback_timestamp else parse_iso(fetched)
+        date = stored_moment(wayback_timestamp, fetched)
         if capture.status != 304:
             return Reference(final_url or url, date)
         status, content_type, etag, last_modified, http_date, digest, size = row[4:]
@@ -157,7 +157,7 @@ class Store:
 
     def _store_rows(self, result: PageResult, capture_id: int) -> Stored:
         capture = result.capture
-        moment = observed(capture) if capture is not None else None
+        moment = capture.captured if capture is not None else None
         page = self._update_page(result, capture_id, moment)
         stored = Stored(Outcome.PAGE, result.url, capture_id=capture_id, error=result.error)
         if result.kind == PageKind.POST and capture is not None and moment is not None:

@@ -17,7 +17,7 @@ from scraper.diary import DiaryRules
 from scraper.labs import LabVocabulary
 from scraper.records import PageResult, Teaser
 
-from .captures import iso, parse_iso, wayback_moment
+from .captures import iso, stored_moment
 from .diary import mark_post
 from .revisions import Content, new_post, record_revision
 from .status import Seen, Status, post_after
@@ -88,5 +88,5 @@ def settle_teaser_only(db: sqlite_utils.Database, url: str, *, labs: LabVocabula
         author=author,
         role=role,
     )
-    moment = wayback_moment(wayback_timestamp) if wayback_timestamp else parse_iso(fetched)
+    moment = stored_moment(wayback_timestamp, fetched)
     observe_teaser(db, teaser, capture_id, moment, labs=labs, rules=rules)

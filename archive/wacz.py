@@ -20,7 +20,7 @@ from pathlib import Path
 
 from scraper.errors import DagbokError
 
-from .captures import parse_iso, wayback_moment
+from .captures import stored_moment
 from .queries import open_archive
 from .warc import warc_date, warc_files
 
@@ -58,7 +58,7 @@ def page_lines(db_path: Path) -> tuple[list[dict], list[str]]:
         every_post = [row["url"] for row in conn.execute("SELECT url FROM post_details ORDER BY url")]
     pages = []
     for row in rows:
-        moment = wayback_moment(row["wayback_timestamp"]) if row["wayback_timestamp"] else parse_iso(row["fetched"])
+        moment = stored_moment(row["wayback_timestamp"], row["fetched"])
         pages.append({"url": row["final_url"], "title": row["title"] or row["url"], "ts": warc_date(moment)})
     listed = {row["url"] for row in rows}
     return pages, [url for url in every_post if url not in listed]

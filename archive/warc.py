@@ -43,7 +43,7 @@ from scraper.errors import DagbokError
 from scraper.records import REPLAY_URL_HEADER, Capture
 from scraper.version import user_agent
 
-from .captures import WarcLocation, wayback_moment
+from .captures import WarcLocation
 from .warc_fields import EventFields, ExchangeFields, PageFields, dagbok_fields, event_target
 
 DEFAULT_MAX_SIZE = 100_000_000  # bytes: 100 MB, as `--warc-max-size 100`
@@ -216,7 +216,7 @@ class WarcWriter:
         writer = self._ready()
         location = self._location()
         target = capture.final_url
-        date = wayback_moment(capture.wayback_timestamp) if capture.wayback_timestamp else capture.fetched
+        date = capture.captured
         confirms = capture.status == 304 and _confirms_body(revisit_of)
         exchange = ExchangeFields(
             requested_uri=capture.url,

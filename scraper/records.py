@@ -38,6 +38,12 @@ class Candidate:
 REPLAY_URL_HEADER = "X-Dagbok-Replay-URL"
 
 
+def wayback_moment(timestamp: str) -> datetime:
+    """The moment (UTC) a Wayback Machine capture was taken, from its timestamp (14 digits, or fewer: padded)."""
+    digits = (timestamp + "00000000000000")[:14]
+    return datetime.strptime(digits, "%Y%m%d%H%M%S").replace(tzinfo=timezone.utc)
+
+
 @dataclass(frozen=True)
 class Capture:
     """One HTTP exchange as it happened: what was asked, what came back, when."""
@@ -59,11 +65,12 @@ class Capture:
 
     @property
     def captured(self) -> datetime:
-        """When the page showed this content, UTC: the Wayback Machine's capture time for a replay,
-        else when it was fetched. Relative dates on the page (`igår`) count from this moment."""
+        """When the page showed this content: the Wayback Machine's capture time for a replay, else
+        when it was fetched. Relative dates on the page (`igår`) count from this moment; the archive
+        dates the capture's revision and WARC record by it."""
         if self.wayback_timestamp:
             try:
-                return datetime.strptime(self.wayback_timestamp[:14], "%Y%m%d%H%M%S").replace(tzinfo=timezone.utc)
+                return wayback_moment(self.wayback_timestamp)
             except ValueError:
                 pass
         return self.fetched

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from archive.captures import WarcLocation, insert_capture, iso, observed, read_body, store_body
+from archive.captures import WarcLocation, insert_capture, iso, read_body, store_body
 from archive.schema import open_database
 from scraper.records import Capture
 
@@ -103,8 +103,8 @@ def test_wayback_capture_keeps_its_timestamp_and_is_observed_then(db):
     cap = capture(wayback_timestamp="20190429101500")
     row = db["captures"].get(add(db, cap))
     assert row["wayback_timestamp"] == "20190429101500"
-    assert observed(cap) == datetime(2019, 4, 29, 10, 15, tzinfo=UTC)
-    assert observed(capture()) == MOMENT
+    assert cap.captured == datetime(2019, 4, 29, 10, 15, tzinfo=UTC)
+    assert capture().captured == MOMENT
 
 
 def test_timestamps_are_stored_as_utc_text():
