@@ -24,6 +24,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from lxml import etree
+
 from ..dates import match_date_line
 from .document import Document
 from .lines import is_after_post
@@ -37,6 +39,9 @@ _MAX_DATE = 40  # a comment's date line in a form no date rule reads (`December 
 _YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _MAX_GAP = 15  # lines from one comment's date to its reply line
 _HEADING_LINES = 2  # a section heading sits at most this many lines before the first comment or the form
+_COMMENT_HREFS = etree.XPath("//a/@href[contains(., 'comment-')]", smart_strings=False)
+_COMMENT_NAMES = etree.XPath("(//@class | //@id)[contains(., 'comment') or contains(., 'respond')]",
+                             smart_strings=False)
 
 
 @dataclass(frozen=True)
@@ -90,13 +95,13 @@ def _has_comment_marker(document: Document) -> bool:
     tree = document.tree
     if next(tree.iter("textarea"), None) is not None:
         return True
-    # lxml picks the few attributes worth reading: every comment link's fragment holds
-    # `comment-`, and every comment class token `comment` or `respond`
-    if any(map(_is_comment_link, tree.xpath("//a/@href[contains(., 'comment-')]", smart_strings=False))):
-        return True
-    names = tree.xpath("(//@class | //@id)[contains(., 'comment') or contains(., 'respond')]", smart_strings=False)
-    if any(not COMMENT_CLASSES.isdisjoint(name.split()) for name in names):
-        return True
+    # every comment link's fragment holds `comment-`, and every comment class or id
+    # `comment` or `respond`: a page whose source holds neither has none of them
+    if "comment" in document.text or "respond" in document.text:
+        if any(map(_is_comment_link, _COMMENT_HREFS(tree))):
+            return True
+        if any(not COMMENT_CLASSES.isdisjoint(name.split()) for name in _COMMENT_NAMES(tree)):
+            return True
     short = (line.text.casefold() for line in document.lines if len(line.text) <= _MAX_NAME)
     return any(text.endswith(COMMENTER_ENDINGS) or text in _REPLIES for text in short)
 
