@@ -114,7 +114,7 @@ def sample_site_factory() -> Iterator[Callable[..., SampleSite]]:
 
 
 @pytest.fixture(scope="session")
-def crawled_archive(tmp_path_factory) -> Path:
+def sample_crawl(tmp_path_factory) -> Path:
     """The sample site ("semantic" markup) crawled once a session into an archive, WARC files beside it.
 
     Shared by every test that asks for it: read it, never write to it.

@@ -189,9 +189,9 @@ def test_search_canned_query_shows_highlighted_snippets(browser, served_url, tmp
 
 
 @pytest.fixture(scope="module")
-def crawled_url(crawled_archive) -> Iterator[str]:
+def crawled_url(sample_crawl) -> Iterator[str]:
     """The sample site crawled (about 35 posts with real bodies), then served."""
-    process, base = start_serving(crawled_archive)
+    process, base = start_serving(sample_crawl)
     yield base + "dagbok"
     stop(process)
 

@@ -326,10 +326,10 @@ def test_facets_on_the_posts_table_are_headed_by_names(served):
 
 
 @pytest.fixture(scope="module")
-def served_crawl(crawled_archive) -> Iterator[Served]:
+def served_crawl(sample_crawl) -> Iterator[Served]:
     """The sample site crawled, then served: real bodies, long enough to be cut."""
-    process, base = start_serving(crawled_archive)
-    yield Served(url=base + "dagbok", process=process, db=crawled_archive)
+    process, base = start_serving(sample_crawl)
+    yield Served(url=base + "dagbok", process=process, db=sample_crawl)
     stop(process)
 
 
