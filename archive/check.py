@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from archive.database import check_pages
-from archive.queries import open_archive
+from archive.queries import in_scope, open_archive
 from scraper.errors import DagbokError
 
 FIELDS = ("published", "title", "author", "role", "excerpt", "body", "lab")
@@ -170,11 +170,6 @@ def parse_thresholds(items: Iterable[str], *, base: Mapping[str, float] = DEFAUL
             raise BadThreshold(f'--min-coverage "{item}": "{value}" is not a percentage from 0 to 100')
         thresholds[name] = float(match.group(1))
     return thresholds
-
-
-def in_scope(sql: str, *, all_posts: bool) -> str:
-    """The SQL kept to the diary's posts (scraper/data/diary.toml), or to every post with `--all`."""
-    return sql.replace("/*diary*/", "" if all_posts else "AND posts.diary = 1")
 
 
 def check_archive(db_path: Path | str, *, thresholds: Mapping[str, float] = DEFAULT_THRESHOLDS,

@@ -21,7 +21,7 @@ from scraper.errors import DagbokError
 from scraper.version import dagbok_version
 
 from .database import storage_errors
-from .queries import open_archive
+from .queries import in_scope, open_archive
 
 FORMATS = ("jsonl", "csv")
 MANIFEST = "manifest.json"
@@ -142,9 +142,9 @@ def export(db_path: Path | str, out_dir: Path | str, *, fmt: str = "jsonl", all_
         raise ExportError(f'format "{fmt}" is not one of {", ".join(FORMATS)}')
     _check_out_dir(out_dir)
     with open_archive(db_path) as conn:
-        posts = [_clean(dict(row)) for row in conn.execute(_scoped(POSTS_SQL, all_posts))]
-        revisions = [_clean(dict(row)) for row in conn.execute(_scoped(REVISIONS_SQL, all_posts))]
-        captures = [dict(row) for row in conn.execute(_scoped(CAPTURES_SQL, all_posts))]
+        posts = [_clean(dict(row)) for row in conn.execute(in_scope(POSTS_SQL, all_posts=all_posts, posts="p"))]
+        revisions = [_clean(dict(row)) for row in conn.execute(in_scope(REVISIONS_SQL, all_posts=all_posts, posts="p"))]
+        captures = [dict(row) for row in conn.execute(in_scope(CAPTURES_SQL, all_posts=all_posts, posts="p"))]
         last_run = conn.execute("SELECT max(ended) FROM crawl_runs").fetchone()[0]
     summary = ExportSummary(out_dir, fmt, posts=len(posts), revisions=len(revisions), captures=len(captures))
     folder = out_dir.resolve()  # `--out .` names a folder too
@@ -222,10 +222,6 @@ def _put_in_place(partial: Path, out_dir: Path) -> None:
     os.replace(partial, out_dir)
     if previous is not None:
         shutil.rmtree(previous)
-
-
-def _scoped(sql: str, all_posts: bool) -> str:
-    return sql.replace("/*diary*/", "" if all_posts else "AND p.diary = 1")
 
 
 def _clean(row: dict) -> dict:

@@ -156,6 +156,14 @@ def posts_view(all_posts: bool) -> str:
     return ALL_VIEW if all_posts else DIARY_VIEW
 
 
+def in_scope(sql: str, *, all_posts: bool, posts: str = "posts") -> str:
+    """`sql` kept to the diary's posts at its `/*diary*/` marker, or to every post with `--all`.
+
+    `posts` is the name `sql` gives the posts table (an alias, say).
+    """
+    return sql.replace("/*diary*/", "" if all_posts else f"AND {posts}.diary = 1")
+
+
 def build_post_query(query: PostQuery, *, each: bool = False, columns: tuple[str, ...] = FIELDS,
                      offset: int | None = None) -> tuple[str, list[Any]]:
     """The SQL and parameters for a `PostQuery` over the `post_details` view.
@@ -298,7 +306,7 @@ def refuse_if_never_crawled(conn: sqlite3.Connection, path: Path) -> None:
 
 # --- stats -----------------------------------------------------------------------------
 
-# `{view}` is the view of `posts_view`; `{scope}` keeps the `posts` table to the diary unless `--all`.
+# `{view}` is the view of `posts_view`; `/*diary*/` keeps the `posts` table to the diary unless `--all` (in_scope).
 STATS_SQL = {
     "posts": "SELECT count(*) AS posts FROM {view}",
     "per_year": """
@@ -306,11 +314,11 @@ STATS_SQL = {
         FROM {view} GROUP BY year ORDER BY year IS NULL, year""",
     "per_lab": """
         SELECT labs.name AS lab,
-               (SELECT count(*) FROM posts WHERE posts.lab_id = labs.id {scope}) AS posts,
+               (SELECT count(*) FROM posts WHERE posts.lab_id = labs.id /*diary*/) AS posts,
                (SELECT count(*) FROM post_labs JOIN posts ON posts.id = post_labs.post_id
-                WHERE post_labs.lab_id = labs.id {scope}) AS named_in
+                WHERE post_labs.lab_id = labs.id /*diary*/) AS named_in
         FROM labs ORDER BY labs.id""",
-    "programme_wide": "SELECT count(*) AS posts FROM posts WHERE lab_id IS NULL {scope}",
+    "programme_wide": "SELECT count(*) AS posts FROM posts WHERE lab_id IS NULL /*diary*/",
     "per_author": """
         SELECT author, count(*) AS posts, min(published) AS first, max(published) AS last
         FROM {view} GROUP BY author ORDER BY author IS NULL, count(*) DESC, author""",
@@ -346,15 +354,13 @@ class Stats:
         return dict(self.__dict__)
 
 
-DIARY_SCOPE = "AND posts.diary = 1"
-
-
 def collect_stats(db_path: Path | str, *, all_posts: bool = False) -> Stats:
     """Read the `Stats` of the archive at `db_path`: of the diary, or of every stored post."""
-    view, scope = posts_view(all_posts), "" if all_posts else DIARY_SCOPE
+    view = posts_view(all_posts)
     with open_archive(db_path) as conn:
         def rows(name: str) -> list[dict[str, Any]]:
-            return [dict(row) for row in conn.execute(STATS_SQL[name].format(view=view, scope=scope))]
+            sql = in_scope(STATS_SQL[name].format(view=view), all_posts=all_posts)
+            return [dict(row) for row in conn.execute(sql)]
 
         def one(name: str) -> dict[str, Any] | None:
             found = rows(name)
