@@ -408,7 +408,7 @@ def text_facts(text: str, reference: datetime | None = None) -> TextFacts:
     names_an_update = names_update(text)
     may_hold = len(text) <= 2 * MAX_DATE_LINE and may_hold_a_date(text)
     shown = _date_in_meta(text, reference) if may_hold else None
-    update_date = names_an_update and bool(search_dates(text, reference=reference))  # `Uppdaterad 3 maj 2019`
+    update_date = names_an_update and shown is None and bool(search_dates(text, reference=reference))  # `Uppdaterad 3 maj 2019`
     return TextFacts(
         marker=is_marker(text),
         removable=is_marker(text) or is_credit(text) or is_hashtag_line(text) or update_date,
@@ -434,33 +434,33 @@ class LineFacts:
     few lines, and a body paragraph is long to fold.
     """
 
-    __slots__ = ("texts", "lines", "text", "furniture", "removable", "marker", "after_post", "comments", "chrome",
+    __slots__ = ("texts", "lines", "text_facts", "furniture", "removable", "marker", "after_post", "comments", "chrome",
                  "nav", "dates", "_headings", "_keys")
 
-    def __init__(self, lines: list[Line], text: list[TextFacts], *, nav: list[bool], dates: dict[int, date],
+    def __init__(self, lines: list[Line], judged: list[TextFacts], *, nav: list[bool], dates: dict[int, date],
                  removable: list[bool]) -> None:
         self.lines = lines
         self.texts = [line.text for line in lines]
-        self.text = text  # each line's `text_facts`
+        self.text_facts = judged  # each line's `text_facts`
         self.removable = removable  # a marker, credit, hashtag line or update date: never body either
-        self.furniture = [r or f.chrome for r, f in zip(removable, text)]  # never a title or signature
-        self.marker = [f.marker for f in text]  # subscribe box or footer: ends a post
-        self.after_post = [f.after_post for f in text]  # comments, previous/next links, widgets: end a post
-        self.chrome = [f.chrome for f in text]  # theme furniture (`is_chrome`), what follows a post
+        self.furniture = [r or f.chrome for r, f in zip(removable, judged)]  # never a title or signature
+        self.marker = [f.marker for f in judged]  # subscribe box or footer: ends a post
+        self.after_post = [f.after_post for f in judged]  # comments, previous/next links, widgets: end a post
+        self.chrome = [f.chrome for f in judged]  # theme furniture (`is_chrome`), what follows a post
         self.nav = nav  # inside <nav> or role=navigation
         self.dates = dates  # date lines, in page order
         # the first line of comments or previous/next links (or the line count)
-        self.comments = next((i for i, f in enumerate(text) if f.only_after_post), len(lines))
+        self.comments = next((i for i, f in enumerate(judged) if f.only_after_post), len(lines))
         self._headings: dict[int, int | None] = {}
         self._keys: dict[int, str] = {}
 
     def is_name(self, j: int) -> bool:
         """`looks_like_name` of line j."""
-        return self.text[j].name
+        return self.text_facts[j].name
 
     def is_role(self, j: int) -> bool:
         """`looks_like_role` of line j."""
-        return self.text[j].role
+        return self.text_facts[j].role
 
     def key(self, j: int) -> str:
         """`title_key` of line j."""
@@ -487,12 +487,12 @@ def line_facts(document: Document) -> LineFacts:
     """Each line's facts and date, in one loop over the lines."""
     lines = document.lines
     reference = document.capture.captured
-    text = [_text_facts_of(line, reference) for line in lines]
-    removable = [f.removable for f in text]
+    judged = [_text_facts_of(line, reference) for line in lines]
+    removable = [f.removable for f in judged]
     dates = {}
-    for i, (line, facts) in enumerate(zip(lines, text)):
+    for i, (line, facts) in enumerate(zip(lines, judged)):
         found = _date_of_line(line, facts, reference)
-        if found is not None and i and text[i - 1].update_label:
+        if found is not None and i and judged[i - 1].update_label:
             removable[i] = True  # after an `Uppdaterad` label of its own: an update's date
         elif found is not None:
             dates[i] = found
@@ -506,6 +506,6 @@ def line_facts(document: Document) -> LineFacts:
         # htmldate's order: the costly reading only when the fast one found nothing at all
         dates = {i: d for i, line in enumerate(lines)
                  if len(line.text) <= FALLBACK_DATE_LINE and _DIGIT_RE.search(line.text)
-                 and not removable[i] and not text[i].chrome
+                 and not removable[i] and not judged[i].chrome
                  and (d := parse_date(line.text, reference=reference)) is not None}
-    return LineFacts(lines, text, nav=nav, dates=dates, removable=removable)
+    return LineFacts(lines, judged, nav=nav, dates=dates, removable=removable)
