@@ -56,6 +56,7 @@ CONTACT_PAGE = {"title": "Kontakt", "paragraphs": [
     "Frågor om allmännyttan.se? Skriv till oss på info@sverigesallmannytta.se eller ring 08-406 55 00."]}
 
 EXCERPT_LENGTH = 250
+TEASER_COUNT = 3  # the newest posts the home page and every post page show as teasers
 DIARY_CATEGORY, NEWS_CATEGORY = "Dagbok", "Nyheter"
 
 
@@ -321,7 +322,7 @@ def page_view(path: str, posts: list[SamplePost], base: str, pages: dict[str, di
     if page.get("lab") and listed:
         teasers = newest([p for p in posts if p.lab == page["lab"]], limit=len(posts))
     elif path == "/":
-        teasers = newest(posts, limit=3)
+        teasers = newest(posts, limit=TEASER_COUNT)
     else:
         teasers = []
     return PageView(path=path, title=page["title"], paragraphs=list(page["paragraphs"]), base=base,

@@ -23,9 +23,9 @@ from urllib.parse import parse_qs, urlsplit
 
 from ..errors import DagbokError
 from . import bare, legacy, nested, pagebuilder, semantic, wordpress
-from .content import (ARCHIVE_NAV, CONTACT_PAGE, NAV, PageView, PostView, SamplePost, archive_page_number,
-                      archive_view, assign_ids, load_news, load_pages, load_posts, newest, not_found_view, page_view,
-                      retitled)
+from .content import (ARCHIVE_NAV, CONTACT_PAGE, NAV, TEASER_COUNT, PageView, PostView, SamplePost,
+                      archive_page_number, archive_view, assign_ids, load_news, load_pages, load_posts, newest,
+                      not_found_view, page_view, retitled)
 
 RENDERERS: dict[str, ModuleType] = {module.NAME: module for module in (semantic, bare, legacy, nested, pagebuilder)}
 MARKUPS = tuple(RENDERERS)
@@ -34,7 +34,6 @@ MARKUPS = tuple(RENDERERS)
 # inlägg »" → /dagbok/page/2/ …) linked from the menu, so some posts are reachable only from page 2 on.
 INDEXES = ("wordpress", "archive")
 WORDPRESS_ENDPOINTS = ("/wp-json/", "/feed", "/wp-sitemap", "/sitemap")
-TEASER_COUNT = 3
 EVERY_ROUTE = "*"  # a fault's route that stands for every path of the site
 EPOCH = wordpress.PAGES_LASTMOD  # Last-Modified of pages with no date of their own, as their sitemap says
 

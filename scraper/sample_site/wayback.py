@@ -21,8 +21,8 @@ from functools import cached_property
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from . import wordpress
-from .content import (ARCHIVE_PATH, LAB_PATHS, PageView, PostView, SamplePost, archive_view, as_utc, load_news,
-                      load_pages, newest, not_found_view, page_view, preliminary_title, retitled)
+from .content import (ARCHIVE_PATH, LAB_PATHS, TEASER_COUNT, PageView, PostView, SamplePost, archive_view, as_utc,
+                      load_news, load_pages, newest, not_found_view, page_view, preliminary_title, retitled)
 
 ORIGIN = "https://www.allmannyttan.se/"
 CDX_FIELDS = ("urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length")
@@ -152,7 +152,7 @@ class Wayback:
                                             self.renderer.CHARSET, slug, title))
 
     def post_capture(self, post: SamplePost, moment: datetime, *, original: str | None = None) -> None:
-        teasers = newest(self.posts, limit=3, exclude=post.slug, before=moment)
+        teasers = newest(self.posts, limit=TEASER_COUNT, exclude=post.slug, before=moment)
         view = PostView(post=post, base=ORIGIN, teasers=teasers)
         self.html_capture(original or ORIGIN.rstrip("/") + post.path, moment, self.renderer.post_page(view),
                           slug=post.slug, title=post.title)
