@@ -216,16 +216,20 @@ class Wayback:
         self.add_other_urls(other_urls)
         self.captures.sort(key=lambda c: c.order)
 
+    def latest_capture(self, post: SamplePost) -> WaybackCapture:
+        """The newest capture of `post`'s own page that answered 200."""
+        return max((c for c in self.captures if c.slug == post.slug and c.status == 200), key=lambda c: c.timestamp)
+
     def add_revisit(self, post: SamplePost) -> None:
         """A recapture of a post that found it unchanged: a `warc/revisit` row, later than the capture."""
-        latest = max((c for c in self.captures if c.slug == post.slug and c.status == 200), key=lambda c: c.timestamp)
+        latest = self.latest_capture(post)
         moment = latest.moment + timedelta(days=200)
         self.revisited = replace(latest, timestamp=stamp(moment), revisit=True)
         self.captures.append(self.revisited)
 
     def add_redirect(self, post: SamplePost) -> None:
         """The bare `http://` host captured after the page itself: a 301 to the canonical page."""
-        latest = max((c for c in self.captures if c.slug == post.slug and c.status == 200), key=lambda c: c.timestamp)
+        latest = self.latest_capture(post)
         target = ORIGIN.rstrip("/") + post.path
         body = f'<html><body><a href="{target}">Moved Permanently</a></body></html>'.encode()
         self.redirected = WaybackCapture(stamp(latest.moment + timedelta(days=90)), "http://allmannyttan.se" + post.path,
