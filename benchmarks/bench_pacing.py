@@ -21,6 +21,7 @@ from typing import Any
 
 from archive.runs import run_crawl
 from benchmarks import command
+from benchmarks.timing import percentile
 from scraper.sample_site import SampleSite, load_posts
 
 DELAY = 0.2
@@ -64,7 +65,7 @@ def run(quick: bool = False, *, posts: int | None = None, delay: float = DELAY) 
             results["latencies"][latency] = {
                 "requests": len(site.requests), "posts": summary.new, "wall_seconds": wall,
                 "mean_gap": statistics.fmean(between), "min_gap": min(between), "max_gap": max(between),
-                "p95_gap": sorted(between)[int(0.95 * (len(between) - 1))],
+                "p95_gap": percentile(between, 0.95),
                 "mean_over_delay": statistics.fmean(between) / delay,
                 "floor_seconds": delay * (len(site.requests) - 1),
             }
