@@ -1,10 +1,15 @@
-"""The console scripts tests run as a user would: `dagbok` itself, `warcio`, `wacz` and `cog`."""
+"""The console scripts tests run as a user would: `dagbok` itself (installed, or in this process), `warcio`, `wacz`
+and `cog`."""
 
 from __future__ import annotations
 
 import shutil
 import sys
 from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from archive.cli import cli
 
 
 def script(name: str) -> str:
@@ -18,3 +23,8 @@ def script(name: str) -> str:
 DAGBOK = script("dagbok")
 WARCIO = script("warcio")
 WACZ = script("wacz")
+
+
+def invoke(*args: str) -> Result:
+    """`dagbok ARGS` run in this process through click, as a user types it; exceptions are not caught."""
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)

@@ -14,13 +14,10 @@ from archive.cli import cli
 from archive.runs import run_crawl
 from archive.schema import open_database
 from scraper.sample_site import load_posts
+from tests.console_scripts import invoke
 from test_queries import BASE, POSTS, make_archive
 
 SIGNED = [post for post in POSTS if post["author"]]
-
-
-def run(*args: str):
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
 def coverage(report) -> dict[str, tuple[int, int]]:
@@ -29,7 +26,7 @@ def coverage(report) -> dict[str, tuple[int, int]]:
 
 def test_full_coverage_exits_0(tmp_path):
     db = make_archive(tmp_path / "a.db", SIGNED)
-    result = run("check", "--db", str(db))
+    result = invoke("check", "--db", str(db))
     assert result.exit_code == 0, result.output
     assert "coverage: every field at or above its minimum" in result.output
     report = check_archive(db)
@@ -42,7 +39,7 @@ def test_full_coverage_exits_0(tmp_path):
 def test_missing_signatures_report_the_gap_and_exit_1(tmp_path):
     unsigned = [{**post, "author": None, "role": None} for post in SIGNED]
     db = make_archive(tmp_path / "a.db", unsigned)
-    result = run("check", "--db", str(db))
+    result = invoke("check", "--db", str(db))
     assert result.exit_code == 1
     assert "coverage below the minimum: author 0.0% < 90%, role 0.0% < 90%" in result.output
     lines = {line.split()[0]: line.split() for line in result.output.splitlines() if line.strip()}
@@ -52,21 +49,21 @@ def test_missing_signatures_report_the_gap_and_exit_1(tmp_path):
 
 def test_one_unsigned_post_in_five_is_under_the_default_but_meets_a_lower_minimum(tmp_path):
     db = make_archive(tmp_path / "a.db")  # five posts with a page, one without signature
-    assert run("check", "--db", str(db)).exit_code == 1
-    result = run("check", "--db", str(db), "--min-coverage", "author=80", "--min-coverage", "role=80%")
+    assert invoke("check", "--db", str(db)).exit_code == 1
+    result = invoke("check", "--db", str(db), "--min-coverage", "author=80", "--min-coverage", "role=80%")
     assert result.exit_code == 0, result.output
     assert check_archive(db, thresholds={"author": 80.1}).exit_code == 1
 
 
 def test_zero_turns_a_minimum_off(tmp_path):
     db = make_archive(tmp_path / "a.db", [{**p, "body": None} for p in SIGNED])
-    assert run("check", "--db", str(db), "--min-coverage", "body=0").exit_code == 0
-    assert run("check", "--db", str(db)).exit_code == 1
+    assert invoke("check", "--db", str(db), "--min-coverage", "body=0").exit_code == 0
+    assert invoke("check", "--db", str(db)).exit_code == 1
 
 
 def test_an_archive_without_posts_fails_the_check(tmp_path):
     db = make_archive(tmp_path / "a.db", [])
-    result = run("check", "--db", str(db))
+    result = invoke("check", "--db", str(db))
     assert result.exit_code == 1
     assert "posts checked: 0" in result.output
 
@@ -82,7 +79,7 @@ def test_layers_that_produced_each_field_are_counted(tmp_path):
     assert layers["published"] == {"jsonld": 2, "time": 1}
     assert layers["title"] == {"layout": 2, "opengraph": 1}
     assert layers["author"] == {"layout": 3}
-    result = run("check", "--db", str(db))
+    result = invoke("check", "--db", str(db))
     assert "jsonld 2, time 1" in result.output and "layout 2, opengraph 1" in result.output
 
 
@@ -105,7 +102,7 @@ def test_disagreements_are_counted_by_field_and_layer_for_the_latest_revisions_o
         {"field": "author", "layer": "jsonld", "posts": 2},
         {"field": "published", "layer": "feed", "posts": 1},
     ]
-    assert "disagreements between layers: none" in run("check", "--db", str(make_archive(tmp_path / "b.db", SIGNED))).output
+    assert "disagreements between layers: none" in invoke("check", "--db", str(make_archive(tmp_path / "b.db", SIGNED))).output
 
 
 def test_pages_that_failed_are_listed_with_their_reason(tmp_path):
@@ -132,7 +129,7 @@ def test_pages_that_failed_are_listed_with_their_reason(tmp_path):
     ]
     # coverage of the posts that parsed is still full, but two pages came back and could not be read
     assert report.exit_code == 1 and all(page.unread for page in report.failed_pages)
-    result = run("check", "--db", str(db))
+    result = invoke("check", "--db", str(db))
     assert result.exit_code == 1
     assert "pages that failed: 2" in result.output and "no title found" in result.output
 
@@ -159,7 +156,7 @@ def test_posts_stored_without_a_date_title_or_body_are_named_with_what_is_missin
         (BASE + SIGNED[0]["slug"] + "/", "no date found"),
         (BASE + SIGNED[1]["slug"] + "/", "no date found, no body found"),
     ])
-    result = run("check", "--db", str(db))
+    result = invoke("check", "--db", str(db))
     assert result.exit_code == 1
     line = next(line for line in result.output.splitlines() if line.startswith(f"{BASE}{SIGNED[1]['slug']}/"))
     assert line.split()[1:] == ["200", "no", "date", "found,", "no", "body", "found"]
@@ -170,7 +167,7 @@ def test_posts_stored_without_a_date_title_or_body_are_named_with_what_is_missin
 
 def test_json_report(tmp_path):
     db = make_archive(tmp_path / "a.db")
-    result = run("check", "--db", str(db), "--format", "json")
+    result = invoke("check", "--db", str(db), "--format", "json")
     assert result.exit_code == 1
     data = json.loads(result.output)
     assert data["posts"] == 5 and data["exit_code"] == 1
@@ -189,7 +186,7 @@ def test_json_report(tmp_path):
 def test_bad_thresholds_are_refused_with_exit_2(tmp_path, bad, message):
     with pytest.raises(BadThreshold, match="^" + message.replace("(", r"\(").replace(")", r"\)")):
         parse_thresholds([bad])
-    result = run("check", "--db", str(make_archive(tmp_path / "a.db")), "--min-coverage", bad)
+    result = invoke("check", "--db", str(make_archive(tmp_path / "a.db")), "--min-coverage", bad)
     assert result.exit_code == 2 and result.output.startswith("Error: " + message)
 
 
@@ -199,7 +196,7 @@ def test_thresholds_override_only_the_fields_given():
 
 
 def test_missing_database(tmp_path):
-    result = run("check", "--db", str(tmp_path / "none.db"))
+    result = invoke("check", "--db", str(tmp_path / "none.db"))
     assert result.exit_code == 2 and "no database at" in result.output
 
 
@@ -215,7 +212,7 @@ def crawl_sample_site(make_site, db: Path, **site_options) -> Path:
 @pytest.mark.parametrize("markup", ["semantic", "bare"])
 def test_check_on_a_crawl_of_the_sample_site_reports_full_coverage(sample_site_factory, tmp_path, markup):
     db = crawl_sample_site(sample_site_factory, tmp_path / "dagbok.db", markup=markup)
-    result = run("check", "--db", str(db))
+    result = invoke("check", "--db", str(db))
     assert result.exit_code == 0, result.output
     report = check_archive(db)
     truth = [post for post in load_posts() if not post.teaser_only]
@@ -230,7 +227,7 @@ def test_check_on_a_crawl_of_the_sample_site_reports_full_coverage(sample_site_f
 def test_check_on_a_crawl_without_signatures_reports_the_gap_and_exits_1(sample_site_factory, tmp_path):
     unsigned = [post.copy(author=None, role=None) for post in load_posts()]
     db = crawl_sample_site(sample_site_factory, tmp_path / "dagbok.db", markup="bare", posts=unsigned)
-    result = run("check", "--db", str(db))
+    result = invoke("check", "--db", str(db))
     assert result.exit_code == 1
     assert "coverage below the minimum: author 0.0% < 90%, role 0.0% < 90%" in result.output
 

@@ -18,7 +18,7 @@ from archive.lock import RunLock
 from archive.schema import open_database
 from archive.warc import warc_files
 from scraper.sample_site import MARKUPS, SampleSite, load_posts
-from tests.console_scripts import DAGBOK, WARCIO
+from tests.console_scripts import DAGBOK, WARCIO, invoke
 
 POSTS = load_posts()
 TEASER_FIELDS = ("url", "title", "published", "author", "role", "excerpt")
@@ -30,10 +30,6 @@ def dagbok(*args: str, check_rc: int | None = None) -> subprocess.CompletedProce
     if check_rc is not None:
         assert done.returncode == check_rc, done.stdout + done.stderr
     return done
-
-
-def invoke(*args: str):
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
 def query_json(db_path) -> dict[str, dict]:

@@ -8,16 +8,14 @@ import sqlite3
 from datetime import UTC, datetime
 
 import pytest
-from click.testing import CliRunner
 
-from archive.cli import cli
 from scraper.diary import BadDiaryRules, DiaryRules, Evidence, Membership, PostFacts, category_key
 from scraper.extract.categories import read_categories
 from scraper.extract.document import parse_document
 from scraper.labs import LabVocabulary
 from scraper.records import Capture
 from scraper.sample_site import MARKUPS, SampleSite
-from tests.console_scripts import DAGBOK
+from tests.console_scripts import DAGBOK, invoke
 
 LABS = LabVocabulary.load()
 RULES = DiaryRules.load()
@@ -139,10 +137,6 @@ def test_a_page_that_shows_no_categories_gives_none():
 
 
 # --- end to end ------------------------------------------------------------------------------------
-
-
-def invoke(*args: str):
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
 @pytest.fixture(scope="module", params=MARKUPS)

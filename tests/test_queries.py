@@ -13,9 +13,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from archive.cli import cli
 from archive.database import NoDatabase
 from archive.queries import (
     BadQuery, PostQuery, build_post_query, collect_stats, find_posts, fts_terms, open_archive,
@@ -29,6 +27,7 @@ from scraper.labs import LabVocabulary
 from scraper.names import Layer, PageKind, Source
 from scraper.records import Capture, Disagreement, PageResult, Post, Teaser
 from scraper.sample_site import load_posts
+from tests.console_scripts import invoke
 
 BASE = "https://www.allmannyttan.se/"
 
@@ -158,14 +157,10 @@ def titles(db: Path, **options) -> list[str]:
     return [post["title"] for post in find_posts(db, PostQuery(**options))]
 
 
-def run(*args: str):
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
-
-
 # --- the query itself ---------------------------------------------------------------------
 
 def test_json_output_has_every_field_of_every_post_newest_first(archive):
-    result = run("query", "--db", str(archive), "--format", "json")
+    result = invoke("query", "--db", str(archive), "--format", "json")
     assert result.exit_code == 0, result.output
     by_date = sorted(POSTS, key=lambda p: p["published"], reverse=True)
     assert json.loads(result.output) == [expected(post) for post in by_date]
@@ -282,19 +277,19 @@ def test_injection_attempt_in_author_is_only_a_name(archive):
 # --- the CLI's errors ------------------------------------------------------------------------
 
 def test_bad_date_is_an_error_with_exit_code_2(archive):
-    result = run("query", "--db", str(archive), "--since", "2019-13-01")
+    result = invoke("query", "--db", str(archive), "--since", "2019-13-01")
     assert result.exit_code == 2
     assert result.output == 'Error: "2019-13-01" is not a date; use YYYY-MM-DD, e.g. 2019-04-29\n'
 
 
 def test_date_in_another_form_is_refused(archive):
-    result = run("query", "--db", str(archive), "--until", "29 april 2019")
+    result = invoke("query", "--db", str(archive), "--until", "29 april 2019")
     assert result.exit_code == 2
     assert '"29 april 2019" is not a date; use YYYY-MM-DD' in result.output
 
 
 def test_unknown_lab_on_the_command_line(archive):
-    result = run("query", "--db", str(archive), "--lab", "Kiruna")
+    result = invoke("query", "--db", str(archive), "--lab", "Kiruna")
     assert result.exit_code == 2
     assert result.output == ('Error: no lab called "Kiruna" (known labs: Boden, Göteborg, Norrköping, '
                              'Södertälje)\n')
@@ -302,7 +297,7 @@ def test_unknown_lab_on_the_command_line(archive):
 
 def test_missing_database_says_how_to_make_one(tmp_path):
     missing = tmp_path / "nowhere.db"
-    result = run("query", "--db", str(missing))
+    result = invoke("query", "--db", str(missing))
     assert result.exit_code == 2
     assert result.output == f"Error: no database at {missing}; run `dagbok crawl --db {missing}` first\n"
     assert not missing.exists()  # reading never creates a database
@@ -310,26 +305,26 @@ def test_missing_database_says_how_to_make_one(tmp_path):
 
 def test_query_never_writes_to_the_database(archive):
     before = archive.read_bytes()
-    run("query", "--db", str(archive), "--search", "bor", "--author", "anna")
+    invoke("query", "--db", str(archive), "--search", "bor", "--author", "anna")
     assert archive.read_bytes() == before
 
 
 def test_since_after_until_is_refused(archive):
-    result = run("query", "--db", str(archive), "--since", "2019-05-01", "--until", "2019-04-01")
+    result = invoke("query", "--db", str(archive), "--since", "2019-05-01", "--until", "2019-04-01")
     assert result.exit_code == 2
     assert "--since 2019-05-01 is after --until 2019-04-01" in result.output
 
 
 @pytest.mark.parametrize("fmt", ["table", "json", "csv", "jsonl", "markdown"])
 def test_every_format_prints_the_matching_posts(archive, fmt):
-    result = run("query", "--db", str(archive), "--author", "anna kanervo", "--format", fmt)
+    result = invoke("query", "--db", str(archive), "--author", "anna kanervo", "--format", fmt)
     assert result.exit_code == 0, result.output
     assert "Där vi bor" in result.output and "Innovationslabbet i Boden har startat" in result.output
     assert "Portalen öppnar" not in result.output
 
 
 def test_empty_result_in_json_is_an_empty_list(archive):
-    result = run("query", "--db", str(archive), "--author", "Kerstin", "--format", "json")
+    result = invoke("query", "--db", str(archive), "--author", "Kerstin", "--format", "json")
     assert result.exit_code == 0 and json.loads(result.output) == []
 
 
@@ -337,7 +332,7 @@ def test_empty_result_in_json_is_an_empty_list(archive):
 def test_a_file_that_is_not_an_archive_is_a_clear_error(tmp_path, command):
     empty = tmp_path / "empty.db"
     empty.write_bytes(b"")
-    result = run(command, "--db", str(empty))
+    result = invoke(command, "--db", str(empty))
     assert result.exit_code == 2
     assert result.output == (f"Error: {empty} is not a dagbok archive (no posts table); "
                              f"run `dagbok crawl --db {empty}` to make one\n")
@@ -374,7 +369,7 @@ def test_stats_counts_per_year_lab_and_author(archive):
 
 
 def test_stats_json_on_the_command_line(archive):
-    result = run("stats", "--db", str(archive), "--format", "json")
+    result = invoke("stats", "--db", str(archive), "--format", "json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["posts"] == 6 and data["last_crawl"]["requests"] == 42
@@ -382,7 +377,7 @@ def test_stats_json_on_the_command_line(archive):
 
 
 def test_stats_table_is_readable(archive):
-    result = run("stats", "--db", str(archive))
+    result = invoke("stats", "--db", str(archive))
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert "posts: 6" in lines
@@ -396,7 +391,7 @@ def test_stats_of_an_archive_never_crawled(tmp_path):
     db = make_archive(tmp_path / "empty.db", [], crawl=False)
     stats = collect_stats(db)
     assert stats.posts == 0 and stats.first_post is None and stats.last_crawl is None
-    result = run("stats", "--db", str(db))
+    result = invoke("stats", "--db", str(db))
     assert result.exit_code == 0 and "last crawl: never" in result.output
 
 
@@ -406,7 +401,7 @@ def test_query_json_of_a_crawled_sample_site_equals_the_ground_truth(sample_site
     db = tmp_path / "dagbok.db"
     summary = run_crawl(db, site=sample_site.base, delay=0, warc_dir=tmp_path / "warc")
     assert summary.exit_code == 0
-    result = run("query", "--db", str(db), "--format", "json", "--sort", "published")
+    result = invoke("query", "--db", str(db), "--format", "json", "--sort", "published")
     assert result.exit_code == 0, result.output
     printed = {post["url"]: post for post in json.loads(result.output)}
     truth = load_posts()
@@ -438,9 +433,9 @@ def test_a_search_in_date_order_walks_the_date_index_instead_of_sorting_every_ma
 @pytest.mark.slow  # the crawl retries the silent site before it gives up
 def test_query_after_a_first_crawl_that_failed_says_so_instead_of_an_empty_table(tmp_path):
     db = tmp_path / "new.db"
-    crawled = run("crawl", "--site", "http://127.0.0.1:9/", "--db", str(db), "--delay", "0", "--timeout", "2")
+    crawled = invoke("crawl", "--site", "http://127.0.0.1:9/", "--db", str(db), "--delay", "0", "--timeout", "2")
     assert crawled.exit_code == 2  # nothing answers on port 9
-    result = run("query", "--db", str(db))
+    result = invoke("query", "--db", str(db))
     assert result.exit_code == 2
     assert re.fullmatch(
         rf"Error: {re.escape(str(db))} holds no posts: no crawl of it has finished \(the last, started \S+, ended "
