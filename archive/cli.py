@@ -170,14 +170,25 @@ def _progress_printer(*, terminal: bool):
               help="Directory of the WARC files the crawls wrote (e.g. data/warc).")
 @click.option("--db", "db_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The new database to write; must not exist yet.")
+@click.option("--archive", "archive_id", metavar="ID",
+              help="Rebuild only this archive's files, when the folder holds several (the id's first characters; "
+                   "'unnamed' for files written before archives had ids).")
 @user_errors
-def rebuild_command(warc_dir: Path, db_path: Path) -> None:
+def rebuild_command(warc_dir: Path, db_path: Path, archive_id: str | None) -> None:
     """Rebuild a database from WARC files alone (no network), parsing every capture again."""
-    summary = rebuild.rebuild(warc_dir, db_path)
+    summary = rebuild.rebuild(warc_dir, db_path, archive=archive_id)
     click.echo(
         f"Rebuilt {summary.db_path} from {len(summary.files)} WARC files ({summary.records} records): "
         f"{summary.runs} runs, {summary.captures} captures, {summary.posts} posts, {summary.revisions} revisions"
     )
+    if summary.without_id == len(summary.files):
+        click.echo(f"  archive {summary.archive}: a new id, as the files name none (written before archives had ids)")
+    else:
+        click.echo(f"  archive {summary.archive}" + (
+            f"; {summary.without_id} files read without an archive id (written before archives had ids)"
+            if summary.without_id else ""))
+    for other in summary.left_out:
+        click.echo(f"  left out the files of another archive: {other}")
 
 
 @cli.command("export")

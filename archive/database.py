@@ -7,7 +7,9 @@ recognised by their `migrations` table. A rebuild writes under a second mark
 until it has finished, so a file it left behind when killed never passes for an
 archive. A file on read-only media is read as it is (SQLite's `immutable`
 mode, since it cannot make the files WAL mode needs beside it); a damaged one
-is named as damaged, and a full disk as a full disk.
+is named as damaged, and a full disk as a full disk. Each archive also has an id
+of its own (`archive_id`), which its WARC files name, so that files of two archives
+sharing a folder are never taken for one archive's.
 """
 
 from __future__ import annotations
@@ -235,6 +237,17 @@ def connect_archive(db_path: Path | str) -> sqlite3.Connection:
             conn.close()
             raise
     return conn
+
+
+def archive_id(conn: sqlite3.Connection) -> str | None:
+    """The archive's id (migrations step 8), named by its WARC files; None for an archive older than that.
+
+    An archive on read-only media is never migrated, so it may have none: its files name none either.
+    """
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'archive'").fetchone():
+        return None
+    row = conn.execute("SELECT id FROM archive").fetchone()
+    return row[0] if row else None
 
 
 def check_pages(conn: sqlite3.Connection, path: Path) -> None:

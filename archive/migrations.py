@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from uuid import uuid4
 
 import sqlite_utils
 
@@ -258,6 +259,16 @@ def _diary(db: sqlite_utils.Database) -> None:
     mark_diary(db, labs=LabVocabulary.load())
 
 
+def _archive_identity(db: sqlite_utils.Database) -> None:
+    """`archive`: one row naming this archive with a random id, made once (`database.archive_id`).
+
+    Every WARC file a crawl writes names it (warc_fields.INFO_ARCHIVE), so files of two
+    archives kept in one folder are told apart by `rebuild` and `export --format wacz`.
+    """
+    db["archive"].create({"id": str}, pk="id")
+    db["archive"].insert({"id": str(uuid4())})
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial tables", _initial_tables),
     Migration(2, "post_details view", _post_details_view),
@@ -266,6 +277,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "posts_fts prefix indexes for terms of 1-4 characters", _posts_fts_prefix_indexes),
     Migration(6, "captures.warning", _captures_warning),
     Migration(7, "the diary among the site's posts: posts.diary, diary_evidence, categories; all_post_details", _diary),
+    Migration(8, "archive: the archive's id, named by every WARC file it writes", _archive_identity),
 )
 
 

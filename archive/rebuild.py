@@ -24,11 +24,11 @@ from scraper.records import DiscoveryDone, ListingChecked, PageResult, Validator
 from scraper.site import site_root
 
 from .captures import parse_iso, read_body
-from .database import APPLICATION_ID, UNFINISHED_ID, storage_errors
+from .database import APPLICATION_ID, UNFINISHED_ID, archive_id, storage_errors
 from .runs import CrawlSummary, begin_run
 from .schema import open_database
 from .store import Store
-from .warc import WarcEntry, entry_capture, read_entries, warc_files
+from .warc import UNNAMED, WarcArchive, WarcEntry, entry_capture, read_entries, warc_archives, warc_files
 from .warc_fields import Event, EventFields, PageFields, RunInfo, record_run
 
 log = logging.getLogger(__name__)
@@ -48,6 +48,9 @@ class RebuildSummary:
     captures: int = 0
     posts: int = 0
     revisions: int = 0
+    archive: str = ""  # the rebuilt database's id: its files', or a new one when they name none
+    without_id: int = 0  # files read that name no archive (written before archives had ids)
+    left_out: list[str] = field(default_factory=list)  # the other archives in the folder, described
 
 
 def partial_path(db_path: Path) -> Path:
@@ -55,8 +58,13 @@ def partial_path(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + ".partial")
 
 
-def rebuild(warc_dir: Path | str, db_path: Path | str) -> RebuildSummary:
+def rebuild(warc_dir: Path | str, db_path: Path | str, *, archive: str | None = None) -> RebuildSummary:
     """Replay every WARC file of `warc_dir` into a new database at `db_path`.
+
+    A folder holding the files of more than one archive (two databases kept side by side,
+    `warc.warc_archives`) is refused before anything is written, unless `archive` names the
+    one to rebuild (the first characters of its id, or `unnamed`). The new database takes
+    the id of the files it was rebuilt from, so later crawls continue the same archive.
 
     The database is written under another name (`partial_path`), marked unfinished in its
     header, and renamed to `db_path` only once every record is in: a rebuild killed at any
@@ -71,17 +79,26 @@ def rebuild(warc_dir: Path | str, db_path: Path | str) -> RebuildSummary:
     if not files:
         raise RebuildError(f"no WARC files (dagbok-*.warc.gz) in {warc_dir}; give --from-warc the folder the "
                            "crawls wrote them to (warc/ beside the database unless crawl had --warc-dir)")
+    archives = warc_archives(files)
+    chosen = _chosen(archives, archive, warc_dir)
+    files = chosen.files
     labs = LabVocabulary.load()
     partial = partial_path(db_path)
     for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
         if leftover.exists():
             log.warning("removing %s, left by a rebuild that was stopped", leftover)
             leftover.unlink()
-    summary = RebuildSummary(db_path=db_path, files=[path.name for path in files])
+    summary = RebuildSummary(db_path=db_path, files=[path.name for path in files],
+                             without_id=len(chosen.without_id),
+                             left_out=[other.describe() for other in archives if other is not chosen])
     with storage_errors(partial):
         db = open_database(partial, lab_names=labs.names, mark=UNFINISHED_ID)
         replay = _Replay(db, labs)
         try:
+            if chosen.id is not None:
+                with db.atomic():
+                    db.execute("UPDATE archive SET id = ?", [chosen.id])
+            summary.archive = archive_id(db.conn)
             for path in files:
                 for entry in read_entries(path):
                     summary.records += 1
@@ -98,6 +115,25 @@ def rebuild(warc_dir: Path | str, db_path: Path | str) -> RebuildSummary:
             raise RebuildError(f"{db_path} appeared while the rebuild ran; the rebuilt database is {partial}")
         os.replace(partial, db_path)
     return summary
+
+
+def _chosen(archives: list[WarcArchive], wanted: str | None, warc_dir: Path) -> WarcArchive:
+    """The archive to rebuild: the folder's only one, or the one whose id begins with `wanted`."""
+    described = "; ".join(archive.describe() for archive in archives)
+    if wanted is None:
+        if len(archives) == 1:
+            return archives[0]
+        raise RebuildError(
+            f"{warc_dir} holds the WARC files of {len(archives)} archives: {described}; a rebuild takes one: "
+            f"choose it with --archive ID (the id's first characters are enough, e.g. --archive "
+            f"{archives[-1].name[:8]}; --archive {UNNAMED} for files written before archives had ids)"
+        )
+    matches = [archive for archive in archives if archive.name.startswith(wanted.strip().lower())]
+    if len(matches) != 1:
+        which = "no archive" if not matches else f"{len(matches)} archives"
+        raise RebuildError(f"--archive {wanted} names {which} of the WARC files in {warc_dir}, which hold: "
+                           f"{described}; give more of the id")
+    return matches[0]
 
 
 class _Replay:

@@ -30,7 +30,7 @@ from scraper.records import DiscoveryDone, ListingChecked, PageResult, Validator
 from scraper.site import same_site, site_root
 
 from .captures import iso, parse_iso
-from .database import DiskReserve, check_for_writing, storage_errors
+from .database import DiskReserve, archive_id, check_for_writing, storage_errors
 from .health import SiteHealth
 from .lock import RunLock
 from .schema import open_database
@@ -339,6 +339,7 @@ def run_crawl(
                 full=full,
                 pid=os.getpid(),
                 started=iso(summary.started),
+                archive=archive_id(db.conn),
             ).write()
             fetcher = Fetcher(delay=delay, timeout=(min(timeout, 10.0), timeout), retries=retries, backoff=backoff,
                               max_seconds=page_seconds or PAGE_SECONDS)

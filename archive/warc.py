@@ -20,6 +20,7 @@ is recognisable and can be repaired (`repair_open_files`).
 from __future__ import annotations
 
 import base64
+import contextlib
 import fcntl
 import io
 import json
@@ -44,7 +45,7 @@ from scraper.records import REPLAY_URL_HEADER, Capture
 from scraper.version import user_agent
 
 from .captures import WarcLocation
-from .warc_fields import EventFields, ExchangeFields, PageFields, dagbok_fields, event_target
+from .warc_fields import EventFields, ExchangeFields, PageFields, RunInfo, dagbok_fields, event_target
 
 DEFAULT_MAX_SIZE = 100_000_000  # bytes: 100 MB, as `--warc-max-size 100`
 OPEN_SUFFIX = ".open"
@@ -378,6 +379,72 @@ def warc_files(directory: Path | str) -> list[Path]:
     if not directory.is_dir():
         raise WarcError(f"no WARC directory at {directory}; pass the --warc-dir the crawls wrote to")
     return sorted(path for path in directory.iterdir() if path.name.endswith(".warc.gz"))
+
+
+UNNAMED = "unnamed"  # the name rebuild and export give the files written before archives had ids
+
+
+@dataclass
+class WarcArchive:
+    """The WARC files of one archive in a folder, known by the id their `warcinfo` names (None: no id).
+
+    `without_id` are those of `files` that name no id (written before archives had one).
+    """
+
+    id: str | None
+    files: list[Path] = field(default_factory=list)
+    without_id: list[Path] = field(default_factory=list)
+    runs: list[RunInfo] = field(default_factory=list)  # the run of each file, as its warcinfo describes it
+
+    @property
+    def name(self) -> str:
+        return self.id or UNNAMED
+
+    def describe(self) -> str:
+        """`<id> (3 files, runs 2026-11-01 to 2026-11-29, <site>)`: enough for a user to tell it."""
+        days = sorted(run.started[:10] for run in self.runs if run.started)
+        span = "" if not days else f", runs {days[0]}" + (f" to {days[-1]}" if days[-1] != days[0] else "")
+        sites = ", ".join(sorted({run.site for run in self.runs if run.site}))
+        return f"{self.name} ({len(self.files)} files{span}{', ' + sites if sites else ''})"
+
+    def take(self, other: WarcArchive) -> None:
+        self.files = sorted(self.files + other.files)
+        self.without_id += other.files
+        self.runs += other.runs
+
+
+def warc_archives(files: list[Path]) -> list[WarcArchive]:
+    """The archives `files` belong to, by the id each file's `warcinfo` names, oldest first.
+
+    Files that name no id were written before archives had ids. They are the files of the
+    one archive whose named files begin after its run 1 (an archive older than its id: its
+    first runs wrote them); with no such archive, or more than one, they form an archive of
+    their own, `unnamed`, since nothing tells whose they are.
+    """
+    found: dict[str | None, WarcArchive] = {}
+    for path in files:
+        info = _run_info(path)
+        archive = found.setdefault(info.archive if info else None, WarcArchive(info.archive if info else None))
+        archive.files.append(path)
+        if info is not None:
+            archive.runs.append(info)
+    unnamed = found.pop(None, None)
+    if unnamed is not None:
+        unnamed.without_id = list(unnamed.files)
+        older = [archive for archive in found.values()
+                 if min((int(run.run) for run in archive.runs if run.run.isdigit()), default=1) > 1]
+        if len(older) == 1:
+            older[0].take(unnamed)
+        else:
+            found[None] = unnamed
+    return sorted(found.values(), key=lambda archive: archive.files[0].name)
+
+
+def _run_info(path: Path) -> RunInfo | None:
+    """The run a file's opening `warcinfo` describes (None for a file that opens with none)."""
+    with contextlib.closing(read_entries(path)) as entries:
+        first = next(entries, None)
+    return RunInfo.read(first.info) if first is not None and first.record_type == "warcinfo" else None
 
 
 def read_entries(path: Path) -> Iterator[WarcEntry]:

@@ -55,6 +55,7 @@ INFO_SOURCE = "dagbok-source"
 INFO_FULL = "dagbok-full"
 INFO_PID = "dagbok-pid"
 INFO_STARTED = "dagbok-started"
+INFO_ARCHIVE = "dagbok-archive"  # the archive's id (database.archive_id); files written before ids had none
 
 
 class Event(StrEnum):
@@ -217,9 +218,10 @@ class RunInfo:
     full: bool
     pid: int
     started: str  # the database's ISO form
+    archive: str | None = None  # the archive's id; None in files written before archives had one
 
     def write(self) -> dict[str, str]:
-        return {
+        fields = {
             INFO_RUN: self.run,
             INFO_SITE: self.site,
             INFO_SOURCE: self.source,
@@ -227,6 +229,9 @@ class RunInfo:
             INFO_PID: str(self.pid),
             INFO_STARTED: self.started,
         }
+        if self.archive:
+            fields[INFO_ARCHIVE] = self.archive
+        return fields
 
     @classmethod
     def read(cls, info: Mapping[str, str]) -> RunInfo | None:
@@ -241,4 +246,5 @@ class RunInfo:
             full=_get(info, INFO_FULL) == "1",
             pid=int(_get(info, INFO_PID) or 0),
             started=_get(info, INFO_STARTED) or "",
+            archive=_get(info, INFO_ARCHIVE),
         )

@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 import json
+import shutil
+import sqlite3
 import subprocess
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 import sqlite_utils
+from click.testing import CliRunner
 
-from archive.rebuild import RebuildError, rebuild
+import archive.migrations as migrations
+from archive.cli import cli
+from archive.database import archive_id
+from archive.rebuild import RebuildError, partial_path, rebuild
 from archive.runs import run_crawl
-from archive.warc import warc_files
+from archive.warc import read_entries, warc_files
+from archive.warc_fields import RunInfo
+from scraper.sample_site import SampleSite
+from scraper.sample_site.content import load_posts
 from tests.console_scripts import WARCIO
 
 SLUG = "vilken-resa-vi-gor"
@@ -124,3 +136,96 @@ def test_rebuild_needs_warc_files(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(RebuildError, match="no WARC files"):
         rebuild(tmp_path / "empty", tmp_path / "new.db")
+
+
+@dataclass(frozen=True)
+class TwoArchives:
+    """Two archives kept in one folder, their WARC files in the one default `warc/` beside them."""
+
+    old: Path  # crawled first by a dagbok from before archive ids (its first files name none), then by today's
+    new: Path  # made by today's dagbok, of another site (other markup, 8 posts)
+    warc: Path
+
+    def files_of(self, db: Path) -> set[str]:
+        with closing(sqlite3.connect(db)) as conn:
+            return {row[0] for row in conn.execute("SELECT DISTINCT warc_file FROM captures")}
+
+    def id_of(self, db: Path) -> str:
+        with closing(sqlite3.connect(db)) as conn:
+            return archive_id(conn)
+
+
+@pytest.fixture(scope="module")
+def two_archives(tmp_path_factory) -> TwoArchives:
+    data = tmp_path_factory.mktemp("data")
+    old, new = data / "dagbok.db", data / "other.db"
+    with SampleSite(crawl_delay=0) as site, SampleSite(markup="bare", posts=load_posts()[:8], crawl_delay=0) as other:
+        with pytest.MonkeyPatch.context() as patch:  # the schema of a dagbok from before archive ids
+            patch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:7])
+            run_crawl(old, site=site.base, delay=0)
+        site.update_post(SLUG, title="Vilken resa vi gör – igen")
+        run_crawl(old, site=site.base, delay=0)
+        run_crawl(new, site=other.base, delay=0)
+    return TwoArchives(old, new, data / "warc")
+
+
+def test_every_warc_file_names_the_archive_that_wrote_it(two_archives):
+    archives = two_archives
+    named = {path.name: RunInfo.read(next(read_entries(path)).info).archive for path in warc_files(archives.warc)}
+    old_id, new_id = archives.id_of(archives.old), archives.id_of(archives.new)
+    assert old_id != new_id
+    assert {named[name] for name in archives.files_of(archives.new)} == {new_id}
+    assert sorted(named[name] or "" for name in archives.files_of(archives.old)) == ["", old_id]  # run 1, run 2
+
+
+def test_rebuild_refuses_a_folder_of_two_archives_and_writes_nothing(tmp_path, two_archives):
+    archives = two_archives
+    result = CliRunner().invoke(cli, ["rebuild", "--from-warc", str(archives.warc), "--db", str(tmp_path / "r.db")])
+    assert result.exit_code == 2
+    [line] = result.output.splitlines()
+    old_id, new_id = archives.id_of(archives.old), archives.id_of(archives.new)
+    assert line.startswith(f"Error: {archives.warc} holds the WARC files of 2 archives: {old_id} (2 files, runs ")
+    assert f"; {new_id} (1 files, runs " in line and "choose it with --archive ID" in line
+    assert not (tmp_path / "r.db").exists() and not partial_path(tmp_path / "r.db").exists()
+
+
+def test_rebuild_of_one_archive_equals_it_row_for_row(tmp_path, two_archives):
+    archives = two_archives
+    for db in (archives.old, archives.new):
+        rebuilt = tmp_path / f"rebuilt-{db.name}"
+        result = CliRunner().invoke(cli, ["rebuild", "--from-warc", str(archives.warc), "--db", str(rebuilt),
+                                          "--archive", archives.id_of(db)[:8].upper()])
+        assert result.exit_code == 0, result.output
+        assert_same_rows(db, rebuilt)  # the archive's id too: the next crawl continues the same archive
+        other = archives.new if db == archives.old else archives.old
+        assert f"left out the files of another archive: {archives.id_of(other)} (" in result.output
+        assert ("; 1 files read without an archive id" in result.output) == (db == archives.old)
+    summary = rebuild(archives.warc, tmp_path / "again.db", archive=archives.id_of(archives.old))
+    assert summary.without_id == 1 and summary.runs == 2  # its files from before ids were read with it
+
+
+def test_rebuild_names_an_archive_it_cannot_tell(tmp_path, two_archives):
+    with pytest.raises(RebuildError, match="--archive 0123 names no archive of the WARC files in"):
+        rebuild(two_archives.warc, tmp_path / "r.db", archive="0123")
+    with pytest.raises(RebuildError, match="--archive  names 2 archives of the WARC files"):
+        rebuild(two_archives.warc, tmp_path / "r.db", archive="")
+
+
+def test_files_from_before_archive_ids_rebuild_alone_and_get_a_new_id(tmp_path, two_archives):
+    archives = two_archives
+    legacy = tmp_path / "legacy"
+    legacy.mkdir()
+    [first] = [path for path in warc_files(archives.warc) if RunInfo.read(next(read_entries(path)).info).archive is None]
+    shutil.copy(first, legacy)
+    summary = rebuild(legacy, tmp_path / "r.db")
+    assert summary.without_id == 1 and summary.runs == 1 and summary.posts > 30
+    assert summary.archive not in (archives.id_of(archives.old), archives.id_of(archives.new))
+    # Files without an id beside an archive born with one (its files begin at run 1) are not its files.
+    for path in warc_files(archives.warc):
+        if path.name in archives.files_of(archives.new):
+            shutil.copy(path, legacy)
+    with pytest.raises(RebuildError, match=f"holds the WARC files of 2 archives: unnamed \\(1 files"):
+        rebuild(legacy, tmp_path / "mixed.db")
+    only_new = rebuild(legacy, tmp_path / "new.db", archive=archives.id_of(archives.new)[:6])
+    assert only_new.without_id == 0
+    assert_same_rows(archives.new, tmp_path / "new.db")

@@ -218,3 +218,33 @@ def test_step_5_gives_posts_fts_prefix_indexes_and_keeps_what_it_found(tmp_path,
     db.execute("INSERT INTO posts (url, title, body, status) VALUES ('https://x/b/', 'U', 'Ochså', 'live')")
     assert db.execute("SELECT count(*) FROM posts_fts WHERE posts_fts MATCH '\"och\"*'").fetchone()[0] == 2
     db.close()
+
+
+def test_each_archive_has_an_id_of_its_own_kept_from_open_to_open(tmp_path):
+    from archive.database import archive_id
+
+    first = open_database(tmp_path / "one.db", lab_names=LABS)
+    kept = archive_id(first.conn)
+    first.close()
+    again = open_database(tmp_path / "one.db", lab_names=LABS)
+    other = open_database(tmp_path / "other.db", lab_names=LABS)
+    assert archive_id(again.conn) == kept and len(kept) == 36
+    assert archive_id(other.conn) not in (None, kept)
+    assert again["archive"].count == 1
+    again.close()
+    other.close()
+
+
+def test_an_older_archive_gets_its_id_when_upgraded(tmp_path, monkeypatch):
+    import archive.migrations as migrations
+    from archive.database import archive_id
+
+    path = tmp_path / "old.db"
+    monkeypatch.setattr(migrations, "MIGRATIONS", MIGRATIONS[:-1])
+    old = open_database(path, lab_names=LABS)
+    assert archive_id(old.conn) is None  # what a read-only archive made before step 8 answers
+    old.close()
+    monkeypatch.undo()
+    db = open_database(path, lab_names=LABS)
+    assert archive_id(db.conn) is not None
+    db.close()

@@ -49,6 +49,19 @@ def writer(directory, **options) -> WarcWriter:
     return WarcWriter(directory, started=STARTED, run_info=info.write(), **options)
 
 
+def test_warcinfo_names_the_archive_and_files_written_before_ids_name_none(tmp_path):
+    info = RunInfo(run="3", site="http://127.0.0.1:8000/", source="live", full=True, pid=9,
+                   started="2026-03-01T06:00:00Z", archive="5f0c6e1a-0000-4000-8000-000000000001")
+    with WarcWriter(tmp_path / "named", started=STARTED, run_info=info.write()) as w:
+        w.write_event(EventFields("3", Event.RUN_END), {"run": 3}, date=STARTED)
+    with writer(tmp_path / "legacy") as w:
+        w.write_event(EventFields("1", Event.RUN_END), {"run": 1}, date=STARTED)
+    [named] = [e for e in read_entries(warc_files(tmp_path / "named")[0]) if e.record_type == "warcinfo"]
+    [legacy] = [e for e in read_entries(warc_files(tmp_path / "legacy")[0]) if e.record_type == "warcinfo"]
+    assert RunInfo.read(named.info) == info and named.info["dagbok-archive"] == info.archive
+    assert RunInfo.read(legacy.info).archive is None
+
+
 def warcio(*args) -> subprocess.CompletedProcess:
     return subprocess.run([WARCIO, *args], capture_output=True, text=True, check=False)
 
