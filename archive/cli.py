@@ -210,6 +210,8 @@ def export_command(db_path: Path, fmt: str, out_dir: Path, warc_dir: Path | None
         skipped = f"; {len(packed.skipped)} known only from teasers have no page" if packed.skipped else ""
         click.echo(f"Packed {len(packed.warc_files)} WARC files into {packed.path}: "
                    f"{packed.pages} posts in pages/pages.jsonl{skipped}")
+        for other in packed.left_out:
+            click.echo(f"  left out the WARC files of another archive in the folder: {other}")
         return
     if warc_dir is not None:
         raise export.ExportError("--warc-dir applies only with --format wacz; leave it out for jsonl and csv")

@@ -21,8 +21,9 @@ from pathlib import Path
 from scraper.errors import DagbokError
 
 from .captures import stored_moment
+from .database import archive_id
 from .queries import open_archive
-from .warc import warc_date, warc_files
+from .warc import WarcArchive, warc_archives, warc_date, warc_files
 
 FORMAT = "wacz"  # `dagbok export --format wacz`
 PAGES_HEADER = {"format": "json-pages-1.0", "id": "pages", "title": "Posts of Allmännyttans innovationslabb"}
@@ -49,6 +50,7 @@ class WaczSummary:
     pages: int = 0
     warc_files: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # posts with no page of their own (known only from teasers)
+    left_out: list[str] = field(default_factory=list)  # other archives whose files share the folder, described
 
 
 def page_lines(db_path: Path) -> tuple[list[dict], list[str]]:
@@ -67,15 +69,24 @@ def page_lines(db_path: Path) -> tuple[list[dict], list[str]]:
 def export_wacz(db_path: Path | str, out_dir: Path | str, *, warc_dir: Path | str | None = None) -> WaczSummary:
     """Write `<out_dir>/<database name>.wacz` from the WARC files of `warc_dir` (default: `warc/` beside the database).
 
+    Only this archive's files are packed (`own_files`): those of another archive kept in the
+    same folder are left out, and named in the summary.
+
     The package is written under a temporary name and renamed when complete, so a
     half-written one never passes for finished.
     """
     db_path, out_dir = Path(db_path), Path(out_dir)
     pages, skipped = page_lines(db_path)  # first: a missing, foreign or damaged database is named as such
+    with open_archive(db_path) as conn:
+        own = archive_id(conn)
     warc_dir = Path(warc_dir) if warc_dir is not None else db_path.parent / "warc"
     files = warc_files(warc_dir)
     if not files:
         raise WaczError(f"no WARC files (dagbok-*.warc.gz) in {warc_dir}; pass the --warc-dir the crawls wrote to")
+    files, others = own_files(warc_archives(files), own)
+    if not files:
+        raise WaczError(f"none of the WARC files in {warc_dir} is this archive's ({own}): they are "
+                        f"{'; '.join(other.describe() for other in others)}; pass the --warc-dir its crawls wrote to")
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"{db_path.stem}.wacz"
     partial = out_dir / f".{path.name}.partial"
@@ -89,7 +100,23 @@ def export_wacz(db_path: Path | str, out_dir: Path | str, *, warc_dir: Path | st
     finally:
         pages_path.unlink(missing_ok=True)
         partial.unlink(missing_ok=True)
-    return WaczSummary(path=path, pages=len(pages), warc_files=[file.name for file in files], skipped=skipped)
+    return WaczSummary(path=path, pages=len(pages), warc_files=[file.name for file in files], skipped=skipped,
+                       left_out=[other.describe() for other in others])
+
+
+def own_files(archives: list[WarcArchive], own: str | None) -> tuple[list[Path], list[WarcArchive]]:
+    """The files of the archive whose id is `own`, and the other archives of the folder.
+
+    Files naming no id (written before archives had one) are packed unless another archive
+    claims them (`warc.warc_archives`): nothing else tells whose they are. An archive with
+    no id (one older than ids, read where it cannot be upgraded) wrote only such files.
+    """
+    if own is None:
+        return sorted(path for archive in archives for path in archive.without_id), [
+            archive for archive in archives if archive.id is not None]
+    mine = [archive for archive in archives if archive.id in (own, None)]
+    return sorted(path for archive in mine for path in archive.files), [
+        archive for archive in archives if archive not in mine]
 
 
 def _create(path: Path, pages_path: Path, files: list[Path]) -> None:

@@ -14,13 +14,18 @@ its tier without anyone remembering to mark it; `@pytest.mark.slow` by hand work
 from __future__ import annotations
 
 import inspect
+import sqlite3
 import sys
+from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 from types import CodeType, FunctionType
 from typing import Callable, Iterator
 
 import pytest
 
+import archive.migrations as migrations
+from archive.database import archive_id
 from archive.runs import run_crawl
 from scraper.labs import LabVocabulary
 from scraper.sample_site import SamplePost, SampleSite, load_posts
@@ -123,6 +128,38 @@ def sample_crawl(tmp_path_factory) -> Path:
     with SampleSite(markup="semantic", crawl_delay=0) as site:
         assert run_crawl(db, site=site.base, delay=0, warc_dir=db.parent / "warc").exit_code == 0
     return db
+
+
+@dataclass(frozen=True)
+class TwoArchives:
+    """Two archives kept in one folder, their WARC files in the one default `warc/` beside them."""
+
+    old: Path  # crawled first by a dagbok from before archive ids (its first files name none), then by today's
+    new: Path  # made by today's dagbok, of another site (other markup, 8 posts)
+    warc: Path
+
+    def files_of(self, db: Path) -> set[str]:
+        with closing(sqlite3.connect(db)) as conn:
+            return {row[0] for row in conn.execute("SELECT DISTINCT warc_file FROM captures WHERE warc_file IS NOT NULL")}
+
+    def id_of(self, db: Path) -> str:
+        with closing(sqlite3.connect(db)) as conn:
+            return archive_id(conn)
+
+
+@pytest.fixture(scope="session")
+def two_archives(tmp_path_factory) -> TwoArchives:
+    """`TwoArchives`, crawled once a session: read them, never write to them."""
+    data = tmp_path_factory.mktemp("data")
+    old, new = data / "dagbok.db", data / "other.db"
+    with SampleSite(crawl_delay=0) as site, SampleSite(markup="bare", posts=load_posts()[:8], crawl_delay=0) as other:
+        with pytest.MonkeyPatch.context() as patch:  # steps 1-7: the schema of a dagbok from before archive ids
+            patch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:7])
+            run_crawl(old, site=site.base, delay=0)
+        site.update_post("vilken-resa-vi-gor", title="Vilken resa vi gör – igen")
+        run_crawl(old, site=site.base, delay=0)
+        run_crawl(new, site=other.base, delay=0)
+    return TwoArchives(old, new, data / "warc")
 
 
 @pytest.fixture(scope="session")

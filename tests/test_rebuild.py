@@ -4,25 +4,17 @@ from __future__ import annotations
 
 import json
 import shutil
-import sqlite3
 import subprocess
-from contextlib import closing
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 import sqlite_utils
 from click.testing import CliRunner
 
-import archive.migrations as migrations
 from archive.cli import cli
-from archive.database import archive_id
 from archive.rebuild import RebuildError, partial_path, rebuild
 from archive.runs import run_crawl
 from archive.warc import read_entries, warc_files
 from archive.warc_fields import RunInfo
-from scraper.sample_site import SampleSite
-from scraper.sample_site.content import load_posts
 from tests.console_scripts import WARCIO
 
 SLUG = "vilken-resa-vi-gor"
@@ -136,37 +128,6 @@ def test_rebuild_needs_warc_files(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(RebuildError, match="no WARC files"):
         rebuild(tmp_path / "empty", tmp_path / "new.db")
-
-
-@dataclass(frozen=True)
-class TwoArchives:
-    """Two archives kept in one folder, their WARC files in the one default `warc/` beside them."""
-
-    old: Path  # crawled first by a dagbok from before archive ids (its first files name none), then by today's
-    new: Path  # made by today's dagbok, of another site (other markup, 8 posts)
-    warc: Path
-
-    def files_of(self, db: Path) -> set[str]:
-        with closing(sqlite3.connect(db)) as conn:
-            return {row[0] for row in conn.execute("SELECT DISTINCT warc_file FROM captures")}
-
-    def id_of(self, db: Path) -> str:
-        with closing(sqlite3.connect(db)) as conn:
-            return archive_id(conn)
-
-
-@pytest.fixture(scope="module")
-def two_archives(tmp_path_factory) -> TwoArchives:
-    data = tmp_path_factory.mktemp("data")
-    old, new = data / "dagbok.db", data / "other.db"
-    with SampleSite(crawl_delay=0) as site, SampleSite(markup="bare", posts=load_posts()[:8], crawl_delay=0) as other:
-        with pytest.MonkeyPatch.context() as patch:  # the schema of a dagbok from before archive ids
-            patch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:7])
-            run_crawl(old, site=site.base, delay=0)
-        site.update_post(SLUG, title="Vilken resa vi gör – igen")
-        run_crawl(old, site=site.base, delay=0)
-        run_crawl(new, site=other.base, delay=0)
-    return TwoArchives(old, new, data / "warc")
 
 
 def test_every_warc_file_names_the_archive_that_wrote_it(two_archives):

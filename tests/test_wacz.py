@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import zipfile
 
 import pytest
 import sqlite_utils
+from click.testing import CliRunner
 
+from archive.cli import cli
 from archive.runs import run_crawl
 from archive.wacz import WaczError, export_wacz
 from archive.warc import warc_files
@@ -78,3 +81,29 @@ def test_export_wacz_needs_the_warc_files(tmp_path, crawled):
     assert result.returncode == 2
     assert result.stderr == "Error: --warc-dir applies only with --format wacz; leave it out for jsonl and csv\n"
     assert not (tmp_path / "out").exists()  # nothing is written before the inputs are checked
+
+
+def test_export_wacz_packs_only_its_own_archives_files_and_says_what_it_left_out(tmp_path, two_archives):
+    archives = two_archives
+    for db, other in ((archives.old, archives.new), (archives.new, archives.old)):
+        result = CliRunner().invoke(cli, ["export", "--db", str(db), "--format", "wacz", "--out", str(tmp_path)])
+        assert result.exit_code == 0, result.output
+        own = archives.files_of(db)  # its files from before archive ids too (the old archive's first run)
+        assert result.output.startswith(f"Packed {len(own)} WARC files into {tmp_path / db.stem}.wacz")
+        left_out = f"{archives.id_of(other)} ({len(archives.files_of(other))} files, runs "
+        assert f"\n  left out the WARC files of another archive in the folder: {left_out}" in result.output
+        with zipfile.ZipFile(tmp_path / f"{db.stem}.wacz") as package:
+            packed = {name.removeprefix("archive/") for name in package.namelist() if name.startswith("archive/")}
+        assert packed == own and not packed & archives.files_of(other)
+
+
+def test_export_wacz_refuses_a_folder_with_none_of_its_files(tmp_path, two_archives):
+    archives = two_archives
+    (tmp_path / "theirs").mkdir()
+    for name in archives.files_of(archives.old):
+        shutil.copy(archives.warc / name, tmp_path / "theirs")
+    with pytest.raises(WaczError, match=f"none of the WARC files in {tmp_path / 'theirs'} is this archive's "
+                                        f"\\({archives.id_of(archives.new)}\\): they are {archives.id_of(archives.old)} "
+                                        "\\(2 files, runs .*; pass the --warc-dir its crawls wrote to"):
+        export_wacz(archives.new, tmp_path / "out", warc_dir=tmp_path / "theirs")
+    assert not (tmp_path / "out").exists()
