@@ -71,6 +71,10 @@ db_option = click.option(
     "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_DB,
     show_default="data/dagbok.db", help="SQLite database file.",
 )
+table_or_json_option = click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+    help="Output format.",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -264,8 +268,7 @@ def query(db_path: Path, author, role, lab, since, until, search, sort, fmt, lim
 
 @cli.command()
 @db_option
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
-              help="Output format.")
+@table_or_json_option
 @click.option("--chart", "chart_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Also draw posts per lab per month and authors over time as SVG files in this directory.")
 @all_option
@@ -284,8 +287,7 @@ def stats(db_path: Path, fmt: str, chart_dir: Path | None, all_posts: bool) -> N
 @click.option("--min-coverage", "min_coverage", multiple=True, metavar="FIELD=PCT",
               help="Lowest share of posts that must have FIELD (published, title, author, role, excerpt, body, lab); "
                    "repeatable. Defaults: published, title, body 100; author, role 90; 0 turns a minimum off.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
-              help="Output format.")
+@table_or_json_option
 @all_option
 @user_errors
 def check(db_path: Path, min_coverage: tuple[str, ...], fmt: str, all_posts: bool) -> None:
