@@ -17,8 +17,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archive.database import check_pages
+from archive.database import archive_id, check_pages
 from archive.queries import in_scope, open_archive
+from archive.warc import WarcError, own_files, warc_archives, warc_files
 from scraper.errors import DagbokError
 
 FIELDS = ("published", "title", "author", "role", "excerpt", "body", "lab")
@@ -134,6 +135,7 @@ class CheckReport:
     failed_pages: list[FailedPage] = field(default_factory=list)
     warnings: list[dict[str, str]] = field(default_factory=list)  # url, warning, fetched
     stored_twice: list[list[str]] = field(default_factory=list)  # the URLs of one post under two site forms
+    other_archives: list[str] = field(default_factory=list)  # archives whose WARC files share its warc/, described
 
     @property
     def below(self) -> list[FieldCoverage]:
@@ -152,6 +154,7 @@ class CheckReport:
             "failed_pages": [p.__dict__ for p in self.failed_pages],
             "warnings": self.warnings,
             "stored_twice": self.stored_twice,
+            "other_archives": self.other_archives,
             "exit_code": self.exit_code,
         }
 
@@ -200,7 +203,19 @@ def check_archive(db_path: Path | str, *, thresholds: Mapping[str, float] = DEFA
             failed_pages=_failed_pages(conn, thresholds),
             warnings=[dict(row) for row in conn.execute(WARNINGS_SQL)] if _has_warnings(conn) else [],
             stored_twice=[row["urls"].split(" ") for row in conn.execute(TWICE_SQL)],
+            other_archives=_other_archives(conn, Path(db_path).parent / "warc"),
         )
+
+
+def _other_archives(conn, folder: Path) -> list[str]:
+    """The other archives whose WARC files are in this one's default folder (rebuild and export tell them apart)."""
+    if not folder.is_dir():
+        return []
+    try:
+        _, others = own_files(warc_archives(warc_files(folder)), archive_id(conn))
+    except WarcError as error:  # a damaged file: `rebuild` and `export` name it; check says it in passing
+        return [f"(not all files could be read: {error})"]
+    return [other.describe() for other in others]
 
 
 def _has_warnings(conn) -> bool:

@@ -151,6 +151,10 @@ def format_check(report: CheckReport, fmt: str) -> str:
     if report.stored_twice:
         sections.append(f"posts stored twice, under two forms of the site: {len(report.stored_twice)}\n"
                         + "\n".join("  " + "  ".join(urls) for urls in report.stored_twice))
+    if report.other_archives:
+        sections.append(f"WARC files of other archives in this one's warc/ folder (a rebuild of the folder "
+                        f"needs --archive; export --format wacz leaves them out): {len(report.other_archives)}\n"
+                        + "\n".join(f"  {other}" for other in report.other_archives))
     if report.warnings:
         sections.append(f"pages read with a warning: {len(report.warnings)}\n" + render_table(
             ["url", "warning"], [[w["url"], w["warning"]] for w in report.warnings], max_cell=100))

@@ -23,7 +23,7 @@ from scraper.errors import DagbokError
 from .captures import stored_moment
 from .database import archive_id
 from .queries import open_archive
-from .warc import WarcArchive, warc_archives, warc_date, warc_files
+from .warc import own_files, warc_archives, warc_date, warc_files
 
 FORMAT = "wacz"  # `dagbok export --format wacz`
 PAGES_HEADER = {"format": "json-pages-1.0", "id": "pages", "title": "Posts of Allmännyttans innovationslabb"}
@@ -102,21 +102,6 @@ def export_wacz(db_path: Path | str, out_dir: Path | str, *, warc_dir: Path | st
         partial.unlink(missing_ok=True)
     return WaczSummary(path=path, pages=len(pages), warc_files=[file.name for file in files], skipped=skipped,
                        left_out=[other.describe() for other in others])
-
-
-def own_files(archives: list[WarcArchive], own: str | None) -> tuple[list[Path], list[WarcArchive]]:
-    """The files of the archive whose id is `own`, and the other archives of the folder.
-
-    Files naming no id (written before archives had one) are packed unless another archive
-    claims them (`warc.warc_archives`): nothing else tells whose they are. An archive with
-    no id (one older than ids, read where it cannot be upgraded) wrote only such files.
-    """
-    if own is None:
-        return sorted(path for archive in archives for path in archive.without_id), [
-            archive for archive in archives if archive.id is not None]
-    mine = [archive for archive in archives if archive.id in (own, None)]
-    return sorted(path for archive in mine for path in archive.files), [
-        archive for archive in archives if archive not in mine]
 
 
 def _create(path: Path, pages_path: Path, files: list[Path]) -> None:

@@ -440,6 +440,21 @@ def warc_archives(files: list[Path]) -> list[WarcArchive]:
     return sorted(found.values(), key=lambda archive: archive.files[0].name)
 
 
+def own_files(archives: list[WarcArchive], own: str | None) -> tuple[list[Path], list[WarcArchive]]:
+    """The files of the archive whose id is `own`, and the other archives of the folder.
+
+    Files naming no id (written before archives had one) count as its own unless another
+    archive claims them (`warc_archives`): nothing else tells whose they are. An archive with
+    no id (one older than ids, read where it cannot be upgraded) wrote only such files.
+    """
+    if own is None:
+        return sorted(path for archive in archives for path in archive.without_id), [
+            archive for archive in archives if archive.id is not None]
+    mine = [archive for archive in archives if archive.id in (own, None)]
+    return sorted(path for archive in mine for path in archive.files), [
+        archive for archive in archives if archive not in mine]
+
+
 def _run_info(path: Path) -> RunInfo | None:
     """The run a file's opening `warcinfo` describes (None for a file that opens with none)."""
     with contextlib.closing(read_entries(path)) as entries:

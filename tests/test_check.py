@@ -248,3 +248,18 @@ def test_a_post_stored_under_two_forms_of_the_site_is_named_and_exit_1(tmp_path)
         "https://www.allmannyttan.se/dar-vi-bor/"]]
     shown = CliRunner().invoke(cli, ["check", "--db", str(db_path)]).output
     assert "posts stored twice, under two forms of the site: 1\n  http://allmannyttan.se/dar-vi-bor/  " in shown
+
+
+def test_check_names_the_other_archives_whose_warc_files_share_the_folder(two_archives):
+    archives = two_archives
+    result = invoke("check", "--db", str(archives.old))
+    assert result.exit_code == 0, result.output  # a warning: the archive itself is whole
+    new = f"{archives.id_of(archives.new)} ({len(archives.files_of(archives.new))} files, runs "
+    assert f"WARC files of other archives in this one's warc/ folder (a rebuild of the folder needs --archive; " \
+           f"export --format wacz leaves them out): 1\n  {new}" in result.output
+    assert check_archive(archives.new).other_archives[0].startswith(f"{archives.id_of(archives.old)} (2 files, ")
+
+
+def test_check_of_an_archive_alone_in_its_folder_names_no_other(sample_crawl):
+    assert check_archive(sample_crawl).other_archives == []
+    assert "other archives" not in invoke("check", "--db", str(sample_crawl)).output
