@@ -18,8 +18,9 @@ import sqlite_utils
 from scraper.errors import DagbokError
 from scraper.paths import DEFAULT_DEMO_DB
 
-from .database import check_for_writing
+from .database import archive_id, check_for_writing
 from .runs import CrawlSummary, run_crawl
+from .warc import own_files, warc_archives, warc_files
 
 
 class DemoError(DagbokError):
@@ -88,14 +89,26 @@ def _clear(db_path: Path) -> None:
             f"{db_path} holds crawls of a real site, and the demo starts from an empty database; "
             "give the demo another --db"
         )
+    warc_dir = db_path.parent / "warc"
+    own = _own_warc_files(db_path, warc_dir)
     for suffix in ("", "-wal", "-shm"):
         db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
-    warc_dir = db_path.parent / "warc"
-    if warc_dir.is_dir():
-        for path in warc_dir.glob("dagbok-*.warc.gz*"):
-            path.unlink()
-        if not any(warc_dir.iterdir()):
-            shutil.rmtree(warc_dir)
+    for path in own:
+        path.unlink()
+    if warc_dir.is_dir() and not any(warc_dir.iterdir()):
+        shutil.rmtree(warc_dir)
+
+
+def _own_warc_files(db_path: Path, warc_dir: Path) -> list[Path]:
+    """The WARC files of the earlier demo archive: never those of another archive sharing the folder."""
+    if not db_path.exists() or not warc_dir.is_dir() or not (files := warc_files(warc_dir)):
+        return []
+    db = sqlite_utils.Database(db_path)
+    try:
+        own = archive_id(db.conn)
+    finally:
+        db.close()
+    return own_files(warc_archives(files), own)[0]
 
 
 def run_demo(db_path: Path | str = DEFAULT_DEMO_DB, *, port: int = 0) -> DemoReport:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -181,7 +182,7 @@ def test_rebuild_and_export_through_the_cli(tmp_path, sample_site_factory):
 
 
 @pytest.mark.slow  # the demo starts the sample site and crawls it
-def test_demo_crawls_the_sample_site_and_says_what_to_try(tmp_path):
+def test_demo_crawls_the_sample_site_and_says_what_to_try(tmp_path, sample_crawl):
     db_path = tmp_path / "demo" / "dagbok.db"
     result = invoke("demo", "--db", str(db_path))
     assert result.exit_code == 0
@@ -189,8 +190,13 @@ def test_demo_crawls_the_sample_site_and_says_what_to_try(tmp_path):
     assert f"{len(POSTS)} posts" in result.output
     assert f"dagbok query --db {db_path} --lab Boden" in result.output
     assert f"dagbok serve --db {db_path}" in result.output
+    [first] = (tmp_path / "demo" / "warc").iterdir()
+    [other] = (sample_crawl.parent / "warc").iterdir()  # another archive's file in the same folder
+    shutil.copy(other, tmp_path / "demo" / "warc")
     again = invoke("demo", "--db", str(db_path))  # made afresh, not added to
     assert f"{len(POSTS)} posts" in again.output
+    kept = {path.name for path in (tmp_path / "demo" / "warc").iterdir()}
+    assert other.name in kept and first.name not in kept and len(kept) == 2
 
 
 def test_demo_will_not_replace_a_real_archive(tmp_path):
