@@ -17,9 +17,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archive.database import archive_id, check_pages
+from archive.database import check_pages, run_starts
 from archive.queries import in_scope, open_archive
-from archive.warc import WarcError, own_files, warc_archives, warc_files
+from archive.warc import WarcError, files_of_runs, warc_archives, warc_files
 from scraper.errors import DagbokError
 
 FIELDS = ("published", "title", "author", "role", "excerpt", "body", "lab")
@@ -212,7 +212,7 @@ def _other_archives(conn, folder: Path) -> list[str]:
     if not folder.is_dir():
         return []
     try:
-        _, others = own_files(warc_archives(warc_files(folder)), archive_id(conn))
+        _, others = files_of_runs(warc_archives(warc_files(folder)), run_starts(conn))
     except WarcError as error:  # a damaged file: `rebuild` and `export` name it; check says it in passing
         return [f"(not all files could be read: {error})"]
     return [other.describe() for other in others]

@@ -250,6 +250,11 @@ def archive_id(conn: sqlite3.Connection) -> str | None:
     return row[0] if row else None
 
 
+def run_starts(conn: sqlite3.Connection) -> set[str]:
+    """When each of the archive's runs started: what tells its WARC files from others' (`warc.files_of_runs`)."""
+    return {row[0] for row in conn.execute("SELECT started FROM crawl_runs")}
+
+
 def check_pages(conn: sqlite3.Connection, path: Path) -> None:
     """SQLite's quick check of every page (reads the whole file once): raises `DamagedArchive` if it fails."""
     with storage_errors(path):

@@ -18,9 +18,9 @@ import sqlite_utils
 from scraper.errors import DagbokError
 from scraper.paths import DEFAULT_DEMO_DB
 
-from .database import archive_id, check_for_writing
+from .database import check_for_writing, run_starts
 from .runs import CrawlSummary, run_crawl
-from .warc import own_files, warc_archives, warc_files
+from .warc import files_of_runs, warc_archives, warc_files
 
 
 class DemoError(DagbokError):
@@ -105,10 +105,10 @@ def _own_warc_files(db_path: Path, warc_dir: Path) -> list[Path]:
         return []
     db = sqlite_utils.Database(db_path)
     try:
-        own = archive_id(db.conn)
+        runs = run_starts(db.conn) if "crawl_runs" in db.table_names() else set()
     finally:
         db.close()
-    return own_files(warc_archives(files), own)[0]
+    return files_of_runs(warc_archives(files), runs)[0]
 
 
 def run_demo(db_path: Path | str = DEFAULT_DEMO_DB, *, port: int = 0) -> DemoReport:

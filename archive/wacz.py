@@ -21,9 +21,9 @@ from pathlib import Path
 from scraper.errors import DagbokError
 
 from .captures import stored_moment
-from .database import archive_id
+from .database import archive_id, run_starts
 from .queries import open_archive
-from .warc import own_files, warc_archives, warc_date, warc_files
+from .warc import files_of_runs, warc_archives, warc_date, warc_files
 
 FORMAT = "wacz"  # `dagbok export --format wacz`
 PAGES_HEADER = {"format": "json-pages-1.0", "id": "pages", "title": "Posts of Allmännyttans innovationslabb"}
@@ -69,8 +69,8 @@ def page_lines(db_path: Path) -> tuple[list[dict], list[str]]:
 def export_wacz(db_path: Path | str, out_dir: Path | str, *, warc_dir: Path | str | None = None) -> WaczSummary:
     """Write `<out_dir>/<database name>.wacz` from the WARC files of `warc_dir` (default: `warc/` beside the database).
 
-    Only this archive's files are packed (`own_files`): those of another archive kept in the
-    same folder are left out, and named in the summary.
+    Only the files this archive's runs wrote are packed (`warc.files_of_runs`): those of
+    another archive kept in the same folder are left out, and named in the summary.
 
     The package is written under a temporary name and renamed when complete, so a
     half-written one never passes for finished.
@@ -78,14 +78,14 @@ def export_wacz(db_path: Path | str, out_dir: Path | str, *, warc_dir: Path | st
     db_path, out_dir = Path(db_path), Path(out_dir)
     pages, skipped = page_lines(db_path)  # first: a missing, foreign or damaged database is named as such
     with open_archive(db_path) as conn:
-        own = archive_id(conn)
+        own, runs = archive_id(conn), run_starts(conn)
     warc_dir = Path(warc_dir) if warc_dir is not None else db_path.parent / "warc"
     files = warc_files(warc_dir)
     if not files:
         raise WaczError(f"no WARC files (dagbok-*.warc.gz) in {warc_dir}; pass the --warc-dir the crawls wrote to")
-    files, others = own_files(warc_archives(files), own)
+    files, others = files_of_runs(warc_archives(files), runs)
     if not files:
-        raise WaczError(f"none of the WARC files in {warc_dir} is this archive's ({own}): they are "
+        raise WaczError(f"none of the WARC files in {warc_dir} is this archive's ({own or 'no id'}): they are "
                         f"{'; '.join(other.describe() for other in others)}; pass the --warc-dir its crawls wrote to")
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"{db_path.stem}.wacz"

@@ -26,7 +26,7 @@ import io
 import json
 import os
 import zlib
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http import HTTPStatus
@@ -394,7 +394,7 @@ class WarcArchive:
     id: str | None
     files: list[Path] = field(default_factory=list)
     without_id: list[Path] = field(default_factory=list)
-    runs: list[RunInfo] = field(default_factory=list)  # the run of each file, as its warcinfo describes it
+    runs: dict[Path, RunInfo] = field(default_factory=dict)  # the run of each file, as its warcinfo describes it
 
     @property
     def name(self) -> str:
@@ -402,15 +402,31 @@ class WarcArchive:
 
     def describe(self) -> str:
         """`<id> (3 files, runs 2026-11-01 to 2026-11-29, <site>)`: enough for a user to tell it."""
-        days = sorted(run.started[:10] for run in self.runs if run.started)
+        days = sorted(run.started[:10] for run in self.runs.values() if run.started)
         span = "" if not days else f", runs {days[0]}" + (f" to {days[-1]}" if days[-1] != days[0] else "")
-        sites = ", ".join(sorted({run.site for run in self.runs if run.site}))
+        sites = ", ".join(sorted({run.site for run in self.runs.values() if run.site}))
         return f"{self.name} ({len(self.files)} files{span}{', ' + sites if sites else ''})"
 
     def take(self, other: WarcArchive) -> None:
         self.files = sorted(self.files + other.files)
         self.without_id += other.files
-        self.runs += other.runs
+        self.runs.update(other.runs)
+
+    def only(self, files: list[Path]) -> WarcArchive:
+        """This archive with only those of its files that are in `files`."""
+        kept = [path for path in self.files if path in files]
+        return WarcArchive(self.id, kept, [path for path in self.without_id if path in kept],
+                           {path: run for path, run in self.runs.items() if path in kept})
+
+    def clash(self) -> tuple[Path, Path] | None:
+        """Two files of runs numbered alike that started at different times: files of two databases
+        (a copied one, or two from before ids) that nothing tells apart; None when there are none."""
+        first: dict[str, Path] = {}
+        for path, run in self.runs.items():
+            seen = first.setdefault(run.run, path)
+            if self.runs[seen].started != run.started:
+                return seen, path
+        return None
 
 
 def warc_archives(files: list[Path]) -> list[WarcArchive]:
@@ -427,12 +443,12 @@ def warc_archives(files: list[Path]) -> list[WarcArchive]:
         archive = found.setdefault(info.archive if info else None, WarcArchive(info.archive if info else None))
         archive.files.append(path)
         if info is not None:
-            archive.runs.append(info)
+            archive.runs[path] = info
     unnamed = found.pop(None, None)
     if unnamed is not None:
         unnamed.without_id = list(unnamed.files)
         older = [archive for archive in found.values()
-                 if min((int(run.run) for run in archive.runs if run.run.isdigit()), default=1) > 1]
+                 if min((int(run.run) for run in archive.runs.values() if run.run.isdigit()), default=1) > 1]
         if len(older) == 1:
             older[0].take(unnamed)
         else:
@@ -440,19 +456,16 @@ def warc_archives(files: list[Path]) -> list[WarcArchive]:
     return sorted(found.values(), key=lambda archive: archive.files[0].name)
 
 
-def own_files(archives: list[WarcArchive], own: str | None) -> tuple[list[Path], list[WarcArchive]]:
-    """The files of the archive whose id is `own`, and the other archives of the folder.
+def files_of_runs(archives: list[WarcArchive], started: Collection[str]) -> tuple[list[Path], list[WarcArchive]]:
+    """The files a database's runs wrote, and the folder's other files by archive.
 
-    Files naming no id (written before archives had one) count as its own unless another
-    archive claims them (`warc_archives`): nothing else tells whose they are. An archive with
-    no id (one older than ids, read where it cannot be upgraded) wrote only such files.
+    A database knows its runs (`crawl_runs.started`, to the microsecond, as each file's
+    warcinfo says it), so this tells its files exactly whatever their ids say: those
+    written before archives had ids, and not those of a copy of the database sharing its id.
     """
-    if own is None:
-        return sorted(path for archive in archives for path in archive.without_id), [
-            archive for archive in archives if archive.id is not None]
-    mine = [archive for archive in archives if archive.id in (own, None)]
-    return sorted(path for archive in mine for path in archive.files), [
-        archive for archive in archives if archive not in mine]
+    own = sorted(path for archive in archives for path, run in archive.runs.items() if run.started in started)
+    others = [archive.only([path for path in archive.files if path not in own]) for archive in archives]
+    return own, [other for other in others if other.files]
 
 
 def _run_info(path: Path) -> RunInfo | None:

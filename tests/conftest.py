@@ -14,6 +14,7 @@ its tier without anyone remembering to mark it; `@pytest.mark.slow` by hand work
 from __future__ import annotations
 
 import inspect
+import shutil
 import sqlite3
 import sys
 from contextlib import closing
@@ -160,6 +161,20 @@ def two_archives(tmp_path_factory) -> TwoArchives:
         run_crawl(old, site=site.base, delay=0)
         run_crawl(new, site=other.base, delay=0)
     return TwoArchives(old, new, data / "warc")
+
+
+@pytest.fixture(scope="session")
+def copied_archive(tmp_path_factory) -> tuple[Path, Path]:
+    """An archive and a copy of it (`cp a.db b.db`: one id), each crawled once since, into one warc/ folder."""
+    data = tmp_path_factory.mktemp("copied")
+    original, copy = data / "a.db", data / "b.db"
+    with SampleSite(markup="bare", posts=load_posts()[:5], crawl_delay=0) as site:
+        run_crawl(original, site=site.base, delay=0)
+        shutil.copy(original, copy)
+        site.update_post(site.posts[0].slug, title="Ändrad rubrik")
+        run_crawl(original, site=site.base, delay=0)
+        run_crawl(copy, site=site.base, delay=0)
+    return original, copy
 
 
 @pytest.fixture(scope="session")

@@ -107,3 +107,13 @@ def test_export_wacz_refuses_a_folder_with_none_of_its_files(tmp_path, two_archi
                                         "\\(2 files, runs .*; pass the --warc-dir its crawls wrote to"):
         export_wacz(archives.new, tmp_path / "out", warc_dir=tmp_path / "theirs")
     assert not (tmp_path / "out").exists()
+
+
+def test_export_wacz_of_a_database_and_its_copy_packs_each_ones_runs(tmp_path, copied_archive):
+    for db in copied_archive:
+        summary = export_wacz(db, tmp_path / db.stem, warc_dir=db.parent / "warc")
+        archive_db = sqlite_utils.Database(db)
+        own = {row[0] for row in archive_db.execute("SELECT DISTINCT warc_file FROM captures")}
+        archive_db.close()
+        assert set(summary.warc_files) == own and len(own) == 2  # run 1 (theirs both) and its own run 2
+        assert len(summary.left_out) == 1 and " (1 files, runs " in summary.left_out[0]
