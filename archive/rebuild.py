@@ -81,6 +81,7 @@ def rebuild(warc_dir: Path | str, db_path: Path | str, *, archive: str | None = 
                            "crawls wrote them to (warc/ beside the database unless crawl had --warc-dir)")
     archives = warc_archives(files)
     chosen = _chosen(archives, archive, warc_dir)
+    _refuse_a_clash(chosen, warc_dir)
     files = chosen.files
     labs = LabVocabulary.load()
     partial = partial_path(db_path)
@@ -136,6 +137,21 @@ def _chosen(archives: list[WarcArchive], wanted: str | None, warc_dir: Path) -> 
     return matches[0]
 
 
+def _refuse_a_clash(archive: WarcArchive, warc_dir: Path) -> None:
+    """Refuse files of two databases that nothing tells apart (`WarcArchive.clash`), before writing anything."""
+    clash = archive.clash()
+    if clash is None:
+        return
+    first, second = clash
+    run = archive.runs[first]
+    raise RebuildError(
+        f"{warc_dir}: {first.name} and {second.name} are both of run {run.run} of archive {archive.name}, started at "
+        f"{run.started} and at {archive.runs[second].started}: the files of two databases (a copy of one, or two "
+        "from before archives had ids) share the folder and nothing in them tells them apart; move each database's "
+        "files (its captures.warc_file names them) to a folder of its own and rebuild from that"
+    )
+
+
 class _Replay:
     """Applies records one at a time, keeping one Store per run."""
 
@@ -184,7 +200,9 @@ class _Replay:
         summary = CrawlSummary(
             run_id=0, site=info.site, source=info.source, full=info.full, started=parse_iso(info.started)
         )
-        run_id = begin_run(self.db, summary, pid=info.pid)
+        # The run keeps its number: a database rebuilt from files that lack one (a run killed before
+        # it wrote any) numbers its next run after the last, never as a run its files already hold.
+        run_id = begin_run(self.db, summary, pid=info.pid, run_id=int(info.run) if info.run.isdigit() else None)
         store = Store(self.db, run_id=run_id, source=summary.source, labs=self.labs)
         self.runs[info.run] = (run_id, summary.site, store)
 

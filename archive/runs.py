@@ -215,12 +215,13 @@ def absent_pages(db: sqlite_utils.Database) -> dict[str, datetime]:
     }
 
 
-def begin_run(db: sqlite_utils.Database, summary: CrawlSummary, *, pid: int) -> int:
-    """Write the run's row; runs still 'running' while we hold the lock were killed: they failed."""
+def begin_run(db: sqlite_utils.Database, summary: CrawlSummary, *, pid: int, run_id: int | None = None) -> int:
+    """Write the run's row (numbered `run_id`, or next); runs still 'running' while we hold the lock were killed."""
     with db.atomic():
         db.execute("UPDATE crawl_runs SET status = 'failed' WHERE status = 'running'")
         return db["crawl_runs"].insert(
             {
+                **({"id": run_id} if run_id is not None else {}),
                 "started": iso(summary.started),
                 "site": summary.site,
                 "source": summary.source,

@@ -10,11 +10,13 @@ import pytest
 import sqlite_utils
 from click.testing import CliRunner
 
+import archive.migrations as migrations
 from archive.cli import cli
 from archive.rebuild import RebuildError, partial_path, rebuild
 from archive.runs import run_crawl
 from archive.warc import read_entries, warc_files
 from archive.warc_fields import RunInfo
+from scraper.sample_site import SampleSite, load_posts
 from tests.console_scripts import WARCIO
 
 SLUG = "vilken-resa-vi-gor"
@@ -190,3 +192,36 @@ def test_files_from_before_archive_ids_rebuild_alone_and_get_a_new_id(tmp_path, 
     only_new = rebuild(legacy, tmp_path / "new.db", archive=archives.id_of(archives.new)[:6])
     assert only_new.without_id == 0
     assert_same_rows(archives.new, tmp_path / "new.db")
+
+
+def test_rebuild_refuses_the_files_of_a_database_and_its_copy(tmp_path, copied_archive):
+    original, _ = copied_archive
+    with pytest.raises(RebuildError, match=r"\.warc\.gz are both of run 2 of archive [0-9a-f-]{36}, started at .*"
+                                           r"the files of two databases \(a copy of one"):
+        rebuild(original.parent / "warc", tmp_path / "r.db")
+    assert not (tmp_path / "r.db").exists() and not partial_path(tmp_path / "r.db").exists()
+
+
+def test_rebuild_refuses_files_of_two_archives_from_before_ids(tmp_path):
+    warc = tmp_path / "warc"
+    with SampleSite(markup="bare", posts=load_posts()[:3], crawl_delay=0) as site, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:7])  # steps 1-7: before archive ids
+        for name in ("a.db", "b.db"):
+            run_crawl(tmp_path / name, site=site.base, delay=0, warc_dir=warc)
+    with pytest.raises(RebuildError, match="are both of run 1 of archive unnamed"):
+        rebuild(warc, tmp_path / "r.db")
+
+
+def test_a_rebuilt_database_keeps_the_run_numbers_of_its_files(tmp_path, sample_site_factory):
+    site = sample_site_factory(crawl_delay=0, posts=load_posts()[:3])
+    crawled, warc = tmp_path / "crawled.db", tmp_path / "warc"
+    for _ in range(3):
+        run_crawl(crawled, site=site.base, delay=0, warc_dir=warc)
+    [second] = [path for path in warc_files(warc) if RunInfo.read(next(read_entries(path)).info).run == "2"]
+    second.unlink()  # as if run 2 was killed before it wrote a record
+    rebuild(warc, tmp_path / "rebuilt.db")
+    db = sqlite_utils.Database(tmp_path / "rebuilt.db")
+    assert [row["id"] for row in db.query("SELECT id FROM crawl_runs ORDER BY id")] == [1, 3]
+    db.close()
+    run_crawl(tmp_path / "rebuilt.db", site=site.base, delay=0, warc_dir=warc)  # run 4, not a second run 3
+    assert rebuild(warc, tmp_path / "again.db").runs == 3
