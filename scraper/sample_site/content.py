@@ -305,11 +305,13 @@ def load_pages() -> dict[str, dict[str, Any]]:
 
 
 def page_view(path: str, posts: list[SamplePost], base: str, pages: dict[str, dict[str, Any]], *,
-              listed: bool = True, nav: tuple[tuple[str, str], ...] = NAV) -> PageView | None:
+              listed: bool = True, nav: tuple[tuple[str, str], ...] = NAV,
+              lab_posts: int | None = None) -> PageView | None:
     """The view of a non-post page, or None when the path is not one of them.
 
     Lab pages list their lab's posts as teasers (so a post whose own page is gone
-    is still linked from somewhere); the home page shows the newest three.
+    is still linked from somewhere), the newest `lab_posts` of them when it is given;
+    the home page shows the newest three.
     `listed=False` (the "archive" index) keeps lab and programme pages free of post links.
     """
     page = pages.get(path)
@@ -320,7 +322,8 @@ def page_view(path: str, posts: list[SamplePost], base: str, pages: dict[str, di
         wide = newest([p for p in posts if p.lab is None and not p.teaser_only], limit=page["programme_posts"])
         links += [(p.title, p.path) for p in wide]
     if page.get("lab") and listed:
-        teasers = newest([p for p in posts if p.lab == page["lab"]], limit=len(posts))
+        ours = [p for p in posts if p.lab == page["lab"]]
+        teasers = newest(ours, limit=len(ours) if lab_posts is None else lab_posts)
     elif path == "/":
         teasers = newest(posts, limit=TEASER_COUNT)
     else:

@@ -100,13 +100,16 @@ class SampleSite:
     `host="www.example.test"` serves the site as `http://www.example.test/`, reached through
     the site itself as an HTTP proxy (`HTTP_PROXY=site.proxy`); requests for the bare host are
     redirected (301) to the www host, as WordPress sends every visitor to its one address.
+
+    `lab_posts=10` makes each lab page list only its lab's ten newest posts, as a WordPress
+    posts block shows one page of them: the page keeps its size however many posts the site has.
     """
 
     def __init__(self, *, markup: str = "semantic", posts: Iterable[SamplePost] | None = None,
                  faults: Iterable[str] = (), wayback: bool = False, slow_seconds: float = 3.0,
                  huge_bytes: int = 6_000_000, crawl_delay: float = 0.25, trickle_rate: int = 3,
                  fault_routes: dict[str, str] | None = None, index: str = "wordpress",
-                 host: str | None = None, news: bool = False) -> None:
+                 host: str | None = None, news: bool = False, lab_posts: int | None = None) -> None:
         from .faults import FAULTS  # faults imports this module's Response
 
         if markup not in RENDERERS:
@@ -117,6 +120,7 @@ class SampleSite:
         # news=True: the site's news posts too (category "Nyheter"), listed by the API, feed and sitemaps
         # and served at their own pages, never in the diary's teasers or archive.
         self.news: list[SamplePost] = load_news() if news else []
+        self.lab_posts = lab_posts  # how many of its newest posts a lab page lists; None: all of them
         self.nav = ARCHIVE_NAV if index == "archive" else NAV
         unknown = [name for name in faults if name not in FAULTS]
         if unknown:
@@ -335,7 +339,8 @@ class SampleSite:
                 if str(post.wp_id) == wanted and not post.teaser_only:
                     return self.redirect(post.path, 301)
             return self.html(not_found_view(path, self.base))
-        view = page_view(path, posts, self.base, self.pages, listed=self.index != "archive", nav=self.nav)
+        view = page_view(path, posts, self.base, self.pages, listed=self.index != "archive", nav=self.nav,
+                         lab_posts=self.lab_posts)
         if view is not None:
             return self.html(view, last_modified=max([EPOCH, *(p.modified for p in view.teasers)]))
         return self.post_route(path, posts)
