@@ -20,6 +20,11 @@ SELECT posts.id, posts.url, posts.categories, posts.title, posts.body, posts.rol
        posts.diary, posts.diary_evidence
 FROM posts LEFT JOIN authors ON authors.id = posts.author_id"""
 
+# What step 4 needs of a post steps 1–3 left undecided.
+DECIDED_SQL = """
+SELECT authors.name, posts.diary, posts.diary_evidence
+FROM posts LEFT JOIN authors ON authors.id = posts.author_id WHERE posts.id = ?"""
+
 # Step 4's signatures: authors of posts that steps 1–3 put in the diary.
 SIGNATURES_SQL = """
 SELECT DISTINCT authors.name FROM posts JOIN authors ON authors.id = posts.author_id
@@ -47,21 +52,36 @@ def mark_post(db: sqlite_utils.Database, post_id: int, *, labs: LabVocabulary, r
 def mark_diary(db: sqlite_utils.Database, *, labs: LabVocabulary, rules: DiaryRules | None = None) -> int:
     """Decide every post again; return how many changed. Runs in one transaction.
 
-    One pass over the rows keeps only each post's id, author and what steps 1–3 found
-    (never a body), then step 4 uses the signatures of the posts they put in.
+    One pass over the rows decides steps 1–3 and keeps only the decisions that changed, the
+    signatures of the posts they put in and the ids of the posts they left undecided (never a
+    body, nor a row per post); step 4 then decides those with the signatures complete.
     """
     rules = rules or DiaryRules.load()
-    decided = [(row["id"], row["author"], rules.evidence(_facts(row), labs=labs), (row["diary"], row["diary_evidence"]))
-               for row in db.query(FACTS_SQL + " ORDER BY posts.id")]
-    signatures = {author for _, author, found, _ in decided if found.diary and author}
-    changed = 0
+    changes: list[tuple[int, Membership]] = []
+    undecided: list[int] = []
+    signatures: set[str] = set()
+    for row in db.query(FACTS_SQL + " ORDER BY posts.id"):
+        found = rules.evidence(_facts(row), labs=labs)
+        if found.evidence == Evidence.NONE:
+            undecided.append(row["id"])
+            continue
+        if found.diary and row["author"]:
+            signatures.add(row["author"])
+        if _differs(row["diary"], row["diary_evidence"], found):
+            changes.append((row["id"], found))
     with db.atomic():
-        for post_id, author, found, before in decided:
-            found = rules.signed(found, author, signatures)
-            if before != (int(found.diary), str(found.evidence)):
-                _write(db, post_id, found)
-                changed += 1
-    return changed
+        for post_id in undecided:
+            author, diary, evidence = db.execute(DECIDED_SQL, [post_id]).fetchone()
+            found = rules.signed(Membership(False, Evidence.NONE), author, signatures)
+            if _differs(diary, evidence, found):
+                changes.append((post_id, found))
+        for post_id, found in changes:
+            _write(db, post_id, found)
+    return len(changes)
+
+
+def _differs(diary: int | None, evidence: str | None, found: Membership) -> bool:
+    return (diary, evidence) != (int(found.diary), str(found.evidence))
 
 
 __all__ = ["Evidence", "mark_diary", "mark_post"]
