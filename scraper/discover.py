@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
@@ -41,14 +42,15 @@ def _normal_path(path: str) -> str:
     return quote(unquote(path), safe=PATH_SAFE) or "/"
 
 
-@functools.lru_cache(maxsize=16_384)
+@functools.lru_cache(maxsize=256)
 def normalise_url(url: str, *, site: str) -> str | None:
     """Fold `url` to the site's form; None when it is not on the site (or its www twin).
 
     Scheme and host are taken from `site` (the www twin and http/https fold together),
     the fragment and tracking parameters are dropped and percent-encoding is made
-    canonical (UTF-8, upper-case hex). Remembered: every page of a site links the same
-    menu, footer and teasers, and the listings reader asks for each of its links.
+    canonical (UTF-8, upper-case hex). The 256 last asked are remembered: every page
+    of a site links the same menu, footer and teasers, and the listings reader asks for
+    each of its links; a bound, because a crawl meets every post's URL once or twice.
     """
     root = urlsplit(site_root(site))
     parts = urlsplit(url.strip())
@@ -64,7 +66,8 @@ def post_url(url: str, *, site: str) -> str | None:
     """The canonical post URL `url` points at (its embed folded in), or None if it is no post.
 
     A post is one root-level slug (`/<slug>/`); its query is dropped because the post
-    page does not depend on it.
+    page does not depend on it. The URL is interned: a crawl holds each post's URL in
+    several places (what discovered it, the queue, the post read, the run's summary).
     """
     normal = normalise_url(url, site=site)
     if normal is None:
@@ -80,7 +83,7 @@ def post_url(url: str, *, site: str) -> str | None:
         return None
     if parts.query and re.search(r"(^|&)(p|page_id|s|paged)=", parts.query):
         return None  # WordPress query views (?p=…, ?s=…) are not slugs
-    return urlunsplit((parts.scheme, parts.netloc, f"/{slug}/", "", ""))
+    return sys.intern(urlunsplit((parts.scheme, parts.netloc, f"/{slug}/", "", "")))
 
 
 def is_embed_url(url: str) -> bool:
@@ -100,28 +103,28 @@ def hub_url(url: str, *, site: str) -> str | None:
     return None
 
 
-@dataclass
+@dataclass(slots=True)
 class Discovered:
-    """One post URL and every source that listed it; `modified` is the newest any source gave,
-    `published` the REST API's date of the post."""
+    """One post URL and the surest source that listed it (`SOURCE_ORDER`); `modified` is the newest
+    any source gave, `published` the REST API's date of the post.
+
+    One is kept for every post the site lists until the crawl ends, so it holds only what the
+    post's page is asked with.
+    """
 
     url: str
-    sources: list[Source] = field(default_factory=list)
+    source: Source
     modified: datetime | None = None
     published: date | None = None
     categories: tuple[str, ...] = ()
-
-    @property
-    def source(self) -> Source:
-        return min(self.sources, key=SOURCE_ORDER.index)
 
     def candidate(self) -> Candidate:
         return Candidate(self.url, self.source, self.modified, self.published, self.categories)
 
     def add(self, source: Source, modified: datetime | None, published: date | None = None,
             categories: tuple[str, ...] = ()) -> None:
-        if source not in self.sources:
-            self.sources.append(source)
+        if SOURCE_ORDER.index(source) < SOURCE_ORDER.index(self.source):
+            self.source = source
         self.categories += tuple(name for name in categories if name not in self.categories)
         if modified is not None and (self.modified is None or modified > self.modified):
             self.modified = modified
@@ -142,7 +145,7 @@ class Discovery:
             return None
         entry = self.found.get(url)
         if entry is None:
-            entry = self.found[url] = Discovered(url)
+            entry = self.found[url] = Discovered(url, candidate.source)
         entry.add(candidate.source, candidate.modified, candidate.published, candidate.categories)
         return entry
 
@@ -151,7 +154,7 @@ class Discovery:
 
 
 def discover(candidates: Iterable[Candidate], *, site: str) -> list[Discovered]:
-    """Union of candidates from every source, deduplicated, each keeping all its sources."""
+    """Union of candidates from every source, deduplicated, each named by its surest source."""
     discovery = Discovery(site)
     for candidate in candidates:
         discovery.add(candidate)
