@@ -88,9 +88,12 @@ class Capture:
         return None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Validators:
-    """What the archive already knows of a URL, for conditional and incremental fetching."""
+    """What the archive already knows of a URL, for conditional and incremental fetching.
+
+    An incremental run holds one for every page the archive knows, hence the slots.
+    """
 
     etag: str | None = None
     last_modified: str | None = None

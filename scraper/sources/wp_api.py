@@ -93,8 +93,7 @@ def _category_names(site: str, fetcher: PageFetcher) -> Iterator[Event | dict[in
 
 
 def newest_modified(known: Mapping[str, Validators]) -> datetime | None:
-    stamps = [v.modified for v in known.values() if v.modified is not None]
-    return max(stamps) if stamps else None
+    return max((v.modified for v in known.values() if v.modified is not None), default=None)
 
 
 def read_api(
