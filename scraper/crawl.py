@@ -229,7 +229,7 @@ class _LiveCrawl:
         if self.listed and offered and all(end.unchanged for end in offered):
             log.info("every listing answered 304: nothing changed since the last run")
             for url in self._unfinished():
-                result = self._post(self.discovery.found[url])
+                result = self._post(self.discovery.take(url))
                 if result is not None:
                     yield result
             yield from self._checked(provisional=None)
@@ -250,7 +250,7 @@ class _LiveCrawl:
             if self.indexes:
                 result = self._index(self.indexes.popleft())
             else:
-                result = self._post(self.discovery.found[self.posts.popleft()])
+                result = self._post(self.discovery.take(self.posts.popleft()))
             if result is not None:
                 yield result
 
@@ -261,7 +261,7 @@ class _LiveCrawl:
         complete = not self.listing_failed and any(
             end.found and end.complete for end in ends if end.source in (Source.API, Source.SITEMAP)
         )
-        yield DiscoveryDone(frozenset(self.discovery.found), complete=complete)
+        yield DiscoveryDone(frozenset(self.discovery.urls), complete=complete)
 
     def _read_sources(self, ends: list[SourceEnd]) -> Iterator[PageResult]:
         """Read the REST API, the sitemaps and the feed; their candidates join the queue.
@@ -382,7 +382,7 @@ class _LiveCrawl:
             return
         listing = result.listing
         fresh = listing is not None and any(
-            url not in self.discovery.found and url not in self.listed for url in listing.posts)
+            url not in self.discovery.urls and url not in self.listed for url in listing.posts)
         for teaser in result.teasers:
             if teaser.url and not is_embed_url(teaser.url):
                 self._add_candidate(Candidate(teaser.url, Source.TEASER, None))

@@ -132,25 +132,38 @@ class Discovered:
 
 
 class Discovery:
-    """The running union of candidates, keyed by canonical post URL, in first-seen order."""
+    """The running union of candidates, keyed by canonical post URL, in first-seen order.
+
+    `urls` is every post URL found. An entry waits in `waiting` until the crawl takes it to
+    read the post's page, and is not kept after: each page is read once, so what a crawl
+    holds of a post it has read is its URL.
+    """
 
     def __init__(self, site: str) -> None:
         self.site = site_root(site)
-        self.found: dict[str, Discovered] = {}
+        self.urls: set[str] = set()
+        self.waiting: dict[str, Discovered] = {}
 
     def add(self, candidate: Candidate) -> Discovered | None:
-        """Merge one candidate; return its entry, or None when it is not a post of our site."""
+        """Merge one candidate; return its entry, or None when it is not a post of our site or was taken."""
         url = post_url(candidate.url, site=self.site)
         if url is None:
             return None
-        entry = self.found.get(url)
+        entry = self.waiting.get(url)
         if entry is None:
-            entry = self.found[url] = Discovered(url, candidate.source)
+            if url in self.urls:
+                return None
+            self.urls.add(url)
+            entry = self.waiting[url] = Discovered(url, candidate.source)
         entry.add(candidate.source, candidate.modified, candidate.published, candidate.categories)
         return entry
 
+    def take(self, url: str) -> Discovered:
+        """The entry of a post whose page is read now; later candidates for it are not kept."""
+        return self.waiting.pop(url)
+
     def __iter__(self) -> Iterator[Discovered]:
-        return iter(self.found.values())
+        return iter(self.waiting.values())
 
 
 def discover(candidates: Iterable[Candidate], *, site: str) -> list[Discovered]:
