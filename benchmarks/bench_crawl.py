@@ -146,16 +146,18 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def memory_child(url: str, db: str, warc: str) -> dict[str, Any]:
+def memory_child(url: str, warmup_url: str, db: str, warc: str) -> dict[str, Any]:
     """In the subprocess: one full crawl with tracemalloc on; the peak and RSS growth as a dict.
 
     A short crawl into a throwaway database comes first, so imports, dateparser's
     language data and compiled patterns are in place before tracing starts: the
     peak is then what the crawl itself holds, the part that could grow with the site.
+    It crawls another server (`warmup_url`): on the measured one it would leave the
+    first posts' URLs in the caches keyed by URL, untraced, hiding what they hold.
     """
     import tracemalloc
 
-    run_crawl(f"{db}.warmup", site=url, delay=0, full=True, warc_dir=f"{warc}.warmup", max_pages=5)
+    run_crawl(f"{db}.warmup", site=warmup_url, delay=0, full=True, warc_dir=f"{warc}.warmup", max_pages=5)
     rss_before = peak_rss_mb()
     tracemalloc.start()
     start = time.perf_counter()
@@ -177,10 +179,11 @@ def memory_figures(quick: bool, workdir: Path, *, posts: int | None = None) -> d
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     for copies in QUICK_COPIES if quick else COPIES:
         label, posts = ("site" if copies == 1 else f"site × {copies}"), grown_posts(copies, base=small)
-        with SampleSite(posts=posts, lab_posts=LAB_POSTS) as site:
+        with SampleSite(posts=posts, lab_posts=LAB_POSTS) as site, SampleSite(posts=small) as warmup:
             db, warc = workdir / f"memory-{len(posts)}.db", workdir / f"memory-warc-{len(posts)}"
             done = subprocess.run(
-                [sys.executable, "-m", "benchmarks.bench_crawl", "--memory-child", site.base, str(db), str(warc)],
+                [sys.executable, "-m", "benchmarks.bench_crawl", "--memory-child", site.base, warmup.base, str(db),
+                 str(warc)],
                 cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800, check=False,
             )
             if done.returncode != 0:
@@ -281,7 +284,8 @@ def table(results: dict) -> str:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="one full crawl; memory on a 6-post site and 10×")
-    parser.add_argument("--memory-child", nargs=3, metavar=("URL", "DB", "WARC_DIR"), help=argparse.SUPPRESS)
+    parser.add_argument("--memory-child", nargs=4, metavar=("URL", "WARMUP_URL", "DB", "WARC_DIR"),
+                        help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.memory_child:
         print(json.dumps(memory_child(*args.memory_child)))
