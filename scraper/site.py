@@ -43,7 +43,7 @@ def same_site(url: str, site: str) -> bool:
     return bool(host) and (host, port) == _site_key(site)
 
 
-@lru_cache(maxsize=4096)  # asked for every link of every page, mostly with the same few values
+@lru_cache(maxsize=256)  # asked for every link of every page; bounded: a crawl meets each post URL once or twice
 def _site_key(url: str) -> tuple[str, int | None]:
     """(host without `www.`, port if written and not the scheme's default) of `url`."""
     parts = urlsplit(url.strip())
