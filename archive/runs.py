@@ -13,6 +13,7 @@ import logging
 import math
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -171,13 +172,17 @@ def archived_form(db: sqlite_utils.Database, site: str) -> str:
 
 
 def known_validators(db: sqlite_utils.Database) -> dict[str, Validators]:
-    """What the archive knows of each live page, for conditional and incremental requests."""
+    """What the archive knows of each live page, for conditional and incremental requests.
+
+    The URLs are interned, as `post_url` interns its: the crawl's own entry for a known
+    post then holds the same string, not a copy.
+    """
     known = {}
     for row in db.query(
         """SELECT p.url, p.etag, p.last_modified, p.digest, p.modified, p.kind, c.fetched
            FROM pages p LEFT JOIN captures c ON c.id = p.last_capture_id WHERE p.status = 'live'"""
     ):
-        known[row["url"]] = Validators(
+        known[sys.intern(row["url"])] = Validators(
             etag=row["etag"],
             last_modified=row["last_modified"],
             digest=row["digest"],
