@@ -108,8 +108,8 @@ class Discovered:
     """One post URL and the surest source that listed it (`SOURCE_ORDER`); `modified` is the newest
     any source gave, `published` the REST API's date of the post.
 
-    One is kept for every post the site lists until the crawl ends, so it holds only what the
-    post's page is asked with.
+    One waits for every post the site lists until the crawl reads the post's page, so it holds
+    only what that page is asked with.
     """
 
     url: str
