@@ -120,8 +120,8 @@ class Document:
 
 
 
-def decode(capture: Capture) -> tuple[str, str]:
-    """Return (text, encoding) of a capture's body.
+def decode(capture: Capture, declared: list[str | None]) -> tuple[str, str]:
+    """Return (text, encoding) of a capture's body, given its `declared_charsets`.
 
     Order: a byte-order mark, the Content-Type charset, a `<meta charset>`, then
     UTF-8 with windows-1252 as the fallback. A declaration that the bytes
@@ -133,7 +133,6 @@ def decode(capture: Capture) -> tuple[str, str]:
     for bom, name in _BOMS:
         if body.startswith(bom):
             return body.decode(name, errors="replace"), name.replace("-sig", "")
-    declared = declared_charsets(capture)
     utf8: str | None = None
     try:
         utf8 = body.decode("utf-8")
@@ -167,14 +166,14 @@ def declared_charsets(capture: Capture) -> list[str | None]:
     return declared
 
 
-def charset_warning(capture: Capture, text: str, encoding: str) -> str | None:
+def charset_warning(declared: list[str | None], text: str, encoding: str) -> str | None:
     """Why a page's text may not be what its author wrote, or None.
 
     A charset label the bytes contradict (`decode` then read them as they are), or text
     that is already mojibake (UTF-8 read as windows-1252 before it was served: `Ã¤` for
     `ä`), which no label can undo; the text is kept as published either way.
     """
-    for label in declared_charsets(capture):
+    for label in declared:
         if label and _codec(label) is None:
             return f"the charset label {label} is unknown, read as {encoding}"
         if label and _codec(label) != _codec(encoding):
@@ -196,7 +195,8 @@ def _codec(name: str) -> str | None:
 
 def parse_document(capture: Capture) -> Document:
     """Decode and parse a captured page once; lines are read on first use."""
-    text, encoding = decode(capture)
+    declared = declared_charsets(capture)  # read once: decoding and the warning both weigh it
+    text, encoding = decode(capture, declared)
     if encoding == "utf-8" and not capture.body.startswith(codecs.BOM_UTF8):
         # The bytes are valid UTF-8: libxml2 reads them as they are, which is cheaper than
         # handing it the decoded text (and it never believes a <meta charset> over us).
@@ -218,7 +218,7 @@ def parse_document(capture: Capture) -> Document:
 
         base_url = urljoin(base_url, href.strip())
     return Document(capture=capture, text=text, encoding=encoding, tree=tree, base_url=base_url,
-                    warning=charset_warning(capture, text, encoding) if capture.body else None)
+                    warning=charset_warning(declared, text, encoding) if capture.body else None)
 
 
 def _hides(style: str) -> bool:

@@ -404,14 +404,15 @@ def text_facts(text: str, reference: datetime | None = None) -> TextFacts:
     matters only to a relative date (`igår`): give it only for a text judged `relative`
     without it, or it would make every page's lines new.
     """
+    marker = is_marker(text)
     after_post = is_after_post(text)
     names_an_update = names_update(text)
     may_hold = len(text) <= 2 * MAX_DATE_LINE and may_hold_a_date(text)
     shown = _date_in_meta(text, reference) if may_hold else None
     update_date = names_an_update and shown is None and bool(search_dates(text, reference=reference))  # `Uppdaterad 3 maj 2019`
     return TextFacts(
-        marker=is_marker(text),
-        removable=is_marker(text) or is_credit(text) or is_hashtag_line(text) or update_date,
+        marker=marker,
+        removable=marker or is_credit(text) or is_hashtag_line(text) or update_date,
         chrome=is_chrome(text) or after_post,
         after_post=after_post,
         only_after_post=after_post and only_follows_a_post(text),
