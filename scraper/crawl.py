@@ -516,8 +516,9 @@ def read_page(result: PageResult, site: str, labs: LabVocabulary) -> PageResult:
     try:
         document = parse_document(result.capture)
         result.warning = document.warning
-        reading = read_layers(document)
-        listed = result.candidate.published if result.candidate is not None else None
+        candidate = result.candidate
+        reading = read_layers(document, api_title=candidate.title if candidate is not None else None)
+        listed = candidate.published if candidate is not None else None
         result.kind = classify(result.url, site=site, document=reading, api_listed=listed is not None)
         if result.kind in (PageKind.POST, PageKind.LAB, PageKind.PROGRAMME, PageKind.OTHER):
             result.teasers = [_normal_teaser(teaser, site) for teaser in extract_teasers(reading)]
@@ -541,7 +542,7 @@ def read_page(result: PageResult, site: str, labs: LabVocabulary) -> PageResult:
                 result.error = ", ".join(missing)
         elif result.kind == PageKind.OTHER and classify(result.url, site=site) == PageKind.POST and (
                 listed is not None or looks_like_article(document, besides=[t.excerpt for t in result.teasers])):
-            missing = missing_fields(extract_post(document, labs=labs, api_published=listed))
+            missing = missing_fields(extract_post(reading, labs=labs, api_published=listed))
             result.error = f"{NOT_A_POST}: " + (", ".join(missing) or "no date of its own found")
     except Exception as error:  # one bad page never stops the crawl; the capture is kept
         log.exception("could not read %s", result.url)

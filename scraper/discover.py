@@ -106,7 +106,7 @@ def hub_url(url: str, *, site: str) -> str | None:
 @dataclass(slots=True)
 class Discovered:
     """One post URL and the surest source that listed it (`SOURCE_ORDER`); `modified` is the newest
-    any source gave, `published` the REST API's date of the post.
+    any source gave, `published` and `title` the REST API's date and title of the post.
 
     One waits for every post the site lists until the crawl reads the post's page, so it holds
     only what that page is asked with.
@@ -117,18 +117,20 @@ class Discovered:
     modified: datetime | None = None
     published: date | None = None
     categories: tuple[str, ...] = ()
+    title: str | None = None
 
     def candidate(self) -> Candidate:
-        return Candidate(self.url, self.source, self.modified, self.published, self.categories)
+        return Candidate(self.url, self.source, self.modified, self.published, self.categories, self.title)
 
-    def add(self, source: Source, modified: datetime | None, published: date | None = None,
-            categories: tuple[str, ...] = ()) -> None:
-        if SOURCE_ORDER.index(source) < SOURCE_ORDER.index(self.source):
-            self.source = source
-        self.categories += tuple(name for name in categories if name not in self.categories)
+    def add(self, candidate: Candidate) -> None:
+        if SOURCE_ORDER.index(candidate.source) < SOURCE_ORDER.index(self.source):
+            self.source = candidate.source
+        self.categories += tuple(name for name in candidate.categories if name not in self.categories)
+        modified = candidate.modified
         if modified is not None and (self.modified is None or modified > self.modified):
             self.modified = modified
-        self.published = self.published or published
+        self.published = self.published or candidate.published
+        self.title = self.title or candidate.title
 
 
 class Discovery:
@@ -155,7 +157,7 @@ class Discovery:
                 return None
             self.urls.add(url)
             entry = self.waiting[url] = Discovered(url, candidate.source)
-        entry.add(candidate.source, candidate.modified, candidate.published, candidate.categories)
+        entry.add(candidate)
         return entry
 
     def take(self, url: str) -> Discovered:

@@ -24,6 +24,8 @@ class Candidate:
     `published` is the post's date as the REST API lists it (its local `date`): a
     reading of its own (layer `api`) when the post's page is read.
     `categories` are the names the source gives the post's categories (API, feed).
+    `title` is the post's title as the REST API lists it: on a page that shows no date
+    it tells the layout which line is the post's title.
     """
 
     url: str
@@ -31,6 +33,7 @@ class Candidate:
     modified: datetime | None = None
     published: date | None = None
     categories: tuple[str, ...] = ()
+    title: str | None = None
 
 
 # A Wayback capture is re-addressed to its original URL; the replay URL it was really fetched

@@ -14,6 +14,8 @@ from scraper.labs import LabVocabulary
 from scraper.names import PageKind, Source
 from scraper.records import REPLAY_URL_HEADER, DiscoveryDone, ListingChecked, PageResult, Validators
 from scraper.sources.wayback import BadTimestamp
+from scraper.sample_site import MARKUPS
+from scraper.sample_site.content import fields_of
 from tests.fetchers import fetcher
 from tests.route_server import Reply, RouteServer
 
@@ -464,16 +466,21 @@ def test_wayback_refuses_a_bad_at_before_any_request(sample_site_factory):
 # --- the REST API's date, a reading of its own ----------------------------------------------
 
 
-@pytest.mark.parametrize("markup", ["semantic", "pagebuilder"])
+@pytest.mark.parametrize("markup", MARKUPS)
 def test_the_api_date_is_the_published_date_of_a_page_that_shows_none(sample_site_factory, markup):
+    """Even where nothing on the page names its title (bare and legacy markup print a
+    generic `<title>`, no heading class, no metadata): the API's title finds it."""
     from scraper.names import Layer
 
     site = sample_site_factory(markup=markup, faults=("undated",))
     undated = site.fault_route("undated")
-    posts = posts_by_url(run(site)[0])
+    results = pages(run(site)[0])
+    assert [r.url for r in results if r.error] == []
+    posts = posts_by_url(results)
     for post in site.live_posts:
         result = posts[site.url(post.path)]
         assert result.candidate.published == post.published  # the API carries its `date` to the page
-        assert result.post.published == post.published
+        assert result.candidate.title == post.title  # and its title, entities read (`&#8211;` is `–`)
+        assert fields_of(result.post) == post.expected(site.url("/"))
         assert result.post.layers["published"] == (Layer.API if post.path == undated else Layer.LAYOUT)
         assert not [d for d in result.post.disagreements if d.field == "published"]

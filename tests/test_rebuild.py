@@ -91,6 +91,22 @@ def test_rebuild_reads_again_the_pages_a_crawl_could_not_read_and_equals_it(tmp_
     assert_same_rows(crawled, tmp_path / "rebuilt.db")
 
 
+def test_rebuild_finds_an_undated_post_by_the_api_title_its_warc_record_keeps(tmp_path, sample_site_factory):
+    """Bare markup names a post's title nowhere but in the layout: the crawl finds the post of a
+    page without a date by the REST API's title, which the page's WARC record keeps for rebuild."""
+    site = sample_site_factory(crawl_delay=0, markup="bare", faults=("undated",))
+    crawled, warc_dir = tmp_path / "crawled.db", tmp_path / "warc"
+    summary = run_crawl(crawled, site=site.base, delay=0, warc_dir=warc_dir)
+    assert summary.failures == []
+    rebuild(warc_dir, tmp_path / "rebuilt.db")
+    assert_same_rows(crawled, tmp_path / "rebuilt.db")
+    url = site.url(site.fault_route("undated"))
+    [post] = sqlite_utils.Database(tmp_path / "rebuilt.db").query("SELECT title, published FROM posts WHERE url = ?",
+                                                                 [url])
+    [truth] = [p for p in site.live_posts if site.url(p.path) == url]
+    assert post == {"title": truth.title, "published": truth.published.isoformat()}
+
+
 def test_every_warc_file_passes_warcio_check_and_the_index_lists_every_fetched_url(history):
     crawled, warc_dir = history
     files = warc_files(warc_dir)

@@ -266,6 +266,30 @@ def test_api_gives_each_post_its_local_date_never_the_utc_one(sample_site):
     assert late.published_at.astimezone(UTC).date() < late.published
 
 
+def test_api_gives_each_post_its_title_as_the_page_shows_it(sample_site):
+    candidates, _, _ = split(read_api(sample_site.base, fetcher(retries=1)))
+    by_url = {c.url: c for c in candidates}
+    assert any("–" in post.title for post in sample_site.live_posts)  # served as `&#8211;`
+    for post in sample_site.live_posts:
+        assert by_url[sample_site.url(post.path)].title == post.title
+
+
+def test_api_title_keeps_its_text_not_its_markup_and_nothing_else_rendered_is_a_title():
+    page = [
+        {"link": "/ett/", "title": {"rendered": "Vi ses <em>i&nbsp;Boden</em> &#8211; \u201dsnart\u201d"},
+         "guid": {"rendered": "/?p=1"}, "content": {"rendered": "<p>Brödtext</p>", "protected": False}},
+        {"link": "/tva/", "title": {"rendered": ""}, "content": {"rendered": "<p>Text</p>", "protected": False}},
+        {"link": "/tre/", "title": {"rendered": "x" * 501}},
+        {"link": "/fyra/"},
+    ]
+    with RouteServer() as server:
+        server.routes["/wp-json/wp/v2/posts"] = Reply(body=json.dumps(page), headers={"Content-Type": "application/json",
+                                                                                     "X-WP-TotalPages": "1"})
+        candidates, _, _ = split(read_api(server.url("/"), fetcher(retries=1)))
+    assert [(urlsplit(c.url).path, c.title) for c in candidates] == [
+        ("/ett/", "Vi ses i Boden – ”snart”"), ("/tva/", None), ("/tre/", None), ("/fyra/", None)]
+
+
 def test_api_and_feed_give_each_post_its_categories_by_name(sample_site_factory):
     site = sample_site_factory(news=True)
     api = {c.url: c.categories for c in split(read_api(site.base, fetcher(retries=1)))[0]}

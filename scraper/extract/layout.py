@@ -104,7 +104,7 @@ class Layout:
 class Hints:
     """What other readings of the page say about the post, for the layout to weigh.
 
-    `titles`: title keys structured data or a main `entry-title` name; `page_title`: the
+    `titles`: title keys structured data, a main `entry-title` or the REST API name; `page_title`: the
     `<title>`'s key, kept apart because it is often generic (`allmännyttan.se - Dagbok`), so
     it counts less and alone never places a post away from a date line unless a main
     heading shows it; `dates`: dates metadata names; `site_names`: names of the site

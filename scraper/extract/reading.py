@@ -31,13 +31,15 @@ class Reading:
     layout: Layout
 
 
-def read_layers(document: Document) -> Reading:
-    """Read the page through every layer, once."""
+def read_layers(document: Document, *, api_title: str | None = None) -> Reading:
+    """Read the page through every layer, once; `api_title` is the post's title as the REST API
+    lists it, when it does."""
     facts = line_facts(document)
     structured = read_structured(document)
     wordpress = read_wordpress(document)
     comments = read_comments(document)
-    layout = read_layout(document, facts=facts, comments=comments, hints=layout_hints(structured, wordpress))
+    hints = layout_hints(structured, wordpress, api_title=api_title)
+    layout = read_layout(document, facts=facts, comments=comments, hints=hints)
     return Reading(document, facts, structured, wordpress, comments, layout)
 
 
@@ -46,14 +48,14 @@ def reading_of(page: Document | Reading) -> Reading:
     return page if isinstance(page, Reading) else read_layers(page)
 
 
-def layout_hints(structured: Structured, wordpress: WordPress) -> Hints:
-    """The titles and dates metadata name for the post, and the site's own names.
+def layout_hints(structured: Structured, wordpress: WordPress, *, api_title: str | None = None) -> Hints:
+    """The titles and dates metadata (and the REST API) name for the post, and the site's own names.
 
     The title of WordPress's `entry-title` counts only in an `<h1>`: teasers repeat the
     class, but not in the page's main heading.
     """
     site = structured.site_names
-    named = [structured.og.get("og:title"), structured.jsonld.headline if structured.jsonld else None]
+    named = [structured.og.get("og:title"), structured.jsonld.headline if structured.jsonld else None, api_title]
     titles = {title_key(t) for raw in named if (t := clean_title(raw, site))}
     for element in wordpress.titles[:1]:
         if element.tag == "h1" or any(a.tag == "h1" for a in element.iterancestors()):

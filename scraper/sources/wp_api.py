@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Collection, Iterator, Mapping
 from datetime import date, datetime
+from typing import NamedTuple
 from urllib.parse import urljoin
 
 from ..dates import InvalidTimestamp, local_date
@@ -22,6 +24,8 @@ from ..records import Candidate, Validators
 from . import Event, Listing, PageFetcher, SourceEnd, fetch_listing, page_end, parse_utc
 
 PER_PAGE = 100
+_TAG_RE = re.compile(r"<[^>]*>")
+MAX_TITLE = 500  # characters of a rendered title kept; a longer `rendered` is no title
 MAX_PAGES = 500  # 50 000 posts: far beyond the diary, a guard against a server that never says "last page"
 
 
@@ -33,12 +37,18 @@ def categories_url(site: str) -> str:
     return urljoin(site, f"/wp-json/wp/v2/categories?per_page={PER_PAGE}")
 
 
-def _slim(item: dict) -> dict | None:
-    """What discovery reads of a JSON object; None for one with no `link` (content, title, `_links`)."""
+def _slim(item: dict) -> dict | str | None:
+    """What discovery reads of a JSON object: a post's link, dates, categories and title.
+
+    Objects are slimmed from the inside out: `{"rendered": "…"}` alone (a title) becomes its
+    text first; the rest without a `link` (content and excerpt, which say `protected` too,
+    and `_links`) becomes None.
+    """
     if "link" not in item:
-        return None
+        rendered = item.get("rendered")
+        return rendered if len(item) == 1 and isinstance(rendered, str) and len(rendered) <= MAX_TITLE else None
     return {"link": item["link"], "modified_gmt": item.get("modified_gmt"), "date": item.get("date"),
-            "categories": item.get("categories")}
+            "categories": item.get("categories"), "title": item.get("title")}
 
 
 def _items(body: bytes) -> list | None:
@@ -50,17 +60,34 @@ def _items(body: bytes) -> list | None:
     return items if isinstance(items, list) else None
 
 
-def _entries(body: bytes, url: str) -> list[tuple[str, datetime | None, date | None, list[int]]] | None:
-    """Each listed post's link, `modified_gmt`, local `date` and category ids; None when the body is not a JSON list."""
+class _Entry(NamedTuple):
+    """One listed post as discovery reads it."""
+
+    link: str
+    modified: datetime | None  # `modified_gmt`
+    published: date | None  # the day of the local `date`
+    category_ids: list[int]
+    title: str | None
+
+
+def _entries(body: bytes, url: str) -> list[_Entry] | None:
+    """Each listed post; None when the body is not a JSON list."""
     items = _items(body)
     if items is None:
         return None
     return [
-        (urljoin(url, item["link"]), parse_utc(item.get("modified_gmt")), _local_day(item.get("date")),
-         [c for c in item.get("categories") or [] if isinstance(c, int)])
+        _Entry(urljoin(url, item["link"]), parse_utc(item.get("modified_gmt")), _local_day(item.get("date")),
+               [c for c in item.get("categories") or [] if isinstance(c, int)], _title_text(item.get("title")))
         for item in items
         if isinstance(item, dict) and isinstance(item.get("link"), str)
     ]
+
+
+def _title_text(rendered: object) -> str | None:
+    """A rendered title as the page shows it: tags dropped, entities read (`&#8211;` is `–`)."""
+    if not isinstance(rendered, str):
+        return None
+    return " ".join(html.unescape(_TAG_RE.sub("", rendered)).split()) or None
 
 
 def _local_day(value: object) -> date | None:
@@ -131,7 +158,7 @@ def read_api(
         # A page of 100 posts with their content is large: it is not held while the next one is fetched.
         yield listing
         del listing, capture
-        if names is None and any(ids for *_, ids in entries):
+        if names is None and any(entry.category_ids for entry in entries):
             for event in _category_names(site, fetcher):
                 if isinstance(event, dict):
                     names = event
@@ -139,14 +166,14 @@ def read_api(
                     yield event
         oldest: datetime | None = None
         fresh = 0
-        for link, modified, published, ids in entries:
-            if modified is not None and (oldest is None or modified < oldest):
-                oldest = modified
-            if link not in seen:
-                seen.add(link)
+        for entry in entries:
+            if entry.modified is not None and (oldest is None or entry.modified < oldest):
+                oldest = entry.modified
+            if entry.link not in seen:
+                seen.add(entry.link)
                 fresh += 1
-                categories = tuple(names[i] for i in ids if names and i in names)
-                yield Candidate(link, Source.API, modified, published, categories)
+                categories = tuple(names[i] for i in entry.category_ids if names and i in names)
+                yield Candidate(entry.link, Source.API, entry.modified, entry.published, categories, entry.title)
         if header.isdigit():
             total_pages = int(header)
         if not fresh or (total_pages is not None and page >= total_pages):
