@@ -484,3 +484,50 @@ def test_the_api_date_is_the_published_date_of_a_page_that_shows_none(sample_sit
         assert fields_of(result.post) == post.expected(site.url("/"))
         assert result.post.layers["published"] == (Layer.API if post.path == undated else Layer.LAYOUT)
         assert not [d for d in result.post.disagreements if d.field == "published"]
+
+
+RECENT = ["Senaste inlägg", "Ett annat inlägg", "1 mars 2019", "Ett tredje inlägg", "2 mars 2019"]
+EVENTS = ["Kalendarium", "Seminarium om boende i Boden", "14 november 2019"]
+BODY = ["Idag samlades alla fyra labben i Stockholm för att dela erfarenheter från hösten, och det blev en lång "
+        "dag med många goda samtal om hur vi arbetar vidare i våra områden under våren.",
+        "Vi gick igenom vad varje labb har gjort sedan i somras, vad som har fungerat och vad som inte har "
+        "fungerat, och vi bestämde att ses igen redan i maj för att följa upp det vi kom fram till.",
+        "Nästa steg blir att bjuda in fler hyresgäster till samtalen, så att det inte bara är de som redan är "
+        "aktiva i föreningslivet som får säga sitt om hur området ska utvecklas framåt."]
+
+
+@pytest.mark.parametrize("column, side", [(RECENT, "before"), (EVENTS, "after")])
+@pytest.mark.parametrize("own_date", [None, "Publicerad 6 mars 2019"])
+def test_a_dated_column_beside_a_post_never_dates_it(column, side, own_date):
+    """A column's last date line sits right above the post's title, or its first one right
+    after the post's text, but outside the element that holds the post. A post that prints
+    its date after its text has that date; one that prints none is not read as a post dated
+    by the column: it fails loudly, and with the REST API's listing it has the API's date.
+    (Its text is not checked there: with no date of its own to end it, a post's text runs on
+    to the next date line, through a column after it.)"""
+    from datetime import date, datetime, timezone
+
+    from scraper.records import Candidate, Capture
+
+    article = "<h1>Alla labb på plats</h1>" + "".join(
+        f"<p>{line}</p>" for line in [*BODY, "Anna Kanervo", "projektansvarig", *([own_date] if own_date else [])])
+    parts = ["<div>" + "".join(f"<div>{line}</div>" for line in column) + "</div>", f"<div>{article}</div>"]
+    html = ("<html><body><div>" + "".join(parts if side == "before" else reversed(parts))
+            + "</div><p>Få nya inlägg i din inkorg</p></body></html>")
+    site, url = "https://www.allmannyttan.se/", "https://www.allmannyttan.se/alla-labb-pa-plats/"
+    capture = Capture(url=url, final_url=url, status=200, headers={"content-type": "text/html; charset=utf-8"},
+                      body=html.encode(), fetched=datetime(2020, 3, 1, tzinfo=timezone.utc))
+    expected = ("Alla labb på plats", date(2019, 3, 6), "Anna Kanervo", "\n\n".join(BODY))
+
+    def read(candidate: Candidate | None) -> PageResult:
+        return read_page(PageResult(url, PageKind.POST, Source.SITEMAP, capture=capture, candidate=candidate),
+                         site, LABS)
+
+    crawled = read(None)
+    if own_date is not None:
+        post = crawled.post
+        assert (post.title, post.published, post.author, post.body) == expected and crawled.error is None
+        return
+    assert crawled.post is None and crawled.error.startswith("looks like a post but could not be read as one")
+    listed = read(Candidate(url, Source.API, published=date(2019, 3, 6), title="Alla labb på plats")).post
+    assert (listed.title, listed.published) == expected[:2]

@@ -46,6 +46,10 @@ PAGES = {
     # no class or id at all, English theme words ('Published', 'By', 'Posted in'); an unsigned post whose
     # reader signs a comment with a name and a role; previous/next links and 'Recent Posts' after it
     "unsigned-comment-signed": "god-jul-fran-innovationslabben",
+    # a page builder's posts widget (each title and date a block of its own) in a column before the
+    # text, the post's date only in a post-info row after it; written when such a page was found
+    # to take the widget's last date as its own
+    "builder-sidebar-footer-date": "forsta-workshopen-i-rannebergen",
 }
 
 

@@ -340,9 +340,13 @@ class _LayoutReader:
             header = None
             if title is not None:
                 start = max(i, title) + 1
-                header = self._candidate(i, None, title, start, self._region_end(start, blocks, title < i))
+                end = self._region_end(start, blocks, title < i)
+                if self._dates_the_post(i, title, start, end):
+                    header = self._candidate(i, None, title, start, end)
             above = self._title_before(i, blocks) if block is None else None
-            footer = self._candidate(None, i, above, above + 1, i) if above is not None else None
+            footer = None
+            if above is not None and self._dates_the_post(i, above, above + 1, i):
+                footer = self._candidate(None, i, above, above + 1, i)
             if header is not None and (footer is None or (self._kept(header.start, header.end)
                                                           and (header.hinted or not footer.hinted)
                                                           and header.size * 3 >= footer.size)):
@@ -356,7 +360,8 @@ class _LayoutReader:
             dateless = self._dateless_title(blocks)
             if dateless is not None:
                 end = self._region_end(dateless + 1, blocks, False)
-                return self._make_frame(None, dateless, dateless + 1, end, date_after=self._date_after(end, blocks))
+                return self._make_frame(None, dateless, dateless + 1, end,
+                                        date_after=self._date_after(dateless, end, blocks))
         if not candidates:
             return None
         pool = hinted or named or [c for c in candidates if c.date_hinted] or candidates
@@ -378,6 +383,19 @@ class _LayoutReader:
             end = next((t for t in titles if c.start <= t < c.end), None)
             cut.append(c if end is None else replace(c, end=end, size=self._size(c.start, end)))
         return cut
+
+    def _dates_the_post(self, i: int, title: int, start: int, end: int) -> bool:
+        """Whether date line i sits in the element that holds the post's title and its text
+        (lines `start` to `end`): a theme prints a post's date in the post, before its title or
+        after its text. A dated list in a column next to the post (recent posts, events) is
+        outside it, and never dates the post (docs/site.md, "Field rules").
+        """
+        text = next((j for j in range(start, end) if not self.facts.furniture[j]), None)
+        if text is None:
+            return True
+        title_element = self.lines[title].element
+        return shared_depth(self.lines[i].element, title_element) >= shared_depth(title_element,
+                                                                                  self.lines[text].element)
 
     def _candidate(self, date_line: int | None, date_after: int | None, title: int, start: int, end: int, *,
                    teaser_like: bool = False) -> _Candidate:
@@ -448,16 +466,16 @@ class _LayoutReader:
                 return j
         return None
 
-    def _date_after(self, end: int, blocks: dict[int, TeaserBlock]) -> int | None:
+    def _date_after(self, title: int, end: int, blocks: dict[int, TeaserBlock]) -> int | None:
         """The post's own date printed after its text (a theme's entry footer: `Publicerad 29 april
         2019`, then `Av Redaktionen`), for a post with no date line next to its title.
 
         It is the date line that ends the post, so nothing but furniture stands between it and
-        the text; a teaser's date line, navigation, and anything after comments or
-        previous/next links (which end the post first) never are.
+        the text; a teaser's date line, navigation, anything after comments or previous/next
+        links (which end the post first) and a date outside the post's element never are.
         """
         if end not in self.dates or self.facts.nav[end] or end in blocks or end in self.comments \
-                or end >= self.facts.comments:
+                or end >= self.facts.comments or not self._dates_the_post(end, title, title + 1, end):
             return None
         return end
 
