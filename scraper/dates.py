@@ -135,7 +135,8 @@ _DATE_PATTERN = (
     rf"(?P<d1>\d{{1,2}})(?::[ae])?\s(?P<m1>{_MONTH})\.?,?\s(?P<y1>\d{{4}})"
     # maj 28, 2019, April 29, 2019, April 29th, 2019
     rf"|(?P<m2>{_MONTH})\.?\s(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?\s(?P<y2>\d{{4}})"
-    # 29/4 2019, 29/4/2019, 29/4-2019, 29.4.2019, 29.04.2019 (day first, as Swedish writes it)
+    # 29/4 2019, 29/4/2019, 29/4-2019, 29.4.2019, 29.04.2019 (day first, as Swedish writes it;
+    # 04/29/2019, whose second number is no month, month first)
     r"|(?P<d3>\d{1,2})/(?P<m3>\d{1,2})[\s/-](?P<y3>\d{4})"
     r"|(?P<d5>\d{1,2})\.(?P<m5>\d{1,2})\.(?P<y5>\d{4})"
     rf"){_TIME}"
@@ -222,6 +223,8 @@ def _read_match(m: re.Match, reference: datetime | None) -> tuple[bool, date | N
         month, year = MONTHS[m["m2"].lower()], m["y2"]
     elif (day := m["d3"]) is not None:
         month, year = int(m["m3"]), m["y3"]
+        if month > 12 and int(day) <= 12:
+            day, month = m["m3"], int(day)  # month first: WordPress's `m/d/Y` setting (04/29/2019)
     else:
         day, month, year = m["d5"], int(m["m5"]), m["y5"]
     if (hh := m["hh"]) is not None and (int(hh) > 23 or int(m["mm"]) > 59 or int(m["ss"] or 0) > 59):

@@ -108,6 +108,18 @@ def test_fast_path_agrees_with_dateparser_sv(form, day):
     assert theirs is not None and theirs.date() == parse_date(text, reference=REF) == day
 
 
+def test_a_slash_date_is_day_first_unless_its_second_number_is_no_month():
+    """WordPress offers `m/d/Y` (04/29/2019) as well as `d/m/Y` (docs/site.md, "What stock
+    WordPress prints"): a date is read month first when it can only be that."""
+    days = list(_all_days())
+    month_first = {d: f"{d.month:02d}/{d.day:02d}/{d.year}" for d in days if d.day > 12}
+    assert [d for d, text in month_first.items() if match_date_line(text) != d] == []
+    day_first = {d: f"{d.day:02d}/{d.month:02d}/{d.year}" for d in days}
+    assert [d for d, text in day_first.items() if match_date_line(text) != d] == []
+    assert match_date_line("04/05/2019") == date(2019, 5, 4)  # both ways a date: Swedish order
+    assert match_date_line("13/13/2019") is None
+
+
 @pytest.mark.parametrize(
     "text, expected",
     [
