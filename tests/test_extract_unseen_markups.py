@@ -4,7 +4,8 @@ Each page in tests/markups/unseen/ was written from the seed page and from posts
 sample site's ground truth (scraper/data/sample_site/posts.json), in a theme unlike the
 sample site's markups: a page builder, a sidebar of recent posts before the text, an
 English theme, a weekday date line, a `<time>` element as the only date, non-breaking
-spaces everywhere (docs/site.md, "What is known and what is not").
+spaces everywhere, and the single-post templates of nine popular themes (docs/site.md,
+"What is known and what is not").
 """
 
 from __future__ import annotations
@@ -50,6 +51,20 @@ PAGES = {
     # text, the post's date only in a post-info row after it; written when such a page was found
     # to take the widget's last date as its own
     "builder-sidebar-footer-date": "forsta-workshopen-i-rannebergen",
+    # One post in the markup of nine popular themes as their single-post templates print it,
+    # with their screen-reader labels, meta rows, post navigation, related posts, sidebars and
+    # comment forms; written from the themes' templates before the parser read them. Eight were
+    # exact at once; the OceanWP page, whose meta row is a list (`Redaktionen` / `10 oktober
+    # 2018` / `Dagbok`, the labels hidden), lost its body.
+    "astra-byline-slash-date": "forsta-workshopen-i-rannebergen",  # `Av Redaktionen / 10 oktober 2018`
+    "generatepress-time-byline": "forsta-workshopen-i-rannebergen",  # `10 oktober 2018 av Redaktionen`, right sidebar
+    "oceanwp-meta-list-hidden-labels": "forsta-workshopen-i-rannebergen",  # page header, breadcrumbs, related dated
+    "divi-abbreviated-month-first": "forsta-workshopen-i-rannebergen",  # `av Redaktionen | okt 10, 2018 | Dagbok`
+    "twentyseventeen-date-above-title": "forsta-workshopen-i-rannebergen",  # published and updated <time>
+    "twentytwenty-meta-list-icons": "forsta-workshopen-i-rannebergen",  # categories above the title
+    "twentynineteen-title-in-hero": "forsta-workshopen-i-rannebergen",  # title and meta in the header's hero
+    "twentyfifteen-sidebar-first-footer-date": "forsta-workshopen-i-rannebergen",  # menu and widgets first
+    "kadence-hero-related-dated": "forsta-workshopen-i-rannebergen",  # hero band, dated related posts after
 }
 
 

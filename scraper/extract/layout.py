@@ -255,12 +255,23 @@ class _LayoutReader:
         """The line next to line i in direction `step`, past up to six credits, hashtag lines,
         bylines, meta row words or update dates (`Foto: …` under a featured image, `Av Anna Kanervo`
         between title and date, `Publicerad` or `Uppdaterad` / `3 maj 2019` printed as elements of
-        their own before the date)."""
+        their own before the date, the other items of a meta row printed as a list)."""
         j = i + step
         while 0 <= j < self.n and abs(j - i) <= 6 and (self.facts.removable[j] and not self.facts.marker[j]
-                                                       or is_byline(self.texts[j]) or self._in_meta_row(j)):
+                                                       or is_byline(self.texts[j]) or self._in_meta_row(j)
+                                                       or self._in_date_list(j, i)):
             j += step
         return j
+
+    def _in_date_list(self, j: int, i: int) -> bool:
+        """Line j is an item of the list that holds date line i, a list of short items: a meta row
+        printed as a list (`Redaktionen` / `10 oktober 2018` / `Dagbok` / `Inga kommentarer`, each
+        an `<li>`, the labels that say author and category hidden for screen readers)."""
+        item, date_item = self.lines[j].element, self.lines[i].element
+        if not (item.tag == date_item.tag == "li" and item.getparent() is date_item.getparent()):
+            return False
+        items = [element_text(e) for e in date_item.getparent() if e.tag == "li"]
+        return all(is_meta_value(text) for text in items if text)  # an icon's item shows no text
 
     def _in_meta_row(self, j: int) -> bool:
         """A word of a meta row printed one per element (`Publicerad`, `i`, `av`), or the value
@@ -340,6 +351,8 @@ class _LayoutReader:
             header = None
             if title is not None:
                 start = max(i, title) + 1
+                while start < self.n and self._in_date_list(start, i):
+                    start += 1  # the rest of the date's meta row: `Dagbok`, `Inga kommentarer`
                 end = self._region_end(start, blocks, title < i)
                 if self._dates_the_post(i, title, start, end):
                     header = self._candidate(i, None, title, start, end)
