@@ -51,6 +51,13 @@ def is_hashtag_line(text: str) -> bool:
     return text.startswith("#") and all(w.startswith("#") for w in text.split())
 
 
+def is_wordless(text: str) -> bool:
+    """A line without a letter: a separator between a meta row's elements (`-`, `|`), an
+    arrow, an icon's glyph, a count of views or comments (`1234`, `0`), or a date line
+    (`2019-04-29`). Any but a date line is never a title, body or signature (`line_facts`)."""
+    return not any(c.isalpha() for c in text)
+
+
 def is_chrome(text: str) -> bool:
     """Theme furniture (`Dela`, `Skriv ut`, `Publicerat i Dagbok`, `Dela Facebook Twitter`, a
     meta row's `Publicerad` or `av`): not content, not a signature."""
@@ -387,6 +394,7 @@ class TextFacts(NamedTuple):
     chrome: bool  # theme furniture (`is_chrome`) or what follows a post
     after_post: bool  # starts what follows a post: comments, previous/next links (`is_after_post`)
     only_after_post: bool  # printed only after a post (`only_follows_a_post`)
+    wordless: bool  # no letter in it (`is_wordless`): unless it is a date line, never body either
     update_label: bool  # an update word printed as a meta row's element of its own (`Uppdaterad`)
     names_update: bool  # starts with an update word (`names_update`)
     may_hold_a_date: bool  # short, with a digit or a relative word: worth reading for a date
@@ -416,6 +424,7 @@ def text_facts(text: str, reference: datetime | None = None) -> TextFacts:
         chrome=is_chrome(text) or after_post,
         after_post=after_post,
         only_after_post=after_post and only_follows_a_post(text),
+        wordless=is_wordless(text),
         update_label=names_an_update and is_meta_word(text),
         names_update=names_an_update,
         may_hold_a_date=may_hold,
@@ -509,4 +518,7 @@ def line_facts(document: Document) -> LineFacts:
                  if len(line.text) <= FALLBACK_DATE_LINE and _DIGIT_RE.search(line.text)
                  and not removable[i] and not judged[i].chrome
                  and (d := parse_date(line.text, reference=reference)) is not None}
+    for i, facts in enumerate(judged):
+        if facts.wordless and i not in dates:
+            removable[i] = True
     return LineFacts(lines, judged, nav=nav, dates=dates, removable=removable)

@@ -70,7 +70,9 @@ CHROME_LINES = frozenset(
         "Relaterade inlägg", "Senaste inläggen", "Senaste inlägg", "Fler inlägg", "Kommentarer",
         "Lämna en kommentar", "Taggar:", "Kategorier:", "Läs också", "Läs även", "Relaterat", "Senaste nytt",
         "Mer från dagboken", "Fler inlägg från dagboken", "Senaste från dagboken", "Du kanske också gillar",
-        "Fler nyheter", "Senaste nyheterna", "Dela gärna", "Dela detta:", "Gilla detta:",
+        "Fler nyheter", "Senaste nyheterna", "Dela gärna",
+        # Jetpack's likes button while it loads (its headings end the post: AFTER_POST_PHRASES)
+        "Gilla Laddar in …", "Gilla Laddar …", "Laddar in …", "Like Loading…", "Like Loading...",
         "Läs mer »", "Läs mer…", "Läs mer...", "Läs vidare", "Läs vidare »",
     )
 )
@@ -102,6 +104,9 @@ AFTER_POST_PHRASES = tuple(
         "Lämna ett svar", "Lämna en kommentar", "Skriv en kommentar", "Kommentarer", "Kommentera", "Svar på",
         "Leave a Reply", "Leave a comment", "Comments", "Föregående", "Senaste inläggen",
         "Senaste inlägg", "Relaterade inlägg", "Recent posts", "Related posts",
+        # Jetpack prints its sharing buttons, likes and related posts inside the post's content,
+        # after the text and the signature
+        "Dela detta:", "Gilla detta:", "Relaterade", "Share this:", "Like this:", "Related",
     )
 )
 #: Of those, the links to the previous and next post: printed only after a post, never before it.
