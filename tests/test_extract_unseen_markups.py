@@ -74,6 +74,14 @@ PAGES = {
     "newspaper-meta-row-counts": "forsta-workshopen-i-rannebergen",
     "jetpack-sharing-likes-related-in-content": "forsta-workshopen-i-rannebergen",  # in GeneratePress
     "jetpack-in-content-footer-date": "forsta-workshopen-i-rannebergen",  # in Twenty Nineteen
+    # And four more: Blocksy and Neve were exact at once. Elementor Pro's post-info list sits
+    # above the title and its share buttons, post navigation and footer after the content
+    # widget; Twenty Twenty-Four prints the author's biography after the content. Both ran on
+    # past the signature, which was lost.
+    "blocksy-meta-list-share-box": "forsta-workshopen-i-rannebergen",
+    "neve-breadcrumbs-meta-list": "forsta-workshopen-i-rannebergen",
+    "elementor-pro-info-above-title": "forsta-workshopen-i-rannebergen",
+    "twentytwentyfour-author-biography": "forsta-workshopen-i-rannebergen",
 }
 
 

@@ -538,19 +538,27 @@ def _overlaps(block: TeaserBlock, frame: Frame) -> bool:
 def split_signature(kept: Sequence[int], facts: LineFacts) -> tuple[tuple[int, ...], tuple[int, int] | None]:
     """Split (body, signature): the signature is the last two lines when they are a name and a role.
 
-    Up to three lines of furniture after it (a share box, a `Senaste från dagboken`
-    heading, a `Dagbok` label the next teaser prints before its date) are not part of
-    the post; they are passed over only when a signature stands right before them.
+    What follows a signature is not part of the post, and is passed over, when it is up to
+    three lines of furniture (a share box, a `Senaste från dagboken` heading, a `Dagbok`
+    label the next teaser prints before its date), or lies outside the element that holds
+    the post's text and the signature (an author's biography, share buttons, links to other
+    posts or the site's footer, printed after the content's element).
     """
-    for trailing in range(0, 4):
-        end = len(kept) - trailing
-        if end < 2:
-            break
-        if trailing and not _is_trailing_furniture(facts, kept[end]):
-            break
-        if facts.is_name(kept[end - 2]) and facts.is_role(kept[end - 1]):
+    for end in range(len(kept), 1, -1):
+        if not (facts.is_name(kept[end - 2]) and facts.is_role(kept[end - 1])):
+            continue
+        after = kept[end:]
+        if len(after) <= 3 and all(_is_trailing_furniture(facts, j) for j in after) \
+                or _outside_the_text(facts, kept[0], kept[end - 1], after):
             return tuple(kept[:end - 2]), (kept[end - 2], kept[end - 1])
     return tuple(kept), None
+
+
+def _outside_the_text(facts: LineFacts, first: int, last: int, lines: Sequence[int]) -> bool:
+    """Whether every one of `lines` lies outside the smallest element that holds lines `first` and `last`."""
+    top = facts.lines[first].element
+    depth = shared_depth(top, facts.lines[last].element)
+    return all(shared_depth(top, facts.lines[j].element) < depth for j in lines)
 
 
 def _is_trailing_furniture(facts: LineFacts, j: int) -> bool:

@@ -26,7 +26,8 @@ SKIP_TAGS = frozenset(
 
 #: Class tokens of text shown only to screen readers (WordPress's `screen-reader-text`
 #: holds e.g. "Publicerat den" in front of a date).
-HIDDEN_CLASSES = frozenset({"screen-reader-text", "sr-only", "visually-hidden", "screen-reader-only"})
+HIDDEN_CLASSES = frozenset({"screen-reader-text", "sr-only", "visually-hidden", "screen-reader-only",
+                            "elementor-screen-only", "assistive-text"})
 
 #: Inline elements a line remembers: links (teaser URLs), `<time>` (a date inside a meta
 #: line), and emphasis (a bold line in legacy markup is a title).
