@@ -82,6 +82,11 @@ PAGES = {
     "neve-breadcrumbs-meta-list": "forsta-workshopen-i-rannebergen",
     "elementor-pro-info-above-title": "forsta-workshopen-i-rannebergen",
     "twentytwentyfour-author-biography": "forsta-workshopen-i-rannebergen",
+    # Three more, exact at once: ColorMag (`10 oktober, 2018 Redaktionen 0` on one line), Hestia
+    # (`Publicerad av Redaktionen den 10 oktober 2018` in the header), WPBakery's rows of columns.
+    "colormag-meta-line-with-counts": "forsta-workshopen-i-rannebergen",
+    "hestia-byline-sentence-in-header": "forsta-workshopen-i-rannebergen",
+    "wpbakery-rows-of-text-columns": "forsta-workshopen-i-rannebergen",
 }
 
 
