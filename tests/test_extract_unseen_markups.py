@@ -87,6 +87,13 @@ PAGES = {
     "colormag-meta-line-with-counts": "forsta-workshopen-i-rannebergen",
     "hestia-byline-sentence-in-header": "forsta-workshopen-i-rannebergen",
     "wpbakery-rows-of-text-columns": "forsta-workshopen-i-rannebergen",
+    # The default themes of 2012–2016, exact at once: the date after the text with the byline
+    # (Twenty Sixteen), `Detta inlägg publicerades i Dagbok den … av Redaktionen.` (Twenty
+    # Twelve), meta spans glued without spaces (`10 oktober 2018DagbokRedaktionen`).
+    "twentysixteen-footer-byline-date": "forsta-workshopen-i-rannebergen",
+    "twentyfourteen-category-above-title": "forsta-workshopen-i-rannebergen",
+    "twentythirteen-glued-meta-spans": "forsta-workshopen-i-rannebergen",
+    "twentytwelve-footer-sentence": "forsta-workshopen-i-rannebergen",
 }
 
 
