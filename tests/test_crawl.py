@@ -486,7 +486,10 @@ def test_the_api_date_is_the_published_date_of_a_page_that_shows_none(sample_sit
         assert not [d for d in result.post.disagreements if d.field == "published"]
 
 
-RECENT = ["Senaste inlägg", "Ett annat inlägg", "1 mars 2019", "Ett tredje inlägg", "2 mars 2019"]
+RECENT = ["Senaste inlägg", '<a href="/ett-annat/">Ett annat inlägg</a>', "1 mars 2019",
+          '<a href="/ett-tredje/">Ett tredje inlägg</a>', "2 mars 2019"]
+RECENT_DATES_FIRST = ["Senaste inlägg", "1 mars 2019", '<a href="/ett-annat/">Ett annat inlägg</a>', "2 mars 2019",
+                      '<a href="/ett-tredje/">Ett tredje inlägg</a>']
 EVENTS = ["Kalendarium", "Seminarium om boende i Boden", "14 november 2019"]
 BODY = ["Idag samlades alla fyra labben i Stockholm för att dela erfarenheter från hösten, och det blev en lång "
         "dag med många goda samtal om hur vi arbetar vidare i våra områden under våren.",
@@ -496,11 +499,12 @@ BODY = ["Idag samlades alla fyra labben i Stockholm för att dela erfarenheter f
         "aktiva i föreningslivet som får säga sitt om hur området ska utvecklas framåt."]
 
 
-@pytest.mark.parametrize("column, side", [(RECENT, "before"), (EVENTS, "after")])
+@pytest.mark.parametrize("column, side", [(RECENT, "before"), (RECENT_DATES_FIRST, "before"), (EVENTS, "after")])
 @pytest.mark.parametrize("own_date", [None, "Publicerad 6 mars 2019"])
 def test_a_dated_column_beside_a_post_never_dates_it(column, side, own_date):
     """A column's last date line sits right above the post's title, or its first one right
-    after the post's text, but outside the element that holds the post. A post that prints
+    after the post's text, but outside the element that holds the post; a list whose dates
+    come first ends with a title that links to another post, never this one's. A post that prints
     its date after its text has that date; one that prints none is not read as a post dated
     by the column: it fails loudly, and with the REST API's listing it has the API's date.
     (Its text is not checked there: with no date of its own to end it, a post's text runs on

@@ -329,3 +329,16 @@ def test_the_api_date_decides_only_when_the_page_shows_no_date_and_a_difference_
     post = extract_post(parse_document(undated), labs=labs, api_published=date(2019, 3, 6))
     assert (post.published, post.layers["published"]) == (date(2019, 3, 6), Layer.API)  # ahead of the meta tag
     assert Disagreement(field="published", layer=Layer.OPENGRAPH, value="2019-03-09") in post.disagreements
+
+
+@pytest.mark.parametrize("url, title", [
+    ("https://www.allmannyttan.se/alla-labb-pa-plats/", "Alla labb på plats"),
+    ("http://allmannyttan.se/alla-labb-pa-plats", "Alla labb på plats"),  # the site's other form: this page
+    ("https://www.allmannyttan.se/ett-annat-inlagg/", None),  # a title linking elsewhere is a list's entry
+])
+def test_a_title_that_links_is_this_posts_only_when_it_links_to_this_page(url, title, labs):
+    page = ('<div><p>6 mars 2019</p><h1><a href="https://www.allmannyttan.se/alla-labb-pa-plats/">Alla labb på plats'
+            f'</a></h1>{"".join(f"<p>{line}</p>" for line in BODY)}<p>Anna Kanervo<br>projektansvarig</p></div>')
+    post = extract(html(tail=page), labs, url=url)
+    assert post.title == title
+    assert post.published == (date(2019, 3, 6) if title else None)

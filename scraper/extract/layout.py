@@ -28,12 +28,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import accumulate
-from urllib.parse import urljoin
 from datetime import date
+from urllib.parse import urljoin, urlsplit
 
 from .comments import Comments
 from .document import Document, element_text
 from ..dates import BYLINE_WORDS
+from ..site import same_site
 from .lines import (CONTACT_RE, LineFacts, clean_title, ends_with_ellipsis, is_byline, is_emphasised, is_meta_value,
                     is_meta_word, shared_depth, strip_read_more)
 from .selectors import SITE_NAMES
@@ -213,8 +214,8 @@ class _LayoutReader:
         hint from structured data, a heading or a bold line, and being short and not
         ending like a sentence count for a line; a site name, navigation, length count against.
         """
-        if not self._usable(t):
-            return None
+        if not self._usable(t) or self._is_link_entry(t):
+            return None  # a title that only links to another page is another post's (a list's entry)
         line, text = self.lines[t], self.texts[t]
         if len(text) > 2 * _MAX_TITLE or self._is_site_name(text):
             return None
@@ -452,12 +453,13 @@ class _LayoutReader:
 
     def _is_link_entry(self, t: int) -> bool:
         """A line that is only a link to another page (an entry of a list of other posts in a
-        sidebar, each followed by its date): not a post's text."""
+        sidebar, each followed by its date): not a post's text, nor its title. A link to this
+        page in another of the site's forms (`http://`, without `www.`) is to this page."""
         anchors = [e for e in self.lines[t].inlines if e.tag == "a" and e.get("href")]
         if len(anchors) != 1 or element_text(anchors[0]) != self.texts[t]:
             return False
-        target = urljoin(self.document.base_url, anchors[0].get("href")).partition("#")[0]
-        return target.rstrip("/") != self.document.url.partition("#")[0].rstrip("/")
+        target, page = urljoin(self.document.base_url, anchors[0].get("href")), self.document.url
+        return not (same_site(target, page) and urlsplit(target).path.rstrip("/") == urlsplit(page).path.rstrip("/"))
 
     def _size(self, start: int, end: int) -> int:
         """Characters in lines [start, end)."""
