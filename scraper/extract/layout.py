@@ -136,6 +136,7 @@ class _LayoutReader:
         self.site_names = hints.site_names
         self.comments = comments  # readers' comments: never the post, its date or a teaser
         self._sizes: list[int] | None = None
+        self._link_entries: dict[int, bool] = {}  # `_is_link_entry`, asked of a line each time it is weighed
 
     # -- the blocks ---------------------------------------------------------------------
 
@@ -455,11 +456,20 @@ class _LayoutReader:
         """A line that is only a link to another page (an entry of a list of other posts in a
         sidebar, each followed by its date): not a post's text, nor its title. A link to this
         page in another of the site's forms (`http://`, without `www.`) is to this page."""
-        anchors = [e for e in self.lines[t].inlines if e.tag == "a" and e.get("href")]
-        if len(anchors) != 1 or element_text(anchors[0]) != self.texts[t]:
-            return False
-        target, page = urljoin(self.document.base_url, anchors[0].get("href")), self.document.url
-        return not (same_site(target, page) and urlsplit(target).path.rstrip("/") == urlsplit(page).path.rstrip("/"))
+        if t not in self._link_entries:
+            anchors = [e for e in self.lines[t].inlines if e.tag == "a" and e.get("href")]
+            self._link_entries[t] = len(anchors) == 1 and element_text(anchors[0]) == self.texts[t] \
+                and not self._links_here(anchors[0].get("href"))
+        return self._link_entries[t]
+
+    def _links_here(self, href: str) -> bool:
+        """Whether `href` leads to this page: its path, on the site (the path is the cheap test)."""
+        target = urlsplit(href)
+        if not target.path.startswith("/"):  # relative to the page (or to its `<base>`): resolve it
+            target = urlsplit(urljoin(self.document.base_url, href))
+        page = self.document.url
+        return target.path.rstrip("/") == urlsplit(page).path.rstrip("/") \
+            and (not target.netloc or same_site(target.geturl(), page))
 
     def _size(self, start: int, end: int) -> int:
         """Characters in lines [start, end)."""
