@@ -5,7 +5,9 @@ HTTP 400 past the last page; each item has `link`, `modified_gmt` and `date` (th
 post's local date and time, which themes print: passed on as the `api` reading). Ordering by
 `modified` (newest first) lets an incremental run stop paging as soon as a page
 ends with items no newer than the newest `modified` already stored. Each item's
-`categories` are ids; their names come from `/wp-json/wp/v2/categories`, asked once.
+`categories` are ids; their names come from `/wp-json/wp/v2/categories`, asked once. Its
+`title.rendered` (HTML) travels with the candidate as text: a hint that finds the post's
+title on a page that shows no date (docs/site.md, "Field rules").
 """
 
 from __future__ import annotations
