@@ -94,6 +94,11 @@ PAGES = {
     "twentyfourteen-category-above-title": "forsta-workshopen-i-rannebergen",
     "twentythirteen-glued-meta-spans": "forsta-workshopen-i-rannebergen",
     "twentytwelve-footer-sentence": "forsta-workshopen-i-rannebergen",
+    # Exact at once too: a magazine theme (`Läsningstid: 3 min`, `Uppdaterad: 12 oktober 2018`
+    # under the byline row), Inspiro (title and meta on the cover image), Sydney (meta above the title).
+    "magazine-reading-time-updated": "forsta-workshopen-i-rannebergen",
+    "inspiro-title-on-cover-image": "forsta-workshopen-i-rannebergen",
+    "sydney-meta-above-title": "forsta-workshopen-i-rannebergen",
 }
 
 
