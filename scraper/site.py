@@ -1,4 +1,4 @@
-"""What counts as the site: the one check of a `--site` value and the one rule for "same site".
+"""What counts as the site: the one check of a `--site` value and the one rule for "same site" (and so for "same page").
 
 docs/site.md, "URLs": the site answers on `www.allmannyttan.se` and on the bare host,
 and early captures may be `http://`: these are one site. So a URL is on the site when
@@ -41,6 +41,13 @@ def same_site(url: str, site: str) -> bool:
     """`url` is on `site`: the same host or its www twin, http or https, the same port if one is written."""
     host, port = _site_key(url)
     return bool(host) and (host, port) == _site_key(site)
+
+
+def same_page(url: str, page: str) -> bool:
+    """`url` names the page at `page`: the same path (a trailing slash aside) on the site, in
+    any of its forms, or with no host of its own (relative to the page)."""
+    parts = urlsplit(url)
+    return parts.path.rstrip("/") == urlsplit(page).path.rstrip("/") and (not parts.netloc or same_site(url, page))
 
 
 @lru_cache(maxsize=256)  # asked for every link of every page; bounded: a crawl meets each post URL once or twice

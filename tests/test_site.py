@@ -1,11 +1,11 @@
-"""The one rule for "same site" and the one check of a --site value."""
+"""The one rule for "same site" (and "same page") and the one check of a --site value."""
 
 from __future__ import annotations
 
 import pytest
 
 from scraper.errors import DagbokError
-from scraper.site import same_site, site_root, www_twin
+from scraper.site import same_page, same_site, site_root, www_twin
 
 
 @pytest.mark.parametrize("url", [
@@ -58,3 +58,14 @@ def test_a_site_that_is_not_an_http_url_is_refused_with_an_example(given):
     with pytest.raises(DagbokError) as raised:
         site_root(given)
     assert str(raised.value) == f'site "{given}" is not an http(s) URL; give e.g. https://www.allmannyttan.se/'
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("https://www.allmannyttan.se/alla-labb/", True),
+    ("http://allmannyttan.se/alla-labb", True),  # the site's other form, no trailing slash
+    ("/alla-labb/#comments", True),  # relative to the page
+    ("https://www.allmannyttan.se/annat/", False),
+    ("https://example.org/alla-labb/", False),  # the same path on another site
+])
+def test_same_page_is_the_path_on_the_site_in_any_of_its_forms(url, expected):
+    assert same_page(url, "https://www.allmannyttan.se/alla-labb/") is expected

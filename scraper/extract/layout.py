@@ -34,9 +34,9 @@ from urllib.parse import urljoin, urlsplit
 from .comments import Comments
 from .document import Document, element_text
 from ..dates import BYLINE_WORDS
-from ..site import same_site
+from ..site import same_page
 from .lines import (CONTACT_RE, LineFacts, clean_title, ends_with_ellipsis, is_byline, is_emphasised, is_meta_value,
-                    is_meta_word, shared_depth, strip_read_more)
+                    is_meta_word, lies_within, shared_depth, strip_read_more)
 from .selectors import SITE_NAMES
 
 _MAX_TITLE = 200
@@ -406,11 +406,7 @@ class _LayoutReader:
         outside it, and never dates the post (docs/site.md, "Field rules").
         """
         text = next((j for j in range(start, end) if not self.facts.furniture[j]), None)
-        if text is None:
-            return True
-        title_element = self.lines[title].element
-        return shared_depth(self.lines[i].element, title_element) >= shared_depth(title_element,
-                                                                                  self.lines[text].element)
+        return text is None or lies_within(self.lines[i].element, self.lines[title].element, self.lines[text].element)
 
     def _candidate(self, date_line: int | None, date_after: int | None, title: int, start: int, end: int, *,
                    teaser_like: bool = False) -> _Candidate:
@@ -463,13 +459,10 @@ class _LayoutReader:
         return self._link_entries[t]
 
     def _links_here(self, href: str) -> bool:
-        """Whether `href` leads to this page: its path, on the site (the path is the cheap test)."""
-        target = urlsplit(href)
-        if not target.path.startswith("/"):  # relative to the page (or to its `<base>`): resolve it
-            target = urlsplit(urljoin(self.document.base_url, href))
-        page = self.document.url
-        return target.path.rstrip("/") == urlsplit(page).path.rstrip("/") \
-            and (not target.netloc or same_site(target.geturl(), page))
+        """Whether `href` leads to this page; a path relative to the page (or its `<base>`) is resolved first."""
+        if not urlsplit(href).path.startswith("/"):
+            href = urljoin(self.document.base_url, href)
+        return same_page(href, self.document.url)
 
     def _size(self, start: int, end: int) -> int:
         """Characters in lines [start, end)."""
@@ -568,9 +561,8 @@ def split_signature(kept: Sequence[int], facts: LineFacts) -> tuple[tuple[int, .
 
 def _outside_the_text(facts: LineFacts, first: int, last: int, lines: Sequence[int]) -> bool:
     """Whether every one of `lines` lies outside the smallest element that holds lines `first` and `last`."""
-    top = facts.lines[first].element
-    depth = shared_depth(top, facts.lines[last].element)
-    return all(shared_depth(top, facts.lines[j].element) < depth for j in lines)
+    top, bottom = facts.lines[first].element, facts.lines[last].element
+    return not any(lies_within(facts.lines[j].element, top, bottom) for j in lines)
 
 
 def _is_trailing_furniture(facts: LineFacts, j: int) -> bool:

@@ -386,6 +386,11 @@ def shared_depth(a: Any, b: Any) -> int:
     return 0
 
 
+def lies_within(x: Any, a: Any, b: Any) -> bool:
+    """Whether element x lies in the smallest element that holds both a and b."""
+    return shared_depth(a, x) >= shared_depth(a, b)
+
+
 class TextFacts(NamedTuple):
     """What a line's text alone says it is (`text_facts`)."""
 

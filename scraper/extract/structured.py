@@ -15,9 +15,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Any
-from urllib.parse import urlsplit
-
 from ..dates import InvalidTimestamp, local_date
+from ..site import same_page
 from .document import Document, element_text, normalise_space
 from .selectors import JSONLD_ARTICLE_TYPES, JSONLD_PAGE_TYPES, SITE_NAMES
 
@@ -137,13 +136,12 @@ def _main_jsonld(nodes: list[dict], page_url: str, site_names: set[str]) -> Json
                 site_names.add(name.casefold())
     articles = [n for n in nodes if _types(n) & JSONLD_ARTICLE_TYPES]
     pages = [n for n in nodes if _types(n) & JSONLD_PAGE_TYPES]
-    page_path = urlsplit(page_url).path.rstrip("/")
 
     def names_page(node: dict) -> bool:
         for key in ("url", "@id", "mainEntityOfPage"):
             value = node.get(key)
             value = value.get("@id") if isinstance(value, dict) else value
-            if isinstance(value, str) and urlsplit(value).path.rstrip("/") == page_path:
+            if isinstance(value, str) and same_page(value, page_url):
                 return True
         return False
 
