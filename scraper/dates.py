@@ -129,6 +129,14 @@ _PREFIX = (
     rf"(?:(?:{_alternation(WEEKDAYS)})\.?,?\s)?"
     r"(?:den\s)?"
 )
+_RELATIVE_PATTERN = (
+    # i dag, igår, i förrgår, i morgon
+    r"(?P<rel>i\s?dag|i\s?går|(?:i\s)?förrgår|i\s?morgon|(?:i\s)?övermorgon)(?!\w)"
+    rf"{_REL_TIME}"
+    # för två dagar sedan, för en vecka sedan, 3 timmar sedan
+    rf"|(?:för\s)?(?P<count>\d{{1,3}}|{_alternation(COUNT_WORDS)})\s(?P<unit>{_alternation(RELATIVE_UNITS)})"
+    r"\s(?:sedan|sen)(?!\w)"
+)
 _DATE_PATTERN = (
     rf"{_PREFIX}(?:(?:"
     # 29 april 2019, 29 apr. 2019, 29 april, 2019, 29:e april 2019
@@ -143,12 +151,7 @@ _DATE_PATTERN = (
     # 2019-04-29, 2019-04-29T10:15:00+02:00, 2019-04-29 10:15, ...Z
     r"|(?P<iso>(?P<y4>\d{4})-(?P<m4>\d{2})-(?P<d4>\d{2})"
     r"(?:[T\s]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?P<tz>Z|[+-]\d{2}:?\d{2})?)?)"
-    # i dag, igår, i förrgår, i morgon
-    r"|(?P<rel>i\s?dag|i\s?går|(?:i\s)?förrgår|i\s?morgon|(?:i\s)?övermorgon)(?!\w)"
-    rf"{_REL_TIME}"
-    # för två dagar sedan, för en vecka sedan, 3 timmar sedan
-    rf"|(?:för\s)?(?P<count>\d{{1,3}}|{_alternation(COUNT_WORDS)})\s(?P<unit>{_alternation(RELATIVE_UNITS)})"
-    r"\s(?:sedan|sen)(?!\w)"
+    rf"|{_RELATIVE_PATTERN}"
     r")"
 )
 _DATE_RE = re.compile(_DATE_PATTERN, re.IGNORECASE)
@@ -299,9 +302,11 @@ def match_date_line(text: str, *, reference: datetime | None = None) -> date | N
     return _fast_path(" ".join(text.split()), reference)[1]
 
 
-# Every date form has a digit, except the relative ones, which hold one of these.
+# Every date form has a digit, except the relative ones.
 _DIGIT_RE = re.compile(r"\d")
-_RELATIVE_HINTS = ("sedan", "sen", "går", "idag", "i dag", "morgon")
+# A relative form wherever `_DATE_IN_TEXT_RE` could read one: after anything but a letter
+# (`Vad hände sedan?` and `Kesenci` hold none).
+_RELATIVE_FORM_RE = re.compile(rf"(?<![^\W\d_])(?:{_RELATIVE_PATTERN})", re.IGNORECASE)
 
 
 def may_hold_a_date(text: str) -> bool:
@@ -312,8 +317,7 @@ def may_hold_a_date(text: str) -> bool:
 def may_be_relative(text: str) -> bool:
     """Whether a line may hold a relative date (`igår`, `för två dagar sedan`), whose day
     depends on the moment the page was captured; every other form names its day itself."""
-    folded = text.casefold()
-    return any(hint in folded for hint in _RELATIVE_HINTS)
+    return _RELATIVE_FORM_RE.search(text) is not None
 
 
 def search_dates(text: str, *, reference: datetime | None = None) -> list[tuple[int, int, date]]:

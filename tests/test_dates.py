@@ -270,6 +270,24 @@ def test_relative_words_use_the_stockholm_day_of_a_utc_reference():
     assert parse_date("för 1 dag sedan", reference=late) == date(2010, 3, 14)
 
 
+@pytest.mark.parametrize("text", ["Vad hände sedan?", "Martin Kesenci", "Det går bra", "Fredag 3 maj",
+                                  "Tre månader har gått sedan vi drog i gång labbet.", "En fridag i morgonrock"])
+def test_a_relative_word_outside_a_relative_form_needs_no_capture_time(text):
+    # a line judged relative is read again for every page's capture time: only a relative form is
+    assert not dates.may_be_relative(text)
+    assert dates.search_dates(text, reference=REF) == dates.search_dates(text)
+
+
+@given(head=st.sampled_from(["", "Publicerad ", "Uppdaterad: ", "x ", "+02:00", "Dagbok | ", "måndag, "]),
+       form=st.sampled_from(["igår", "i dag", "I morgon", "i förrgår", "övermorgon", "för två dagar sedan",
+                             "3 timmar sen", "för en vecka sedan", "idag, kl. 10.15"]),
+       tail=st.sampled_from(["", " av Redaktionen", "!", " | Dagbok"]))
+def test_every_relative_date_a_line_holds_makes_it_relative(head, form, tail):
+    text = head + form + tail
+    assert dates.search_dates(text, reference=REF) != dates.search_dates(text)  # a date only the capture time gives
+    assert dates.may_be_relative(text)
+
+
 def test_fallback_parser_is_built_once_per_reference():
     dates.fallback_parser.cache_clear()
     first = datetime(2011, 1, 10, 9, 0, tzinfo=timezone.utc)
