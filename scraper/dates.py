@@ -164,6 +164,7 @@ _DATE_IN_TEXT_RE = re.compile(rf"(?:(?<![\w/.-])|{_OFFSET_ENDS}|{_STAMP_AHEAD})(
                               rf"(?:{_OFFSET_ENDS}|{_STAMP_AHEAD}|(?![\d/]))", re.IGNORECASE)
 _TIMESTAMP_RE = re.compile(r"\d{4}-\d{2}-\d{2}[T\s]\d{2}:\d{2}")
 _UPDATED_RE = re.compile(rf"(?:{_alternation(UPDATED_WORDS)})(?:\s(?:den|on))?\s?:?(?:\s|$)", re.IGNORECASE)
+_UPDATED_BEFORE_RE = re.compile(rf"(?<!\w)(?:{_alternation(UPDATED_WORDS)})(?:\s(?:den|on))?\s?:?\s*$", re.IGNORECASE)
 
 # Gates in front of dateparser: a four-digit year plus at least one more number, or a
 # relative-date word. Anything else is not a date and costs dateparser nothing.
@@ -346,6 +347,12 @@ def names_update(text: str) -> bool:
     """Whether `text` starts with an update word (`Uppdaterad`, `Senast ändrad:`, `Updated`):
     the date that follows is not the publish date."""
     return _UPDATED_RE.match(text.lstrip(" |·•–—-:,")) is not None
+
+
+def ends_with_update_word(head: str) -> bool:
+    """Whether `head`, the text before a date, ends with an update word (`Läsningstid: 3 min
+    Uppdaterad:`, `Senast ändrad den`): that date is the update's, wherever on the line it stands."""
+    return _UPDATED_BEFORE_RE.search(head) is not None
 
 
 def is_published_label(text: str) -> bool:

@@ -357,6 +357,21 @@ def test_updated_date_is_not_published(updated):
         assert (found["published"], found["body"]) == (date(2019, 3, 6), BODY)
 
 
+@pytest.mark.parametrize("row", ["Läsningstid: 3 min Uppdaterad: 9 mars 2019", "3 min läsning · Senast ändrad den 9 mars 2019",
+                                 "Läsningstid: 3 min Uppdaterad: <time>9 mars 2019</time>"])
+def test_a_date_right_after_an_update_word_is_an_update_mid_line(row):
+    # with no class to say so: a reading time, then the update's date, under the published one
+    html = _headed() + paragraphs(["Publicerad 6 mars 2019"]) + f"<div>{row}</div>" + paragraphs(BODY)
+    found = post_of([], lambda _: html)
+    assert (found["published"], found["body"]) == (date(2019, 3, 6), BODY)
+
+
+def test_a_sentence_that_says_when_something_was_updated_stays_body():
+    body = [BODY[0], "Sidan uppdaterades 9 mars 2019 med fler bilder från dagen.", BODY[1]]
+    found = post_of(["Start", "Alla labb på plats", "Publicerad 6 mars 2019", *body])
+    assert (found["published"], found["body"]) == (date(2019, 3, 6), body)
+
+
 def test_an_update_alone_is_no_publish_date():
     found = post_of(["Start", "Alla labb på plats", "Uppdaterad 9 mars 2019", *BODY, *COMMENTS])
     assert not found or found["published"] is None

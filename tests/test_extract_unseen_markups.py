@@ -5,20 +5,26 @@ sample site's ground truth (scraper/data/sample_site/posts.json), in a theme unl
 sample site's markups: a page builder, a sidebar of recent posts before the text, an
 English theme, a weekday date line, a `<time>` element as the only date, non-breaking
 spaces everywhere, and the single-post templates of nine popular themes (docs/site.md,
-"What is known and what is not").
+"What is known and what is not"). Each page is read again with its theme's names taken
+away (every `id`, `rel`, `itemprop`, `role` and class but the screen-reader ones): no
+rule may rest on them.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from scraper.classify import classify
 from scraper.dates import search_dates
 from scraper.extract import extract_post, parse_document
+from scraper.extract.selectors import HIDDEN_CLASSES
 from scraper.names import PageKind
 from scraper.records import Capture
 from scraper.sample_site import load_posts
@@ -128,6 +134,34 @@ def test_every_field_of_a_post_in_an_unseen_theme_is_exact(name, field, labs):
     if field == "published":
         got = got.isoformat() if got else None
     assert got == expected(name)[field]
+
+
+def without_theme_names(body: bytes) -> bytes:
+    """The page with every `id`, `rel`, `itemprop` and `role` gone, and every class but the
+    screen-reader ones: what is left is the tree's shape, its text and what a browser hides."""
+    tree = etree.fromstring(body, etree.HTMLParser(encoding="utf-8"))
+    for element in tree.iter(etree.Element):
+        for name in ("id", "rel", "itemprop", "role"):
+            element.attrib.pop(name, None)
+        kept = [token for token in element.get("class", "").split() if token in HIDDEN_CLASSES]
+        if kept:
+            element.set("class", " ".join(kept))
+        else:
+            element.attrib.pop("class", None)
+    return etree.tostring(tree, encoding="utf-8", method="html")
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_an_unseen_theme_reads_the_same_without_its_class_names(name, labs):
+    capture, document = read(name)
+    stripped = replace(capture, body=without_theme_names(capture.body))
+    classes = re.findall(rb' class="([^"]*)"', stripped.body)
+    assert all(set(value.decode().split()) <= HIDDEN_CLASSES for value in classes)  # (the stripping works)
+    want = expected(name)
+    post = extract_post(parse_document(stripped), labs=labs)
+    got = {field: getattr(post, field) for field in POST_FIELDS}
+    got["published"] = got["published"].isoformat() if got["published"] else None
+    assert got == {field: want[field] for field in POST_FIELDS}
 
 
 @pytest.mark.parametrize("name", PAGES)

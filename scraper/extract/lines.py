@@ -14,7 +14,7 @@ import unicodedata
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from ..dates import (BYLINE_WORDS, POST_SENTENCE_STARTS, PUBLISHED_WORDS, is_published_label, is_timestamp, match_date_line, may_be_relative, may_hold_a_date, names_update,
+from ..dates import (BYLINE_WORDS, POST_SENTENCE_STARTS, PUBLISHED_WORDS, ends_with_update_word, is_published_label, is_timestamp, match_date_line, may_be_relative, may_hold_a_date, names_update,
                      parse_date, search_dates)
 from .document import Document, Line, element_text, normalise_space
 from .selectors import (AFTER_POST_COUNTED, AFTER_POST_COUNTS, AFTER_POST_PHRASES, COMMENTER_ENDINGS,
@@ -31,7 +31,6 @@ _INITIAL_RE = re.compile(r"(?<!\w)[^\W\d_]\.(?=\s|$)")  # `K.` in `Anna K. Ander
 CONTACT_RE = re.compile(
     r"(?:e-?post:?\s*|tel(?:efon)?[.:]?\s*|mobil:?\s*)?(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\+?[\d\s-]{7,})",
     re.IGNORECASE)
-_META_SEPARATORS_RE = re.compile(r"\s+[|·•–—-]\s+")
 _MARKER_PREFIXES = tuple(p.casefold() for p in (*SUBSCRIBE_PHRASES, *FOOTER_PHRASES))
 _QUOTES = str.maketrans({"”": '"', "“": '"', "„": '"', "’": "'", "‘": "'", "–": "-", "—": "-", "…": "..."})
 
@@ -245,18 +244,26 @@ def _date_of_line(line: Line, facts: TextFacts, reference: datetime | None) -> d
     if facts.date is not None or facts.names_update or not facts.may_hold_a_date:
         return facts.date
     times = [e for e in line.inlines if e.tag == "time"]
-
-    def rank(element) -> int:
-        classes = (element.get("class") or "").split()
-        return 0 if "published" in classes else 2 if "updated" in classes else 1
-
-    for element in sorted(times, key=rank):
-        if rank(element) == 2:
-            continue  # an update's <time>, never the publish date
-        found = _date_in_meta(element_text(element), reference)
-        if found is not None:
-            return found
+    for element in sorted(times, key=lambda e: "published" not in (e.get("class") or "").split()):
+        if not is_update_element(element, line):
+            found = _date_in_meta(element_text(element), reference)
+            if found is not None:
+                return found
     return None
+
+
+def is_update_element(element: Any, line: Line | None) -> bool:
+    """Whether a `<time>` or other date element on `line` shows an update's date, never the
+    publish date: it is marked `updated` (and not `published`), its line starts with an update
+    word (`Uppdaterad …`), or one stands right before it (`Läsningstid: 3 min Uppdaterad: <time>`)."""
+    classes = (element.get("class") or "").split()
+    if "updated" in classes and "published" not in classes:
+        return True
+    if line is None:
+        return False
+    shown = element_text(element)
+    return names_update(line.text) or bool(shown) and shown in line.text and ends_with_update_word(
+        line.text[:line.text.find(shown)])
 
 
 def _date_in_meta(text: str, reference: datetime | None = None) -> date | None:
@@ -276,7 +283,7 @@ def _date_in_meta(text: str, reference: datetime | None = None) -> date | None:
     dates = search_dates(text, reference=reference)
     for number, (start, end, found) in enumerate(dates):
         head = text[previous:start]
-        if names_update(_META_SEPARATORS_RE.split(head)[-1]):
+        if ends_with_update_word(head):
             previous = end  # `Uppdaterad 3 maj 2019 | Publicerad 29 april 2019`: the next date may be it
             continue
         sentence = text.casefold().startswith(POST_SENTENCE_STARTS)  # `Detta inlägg publicerades … av X.`
@@ -290,6 +297,16 @@ def _date_in_meta(text: str, reference: datetime | None = None) -> date | None:
             return None
         return found
     return None
+
+
+def _shows_an_update(text: str, reference: datetime | None) -> bool:
+    """Whether a line shows an update's date, which is never body: it starts with an update word
+    and holds a date (`Uppdaterad 3 maj 2019`), or a date right after an update word ends the
+    line or a meta row (`Läsningstid: 3 min Uppdaterad: 12 oktober 2018`)."""
+    dates = search_dates(text, reference=reference)
+    if names_update(text):
+        return bool(dates)
+    return any(ends_with_update_word(text[:start]) and _is_meta_tail(text[end:]) for start, end, _ in dates)
 
 
 _SEPARATORS = "|·•–—-/:,"
@@ -422,7 +439,7 @@ def text_facts(text: str, reference: datetime | None = None) -> TextFacts:
     names_an_update = names_update(text)
     may_hold = len(text) <= 2 * MAX_DATE_LINE and may_hold_a_date(text)
     shown = _date_in_meta(text, reference) if may_hold else None
-    update_date = names_an_update and shown is None and bool(search_dates(text, reference=reference))  # `Uppdaterad 3 maj 2019`
+    update_date = shown is None and (names_an_update or may_hold) and _shows_an_update(text, reference)
     return TextFacts(
         marker=marker,
         removable=marker or is_credit(text) or is_hashtag_line(text) or update_date,

@@ -39,7 +39,7 @@ from datetime import date
 from typing import Any, Iterable
 from urllib.parse import urljoin, urlsplit
 
-from ..dates import match_date_line, names_update
+from ..dates import match_date_line
 from ..labs import LabVocabulary
 from ..names import Layer
 from ..records import Disagreement, Post
@@ -47,7 +47,7 @@ from ..site import same_site
 from .comments import Comments
 from .document import Document, element_text
 from .layout import Frame, Layout, frame_top, keep_content, split_signature
-from .lines import LineFacts, clean_title
+from .lines import LineFacts, clean_title, is_update_element
 from .reading import Reading, reading_of
 from .selectors import BYLINE_PREFIXES, WORDPRESS_MORE
 from .structured import Structured, to_local_date, to_utc
@@ -165,12 +165,8 @@ class _Extraction:
         return self.document.span(element)[0] in self.comments
 
     def is_update(self, element: Any) -> bool:
-        """A `<time>` or date element marked as an update, or on a line that names one (`Uppdaterad …`)."""
-        classes = (element.get("class") or "").split()
-        if "updated" in classes and "published" not in classes:
-            return True
         line = self.document.line_of(element)
-        return line is not None and names_update(self.texts[line])
+        return is_update_element(element, self.document.lines[line] if line is not None else None)
 
     def own_time_date(self) -> date | None:
         return next((to_local_date(v) for e, v in self.structured.times
