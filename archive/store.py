@@ -200,8 +200,9 @@ class Store:
             row["last_seen"] = max(row.get("last_seen") or when, when)
             if result.error or result.provisional:
                 # A page that failed (or a provisional listing: pages it lists failed) must not pass as
-                # unchanged next run (a 304, or a body of the stored digest): drop its validators so it is read again.
-                row.update(etag=None, last_modified=None, digest=None)
+                # unchanged next run (a 304, a body of the stored digest, or the `modified` a source
+                # lists): drop its validators so it is read again.
+                row.update(etag=None, last_modified=None, digest=None, modified=None)
             elif result.pending:
                 pass  # a listing's validators wait for its ListingChecked: a run killed before then reads it again
             elif status != 304:
@@ -213,7 +214,7 @@ class Store:
             elif capture.headers.get("etag"):
                 row["etag"] = capture.headers["etag"]
             modified = candidate_modified or (result.post.modified if result.post else None)
-            if modified is not None:
+            if modified is not None and not result.error:
                 row["modified"] = iso(modified)
         elif seen is Seen.MISSING:
             row.update(etag=None, last_modified=None)

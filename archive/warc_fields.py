@@ -114,6 +114,7 @@ class PageFields:
                     "published": self.candidate.published.isoformat() if self.candidate.published else None,
                     **({"categories": list(self.candidate.categories)} if self.candidate.categories else {}),
                     **({"title": self.candidate.title} if self.candidate.title else {}),
+                    **({"words": self.candidate.words} if self.candidate.words else {}),
                 }
             )
         return headers
@@ -126,7 +127,7 @@ class PageFields:
             modified = datetime.fromisoformat(found["modified"]) if found.get("modified") else None
             published = date.fromisoformat(found["published"]) if found.get("published") else None
             candidate = Candidate(found["url"], Source(found["source"]), modified, published,
-                                  tuple(found.get("categories", ())), found.get("title"))
+                                  tuple(found.get("categories", ())), found.get("title"), found.get("words"))
         return cls(
             run=_get(fields, RUN) or "",
             page_uri=_get(fields, PAGE_URI) or target,

@@ -85,7 +85,11 @@ log = logging.getLogger(__name__)
 READ_ERROR = "could not read the page"
 NOT_A_POST = "looks like a post but could not be read as one"
 MISSING = "no {} found"
-READING_ERRORS = (READ_ERROR, NOT_A_POST, *(MISSING.format(name) for name in ("date", "title", "body")))
+CUT_SHORT = "body cut short"
+READING_ERRORS = (READ_ERROR, NOT_A_POST, *(MISSING.format(name) for name in ("date", "title", "body")), CUT_SHORT)
+# What the REST API's text of a post may hold that its body never does: the signature, a photo
+# credit, hashtags, sharing buttons a plugin adds to the content (docs/site.md, "Field rules").
+NOT_BODY_WORDS = 30
 
 MAX_PAGES = 10_000  # a bound on the queue whatever the site links to; the diary has a few dozen posts
 MAX_INDEX_PAGES = 500  # listings, archives and menu pages read in one run, pagination included
@@ -441,11 +445,7 @@ class _LiveCrawl:
         if not self._allowed(entry.url):
             return None
         result = PageResult(entry.url, PageKind.POST, entry.source, candidate=entry.candidate())
-        result = self._visit(result, stored)
-        if result.error:
-            # Without `modified` the archive will not take this page as done, so the next run retries it.
-            result.candidate = Candidate(entry.url, entry.source, None)
-        return result
+        return self._visit(result, stored)
 
     def _settled(self, stored: Validators, entry: Discovered) -> bool:
         """Read well last time and asked lately: a page that was no post nor listing, or a post no source dates.
@@ -504,8 +504,9 @@ def _unchanged(stored: Validators, entry: Discovered) -> bool:
 def read_page(result: PageResult, site: str, labs: LabVocabulary) -> PageResult:
     """Classify a fetched page and extract what its kind holds; failures become `error`.
 
-    Never silent: a post missing its date, title or body is stored with what was read, and
-    its `error` names what is missing (`no date found`); a page at a post's address that
+    Never silent: a post missing its date, title or body, or whose body is far shorter than
+    the REST API's text of it (`cut_short`), is stored with what was read, and its `error`
+    names what is wrong (`no date found`); a page at a post's address that
     the REST API lists, or that shows a heading and running text (`looks_like_article`),
     but is not read as a post, fails with the reason. Either makes the run exit 1.
 
@@ -537,9 +538,9 @@ def read_page(result: PageResult, site: str, labs: LabVocabulary) -> PageResult:
             if result.candidate is not None and post.modified is None:
                 post.modified = result.candidate.modified
             result.post = post
-            missing = missing_fields(post)
-            if missing:
-                result.error = ", ".join(missing)
+            problems = missing_fields(post) or cut_short(post, listed_words=candidate.words if candidate else None)
+            if problems:
+                result.error = ", ".join(problems)
         elif result.kind == PageKind.OTHER and classify(result.url, site=site) == PageKind.POST and (
                 listed is not None or looks_like_article(document, besides=[t.excerpt for t in result.teasers])):
             missing = missing_fields(extract_post(reading, labs=labs, api_published=listed))
@@ -554,6 +555,17 @@ def missing_fields(post: Post) -> list[str]:
     """What a post must have and lacks, as the reasons the summary and `dagbok check` print."""
     return [MISSING.format(name) for name, value in (("date", post.published), ("title", post.title),
                                                      ("body", post.body)) if not value]
+
+
+def cut_short(post: Post, *, listed_words: int | None) -> list[str]:
+    """Why a post's body seems cut short by its page's markup: it holds fewer than two thirds of
+    the words of the post's text as the REST API lists it (`listed_words`), past what that text
+    holds besides the body (`NOT_BODY_WORDS`). A theme that hides the rest of the text from the
+    layout loses data silently otherwise."""
+    words = len((post.body or "").split())
+    if listed_words is None or (words + NOT_BODY_WORDS) * 3 >= listed_words * 2:
+        return []
+    return [f"{CUT_SHORT}: {words} words, where the REST API's text of the post has {listed_words}"]
 
 
 def _normal_teaser(teaser: Teaser, site: str) -> Teaser:

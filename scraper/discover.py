@@ -106,7 +106,7 @@ def hub_url(url: str, *, site: str) -> str | None:
 @dataclass(slots=True)
 class Discovered:
     """One post URL and the surest source that listed it (`SOURCE_ORDER`); `modified` is the newest
-    any source gave, `published` and `title` the REST API's date and title of the post.
+    any source gave, `published`, `title` and `words` the REST API's date, title and length of the post.
 
     One waits for every post the site lists until the crawl reads the post's page, so it holds
     only what that page is asked with.
@@ -118,9 +118,11 @@ class Discovered:
     published: date | None = None
     categories: tuple[str, ...] = ()
     title: str | None = None
+    words: int | None = None
 
     def candidate(self) -> Candidate:
-        return Candidate(self.url, self.source, self.modified, self.published, self.categories, self.title)
+        return Candidate(self.url, self.source, self.modified, self.published, self.categories, self.title,
+                         self.words)
 
     def add(self, candidate: Candidate) -> None:
         if SOURCE_ORDER.index(candidate.source) < SOURCE_ORDER.index(self.source):
@@ -131,6 +133,7 @@ class Discovered:
             self.modified = modified
         self.published = self.published or candidate.published
         self.title = self.title or candidate.title
+        self.words = self.words or candidate.words
 
 
 class Discovery:

@@ -25,7 +25,9 @@ class Candidate:
     reading of its own (layer `api`) when the post's page is read.
     `categories` are the names the source gives the post's categories (API, feed).
     `title` is the post's title as the REST API lists it: on a page that shows no date
-    it tells the layout which line is the post's title.
+    it tells the layout which line is the post's title. `words` counts the words of the
+    post's text as the REST API lists it (`content.rendered`): a page whose body holds far
+    fewer was cut short by its markup, and says so.
     """
 
     url: str
@@ -34,6 +36,7 @@ class Candidate:
     published: date | None = None
     categories: tuple[str, ...] = ()
     title: str | None = None
+    words: int | None = None
 
 
 # A Wayback capture is re-addressed to its original URL; the replay URL it was really fetched

@@ -316,7 +316,8 @@ def test_failing_page_is_reported_and_the_crawl_goes_on(sample_site_factory):
     failed = [r for r in pages(items) if r.error]
     assert [r.url for r in failed] == [site.url(path)]  # the one page that failed, and nothing else
     assert failed[0].capture.status == 500 and "HTTP 500" in failed[0].error
-    assert failed[0].candidate.modified is None  # so the archive will retry it next run
+    # what the REST API said of the post is kept (for a rebuild); the archive takes no failed page as done
+    assert failed[0].candidate.source == Source.API and failed[0].candidate.modified is not None
     assert len(posts_by_url(items)) == len(site.live_posts) - 1
     # The listings the next run checks for "nothing changed" are not proof of it: provisional, not failed.
     checked = [item for item in items if isinstance(item, ListingChecked)]
@@ -484,6 +485,26 @@ def test_the_api_date_is_the_published_date_of_a_page_that_shows_none(sample_sit
         assert fields_of(result.post) == post.expected(site.url("/"))
         assert result.post.layers["published"] == (Layer.API if post.path == undated else Layer.LAYOUT)
         assert not [d for d in result.post.disagreements if d.field == "published"]
+
+
+@pytest.mark.parametrize("markup", MARKUPS)
+def test_a_body_the_page_cuts_short_is_stored_and_named(sample_site_factory, markup):
+    """The page shows the first paragraph and hides the rest behind a `Visa mer` button: the
+    shown text is kept as published, and the run names the post as cut short against the
+    length of the REST API's text, so the page is read again next run."""
+    site = sample_site_factory(markup=markup, faults=("collapsed-text",))
+    collapsed = site.url(site.fault_route("collapsed-text"))
+    results = pages(run(site)[0])
+    failed = {r.url: r.error for r in results if r.error}
+    assert list(failed) == [collapsed]
+    assert failed[collapsed].startswith("body cut short: ")
+    post = next(p for p in site.live_posts if site.url(p.path) == collapsed)
+    read = posts_by_url(results)[collapsed]
+    first = post.body.split("\n\n")[0]
+    assert (read.post.title, read.post.published, read.post.body) == (post.title, post.published, first)
+    listed = read.candidate.words
+    assert f"{len(first.split())} words, where the REST API's text of the post has {listed}" in failed[collapsed]
+    assert listed >= len(post.body.split())
 
 
 RECENT = ["Senaste inlägg", '<a href="/ett-annat/">Ett annat inlägg</a>', "1 mars 2019",

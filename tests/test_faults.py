@@ -527,6 +527,29 @@ def test_a_post_whose_date_cannot_be_read_is_named_in_the_summary_and_check_and_
     assert hits(site, "/wp-json/wp/v2/posts")[0].status == 404
 
 
+def test_a_body_cut_short_by_its_page_is_kept_named_and_read_again(tmp_path, make_site):
+    """The page hides all but the first paragraph behind a `Visa mer` button: the shown text is
+    stored as published, the summary and `check` name the post as cut short and exit 1, and the
+    next run reads the page again instead of taking it as done."""
+    site = make_site(faults=("collapsed-text",))
+    url = site.url(site.fault_route("collapsed-text"))
+    db_path = tmp_path / "a.db"
+    for _ in range(2):
+        result = crawl_command(db_path, site)
+        assert result.exit_code == 1, result.output
+        [(failed, reason)] = [line.split(None, 1) for line in result.output.split("Failed:\n", 1)[1].splitlines()]
+        assert failed == url and reason.startswith("body cut short: ")
+    assert [r.status for r in hits(site, site.fault_route("collapsed-text"))] == [200, 200]  # no 304: read again
+    [truth] = [p for p in site.live_posts if site.url(p.path) == url]
+    assert posts(db_path)[url]["body"] == truth.body.split("\n\n")[0]
+    assert len(query(db_path, "SELECT r.id FROM revisions r JOIN posts p ON p.id = r.post_id WHERE p.url = ?",
+                     [url])) == 1
+    checked = CliRunner().invoke(cli, ["check", "--db", str(db_path)], catch_exceptions=False)
+    assert checked.exit_code == 1
+    [line] = [line for line in checked.output.splitlines() if line.startswith(url)]
+    assert line.split(None, 2)[1:] == ["200", reason]
+
+
 # --- every fault has its test --------------------------------------------------------------------
 
 TESTED = {
@@ -552,6 +575,7 @@ TESTED = {
     "no-api": test_a_post_whose_date_cannot_be_read_is_named_in_the_summary_and_check_and_exits_1,
     "empty-page": test_a_known_post_answering_an_empty_or_maintenance_page_fails_and_the_post_is_kept,
     "maintenance-page": test_a_known_post_answering_an_empty_or_maintenance_page_fails_and_the_post_is_kept,
+    "collapsed-text": test_a_body_cut_short_by_its_page_is_kept_named_and_read_again,
 }
 
 

@@ -11,6 +11,7 @@ import sqlite_utils
 from click.testing import CliRunner
 
 import archive.migrations as migrations
+from archive.check import check_archive
 from archive.cli import cli
 from archive.rebuild import RebuildError, partial_path, rebuild
 from archive.runs import run_crawl
@@ -105,6 +106,21 @@ def test_rebuild_finds_an_undated_post_by_the_api_title_its_warc_record_keeps(tm
                                                                  [url])
     [truth] = [p for p in site.live_posts if site.url(p.path) == url]
     assert post == {"title": truth.title, "published": truth.published.isoformat()}
+
+
+def test_rebuild_names_a_body_cut_short_as_the_crawl_did(tmp_path, sample_site_factory):
+    """The length of the REST API's text travels in the page's WARC record: a rebuild reads the
+    collapsed page as the crawl did, keeps what it shows and names it as cut short again."""
+    site = sample_site_factory(crawl_delay=0, faults=("collapsed-text",))
+    crawled, warc_dir = tmp_path / "crawled.db", tmp_path / "warc"
+    summary = run_crawl(crawled, site=site.base, delay=0, warc_dir=warc_dir)
+    [(url, reason)] = summary.failures
+    assert url == site.url(site.fault_route("collapsed-text")) and reason.startswith("body cut short: ")
+    rebuild(warc_dir, tmp_path / "rebuilt.db")
+    assert_same_rows(crawled, tmp_path / "rebuilt.db")
+    report = check_archive(tmp_path / "rebuilt.db")
+    assert [(page.url, page.reason) for page in report.failed_pages] == [(url, reason)]
+    assert report.exit_code == 1
 
 
 def test_every_warc_file_passes_warcio_check_and_the_index_lists_every_fetched_url(history):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from html import escape
 from typing import TYPE_CHECKING, Callable
 
 from .content import date_line
@@ -214,6 +215,19 @@ def undated(site: "SampleSite", request: Request, hit: int, normal: Normal) -> R
     return rewritten(response, html, site.renderer.CHARSET)
 
 
+def collapsed_text(site: "SampleSite", request: Request, hit: int, normal: Normal) -> Response | None:
+    """The post page showing its first paragraph only: the rest waits in a box a `Visa mer` button
+    would open (`display:none`), as a theme's or plugin's collapsed text does."""
+    response = normal()
+    if response.html is None:
+        return None
+    head, body = re.split("(?=<body)", response.html, maxsplit=1, flags=re.IGNORECASE)
+    for paragraph in site.post(request.path.strip("/")).body.split("\n\n")[1:]:
+        spaced = r"(?:\s|&nbsp;)+".join(re.escape(word) for word in escape(paragraph, quote=False).split())
+        body = re.sub(spaced, lambda shown: f'<span style="display: none">{shown[0]}</span>', body, count=1)
+    return rewritten(response, head + body, site.renderer.CHARSET)
+
+
 FAULT_LIST = (
     Fault("server-error", "500 twice, then the page", post_route(0),
           first(2, lambda: error_page(500, "Internal Server Error"))),
@@ -249,6 +263,8 @@ FAULT_LIST = (
           post_route(13), robots=lambda site: [f"Disallow: {site.fault_route('robots-disallow')}"]),
     Fault("undated", "the post page without its own date (date line, <time>, metadata); the API still lists it",
           post_route(17), undated),
+    Fault("collapsed-text", "the post page shows its first paragraph, the rest hidden behind a `Visa mer` button; "
+                            "the API lists the whole text", post_route(18), collapsed_text),
 )
 
 

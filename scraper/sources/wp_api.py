@@ -7,7 +7,8 @@ post's local date and time, which themes print: passed on as the `api` reading).
 ends with items no newer than the newest `modified` already stored. Each item's
 `categories` are ids; their names come from `/wp-json/wp/v2/categories`, asked once. Its
 `title.rendered` (HTML) travels with the candidate as text: a hint that finds the post's
-title on a page that shows no date (docs/site.md, "Field rules").
+title on a page that shows no date (docs/site.md, "Field rules"); of its `content.rendered`
+only the number of words travels: a page whose body holds far fewer was cut short.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from . import Event, Listing, PageFetcher, SourceEnd, fetch_listing, page_end, p
 
 PER_PAGE = 100
 _TAG_RE = re.compile(r"<[^>]*>")
+_UNSHOWN_RE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)  # an embed's script, a gallery's CSS
 MAX_TITLE = 500  # characters of a rendered title kept; a longer `rendered` is no title
 MAX_PAGES = 500  # 50 000 posts: far beyond the diary, a guard against a server that never says "last page"
 
@@ -39,18 +41,30 @@ def categories_url(site: str) -> str:
     return urljoin(site, f"/wp-json/wp/v2/categories?per_page={PER_PAGE}")
 
 
-def _slim(item: dict) -> dict | str | None:
-    """What discovery reads of a JSON object: a post's link, dates, categories and title.
+def _slim(item: dict) -> dict | str | int | None:
+    """What discovery reads of a JSON object: a post's link, dates, categories, title and length.
 
     Objects are slimmed from the inside out: `{"rendered": "…"}` alone (a title) becomes its
-    text first; the rest without a `link` (content and excerpt, which say `protected` too,
-    and `_links`) becomes None.
+    text first, and a text that says whether it is `protected` (content and excerpt) its
+    number of words (None when protected: WordPress then renders it empty); the rest without
+    a `link` (`_links`) becomes None.
     """
     if "link" not in item:
         rendered = item.get("rendered")
-        return rendered if len(item) == 1 and isinstance(rendered, str) and len(rendered) <= MAX_TITLE else None
+        if not isinstance(rendered, str):
+            return None
+        if len(item) == 1:
+            return rendered if len(rendered) <= MAX_TITLE else None
+        return _word_count(rendered) if item.get("protected") is False else None
+    content = item.get("content")
     return {"link": item["link"], "modified_gmt": item.get("modified_gmt"), "date": item.get("date"),
-            "categories": item.get("categories"), "title": item.get("title")}
+            "categories": item.get("categories"), "title": item.get("title"),
+            "words": content if isinstance(content, int) and not isinstance(content, bool) else None}
+
+
+def _word_count(rendered: str) -> int:
+    """The words a reader sees in rendered HTML: tags, scripts and styles dropped."""
+    return len(html.unescape(_TAG_RE.sub(" ", _UNSHOWN_RE.sub(" ", rendered))).split())
 
 
 def _items(body: bytes) -> list | None:
@@ -70,6 +84,7 @@ class _Entry(NamedTuple):
     published: date | None  # the day of the local `date`
     category_ids: list[int]
     title: str | None
+    words: int | None  # in `content.rendered`
 
 
 def _entries(body: bytes, url: str) -> list[_Entry] | None:
@@ -79,7 +94,8 @@ def _entries(body: bytes, url: str) -> list[_Entry] | None:
         return None
     return [
         _Entry(urljoin(url, item["link"]), parse_utc(item.get("modified_gmt")), _local_day(item.get("date")),
-               [c for c in item.get("categories") or [] if isinstance(c, int)], _title_text(item.get("title")))
+               [c for c in item.get("categories") or [] if isinstance(c, int)], _title_text(item.get("title")),
+               item.get("words"))
         for item in items
         if isinstance(item, dict) and isinstance(item.get("link"), str)
     ]
@@ -175,7 +191,8 @@ def read_api(
                 seen.add(entry.link)
                 fresh += 1
                 categories = tuple(names[i] for i in entry.category_ids if names and i in names)
-                yield Candidate(entry.link, Source.API, entry.modified, entry.published, categories, entry.title)
+                yield Candidate(entry.link, Source.API, entry.modified, entry.published, categories, entry.title,
+                                entry.words)
         if header.isdigit():
             total_pages = int(header)
         if not fresh or (total_pages is not None and page >= total_pages):
