@@ -86,9 +86,11 @@ READ_ERROR = "could not read the page"
 NOT_A_POST = "looks like a post but could not be read as one"
 MISSING = "no {} found"
 CUT_SHORT = "body cut short"
-READING_ERRORS = (READ_ERROR, NOT_A_POST, *(MISSING.format(name) for name in ("date", "title", "body")), CUT_SHORT)
-# What the REST API's text of a post may hold that its body never does: the signature, a photo
-# credit, hashtags, sharing buttons a plugin adds to the content (docs/site.md, "Field rules").
+RUNS_ON = "body runs on past the post"
+READING_ERRORS = (READ_ERROR, NOT_A_POST, *(MISSING.format(name) for name in ("date", "title", "body")), CUT_SHORT,
+                  RUNS_ON)
+# How far a body may stray from the REST API's text of its post: that text holds the signature, a photo
+# credit, hashtags and a plugin's sharing buttons, a page may show a caption (docs/site.md, "Field rules").
 NOT_BODY_WORDS = 30
 
 MAX_PAGES = 10_000  # a bound on the queue whatever the site links to; the diary has a few dozen posts
@@ -504,8 +506,8 @@ def _unchanged(stored: Validators, entry: Discovered) -> bool:
 def read_page(result: PageResult, site: str, labs: LabVocabulary) -> PageResult:
     """Classify a fetched page and extract what its kind holds; failures become `error`.
 
-    Never silent: a post missing its date, title or body, or whose body is far shorter than
-    the REST API's text of it (`cut_short`), is stored with what was read, and its `error`
+    Never silent: a post missing its date, title or body, or whose body is far shorter or
+    longer than the REST API's text of it (`wrong_length`), is stored with what was read, and its `error`
     names what is wrong (`no date found`); a page at a post's address that
     the REST API lists, or that shows a heading and running text (`looks_like_article`),
     but is not read as a post, fails with the reason. Either makes the run exit 1.
@@ -538,7 +540,7 @@ def read_page(result: PageResult, site: str, labs: LabVocabulary) -> PageResult:
             if result.candidate is not None and post.modified is None:
                 post.modified = result.candidate.modified
             result.post = post
-            problems = missing_fields(post) or cut_short(post, listed_words=candidate.words if candidate else None)
+            problems = missing_fields(post) or wrong_length(post, listed_words=candidate.words if candidate else None)
             if problems:
                 result.error = ", ".join(problems)
         elif result.kind == PageKind.OTHER and classify(result.url, site=site) == PageKind.POST and (
@@ -557,15 +559,21 @@ def missing_fields(post: Post) -> list[str]:
                                                      ("body", post.body)) if not value]
 
 
-def cut_short(post: Post, *, listed_words: int | None) -> list[str]:
-    """Why a post's body seems cut short by its page's markup: it holds fewer than two thirds of
-    the words of the post's text as the REST API lists it (`listed_words`), past what that text
-    holds besides the body (`NOT_BODY_WORDS`). A theme that hides the rest of the text from the
-    layout loses data silently otherwise."""
+def wrong_length(post: Post, *, listed_words: int | None) -> list[str]:
+    """Why a post's body seems misread, against the words of the post's text as the REST API
+    lists it (`listed_words`), give or take `NOT_BODY_WORDS`: cut short (fewer than two thirds
+    of them: a theme hid the rest, or the layout lost it), or run on past the post (more than
+    one and a half times them: into a column or widget after it)."""
     words = len((post.body or "").split())
-    if listed_words is None or (words + NOT_BODY_WORDS) * 3 >= listed_words * 2:
+    if listed_words is None:
         return []
-    return [f"{CUT_SHORT}: {words} words, where the REST API's text of the post has {listed_words}"]
+    if words + NOT_BODY_WORDS < listed_words * 2 / 3:
+        problem = CUT_SHORT
+    elif words - NOT_BODY_WORDS > listed_words * 3 / 2:
+        problem = RUNS_ON
+    else:
+        return []
+    return [f"{problem}: {words} words, where the REST API's text of the post has {listed_words}"]
 
 
 def _normal_teaser(teaser: Teaser, site: str) -> Teaser:

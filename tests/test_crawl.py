@@ -507,6 +507,30 @@ def test_a_body_the_page_cuts_short_is_stored_and_named(sample_site_factory, mar
     assert listed >= len(post.body.split())
 
 
+def test_a_body_that_runs_on_past_the_post_is_named():
+    """A post that prints no date and no signature has nothing to end its text: its text runs on
+    into an unlinked column after it. With the REST API's listing its date and title are right,
+    and the body's length, against the API's text, names the run-on instead of passing it in silence."""
+    from datetime import date, datetime, timezone
+
+    from scraper.records import Candidate, Capture
+
+    def paragraphs(lines: list[str]) -> str:
+        return "".join(f"<p>{line}</p>" for line in lines)
+
+    html = (f"<html><body><div><div><h1>Alla labb på plats</h1>{paragraphs(BODY)}</div>"
+            f"<div>{paragraphs(['Om innovationslabben', *OTHER_TEXT])}</div></div></body></html>")
+    site, url = "https://www.allmannyttan.se/", "https://www.allmannyttan.se/alla-labb-pa-plats/"
+    capture = Capture(url=url, final_url=url, status=200, headers={"content-type": "text/html; charset=utf-8"},
+                      body=html.encode(), fetched=datetime(2020, 3, 1, tzinfo=timezone.utc))
+    listed = Candidate(url, Source.API, published=date(2019, 3, 6), title="Alla labb på plats",
+                       words=len(" ".join(BODY).split()))
+    read = read_page(PageResult(url, PageKind.POST, Source.API, capture=capture, candidate=listed), site, LABS)
+    assert (read.post.title, read.post.published) == ("Alla labb på plats", date(2019, 3, 6))
+    assert read.post.body.startswith("\n\n".join(BODY))
+    assert read.error.startswith("body runs on past the post: ")
+
+
 RECENT = ["Senaste inlägg", '<a href="/ett-annat/">Ett annat inlägg</a>', "1 mars 2019",
           '<a href="/ett-tredje/">Ett tredje inlägg</a>', "2 mars 2019"]
 RECENT_DATES_FIRST = ["Senaste inlägg", "1 mars 2019", '<a href="/ett-annat/">Ett annat inlägg</a>', "2 mars 2019",
@@ -518,6 +542,14 @@ BODY = ["Idag samlades alla fyra labben i Stockholm för att dela erfarenheter f
         "fungerat, och vi bestämde att ses igen redan i maj för att följa upp det vi kom fram till.",
         "Nästa steg blir att bjuda in fler hyresgäster till samtalen, så att det inte bara är de som redan är "
         "aktiva i föreningslivet som får säga sitt om hur området ska utvecklas framåt."]
+OTHER_TEXT = ["Allmännyttans innovationslabb är ett program där fyra allmännyttiga bostadsföretag tillsammans med "
+              "boende, föreningar och andra lokala aktörer arbetar fram nya lösningar på utmaningar i sina områden.",
+              "Labben finns i Boden, Göteborg, Norrköping och Södertälje. Förutsättningarna skiljer sig åt, men alla "
+              "delar en ambition: att bostadsföretaget inte ska lösa problemen åt de boende utan tillsammans med dem.",
+              "Programmet pågår i drygt ett år och följs av en forskare som dokumenterar arbetet, så att andra "
+              "bostadsföretag kan ta del av erfarenheterna och pröva samma arbetssätt i sina egna bostadsområden.",
+              "Varje labb har en egen projektledare hos bostadsföretaget och en styrgrupp där de boende har plats, "
+              "och labben träffas flera gånger om året för att dela erfarenheter och lära av varandra."]
 
 
 @pytest.mark.parametrize("column, side", [(RECENT, "before"), (RECENT_DATES_FIRST, "before"), (EVENTS, "after")])
@@ -529,7 +561,7 @@ def test_a_dated_column_beside_a_post_never_dates_it(column, side, own_date):
     its date after its text has that date; one that prints none is not read as a post dated
     by the column: it fails loudly, and with the REST API's listing it has the API's date.
     (Its text is not checked there: with no date of its own to end it, a post's text runs on
-    to the next date line, through a column after it.)"""
+    to the next date line, through a column after it: `test_a_body_that_runs_on_past_the_post_is_named`.)"""
     from datetime import date, datetime, timezone
 
     from scraper.records import Candidate, Capture
