@@ -269,6 +269,13 @@ def _archive_identity(db: sqlite_utils.Database) -> None:
     db["archive"].insert({"id": str(uuid4())})
 
 
+def _pages_listed_words(db: sqlite_utils.Database) -> None:
+    """pages.listed_words: how many words the text of the page's post had as a listing (the REST
+    API, the feed) last gave it, for the runs whose listings do not repeat it: a body far from
+    that length is named (`crawl.wrong_length`) on every run until it is read whole."""
+    db["pages"].add_column("listed_words", int)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial tables", _initial_tables),
     Migration(2, "post_details view", _post_details_view),
@@ -278,6 +285,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, "captures.warning", _captures_warning),
     Migration(7, "the diary among the site's posts: posts.diary, diary_evidence, categories; all_post_details", _diary),
     Migration(8, "archive: the archive's id, named by every WARC file it writes", _archive_identity),
+    Migration(9, "pages.listed_words: the length of a post's text as a listing gave it", _pages_listed_words),
 )
 
 

@@ -179,7 +179,7 @@ def known_validators(db: sqlite_utils.Database) -> dict[str, Validators]:
     """
     known = {}
     for row in db.query(
-        """SELECT p.url, p.etag, p.last_modified, p.digest, p.modified, p.kind, c.fetched
+        """SELECT p.url, p.etag, p.last_modified, p.digest, p.modified, p.kind, p.listed_words, c.fetched
            FROM pages p LEFT JOIN captures c ON c.id = p.last_capture_id WHERE p.status = 'live'"""
     ):
         known[sys.intern(row["url"])] = Validators(
@@ -189,6 +189,7 @@ def known_validators(db: sqlite_utils.Database) -> dict[str, Validators]:
             modified=parse_iso(row["modified"]) if row["modified"] else None,
             kind=PageKind(row["kind"]) if row["kind"] in set(PageKind) else None,
             checked=parse_iso(row["fetched"]) if row["fetched"] else None,
+            words=row["listed_words"],
         )
     return known
 

@@ -216,6 +216,8 @@ class Store:
             modified = candidate_modified or (result.post.modified if result.post else None)
             if modified is not None and not result.error:
                 row["modified"] = iso(modified)
+            if result.candidate is not None and result.candidate.words:
+                row["listed_words"] = result.candidate.words
         elif seen is Seen.MISSING:
             row.update(etag=None, last_modified=None)
         db["pages"].upsert(row, pk="url")

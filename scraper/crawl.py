@@ -89,7 +89,7 @@ CUT_SHORT = "body cut short"
 RUNS_ON = "body runs on past the post"
 READING_ERRORS = (READ_ERROR, NOT_A_POST, *(MISSING.format(name) for name in ("date", "title", "body")), CUT_SHORT,
                   RUNS_ON)
-# How far a body may stray from the REST API's text of its post: that text holds the signature, a photo
+# How far a body may stray from the text a listing gives for its post: that holds the signature, a photo
 # credit, hashtags and a plugin's sharing buttons, a page may show a caption (docs/site.md, "Field rules").
 NOT_BODY_WORDS = 30
 
@@ -446,8 +446,10 @@ class _LiveCrawl:
             return None
         if not self._allowed(entry.url):
             return None
-        result = PageResult(entry.url, PageKind.POST, entry.source, candidate=entry.candidate())
-        return self._visit(result, stored)
+        candidate = entry.candidate()
+        if candidate.words is None and stored is not None and stored.words is not None:
+            candidate = replace(candidate, words=stored.words)  # a listing gave it on an earlier run
+        return self._visit(PageResult(entry.url, PageKind.POST, entry.source, candidate=candidate), stored)
 
     def _settled(self, stored: Validators, entry: Discovered) -> bool:
         """Read well last time and asked lately: a page that was no post nor listing, or a post no source dates.
@@ -507,7 +509,7 @@ def read_page(result: PageResult, site: str, labs: LabVocabulary) -> PageResult:
     """Classify a fetched page and extract what its kind holds; failures become `error`.
 
     Never silent: a post missing its date, title or body, or whose body is far shorter or
-    longer than the REST API's text of it (`wrong_length`), is stored with what was read, and its `error`
+    longer than the text the site lists for it (`wrong_length`), is stored with what was read, and its `error`
     names what is wrong (`no date found`); a page at a post's address that
     the REST API lists, or that shows a heading and running text (`looks_like_article`),
     but is not read as a post, fails with the reason. Either makes the run exit 1.
@@ -560,8 +562,8 @@ def missing_fields(post: Post) -> list[str]:
 
 
 def wrong_length(post: Post, *, listed_words: int | None) -> list[str]:
-    """Why a post's body seems misread, against the words of the post's text as the REST API
-    lists it (`listed_words`), give or take `NOT_BODY_WORDS`: cut short (fewer than two thirds
+    """Why a post's body seems misread, against the words of the post's text as the site lists it
+    (`listed_words`: the REST API's or the feed's text), give or take `NOT_BODY_WORDS`: cut short (fewer than two thirds
     of them: a theme hid the rest, or the layout lost it), or run on past the post (more than
     one and a half times them: into a column or widget after it)."""
     words = len((post.body or "").split())
@@ -573,7 +575,7 @@ def wrong_length(post: Post, *, listed_words: int | None) -> list[str]:
         problem = RUNS_ON
     else:
         return []
-    return [f"{problem}: {words} words, where the REST API's text of the post has {listed_words}"]
+    return [f"{problem}: {words} words, where the text the site lists for the post has {listed_words}"]
 
 
 def _normal_teaser(teaser: Teaser, site: str) -> Teaser:

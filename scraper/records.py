@@ -107,6 +107,7 @@ class Validators:
     modified: datetime | None = None  # the source's `modified` when last stored
     kind: PageKind | None = None  # what the page was when last read
     checked: datetime | None = None  # when it was last asked (UTC)
+    words: int | None = None  # the length of its post's text as a listing last gave it (`Candidate.words`)
 
 
 @dataclass(frozen=True)

@@ -491,7 +491,7 @@ def test_the_api_date_is_the_published_date_of_a_page_that_shows_none(sample_sit
 def test_a_body_the_page_cuts_short_is_stored_and_named(sample_site_factory, markup):
     """The page shows the first paragraph and hides the rest behind a `Visa mer` button: the
     shown text is kept as published, and the run names the post as cut short against the
-    length of the REST API's text, so the page is read again next run."""
+    length of the text the REST API lists for it, so the page is read again next run."""
     site = sample_site_factory(markup=markup, faults=("collapsed-text",))
     collapsed = site.url(site.fault_route("collapsed-text"))
     results = pages(run(site)[0])
@@ -503,7 +503,7 @@ def test_a_body_the_page_cuts_short_is_stored_and_named(sample_site_factory, mar
     first = post.body.split("\n\n")[0]
     assert (read.post.title, read.post.published, read.post.body) == (post.title, post.published, first)
     listed = read.candidate.words
-    assert f"{len(first.split())} words, where the REST API's text of the post has {listed}" in failed[collapsed]
+    assert f"{len(first.split())} words, where the text the site lists for the post has {listed}" in failed[collapsed]
     assert listed >= len(post.body.split())
 
 

@@ -527,11 +527,13 @@ def test_a_post_whose_date_cannot_be_read_is_named_in_the_summary_and_check_and_
     assert hits(site, "/wp-json/wp/v2/posts")[0].status == 404
 
 
-def test_a_body_cut_short_by_its_page_is_kept_named_and_read_again(tmp_path, make_site):
+@pytest.mark.parametrize("api", [True, False])
+def test_a_body_cut_short_by_its_page_is_kept_named_and_read_again(tmp_path, make_site, api):
     """The page hides all but the first paragraph behind a `Visa mer` button: the shown text is
-    stored as published, the summary and `check` name the post as cut short and exit 1, and the
-    next run reads the page again instead of taking it as done."""
-    site = make_site(faults=("collapsed-text",))
+    stored as published, the summary and `check` name the post as cut short against the REST
+    API's text of it (or, with no API, the feed's) and exit 1, and the next run reads the page
+    again instead of taking it as done."""
+    site = make_site(faults=("collapsed-text",) if api else ("collapsed-text", "no-api"))
     url = site.url(site.fault_route("collapsed-text"))
     db_path = tmp_path / "a.db"
     for _ in range(2):

@@ -227,6 +227,29 @@ def test_atom_feed_links_are_read():
                                     datetime(2019, 4, 29, 8, 15, tzinfo=UTC))]
 
 
+def test_api_and_feed_give_the_length_of_each_posts_whole_text_never_of_an_excerpt(sample_site):
+    """The words of `content.rendered` and `content:encoded`, what the page's body is held against;
+    a feed of excerpts (RSS `<description>`, Atom `<summary>`) and a protected post give none."""
+    truth = {sample_site.url(p.path): len(" ".join([p.body, p.author or "", p.role or ""]).split())
+             for p in sample_site.live_posts}
+    for read in (read_api, read_feed):
+        candidates = split(read(sample_site.base, fetcher(retries=1)))[0]
+        assert {c.url: c.words for c in candidates}.keys() == truth.keys()
+        assert all(truth[c.url] <= c.words <= truth[c.url] + 8 for c in candidates)  # + a photo credit
+    rss = ("<rss><channel><item><link>/ett/</link><description>Ett utdrag [&#8230;]</description></item></channel>"
+           "</rss>")
+    atom = """<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><entry>
+      <link href="/tva/"/><summary type="html">Ett utdrag [&amp;#8230;]</summary></entry><entry>
+      <link href="/tre/"/><content type="html">&lt;p&gt;Tre ord &lt;b&gt;här&lt;/b&gt;&lt;/p&gt;&lt;style&gt;.x{}&lt;/style&gt;</content>
+      </entry></feed>"""
+    api = json.dumps([{"link": "/fyra/", "content": {"rendered": "", "protected": True}, "title": {"rendered": "Fyra"}}])
+    for body, words in ((rss, [None]), (atom, [None, 3])):
+        with RouteServer({"/feed/": Reply(body=body)}) as server:
+            assert [c.words for c in split(read_feed(server.url("/"), fetcher(retries=1)))[0]] == words
+    with RouteServer({"/wp-json/wp/v2/posts": Reply(body=api, headers={"Content-Type": "application/json"})}) as server:
+        assert [c.words for c in split(read_api(server.url("/"), fetcher(retries=1)))[0]] == [None]
+
+
 def test_feed_that_ignores_paged_is_read_once():
     rss = "<rss><channel><item><link>/ett/</link></item></channel></rss>"
     with RouteServer({"/feed/": Reply(body=rss)}) as server:

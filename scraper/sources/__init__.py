@@ -8,6 +8,8 @@ unchanged (304) and whether it was read to the end.
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
@@ -134,3 +136,13 @@ def parse_xml(body: bytes) -> etree._Element:
     if root is None:
         raise BadXML("empty document")
     return root
+
+
+_UNSHOWN_RE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)  # an embed's script, a gallery's CSS
+TAG_RE = re.compile(r"<[^>]*>")  # a tag of rendered HTML, which WordPress writes well-formed
+
+
+def rendered_words(rendered: str) -> int:
+    """How many words a reader sees in a post's text as the REST API or a feed gives it (HTML):
+    tags, scripts and styles dropped. The page's body is held against it (`crawl.wrong_length`)."""
+    return len(html.unescape(TAG_RE.sub(" ", _UNSHOWN_RE.sub(" ", rendered))).split())

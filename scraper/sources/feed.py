@@ -2,22 +2,27 @@
 
 docs/site.md, "Endpoints": WordPress serves RSS 2.0 at `/feed/`, ten items a page by default,
 with older pages at `/feed/?paged=N` and a 404 past the last. Each `<item>`'s
-`<link>` is the post URL (Atom `<entry><link href>` is read too). Parsing never
-expands entities, reads DTDs or touches the network.
+`<link>` is the post URL (Atom `<entry><link href>` is read too), and its
+`<content:encoded>` (Atom `<content>`), when the feed gives whole texts, the post's
+text, of which only the number of words is kept. Parsing never expands entities,
+reads DTDs or touches the network.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping
+from dataclasses import replace
 from urllib.parse import urljoin
 
 from ..discover import post_url
 from ..names import Source
 from ..records import Candidate, Validators
-from . import BadXML, Event, Listing, PageFetcher, SourceEnd, fetch_listing, page_end, parse_utc, parse_xml
+from . import (BadXML, Event, Listing, PageFetcher, SourceEnd, fetch_listing, page_end, parse_utc, parse_xml,
+               rendered_words)
 
 MAX_PAGES = 1000
 ATOM = "{http://www.w3.org/2005/Atom}"
+CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"  # RSS 2.0's whole text; <description> is an excerpt
 
 
 class FeedError(ValueError):
@@ -39,7 +44,8 @@ def parse_feed(body: bytes) -> list[Candidate]:
         link = item.findtext("link")
         if link and link.strip():
             categories = tuple(c.text.strip() for c in item.iter("category") if c.text and c.text.strip())
-            found.append(Candidate(link.strip(), Source.FEED, None, categories=categories))
+            found.append(Candidate(link.strip(), Source.FEED, None, categories=categories,
+                                   words=_words(item.findtext(CONTENT))))
     for entry in root.iter(f"{ATOM}entry"):
         href = None
         for link in entry.iter(f"{ATOM}link"):
@@ -48,8 +54,14 @@ def parse_feed(body: bytes) -> list[Candidate]:
                 break
         if href:
             updated = parse_utc(entry.findtext(f"{ATOM}updated"))
-            found.append(Candidate(href.strip(), Source.FEED, updated))
+            content = entry.find(f"{ATOM}content")  # an Atom <summary> is an excerpt
+            text = content.text if content is not None and content.get("type") == "html" else None
+            found.append(Candidate(href.strip(), Source.FEED, updated, words=_words(text)))
     return found
+
+
+def _words(rendered: str | None) -> int | None:
+    return rendered_words(rendered) if rendered and rendered.strip() else None
 
 
 def read_feed(
@@ -82,15 +94,15 @@ def read_feed(
             yield SourceEnd(Source.FEED, found=page > 1, unchanged=False, complete=False)
             return
         yield listing
-        links = [(urljoin(url, item.url), item.modified, item.categories) for item in items]
-        fresh = [(link, modified, categories) for link, modified, categories in links if link not in seen]
-        for link, modified, categories in fresh:
-            seen.add(link)
-            yield Candidate(link, Source.FEED, modified, categories=categories)
+        links = [replace(item, url=urljoin(url, item.url)) for item in items]
+        fresh = [item for item in links if item.url not in seen]
+        for item in fresh:
+            seen.add(item.url)
+            yield item
         if not fresh:  # an empty page, or a server that ignores `paged` and repeats page 1
             yield SourceEnd(Source.FEED, found=True, unchanged=False, complete=True)
             return
-        if known and all(post_url(link, site=site) in known for link, _, _ in links):
+        if known and all(post_url(item.url, site=site) in known for item in links):
             yield SourceEnd(Source.FEED, found=True, unchanged=False, complete=False)
             return
         page += 1

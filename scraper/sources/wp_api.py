@@ -24,11 +24,9 @@ from urllib.parse import urljoin
 from ..dates import InvalidTimestamp, local_date
 from ..names import Source
 from ..records import Candidate, Validators
-from . import Event, Listing, PageFetcher, SourceEnd, fetch_listing, page_end, parse_utc
+from . import Event, Listing, PageFetcher, SourceEnd, fetch_listing, page_end, parse_utc, rendered_words, TAG_RE
 
 PER_PAGE = 100
-_TAG_RE = re.compile(r"<[^>]*>")
-_UNSHOWN_RE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)  # an embed's script, a gallery's CSS
 MAX_TITLE = 500  # characters of a rendered title kept; a longer `rendered` is no title
 MAX_PAGES = 500  # 50 000 posts: far beyond the diary, a guard against a server that never says "last page"
 
@@ -55,16 +53,11 @@ def _slim(item: dict) -> dict | str | int | None:
             return None
         if len(item) == 1:
             return rendered if len(rendered) <= MAX_TITLE else None
-        return _word_count(rendered) if item.get("protected") is False else None
+        return rendered_words(rendered) if item.get("protected") is False else None
     content = item.get("content")
     return {"link": item["link"], "modified_gmt": item.get("modified_gmt"), "date": item.get("date"),
             "categories": item.get("categories"), "title": item.get("title"),
             "words": content if isinstance(content, int) and not isinstance(content, bool) else None}
-
-
-def _word_count(rendered: str) -> int:
-    """The words a reader sees in rendered HTML: tags, scripts and styles dropped."""
-    return len(html.unescape(_TAG_RE.sub(" ", _UNSHOWN_RE.sub(" ", rendered))).split())
 
 
 def _items(body: bytes) -> list | None:
@@ -105,7 +98,7 @@ def _title_text(rendered: object) -> str | None:
     """A rendered title as the page shows it: tags dropped, entities read (`&#8211;` is `–`)."""
     if not isinstance(rendered, str):
         return None
-    return " ".join(html.unescape(_TAG_RE.sub("", rendered)).split()) or None
+    return " ".join(html.unescape(TAG_RE.sub("", rendered)).split()) or None
 
 
 def _local_day(value: object) -> date | None:
