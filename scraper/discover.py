@@ -106,7 +106,8 @@ def hub_url(url: str, *, site: str) -> str | None:
 @dataclass(slots=True)
 class Discovered:
     """One post URL and the surest source that listed it (`SOURCE_ORDER`); `modified` is the newest
-    any source gave, `published`, `title` and `words` the REST API's date, title and length of the post.
+    any source gave, `published` and `title` the REST API's date and title of the post, `words` the
+    length of its text as the REST API or the feed gave it.
 
     One waits for every post the site lists until the crawl reads the post's page, so it holds
     only what that page is asked with.

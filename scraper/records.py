@@ -26,8 +26,8 @@ class Candidate:
     `categories` are the names the source gives the post's categories (API, feed).
     `title` is the post's title as the REST API lists it: on a page that shows no date
     it tells the layout which line is the post's title. `words` counts the words of the
-    post's text as the REST API lists it (`content.rendered`): a page whose body holds far
-    fewer was cut short by its markup, and says so.
+    post's text as the REST API (`content.rendered`) or the feed (`content:encoded`) gives it:
+    a page whose body holds far fewer or far more was misread, and says so.
     """
 
     url: str

@@ -14,8 +14,9 @@ import unicodedata
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from ..dates import (BYLINE_WORDS, POST_SENTENCE_STARTS, PUBLISHED_WORDS, ends_with_update_word, is_published_label, is_timestamp, match_date_line, may_be_relative, may_hold_a_date, names_update,
-                     parse_date, search_dates)
+from ..dates import (BYLINE_WORDS, POST_SENTENCE_STARTS, PUBLISHED_WORDS, ends_with_update_word, is_published_label,
+                     is_timestamp, match_date_line, may_be_relative, may_hold_a_date, names_update, parse_date,
+                     search_dates)
 from .document import Document, Line, element_text, normalise_space
 from .selectors import (AFTER_POST_COUNTED, AFTER_POST_COUNTS, AFTER_POST_PHRASES, COMMENTER_ENDINGS,
                         POST_NAVIGATION_PHRASES, BYLINE_PREFIXES, CATEGORY_PREFIXES, CHROME_LINES, CHROME_PREFIXES, CREDIT_PREFIXES, ELLIPSES, EMPHASIS_TAGS,
@@ -261,9 +262,11 @@ def is_update_element(element: Any, line: Line | None) -> bool:
         return True
     if line is None:
         return False
+    if names_update(line.text):
+        return True
     shown = element_text(element)
-    return names_update(line.text) or bool(shown) and shown in line.text and ends_with_update_word(
-        line.text[:line.text.find(shown)])
+    at = line.text.find(shown) if shown else -1
+    return at >= 0 and ends_with_update_word(line.text[:at])
 
 
 def _date_in_meta(text: str, reference: datetime | None = None) -> date | None:

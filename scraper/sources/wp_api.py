@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import html
 import json
-import re
 from collections.abc import Collection, Iterator, Mapping
 from datetime import date, datetime
 from typing import NamedTuple
@@ -24,7 +23,7 @@ from urllib.parse import urljoin
 from ..dates import InvalidTimestamp, local_date
 from ..names import Source
 from ..records import Candidate, Validators
-from . import Event, Listing, PageFetcher, SourceEnd, fetch_listing, page_end, parse_utc, rendered_words, TAG_RE
+from . import TAG_RE, Event, Listing, PageFetcher, SourceEnd, fetch_listing, page_end, parse_utc, rendered_words
 
 PER_PAGE = 100
 MAX_TITLE = 500  # characters of a rendered title kept; a longer `rendered` is no title
