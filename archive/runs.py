@@ -4,7 +4,8 @@ Each page is committed on its own (see `store.py`), so a run killed at any
 moment leaves a consistent database, and the next run (incremental, from the
 validators stored so far) fetches what is missing without duplicating what is
 there. SIGINT and SIGTERM stop the run after the current page and record it as
-interrupted.
+interrupted; a second one stops it at once, as a kill would, and the next run completes
+the archive.
 """
 
 from __future__ import annotations
@@ -246,14 +247,24 @@ def finish_run(db: sqlite_utils.Database, summary: CrawlSummary) -> None:
 
 @contextmanager
 def stop_on_signals() -> Iterator[threading.Event]:
-    """SIGINT/SIGTERM set an event instead of raising, so the current page finishes first."""
+    """SIGINT/SIGTERM set an event instead of raising, so the current page finishes first; a
+    second one (Ctrl-C pressed again while a slow page finishes) ends the process at once.
+
+    Ending it at once is what a kill does, which the archive is built to survive: each page is
+    committed on its own and the next run repairs the WARC file and takes over the lock. Raising
+    instead could stop a WARC record half-written, and the run's end would be written after it.
+    """
     stop = threading.Event()
     if threading.current_thread() is not threading.main_thread():
         yield stop
         return
 
     def handler(signum, frame):
-        log.warning("%s received: stopping after the current page", signal.Signals(signum).name)
+        name = signal.Signals(signum).name
+        if stop.is_set():
+            log.warning("%s received again: stopping now; run the command again to finish", name)
+            os._exit(ExitCode.INTERRUPTED)
+        log.warning("%s received: stopping after the current page (again to stop now)", name)
         stop.set()
 
     previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
@@ -359,17 +370,17 @@ def run_crawl(
             else:
                 items = crawl(site, fetcher=fetcher, known=known_validators(db), full=full, labs=labs,
                               max_pages=max_pages, absent=absent_pages(db))
-            try:
-                with stop_on_signals() as stop:
+            with stop_on_signals() as stop:  # until the run's end is written: a second signal then stops at once
+                try:
                     _consume(items, store, summary, stop, progress, health)
-            except BaseException:
-                summary.status = "failed"
-                reserve.release()  # room for the run's row and the WARC file's end, should the disk be full
-                raise
-            finally:
-                if health is not None:
-                    summary.alerts += health.alerts(gone_posts=summary.gone_posts)
-                _finish(db, summary, items=items, fetcher=fetcher, warc=warc)
+                except BaseException:
+                    summary.status = "failed"
+                    reserve.release()  # room for the run's row and the WARC file's end, should the disk be full
+                    raise
+                finally:
+                    if health is not None:
+                        summary.alerts += health.alerts(gone_posts=summary.gone_posts)
+                    _finish(db, summary, items=items, fetcher=fetcher, warc=warc)
         finally:
             db.close()
     return summary

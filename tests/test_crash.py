@@ -1,6 +1,6 @@
 """Crash safety end to end: `dagbok crawl` killed with SIGKILL at several points, then run again, leaves
 the same archive as one clean crawl; SIGTERM and SIGINT stop after the current page, recorded as
-interrupted.
+interrupted, and a second SIGINT stops at once, as a kill would.
 
 The crawler runs as a real process (the installed `dagbok` entry point); the sample site's request log
 tells when to strike. Every wait is a bounded poll.
@@ -212,3 +212,28 @@ def test_sigterm_and_sigint_stop_after_the_current_page_as_interrupted(tmp_path,
     assert_sound(db_path)
     assert_same_archive(db_path, clean)
     assert [r["status"] for r in runs(db_path)] == ["interrupted", "ok"]
+
+
+
+def test_a_second_sigint_stops_at_once_and_the_next_run_completes_the_archive(tmp_path):
+    """Ctrl-C pressed again while a slow page finishes: the process ends at once, as a kill would
+    (the run row still says running, the lock is left), and the next run takes over and completes."""
+    db_path, log = tmp_path / "dagbok.db", tmp_path / "stderr.txt"
+    with SampleSite(markup="semantic", crawl_delay=0, faults=("slow",), slow_seconds=15) as slow, \
+            log.open("w") as stderr:
+        argv = [DAGBOK, "crawl", "--site", slow.base, "--db", str(db_path), "--quiet", "--delay", "0"]
+        process = subprocess.Popen(argv, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=stderr)
+        wait_for(lambda: slow.fault_hits.get("slow", 0) >= 1, "the slow page asked")  # it answers in 15 s
+        os.kill(process.pid, signal.SIGINT)
+        wait_for(lambda: "stopping after the current page" in log.read_text(), "the first signal's warning")
+        os.kill(process.pid, signal.SIGINT)
+        assert process.wait(timeout=DEADLINE) == 130
+        assert "received again: stopping now" in log.read_text()
+        [run] = runs(db_path)
+        assert run["status"] == "running" and lock_path(db_path).exists()  # left as a kill leaves them
+        assert_sound(db_path)
+
+        summary = run_crawl(db_path, site=slow.base, delay=0)
+    assert (summary.status, summary.exit_code, summary.took_over_from) == ("ok", 0, process.pid), summary.failures
+    assert_sound(db_path)
+    assert [r["status"] for r in runs(db_path)] == ["failed", "ok"]
