@@ -176,12 +176,15 @@ def parse_thresholds(items: Iterable[str], *, base: Mapping[str, float] = DEFAUL
 
 
 def check_archive(db_path: Path | str, *, thresholds: Mapping[str, float] = DEFAULT_THRESHOLDS,
-                  all_posts: bool = False) -> CheckReport:
+                  all_posts: bool = False, warc_dir: Path | str | None = None) -> CheckReport:
     """Measure field coverage, layers, disagreements and failed pages of the archive at `db_path`.
 
     Coverage, layers and disagreements are the diary's, or every post's with `all_posts`;
-    failed pages are every page's: a page that failed may have been a diary post.
+    failed pages are every page's: a page that failed may have been a diary post. Other
+    archives' files are looked for among the WARC files in `warc_dir` (default `warc/` beside
+    the database).
     """
+    folder = Path(warc_dir) if warc_dir is not None else Path(db_path).parent / "warc"
     with open_archive(db_path) as conn:
         check_pages(conn, Path(db_path))
         counts = dict(conn.execute(in_scope(COVERAGE_SQL, all_posts=all_posts)).fetchone())
@@ -203,12 +206,12 @@ def check_archive(db_path: Path | str, *, thresholds: Mapping[str, float] = DEFA
             failed_pages=_failed_pages(conn, thresholds),
             warnings=[dict(row) for row in conn.execute(WARNINGS_SQL)] if _has_warnings(conn) else [],
             stored_twice=[row["urls"].split(" ") for row in conn.execute(TWICE_SQL)],
-            other_archives=_other_archives(conn, Path(db_path).parent / "warc"),
+            other_archives=_other_archives(conn, folder),
         )
 
 
 def _other_archives(conn, folder: Path) -> list[str]:
-    """The other archives whose WARC files are in this one's default folder (rebuild and export tell them apart)."""
+    """The other archives whose WARC files are in this one's folder (rebuild and export tell them apart)."""
     if not folder.is_dir():
         return []
     try:

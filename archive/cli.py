@@ -287,17 +287,21 @@ def stats(db_path: Path, fmt: str, chart_dir: Path | None, all_posts: bool) -> N
 @click.option("--min-coverage", "min_coverage", multiple=True, metavar="FIELD=PCT",
               help="Lowest share of posts that must have FIELD (published, title, author, role, excerpt, body, lab); "
                    "repeatable. Defaults: published, title, body 100; author, role 90; 0 turns a minimum off.")
+@click.option("--warc-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The archive's WARC files, where other archives' files are looked for (default: warc/ beside "
+                   "the database).")
 @table_or_json_option
 @all_option
 @user_errors
-def check(db_path: Path, min_coverage: tuple[str, ...], fmt: str, all_posts: bool) -> None:
+def check(db_path: Path, min_coverage: tuple[str, ...], warc_dir: Path | None, fmt: str, all_posts: bool) -> None:
     """Report field coverage, layers, disagreements and failed pages; exit 1 on any problem below.
 
     Exit 1 when a field is under its minimum, when a page came back but could not be read (a post
     missing its date, title or body), and when one post is stored under two forms of the site (www or
     bare host, http or https).
     """
-    report = check_archive(db_path, thresholds=parse_thresholds(min_coverage), all_posts=all_posts)
+    report = check_archive(db_path, thresholds=parse_thresholds(min_coverage), all_posts=all_posts,
+                           warc_dir=warc_dir)
     click.echo(output.format_check(report, fmt))
     sys.exit(report.exit_code)
 

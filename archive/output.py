@@ -152,7 +152,7 @@ def format_check(report: CheckReport, fmt: str) -> str:
         sections.append(f"posts stored twice, under two forms of the site: {len(report.stored_twice)}\n"
                         + "\n".join("  " + "  ".join(urls) for urls in report.stored_twice))
     if report.other_archives:
-        sections.append(f"WARC files of other archives in this one's warc/ folder (a rebuild of the folder "
+        sections.append(f"WARC files of other archives in this one's WARC folder (a rebuild of the folder "
                         f"needs --archive; export --format wacz leaves them out): {len(report.other_archives)}\n"
                         + "\n".join(f"  {other}" for other in report.other_archives))
     if report.warnings:

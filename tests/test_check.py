@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -255,9 +256,21 @@ def test_check_names_the_other_archives_whose_warc_files_share_the_folder(two_ar
     result = invoke("check", "--db", str(archives.old))
     assert result.exit_code == 0, result.output  # a warning: the archive itself is whole
     new = f"{archives.id_of(archives.new)} ({len(archives.files_of(archives.new))} files, runs "
-    assert f"WARC files of other archives in this one's warc/ folder (a rebuild of the folder needs --archive; " \
+    assert f"WARC files of other archives in this one's WARC folder (a rebuild of the folder needs --archive; " \
            f"export --format wacz leaves them out): 1\n  {new}" in result.output
     assert check_archive(archives.new).other_archives[0].startswith(f"{archives.id_of(archives.old)} (2 files, ")
+
+
+def test_check_looks_for_other_archives_in_the_warc_folder_it_is_given(two_archives, tmp_path):
+    """An archive whose WARC files were written elsewhere (`crawl --warc-dir`): `check --warc-dir`
+    looks there; without it, check looks beside the database."""
+    moved = tmp_path / "old.db"
+    shutil.copy(two_archives.old, moved)  # alone in its folder; its WARC files stay where they were
+    assert invoke("check", "--db", str(moved)).exit_code == 0
+    assert check_archive(moved).other_archives == []
+    given = invoke("check", "--db", str(moved), "--warc-dir", str(two_archives.warc))
+    assert given.exit_code == 0, given.output
+    assert f"\n  {two_archives.id_of(two_archives.new)} (" in given.output
 
 
 def test_check_of_an_archive_alone_in_its_folder_names_no_other(sample_crawl):

@@ -138,7 +138,8 @@ def parse_xml(body: bytes) -> etree._Element:
     return root
 
 
-_UNSHOWN_RE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)  # an embed's script, a gallery's CSS
+# An embed's script, a gallery's CSS: in a post's rendered text, but no words a reader sees.
+_UNSHOWN_RE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 TAG_RE = re.compile(r"<[^>]*>")  # a tag of rendered HTML, which WordPress writes well-formed
 
 
