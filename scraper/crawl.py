@@ -509,9 +509,9 @@ def read_page(result: PageResult, site: str, labs: LabVocabulary) -> PageResult:
     """Classify a fetched page and extract what its kind holds; failures become `error`.
 
     Never silent: a post missing its date, title or body, or whose body is far shorter or
-    longer than the text the site lists for it (`wrong_length`), is stored with what was read, and its `error`
-    names what is wrong (`no date found`); a page at a post's address that
-    the REST API lists, or that shows a heading and running text (`looks_like_article`),
+    longer than the text the site lists for it (`wrong_length`), is stored with what was
+    read, and its `error` names what is wrong (`no date found`); a page at a post's address
+    that the REST API lists, or that shows a heading and running text (`looks_like_article`),
     but is not read as a post, fails with the reason. Either makes the run exit 1.
 
     Public because `archive.rebuild` reads each archived response through this same step,
@@ -562,10 +562,10 @@ def missing_fields(post: Post) -> list[str]:
 
 
 def wrong_length(post: Post, *, listed_words: int | None) -> list[str]:
-    """Why a post's body seems misread, against the words of the post's text as the site lists it
-    (`listed_words`: the REST API's or the feed's text), give or take `NOT_BODY_WORDS`: cut short (fewer than two thirds
-    of them: a theme hid the rest, or the layout lost it), or run on past the post (more than
-    one and a half times them: into a column or widget after it)."""
+    """Why a post's body seems misread, against the words of its text as the site lists it
+    (`listed_words`: the REST API's or the feed's), give or take `NOT_BODY_WORDS`: cut short
+    (fewer than two thirds of them: a theme hid the rest, or the layout lost it), or run on
+    past the post (more than one and a half times them: into a column or widget after it)."""
     words = len((post.body or "").split())
     if listed_words is None:
         return []
