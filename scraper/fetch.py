@@ -15,8 +15,11 @@ from __future__ import annotations
 import logging
 import math
 import random
+import signal
+import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
@@ -295,9 +298,10 @@ class Fetcher:
         fetched = datetime.now(UTC)
         started = self._clock_real()
         try:
-            response = self.session.get(
-                url, headers=headers, timeout=self.timeout, allow_redirects=False, stream=True
-            )
+            with _headers_within(budget.left):
+                response = self.session.get(
+                    url, headers=headers, timeout=self.timeout, allow_redirects=False, stream=True
+                )
             try:
                 body, truncated, complete = self._read_body(response, deadline=started + budget.left)
             finally:
@@ -352,6 +356,44 @@ class Fetcher:
         received = response.raw.tell()  # bytes on the wire, before any content decoding
         complete = not (expected.isdigit() and received < int(expected))
         return body, False, complete
+
+
+class _SlowHeaders(Exception):
+    """The response's headers did not all arrive within the page's time (`_headers_within`)."""
+
+
+@contextmanager
+def _headers_within(seconds: float) -> Iterator[None]:
+    """Give up on a response whose headers have not all arrived within `seconds`.
+
+    `requests` returns a streamed response once its headers are in, and its read timeout
+    bounds each read, not their sum: a server that sends its headers a byte at a time would
+    hold the run for ever. A timer signal (SIGALRM) bounds the wait, in the main thread, where
+    crawls run; elsewhere only the read timeout does. The signal's exception is not an
+    `OSError`, so urllib3 lets it through (closing the connection) rather than retry it;
+    here it becomes the same timeout a body that trickles past the page's time gives.
+    """
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    armed = True  # a signal that comes as the wait ends, after this is cleared, does nothing
+
+    def expire(signum, frame):
+        if armed:
+            raise _SlowHeaders
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.001))
+    try:
+        yield
+        armed = False
+    except _SlowHeaders:
+        raise requests.exceptions.ReadTimeout("headers not complete by the page's deadline") from None
+    finally:
+        armed = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 class _Budget:

@@ -267,10 +267,13 @@ def test_huge_page_over_the_size_cap_is_reported_and_its_head_kept(tmp_path, mak
     assert len(hits(site, path)) == 1  # a size cap is not retried
 
 
-def test_trickling_body_fails_within_the_page_budget_retries_included(tmp_path, make_site):
+@pytest.mark.parametrize("fault", ["trickle", "trickle-headers"])
+def test_a_trickling_page_fails_within_the_page_budget_retries_included(tmp_path, make_site, fault):
+    """The body, or the status line and headers too, a few bytes a second: no single read waits
+    long enough to time out, but the page's budget ends the wait."""
     budget = 1.0  # seconds; the default is 120 (a trickle at 3 bytes a second used to cost 4 × 120 s)
-    site = make_site(faults=("trickle",))
-    path = site.fault_route("trickle")
+    site = make_site(faults=(fault,))
+    path = site.fault_route(fault)
     started = time.monotonic()
     one_page_failed(tmp_path / "a.db", site, path, reason=f"timeout: gave up after {budget:g} s, the most one page may take",
                     page_seconds=budget)
@@ -571,7 +574,8 @@ TESTED = {
     "hostile-sitemap": test_hostile_sitemap_reads_no_file_expands_no_entities_and_loses_no_post,
     "robots-crawl-delay": test_robots_crawl_delay_spaces_every_request,
     "robots-disallow": test_robots_disallow_keeps_that_post_unrequested,
-    "trickle": test_trickling_body_fails_within_the_page_budget_retries_included,
+    "trickle": test_a_trickling_page_fails_within_the_page_budget_retries_included,
+    "trickle-headers": test_a_trickling_page_fails_within_the_page_budget_retries_included,
     "undated": test_undated_page_takes_the_api_date_and_says_so,
     "everything-404": test_a_site_answering_404_to_everything_after_a_good_crawl_looks_wrong_and_full_marks_posts_gone,
     "no-api": test_a_post_whose_date_cannot_be_read_is_named_in_the_summary_and_check_and_exits_1,

@@ -89,6 +89,14 @@ def trickle(site: "SampleSite", request: Request, hit: int, normal: Normal) -> R
     return response
 
 
+def trickle_headers(site: "SampleSite", request: Request, hit: int, normal: Normal) -> Response | None:
+    """The whole page, its status line and headers too at `site.trickle_rate` bytes a second: no
+    read waits long, but the headers take minutes."""
+    response = normal()
+    response.action = "trickle-headers"
+    return response
+
+
 MAINTENANCE_PAGE = """<!DOCTYPE html>
 <html lang="sv"><head><meta charset="utf-8"><title>Underhåll pågår</title></head>
 <body><h1>Webbplatsen uppdateras</h1>
@@ -252,6 +260,8 @@ FAULT_LIST = (
           lambda site: "/robots.txt", robots=lambda site: [f"Crawl-delay: {site.crawl_delay:g}"]),
     Fault("trickle", "the post page's body at site.trickle_rate bytes a second (default 3)", post_route(16),
           trickle),
+    Fault("trickle-headers", "the post page's headers and body at site.trickle_rate bytes a second", post_route(19),
+          trickle_headers),
     Fault("everything-404", "every path of the site answers 404, robots.txt included", lambda site: EVERY_ROUTE,
           first(None, lambda: error_page(404, "Sidan kunde inte hittas"))),
     Fault("no-api", "the site offers no REST API (404)", lambda site: "/wp-json/wp/v2/posts",

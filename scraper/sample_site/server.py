@@ -73,7 +73,7 @@ class Response:
     body: bytes = b""
     last_modified: datetime | None = None
     html: str | None = None
-    action: str | None = None  # "reset" | "truncate" | "trickle": socket-level faults
+    action: str | None = None  # "reset" | "truncate" | "trickle" | "trickle-headers": socket-level faults
     validators: bool = True
 
 
@@ -512,6 +512,14 @@ class _Handler(BaseHTTPRequestHandler):
         if response.action == "reset":
             site.record(request, 0, at)
             self.reset()
+            return
+        if response.action == "trickle-headers":
+            site.record(request, response.status, at)
+            self.close_connection = True
+            lines = [f"{self.protocol_version} {response.status} {self.responses[response.status][0]}",
+                     *(f"{name}: {value}" for name, value in response.headers.items()),
+                     f"Content-Length: {len(response.body)}", "Connection: close", "", ""]
+            self.trickle("\r\n".join(lines).encode("latin-1") + (b"" if head else response.body), site.trickle_rate)
             return
         site.record(request, response.status, at)
         self.send_response(response.status)
