@@ -18,7 +18,9 @@
    lab's ten newest posts (`LAB_POSTS`), as a WordPress posts block or category page
    shows one page of them; listing every copy instead (850 teasers, 1.3 MB of HTML at
    3,500 posts) would make the peak that of reading one page that grows with the site,
-   not what the crawl keeps per URL.
+   not what the crawl keeps per URL. The same archive is then crawled again, the way a
+   scheduled job does (incremental) and with `--full`, each in a subprocess too: the
+   URLs are known then, and what the run holds per known URL is measured as a figure.
 
     python -m benchmarks.bench_crawl [--quick]
 """
@@ -146,8 +148,12 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def memory_child(url: str, warmup_url: str, db: str, warc: str) -> dict[str, Any]:
-    """In the subprocess: one full crawl with tracemalloc on; the peak and RSS growth as a dict.
+RECRAWLS = ("incremental", "full")  # the runs after the first, into the same archive
+
+
+def memory_child(url: str, warmup_url: str, db: str, warc: str, mode: str = "first") -> dict[str, Any]:
+    """In the subprocess: one crawl (`mode`: first, incremental or full) with tracemalloc on; the
+    peak and RSS growth as a dict.
 
     A short crawl into a throwaway database comes first, so imports, dateparser's
     language data and compiled patterns are in place before tracing starts: the
@@ -161,7 +167,7 @@ def memory_child(url: str, warmup_url: str, db: str, warc: str) -> dict[str, Any
     rss_before = peak_rss_mb()
     tracemalloc.start()
     start = time.perf_counter()
-    summary = run_crawl(db, site=url, delay=0, full=True, warc_dir=warc)
+    summary = run_crawl(db, site=url, delay=0, full=mode != "incremental", warc_dir=warc)
     seconds = time.perf_counter() - start
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
@@ -181,29 +187,36 @@ def memory_figures(quick: bool, workdir: Path, *, posts: int | None = None) -> d
         label, posts = ("site" if copies == 1 else f"site × {copies}"), grown_posts(copies, base=small)
         with SampleSite(posts=posts, lab_posts=LAB_POSTS) as site, SampleSite(posts=small) as warmup:
             db, warc = workdir / f"memory-{len(posts)}.db", workdir / f"memory-warc-{len(posts)}"
-            done = subprocess.run(
-                [sys.executable, "-m", "benchmarks.bench_crawl", "--memory-child", site.base, warmup.base, str(db),
-                 str(warc)],
-                cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800, check=False,
-            )
-            if done.returncode != 0:
-                raise RuntimeError(f"the memory crawl of {len(posts)} posts failed:\n{done.stderr[-2000:]}")
-            figures = json.loads(done.stdout.strip().splitlines()[-1])
-            figures["site_posts"] = len(posts)
-            sizes[label] = figures
+            for mode in ("first", *RECRAWLS):
+                done = subprocess.run(
+                    [sys.executable, "-m", "benchmarks.bench_crawl", "--memory-child", site.base, warmup.base,
+                     str(db), str(warc), mode],
+                    cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800, check=False,
+                )
+                if done.returncode != 0:
+                    raise RuntimeError(
+                        f"the {mode} memory crawl of {len(posts)} posts failed:\n{done.stderr[-2000:]}")
+                figures = json.loads(done.stdout.strip().splitlines()[-1])
+                if mode == "first":
+                    figures["site_posts"] = len(posts)
+                    sizes[label] = figures
+                else:
+                    sizes[label][mode] = {**figures, "posts": sizes[label]["posts"]}  # the posts it knows
     measured = list(sizes.values())
     first, last = measured[0], measured[-1]
-    for smaller, larger in zip(measured, measured[1:]):
-        larger["kb_per_added_post"] = ((larger["tracemalloc_peak_mb"] - smaller["tracemalloc_peak_mb"]) * 1024
-                                       / max(1, larger["posts"] - smaller["posts"]))
     return {
         "sizes": sizes,
-        "kb_per_added_post": (last["tracemalloc_peak_mb"] - first["tracemalloc_peak_mb"]) * 1024
-                             / max(1, last["posts"] - first["posts"]),
+        "kb_per_added_post": _kb_per_added_post(first, last),
+        "recrawl_kb_per_known_post": {mode: _kb_per_added_post(first[mode], last[mode]) for mode in RECRAWLS},
         "pages_growth": last["requests"] / first["requests"],
         "tracemalloc_growth": last["tracemalloc_peak_mb"] / first["tracemalloc_peak_mb"],
         "rss_growth": last["rss_peak_mb"] / first["rss_peak_mb"],
     }
+
+
+def _kb_per_added_post(smaller: dict[str, Any], larger: dict[str, Any]) -> float:
+    added = max(1, larger["posts"] - smaller["posts"])
+    return (larger["tracemalloc_peak_mb"] - smaller["tracemalloc_peak_mb"]) * 1024 / added
 
 
 def run(quick: bool = False, *, site_posts: int | None = None, memory_posts: int | None = None) -> dict:
@@ -235,6 +248,12 @@ def run(quick: bool = False, *, site_posts: int | None = None, memory_posts: int
                      "posts (" + ", ".join(f"{s['posts']:,}: {s['tracemalloc_peak_mb']:.2f} MB" for s in sizes)
                      + f"); peak RSS {mem['rss_growth']:.2f}×",
          "reached": mem["kb_per_added_post"] <= GOAL_KB_PER_POST},
+        {"goal": "memory per known URL when the archive is crawled again, incremental / --full (a figure, no goal)",
+         "measured": " / ".join(f"+{mem['recrawl_kb_per_known_post'][mode]:.2f}" for mode in RECRAWLS)
+                     + f" kB a known post from {sizes[0]['posts']:,} to {sizes[-1]['posts']:,} posts ("
+                     + "; ".join(f"{mode}: " + ", ".join(f"{s[mode]['tracemalloc_peak_mb']:.2f}" for s in sizes) + " MB"
+                                 for mode in RECRAWLS) + ")",
+         "reached": None},
     ]
     return results
 
@@ -268,23 +287,30 @@ def table(results: dict) -> str:
         "| peak RSS MB | RSS growth MB | crawl s |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for label, f in mem["sizes"].items():
-        added = f"{f['kb_per_added_post']:.2f}" if "kb_per_added_post" in f else "—"
-        lines.append(f"| {label} | {f['site_posts']:,} | {f['requests']:,} | {f['posts']:,} "
-                     f"| {f['tracemalloc_peak_mb']:.2f} | {added} | {f['rss_peak_mb']:.1f} | {f['rss_growth_mb']:.1f} "
-                     f"| {f['seconds']:.1f} |")
+    for mode in ("first", *RECRAWLS):
+        previous = None
+        for label, size in mem["sizes"].items():
+            f = size if mode == "first" else size[mode]
+            added = f"{_kb_per_added_post(previous, f):.2f}" if previous else "—"
+            crawl = label if mode == "first" else f"{label}, crawled again ({mode})"
+            lines.append(f"| {crawl} | {size['site_posts']:,} | {f['requests']:,} | {f['posts']:,} "
+                         f"| {f['tracemalloc_peak_mb']:.2f} | {added} | {f['rss_peak_mb']:.1f} "
+                         f"| {f['rss_growth_mb']:.1f} | {f['seconds']:.1f} |")
+            previous = f
     lines.append("")
     lines.append(f"Requests {mem['pages_growth']:.1f}×: tracemalloc peak {mem['tracemalloc_growth']:.2f}× "
                  f"(+{mem['kb_per_added_post']:.2f} kB per added post over the whole range), peak RSS "
                  f"{mem['rss_growth']:.2f}× (each crawl in its own subprocess, tracemalloc on, so its time is "
-                 "not comparable with the full crawl above).")
+                 "not comparable with the full crawl above). Crawled again, the archive knows every post: "
+                 + ", ".join(f"{mode} +{mem['recrawl_kb_per_known_post'][mode]:.2f} kB per known post"
+                             for mode in RECRAWLS) + " (posts stored: the posts the archive holds).")
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="one full crawl; memory on a 6-post site and 10×")
-    parser.add_argument("--memory-child", nargs=4, metavar=("URL", "WARMUP_URL", "DB", "WARC_DIR"),
+    parser.add_argument("--memory-child", nargs=5, metavar=("URL", "WARMUP_URL", "DB", "WARC_DIR", "MODE"),
                         help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.memory_child:

@@ -82,6 +82,10 @@ def test_crawl_reports_overhead_recrawl_and_memory(done: dict) -> None:
     sizes = list(results["memory"]["sizes"].values())
     assert [s["posts"] for s in sizes] == [1, 10]
     assert all(s["tracemalloc_peak_mb"] > 0 for s in sizes)
+    for size in sizes:  # crawled again: the incremental run asks the listings only, the full one every page
+        assert size["incremental"]["requests"] < size["full"]["requests"]
+        assert size["incremental"]["posts"] == size["full"]["posts"] == size["posts"]
+        assert size["full"]["tracemalloc_peak_mb"] > 0
     rebuilt = results["rebuild"]
     assert rebuilt["captures"] == full["requests"] and rebuilt["captures_per_second"] > 0
 
