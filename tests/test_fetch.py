@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
@@ -87,6 +88,29 @@ def test_body_dripping_past_the_deadline_times_out():
         with pytest.raises(FetchError) as raised:
             fetcher.fetch(server.url("/droppar/"))
     assert "timeout" in raised.value.reason
+
+
+def test_headers_dripping_past_the_deadline_time_out_and_a_callers_timer_is_left_alone():
+    def drip(handler):
+        handler.wfile.write(b"HTTP/1.1 200 OK\r\n")
+        for n in range(100):  # each header line well within the read timeout, all of them far past the deadline
+            handler.wfile.write(f"X-Droppe-{n}: x\r\n".encode())
+            handler.wfile.flush()
+            if server.release.wait(0.05):
+                return
+        handler.wfile.write(b"Content-Length: 0\r\n\r\n")
+
+    with RouteServer({"/droppar/": drip, "/hel/": Reply(body="hej")}) as server:
+        fetcher = make_fetcher(retries=0, max_seconds=0.3)
+        with pytest.raises(FetchError) as raised:
+            fetcher.fetch(server.url("/droppar/"))
+        assert "timeout" in raised.value.reason
+        signal.setitimer(signal.ITIMER_REAL, 60)  # a program that runs dagbok has a timer of its own
+        try:
+            assert fetcher.fetch(server.url("/hel/")).body == b"hej"
+            assert signal.getitimer(signal.ITIMER_REAL)[0] > 50  # still armed, as it was set
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 def test_body_over_the_cap_raises_too_large_but_keeps_a_truncated_capture():
