@@ -369,10 +369,10 @@ def _headers_within(seconds: float) -> Iterator[None]:
     `requests` returns a streamed response once its headers are in, and its read timeout
     bounds each read, not their sum: a server that sends its headers a byte at a time would
     hold the run for ever. A timer signal (SIGALRM) bounds the wait, in the main thread, where
-    crawls run, unless a program that runs dagbok has a timer of its own armed; elsewhere only
-    the read timeout does. The signal's exception is not an
-    `OSError`, so urllib3 lets it through (closing the connection) rather than retry it;
-    here it becomes the same timeout a body that trickles past the page's time gives.
+    crawls run, unless a program that runs dagbok has a timer of its own armed; elsewhere
+    only the read timeout does. The signal's exception is not an `OSError`, so urllib3 lets
+    it through (closing the connection) rather than retry it; here it becomes the timeout a
+    body that trickles past the page's time gives.
     """
     if (threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer")
             or signal.getitimer(signal.ITIMER_REAL)[0] > 0):

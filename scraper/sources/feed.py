@@ -34,7 +34,8 @@ def feed_page_url(site: str, page: int) -> str:
 
 
 def parse_feed(body: bytes) -> list[Candidate]:
-    """Every item link of one RSS 2.0 or Atom page, in feed order."""
+    """Every item of one RSS 2.0 or Atom page, in feed order: its link, categories and the length
+    of its whole text (`Candidate.words`)."""
     try:
         root = parse_xml(body)
     except BadXML as error:
