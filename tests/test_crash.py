@@ -15,6 +15,7 @@ import subprocess
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import IO
 
 import pytest
 import sqlite_utils
@@ -51,9 +52,11 @@ LATER_PAGE = re.compile(r"[?&](paged|page)=([2-9]|\d\d)")  # feed ?paged=2, API 
 LISTINGS = """SELECT url, status, etag, last_modified, digest FROM pages WHERE kind = 'listing' ORDER BY url"""
 
 
-def start_crawl(db_path: Path, site: SampleSite, *options: str) -> subprocess.Popen:
+def start_crawl(db_path: Path, site: SampleSite, *options: str, stderr: IO[str] | int = subprocess.PIPE
+                ) -> subprocess.Popen:
+    """`dagbok crawl` as a process; its stderr piped, or written to `stderr` (a file read while it runs)."""
     argv = [DAGBOK, "crawl", "--site", site.base, "--db", str(db_path), "--quiet", *options]
-    return subprocess.Popen(argv, cwd=db_path.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(argv, cwd=db_path.parent, stdout=subprocess.PIPE, stderr=stderr, text=True)
 
 
 def wait_for(condition: Callable[[], bool], what: str, timeout: float = DEADLINE) -> None:
@@ -221,13 +224,12 @@ def test_a_second_sigint_stops_at_once_and_the_next_run_completes_the_archive(tm
     db_path, log = tmp_path / "dagbok.db", tmp_path / "stderr.txt"
     with SampleSite(markup="semantic", crawl_delay=0, faults=("slow",), slow_seconds=15) as slow, \
             log.open("w") as stderr:
-        argv = [DAGBOK, "crawl", "--site", slow.base, "--db", str(db_path), "--quiet", "--delay", "0"]
-        process = subprocess.Popen(argv, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=stderr)
+        process = start_crawl(db_path, slow, "--delay", "0", stderr=stderr)
         wait_for(lambda: slow.fault_hits.get("slow", 0) >= 1, "the slow page asked")  # it answers in 15 s
         os.kill(process.pid, signal.SIGINT)
         wait_for(lambda: "stopping after the current page" in log.read_text(), "the first signal's warning")
         os.kill(process.pid, signal.SIGINT)
-        assert process.wait(timeout=DEADLINE) == 130
+        assert finish(process)[0] == 130
         assert "received again: stopping now" in log.read_text()
         [run] = runs(db_path)
         assert run["status"] == "running" and lock_path(db_path).exists()  # left as a kill leaves them

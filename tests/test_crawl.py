@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from datetime import date, datetime, timezone
 
 import pytest
 
@@ -12,7 +13,7 @@ from scraper.errors import SiteUnreachable
 from scraper.fetch import Fetcher
 from scraper.labs import LabVocabulary
 from scraper.names import PageKind, Source
-from scraper.records import REPLAY_URL_HEADER, DiscoveryDone, ListingChecked, PageResult, Validators
+from scraper.records import REPLAY_URL_HEADER, Candidate, Capture, DiscoveryDone, ListingChecked, PageResult, Validators
 from scraper.sources.wayback import BadTimestamp
 from scraper.sample_site import MARKUPS
 from scraper.sample_site.content import fields_of
@@ -511,21 +512,13 @@ def test_a_body_that_runs_on_past_the_post_is_named():
     """A post that prints no date and no signature has nothing to end its text: its text runs on
     into an unlinked column after it. With the REST API's listing its date and title are right,
     and the body's length, against the API's text, names the run-on instead of passing it in silence."""
-    from datetime import date, datetime, timezone
-
-    from scraper.records import Candidate, Capture
-
     def paragraphs(lines: list[str]) -> str:
         return "".join(f"<p>{line}</p>" for line in lines)
 
     html = (f"<html><body><div><div><h1>Alla labb på plats</h1>{paragraphs(BODY)}</div>"
             f"<div>{paragraphs(['Om innovationslabben', *OTHER_TEXT])}</div></div></body></html>")
-    site, url = "https://www.allmannyttan.se/", "https://www.allmannyttan.se/alla-labb-pa-plats/"
-    capture = Capture(url=url, final_url=url, status=200, headers={"content-type": "text/html; charset=utf-8"},
-                      body=html.encode(), fetched=datetime(2020, 3, 1, tzinfo=timezone.utc))
-    listed = Candidate(url, Source.API, published=date(2019, 3, 6), title="Alla labb på plats",
-                       words=len(" ".join(BODY).split()))
-    read = read_page(PageResult(url, PageKind.POST, Source.API, capture=capture, candidate=listed), site, LABS)
+    read = read_post_page(html, Candidate(POST_URL, Source.API, published=date(2019, 3, 6), title="Alla labb på plats",
+                                          words=len(" ".join(BODY).split())))
     assert (read.post.title, read.post.published) == ("Alla labb på plats", date(2019, 3, 6))
     assert read.post.body.startswith("\n\n".join(BODY))
     assert read.error.startswith("body runs on past the post: ")
@@ -551,6 +544,17 @@ OTHER_TEXT = ["Allmännyttans innovationslabb är ett program där fyra allmänn
               "Varje labb har en egen projektledare hos bostadsföretaget och en styrgrupp där de boende har plats, "
               "och labben träffas flera gånger om året för att dela erfarenheter och lära av varandra."]
 
+SITE, POST_URL = "https://www.allmannyttan.se/", "https://www.allmannyttan.se/alla-labb-pa-plats/"
+
+
+def read_post_page(html: str, candidate: Candidate | None = None) -> PageResult:
+    """`html` served at a post's address, read as a crawl reads it; `candidate` is what a source listed."""
+    capture = Capture(url=POST_URL, final_url=POST_URL, status=200,
+                      headers={"content-type": "text/html; charset=utf-8"}, body=html.encode(),
+                      fetched=datetime(2020, 3, 1, tzinfo=timezone.utc))
+    source = candidate.source if candidate is not None else Source.SITEMAP
+    return read_page(PageResult(POST_URL, PageKind.POST, source, capture=capture, candidate=candidate), SITE, LABS)
+
 
 @pytest.mark.parametrize("column, side", [(RECENT, "before"), (RECENT_DATES_FIRST, "before"), (EVENTS, "after")])
 @pytest.mark.parametrize("own_date", [None, "Publicerad 6 mars 2019"])
@@ -562,29 +566,18 @@ def test_a_dated_column_beside_a_post_never_dates_it(column, side, own_date):
     by the column: it fails loudly, and with the REST API's listing it has the API's date.
     (Its text is not checked there: with no date of its own to end it, a post's text runs on
     to the next date line, through a column after it: `test_a_body_that_runs_on_past_the_post_is_named`.)"""
-    from datetime import date, datetime, timezone
-
-    from scraper.records import Candidate, Capture
-
     article = "<h1>Alla labb på plats</h1>" + "".join(
         f"<p>{line}</p>" for line in [*BODY, "Anna Kanervo", "projektansvarig", *([own_date] if own_date else [])])
     parts = ["<div>" + "".join(f"<div>{line}</div>" for line in column) + "</div>", f"<div>{article}</div>"]
     html = ("<html><body><div>" + "".join(parts if side == "before" else reversed(parts))
             + "</div><p>Få nya inlägg i din inkorg</p></body></html>")
-    site, url = "https://www.allmannyttan.se/", "https://www.allmannyttan.se/alla-labb-pa-plats/"
-    capture = Capture(url=url, final_url=url, status=200, headers={"content-type": "text/html; charset=utf-8"},
-                      body=html.encode(), fetched=datetime(2020, 3, 1, tzinfo=timezone.utc))
     expected = ("Alla labb på plats", date(2019, 3, 6), "Anna Kanervo", "\n\n".join(BODY))
-
-    def read(candidate: Candidate | None) -> PageResult:
-        return read_page(PageResult(url, PageKind.POST, Source.SITEMAP, capture=capture, candidate=candidate),
-                         site, LABS)
-
-    crawled = read(None)
+    crawled = read_post_page(html)
     if own_date is not None:
         post = crawled.post
         assert (post.title, post.published, post.author, post.body) == expected and crawled.error is None
         return
     assert crawled.post is None and crawled.error.startswith("looks like a post but could not be read as one")
-    listed = read(Candidate(url, Source.API, published=date(2019, 3, 6), title="Alla labb på plats")).post
+    listed = read_post_page(html, Candidate(POST_URL, Source.API, published=date(2019, 3, 6),
+                                            title="Alla labb på plats")).post
     assert (listed.title, listed.published) == expected[:2]
