@@ -30,6 +30,7 @@ from archive.database import archive_id
 from archive.runs import run_crawl
 from scraper.labs import LabVocabulary
 from scraper.sample_site import SamplePost, SampleSite, load_posts
+from tests.devtools import DevTools
 from tests.wordpress_site import WordPressError, WordPressSite
 
 TESTS = Path(__file__).resolve().parent
@@ -91,6 +92,14 @@ def ground_truth() -> list[SamplePost]:
 def labs() -> LabVocabulary:
     """The lab vocabulary (scraper/data/labs.toml), loaded once a session."""
     return LabVocabulary.load()
+
+
+@pytest.fixture
+def browser(tmp_path) -> Iterator[DevTools]:
+    """Headless Chromium with a fresh profile, closed after the test."""
+    devtools = DevTools(tmp_path / "chromium-profile")
+    yield devtools
+    devtools.close()
 
 
 @pytest.fixture
