@@ -7,10 +7,10 @@ here when missing); a small static server on 127.0.0.1 serves them beside the WA
 page that embeds the viewer (`<replay-web-page>`), and headless Chromium (tests/devtools.py)
 opens one post at a time and reads the replayed page's text.
 
-Two archives are checked: a live crawl of the sample site done twice with a post changed in
-between (the replay must show the latest text), and a crawl from a local Wayback Machine,
-whose captures keep the site's own addresses (`https://www.allmannyttan.se/<slug>/`) and
-their capture times.
+Two archives are checked: live crawls of the sample site, where a post changed between two
+crawls and a `--full` third crawl got 304 Not Modified for every other post (the replay
+must show each post's latest state), and a crawl from a local Wayback Machine, whose
+captures keep the site's own addresses (`https://www.allmannyttan.se/<slug>/`).
 """
 
 from __future__ import annotations
@@ -35,13 +35,14 @@ import sqlite_utils
 from archive.runs import run_crawl
 from archive.wacz import export_wacz
 from tests.devtools import NEEDS_CHROMIUM, DevTools, evaluate, open_page
+from tests.test_pywb import next_second
 
 pytestmark = [pytest.mark.slow, NEEDS_CHROMIUM]
 
 REPLAYWEBPAGE = "replaywebpage@2.5.3"
 PLAYER = Path(__file__).resolve().parent.parent / ".replaywebpage"
 ORIGIN = "https://www.allmannyttan.se/"
-CHANGED = "vilken-resa-vi-gor"  # changed between the two crawls of `two_archives`
+CHANGED = "vilken-resa-vi-gor"
 
 
 @pytest.fixture(scope="session")
@@ -189,12 +190,28 @@ def assert_replays_as_archived(viewer: Viewer, posts: dict[str, dict]) -> None:
         assert not missing, (url, missing, text[:1000])
 
 
-def test_every_post_of_a_crawls_wacz_replays_in_replaywebpage_at_its_latest_state(tmp_path, two_archives,
+def test_every_post_of_a_crawls_wacz_replays_in_replaywebpage_at_its_latest_state(tmp_path, sample_site_factory,
                                                                                   open_wacz):
-    package = export_wacz(two_archives.old, tmp_path / "wacz", warc_dir=two_archives.warc).path
-    posts = posts_of(two_archives.old)
-    changed = next(url for url in posts if CHANGED in url)
-    assert len(posts) > 30 and posts[changed]["title"] == "Vilken resa vi gör – igen"  # the second crawl's
+    """Three crawls: the first; one after a post changed (its new capture must win); a `--full` one, to
+    which every other post answers 304 Not Modified (the revisit must show the page it confirmed)."""
+    site = sample_site_factory(crawl_delay=0)
+    db, warc = tmp_path / "dagbok.db", tmp_path / "warc"
+    assert run_crawl(db, site=site.base, delay=0, warc_dir=warc).exit_code == 0
+    next_second()
+    site.update_post(CHANGED, title="Vilken resa vi gör – igen", paragraphs=["Ny text i Boden.", "Och en till."])
+    assert run_crawl(db, site=site.base, delay=0, warc_dir=warc).changed == 1
+    next_second()
+    assert run_crawl(db, site=site.base, delay=0, warc_dir=warc, full=True).exit_code == 0
+    package = export_wacz(db, tmp_path / "wacz", warc_dir=warc).path
+    posts = posts_of(db)
+    changed = site.url(f"/{CHANGED}/")
+    assert len(posts) > 30 and posts[changed]["title"] == "Vilken resa vi gör – igen"
+    assert posts[changed]["body"].startswith("Ny text i Boden.")
+    archive = sqlite_utils.Database(db)
+    confirmed = {row["url"] for row in archive.query(
+        "SELECT url FROM captures WHERE status = 304 AND run_id = (SELECT max(id) FROM crawl_runs)")}
+    archive.close()
+    assert len(confirmed & set(posts)) > 30  # their latest capture is a revisit
     assert sorted(listed(package)) == sorted(posts)
     assert_replays_as_archived(open_wacz(package), posts)
 
