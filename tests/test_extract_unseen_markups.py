@@ -105,6 +105,14 @@ PAGES = {
     "magazine-reading-time-updated": "forsta-workshopen-i-rannebergen",
     "inspiro-title-on-cover-image": "forsta-workshopen-i-rannebergen",
     "sydney-meta-above-title": "forsta-workshopen-i-rannebergen",
+    # Tables of contents that plugins print inside the text, a list of links to its subheads:
+    # Easy Table of Contents (`Innehåll`, a `Växla` toggle, the list in a <nav>), Table of
+    # Contents Plus (`Innehåll [dölj]`, a numbered list with no <nav>) and Rank Math's block
+    # (an `Innehållsförteckning` heading). Their headings and, without a <nav>, their entries
+    # were read as body.
+    "easy-toc-box-in-content": "forsta-workshopen-i-rannebergen",
+    "toc-plus-numbered-list-hide-toggle": "vilken-resa-vi-gor",
+    "rank-math-toc-block-nav": "nu-drar-vi-i-gang",
 }
 
 

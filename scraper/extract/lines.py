@@ -11,12 +11,15 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any, NamedTuple
+from urllib.parse import urljoin
 
 from ..dates import (BYLINE_WORDS, POST_SENTENCE_STARTS, PUBLISHED_WORDS, ends_with_update_word, is_published_label,
                      is_timestamp, match_date_line, may_be_relative, may_hold_a_date, names_update, parse_date,
                      search_dates)
+from ..site import same_page
 from .document import Document, Line, element_text, normalise_space
 from .selectors import (AFTER_POST_COUNTED, AFTER_POST_COUNTS, AFTER_POST_PHRASES, COMMENTER_ENDINGS,
                         POST_NAVIGATION_PHRASES, BYLINE_PREFIXES, CATEGORY_PREFIXES, CHROME_LINES, CHROME_PREFIXES, CREDIT_PREFIXES, ELLIPSES, EMPHASIS_TAGS,
@@ -482,7 +485,7 @@ class LineFacts:
         self.marker = [f.marker for f in judged]  # subscribe box or footer: ends a post
         self.after_post = [f.after_post for f in judged]  # comments, previous/next links, widgets: end a post
         self.chrome = [f.chrome for f in judged]  # theme furniture (`is_chrome`), what follows a post
-        self.nav = nav  # inside <nav> or role=navigation
+        self.nav = nav  # inside <nav>, role=navigation or a table of contents (`_tables_of_contents`)
         self.dates = dates  # date lines, in page order
         # the first line of comments or previous/next links (or the line count)
         self.comments = next((i for i, f in enumerate(judged) if f.only_after_post), len(lines))
@@ -518,6 +521,43 @@ def _text_facts_of(line: Line, reference: datetime | None) -> TextFacts:
     return facts
 
 
+def _tables_of_contents(document: Document) -> list[tuple[int, int]]:
+    """The lines of each table of contents a plugin prints in a post: a list of nothing but links to
+    places in this page (`#…`), with its heading (`Innehåll`, a `dölj` or `Växla` toggle) when that
+    is all its box holds besides the list. It guides a reader through the post; it is not its text."""
+    found = []
+    for listing in document.tree.iter("ul", "ol"):
+        anchors = list(listing.iter("a"))
+        if not anchors or not all(_links_within(document, anchor.get("href") or "") for anchor in anchors):
+            continue
+        if _shown_length(listing.itertext()) != _shown_length(t for a in anchors for t in a.itertext()):
+            continue  # text besides the links: a list of the post's own
+        parent = listing.getparent()
+        block = parent if parent is not None and parent.tag == "nav" else listing  # with its own <nav>
+        start, end = document.span(block)
+        box = block.getparent()
+        if box is not None:
+            box_start, box_end = document.span(box)
+            heading = [i for i in range(box_start, box_end) if not start <= i < end]
+            if len(heading) <= 2 and all(len(document.lines[i].text.split()) <= 3 for i in heading):
+                start, end = box_start, box_end
+        found.append((start, end))
+    return found
+
+
+def _shown_length(texts: Iterable[str]) -> int:
+    """Characters of `texts` past their whitespace."""
+    return sum(len("".join(text.split())) for text in texts)
+
+
+def _links_within(document: Document, href: str) -> bool:
+    """`href` leads to a place in this page (`#section`, or this page's address with a fragment)."""
+    if "#" not in href:
+        return False
+    address, fragment = href.split("#", 1)
+    return bool(fragment) and (not address or same_page(urljoin(document.base_url, address), document.url))
+
+
 def line_facts(document: Document) -> LineFacts:
     """Each line's facts and date, in one loop over the lines."""
     lines = document.lines
@@ -536,6 +576,8 @@ def line_facts(document: Document) -> LineFacts:
     navigation += document.with_class(*(f"role:{r}" for r in NAVIGATION_ROLES))
     for element in navigation:
         start, end = document.span(element)
+        nav[start:end] = [True] * (end - start)
+    for start, end in _tables_of_contents(document):
         nav[start:end] = [True] * (end - start)
     if not dates:
         # htmldate's order: the costly reading only when the fast one found nothing at all
