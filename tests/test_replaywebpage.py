@@ -16,6 +16,7 @@ captures keep the site's own addresses (`https://www.allmannyttan.se/<slug>/`).
 from __future__ import annotations
 
 import fcntl
+import html
 import json
 import re
 import subprocess
@@ -86,19 +87,23 @@ class RangeFiles(SimpleHTTPRequestHandler):
 
     def copyfile(self, source: BinaryIO, outputfile: BinaryIO) -> None:
         left = getattr(self, "range_left", None)
-        outputfile.write(source.read(left)) if left is not None else super().copyfile(source, outputfile)
+        if left is None:
+            super().copyfile(source, outputfile)
+        else:
+            outputfile.write(source.read(left))
 
     def log_message(self, format: str, *args) -> None:
         pass
 
 
+# The page that embeds the viewer on one URL of the package, its replay only.
 EMBED = """<!doctype html>
 <html><head><meta charset="utf-8"><script src="ui.js"></script></head>
 <body><replay-web-page source="archive.wacz" url="{url}" embed="replayonly"
   style="display: block; width: 100%; height: 900px"></replay-web-page></body></html>
 """
 
-
+# What a replay frame shows: whether it has loaded, and its visible text.
 SHOWN = "[document.readyState, document.body && document.body.innerText]"
 
 
@@ -114,7 +119,7 @@ class Viewer:
         """The visible text of the replayed `url`, once the replay frame has loaded it."""
         self.opened += 1
         page = f"embed-{self.opened}.html"
-        (self.folder / page).write_text(EMBED.format(url=url), encoding="utf-8")
+        (self.folder / page).write_text(EMBED.format(url=html.escape(url)), encoding="utf-8")
         if self.session is None:
             self.session = open_page(self.browser, self.base + page)
         else:
