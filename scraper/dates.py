@@ -121,6 +121,7 @@ def _alternation(words) -> str:
 
 
 _MONTH = rf"(?:{_alternation(MONTHS)})"
+_DATE_BADGE_RE = re.compile(rf"\d{{0,2}}{_MONTH}\.?\d{{0,2}}(?:\d{{4}})?", re.IGNORECASE)
 # An optional time after the date (`, kl. 10.15`, ` 10:15`); only its range is checked.
 _TIME = r"(?:,?\s(?:kl\.?\s?)?(?P<hh>\d{1,2})[.:](?P<mm>\d{2})(?:[.:](?P<ss>\d{2}))?)?"
 _REL_TIME = r"(?:,?\s(?:kl\.?\s?)?\d{1,2}[.:]\d{2})?"
@@ -341,6 +342,13 @@ def is_timestamp(text: str) -> bool:
     """Whether a date form found by `search_dates` (a published word may lead it) is a machine
     timestamp (`2019-05-03T09:41:12+02:00`) rather than a date written for readers."""
     return _TIMESTAMP_RE.search(text) is not None
+
+
+def is_date_badge(text: str) -> bool:
+    """A date badge's text: a month's name, with its day and year or not, printed in pieces
+    (Flatsome's `21` / `aug` on a featured image) or glued (The7's `okt242018`, three spans).
+    Meant for a line that is not itself a date line."""
+    return _DATE_BADGE_RE.fullmatch("".join(text.split())) is not None
 
 
 def names_update(text: str) -> bool:

@@ -4,8 +4,8 @@ Each page in tests/markups/unseen/ was written from the seed page and from posts
 sample site's ground truth (scraper/data/sample_site/posts.json), in a theme unlike the
 sample site's markups: a page builder, a sidebar of recent posts before the text, an
 English theme, a weekday date line, a `<time>` element as the only date, non-breaking
-spaces everywhere, and the single-post templates of nine popular themes (docs/site.md,
-"What is known and what is not"). Each page is read again with its theme's names taken
+spaces everywhere, and the single-post templates of popular themes and plugins (docs/site.md,
+"What stock WordPress prints"). Each page is read again with its theme's names taken
 away (every `id`, `rel`, `itemprop`, `role` and class but the screen-reader ones): no
 rule may rest on them.
 """
@@ -113,6 +113,21 @@ PAGES = {
     "easy-toc-box-in-content": "forsta-workshopen-i-rannebergen",
     "toc-plus-numbered-list-hide-toggle": "vilken-resa-vi-gor",
     "rank-math-toc-block-nav": "nu-drar-vi-i-gang",
+    # Eight more themes, written from their single-post templates by sessions that had not seen
+    # the rules, with other posts of the ground truth. Twenty Ten, Twenty Eleven, Hello Elementor
+    # (no meta at all; the date only in Yoast's tags) and Storefront were exact at once. Flatsome's
+    # date badge on the featured image (`21` / `aug`) put `aug` first in the body, and the signature
+    # was lost; Enfold and The7 mark their only date `updated` (hAtom's property), which was read as
+    # an update's date; The7 and Zakra print breadcrumbs (`Hem` / `Dagbok` / the title) between the
+    # title and the text, The7 a glued date badge (`okt242018`) and a category label on the image.
+    "twentyten-meta-line-nav-above": "sa-valdes-de-fyra-labben",
+    "twentyeleven-nav-single-tags-footer": "vart-rannebergen-tar-form",
+    "hello-elementor-no-meta-yoast-head": "smarta-mal-lattare-sagt-an-gjort",
+    "storefront-meta-above-title-comment": "god-jul-fran-innovationslabben",
+    "flatsome-glued-times-date-badge": "musik-ar-ett-sprak-alla-forstar-the-rockin-pots-kommer-till-boden",
+    "enfold-title-bar-hidden-structured-data": "inkubatorn-i-rannebergen-lokala-krafter-i-samverkan",
+    "the7-fancy-date-meta-after-text": "portalen-oppnar-dorren-for-nya-samarbeten",
+    "zakra-page-header-meta-above-image": "motesplatsen-i-lina-hage-har-oppnat",
 }
 
 

@@ -255,13 +255,14 @@ class _LayoutReader:
 
     def _neighbour(self, i: int, step: int) -> int:
         """The line next to line i in direction `step`, past up to six credits, hashtag lines,
-        bylines, meta row words or update dates (`Foto: …` under a featured image, `Av Anna Kanervo`
-        between title and date, `Publicerad` or `Uppdaterad` / `3 maj 2019` printed as elements of
-        their own before the date, the other items of a meta row printed as a list)."""
+        navigation, bylines, meta row words or update dates (`Foto: …` under a featured image,
+        breadcrumbs or `Av Anna Kanervo` between title and date, `Publicerad` or `Uppdaterad` /
+        `3 maj 2019` printed as elements of their own before the date, the other items of a meta
+        row printed as a list)."""
         j = i + step
         while 0 <= j < self.n and abs(j - i) <= 6 and (self.facts.removable[j] and not self.facts.marker[j]
-                                                       or is_byline(self.texts[j]) or self._in_meta_row(j)
-                                                       or self._in_date_list(j, i)):
+                                                       or self.facts.nav[j] or is_byline(self.texts[j])
+                                                       or self._in_meta_row(j) or self._in_date_list(j, i)):
             j += step
         return j
 
@@ -403,9 +404,10 @@ class _LayoutReader:
         """Whether date line i sits in the element that holds the post's title and its text
         (lines `start` to `end`): a theme prints a post's date in the post, before its title or
         after its text. A dated list in a column next to the post (recent posts, events) is
-        outside it, and never dates the post (docs/site.md, "Field rules").
+        outside it, and never dates the post (docs/site.md, "Field rules"). The text starts past
+        furniture and navigation (breadcrumbs under a title in the page's header).
         """
-        text = next((j for j in range(start, end) if not self.facts.furniture[j]), None)
+        text = next((j for j in range(start, end) if not self.facts.furniture[j] and not self.facts.nav[j]), None)
         return text is None or lies_within(self.lines[i].element, self.lines[title].element, self.lines[text].element)
 
     def _candidate(self, date_line: int | None, date_after: int | None, title: int, start: int, end: int, *,
@@ -515,7 +517,7 @@ class _LayoutReader:
 
 def keep_content(facts: LineFacts, indices: Iterable[int]) -> tuple[int, ...]:
     """Lines that can be body or signature: credits, hashtag lines, markers, navigation and
-    furniture are dropped, and a byline under the title (docs/site.md, "A post page":
+    furniture are dropped, and a byline or a linked label under the title (docs/site.md, "A post page":
     a credit is not an author, nor body). Chrome is dropped only at either end: mid-text it may be content."""
     nav, removable, chrome, texts = facts.nav, facts.removable, facts.chrome, facts.texts
     kept = [j for j in indices if not nav[j] and not removable[j]]
@@ -523,7 +525,8 @@ def keep_content(facts: LineFacts, indices: Iterable[int]) -> tuple[int, ...]:
     while last > first and (chrome[kept[last - 1]] or facts.heading(kept[last - 1])
                             or CONTACT_RE.fullmatch(texts[kept[last - 1]])):
         last -= 1  # a post never ends with a heading (it belongs to what follows) or a bare e-mail/phone
-    while first < last and (chrome[kept[first]] or is_byline(texts[kept[first]])):
+    while first < last and (chrome[kept[first]] or is_byline(texts[kept[first]])
+                            or _is_linked_label(facts, kept[first])):
         if texts[kept[first]].casefold() in BYLINE_WORDS and first + 1 < last and is_meta_value(texts[kept[first + 1]]):
             first += 1  # a meta row of one word per element: `i` / `Dagbok`, `av` / `Redaktionen`
         first += 1
@@ -567,6 +570,13 @@ def _outside_the_text(facts: LineFacts, first: int, last: int, lines: Sequence[i
 
 def _is_trailing_furniture(facts: LineFacts, j: int) -> bool:
     return facts.chrome[j] or facts.heading(j) is not None or _is_label(facts, j)
+
+
+def _is_linked_label(facts: LineFacts, j: int) -> bool:
+    """A short label that is all one link: a category printed on the featured image, between the
+    title and the text (The7's `Dagbok`)."""
+    text = facts.texts[j]
+    return _is_label(facts, j) and any(e.tag == "a" and element_text(e) == text for e in facts.lines[j].inlines)
 
 
 def _is_label(facts: LineFacts, j: int) -> bool:

@@ -16,12 +16,12 @@ from datetime import date, datetime
 from typing import Any, NamedTuple
 from urllib.parse import urljoin
 
-from ..dates import (BYLINE_WORDS, POST_SENTENCE_STARTS, PUBLISHED_WORDS, ends_with_update_word, is_published_label,
-                     is_timestamp, match_date_line, may_be_relative, may_hold_a_date, names_update, parse_date,
-                     search_dates)
+from ..dates import (BYLINE_WORDS, POST_SENTENCE_STARTS, PUBLISHED_WORDS, ends_with_update_word, is_date_badge,
+                     is_published_label, is_timestamp, match_date_line, may_be_relative, may_hold_a_date, names_update,
+                     parse_date, search_dates)
 from ..site import same_page
 from .document import Document, Line, element_text, normalise_space
-from .selectors import (AFTER_POST_COUNTED, AFTER_POST_COUNTS, AFTER_POST_PHRASES, COMMENTER_ENDINGS,
+from .selectors import (WP_DATE_CLASSES, AFTER_POST_COUNTED, AFTER_POST_COUNTS, AFTER_POST_PHRASES, COMMENTER_ENDINGS,
                         POST_NAVIGATION_PHRASES, BYLINE_PREFIXES, CATEGORY_PREFIXES, CHROME_LINES, CHROME_PREFIXES, CREDIT_PREFIXES, ELLIPSES, EMPHASIS_TAGS,
                         FOOTER_PHRASES, HEADING_TAGS, NAME_PARTICLES, NAVIGATION_ROLES, NAVIGATION_TAGS,
                         NOT_NAME_WORDS, READ_MORE, SHARE_WORDS, SITE_NAMES, SUBSCRIBE_PHRASES, TITLE_SEPARATORS)
@@ -258,10 +258,13 @@ def _date_of_line(line: Line, facts: TextFacts, reference: datetime | None) -> d
 
 def is_update_element(element: Any, line: Line | None) -> bool:
     """Whether a `<time>` or other date element on `line` shows an update's date, never the
-    publish date: it is marked `updated` (and not `published`), its line starts with an update
-    word (`Uppdaterad …`), or one stands right before it (`Läsningstid: 3 min Uppdaterad: <time>`)."""
+    publish date: it is marked `updated` and nothing says it is the post's date (hAtom asks for
+    an `updated` date, so themes that print one date may mark it so: The7's `entry-date
+    updated`, Enfold's `updated` with schema.org's `datePublished`), its line starts with an
+    update word (`Uppdaterad …`), or one stands right before it (`Läsningstid: 3 min Uppdaterad: <time>`)."""
     classes = (element.get("class") or "").split()
-    if "updated" in classes and "published" not in classes:
+    marked_published = any(name in classes for name in WP_DATE_CLASSES) or element.get("itemprop") == "datePublished"
+    if "updated" in classes and not marked_published:
         return True
     if line is None:
         return False
@@ -418,7 +421,7 @@ class TextFacts(NamedTuple):
     """What a line's text alone says it is (`text_facts`)."""
 
     marker: bool  # the subscribe box or the footer: the post ends here (`is_marker`)
-    removable: bool  # a marker, a photo credit, a hashtag line or an update's date: never body either
+    removable: bool  # a marker, a photo credit, a hashtag line, an update's date, a date badge: never body either
     chrome: bool  # theme furniture (`is_chrome`) or what follows a post
     after_post: bool  # starts what follows a post: comments, previous/next links (`is_after_post`)
     only_after_post: bool  # printed only after a post (`only_follows_a_post`)
@@ -448,7 +451,8 @@ def text_facts(text: str, reference: datetime | None = None) -> TextFacts:
     update_date = shown is None and (names_an_update or may_hold) and _shows_an_update(text, reference)
     return TextFacts(
         marker=marker,
-        removable=marker or is_credit(text) or is_hashtag_line(text) or update_date,
+        removable=marker or is_credit(text) or is_hashtag_line(text) or update_date
+        or (shown is None and is_date_badge(text)),
         chrome=is_chrome(text) or after_post,
         after_post=after_post,
         only_after_post=after_post and only_follows_a_post(text),
@@ -485,7 +489,7 @@ class LineFacts:
         self.marker = [f.marker for f in judged]  # subscribe box or footer: ends a post
         self.after_post = [f.after_post for f in judged]  # comments, previous/next links, widgets: end a post
         self.chrome = [f.chrome for f in judged]  # theme furniture (`is_chrome`), what follows a post
-        self.nav = nav  # inside <nav>, role=navigation or a table of contents (`_tables_of_contents`)
+        self.nav = nav  # inside <nav> or role=navigation, a table of contents or breadcrumbs
         self.dates = dates  # date lines, in page order
         # the first line of comments or previous/next links (or the line count)
         self.comments = next((i for i, f in enumerate(judged) if f.only_after_post), len(lines))
@@ -545,6 +549,35 @@ def _tables_of_contents(document: Document) -> list[tuple[int, int]]:
     return found
 
 
+def _breadcrumbs(document: Document) -> list[tuple[int, int]]:
+    """The lines of each breadcrumb trail printed as a list (`Hem` / `Dagbok` / the post's title),
+    which some themes put between the title and the text: a list whose first item links to the
+    site's home page, whose items but the last are links, and whose last is this page's own
+    (no link, or a link here). It tells where the page sits; it is not the post's text."""
+    home = urljoin(document.url, "/")
+    found = []
+    for listing in document.tree.iter("ul", "ol"):
+        items = [item for item in listing if item.tag == "li"]
+        if len(items) < 2 or not all(_is_a_link(item) for item in items[:-1]):
+            continue
+        first = next(items[0].iter("a")).get("href") or ""
+        if not same_page(urljoin(document.base_url, first), home):
+            continue
+        last = list(items[-1].iter("a"))
+        if last and not all(same_page(urljoin(document.base_url, a.get("href") or ""), document.url) for a in last):
+            continue
+        parent = listing.getparent()
+        start, end = document.span(parent if parent is not None and parent.tag == "nav" else listing)
+        found.append((start, end))
+    return found
+
+
+def _is_a_link(element: Any) -> bool:
+    """All the text `element` shows is that of one link."""
+    anchors = list(element.iter("a"))
+    return len(anchors) == 1 and _shown_length(element.itertext()) == _shown_length(anchors[0].itertext()) > 0
+
+
 def _shown_length(texts: Iterable[str]) -> int:
     """Characters of `texts` past their whitespace."""
     return sum(len("".join(text.split())) for text in texts)
@@ -577,7 +610,7 @@ def line_facts(document: Document) -> LineFacts:
     for element in navigation:
         start, end = document.span(element)
         nav[start:end] = [True] * (end - start)
-    for start, end in _tables_of_contents(document):
+    for start, end in _tables_of_contents(document) + _breadcrumbs(document):
         nav[start:end] = [True] * (end - start)
     if not dates:
         # htmldate's order: the costly reading only when the fast one found nothing at all
