@@ -128,6 +128,10 @@ PAGES = {
     "enfold-title-bar-hidden-structured-data": "inkubatorn-i-rannebergen-lokala-krafter-i-samverkan",
     "the7-fancy-date-meta-after-text": "portalen-oppnar-dorren-for-nya-samarbeten",
     "zakra-page-header-meta-above-image": "motesplatsen-i-lina-hage-har-oppnat",
+    # A block theme whose Query Loop lists related posts after the content, each with its date
+    # and excerpt; with its names taken away, the author's name after the date (`·` between, a
+    # link to the author's page) started the body until a short linked label was no longer body.
+    "blocktheme-query-loop-related-excerpts": "ett-ar-med-portalen",
 }
 
 
