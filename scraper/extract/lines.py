@@ -21,10 +21,11 @@ from ..dates import (BYLINE_WORDS, POST_SENTENCE_STARTS, PUBLISHED_WORDS, ends_w
                      parse_date, search_dates)
 from ..site import same_page
 from .document import Document, Line, element_text, normalise_space
-from .selectors import (WP_DATE_CLASSES, AFTER_POST_COUNTED, AFTER_POST_COUNTS, AFTER_POST_PHRASES, COMMENTER_ENDINGS,
+from .selectors import (AFTER_POST_COUNTED, AFTER_POST_COUNTS, AFTER_POST_PHRASES, COMMENTER_ENDINGS,
                         POST_NAVIGATION_PHRASES, BYLINE_PREFIXES, CATEGORY_PREFIXES, CHROME_LINES, CHROME_PREFIXES, CREDIT_PREFIXES, ELLIPSES, EMPHASIS_TAGS,
                         FOOTER_PHRASES, HEADING_TAGS, NAME_PARTICLES, NAVIGATION_ROLES, NAVIGATION_TAGS,
-                        NOT_NAME_WORDS, READ_MORE, SHARE_WORDS, SITE_NAMES, SUBSCRIBE_PHRASES, TITLE_SEPARATORS)
+                        NOT_NAME_WORDS, READ_MORE, SHARE_WORDS, SITE_NAMES, SUBSCRIBE_PHRASES, TITLE_SEPARATORS,
+                        WP_DATE_CLASSES)
 
 MAX_DATE_LINE = 60
 FALLBACK_DATE_LINE = 30  # a line read by dateparser when no line matched the site's date forms
@@ -525,57 +526,61 @@ def _text_facts_of(line: Line, reference: datetime | None) -> TextFacts:
     return facts
 
 
-def _tables_of_contents(document: Document) -> list[tuple[int, int]]:
-    """The lines of each table of contents a plugin prints in a post: a list of nothing but links to
-    places in this page (`#…`), with its heading (`Innehåll`, a `dölj` or `Växla` toggle) when that
-    is all its box holds besides the list. It guides a reader through the post; it is not its text."""
+def _navigating_lists(document: Document) -> list[tuple[int, int]]:
+    """The lines of the lists that guide a reader rather than tell the post: tables of contents
+    and breadcrumb trails, each with the `<nav>` it sits in, if any."""
     found = []
     for listing in document.tree.iter("ul", "ol"):
-        anchors = list(listing.iter("a"))
-        if not anchors or not all(_links_within(document, anchor.get("href") or "") for anchor in anchors):
-            continue
-        if _shown_length(listing.itertext()) != _shown_length(t for a in anchors for t in a.itertext()):
-            continue  # text besides the links: a list of the post's own
         parent = listing.getparent()
-        block = parent if parent is not None and parent.tag == "nav" else listing  # with its own <nav>
-        start, end = document.span(block)
-        box = block.getparent()
-        if box is not None:
-            box_start, box_end = document.span(box)
-            heading = [i for i in range(box_start, box_end) if not start <= i < end]
-            if len(heading) <= 2 and all(len(document.lines[i].text.split()) <= 3 for i in heading):
-                start, end = box_start, box_end
-        found.append((start, end))
+        block = parent if parent is not None and parent.tag == "nav" else listing
+        if _is_table_of_contents(document, listing):
+            found.append(_with_heading(document, block))
+        elif _is_breadcrumb_trail(document, listing):
+            found.append(document.span(block))
     return found
 
 
-def _breadcrumbs(document: Document) -> list[tuple[int, int]]:
-    """The lines of each breadcrumb trail printed as a list (`Hem` / `Dagbok` / the post's title),
-    which some themes put between the title and the text: a list whose first item links to the
-    site's home page, whose items but the last are links, and whose last is this page's own
-    (no link, or a link here). It tells where the page sits; it is not the post's text."""
-    home = urljoin(document.url, "/")
-    found = []
-    for listing in document.tree.iter("ul", "ol"):
-        items = [item for item in listing if item.tag == "li"]
-        if len(items) < 2 or not all(_is_a_link(item) for item in items[:-1]):
-            continue
-        first = next(items[0].iter("a")).get("href") or ""
-        if not same_page(urljoin(document.base_url, first), home):
-            continue
-        last = list(items[-1].iter("a"))
-        if last and not all(same_page(urljoin(document.base_url, a.get("href") or ""), document.url) for a in last):
-            continue
-        parent = listing.getparent()
-        start, end = document.span(parent if parent is not None and parent.tag == "nav" else listing)
-        found.append((start, end))
-    return found
+def _is_table_of_contents(document: Document, listing: Any) -> bool:
+    """A table of contents, as plugins print one in a post: a list of nothing but links to places
+    in this page (`#…`). It guides a reader through the post; it is not its text."""
+    anchors = list(listing.iter("a"))
+    return (bool(anchors) and all(_links_within(document, anchor.get("href") or "") for anchor in anchors)
+            and _shown_length(listing.itertext()) == _shown_length(t for a in anchors for t in a.itertext()))
+
+
+def _with_heading(document: Document, block: Any) -> tuple[int, int]:
+    """The lines of a table of contents, with its heading (`Innehåll`, a `dölj` or `Växla` toggle)
+    when one or two short lines are all else its box holds."""
+    start, end = document.span(block)
+    box = block.getparent()
+    if box is not None:
+        box_start, box_end = document.span(box)
+        heading = [i for i in range(box_start, box_end) if not start <= i < end]
+        if len(heading) <= 2 and all(len(document.lines[i].text.split()) <= 3 for i in heading):
+            return box_start, box_end
+    return start, end
+
+
+def _is_breadcrumb_trail(document: Document, listing: Any) -> bool:
+    """A breadcrumb trail printed as a list (`Hem` / `Dagbok` / the post's title), which some themes
+    put between the title and the text: its first item links to the site's home page, its items
+    but the last are links, and its last is this page's own (no link, or a link here)."""
+    items = [item for item in listing if item.tag == "li"]
+    if len(items) < 2 or not all(_is_a_link(item) for item in items[:-1]):
+        return False
+    first = next(items[0].iter("a")).get("href") or ""
+    if not same_page(urljoin(document.base_url, first), urljoin(document.url, "/")):
+        return False
+    return all(same_page(urljoin(document.base_url, a.get("href") or ""), document.url) for a in items[-1].iter("a"))
 
 
 def _is_a_link(element: Any) -> bool:
     """All the text `element` shows is that of one link."""
     anchors = list(element.iter("a"))
-    return len(anchors) == 1 and _shown_length(element.itertext()) == _shown_length(anchors[0].itertext()) > 0
+    if len(anchors) != 1:
+        return False
+    shown = _shown_length(element.itertext())
+    return shown > 0 and shown == _shown_length(anchors[0].itertext())
 
 
 def _shown_length(texts: Iterable[str]) -> int:
@@ -610,7 +615,7 @@ def line_facts(document: Document) -> LineFacts:
     for element in navigation:
         start, end = document.span(element)
         nav[start:end] = [True] * (end - start)
-    for start, end in _tables_of_contents(document) + _breadcrumbs(document):
+    for start, end in _navigating_lists(document):
         nav[start:end] = [True] * (end - start)
     if not dates:
         # htmldate's order: the costly reading only when the fast one found nothing at all
