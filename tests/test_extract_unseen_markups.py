@@ -132,6 +132,10 @@ PAGES = {
     # and excerpt; with its names taken away, the author's name after the date (`·` between, a
     # link to the author's page) started the body until a short linked label was no longer body.
     "blocktheme-query-loop-related-excerpts": "ett-ar-med-portalen",
+    # BeTheme prints its previous and next boxes before the post's header, each one link holding
+    # another post's title and date, and breadcrumbs under the title: the page took the previous
+    # post's date and had no body, until a box that links elsewhere became navigation.
+    "betheme-fixed-nav-dates-before-header": "bis-samlar-foreningslivet-i-boden",
 }
 
 

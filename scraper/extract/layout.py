@@ -254,16 +254,20 @@ class _LayoutReader:
         return any(name in folded for name in self.site_names) and clean_title(text, self.site_names) is None
 
     def _neighbour(self, i: int, step: int) -> int:
-        """The line next to line i in direction `step`, past up to six credits, hashtag lines,
-        navigation, bylines, meta row words or update dates (`Foto: …` under a featured image,
-        breadcrumbs or `Av Anna Kanervo` between title and date, `Publicerad` or `Uppdaterad` /
-        `3 maj 2019` printed as elements of their own before the date, the other items of a meta
-        row printed as a list)."""
-        j = i + step
-        while 0 <= j < self.n and abs(j - i) <= 6 and (self.facts.removable[j] and not self.facts.marker[j]
-                                                       or self.facts.nav[j] or is_byline(self.texts[j])
-                                                       or self._in_meta_row(j) or self._in_date_list(j, i)):
-            j += step
+        """The line next to line i in direction `step`, past navigation (breadcrumbs, boxes that link
+        to other posts) and up to six credits, hashtag lines, bylines, meta row words or update
+        dates (`Foto: …` under a featured image, `Av Anna Kanervo` between title and date,
+        `Publicerad` or `Uppdaterad` / `3 maj 2019` printed as elements of their own before the
+        date, the other items of a meta row printed as a list)."""
+        j, passed = i + step, 0
+        while 0 <= j < self.n and passed < 6:
+            if self.facts.nav[j]:
+                j += step  # breadcrumbs, or boxes that link to other posts: looked past, however many
+            elif (self.facts.removable[j] and not self.facts.marker[j] or is_byline(self.texts[j])
+                  or self._in_meta_row(j) or self._in_date_list(j, i)):
+                j, passed = j + step, passed + 1
+            else:
+                break
         return j
 
     def _in_date_list(self, j: int, i: int) -> bool:

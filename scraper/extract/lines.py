@@ -540,6 +540,19 @@ def _navigating_lists(document: Document) -> list[tuple[int, int]]:
     return found
 
 
+def _link_boxes(document: Document) -> list[tuple[int, int]]:
+    """The lines of each box that is one link to another page and shows more than one line: a
+    previous or next post's title and date (BeTheme prints them before the post's header),
+    a related post's tile. What it shows is that page's, never this post's."""
+    found = []
+    for anchor in document.tree.iter("a"):
+        start, end = document.span(anchor)
+        href = anchor.get("href") or ""
+        if end - start >= 2 and href and not same_page(urljoin(document.base_url, href), document.url):
+            found.append((start, end))
+    return found
+
+
 def _is_table_of_contents(document: Document, listing: Any) -> bool:
     """A table of contents, as plugins print one in a post: a list of nothing but links to places
     in this page (`#…`). It guides a reader through the post; it is not its text."""
@@ -615,7 +628,7 @@ def line_facts(document: Document) -> LineFacts:
     for element in navigation:
         start, end = document.span(element)
         nav[start:end] = [True] * (end - start)
-    for start, end in _navigating_lists(document):
+    for start, end in _navigating_lists(document) + _link_boxes(document):
         nav[start:end] = [True] * (end - start)
     if not dates:
         # htmldate's order: the costly reading only when the fast one found nothing at all

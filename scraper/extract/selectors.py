@@ -69,7 +69,7 @@ CHROME_LINES = frozenset(
         "Dela på LinkedIn", "Facebook", "Twitter", "LinkedIn", "E-post", "Mejla", "Skriv ut",
         "Tweet", "Tipsa", "Gilla", "Tillbaka", "« Tillbaka", "Till toppen", "Läs mer",
         "Relaterade inlägg", "Senaste inläggen", "Senaste inlägg", "Fler inlägg", "Kommentarer",
-        "Lämna en kommentar", "Taggar:", "Kategorier:", "Läs också", "Läs även", "Relaterat", "Senaste nytt",
+        "Lämna en kommentar", "Taggar:", "Kategorier:", "Taggar", "Kategorier", "Läs också", "Läs även", "Relaterat", "Senaste nytt",
         "Mer från dagboken", "Fler inlägg från dagboken", "Senaste från dagboken", "Du kanske också gillar",
         "Fler nyheter", "Senaste nyheterna", "Dela gärna",
         # Jetpack's likes button while it loads (its headings end the post: AFTER_POST_PHRASES)
