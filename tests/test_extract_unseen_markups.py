@@ -136,6 +136,17 @@ PAGES = {
     # another post's title and date, and breadcrumbs under the title: the page took the previous
     # post's date and had no body, until a box that links elsewhere became navigation.
     "betheme-fixed-nav-dates-before-header": "bis-samlar-foreningslivet-i-boden",
+    # Plugins' output around the post, in classic themes: Yoast's breadcrumbs on one line between
+    # the title and the date (`Hem » Dagbok » …`), which became the whole body, and the signature
+    # was lost; Social Warfare's share bar before the text (`47 Delningar` started the body); a
+    # cookie banner before the header, view counts and reading time in the meta row, and a
+    # `Senast uppdaterad` line above the text, which were exact at once.
+    "plugin-yoast-breadcrumbs": "vad-har-vi-lart-oss-hittills",
+    "plugin-yoast-breadcrumbs-twentysixteen": "vad-har-vi-lart-oss-hittills",
+    "plugin-social-warfare-share-bar": "vad-hande-sedan",
+    "plugin-cookie-law-info-bar": "intervjuer-i-lina-hage",
+    "plugin-post-views-reading-time": "starta-eget-studiecirkel-med-coompanion",
+    "plugin-wp-last-modified-info": "inkubatorn-i-rannebergen-lokala-krafter-i-samverkan",
 }
 
 

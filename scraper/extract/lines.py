@@ -25,8 +25,9 @@ from .selectors import (AFTER_POST_COUNTED, AFTER_POST_COUNTS, AFTER_POST_PHRASE
                         POST_NAVIGATION_PHRASES, BYLINE_PREFIXES, CATEGORY_PREFIXES, CHROME_LINES, CHROME_PREFIXES, CREDIT_PREFIXES, ELLIPSES, EMPHASIS_TAGS,
                         FOOTER_PHRASES, HEADING_TAGS, NAME_PARTICLES, NAVIGATION_ROLES, NAVIGATION_TAGS,
                         NOT_NAME_WORDS, READ_MORE, SHARE_WORDS, SITE_NAMES, SUBSCRIBE_PHRASES, TITLE_SEPARATORS,
-                        WP_DATE_CLASSES)
+                        WP_DATE_CLASSES, BREADCRUMB_SEPARATORS)
 
+_BREADCRUMB_SPLIT_RE = re.compile(f"[{re.escape(BREADCRUMB_SEPARATORS)}]")
 MAX_DATE_LINE = 60
 FALLBACK_DATE_LINE = 30  # a line read by dateparser when no line matched the site's date forms
 MAX_ROLE = 160
@@ -70,8 +71,10 @@ def is_chrome(text: str) -> bool:
     folded = text.casefold()
     if folded in CHROME_LINES or folded.startswith(CHROME_PREFIXES) or is_meta_word(folded):
         return True
-    words = folded.split()
-    return bool(words) and all(w.strip(":|·•,") in SHARE_WORDS for w in words)
+    words = [w.strip(":|·•,") for w in folded.split()]
+    # share buttons, perhaps with their counts (`47 Delningar`, `Dela 12`), but not a number alone
+    return (bool(words) and all(w in SHARE_WORDS or w.isdigit() for w in words)
+            and not all(w.isdigit() for w in words))
 
 
 def is_byline(text: str) -> bool:
@@ -587,6 +590,22 @@ def _is_breadcrumb_trail(document: Document, listing: Any) -> bool:
     return all(same_page(urljoin(document.base_url, a.get("href") or ""), document.url) for a in items[-1].iter("a"))
 
 
+def _is_breadcrumb_line(document: Document, line: Line) -> bool:
+    """A breadcrumb trail printed on one line (Yoast's `Hem » Dagbok » the post's title`): steps
+    between separators, each but the last the text of a link, the first leading to the site's
+    home page, the last this page's own (no link, or a link here)."""
+    if not any(mark in line.text for mark in BREADCRUMB_SEPARATORS):
+        return False
+    steps = [step.strip() for step in _BREADCRUMB_SPLIT_RE.split(line.text)]
+    anchors = [e for e in line.inlines if e.tag == "a"]
+    if len(steps) < 2 or [element_text(a) for a in anchors[:len(steps) - 1]] != steps[:-1]:
+        return False
+    if not same_page(urljoin(document.base_url, anchors[0].get("href") or ""), urljoin(document.url, "/")):
+        return False
+    last = anchors[len(steps) - 1:]
+    return all(same_page(urljoin(document.base_url, a.get("href") or ""), document.url) for a in last)
+
+
 def _is_a_link(element: Any) -> bool:
     """All the text `element` shows is that of one link."""
     anchors = list(element.iter("a"))
@@ -630,6 +649,9 @@ def line_facts(document: Document) -> LineFacts:
         nav[start:end] = [True] * (end - start)
     for start, end in _navigating_lists(document) + _link_boxes(document):
         nav[start:end] = [True] * (end - start)
+    for i, line in enumerate(lines):
+        if _is_breadcrumb_line(document, line):
+            nav[i] = True
     if not dates:
         # htmldate's order: the costly reading only when the fast one found nothing at all
         dates = {i: d for i, line in enumerate(lines)

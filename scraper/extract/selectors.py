@@ -69,7 +69,8 @@ CHROME_LINES = frozenset(
         "Dela på LinkedIn", "Facebook", "Twitter", "LinkedIn", "E-post", "Mejla", "Skriv ut",
         "Tweet", "Tipsa", "Gilla", "Tillbaka", "« Tillbaka", "Till toppen", "Läs mer",
         "Relaterade inlägg", "Senaste inläggen", "Senaste inlägg", "Fler inlägg", "Kommentarer",
-        "Lämna en kommentar", "Taggar:", "Kategorier:", "Taggar", "Kategorier", "Läs också", "Läs även", "Relaterat", "Senaste nytt",
+        "Lämna en kommentar", "Taggar:", "Kategorier:", "Taggar", "Kategorier", "Läs också", "Läs även",
+        "Relaterat", "Senaste nytt",
         "Mer från dagboken", "Fler inlägg från dagboken", "Senaste från dagboken", "Du kanske också gillar",
         "Fler nyheter", "Senaste nyheterna", "Dela gärna",
         # Jetpack's likes button while it loads (its headings end the post: AFTER_POST_PHRASES)
@@ -82,7 +83,8 @@ CHROME_LINES = frozenset(
 SHARE_WORDS = frozenset(
     s.casefold()
     for s in ("Dela", "Dela:", "Facebook", "Twitter", "X", "LinkedIn", "E-post", "Epost", "Mejla", "Skriv", "ut",
-              "Tweet", "Pinterest", "WhatsApp", "Messenger", "Kopiera", "länk", "Tipsa", "Gilla", "|", "·", "•", "")
+              "Tweet", "Tweeta", "Pinterest", "WhatsApp", "Messenger", "Kopiera", "länk", "Tipsa", "Gilla",
+              "Delningar", "Shares", "|", "·", "•", "")
 )
 
 #: Prefixes of theme furniture lines around a post (`Publicerat i Dagbok`, `Taggar: …`);
@@ -162,6 +164,8 @@ SITE_NAMES = frozenset(
 
 #: What separates a post title from a site-name suffix in `<title>` and `og:title`.
 TITLE_SEPARATORS = (" – ", " | ", " - ", " — ", " :: ", " · ", " » ", " : ")
+#: What stands between the steps of a breadcrumb trail printed on one line (`Hem » Dagbok » …`).
+BREADCRUMB_SEPARATORS = "»›>/|→"
 
 # --- WordPress conventions (class tokens; see wordpress.py) --------------------------
 
