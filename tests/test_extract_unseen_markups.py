@@ -147,6 +147,15 @@ PAGES = {
     "plugin-cookie-law-info-bar": "intervjuer-i-lina-hage",
     "plugin-post-views-reading-time": "starta-eget-studiecirkel-med-coompanion",
     "plugin-wp-last-modified-info": "inkubatorn-i-rannebergen-lokala-krafter-i-samverkan",
+    # Page builders: Beaver Builder, Bricks and Divi's Theme Builder were exact at once. Oxygen
+    # prints the account's name bare under the date (`Redaktionen`, an icon before each) in the
+    # header's section, and WordPress's own previous/next links (`« Intervjuer i Lina Hage`) in
+    # the text's: the name started the body, the links ended it, the signature was lost and the
+    # links' place names set the lab.
+    "beaver-theme-meta-top-schema-metas": "intervjuer-i-lina-hage",
+    "oxygen-ct-spans-no-labels": "vad-har-vi-lart-oss-hittills",
+    "bricks-post-meta-items-related-dated": "kvinnor-arbete-och-portalen",
+    "divi-theme-builder-post-title-module": "nu-drar-vi-i-gang",
 }
 
 

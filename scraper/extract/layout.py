@@ -505,7 +505,7 @@ class _LayoutReader:
 
     def _make_frame(self, date_index: int | None, title: int | None, start: int, end: int, *,
                     teaser_like: bool = False, date_after: int | None = None) -> Frame:
-        kept = self._kept(start, end)
+        kept = self._kept(self._past_header(date_index, title, start, end), end)
         body, signature = split_signature(kept, self.facts)
         shown = date_index if date_index is not None else date_after
         return Frame(date=date_index, date_after=date_after,
@@ -513,6 +513,19 @@ class _LayoutReader:
                      title=title, start=start, end=end, kept=kept, body=body, signature=signature,
                      title_first=date_index is not None and title is not None and title < date_index,
                      teaser_like=teaser_like)
+
+    def _past_header(self, date_line: int | None, title: int | None, start: int, end: int) -> int:
+        """Where the post's text starts: past short labels that sit with the title and the date
+        line in the element that holds both (the post's header), when the text lies outside it
+        (Oxygen prints the account's name bare, `Redaktionen`, under the date)."""
+        if date_line is None or title is None:
+            return start
+        header = (self.lines[title].element, self.lines[date_line].element)
+        j = start
+        while j < end and lies_within(self.lines[j].element, *header) and (
+                self.facts.furniture[j] or self.facts.nav[j] or _is_label(self.facts, j)):
+            j += 1
+        return j if j < end and not lies_within(self.lines[j].element, *header) else start
 
     def _kept(self, start: int, end: int) -> tuple[int, ...]:
         """The post's lines between title and end: no credits, hashtags, navigation, edge furniture."""

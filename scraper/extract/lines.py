@@ -25,7 +25,7 @@ from .selectors import (AFTER_POST_COUNTED, AFTER_POST_COUNTS, AFTER_POST_PHRASE
                         POST_NAVIGATION_PHRASES, BYLINE_PREFIXES, CATEGORY_PREFIXES, CHROME_LINES, CHROME_PREFIXES, CREDIT_PREFIXES, ELLIPSES, EMPHASIS_TAGS,
                         FOOTER_PHRASES, HEADING_TAGS, NAME_PARTICLES, NAVIGATION_ROLES, NAVIGATION_TAGS,
                         NOT_NAME_WORDS, READ_MORE, SHARE_WORDS, SITE_NAMES, SUBSCRIBE_PHRASES, TITLE_SEPARATORS,
-                        WP_DATE_CLASSES, BREADCRUMB_SEPARATORS)
+                        WP_DATE_CLASSES, BREADCRUMB_SEPARATORS, POST_LINK_ARROWS)
 
 _BREADCRUMB_SPLIT_RE = re.compile(f"[{re.escape(BREADCRUMB_SEPARATORS)}]")
 MAX_DATE_LINE = 60
@@ -110,7 +110,16 @@ def is_after_post(text: str) -> bool:
         return False
     folded = text.casefold()
     return (folded.startswith(AFTER_POST_PHRASES) and len(folded.split()) <= 8) or _is_comment_count(folded) \
-        or only_follows_a_post(text)
+        or only_follows_a_post(text) or _is_post_link_with_arrow(text)
+
+
+def _is_post_link_with_arrow(text: str) -> bool:
+    """WordPress's own previous/next links, a post's title with an arrow (`« Intervjuer i Lina
+    Hage`, `God jul från innovationslabben »`), not a `Läs mer »`."""
+    words = text.split()
+    if len(words) < 3 or text.endswith(READ_MORE):
+        return False
+    return words[0] in POST_LINK_ARROWS[0] or words[-1] in POST_LINK_ARROWS[1]
 
 
 def _is_comment_count(folded: str) -> bool:

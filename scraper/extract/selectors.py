@@ -164,6 +164,8 @@ SITE_NAMES = frozenset(
 
 #: What separates a post title from a site-name suffix in `<title>` and `og:title`.
 TITLE_SEPARATORS = (" – ", " | ", " - ", " — ", " :: ", " · ", " » ", " : ")
+#: The arrows before a previous post's title and after a next post's (`« …`, `… »`).
+POST_LINK_ARROWS = (("«", "‹", "←"), ("»", "›", "→"))
 #: What stands between the steps of a breadcrumb trail printed on one line (`Hem » Dagbok » …`).
 BREADCRUMB_SEPARATORS = "»›>/|→"
 
