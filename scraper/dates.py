@@ -348,7 +348,7 @@ def is_date_badge(text: str) -> bool:
     """A date badge's text: a month's name, with its day and year or not, printed in pieces
     (Flatsome's `21` / `aug` on a featured image) or glued (The7's `okt242018`, three spans).
     Meant for a line that is not itself a date line."""
-    return _DATE_BADGE_RE.fullmatch("".join(text.split())) is not None
+    return len(text) <= 24 and _DATE_BADGE_RE.fullmatch("".join(text.split())) is not None
 
 
 def names_update(text: str) -> bool:

@@ -591,19 +591,21 @@ def _is_breadcrumb_trail(document: Document, listing: Any) -> bool:
     put between the title and the text: its first item links to the site's home page, its items
     but the last are links, and its last is this page's own (no link, or a link here)."""
     items = [item for item in listing if item.tag == "li"]
-    if len(items) < 2 or not all(_is_a_link(item) for item in items[:-1]):
+    if len(items) < 2:
         return False
-    first = next(items[0].iter("a")).get("href") or ""
-    if not same_page(urljoin(document.base_url, first), urljoin(document.url, "/")):
+    first = next(items[0].iter("a"), None)
+    if first is None or not same_page(urljoin(document.base_url, first.get("href") or ""), urljoin(document.url, "/")):
         return False
-    return all(same_page(urljoin(document.base_url, a.get("href") or ""), document.url) for a in items[-1].iter("a"))
+    if not all(same_page(urljoin(document.base_url, a.get("href") or ""), document.url) for a in items[-1].iter("a")):
+        return False  # a menu: it starts at home too, but its last item leads elsewhere
+    return all(_is_a_link(item) for item in items[:-1])
 
 
 def _is_breadcrumb_line(document: Document, line: Line) -> bool:
     """A breadcrumb trail printed on one line (Yoast's `Hem » Dagbok » the post's title`): steps
     between separators, each but the last the text of a link, the first leading to the site's
     home page, the last this page's own (no link, or a link here)."""
-    if not any(mark in line.text for mark in BREADCRUMB_SEPARATORS):
+    if not line.inlines or _BREADCRUMB_SPLIT_RE.search(line.text) is None:  # most lines: no link, or no mark
         return False
     steps = [step.strip() for step in _BREADCRUMB_SPLIT_RE.split(line.text)]
     anchors = [e for e in line.inlines if e.tag == "a"]
