@@ -14,10 +14,12 @@ import codecs
 import re
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
 from ..records import Capture
+from ..site import same_page
 from .selectors import (BLOCK_TAGS, HIDDEN_CLASSES, INDEXED_ATTRIBUTES, INDEXED_CLASSES,
                         SKIP_TAGS, TRACKED_INLINE_TAGS)
 
@@ -100,6 +102,18 @@ class Document:
         if self._lines is None:
             self._lines, self._spans, self._classes = _read_lines(self.tree)
         return self._lines
+
+    def links_here(self, href: str) -> bool:
+        """Whether `href`, as written on this page, leads to this page (site.same_page)."""
+        return same_page(self._resolved(href), self.url)
+
+    def links_home(self, href: str) -> bool:
+        """Whether `href`, as written on this page, leads to the site's home page."""
+        return same_page(self._resolved(href), urljoin(self.url, "/"))
+
+    def _resolved(self, href: str) -> str:
+        """`href` with a path relative to the page (or its `<base>`) resolved; others as they are."""
+        return href if urlsplit(href).path.startswith("/") else urljoin(self.base_url, href)
 
     def with_class(self, *tokens: str) -> list[Any]:
         """Elements in page order whose class has one of `tokens` (selectors.INDEXED_CLASSES);
@@ -214,8 +228,6 @@ def parse_document(capture: Capture) -> Document:
     base_url = capture.final_url or capture.url
     href = next((h for base in tree.iter("base") if (h := base.get("href")) is not None), None)
     if href is not None:
-        from urllib.parse import urljoin
-
         base_url = urljoin(base_url, href.strip())
     return Document(capture=capture, text=text, encoding=encoding, tree=tree, base_url=base_url,
                     warning=charset_warning(declared, text, encoding) if capture.body else None)

@@ -29,12 +29,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import accumulate
 from datetime import date
-from urllib.parse import urljoin, urlsplit
 
 from .comments import Comments
 from .document import Document, element_text
 from ..dates import BYLINE_WORDS
-from ..site import same_page
 from .lines import (CONTACT_RE, LineFacts, clean_title, ends_with_ellipsis, is_byline, is_emphasised, is_meta_value,
                     is_meta_word, lies_within, shared_depth, strip_read_more)
 from .selectors import SITE_NAMES
@@ -461,14 +459,8 @@ class _LayoutReader:
         if t not in self._link_entries:
             anchors = [e for e in self.lines[t].inlines if e.tag == "a" and e.get("href")]
             self._link_entries[t] = len(anchors) == 1 and element_text(anchors[0]) == self.texts[t] \
-                and not self._links_here(anchors[0].get("href"))
+                and not self.document.links_here(anchors[0].get("href"))
         return self._link_entries[t]
-
-    def _links_here(self, href: str) -> bool:
-        """Whether `href` leads to this page; a path relative to the page (or its `<base>`) is resolved first."""
-        if not urlsplit(href).path.startswith("/"):
-            href = urljoin(self.document.base_url, href)
-        return same_page(href, self.document.url)
 
     def _size(self, start: int, end: int) -> int:
         """Characters in lines [start, end)."""

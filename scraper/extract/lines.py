@@ -14,12 +14,10 @@ import unicodedata
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any, NamedTuple
-from urllib.parse import urljoin
 
 from ..dates import (BYLINE_WORDS, POST_SENTENCE_STARTS, PUBLISHED_WORDS, ends_with_update_word, is_date_badge,
                      is_published_label, is_timestamp, match_date_line, may_be_relative, may_hold_a_date, names_update,
                      parse_date, search_dates)
-from ..site import same_page
 from .document import Document, Line, element_text, normalise_space
 from .selectors import (AFTER_POST_COUNTED, AFTER_POST_COUNTS, AFTER_POST_PHRASES, COMMENTER_ENDINGS,
                         POST_NAVIGATION_PHRASES, BYLINE_PREFIXES, CATEGORY_PREFIXES, CHROME_LINES, CHROME_PREFIXES, CREDIT_PREFIXES, ELLIPSES, EMPHASIS_TAGS,
@@ -560,7 +558,7 @@ def _link_boxes(document: Document) -> list[tuple[int, int]]:
     for anchor in document.tree.iter("a"):
         start, end = document.span(anchor)
         href = anchor.get("href") or ""
-        if end - start >= 2 and href and not same_page(urljoin(document.base_url, href), document.url):
+        if end - start >= 2 and href and not document.links_here(href):
             found.append((start, end))
     return found
 
@@ -594,9 +592,9 @@ def _is_breadcrumb_trail(document: Document, listing: Any) -> bool:
     if len(items) < 2:
         return False
     first = next(items[0].iter("a"), None)
-    if first is None or not same_page(urljoin(document.base_url, first.get("href") or ""), urljoin(document.url, "/")):
+    if first is None or not document.links_home(first.get("href") or ""):
         return False
-    if not all(same_page(urljoin(document.base_url, a.get("href") or ""), document.url) for a in items[-1].iter("a")):
+    if not all(document.links_here(a.get("href") or "") for a in items[-1].iter("a")):
         return False  # a menu: it starts at home too, but its last item leads elsewhere
     return all(_is_a_link(item) for item in items[:-1])
 
@@ -611,10 +609,9 @@ def _is_breadcrumb_line(document: Document, line: Line) -> bool:
     anchors = [e for e in line.inlines if e.tag == "a"]
     if len(steps) < 2 or [element_text(a) for a in anchors[:len(steps) - 1]] != steps[:-1]:
         return False
-    if not same_page(urljoin(document.base_url, anchors[0].get("href") or ""), urljoin(document.url, "/")):
+    if not document.links_home(anchors[0].get("href") or ""):
         return False
-    last = anchors[len(steps) - 1:]
-    return all(same_page(urljoin(document.base_url, a.get("href") or ""), document.url) for a in last)
+    return all(document.links_here(a.get("href") or "") for a in anchors[len(steps) - 1:])
 
 
 def _is_a_link(element: Any) -> bool:
@@ -636,7 +633,7 @@ def _links_within(document: Document, href: str) -> bool:
     if "#" not in href:
         return False
     address, fragment = href.split("#", 1)
-    return bool(fragment) and (not address or same_page(urljoin(document.base_url, address), document.url))
+    return bool(fragment) and (not address or document.links_here(address))
 
 
 def line_facts(document: Document) -> LineFacts:
