@@ -156,6 +156,13 @@ PAGES = {
     "oxygen-ct-spans-no-labels": "vad-har-vi-lart-oss-hittills",
     "bricks-post-meta-items-related-dated": "kvinnor-arbete-och-portalen",
     "divi-theme-builder-post-title-module": "nu-drar-vi-i-gang",
+    # Simple Author Box prints the account's box inside the content of an unsigned post: its name
+    # (a link to the author's archive), its biography and its social links were read as the end of
+    # the text, and the biography's four towns set the labs. Twenty Twenty-Five's meta row prints
+    # `Skrivet av` / `Redaktionen` / `i` / `Dagbok` one element each; with its names taken away,
+    # `Skrivet av` started the body.
+    "plugin-simple-author-box": "god-jul-fran-innovationslabben",
+    "twentytwentyfive-meta-row-one-word-each": "god-jul-fran-innovationslabben",
 }
 
 

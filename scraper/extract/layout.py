@@ -29,16 +29,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import accumulate
 from datetime import date
+from urllib.parse import parse_qsl, urlsplit
 
 from .comments import Comments
 from .document import Document, element_text
-from ..dates import BYLINE_WORDS
-from .lines import (CONTACT_RE, LineFacts, clean_title, ends_with_ellipsis, is_byline, is_emphasised, is_meta_value,
-                    is_meta_word, lies_within, shared_depth, strip_read_more)
-from .selectors import SITE_NAMES
+from .lines import (CONTACT_RE, LineFacts, clean_title, ends_with_ellipsis, is_byline, is_byline_word, is_emphasised,
+                    is_meta_value, is_meta_word, lies_within, shared_depth, strip_read_more)
+from .selectors import AUTHOR_SEGMENTS, SITE_NAMES
 
 _MAX_TITLE = 200
 _EXCERPT_LINES = 3  # an excerpt ending in `...` may be broken over this many lines
+_RUNNING_TEXT_WORDS = 6  # a line this long is a sentence: not a label, a name or a byline
 
 
 @dataclass(frozen=True)
@@ -282,8 +283,7 @@ class _LayoutReader:
         """A word of a meta row printed one per element (`Publicerad`, `i`, `av`), or the value
         after a byline word (`Dagbok` after `i`, `Redaktionen` after `av`)."""
         texts = self.texts
-        return is_meta_word(texts[j]) or (j > 0 and texts[j - 1].casefold() in BYLINE_WORDS
-                                          and is_meta_value(texts[j]))
+        return is_meta_word(texts[j]) or (j > 0 and is_byline_word(texts[j - 1]) and is_meta_value(texts[j]))
 
     def _title_for(self, i: int, title_first_hint: bool) -> tuple[int | None, float]:
         a, b = self._neighbour(i, 1), self._neighbour(i, -1)
@@ -530,16 +530,46 @@ def keep_content(facts: LineFacts, indices: Iterable[int]) -> tuple[int, ...]:
     a credit is not an author, nor body). Chrome is dropped only at either end: mid-text it may be content."""
     nav, removable, chrome, texts = facts.nav, facts.removable, facts.chrome, facts.texts
     kept = [j for j in indices if not nav[j] and not removable[j]]
-    first, last = 0, len(kept)
+    first, last = 0, _author_box(facts, kept)
     while last > first and (chrome[kept[last - 1]] or facts.heading(kept[last - 1])
                             or CONTACT_RE.fullmatch(texts[kept[last - 1]])):
         last -= 1  # a post never ends with a heading (it belongs to what follows) or a bare e-mail/phone
     while first < last and (chrome[kept[first]] or is_byline(texts[kept[first]])
                             or _is_linked_label(facts, kept[first])):
-        if texts[kept[first]].casefold() in BYLINE_WORDS and first + 1 < last and is_meta_value(texts[kept[first + 1]]):
+        if is_byline_word(texts[kept[first]]) and first + 1 < last and is_meta_value(texts[kept[first + 1]]):
             first += 1  # a meta row of one word per element: `i` / `Dagbok`, `av` / `Redaktionen`
         first += 1
     return tuple(kept[first:last])
+
+
+def _author_box(facts: LineFacts, kept: Sequence[int]) -> int:
+    """Where an author box starts in `kept`, or its length: a line that is all one link to an
+    author's archive (WordPress's `/author/redaktionen/`) once the text has begun. The account's
+    biography and social links follow it; they are the box's, not the post's (docs/site.md,
+    "What stock WordPress prints"). A name over a role is a signature, even with a link."""
+    running = False
+    for n, j in enumerate(kept):
+        if running and _is_author_link(facts, j) and not (
+                n + 1 < len(kept) and facts.is_name(j) and facts.is_role(kept[n + 1])):
+            return n
+        running = running or (len(facts.texts[j].split()) >= _RUNNING_TEXT_WORDS and not facts.furniture[j])
+    return len(kept)
+
+
+def _is_author_link(facts: LineFacts, j: int) -> bool:
+    """Line j is all one link, to an author's archive."""
+    text = facts.texts[j]
+    return any(e.tag == "a" and _is_author_archive(e.get("href") or "") and element_text(e) == text
+               for e in facts.lines[j].inlines)
+
+
+def _is_author_archive(href: str) -> bool:
+    """`href` leads to an author's archive: `/author/redaktionen/`, or `/?author=2` on a site
+    without pretty permalinks."""
+    parts = urlsplit(href)
+    segments = [s for s in parts.path.split("/") if s]
+    return (bool(segments) and segments[0].lower() in AUTHOR_SEGMENTS) or any(
+        key == "author" for key, _ in parse_qsl(parts.query))
 
 
 def frame_top(frame: Frame) -> int:

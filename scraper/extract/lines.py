@@ -92,8 +92,15 @@ def is_meta_word(text: str) -> bool:
     if len(text) > 30:  # longer than any label: `Senast uppdaterad den:`
         return False
     folded = text.casefold()
-    return folded in BYLINE_WORDS or is_published_label(folded) or (names_update(folded)
+    return is_byline_word(folded) or is_published_label(folded) or (names_update(folded)
                                                                     and not _DIGIT_RE.search(folded))
+
+
+def is_byline_word(text: str) -> bool:
+    """A byline's words printed as an element of their own, before the name or category they
+    introduce (`av`, `i`, `Skrivet av`)."""
+    folded = text.casefold()
+    return folded in BYLINE_WORDS or f"{folded} " in BYLINE_PREFIXES
 
 
 def is_meta_value(text: str) -> bool:

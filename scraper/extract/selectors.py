@@ -126,7 +126,9 @@ AFTER_POST_COUNTED = ("kommentar", "kommentarer", "svar", "response", "responses
 COMMENTER_ENDINGS = ("skriver:", "säger:", "says:", "wrote:")
 
 #: How a theme's byline starts (`av Redaktionen`); such a line right under the title is not body.
-BYLINE_PREFIXES = ("av ", "skriven av ", "publicerad av ", "postat av ", "text: ", "text av ", "by ", "posted by ")
+#: A block theme may print the words alone, with the name in the next element (`Skrivet av` / `Redaktionen`).
+BYLINE_PREFIXES = ("av ", "skriven av ", "skrivet av ", "publicerad av ", "postat av ", "text: ", "text av ", "by ",
+                   "posted by ", "written by ")
 
 #: What may follow a teaser's excerpt on its line or the next ("… Läs mer »").
 READ_MORE = ("Läs mer »", "Läs mer…", "Läs mer...", "Läs mer", "Läs vidare", "»", "→")
@@ -244,8 +246,10 @@ PAGINATION_MARKS = "«»‹›←→<>…·|"
 #: Path segments before a listing's page number (`/dagbok/page/2/`) and query parameters that carry it (`?paged=2`).
 PAGE_SEGMENTS = ("page", "sida")
 PAGE_PARAMETERS = ("paged", "page", "sida")
-#: First path segments of WordPress's category, tag and author archives (English and Swedish slugs).
-ARCHIVE_SEGMENTS = frozenset({"category", "kategori", "tag", "etikett", "author", "forfattare", "skribent"})
+#: First path segments of WordPress's author archives (`/author/redaktionen/`; English and Swedish slugs).
+AUTHOR_SEGMENTS = frozenset({"author", "forfattare", "skribent"})
+#: First path segments of WordPress's category, tag and author archives.
+ARCHIVE_SEGMENTS = frozenset({"category", "kategori", "tag", "etikett"}) | AUTHOR_SEGMENTS
 #: A page lists posts when it links this many root-level pages shown as posts are (with a title or a date).
 MIN_LISTED_POSTS = 3
 #: A line of running text this long (not a teaser's excerpt, not a link) is a page's own text: a
