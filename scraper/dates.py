@@ -4,7 +4,7 @@ Why this shape (htmldate's order, cheapest and surest first): the diary shows it
 date line as `D månad YYYY` (`29 april 2019`, docs/site.md), and structured data gives ISO
 text. One compiled regex reads those and their near relatives (`den 29 april 2019`,
 `29 apr. 2019`, `maj 28, 2019`, `April 29, 2019`, `29/4 2019`, ISO, a weekday or a
-theme's `Publicerad`/`Posted on` in front, a time such as `kl. 10.15` after, and the
+theme's `Publicerad`/`Posted on` in front, a time such as `kl. 10.15` or `@ 10:15` after, and the
 relative forms a Swedish reader accepts: `igår`, `för två dagar sedan`, `för en vecka
 sedan`) in microseconds. Only text that regex does not recognise goes to dateparser
 (`languages=['sv']`), which costs about a millisecond a call. Every word those forms
@@ -122,9 +122,9 @@ def _alternation(words) -> str:
 
 _MONTH = rf"(?:{_alternation(MONTHS)})"
 _DATE_BADGE_RE = re.compile(rf"\d{{0,2}}{_MONTH}\.?\d{{0,2}}(?:\d{{4}})?", re.IGNORECASE)
-# An optional time after the date (`, kl. 10.15`, ` 10:15`); only its range is checked.
-_TIME = r"(?:,?\s(?:kl\.?\s?)?(?P<hh>\d{1,2})[.:](?P<mm>\d{2})(?:[.:](?P<ss>\d{2}))?)?"
-_REL_TIME = r"(?:,?\s(?:kl\.?\s?)?\d{1,2}[.:]\d{2})?"
+# An optional time after the date (`, kl. 10.15`, ` 10:15`, ` @ 10:15 am`); only its range is checked.
+_TIME = r"(?:,?\s(?:kl\.?\s?|@\s?)?(?P<hh>\d{1,2})[.:](?P<mm>\d{2})(?:[.:](?P<ss>\d{2}))?(?:\s?[ap]m)?)?"
+_REL_TIME = r"(?:,?\s(?:kl\.?\s?|@\s?)?\d{1,2}[.:]\d{2})?"
 _PREFIX = (
     rf"(?:(?:{_alternation(PUBLISHED_WORDS)})(?:\s(?:{_alternation(PUBLISHED_LINKS)}))?:?\s)?"
     rf"(?:(?:{_alternation(WEEKDAYS)})\.?,?\s)?"
@@ -176,7 +176,7 @@ _RELATIVE_RE = re.compile(
     r"|i\s?går|i\s?dag|i\s?morgon|förrgår|övermorgon)(?!\w)",
     re.IGNORECASE,
 )
-_TRAILING_TIME_RE = re.compile(r",?\s(?:kl\.?\s?)\d{1,2}(?:[.:]\d{2})?$", re.IGNORECASE)
+_TRAILING_TIME_RE = re.compile(r",?\s(?:kl\.?\s?|@\s?)\d{1,2}(?:[.:]\d{2})?$", re.IGNORECASE)
 _FALLBACK_MAX_LENGTH = 80
 # No date form is longer than this even with a weekday, `den` and a time, so a body
 # paragraph is turned down before it is normalised.
@@ -308,12 +308,19 @@ def match_date_line(text: str, *, reference: datetime | None = None) -> date | N
 _DIGIT_RE = re.compile(r"\d")
 # A relative form wherever `_DATE_IN_TEXT_RE` could read one: after anything but a letter
 # (`Vad hände sedan?` and `Kesenci` hold none).
+_COUNTS_BACK_RE = re.compile(r"(?:för\s)?(?:\d{1,3}|en|ett|an?)\s\w+\s(?:sedan|sen|ago)", re.IGNORECASE)
 _RELATIVE_FORM_RE = re.compile(rf"(?<![^\W\d_])(?:{_RELATIVE_PATTERN})", re.IGNORECASE)
 
 
 def may_hold_a_date(text: str) -> bool:
     """The cheap test before looking for a date in a line: a digit or a relative word."""
     return _DIGIT_RE.search(text) is not None or may_be_relative(text)
+
+
+def counts_back(text: str) -> bool:
+    """A time shown as how long ago it was (`1 år sedan`, `för 2 månader sedan`, `3 years ago`),
+    as themes may print a post's date: only a `<time datetime>` around it says which day."""
+    return len(text) <= 30 and _COUNTS_BACK_RE.fullmatch(text.strip()) is not None
 
 
 def may_be_relative(text: str) -> bool:

@@ -11,7 +11,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from scraper import dates
-from scraper.dates import InvalidTimestamp, local_date, match_date_line, parse_date
+from scraper.dates import InvalidTimestamp, counts_back, local_date, match_date_line, parse_date
 from scraper.sample_site.date_forms import DATEPARSER_FORMS, FORMS
 
 # The non-empty lines of the seed page (docs/site.md, "The seed page") (long paragraphs cut to 160 characters).
@@ -139,6 +139,8 @@ def test_a_slash_date_is_day_first_unless_its_second_number_is_no_month():
         ("29 april 2019 kl. 10.15", date(2019, 4, 29)),
         ("29 april 2019, kl 10.15", date(2019, 4, 29)),
         ("29 april 2019 10:15", date(2019, 4, 29)),
+        ("29 april 2019 @ 10:15", date(2019, 4, 29)),  # WP-Print, and themes' `j F Y @ H:i`
+        ("April 29, 2019 @ 10:15 am", date(2019, 4, 29)),
         ("måndag 29 april 2019", date(2019, 4, 29)),
         ("mån 29 apr 2019", date(2019, 4, 29)),
         ("Måndag den 29 april 2019", date(2019, 4, 29)),
@@ -340,3 +342,10 @@ def test_utc_timestamps_map_to_the_stockholm_date(moment):
 def test_local_date_names_a_bad_timestamp():
     with pytest.raises(InvalidTimestamp, match="not an ISO date or timestamp: '29 april 2019'"):
         local_date("29 april 2019")
+
+
+@pytest.mark.parametrize("text, counts", [("1 år sedan", True), ("för 2 månader sedan", True), ("3 years ago", True),
+                                          ("en vecka sedan", True), ("Vi började för 2 år sedan", False),
+                                          ("Det var länge sedan", False), ("29 april 2019", False)])
+def test_a_time_shown_as_how_long_ago_it_was_is_told_apart(text, counts):
+    assert counts_back(text) is counts

@@ -295,6 +295,19 @@ def test_a_footer_date_and_its_time_element_agree_and_the_update_is_left_out(lab
     assert not [d for d in post.disagreements if d.field == "published"]
 
 
+def test_an_updated_date_beside_one_marked_published_is_the_update(labs):
+    # Soledad hides the modified date, marked `entry-date updated`, between the title and its meta
+    # row; hAtom's `updated` counts as the post's date only when no other date is marked published
+    tail = ("<article><h1>Alla labb på plats</h1>"
+            '<div class="tagupdated"><span class="author vcard">av <a href="/author/redaktionen/">Redaktionen</a>'
+            '</span> <time class="entry-date updated" datetime="2019-03-09T10:00:00+01:00">9 mars 2019</time></div>'
+            '<div class="meta">av Redaktionen <time class="entry-date published" datetime="2019-03-06T10:00:00+01:00">'
+            "6 mars 2019</time> 0 kommentarer</div>" + "".join(f"<p>{t}</p>" for t in BODY) + "</article>")
+    post = extract(html("<title>Alla labb på plats – Allmännyttan</title>", tail=tail), labs)
+    assert (post.published, post.layers["published"]) == (date(2019, 3, 6), Layer.LAYOUT)
+    assert post.body == "\n\n".join(BODY)
+
+
 # Pages of a real WordPress 6.1 (sv_SE) in its default themes, as tests/wordpress_site renders them:
 # the date in an entry footer (twentytwentyone) or a meta row after the content (twentytwentythree),
 # readers' comments with dates under both posts, one post unsigned.

@@ -163,6 +163,23 @@ PAGES = {
     # `Skrivet av` started the body.
     "plugin-simple-author-box": "god-jul-fran-innovationslabben",
     "twentytwentyfive-meta-row-one-word-each": "god-jul-fran-innovationslabben",
+    # Plugins again: Contextual Related Posts prints `Relaterade inlägg:` and its list at the end
+    # of the content, before Twenty Sixteen's entry footer, the only place with the date, which
+    # was lost (`no date found`); Ad Inserter's `Annons` label over an ad between two paragraphs
+    # stayed in the body; WP-Print's print view dates a post `den 24 oktober 2018 @ 11:20`,
+    # which was not read as a date, and so the body was not found either.
+    "plugin-related-posts-before-footer-date": "forsta-workshopen-i-rannebergen",
+    "plugin-ad-inserter-label-mid-text": "bis-samlar-foreningslivet-i-boden",
+    "plugin-wp-print-date-at-time": "portalen-oppnar-dorren-for-nya-samarbeten",
+    # JNews prints share and view counts (`12` / `DELNINGAR`, `734` / `VISNINGAR`) and share
+    # buttons before the text, Newspack Jetpack's share buttons in its header (`Klicka för att
+    # dela på Twitter (Öppnas i ett nytt fönster)`, hidden by Jetpack's own class): both started
+    # the body with their names taken away. The AMP plugin's reader template prints the account's
+    # name bare between the title and the date, which shows how long ago it was (`1 år sedan`, a
+    # `<time datetime>`): both started the body.
+    "jnews-share-counts-views": "fotbollsskola-pa-sommarlovet-en-ide-tar-form",
+    "newspack-sharing-in-header": "god-jul-fran-innovationslabben",
+    "amp-reader-relative-time": "forsta-workshopen-i-rannebergen",
 }
 
 

@@ -108,13 +108,15 @@ class Hints:
     `<title>`'s key, kept apart because it is often generic (`allmännyttan.se - Dagbok`), so
     it counts less and alone never places a post away from a date line unless a main
     heading shows it; `dates`: dates metadata names; `site_names`: names of the site
-    itself (never a title).
+    itself (never a title); `authors`: the account names metadata gives, casefolded (a
+    theme may print one bare between the title and the date).
     """
 
     titles: frozenset[str] = frozenset()
     page_title: str | None = None
     dates: frozenset[date] = frozenset()
     site_names: frozenset[str] = SITE_NAMES
+    authors: frozenset[str] = frozenset()
 
 
 def read_layout(document: Document, *, facts: LineFacts, comments: Comments, hints: Hints = Hints()) -> Layout:
@@ -132,7 +134,7 @@ class _LayoutReader:
         self.n = len(self.lines)
         self.dates = self.facts.dates
         self.title_hints, self.page_title, self.date_hints = hints.titles, hints.page_title, hints.dates
-        self.site_names = hints.site_names
+        self.site_names, self.author_hints = hints.site_names, hints.authors
         self.comments = comments  # readers' comments: never the post, its date or a teaser
         self._sizes: list[int] | None = None
         self._link_entries: dict[int, bool] = {}  # `_is_link_entry`, asked of a line each time it is weighed
@@ -255,14 +257,16 @@ class _LayoutReader:
     def _neighbour(self, i: int, step: int) -> int:
         """The line next to line i in direction `step`, past navigation (breadcrumbs, boxes that link
         to other posts) and up to six credits, hashtag lines, bylines, meta row words or update
-        dates (`Foto: …` under a featured image, `Av Anna Kanervo` between title and date,
-        `Publicerad` or `Uppdaterad` / `3 maj 2019` printed as elements of their own before the
-        date, the other items of a meta row printed as a list)."""
+        dates (`Foto: …` under a featured image, `Av Anna Kanervo` between title and date, or
+        the account's name bare, as metadata gives it; `Publicerad` or `Uppdaterad` / `3 maj
+        2019` printed as elements of their own before the date, the other items of a meta row
+        printed as a list)."""
         j, passed = i + step, 0
         while 0 <= j < self.n and passed < 6:
             if self.facts.nav[j]:
                 j += step  # breadcrumbs, or boxes that link to other posts: looked past, however many
             elif (self.facts.removable[j] and not self.facts.marker[j] or is_byline(self.texts[j])
+                  or self.texts[j].casefold() in self.author_hints
                   or self._in_meta_row(j) or self._in_date_list(j, i)):
                 j, passed = j + step, passed + 1
             else:
@@ -487,13 +491,33 @@ class _LayoutReader:
         2019`, then `Av Redaktionen`), for a post with no date line next to its title.
 
         It is the date line that ends the post, so nothing but furniture stands between it and
-        the text; a teaser's date line, navigation, anything after comments or previous/next
-        links (which end the post first) and a date outside the post's element never are.
+        the text, or a box of other posts a plugin prints after the text (`_past_boxes`); a
+        teaser's date line, navigation, anything after comments or previous/next links (which
+        end the post first) and a date outside the post's element never are.
         """
-        if end not in self.dates or self.facts.nav[end] or end in blocks or end in self.comments \
-                or end >= self.facts.comments or not self._dates_the_post(end, title, title + 1, end):
+        shown = self._past_boxes(end)
+        if shown not in self.dates or self.facts.nav[shown] or shown in blocks or shown in self.comments \
+                or shown >= self.facts.comments or not self._dates_the_post(shown, title, title + 1, end):
             return None
-        return end
+        return shown
+
+    def _past_boxes(self, j: int) -> int:
+        """The first line past the boxes that start at line j: a heading of what follows a post's
+        text (`Relaterade inlägg:`, `Dela detta:`) and its entries, each furniture or a link to
+        another page. Related-posts plugins print such a box at the end of the content, before
+        a theme's entry footer and its date. Comments and previous/next links are no such box."""
+        facts = self.facts
+        while j < self.n and facts.after_post[j] and not facts.text_facts[j].only_after_post:
+            j += 1
+            while j < self.n and j not in self.dates and not facts.after_post[j] and (
+                    facts.furniture[j] or facts.nav[j] or self._links_elsewhere(j)):
+                j += 1
+        return j
+
+    def _links_elsewhere(self, j: int) -> bool:
+        """Line j holds a link to another page."""
+        return any(e.tag == "a" and (href := e.get("href")) and not self.document.links_here(href)
+                   for e in self.lines[j].inlines)
 
     def _make_frame(self, date_index: int | None, title: int | None, start: int, end: int, *,
                     teaser_like: bool = False, date_after: int | None = None) -> Frame:

@@ -15,15 +15,15 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from ..dates import (BYLINE_WORDS, POST_SENTENCE_STARTS, PUBLISHED_WORDS, ends_with_update_word, is_date_badge,
-                     is_published_label, is_timestamp, match_date_line, may_be_relative, may_hold_a_date, names_update,
-                     parse_date, search_dates)
+from ..dates import (BYLINE_WORDS, POST_SENTENCE_STARTS, PUBLISHED_WORDS, counts_back, ends_with_update_word,
+                     is_date_badge, is_published_label, is_timestamp, match_date_line, may_be_relative, may_hold_a_date,
+                     names_update, parse_date, search_dates)
 from .document import Document, Line, element_text, normalise_space
-from .selectors import (AFTER_POST_COUNTED, AFTER_POST_COUNTS, AFTER_POST_PHRASES, COMMENTER_ENDINGS,
-                        POST_NAVIGATION_PHRASES, BYLINE_PREFIXES, CATEGORY_PREFIXES, CHROME_LINES, CHROME_PREFIXES, CREDIT_PREFIXES, ELLIPSES, EMPHASIS_TAGS,
-                        FOOTER_PHRASES, HEADING_TAGS, NAME_PARTICLES, NAVIGATION_ROLES, NAVIGATION_TAGS,
-                        NOT_NAME_WORDS, READ_MORE, SHARE_WORDS, SITE_NAMES, SUBSCRIBE_PHRASES, TITLE_SEPARATORS,
-                        WP_DATE_CLASSES, BREADCRUMB_SEPARATORS, POST_LINK_ARROWS)
+from .selectors import (AD_LABELS, AFTER_POST_COUNTED, AFTER_POST_COUNTS, AFTER_POST_PHRASES, BREADCRUMB_SEPARATORS,
+                        BYLINE_PREFIXES, CATEGORY_PREFIXES, CHROME_LINES, CHROME_PREFIXES, COMMENTER_ENDINGS,
+                        CREDIT_PREFIXES, ELLIPSES, EMPHASIS_TAGS, FOOTER_PHRASES, HEADING_TAGS, NAME_PARTICLES,
+                        NAVIGATION_ROLES, NAVIGATION_TAGS, NOT_NAME_WORDS, POST_LINK_ARROWS, POST_NAVIGATION_PHRASES,
+                        READ_MORE, SHARE_WORDS, SITE_NAMES, SUBSCRIBE_PHRASES, TITLE_SEPARATORS, WP_DATE_CLASSES)
 
 _BREADCRUMB_SPLIT_RE = re.compile(f"[{re.escape(BREADCRUMB_SEPARATORS)}]")
 MAX_DATE_LINE = 60
@@ -47,6 +47,11 @@ def is_marker(text: str) -> bool:
 def is_credit(text: str) -> bool:
     """A photo credit (`Foto: Shutterstock`): never body, never an author (docs/site.md, "A post page")."""
     return text.casefold().startswith(CREDIT_PREFIXES)
+
+
+def is_ad_label(text: str) -> bool:
+    """The label over an ad between a post's paragraphs (`Annons`): never body."""
+    return len(text) <= 15 and text.casefold() in AD_LABELS
 
 
 def is_hashtag_line(text: str) -> bool:
@@ -254,7 +259,8 @@ def _date_of(text: str, reference: datetime | None = None) -> date | None:
     return match_date_line(text, reference=reference)
 
 
-def _date_of_line(line: Line, facts: TextFacts, reference: datetime | None) -> date | None:
+def _date_of_line(line: Line, facts: TextFacts, reference: datetime | None, *,
+                  page_marks_published: bool) -> date | None:
     """The publish date a line shows: a date line, a byline or meta line holding a date
     (`Publicerad 29 april 2019 av Redaktionen`, `29 april 2019 | Dagbok`), or a line whose
     `<time>` shows a whole date. A date after an update word (`Uppdaterad …`) is not one.
@@ -262,26 +268,35 @@ def _date_of_line(line: Line, facts: TextFacts, reference: datetime | None) -> d
     Themes print `Publicerat den <time>…</time>` or a published and an updated
     `<time>` side by side (the updated one hidden by CSS we cannot see): the line's
     date is that of its `published` `<time>`, else of the first one not marked `updated`.
+    A `<time>` that shows how long ago it was (`1 år sedan`) is dated by its `datetime`.
     """
     if facts.date is not None or facts.names_update or not facts.may_hold_a_date:
         return facts.date
     times = [e for e in line.inlines if e.tag == "time"]
     for element in sorted(times, key=lambda e: "published" not in (e.get("class") or "").split()):
-        if not is_update_element(element, line):
-            found = _date_in_meta(element_text(element), reference)
+        if not is_update_element(element, line, page_marks_published=page_marks_published):
+            shown = element_text(element)
+            found = _date_in_meta(shown, reference)
+            if found is None and counts_back(shown):
+                found = parse_date(element.get("datetime") or "", reference=reference)
             if found is not None:
                 return found
     return None
 
 
-def is_update_element(element: Any, line: Line | None) -> bool:
+def is_update_element(element: Any, line: Line | None, *, page_marks_published: bool) -> bool:
     """Whether a `<time>` or other date element on `line` shows an update's date, never the
-    publish date: it is marked `updated` and nothing says it is the post's date (hAtom asks for
-    an `updated` date, so themes that print one date may mark it so: The7's `entry-date
-    updated`, Enfold's `updated` with schema.org's `datePublished`), its line starts with an
-    update word (`Uppdaterad …`), or one stands right before it (`Läsningstid: 3 min Uppdaterad: <time>`)."""
+    publish date: it is marked `updated` and nothing says it is the post's date, its line starts
+    with an update word (`Uppdaterad …`), or one stands right before it (`Läsningstid: 3 min
+    Uppdaterad: <time>`).
+
+    hAtom asks for an `updated` date, so themes that print one date may mark it so: The7's
+    `entry-date updated`, Enfold's `updated` with schema.org's `datePublished`. Such a date is
+    the post's, unless the page marks another date `published` (`page_marks_published`,
+    `marks_published`): Soledad hides the modified date as `entry-date updated` beside it."""
     classes = (element.get("class") or "").split()
-    marked_published = any(name in classes for name in WP_DATE_CLASSES) or element.get("itemprop") == "datePublished"
+    marked_published = "published" in classes or element.get("itemprop") == "datePublished" or (
+        not page_marks_published and any(name in classes for name in WP_DATE_CLASSES))
     if "updated" in classes and not marked_published:
         return True
     if line is None:
@@ -291,6 +306,18 @@ def is_update_element(element: Any, line: Line | None) -> bool:
     shown = element_text(element)
     at = line.text.find(shown) if shown else -1
     return at >= 0 and ends_with_update_word(line.text[:at])
+
+
+def marks_published(document: Document) -> bool:
+    """Whether the page marks a date as published (a `published` class, schema.org's `datePublished`)."""
+    return bool(document.with_class("published", "itemprop:datePublished"))
+
+
+def _shows_an_update_only(line: Line, *, page_marks_published: bool) -> bool:
+    """The line's date elements all show an update's date (`is_update_element`)."""
+    times = [e for e in line.inlines if e.tag == "time"]
+    return bool(times) and all(is_update_element(e, line, page_marks_published=page_marks_published)
+                               for e in times)
 
 
 def _date_in_meta(text: str, reference: datetime | None = None) -> date | None:
@@ -439,7 +466,7 @@ class TextFacts(NamedTuple):
     """What a line's text alone says it is (`text_facts`)."""
 
     marker: bool  # the subscribe box or the footer: the post ends here (`is_marker`)
-    removable: bool  # a marker, a photo credit, a hashtag line, an update's date, a date badge: never body either
+    removable: bool  # never body either: a marker, photo credit, ad's label, hashtag line, update's date, date badge
     chrome: bool  # theme furniture (`is_chrome`) or what follows a post
     after_post: bool  # starts what follows a post: comments, previous/next links (`is_after_post`)
     only_after_post: bool  # printed only after a post (`only_follows_a_post`)
@@ -469,7 +496,7 @@ def text_facts(text: str, reference: datetime | None = None) -> TextFacts:
     update_date = shown is None and (names_an_update or may_hold) and _shows_an_update(text, reference)
     return TextFacts(
         marker=marker,
-        removable=marker or is_credit(text) or is_hashtag_line(text) or update_date
+        removable=marker or is_credit(text) or is_ad_label(text) or is_hashtag_line(text) or update_date
         or (shown is None and is_date_badge(text)),
         chrome=is_chrome(text) or after_post,
         after_post=after_post,
@@ -650,9 +677,12 @@ def line_facts(document: Document) -> LineFacts:
     judged = [_text_facts_of(line, reference) for line in lines]
     removable = [f.removable for f in judged]
     dates = {}
+    published_marked = marks_published(document)
     for i, (line, facts) in enumerate(zip(lines, judged)):
-        found = _date_of_line(line, facts, reference)
-        if found is not None and i and judged[i - 1].update_label:
+        found = _date_of_line(line, facts, reference, page_marks_published=published_marked)
+        if published_marked and facts.may_hold_a_date and _shows_an_update_only(line, page_marks_published=True):
+            removable[i] = True  # its `<time>` is marked as an update's, and another date as published
+        elif found is not None and i and judged[i - 1].update_label:
             removable[i] = True  # after an `Uppdaterad` label of its own: an update's date
         elif found is not None:
             dates[i] = found

@@ -49,7 +49,8 @@ def reading_of(page: Document | Reading) -> Reading:
 
 
 def layout_hints(structured: Structured, wordpress: WordPress, *, api_title: str | None = None) -> Hints:
-    """The titles and dates metadata (and the REST API) name for the post, and the site's own names.
+    """The titles, dates and account names metadata (and the REST API) name for the post, and the
+    site's own names.
 
     The title of WordPress's `entry-title` counts only in an `<h1>`: teasers repeat the
     class, but not in the page's main heading.
@@ -62,5 +63,8 @@ def layout_hints(structured: Structured, wordpress: WordPress, *, api_title: str
             titles.add(title_key(element_text(element)))
     page_title = clean_title(structured.title_tag, site)
     dates = {structured.og.get("article:published_time"), structured.jsonld.published if structured.jsonld else None}
+    authors = [*(structured.jsonld.authors if structured.jsonld else ()), *structured.meta_authors,
+               *(name for _, name in wordpress.authors)]
     return Hints(titles=frozenset(titles), page_title=title_key(page_title) if page_title else None,
-                 dates=frozenset(d for value in dates if (d := to_local_date(value))), site_names=site)
+                 dates=frozenset(d for value in dates if (d := to_local_date(value))), site_names=site,
+                 authors=frozenset(name.casefold() for name in authors))

@@ -60,6 +60,10 @@ FOOTER_PHRASES = (
 CREDIT_PREFIXES = ("foto:", "foto :", "fotograf:", "foton:", "photo:", "bildkälla:", "foto & text:",
                    "text och foto:", "text & foto:")
 
+#: The label an ad plugin prints over an ad it puts between a post's paragraphs (Ad Inserter's `Annons`):
+#: never body, even mid-text.
+AD_LABELS = frozenset({"annons", "annonser", "reklam", "sponsrat", "advertisement", "sponsored"})
+
 #: Lines of sharing and page furniture a theme may print around a post; dropped at the
 #: edges of the post's text.
 CHROME_LINES = frozenset(
@@ -79,12 +83,13 @@ CHROME_LINES = frozenset(
     )
 )
 
-#: Words of a share box (`Dela: Facebook Twitter LinkedIn`); a short line of only these is furniture.
+#: Words of a share box (`Dela: Facebook Twitter LinkedIn`) and its counters (`47 Delningar`, `734 Visningar`);
+#: a short line of only these is furniture.
 SHARE_WORDS = frozenset(
     s.casefold()
     for s in ("Dela", "Dela:", "Facebook", "Twitter", "X", "LinkedIn", "E-post", "Epost", "Mejla", "Skriv", "ut",
               "Tweet", "Tweeta", "Pinterest", "WhatsApp", "Messenger", "Kopiera", "länk", "Tipsa", "Gilla",
-              "Delningar", "Shares", "|", "·", "•", "")
+              "Delningar", "Shares", "Visningar", "Views", "|", "·", "•", "")
 )
 
 #: Prefixes of theme furniture lines around a post (`Publicerat i Dagbok`, `Taggar: …`);
@@ -93,6 +98,8 @@ CHROME_PREFIXES = tuple(
     s.casefold()
     for s in ("Publicerat i ", "Publicerad i ", "Postat i ", "Kategori:", "Kategorier:", "Taggar:", "Etiketter:",
               "Dela:", "Dela på ", "Dela inlägget", "Skriv ut", "Redigera", "Lämna en kommentar", "Kommentera",
+              # Jetpack's share buttons' labels (`Klicka för att dela på Twitter (Öppnas i ett nytt fönster)`)
+              "Klicka för att ", "Click to ",
               # category and tag lines, also in a theme's own English (language files do not cover themes)
               "Posted in ", "Categorized as ", "Kategoriserad som ", "Tagged ", "Tags:", "Leave a comment")
 )
