@@ -58,7 +58,7 @@ from .classify import classify, looks_like_article
 from .discover import Discovered, Discovery, hub_url, is_embed_url, normalise_url, post_url
 from .errors import FetchError, SiteUnreachable
 from .extract.categories import category_of_archive, read_categories
-from .extract.document import parse_document
+from .extract.document import Document, parse_document
 from .extract.post import extract_post
 from .extract.reading import read_layers
 from .extract.teasers import extract_teasers
@@ -68,7 +68,7 @@ from .names import GONE_STATUSES, PageKind, Source
 from .records import (Candidate, Capture, DiscoveryDone, ListingChecked, ListingPage, PageResult, Post, Teaser,
                       Validators)
 from .robots import Robots
-from .site import site_root
+from .site import same_page, site_root
 from .sources import Listing, SourceEnd, unchanged
 from .sources.feed import feed_page_url, read_feed
 from .sources.links import capture_links
@@ -87,8 +87,9 @@ NOT_A_POST = "looks like a post but could not be read as one"
 MISSING = "no {} found"
 CUT_SHORT = "body cut short"
 RUNS_ON = "body runs on past the post"
+SPLIT = "post continues on another page"
 READING_ERRORS = (READ_ERROR, NOT_A_POST, *(MISSING.format(name) for name in ("date", "title", "body")), CUT_SHORT,
-                  RUNS_ON)
+                  RUNS_ON, SPLIT)
 # How far a body may stray from the text a listing gives for its post: that holds the signature, a photo
 # credit, hashtags and a plugin's sharing buttons, a page may show a caption (docs/site.md, "Field rules").
 NOT_BODY_WORDS = 30
@@ -542,7 +543,8 @@ def read_page(result: PageResult, site: str, labs: LabVocabulary) -> PageResult:
             if result.candidate is not None and post.modified is None:
                 post.modified = result.candidate.modified
             result.post = post
-            problems = missing_fields(post) or wrong_length(post, listed_words=candidate.words if candidate else None)
+            problems = (missing_fields(post) or wrong_length(post, listed_words=candidate.words if candidate else None)
+                        or split_over_pages(document, post.url))
             if problems:
                 result.error = ", ".join(problems)
         elif result.kind == PageKind.OTHER and classify(result.url, site=site) == PageKind.POST and (
@@ -576,6 +578,21 @@ def wrong_length(post: Post, *, listed_words: int | None) -> list[str]:
     else:
         return []
     return [f"{problem}: {words} words, where the text the site lists for the post has {listed_words}"]
+
+
+def split_over_pages(document: Document, url: str) -> list[str]:
+    """A post WordPress splits at `<!--nextpage-->` shows its first part at its address, with
+    links to the others (`Sidor: 1 2`, to `…/slug/2/`, or `?page=2` without pretty permalinks):
+    named, because the rest of its text is not read."""
+    second = (urljoin(url if url.endswith("/") else url + "/", "2/"), url + ("&" if "?" in url else "?") + "page=2")
+    for anchor in document.tree.iter("a"):
+        href = (anchor.get("href") or "").strip()
+        if href.rstrip("/").rsplit("/", 1)[-1] == "2" or "page=2" in href:  # the cheap test first
+            address = urljoin(document.base_url, href)
+            found = next((page for page in second if same_page(address, page)), None)
+            if found is not None:
+                return [f"{SPLIT}: {found} is not read"]
+    return []
 
 
 def _normal_teaser(teaser: Teaser, site: str) -> Teaser:

@@ -556,6 +556,31 @@ def read_post_page(html: str, candidate: Candidate | None = None) -> PageResult:
     return read_page(PageResult(POST_URL, PageKind.POST, source, capture=capture, candidate=candidate), SITE, LABS)
 
 
+@pytest.mark.parametrize("url, link", [(POST_URL, "/alla-labb-pa-plats/2/"), (POST_URL, "2/"),
+                                       (POST_URL, "https://allmannyttan.se/alla-labb-pa-plats/2"),
+                                       (SITE + "?p=42", "/?p=42&page=2")])
+def test_a_post_split_over_pages_is_kept_and_named(url, link):
+    """WordPress splits a post at `<!--nextpage-->` and links its pages under the text: the first
+    page's text is kept, the run names the post, and the page links are not body."""
+    html = ('<html><body><article><h1>Alla labb på plats</h1><p>Publicerad 6 mars 2019</p>'
+            + "".join(f"<p>{line}</p>" for line in BODY)
+            + f'<div class="page-links">Sidor: <span>1</span> <a href="{link}"><span>2</span></a></div>'
+            + "</article></body></html>")
+    capture = Capture(url=url, final_url=url, status=200, headers={"content-type": "text/html; charset=utf-8"},
+                      body=html.encode(), fetched=datetime(2020, 3, 1, tzinfo=timezone.utc))
+    crawled = read_page(PageResult(url, PageKind.POST, Source.SITEMAP, capture=capture), SITE, LABS)
+    assert (crawled.post.body, crawled.post.published) == ("\n\n".join(BODY), date(2019, 3, 6))
+    second = SITE + "?p=42&page=2" if "p=42" in url else POST_URL + "2/"
+    assert crawled.error == f"post continues on another page: {second} is not read"
+
+
+def test_a_link_to_another_post_or_a_month_is_no_second_page():
+    html = ('<html><body><article><h1>Alla labb på plats</h1><p>Publicerad 6 mars 2019</p>'
+            + "".join(f"<p>{line}</p>" for line in BODY)
+            + '<p><a href="/fyra-labb-2/">Fyra labb</a> <a href="/2019/02/">februari 2019</a></p></article></body></html>')
+    assert read_post_page(html).error is None
+
+
 @pytest.mark.parametrize("column, side", [(RECENT, "before"), (RECENT_DATES_FIRST, "before"), (EVENTS, "after")])
 @pytest.mark.parametrize("own_date", [None, "Publicerad 6 mars 2019"])
 def test_a_dated_column_beside_a_post_never_dates_it(column, side, own_date):

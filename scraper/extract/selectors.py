@@ -100,6 +100,8 @@ CHROME_PREFIXES = tuple(
               "Dela:", "Dela på ", "Dela inlägget", "Skriv ut", "Redigera", "Lämna en kommentar", "Kommentera",
               # Jetpack's share buttons' labels (`Klicka för att dela på Twitter (Öppnas i ett nytt fönster)`)
               "Klicka för att ", "Click to ",
+              # the links to the pages of a post split at `<!--nextpage-->` (`Sidor: 1 2`)
+              "Sidor:", "Pages:",
               # category and tag lines, also in a theme's own English (language files do not cover themes)
               "Posted in ", "Categorized as ", "Kategoriserad som ", "Tagged ", "Tags:", "Leave a comment")
 )
