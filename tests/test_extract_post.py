@@ -295,6 +295,19 @@ def test_a_footer_date_and_its_time_element_agree_and_the_update_is_left_out(lab
     assert not [d for d in post.disagreements if d.field == "published"]
 
 
+def test_a_footer_date_past_a_related_posts_box_with_dates_is_the_posts(labs):
+    # a related-posts plugin's box at the end of the content, each entry dated, stands between the
+    # text and the only date of the post, in the theme's entry footer
+    related = ('<div class="related"><h3>Relaterade inlägg</h3>'
+               '<div><h4><a href="/nu-drar-vi-i-gang/">Nu drar vi i gång!</a></h4><div>12 september 2018</div></div>'
+               '<div><h4><a href="/sa-valdes-de-fyra-labben/">Så valdes de fyra labben</a></h4>'
+               "<div>26 september 2018</div></div></div>")
+    tail = ("<article><h1>Alla labb på plats</h1><div class=\"content\">" + "".join(f"<p>{t}</p>" for t in BODY)
+            + related + "</div><footer><span>Publicerad 6 mars 2019</span></footer></article>" + COMMENTS_HTML)
+    post = extract(html("<title>Alla labb på plats – Allmännyttan</title>", tail=tail), labs)
+    assert (post.published, post.body) == (date(2019, 3, 6), "\n\n".join(BODY))
+
+
 def test_an_updated_date_beside_one_marked_published_is_the_update(labs):
     # Soledad hides the modified date, marked `entry-date updated`, between the title and its meta
     # row; hAtom's `updated` counts as the post's date only when no other date is marked published

@@ -502,22 +502,15 @@ class _LayoutReader:
         return shown
 
     def _past_boxes(self, j: int) -> int:
-        """The first line past the boxes that start at line j: a heading of what follows a post's
-        text (`Relaterade inlägg:`, `Dela detta:`) and its entries, each furniture or a link to
-        another page. Related-posts plugins print such a box at the end of the content, before
-        a theme's entry footer and its date. Comments and previous/next links are no such box."""
-        facts = self.facts
-        while j < self.n and facts.after_post[j] and not facts.text_facts[j].only_after_post:
-            j += 1
-            while j < self.n and j not in self.dates and not facts.after_post[j] and (
-                    facts.furniture[j] or facts.nav[j] or self._links_elsewhere(j)):
-                j += 1
+        """The first line past the boxes that start at line j, each a heading of what follows a
+        post's text (`Relaterade inlägg:`, `Dela detta:`) and all else its element holds (the
+        entries, with their own dates). Related-posts plugins print such a box at the end of the
+        content, before a theme's entry footer and its date. Comments and previous/next links
+        are no such box."""
+        while j < self.n and self.facts.after_post[j] and not self.facts.text_facts[j].only_after_post:
+            box = self.lines[j].element.getparent()
+            j = max(j + 1, self.document.span(box)[1] if box is not None else 0)
         return j
-
-    def _links_elsewhere(self, j: int) -> bool:
-        """Line j holds a link to another page."""
-        return any(e.tag == "a" and (href := e.get("href")) and not self.document.links_here(href)
-                   for e in self.lines[j].inlines)
 
     def _make_frame(self, date_index: int | None, title: int | None, start: int, end: int, *,
                     teaser_like: bool = False, date_after: int | None = None) -> Frame:
