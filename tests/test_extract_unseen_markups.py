@@ -180,6 +180,14 @@ PAGES = {
     "jnews-share-counts-views": "fotbollsskola-pa-sommarlovet-en-ide-tar-form",
     "newspack-sharing-in-header": "god-jul-fran-innovationslabben",
     "amp-reader-relative-time": "forsta-workshopen-i-rannebergen",
+    # Premium themes: Impreza prints its meta row one block each (the date, `Redaktionen`, `Dagbok`,
+    # `Inga kommentarer`): the comment count ended the post before its text, and no body was found.
+    # Jannah prints its meta row twice (a copy for a sticky bar) with a reading time (`0 38 Mindre
+    # än en minut läsning`): the copy's date ended the post at once. SmartMag's share labels are
+    # glued (`FacebookTwitterLinkedInE-post`) and started the body with its names taken away.
+    "impreza-meta-row-blocks-comment-count": "tack-for-den-har-tiden",
+    "jannah-meta-row-twice-reading-time": "god-jul-fran-innovationslabben",
+    "smartmag-glued-share-labels": "tio-minuter-om-livet-och-arbetslivet",
 }
 
 

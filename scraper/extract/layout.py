@@ -307,15 +307,22 @@ class _LayoutReader:
             return a, after
         return b, before
 
-    def _region_end(self, start: int, blocks: dict[int, TeaserBlock], title_first: bool) -> int:
+    def _region_end(self, start: int, blocks: dict[int, TeaserBlock], title_first: bool,
+                    date_line: int | None = None) -> int:
         """First line after the post: subscribe box, footer, readers' comments, previous/next links
-        or widgets after its text, or the next date line's block."""
+        or widgets after its text, or the next date line's block. Before the text, a copy of
+        `date_line` is the post's meta row printed twice (Jannah's, for a sticky bar): passed."""
         marker, after_post, furniture = self.facts.marker, self.facts.after_post, self.facts.furniture
-        has_text = False  # a theme may print `Lämna en kommentar` in the post's header, before its text
+        shown = self.texts[date_line] if date_line is not None else None
+        # a theme may print `Lämna en kommentar` or `Inga kommentarer` in the post's header, before its
+        # text, perhaps after the author's and category's links (`Redaktionen` / `Dagbok`)
+        has_text = False
         for j in range(start, self.n):
             if marker[j] or j in self.comments.starts or (after_post[j] and (has_text or j >= self.facts.comments)):
                 return j
-            has_text = has_text or not furniture[j]
+            if j in self.dates and not has_text and self.texts[j] == shown:
+                continue
+            has_text = has_text or not (furniture[j] or _is_linked_label(self.facts, j))
             if j in self.dates:
                 block = blocks.get(j)
                 if block is not None:
@@ -353,7 +360,7 @@ class _LayoutReader:
             if block is not None and block.strict:
                 title = block.title  # a teaser's title is where its block put it; no need to weigh it
                 start = max(i, title) + 1
-                candidates.append(self._candidate(i, None, title, start, self._region_end(start, blocks, title < i),
+                candidates.append(self._candidate(i, None, title, start, self._region_end(start, blocks, title < i, i),
                                                   teaser_like=True))
                 continue
             title, _ = self._title_for(i, order)
@@ -362,7 +369,7 @@ class _LayoutReader:
                 start = max(i, title) + 1
                 while start < self.n and self._in_date_list(start, i):
                     start += 1  # the rest of the date's meta row: `Dagbok`, `Inga kommentarer`
-                end = self._region_end(start, blocks, title < i)
+                end = self._region_end(start, blocks, title < i, i)
                 if self._dates_the_post(i, title, start, end):
                     header = self._candidate(i, None, title, start, end)
             above = self._title_before(i, blocks) if block is None else None
@@ -543,8 +550,9 @@ class _LayoutReader:
 
 def keep_content(facts: LineFacts, indices: Iterable[int]) -> tuple[int, ...]:
     """Lines that can be body or signature: credits, hashtag lines, markers, navigation and
-    furniture are dropped, and a byline or a linked label under the title (docs/site.md, "A post page":
-    a credit is not an author, nor body). Chrome is dropped only at either end: mid-text it may be content."""
+    furniture are dropped, and a byline, a linked label or a copy of the date line under the title
+    (docs/site.md, "A post page": a credit is not an author, nor body). Chrome is dropped only at
+    either end: mid-text it may be content."""
     nav, removable, chrome, texts = facts.nav, facts.removable, facts.chrome, facts.texts
     kept = [j for j in indices if not nav[j] and not removable[j]]
     first, last = 0, _author_box(facts, kept)
@@ -552,7 +560,7 @@ def keep_content(facts: LineFacts, indices: Iterable[int]) -> tuple[int, ...]:
                             or CONTACT_RE.fullmatch(texts[kept[last - 1]])):
         last -= 1  # a post never ends with a heading (it belongs to what follows) or a bare e-mail/phone
     while first < last and (chrome[kept[first]] or is_byline(texts[kept[first]])
-                            or _is_linked_label(facts, kept[first])):
+                            or _is_linked_label(facts, kept[first]) or kept[first] in facts.dates):
         if is_byline_word(texts[kept[first]]) and first + 1 < last and is_meta_value(texts[kept[first + 1]]):
             first += 1  # a meta row of one word per element: `i` / `Dagbok`, `av` / `Redaktionen`
         first += 1

@@ -26,6 +26,13 @@ from .selectors import (AD_LABELS, AFTER_POST_COUNTED, AFTER_POST_COUNTS, AFTER_
                         READ_MORE, SHARE_WORDS, SITE_NAMES, SUBSCRIBE_PHRASES, TITLE_SEPARATORS, WP_DATE_CLASSES)
 
 _BREADCRUMB_SPLIT_RE = re.compile(f"[{re.escape(BREADCRUMB_SEPARATORS)}]")
+_GLUED_SHARE_WORDS_RE = re.compile("(?:{})+".format("|".join(
+    re.escape(w) for w in sorted(SHARE_WORDS, key=len, reverse=True) if len(w) > 1)))
+# How long a post takes to read, as themes print it (`Läsningstid: 3 min`, `2 minuters läsning`,
+# `Mindre än en minut läsning`, `3 min read`); asked of casefolded text.
+_READING_TIME_RE = re.compile(r"(?:läsningstid|lästid|reading time):?\s*(?:\d+|mindre än en|en)?\s*min\w*\.?"
+                              r"|(?:\d+|en|mindre än en|less than a|a)\s*min\w*\.?\s*(?:läsning|lästid|att läsa|read)"
+                              r"|less than a minute")
 MAX_DATE_LINE = 60
 FALLBACK_DATE_LINE = 30  # a line read by dateparser when no line matched the site's date forms
 MAX_ROLE = 160
@@ -68,16 +75,20 @@ def is_wordless(text: str) -> bool:
 
 def is_chrome(text: str) -> bool:
     """Theme furniture (`Dela`, `Skriv ut`, `Publicerat i Dagbok`, `Dela Facebook Twitter`, a
-    meta row's `Publicerad` or `av`): not content, not a signature."""
+    meta row's `Publicerad` or `av`, a reading time): not content, not a signature."""
     if len(text) > 80:
         return False
     folded = text.casefold()
     if folded in CHROME_LINES or folded.startswith(CHROME_PREFIXES) or is_meta_word(folded):
         return True
+    reading_time = _READING_TIME_RE.search(folded)
+    if reading_time is not None:  # with the counts a meta row prints beside it (`0 38 Mindre än en minut läsning`)
+        folded = folded[:reading_time.start()] + folded[reading_time.end():]
     words = [w.strip(":|·•,") for w in folded.split()]
-    # share buttons, perhaps with their counts (`47 Delningar`, `Dela 12`), but not a number alone
-    return (bool(words) and all(w in SHARE_WORDS or w.isdigit() for w in words)
-            and not all(w.isdigit() for w in words))
+    # share buttons, perhaps with their counts (`47 Delningar`, `Dela 12`), but not a number alone;
+    # their labels may be glued together (`FacebookTwitterLinkedInE-post`)
+    return all(w in SHARE_WORDS or w.isdigit() or _GLUED_SHARE_WORDS_RE.fullmatch(w) for w in words) and (
+        reading_time is not None or (bool(words) and not all(w.isdigit() for w in words)))
 
 
 def is_byline(text: str) -> bool:
