@@ -527,11 +527,12 @@ def read_page(result: PageResult, site: str, labs: LabVocabulary) -> PageResult:
         listed = candidate.published if candidate is not None else None
         result.kind = classify(result.url, site=site, document=reading, api_listed=listed is not None)
         if result.kind in (PageKind.POST, PageKind.LAB, PageKind.PROGRAMME, PageKind.OTHER):
-            result.teasers = [_normal_teaser(teaser, site) for teaser in extract_teasers(reading)]
+            result.teasers = [_normal_teaser(teaser, site)
+                              for teaser in extract_teasers(reading, is_post=result.kind == PageKind.POST)]
             if result.kind == PageKind.POST:  # a post leads on only to its teasers and archives (Crawl._follow)
                 result.listing = ListingPage(archives=read_archive_links(document, site=site))
             else:
-                result.listing = read_listing(document, site=site, teaser_urls=[t.url for t in result.teasers],
+                result.listing = read_listing(document, site=site, teasers=result.teasers,
                                               facts=reading.facts)
             if result.kind == PageKind.OTHER and result.listing.is_listing:
                 result.kind = PageKind.LISTING

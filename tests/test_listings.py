@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
-from scraper.crawl import crawl
+from scraper.crawl import crawl, read_page
 from scraper.extract.document import parse_document
 from scraper.labs import LabVocabulary
-from scraper.names import PageKind
+from scraper.names import PageKind, Source
 from scraper.records import Capture, PageResult
-from scraper.sample_site import MARKUPS
+from scraper.sample_site import MARKUPS, load_posts
 from scraper.sample_site.content import ARCHIVE_PAGE_SIZE
 from scraper.sources.listings import is_archive_url, page_number, read_listing
 from tests.fetchers import fetcher
@@ -224,3 +225,37 @@ def test_page_builder_archive_site_with_an_unreadable_date_exits_1_naming_the_pa
     checked = subprocess.run([DAGBOK, "check", "--db", str(db)], capture_output=True, text=True, timeout=60)
     assert checked.returncode == 1
     assert [line for line in checked.stdout.splitlines() if undated in line and "no date found" in line]
+
+
+# Archive pages of popular themes (tests/markups/unseen/listings/), each showing the diary's newest
+# posts as the theme's template prints its cards, written by a session that had not seen the rules:
+# page → (its address, how many of the newest posts it shows). Twenty Seventeen's cards show a whole
+# first paragraph and `Fortsätt läsa`; Twenty Twenty's, OceanWP's and Newspaper's put the author,
+# the date and a comment count in a list; GeneratePress's, a byline by the date; Newspaper's small
+# cards show a title and a date alone. Before their titles, headings that link to the post, counted,
+# Twenty Seventeen, OceanWP and Newspaper were read as a post titled `Dagbok` with the first card's
+# date, Twenty Twenty failed as one, and the first card of a page at the root had no teaser.
+UNSEEN_LISTINGS = {
+    "twentyseventeen-index": (SITE + "dagbok/", 10),
+    "twentytwenty-index": (SITE + "dagbok/", 8),
+    "generatepress-index": (SITE + "dagbok/", 10),
+    "oceanwp-masonry": (SITE + "dagbok/", 9),
+    "divi-blog-module": (SITE + "dagbok/", 9),
+    "newspaper-magazine": (SITE + "dagbok/", 9),
+    "kadence-category-loadmore": (SITE + "category/dagbok/", 9),
+}
+
+
+@pytest.mark.parametrize("name", UNSEEN_LISTINGS)
+def test_an_archive_page_in_an_unseen_theme_lists_every_post_with_its_teaser(name):
+    url, count = UNSEEN_LISTINGS[name]
+    body = (Path(__file__).parent / "markups" / "unseen" / "listings" / f"{name}.html").read_bytes()
+    capture = Capture(url=url, final_url=url, status=200, headers={"content-type": "text/html; charset=utf-8"},
+                      body=body, fetched=datetime(2020, 3, 1, tzinfo=UTC))
+    result = read_page(PageResult(url, PageKind.OTHER, Source.LINKS, capture=capture), SITE, LABS)
+    shown = sorted(load_posts(), key=lambda p: p.published_at, reverse=True)[:count]
+    assert (result.kind, result.error, result.post) == (PageKind.LISTING, None, None)
+    assert {SITE + p.slug + "/" for p in shown} <= set(result.listing.posts)
+    assert url + "page/2/" in result.listing.next_pages
+    teasers = {t.url: (t.title, t.published) for t in result.teasers}
+    assert {SITE + p.slug + "/": (p.title, p.published) for p in shown}.items() <= teasers.items()

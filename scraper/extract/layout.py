@@ -164,16 +164,30 @@ class _LayoutReader:
         return 0 <= i < self.n and i not in self.dates and not self.facts.furniture[i]
 
     def _teaser_at(self, i: int, title_first: bool) -> TeaserBlock | None:
-        """Read a teaser at date line i, in the page's order, else the other one."""
-        for order in (title_first, not title_first):
-            block = self._teaser_in_order(i, order)
-            if block is not None:
-                return block
-        return None
+        """Read a teaser at date line i, in the page's order, else the other one. In a list of
+        titles and dates alone, where both read, the next entry's title is as near in the text as
+        the entry's own: the one whose title sits closer to the date in the tree is the teaser."""
+        blocks = [b for order in (title_first, not title_first) if (b := self._teaser_in_order(i, order))]
+        if len(blocks) == 2 and not blocks[0].excerpt and not blocks[1].excerpt:
+            date = self.lines[i].element
+            closeness = [shared_depth(date, self.lines[b.title].element) for b in blocks]
+            return blocks[1] if closeness[1] > closeness[0] else blocks[0]
+        return blocks[0] if blocks else None
 
     def _teaser_in_order(self, i: int, title_first: bool) -> TeaserBlock | None:
-        t, k = (i - 1, i + 1) if title_first else (i + 1, i + 2)
-        if not self._usable(t) or len(self.texts[t]) > _MAX_TITLE or not self._usable(k):
+        """The teaser whose date line is i, its title before or after it: an excerpt ending with
+        an ellipsis follows (the site's form, docs/site.md "Teasers"), or a signature, or the
+        title is a heading that links to another page (a theme's archive: the post's title
+        links to it, over an excerpt of its own form, perhaps its whole first paragraph)."""
+        if title_first:
+            t, k = self._past_date_list(i, -1), self._past_date_list(i, 1)
+        else:
+            t = self._past_date_list(i, 1)
+            k = t + 1
+        if not self._usable(t) or len(self.texts[t]) > _MAX_TITLE:
+            return None
+        linked = self._is_entry_title(t)  # a list's entry may show no excerpt: its title and date alone
+        if not (self._usable(k) or linked):
             return None
         # strict: an excerpt ending with an ellipsis within a few lines
         excerpt: list[int] = []
@@ -186,9 +200,9 @@ class _LayoutReader:
         else:
             excerpt = []
         strict = bool(excerpt) and ends_with_ellipsis(strip_read_more(self.texts[excerpt[-1]]))
-        if not strict:
-            excerpt = [k]  # a short post's teaser shows its whole text, without `...`
-        j = excerpt[-1] + 1
+        if not strict:  # a short post's teaser shows its whole text, without `...`; a heading is the next entry's
+            excerpt = [k] if self._usable(k) and self.facts.heading(k) is None else []
+        j = excerpt[-1] + 1 if excerpt else k
         facts = self.facts
         if j < self.n and facts.chrome[j]:
             j += 1  # a `Läs mer` line
@@ -196,10 +210,18 @@ class _LayoutReader:
         if j + 1 < self.n and facts.is_name(j) and facts.is_role(j + 1) and j + 1 not in self.dates:
             name, role = j, j + 1
             j += 2
-        if not strict and (name is None or not self._closes(j, title_first)):
+        if not strict and not linked and (name is None or not self._closes(j, title_first)):
             return None  # without `...`, only a signed block that ends cleanly is a (short post's) teaser
         return TeaserBlock(start=min(t, i), end=j, date=i, published=self.dates[i], title=t,
-                           excerpt=tuple(excerpt), name=name, role=role, strict=strict)
+                           excerpt=tuple(excerpt), name=name, role=role, strict=strict or linked)
+
+    def _past_date_list(self, i: int, step: int) -> int:
+        """The line next to date line i in direction `step`, past the rest of a meta row printed
+        as a list (`Anna Kanervo` / the date / `Dagbok` / `0 kommentarer`, OceanWP's cards)."""
+        j = i + step
+        while 0 <= j < self.n and self._in_date_list(j, i):
+            j += step
+        return j
 
     def _closes(self, j: int, title_first: bool) -> bool:
         """Does a loose teaser end at line j (next teaser, subscribe box, footer, end of page)?"""
@@ -280,7 +302,8 @@ class _LayoutReader:
         item, date_item = self.lines[j].element, self.lines[i].element
         if not (item.tag == date_item.tag == "li" and item.getparent() is date_item.getparent()):
             return False
-        items = [element_text(e) for e in date_item.getparent() if e.tag == "li"]
+        spans = [self.document.span(e) for e in date_item.getparent() if e.tag == "li"]
+        items = [" ".join(self.texts[start:end]) for start, end in spans]  # as shown: without screen-reader labels
         return all(is_meta_value(text) for text in items if text)  # an icon's item shows no text
 
     def _in_meta_row(self, j: int) -> bool:
@@ -358,6 +381,8 @@ class _LayoutReader:
             if self.facts.nav[i] or i in self.comments or (i >= self.facts.comments and not (block and block.strict)):
                 continue  # a date in readers' comments is never the post's (teasers may follow them)
             if block is not None and block.strict:
+                if self._is_entry_title(block.title):
+                    continue  # its title links to its own page: never this page's post
                 title = block.title  # a teaser's title is where its block put it; no need to weigh it
                 start = max(i, title) + 1
                 candidates.append(self._candidate(i, None, title, start, self._region_end(start, blocks, title < i, i),
@@ -472,6 +497,14 @@ class _LayoutReader:
             self._link_entries[t] = len(anchors) == 1 and element_text(anchors[0]) == self.texts[t] \
                 and not self.document.links_here(anchors[0].get("href"))
         return self._link_entries[t]
+
+    def _is_entry_title(self, t: int) -> bool:
+        """A heading that is one link to another page, not the site's home page: the title of an
+        entry in a list of posts (an archive's card), not a logo or a post's own title."""
+        if self.facts.heading(t) is None or not self._is_link_entry(t) or self._is_site_name(self.texts[t]):
+            return False
+        anchor = next(e for e in self.lines[t].inlines if e.tag == "a" and e.get("href"))
+        return not self.document.links_home(anchor.get("href"))
 
     def _size(self, start: int, end: int) -> int:
         """Characters in lines [start, end)."""

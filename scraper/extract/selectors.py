@@ -79,7 +79,8 @@ CHROME_LINES = frozenset(
         "Fler nyheter", "Senaste nyheterna", "Dela gärna",
         # Jetpack's likes button while it loads (its headings end the post: AFTER_POST_PHRASES)
         "Gilla Laddar in …", "Gilla Laddar …", "Laddar in …", "Like Loading…", "Like Loading...",
-        "Läs mer »", "Läs mer…", "Läs mer...", "Läs vidare", "Läs vidare »",
+        "Läs mer »", "Läs mer…", "Läs mer...", "Läs vidare", "Läs vidare »", "Fortsätt läsa", "Fortsätt läsa…",
+        "Fortsätt läsa →", "Continue reading", "Continue reading →", "Read more", "Read more »",
     )
 )
 
@@ -140,7 +141,8 @@ BYLINE_PREFIXES = ("av ", "skriven av ", "skrivet av ", "publicerad av ", "posta
                    "posted by ", "written by ")
 
 #: What may follow a teaser's excerpt on its line or the next ("… Läs mer »").
-READ_MORE = ("Läs mer »", "Läs mer…", "Läs mer...", "Läs mer", "Läs vidare", "»", "→")
+READ_MORE = ("Läs mer »", "Läs mer…", "Läs mer...", "Läs mer", "Läs vidare", "Fortsätt läsa…", "Fortsätt läsa",
+             "Continue reading", "Read more", "»", "→")
 
 #: How a teaser's excerpt ends (docs/site.md, "Teasers": cut mid-word, ended with `...`).
 ELLIPSES = ("...", "…", "[…]", "[...]")

@@ -19,18 +19,20 @@ from .lines import strip_read_more
 _NOT_LINKS = ("#", "javascript:", "mailto:", "tel:")
 
 
-def extract_teasers(page: Document | Reading) -> list[Teaser]:
+def extract_teasers(page: Document | Reading, *, is_post: bool | None = None) -> list[Teaser]:
     """Every teaser on the page, in page order; the page's own post is never one of them.
 
-    On a page that cannot be a post (docs/site.md, "URLs": posts sit at `/<slug>/`; lab and
-    programme pages, the home page are deeper or at the root), a first block that
-    reads like a teaser is a teaser, not a post.
+    On a page that is not a post (`is_post`, as the crawl classified it; when not given, one
+    that cannot be: docs/site.md, "URLs": posts sit at `/<slug>/`; lab and programme pages,
+    the home page are deeper or at the root), a first block that reads like a teaser is a
+    teaser, not a post.
     """
     reading = reading_of(page)
     document, layout = reading.document, reading.layout
     blocks = list(layout.teasers)
     frame = layout.frame
-    if frame is not None and frame.teaser_like and frame.date in layout.blocks and not _may_be_post(document.url):
+    post = is_post if is_post is not None else _may_be_post(document.url)
+    if frame is not None and frame.teaser_like and frame.date in layout.blocks and not post:
         blocks = sorted([layout.blocks[frame.date], *blocks], key=lambda b: b.start)
     return [_teaser(document, block) for block in blocks]
 

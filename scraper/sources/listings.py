@@ -13,7 +13,7 @@ data, in `scraper/extract/selectors.py`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from ..discover import normalise_url, post_url
@@ -21,7 +21,7 @@ from ..extract.document import Document, element_text
 from ..extract.lines import LineFacts, ends_with_ellipsis, line_facts
 from ..extract.selectors import (ARCHIVE_SEGMENTS, ARTICLE_LINE, MIN_LISTED_POSTS, NEXT_PAGE_TEXTS,
                                  PAGE_PARAMETERS, PAGE_SEGMENTS, PAGINATION_MARKS)
-from ..records import ListingPage
+from ..records import ListingPage, Teaser
 
 _DATE_ARCHIVE = re.compile(r"^/\d{4}/(\d{2}/)?(\d{2}/)?$")
 # An archive's address holds an archive word or a year (and a percent-encoded letter holds digits).
@@ -57,25 +57,28 @@ def _next_text(text: str) -> bool:
     return text.strip(PAGINATION_MARKS + " ").casefold() in NEXT_PAGE_TEXTS
 
 
-def read_listing(document: Document, *, site: str, teaser_urls: list[str | None] = (),
+def read_listing(document: Document, *, site: str, teasers: Sequence[Teaser] = (),
                  facts: LineFacts | None = None) -> ListingPage:
     """What a fetched HTML page offers as a listing: the posts it lists, its next pages, its archive links.
 
     Navigation (`<nav>`, role=navigation) never counts as listed posts, and neither does the
     page itself. `article` is True when the page has running text of its own (a post that
-    could not be read as one still shows teasers: it is not a listing).
+    could not be read as one still shows teasers: it is not a listing); the excerpts of the
+    `teasers` read on the page are theirs, even when a theme shows a whole first paragraph.
     """
     page = normalise_url(document.url, site=site)
     facts = facts if facts is not None else line_facts(document)  # the crawl passes the facts it read
-    teasers = {post_url(url, site=site) for url in teaser_urls if url}
-    posts: dict[str, None] = {url: None for url in teasers if url and url != page}
+    listed = {post_url(teaser.url, site=site) for teaser in teasers if teaser.url}
+    posts: dict[str, None] = {url: None for url in listed if url and url != page}
+    excerpts = {teaser.excerpt[:40] for teaser in teasers if teaser.excerpt}
     article = False
     for i, line in enumerate(facts.lines):
         if facts.nav[i]:
             continue
         links = [href for href in line.links if not href.strip().startswith(_NOT_LINKS)]
         if not links:
-            if len(line.text) >= ARTICLE_LINE and not facts.furniture[i] and not ends_with_ellipsis(line.text):
+            if (len(line.text) >= ARTICLE_LINE and not facts.furniture[i] and not ends_with_ellipsis(line.text)
+                    and line.text[:40] not in excerpts):
                 article = True
             continue
         shown_as_post = (
