@@ -585,11 +585,12 @@ def split_over_pages(document: Document, url: str) -> list[str]:
     """A post WordPress splits at `<!--nextpage-->` shows its first part at its address, with
     links to the others (`Sidor: 1 2`, to `…/slug/2/`, or `?page=2` without pretty permalinks):
     named, because the rest of its text is not read."""
-    second = (urljoin(url if url.endswith("/") else url + "/", "2/"), url + ("&" if "?" in url else "?") + "page=2")
     for anchor in document.tree.iter("a"):
         href = (anchor.get("href") or "").strip()
-        if href.rstrip("/").rsplit("/", 1)[-1] == "2" or "page=2" in href:  # the cheap test first
+        if "2" in href and (href.endswith(("/2/", "/2")) or href in ("2", "2/") or "page=2" in href):
             address = urljoin(document.base_url, href)
+            second = (urljoin(url if url.endswith("/") else url + "/", "2/"),
+                      url + ("&" if "?" in url else "?") + "page=2")
             found = next((page for page in second if same_page(address, page)), None)
             if found is not None:
                 return [f"{SPLIT}: {found} is not read"]

@@ -138,6 +138,7 @@ class _LayoutReader:
         self.comments = comments  # readers' comments: never the post, its date or a teaser
         self._sizes: list[int] | None = None
         self._link_entries: dict[int, bool] = {}  # `_is_link_entry`, asked of a line each time it is weighed
+        self._entry_titles: dict[int, bool] = {}  # `_is_entry_title`, likewise
 
     # -- the blocks ---------------------------------------------------------------------
 
@@ -167,12 +168,15 @@ class _LayoutReader:
         """Read a teaser at date line i, in the page's order, else the other one. In a list of
         titles and dates alone, where both read, the next entry's title is as near in the text as
         the entry's own: the one whose title sits closer to the date in the tree is the teaser."""
-        blocks = [b for order in (title_first, not title_first) if (b := self._teaser_in_order(i, order))]
-        if len(blocks) == 2 and not blocks[0].excerpt and not blocks[1].excerpt:
-            date = self.lines[i].element
-            closeness = [shared_depth(date, self.lines[b.title].element) for b in blocks]
-            return blocks[1] if closeness[1] > closeness[0] else blocks[0]
-        return blocks[0] if blocks else None
+        first = self._teaser_in_order(i, title_first)
+        if first is not None and first.excerpt:
+            return first
+        other = self._teaser_in_order(i, not title_first)
+        if first is None or other is None or other.excerpt:
+            return first or other
+        date = self.lines[i].element
+        depths = [shared_depth(date, self.lines[block.title].element) for block in (first, other)]
+        return other if depths[1] > depths[0] else first
 
     def _teaser_in_order(self, i: int, title_first: bool) -> TeaserBlock | None:
         """The teaser whose date line is i, its title before or after it: an excerpt ending with
@@ -501,7 +505,13 @@ class _LayoutReader:
     def _is_entry_title(self, t: int) -> bool:
         """A heading that is one link to another page, not the site's home page: the title of an
         entry in a list of posts (an archive's card), not a logo or a post's own title."""
-        if self.facts.heading(t) is None or not self._is_link_entry(t) or self._is_site_name(self.texts[t]):
+        if t not in self._entry_titles:
+            self._entry_titles[t] = self._links_an_entry(t)
+        return self._entry_titles[t]
+
+    def _links_an_entry(self, t: int) -> bool:
+        if not self.lines[t].inlines or self.facts.heading(t) is None or not self._is_link_entry(t) \
+                or self._is_site_name(self.texts[t]):
             return False
         anchor = next(e for e in self.lines[t].inlines if e.tag == "a" and e.get("href"))
         return not self.document.links_home(anchor.get("href"))

@@ -26,6 +26,7 @@ from .selectors import (AD_LABELS, AFTER_POST_COUNTED, AFTER_POST_COUNTS, AFTER_
                         READ_MORE, SHARE_WORDS, SITE_NAMES, SUBSCRIBE_PHRASES, TITLE_SEPARATORS, WP_DATE_CLASSES)
 
 _BREADCRUMB_SPLIT_RE = re.compile(f"[{re.escape(BREADCRUMB_SEPARATORS)}]")
+_BYLINE_WORDS_ALONE = frozenset(BYLINE_WORDS) | {prefix.strip() for prefix in BYLINE_PREFIXES}
 _GLUED_SHARE_WORDS_RE = re.compile("(?:{})+".format("|".join(
     re.escape(w) for w in sorted(SHARE_WORDS, key=len, reverse=True) if len(w) > 1)))
 # How long a post takes to read, as themes print it (`Läsningstid: 3 min`, `2 minuters läsning`,
@@ -115,8 +116,7 @@ def is_meta_word(text: str) -> bool:
 def is_byline_word(text: str) -> bool:
     """A byline's words printed as an element of their own, before the name or category they
     introduce (`av`, `i`, `Skrivet av`)."""
-    folded = text.casefold()
-    return folded in BYLINE_WORDS or f"{folded} " in BYLINE_PREFIXES
+    return text.casefold() in _BYLINE_WORDS_ALONE
 
 
 def is_meta_value(text: str) -> bool:
