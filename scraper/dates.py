@@ -4,11 +4,11 @@ Why this shape (htmldate's order, cheapest and surest first): the diary shows it
 date line as `D månad YYYY` (`29 april 2019`, docs/site.md), and structured data gives ISO
 text. One compiled regex reads those and their near relatives (`den 29 april 2019`,
 `29 apr. 2019`, `maj 28, 2019`, `April 29, 2019`, `29/4 2019`, ISO, a weekday or a
-theme's `Publicerad`/`Posted on` in front, a time such as `kl. 10.15` or `@ 10:15` after, and the
-relative forms a Swedish reader accepts: `igår`, `för två dagar sedan`, `för en vecka
-sedan`) in microseconds. Only text that regex does not recognise goes to dateparser
-(`languages=['sv']`), which costs about a millisecond a call. Every word those forms
-use (months, weekdays, published and update words, counts) is in the vocabulary below.
+theme's `Publicerad`/`Posted on` in front, a time such as `kl. 10.15` or `@ 10:15`
+after, and the relative forms a Swedish reader accepts: `igår`, `för två dagar sedan`,
+`för en vecka sedan`) in microseconds. Only text that regex does not recognise goes to
+dateparser (`languages=['sv']`), which costs about a millisecond a call. Every word those
+forms use (months, weekdays, published and update words, counts) is in the vocabulary below.
 
 dateparser fixes its settings when the parser is built, and relative words (`igår`,
 `för 3 dagar sedan`) need a reference moment. That moment is the capture time of the
@@ -306,9 +306,10 @@ def match_date_line(text: str, *, reference: datetime | None = None) -> date | N
 
 # Every date form has a digit, except the relative ones.
 _DIGIT_RE = re.compile(r"\d")
+# How long ago, in any unit (`1 år sedan`, `3 years ago`): a time counting back, whatever day it names.
+_COUNTS_BACK_RE = re.compile(r"(?:för\s)?(?:\d{1,3}|en|ett|an?)\s\w+\s(?:sedan|sen|ago)", re.IGNORECASE)
 # A relative form wherever `_DATE_IN_TEXT_RE` could read one: after anything but a letter
 # (`Vad hände sedan?` and `Kesenci` hold none).
-_COUNTS_BACK_RE = re.compile(r"(?:för\s)?(?:\d{1,3}|en|ett|an?)\s\w+\s(?:sedan|sen|ago)", re.IGNORECASE)
 _RELATIVE_FORM_RE = re.compile(rf"(?<![^\W\d_])(?:{_RELATIVE_PATTERN})", re.IGNORECASE)
 
 

@@ -27,6 +27,7 @@ from .selectors import (AD_LABELS, AFTER_POST_COUNTED, AFTER_POST_COUNTS, AFTER_
 
 _BREADCRUMB_SPLIT_RE = re.compile(f"[{re.escape(BREADCRUMB_SEPARATORS)}]")
 _BYLINE_WORDS_ALONE = frozenset(BYLINE_WORDS) | {prefix.strip() for prefix in BYLINE_PREFIXES}
+# share labels glued together (`FacebookTwitterLinkedInE-post`)
 _GLUED_SHARE_WORDS_RE = re.compile("(?:{})+".format("|".join(
     re.escape(w) for w in sorted(SHARE_WORDS, key=len, reverse=True) if len(w) > 1)))
 # How long a post takes to read, as themes print it (`Läsningstid: 3 min`, `2 minuters läsning`,
