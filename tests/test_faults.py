@@ -510,7 +510,8 @@ def test_a_known_post_answering_an_empty_or_maintenance_page_fails_and_the_post_
 
 @pytest.mark.parametrize("markup, reason", [
     ("semantic", "no date found"),  # read as a post (its metadata says article), stored without a date
-    ("bare", "looks like a post but could not be read as one: no date of its own found"),
+    # no date and no metadata: nothing on the page reads as its post (the teasers under it are other posts')
+    ("bare", "looks like a post but could not be read as one: no date found, no title found, no body found"),
     ("pagebuilder", "looks like a post but could not be read as one: no date found"),
 ])
 def test_a_post_whose_date_cannot_be_read_is_named_in_the_summary_and_check_and_exits_1(
