@@ -188,6 +188,11 @@ PAGES = {
     "impreza-meta-row-blocks-comment-count": "tack-for-den-har-tiden",
     "jannah-meta-row-twice-reading-time": "god-jul-fran-innovationslabben",
     "smartmag-glued-share-labels": "tio-minuter-om-livet-och-arbetslivet",
+    # Unsigned, nothing ends the text: Extra's rating box (`Dela:` / `Betygsätt:`) and Publisher's
+    # tag, share bar and author box (`Redaktionen35 inlägg0 kommentarer`, its name a link to the
+    # author's archive, then the biography naming the four labs) ran on into the body.
+    "extra-rating-box-unsigned": "god-jul-fran-innovationslabben",
+    "publisher-author-box-counts-tags-unsigned": "god-jul-fran-innovationslabben",
 }
 
 

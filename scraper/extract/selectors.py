@@ -79,6 +79,8 @@ CHROME_LINES = frozenset(
         "Fler nyheter", "Senaste nyheterna", "Dela gärna",
         # Jetpack's likes button while it loads (its headings end the post: AFTER_POST_PHRASES)
         "Gilla Laddar in …", "Gilla Laddar …", "Laddar in …", "Like Loading…", "Like Loading...",
+        # rating boxes under the text (Extra's, Jetpack's)
+        "Betygsätt:", "Betygsätt", "Betygsätt detta:", "Betyg:", "Rate this:", "Rate this post",
         "Läs mer »", "Läs mer…", "Läs mer...", "Läs vidare", "Läs vidare »", "Fortsätt läsa", "Fortsätt läsa…",
         "Fortsätt läsa →", "Continue reading", "Continue reading →", "Read more", "Read more »",
     )
