@@ -389,9 +389,10 @@ def _is_meta_head(head: str) -> bool:
     stripped = head.strip()
     if not stripped:
         return True
-    if stripped[-1] in _SEPARATORS:
-        label = stripped.rstrip(_SEPARATORS + " ")
-        return len(label.split()) <= 4 and not _DIGIT_RE.search(label)
+    if stripped[-1] in _SEPARATORS:  # labels between separators (`Dagbok /`, `2 kommentarer / Dagbok / Av Anna /`)
+        items = re.split(f"[{re.escape(_SEPARATORS)}]", stripped.rstrip(_SEPARATORS + " "))
+        return all(len(item.split()) <= 4 and (not _DIGIT_RE.search(item) or len(item.split()) <= 2)
+                   for item in items)
     folded = stripped.casefold()
     words = folded.split()
     if len(words) <= 8 and not _DIGIT_RE.search(stripped) and (
