@@ -193,6 +193,10 @@ PAGES = {
     # author's archive, then the biography naming the four labs) ran on into the body.
     "extra-rating-box-unsigned": "god-jul-fran-innovationslabben",
     "publisher-author-box-counts-tags-unsigned": "god-jul-fran-innovationslabben",
+    # A custom agency theme (an ISO date in a small meta line) prints an author card after the
+    # content, `Publicerad av` over the signature's name and role again: the card was taken for
+    # the signature, and the real one and the label stayed in the body.
+    "agency-author-card-repeats-signature": "nu_galler_det_att_anvanda_tiden_ratt",
 }
 
 

@@ -676,8 +676,23 @@ def split_signature(kept: Sequence[int], facts: LineFacts) -> tuple[tuple[int, .
         after = kept[end:]
         if len(after) <= 3 and all(_is_trailing_furniture(facts, j) for j in after) \
                 or _outside_the_text(facts, kept[0], kept[end - 1], after):
+            end = _repeated_from(kept, end, facts)
             return tuple(kept[:end - 2]), (kept[end - 2], kept[end - 1])
     return tuple(kept), None
+
+
+def _repeated_from(kept: Sequence[int], end: int, facts: LineFacts) -> int:
+    """Where the signature that ends at `end` in `kept` was first printed: an author card may
+    repeat it under the text, after a label (`Publicerad av` / the name / the role); the card
+    is not the post's."""
+    texts = facts.texts
+    signature = (texts[kept[end - 2]], texts[kept[end - 1]])
+    earlier = end - 2
+    while earlier - 1 > 1 and _is_trailing_furniture(facts, kept[earlier - 1]):
+        earlier -= 1
+    if earlier >= 2 and (texts[kept[earlier - 2]], texts[kept[earlier - 1]]) == signature:
+        return earlier
+    return end
 
 
 def _outside_the_text(facts: LineFacts, first: int, last: int, lines: Sequence[int]) -> bool:
