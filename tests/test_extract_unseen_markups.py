@@ -197,6 +197,10 @@ PAGES = {
     # content, `Publicerad av` over the signature's name and role again: the card was taken for
     # the signature, and the real one and the label stayed in the body.
     "agency-author-card-repeats-signature": "nu_galler_det_att_anvanda_tiden_ratt",
+    # Another prints the category, the title, the lead paragraph (`ingress`) and then the date in
+    # its header, the rest of the text after it: the date was read as printed after the text, and
+    # the body was the lead alone.
+    "agency-ingress-in-header-before-date": "god-jul-fran-innovationslabben",
 }
 
 

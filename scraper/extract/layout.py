@@ -404,7 +404,8 @@ class _LayoutReader:
             above = self._title_before(i, blocks) if block is None else None
             footer = None
             if above is not None and self._dates_the_post(i, above, above + 1, i):
-                footer = self._candidate(None, i, above, above + 1, i)
+                end = self._region_end(i + 1, blocks, False, i) if self._after_a_lead(i, above) else i
+                footer = self._candidate(None, i, above, above + 1, end)
             if header is not None and (footer is None or (self._kept(header.start, header.end)
                                                           and (header.hinted or not footer.hinted)
                                                           and header.size * 3 >= footer.size)):
@@ -562,9 +563,21 @@ class _LayoutReader:
             j = max(j + 1, self.document.span(box)[1] if box is not None else 0)
         return j
 
+    def _after_a_lead(self, i: int, title: int) -> bool:
+        """Date line i, under the title and one lead paragraph (an `ingress`) in the post's header,
+        is the header's, and the text goes on after it: the header (the smallest element that holds
+        the title and the date) holds the lead, but not the running text that follows the date."""
+        j = i + 1
+        if i - title != 2 or j >= self.n or j in self.dates or self.facts.furniture[j] or self.facts.nav[j] \
+                or len(self.texts[j].split()) < _RUNNING_TEXT_WORDS:
+            return False
+        header = (self.lines[title].element, self.lines[i].element)
+        return lies_within(self.lines[title + 1].element, *header) and not lies_within(self.lines[j].element, *header)
+
     def _make_frame(self, date_index: int | None, title: int | None, start: int, end: int, *,
                     teaser_like: bool = False, date_after: int | None = None) -> Frame:
         kept = self._kept(self._past_header(date_index, title, start, end), end)
+        kept = tuple(j for j in kept if j != date_after)  # a date between a lead and the text is not text
         body, signature = split_signature(kept, self.facts)
         shown = date_index if date_index is not None else date_after
         return Frame(date=date_index, date_after=date_after,
