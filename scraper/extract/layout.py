@@ -624,10 +624,11 @@ def keep_content(facts: LineFacts, indices: Iterable[int]) -> tuple[int, ...]:
 
 
 def _author_box(facts: LineFacts, kept: Sequence[int]) -> int:
-    """Where an author box starts in `kept`, or its length: a line that is all one link to an
-    author's archive (WordPress's `/author/redaktionen/`) once the text has begun. The account's
-    biography and social links follow it; they are the box's, not the post's (docs/site.md,
-    "What stock WordPress prints"). A name over a role is a signature, even with a link."""
+    """Where an author box starts in `kept`, or its length: once the text has begun, a short line
+    that starts with a link to an author's archive (WordPress's `/author/redaktionen/`,
+    `_is_author_link`). The account's biography and social links follow it; they are the box's,
+    not the post's (docs/site.md, "What stock WordPress prints"). A name over a role is a
+    signature, even with a link."""
     running = False
     for n, j in enumerate(kept):
         if running and _is_author_link(facts, j) and not (
