@@ -18,6 +18,7 @@ from .extract.post import own_time_date
 from .extract.selectors import (LAB_PATH_PREFIX, LISTING_FILES, LISTING_PATH_PARTS, LISTING_SUFFIXES,
                                 OG_ARTICLE_TYPES, PROGRAMME_PATH_PREFIX)
 from .extract.reading import Reading, reading_of
+from .extract.teasers import Excerpts
 from .names import PageKind
 from .site import same_site
 
@@ -64,13 +65,13 @@ def looks_like_article(document: Document, *, besides: Iterable[str] = ()) -> bo
     excerpts of teasers on the page) are not the page's own text. A contact page (an address,
     a phone number, the site's footer) has no running text.
     """
-    starts = {text[:40] for text in besides if text}
+    excerpts = Excerpts(besides)
     titled = bool((document.tree.findtext(".//title") or "").strip())
     running: list[int] = []
     for line in document.lines:
         titled = titled or getattr(line.element, "tag", None) in ("h1", "h2", "h3")
         words = len(line.text.split())
-        if words < RUNNING_LINE_WORDS or line.text[:40] in starts:
+        if words < RUNNING_LINE_WORDS or line.text in excerpts:
             continue
         if not any(getattr(parent, "tag", None) in FRAME_TAGS for parent in line.element.iterancestors()):
             running.append(words)

@@ -29,6 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import accumulate
 from datetime import date
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from .comments import Comments
@@ -649,9 +650,14 @@ def _is_author_link(facts: LineFacts, j: int) -> bool:
 
 def _is_archive_label(facts: LineFacts, j: int) -> bool:
     """Line j is all one link to a category, tag or author archive: a post's tag or category."""
+    link = _line_link(facts, j)
+    return link is not None and _archive_of(link.get("href") or "") in ARCHIVE_SEGMENTS
+
+
+def _line_link(facts: LineFacts, j: int) -> Any:
+    """The `<a>` whose text is all of line j, or None."""
     text = facts.texts[j]
-    return any(e.tag == "a" and _archive_of(e.get("href") or "") in ARCHIVE_SEGMENTS and element_text(e) == text
-               for e in facts.lines[j].inlines)
+    return next((e for e in facts.lines[j].inlines if e.tag == "a" and element_text(e) == text), None)
 
 
 def _archive_of(href: str) -> str | None:
@@ -722,8 +728,7 @@ def _is_trailing_furniture(facts: LineFacts, j: int) -> bool:
 def _is_linked_label(facts: LineFacts, j: int) -> bool:
     """A short label that is all one link: a category printed on the featured image, between the
     title and the text (The7's `Dagbok`)."""
-    text = facts.texts[j]
-    return _is_label(facts, j) and any(e.tag == "a" and element_text(e) == text for e in facts.lines[j].inlines)
+    return _is_label(facts, j) and _line_link(facts, j) is not None
 
 
 def _is_label(facts: LineFacts, j: int) -> bool:

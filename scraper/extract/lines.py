@@ -535,10 +535,10 @@ class LineFacts:
     """
 
     __slots__ = ("texts", "lines", "text_facts", "furniture", "removable", "marker", "after_post", "comments", "chrome",
-                 "nav", "dates", "_headings", "_keys")
+                 "nav", "dates", "marks_published", "_headings", "_keys")
 
     def __init__(self, lines: list[Line], judged: list[TextFacts], *, nav: list[bool], dates: dict[int, date],
-                 removable: list[bool]) -> None:
+                 removable: list[bool], marks_published: bool) -> None:
         self.lines = lines
         self.texts = [line.text for line in lines]
         self.text_facts = judged  # each line's `text_facts`
@@ -549,6 +549,7 @@ class LineFacts:
         self.chrome = [f.chrome for f in judged]  # theme furniture (`is_chrome`), what follows a post
         self.nav = nav  # inside <nav> or role=navigation, a table of contents or breadcrumbs
         self.dates = dates  # date lines, in page order
+        self.marks_published = marks_published  # the page marks a date published (`marks_published`)
         # the first line of comments or previous/next links (or the line count)
         self.comments = next((i for i, f in enumerate(judged) if f.only_after_post), len(lines))
         self._headings: dict[int, int | None] = {}
@@ -719,4 +720,4 @@ def line_facts(document: Document) -> LineFacts:
     for i, facts in enumerate(judged):
         if facts.wordless and i not in dates:
             removable[i] = True
-    return LineFacts(lines, judged, nav=nav, dates=dates, removable=removable)
+    return LineFacts(lines, judged, nav=nav, dates=dates, removable=removable, marks_published=published_marked)

@@ -47,7 +47,7 @@ from ..site import same_site
 from .comments import Comments
 from .document import Document, element_text
 from .layout import Frame, Layout, frame_top, keep_content, split_signature
-from .lines import LineFacts, clean_title, is_update_element, marks_published
+from .lines import LineFacts, clean_title, is_update_element
 from .reading import Reading, reading_of
 from .selectors import BYLINE_PREFIXES, WORDPRESS_MORE
 from .structured import Structured, to_local_date, to_utc
@@ -96,7 +96,6 @@ class _Extraction:
         self.facts: LineFacts = reading.facts
         self.texts = self.facts.texts
         self.comments: Comments = reading.comments
-        self.page_marks_published = marks_published(self.document)
 
     def post(self, labs: LabVocabulary) -> Post:
         post = Post(url=self.url())
@@ -168,7 +167,7 @@ class _Extraction:
     def is_update(self, element: Any) -> bool:
         line = self.document.line_of(element)
         return is_update_element(element, self.document.lines[line] if line is not None else None,
-                                 page_marks_published=self.page_marks_published)
+                                 page_marks_published=self.facts.marks_published)
 
     def own_time_date(self) -> date | None:
         return next((to_local_date(v) for e, v in self.structured.times

@@ -64,6 +64,10 @@ CREDIT_PREFIXES = ("foto:", "foto :", "fotograf:", "foton:", "photo:", "bildkäl
 #: never body, even mid-text.
 AD_LABELS = frozenset({"annons", "annonser", "reklam", "sponsrat", "advertisement", "sponsored"})
 
+#: What may follow a teaser's excerpt on its line or the next ("… Läs mer »").
+READ_MORE = ("Läs mer »", "Läs mer…", "Läs mer...", "Läs mer", "Läs vidare", "Fortsätt läsa…", "Fortsätt läsa",
+             "Continue reading", "Read more", "»", "→")
+
 #: Lines of sharing and page furniture a theme may print around a post; dropped at the
 #: edges of the post's text.
 CHROME_LINES = frozenset(
@@ -71,7 +75,7 @@ CHROME_LINES = frozenset(
     for s in (
         "Dela", "Dela:", "Dela inlägget", "Dela artikeln", "Dela på Facebook", "Dela på Twitter",
         "Dela på LinkedIn", "Facebook", "Twitter", "LinkedIn", "E-post", "Mejla", "Skriv ut",
-        "Tweet", "Tipsa", "Gilla", "Tillbaka", "« Tillbaka", "Till toppen", "Läs mer",
+        "Tweet", "Tipsa", "Gilla", "Tillbaka", "« Tillbaka", "Till toppen",
         "Relaterade inlägg", "Senaste inläggen", "Senaste inlägg", "Fler inlägg", "Kommentarer",
         "Lämna en kommentar", "Taggar:", "Kategorier:", "Taggar", "Kategorier", "Läs också", "Läs även",
         "Relaterat", "Senaste nytt",
@@ -81,8 +85,9 @@ CHROME_LINES = frozenset(
         "Gilla Laddar in …", "Gilla Laddar …", "Laddar in …", "Like Loading…", "Like Loading...",
         # rating boxes under the text (Extra's, Jetpack's)
         "Betygsätt:", "Betygsätt", "Betygsätt detta:", "Betyg:", "Rate this:", "Rate this post",
-        "Läs mer »", "Läs mer…", "Läs mer...", "Läs vidare", "Läs vidare »", "Fortsätt läsa", "Fortsätt läsa…",
-        "Fortsätt läsa →", "Continue reading", "Continue reading →", "Read more", "Read more »",
+        # a teaser's or an excerpt's `Läs mer` on a line of its own (READ_MORE, but a mark alone)
+        *(phrase for phrase in READ_MORE if len(phrase) > 1),
+        "Läs vidare »", "Fortsätt läsa →", "Continue reading →", "Read more »",
     )
 )
 
@@ -141,10 +146,6 @@ COMMENTER_ENDINGS = ("skriver:", "säger:", "says:", "wrote:")
 #: A block theme may print the words alone, with the name in the next element (`Skrivet av` / `Redaktionen`).
 BYLINE_PREFIXES = ("av ", "skriven av ", "skrivet av ", "publicerad av ", "postat av ", "text: ", "text av ", "by ",
                    "posted by ", "written by ")
-
-#: What may follow a teaser's excerpt on its line or the next ("… Läs mer »").
-READ_MORE = ("Läs mer »", "Läs mer…", "Läs mer...", "Läs mer", "Läs vidare", "Fortsätt läsa…", "Fortsätt läsa",
-             "Continue reading", "Read more", "»", "→")
 
 #: How a teaser's excerpt ends (docs/site.md, "Teasers": cut mid-word, ended with `...`).
 ELLIPSES = ("...", "…", "[…]", "[...]")

@@ -8,6 +8,7 @@ anything to the page they sit on; they serve to discover posts and cross-check t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 from ..records import Teaser
@@ -17,6 +18,19 @@ from .reading import Reading, reading_of
 from .lines import strip_read_more
 
 _NOT_LINKS = ("#", "javascript:", "mailto:", "tel:")
+_EXCERPT_START = 40  # characters that tell a teaser's excerpt apart from the page's own lines
+
+
+class Excerpts:
+    """The teasers' excerpts on a page, to tell their lines from the page's own text: a theme's card
+    may show a whole first paragraph, as long as any running text."""
+
+    def __init__(self, excerpts: Iterable[str | None]) -> None:
+        self._starts = {text[:_EXCERPT_START] for text in excerpts if text}
+
+    def __contains__(self, line: str) -> bool:
+        """Whether `line` starts like one of the excerpts."""
+        return line[:_EXCERPT_START] in self._starts
 
 
 def extract_teasers(page: Document | Reading, *, is_post: bool | None = None) -> list[Teaser]:

@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 from ..discover import normalise_url, post_url
 from ..extract.document import Document, element_text
 from ..extract.lines import LineFacts, ends_with_ellipsis, line_facts
+from ..extract.teasers import Excerpts
 from ..extract.selectors import (ARCHIVE_SEGMENTS, ARTICLE_LINE, MIN_LISTED_POSTS, NEXT_PAGE_TEXTS,
                                  PAGE_PARAMETERS, PAGE_SEGMENTS, PAGINATION_MARKS)
 from ..records import ListingPage, Teaser
@@ -70,7 +71,7 @@ def read_listing(document: Document, *, site: str, teasers: Sequence[Teaser] = (
     facts = facts if facts is not None else line_facts(document)  # the crawl passes the facts it read
     listed = {post_url(teaser.url, site=site) for teaser in teasers if teaser.url}
     posts: dict[str, None] = {url: None for url in listed if url and url != page}
-    excerpts = {teaser.excerpt[:40] for teaser in teasers if teaser.excerpt}
+    excerpts = Excerpts(teaser.excerpt for teaser in teasers)
     article = False
     for i, line in enumerate(facts.lines):
         if facts.nav[i]:
@@ -78,7 +79,7 @@ def read_listing(document: Document, *, site: str, teasers: Sequence[Teaser] = (
         links = [href for href in line.links if not href.strip().startswith(_NOT_LINKS)]
         if not links:
             if (len(line.text) >= ARTICLE_LINE and not facts.furniture[i] and not ends_with_ellipsis(line.text)
-                    and line.text[:40] not in excerpts):
+                    and line.text not in excerpts):
                 article = True
             continue
         shown_as_post = (
