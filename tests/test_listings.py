@@ -257,6 +257,9 @@ def test_an_archive_page_in_an_unseen_theme_lists_every_post_with_its_teaser(nam
     shown = sorted(load_posts(), key=lambda p: p.published_at, reverse=True)[:count]
     assert (result.kind, result.error, result.post) == (PageKind.LISTING, None, None)
     assert {SITE + p.slug + "/" for p in shown} <= set(result.listing.posts)
+    # in the order the page shows them, so that a crawl asks for them in the same order every run
+    assert [u for u in result.listing.posts if u in {SITE + p.slug + "/" for p in shown}] == \
+        [SITE + p.slug + "/" for p in shown]
     assert url + "page/2/" in result.listing.next_pages
     teasers = {t.url: (t.title, t.published) for t in result.teasers}
     assert {SITE + p.slug + "/": (p.title, p.published) for p in shown}.items() <= teasers.items()

@@ -69,8 +69,8 @@ def read_listing(document: Document, *, site: str, teasers: Sequence[Teaser] = (
     """
     page = normalise_url(document.url, site=site)
     facts = facts if facts is not None else line_facts(document)  # the crawl passes the facts it read
-    listed = {post_url(teaser.url, site=site) for teaser in teasers if teaser.url}
-    posts: dict[str, None] = {url: None for url in listed if url and url != page}
+    listed = (post_url(teaser.url, site=site) for teaser in teasers if teaser.url)
+    posts: dict[str, None] = dict.fromkeys(url for url in listed if url and url != page)  # in page order
     excerpts = Excerpts(teaser.excerpt for teaser in teasers)
     article = False
     for i, line in enumerate(facts.lines):
