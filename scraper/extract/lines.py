@@ -45,7 +45,9 @@ CONTACT_RE = re.compile(
     r"(?:e-?post:?\s*|tel(?:efon)?[.:]?\s*|mobil:?\s*)?(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\+?[\d\s-]{7,})",
     re.IGNORECASE)
 _MARKER_PREFIXES = tuple(p.casefold() for p in (*SUBSCRIBE_PHRASES, *FOOTER_PHRASES))
-_QUOTES = str.maketrans({"”": '"', "“": '"', "„": '"', "’": "'", "‘": "'", "–": "-", "—": "-", "…": "..."})
+_PLAIN_QUOTES = {"”": '"', "“": '"', "„": '"', "’": "'", "‘": "'", "–": "-", "—": "-", "…": "..."}
+# a regex, not str.translate: translate maps a text with a dash in it character by character in Python
+_QUOTES_RE = re.compile(f"[{''.join(_PLAIN_QUOTES)}]")
 
 
 def is_marker(text: str) -> bool:
@@ -232,7 +234,8 @@ def looks_like_role(text: str) -> bool:
 
 def title_key(text: str) -> str:
     """Compare titles as a reader would: case, quote style and dash style ignored."""
-    return " ".join(unicodedata.normalize("NFC", text).translate(_QUOTES).casefold().split())
+    plain = _QUOTES_RE.sub(lambda quote: _PLAIN_QUOTES[quote.group()], unicodedata.normalize("NFC", text))
+    return " ".join(plain.casefold().split())
 
 
 def clean_title(text: str | None, site_names: frozenset[str] = SITE_NAMES) -> str | None:
