@@ -339,18 +339,28 @@ class _LayoutReader:
                     date_line: int | None = None) -> int:
         """First line after the post: subscribe box, footer, readers' comments, previous/next links
         or widgets after its text, or the next date line's block. Before the text, a copy of
-        `date_line` is the post's meta row printed twice (Jannah's, for a sticky bar): passed."""
+        `date_line` is the post's meta row printed twice (Jannah's, for a sticky bar): passed;
+        within it, a box that shows a date of its own (`_past_box_in_the_text`) is the text's."""
         marker, after_post, furniture = self.facts.marker, self.facts.after_post, self.facts.furniture
         shown = self.texts[date_line] if date_line is not None else None
         # a theme may print `Lämna en kommentar` or `Inga kommentarer` in the post's header, before its
         # text, perhaps after the author's and category's links (`Redaktionen` / `Dagbok`)
-        has_text = False
+        first_text = None
+        resume = start
         for j in range(start, self.n):
+            if j < resume:
+                continue  # inside a box of the post's text
+            has_text = first_text is not None
             if marker[j] or j in self.comments.starts or (after_post[j] and (has_text or j >= self.facts.comments)):
                 return j
             if j in self.dates and not has_text and self.texts[j] == shown:
                 continue
-            has_text = has_text or not (furniture[j] or _is_linked_label(self.facts, j))
+            if j in self.dates and has_text:
+                resume = self._past_box_in_the_text(j, first_text)
+                if resume > j:
+                    continue
+            if not has_text and not (furniture[j] or _is_linked_label(self.facts, j)):
+                first_text = j
             if j in self.dates:
                 block = blocks.get(j)
                 if block is not None:
@@ -359,6 +369,31 @@ class _LayoutReader:
             if j - 2 > start and self._is_site_excerpt(j):
                 return j - 2  # a teaser whose date line we could not read: its title and date come first
         return self.n
+
+    def _past_box_in_the_text(self, i: int, first_text: int) -> int:
+        """Where the post's text goes on past the box that holds date line i, or i itself.
+
+        An editor's box in the text may show a date of its own: an embedded tweet, Instagram or
+        Facebook post (`Ett inlägg delat av … den 22 juni 2019`), an event's `Datum: 16 maj 2020`.
+        The box is the largest element around the date line that starts after the text's first
+        line, and holds more than the date line; the text goes on right after it, in the element
+        that holds both: a line of running text, or the signature. A teaser after the post is
+        followed by another teaser, the page's furniture or nothing (docs/site.md, "Field rules").
+        """
+        box = self.lines[i].element
+        for parent in box.iterancestors():
+            if self.document.span(parent)[0] <= first_text:
+                break
+            box = parent
+        else:
+            return i
+        start, end = self.document.span(box)
+        if end - start < 2 or end >= self.document.span(parent)[1] or end in self.dates \
+                or self.facts.furniture[end] or self.facts.nav[end]:
+            return i
+        running = len(self.texts[end].split()) >= _RUNNING_TEXT_WORDS
+        signed = end + 1 < self.n and self.facts.is_name(end) and self.facts.is_role(end + 1)
+        return end if running or signed else i
 
     def _is_site_excerpt(self, j: int) -> bool:
         """A teaser's excerpt in the site's exact form (250 characters cut, `...`), signed below."""

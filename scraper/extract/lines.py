@@ -19,11 +19,12 @@ from ..dates import (BYLINE_WORDS, POST_SENTENCE_STARTS, PUBLISHED_WORDS, counts
                      is_date_badge, is_published_label, is_timestamp, match_date_line, may_be_relative, may_hold_a_date,
                      names_update, parse_date, search_dates)
 from .document import Document, Line, element_text, normalise_space
-from .selectors import (AD_LABELS, AFTER_POST_COUNTED, AFTER_POST_COUNTS, AFTER_POST_PHRASES, BREADCRUMB_SEPARATORS,
+from .selectors import (AFTER_POST_COUNTED, AFTER_POST_COUNTS, AFTER_POST_PHRASES, BREADCRUMB_SEPARATORS,
                         BYLINE_PREFIXES, CATEGORY_PREFIXES, CHROME_LINES, CHROME_PREFIXES, COMMENTER_ENDINGS,
-                        CREDIT_PREFIXES, ELLIPSES, EMPHASIS_TAGS, FOOTER_PHRASES, HEADING_TAGS, NAME_PARTICLES,
-                        NAVIGATION_ROLES, NAVIGATION_TAGS, NOT_NAME_WORDS, POST_LINK_ARROWS, POST_NAVIGATION_PHRASES,
-                        READ_MORE, SHARE_WORDS, SITE_NAMES, SUBSCRIBE_PHRASES, TITLE_SEPARATORS, WP_DATE_CLASSES)
+                        CREDIT_PREFIXES, ELLIPSES, EMPHASIS_TAGS, FOOTER_PHRASES, HEADING_TAGS, INSERT_LABELS,
+                        NAME_PARTICLES, NAVIGATION_ROLES, NAVIGATION_TAGS, NOT_NAME_WORDS, POST_LINK_ARROWS,
+                        POST_NAVIGATION_PHRASES, READ_MORE, SHARE_WORDS, SITE_NAMES, SUBSCRIBE_PHRASES,
+                        TITLE_SEPARATORS, WP_DATE_CLASSES)
 
 _BREADCRUMB_SPLIT_RE = re.compile(f"[{re.escape(BREADCRUMB_SEPARATORS)}]")
 _BYLINE_WORDS_ALONE = frozenset(BYLINE_WORDS) | {prefix.strip() for prefix in BYLINE_PREFIXES}
@@ -60,9 +61,9 @@ def is_credit(text: str) -> bool:
     return text.casefold().startswith(CREDIT_PREFIXES)
 
 
-def is_ad_label(text: str) -> bool:
-    """The label over an ad between a post's paragraphs (`Annons`): never body."""
-    return len(text) <= 15 and text.casefold() in AD_LABELS
+def is_insert_label(text: str) -> bool:
+    """The label over an ad or an embedded post between a post's paragraphs (`Annons`): never body."""
+    return len(text) <= 40 and text.casefold() in INSERT_LABELS
 
 
 def is_hashtag_line(text: str) -> bool:
@@ -482,7 +483,7 @@ class TextFacts(NamedTuple):
     """What a line's text alone says it is (`text_facts`)."""
 
     marker: bool  # the subscribe box or the footer: the post ends here (`is_marker`)
-    removable: bool  # never body either: a marker, photo credit, ad's label, hashtag line, update's date, date badge
+    removable: bool  # never body either: a marker, credit, ad or embed label, hashtag line, update's date, date badge
     chrome: bool  # theme furniture (`is_chrome`) or what follows a post
     after_post: bool  # starts what follows a post: comments, previous/next links (`is_after_post`)
     only_after_post: bool  # printed only after a post (`only_follows_a_post`)
@@ -512,7 +513,7 @@ def text_facts(text: str, reference: datetime | None = None) -> TextFacts:
     update_date = shown is None and (names_an_update or may_hold) and _shows_an_update(text, reference)
     return TextFacts(
         marker=marker,
-        removable=marker or is_credit(text) or is_ad_label(text) or is_hashtag_line(text) or update_date
+        removable=marker or is_credit(text) or is_insert_label(text) or is_hashtag_line(text) or update_date
         or (shown is None and is_date_badge(text)),
         chrome=is_chrome(text) or after_post,
         after_post=after_post,

@@ -60,9 +60,13 @@ FOOTER_PHRASES = (
 CREDIT_PREFIXES = ("foto:", "foto :", "fotograf:", "foton:", "photo:", "bildkälla:", "foto & text:",
                    "text och foto:", "text & foto:")
 
-#: The label an ad plugin prints over an ad it puts between a post's paragraphs (Ad Inserter's `Annons`):
-#: never body, even mid-text.
-AD_LABELS = frozenset({"annons", "annonser", "reklam", "sponsrat", "advertisement", "sponsored"})
+#: The label a plugin or an embed prints over what it puts between a post's paragraphs (Ad Inserter's
+#: `Annons`; an Instagram post embedded by WordPress, shown without Instagram's script): never body,
+#: even mid-text.
+INSERT_LABELS = frozenset(s.casefold() for s in (
+    "Annons", "Annonser", "Reklam", "Sponsrat", "Advertisement", "Sponsored",
+    "Visa det här inlägget på Instagram", "View this post on Instagram",
+))
 
 #: What may follow a teaser's excerpt on its line or the next ("… Läs mer »").
 READ_MORE = ("Läs mer »", "Läs mer…", "Läs mer...", "Läs mer", "Läs vidare", "Fortsätt läsa…", "Fortsätt läsa",
