@@ -213,6 +213,18 @@ PAGES = {
     "embed-facebook-post-dated": "foreningsdag-i-boden-lockade-hundratals-besokare",
     "event-box-dated-in-text": "bis-tar-over-stafettpinnen-i-boden",
     "embed-tweet-dated": "inkubatorn-i-rannebergen-lokala-krafter-i-samverkan",
+    # Swedish public and housing sites as agencies built them, with the tools they print by a text:
+    # ReadSpeaker's `Lyssna på sidan` bar, `Lyssna Skriv ut A A A`, Google Translate's `Powered by
+    # Översätt`, a meta row as a description list (`Publicerat` / the date / `Kategori` / `Dagbok`),
+    # `Till toppen` links ending each section, a `Hittade du det du sökte?` box, a contact card
+    # (`Kontakt`, a name and a role) after the text. The tools started the body, and the listen bar
+    # made a contact card's name and role pass for the signature's surroundings: the signature was
+    # lost; `Till toppen` stayed in the text; an unsigned post ran on through the feedback box, the
+    # contact card and an events list, whose town set the lab.
+    "agency-listen-bar-contact-aside": "starta-eget-studiecirkel-med-coompanion",
+    "agency-unsigned-feedback-contact-card": "god-jul-fran-innovationslabben",
+    "agency-to-top-links-in-text": "vilken-resa-vi-gor",
+    "agency-meta-description-list-tools-row": "smarta-mal-lattare-sagt-an-gjort",
 }
 
 

@@ -41,6 +41,7 @@ from .selectors import ARCHIVE_SEGMENTS, AUTHOR_SEGMENTS, SITE_NAMES
 _MAX_TITLE = 200
 _EXCERPT_LINES = 3  # an excerpt ending in `...` may be broken over this many lines
 _RUNNING_TEXT_WORDS = 6  # a line this long is a sentence: not a label, a name or a byline
+_LIST_ITEMS = frozenset({"li", "dt", "dd"})  # the items of a list (`<ul>`, `<ol>`) or a description list (`<dl>`)
 
 
 @dataclass(frozen=True)
@@ -303,11 +304,12 @@ class _LayoutReader:
     def _in_date_list(self, j: int, i: int) -> bool:
         """Line j is an item of the list that holds date line i, a list of short items: a meta row
         printed as a list (`Redaktionen` / `10 oktober 2018` / `Dagbok` / `Inga kommentarer`, each
-        an `<li>`, the labels that say author and category hidden for screen readers)."""
+        an `<li>`, the labels that say author and category hidden for screen readers), or as a
+        description list (`Publicerat` / `2019-01-16` / `Kategori` / `Dagbok`, `<dt>` and `<dd>`)."""
         item, date_item = self.lines[j].element, self.lines[i].element
-        if not (item.tag == date_item.tag == "li" and item.getparent() is date_item.getparent()):
+        if not (item.tag in _LIST_ITEMS and date_item.tag in _LIST_ITEMS and item.getparent() is date_item.getparent()):
             return False
-        spans = [self.document.span(e) for e in date_item.getparent() if e.tag == "li"]
+        spans = [self.document.span(e) for e in date_item.getparent() if e.tag in _LIST_ITEMS]
         items = [" ".join(self.texts[start:end]) for start, end in spans]  # as shown: without screen-reader labels
         return all(is_meta_value(text) for text in items if text)  # an icon's item shows no text
 

@@ -89,19 +89,25 @@ CHROME_LINES = frozenset(
         "Gilla Laddar in …", "Gilla Laddar …", "Laddar in …", "Like Loading…", "Like Loading...",
         # rating boxes under the text (Extra's, Jetpack's)
         "Betygsätt:", "Betygsätt", "Betygsätt detta:", "Betyg:", "Rate this:", "Rate this post",
+        # the tools Swedish public sites print by a text: ReadSpeaker's button, text size, other
+        # languages (Google Translate's widget reads `Powered by Översätt` without its logo)
+        "Lyssna", "Lyssna på sidan", "Lyssna på texten", "Lyssna på artikeln", "Läs upp", "Talande webb",
+        "Lättläst", "Teckenspråk", "Textstorlek", "Textstorlek:", "A A A", "Other languages", "Andra språk",
+        "Välj språk", "Översätt", "Powered by Översätt", "Select Language", "Skriv ut sidan", "Tipsa en vän",
+        "Dela sidan",
         # a teaser's or an excerpt's `Läs mer` on a line of its own (READ_MORE, but a mark alone)
         *(phrase for phrase in READ_MORE if len(phrase) > 1),
         "Läs vidare »", "Fortsätt läsa →", "Continue reading →", "Read more »",
     )
 )
 
-#: Words of a share box (`Dela: Facebook Twitter LinkedIn`) and its counters (`47 Delningar`, `734 Visningar`);
-#: a short line of only these is furniture.
+#: Words of a share box (`Dela: Facebook Twitter LinkedIn`) and its counters (`47 Delningar`, `734 Visningar`),
+#: and of a row of page tools (`Lyssna Skriv ut A A A`, `Tipsa en vän`); a short line of only these is furniture.
 SHARE_WORDS = frozenset(
     s.casefold()
     for s in ("Dela", "Dela:", "Facebook", "Twitter", "X", "LinkedIn", "E-post", "Epost", "Mejla", "Skriv", "ut",
-              "Tweet", "Tweeta", "Pinterest", "WhatsApp", "Messenger", "Kopiera", "länk", "Tipsa", "Gilla",
-              "Delningar", "Shares", "Visningar", "Views", "|", "·", "•", "")
+              "Tweet", "Tweeta", "Pinterest", "WhatsApp", "Messenger", "Kopiera", "länk", "Tipsa", "en", "vän",
+              "Gilla", "Lyssna", "A", "Delningar", "Shares", "Visningar", "Views", "|", "·", "•", "")
 )
 
 #: Prefixes of theme furniture lines around a post (`Publicerat i Dagbok`, `Taggar: …`);
@@ -131,6 +137,10 @@ AFTER_POST_PHRASES = tuple(
         # Jetpack prints its sharing buttons, likes and related posts inside the post's content,
         # after the text and the signature
         "Dela detta:", "Gilla detta:", "Relaterade", "Share this:", "Like this:", "Related",
+        # the feedback box public sites print under a page's text
+        "Hittade du det du sökte?", "Var informationen till hjälp?", "Var sidan till hjälp?",
+        "Var den här sidan till hjälp?", "Hjälpte informationen dig?", "Fick du svar på din fråga?",
+        "Vad tycker du om sidan?", "Was this page helpful?", "Did you find what you were looking for?",
     )
 )
 #: Of those, the links to the previous and next post: printed only after a post, never before it.
