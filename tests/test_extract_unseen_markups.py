@@ -225,6 +225,15 @@ PAGES = {
     "agency-unsigned-feedback-contact-card": "god-jul-fran-innovationslabben",
     "agency-to-top-links-in-text": "vilken-resa-vi-gor",
     "agency-meta-description-list-tools-row": "smarta-mal-lattare-sagt-an-gjort",
+    # Blog themes with sidebars of WordPress's own widgets (a calendar, recent posts with dates,
+    # archives, an RSS feed). Spacious prints the title again at the end of the text for hAtom
+    # (hidden by its stylesheet), right above its meta row: the copy was taken for the title, and
+    # the post became what follows it. Themify Ultra's meta row under the title is links to the
+    # account's and the tags' archives (`allmannyttan Dagbok Norrköping, Portalen, arbetsmarknad 1`):
+    # it started the body. Twenty Twenty-Two, Ashe, Sparkling, Vantage, Olsen Light and Lovecraft
+    # were exact at once.
+    "spacious-hatom-title-copy-meta-after": "ungdomarna-utvarderar-linas-motesplats",
+    "themify-ultra-meta-row-of-links": "kvinnor-arbete-och-portalen",
 }
 
 

@@ -446,7 +446,8 @@ class _LayoutReader:
                 footer = self._candidate(None, i, above, above + 1, end)
             if header is not None and (footer is None or (self._kept(header.start, header.end)
                                                           and (header.hinted or not footer.hinted)
-                                                          and header.size * 3 >= footer.size)):
+                                                          and header.size * 3 >= footer.size
+                                                          and not self._copies_title(header.title, footer.title))):
                 candidates.append(header)
             elif footer is not None:
                 candidates.append(footer)
@@ -470,6 +471,11 @@ class _LayoutReader:
             chosen = pool[0]  # every candidate reads like a teaser: the post comes first
         return self._make_frame(chosen.date, chosen.title, chosen.start, chosen.end, teaser_like=chosen.teaser_like,
                                 date_after=chosen.date_after)
+
+    def _copies_title(self, copy: int, title: int) -> bool:
+        """Line `copy` repeats line `title` after text: ThemeGrill's themes print the title again at
+        the end of the text for hAtom, hidden by their stylesheet, right above the date line."""
+        return copy > title and self.texts[copy] == self.texts[title] and bool(self._kept(title + 1, copy))
 
     def _cut_at_footer_titles(self, candidates: list[_Candidate]) -> list[_Candidate]:
         """A post whose date is printed after its text starts at its title: a candidate above it
@@ -615,7 +621,10 @@ class _LayoutReader:
     def _make_frame(self, date_index: int | None, title: int | None, start: int, end: int, *,
                     teaser_like: bool = False, date_after: int | None = None) -> Frame:
         kept = self._kept(self._past_header(date_index, title, start, end), end)
-        kept = tuple(j for j in kept if j != date_after)  # a date between a lead and the text is not text
+        # a date between a lead and the text is not text, nor a copy of the title after it (ThemeGrill's
+        # themes print one for hAtom, hidden by their stylesheet)
+        shown_title = self.texts[title] if title is not None else None
+        kept = tuple(j for j in kept if j != date_after and self.texts[j] != shown_title)
         body, signature = split_signature(kept, self.facts)
         shown = date_index if date_index is not None else date_after
         return Frame(date=date_index, date_after=date_after,
@@ -644,17 +653,19 @@ class _LayoutReader:
 
 def keep_content(facts: LineFacts, indices: Iterable[int]) -> tuple[int, ...]:
     """Lines that can be body or signature: credits, hashtag lines, markers, navigation and
-    furniture are dropped, and a byline, a linked label or a copy of the date line under the title
-    (docs/site.md, "A post page": a credit is not an author, nor body). Chrome is dropped only at
-    either end: mid-text it may be content."""
+    furniture are dropped, and a byline, a linked label, a row of links to archives (tags,
+    `_is_archive_row`) or a copy of the date line under the title (docs/site.md, "A post page": a
+    credit is not an author, nor body). Chrome is dropped only at either end: mid-text it may be
+    content."""
     nav, removable, chrome, texts = facts.nav, facts.removable, facts.chrome, facts.texts
     kept = [j for j in indices if not nav[j] and not removable[j]]
     first, last = 0, _author_box(facts, kept)
     while last > first and (chrome[kept[last - 1]] or facts.heading(kept[last - 1])
-                            or CONTACT_RE.fullmatch(texts[kept[last - 1]]) or _is_archive_label(facts, kept[last - 1])):
+                            or CONTACT_RE.fullmatch(texts[kept[last - 1]]) or _is_archive_row(facts, kept[last - 1])):
         last -= 1  # a post never ends with a heading (it belongs to what follows), a bare e-mail/phone or a tag
     while first < last and (chrome[kept[first]] or is_byline(texts[kept[first]])
-                            or _is_linked_label(facts, kept[first]) or kept[first] in facts.dates):
+                            or _is_linked_label(facts, kept[first]) or _is_archive_row(facts, kept[first])
+                            or kept[first] in facts.dates):
         if is_byline_word(texts[kept[first]]) and first + 1 < last and is_meta_value(texts[kept[first + 1]]):
             first += 1  # a meta row of one word per element: `i` / `Dagbok`, `av` / `Redaktionen`
         first += 1
@@ -685,10 +696,15 @@ def _is_author_link(facts: LineFacts, j: int) -> bool:
         and text.startswith(shown) for e in facts.lines[j].inlines)
 
 
-def _is_archive_label(facts: LineFacts, j: int) -> bool:
-    """Line j is all one link to a category, tag or author archive: a post's tag or category."""
-    link = _line_link(facts, j)
-    return link is not None and _archive_of(link.get("href") or "") in ARCHIVE_SEGMENTS
+def _is_archive_row(facts: LineFacts, j: int) -> bool:
+    """Line j is links to category, tag or author archives and nothing else with a letter in it: a
+    post's tags, or a meta row's account, category and tags (`allmannyttan Dagbok Norrköping,
+    Portalen 1`, the comment count linking to the comments)."""
+    rest = facts.texts[j]
+    for anchor in facts.lines[j].inlines:
+        if anchor.tag == "a" and _archive_of(anchor.get("href") or "") in ARCHIVE_SEGMENTS:
+            rest = rest.replace(element_text(anchor), "", 1)
+    return rest != facts.texts[j] and not any(c.isalpha() for c in rest)
 
 
 def _line_link(facts: LineFacts, j: int) -> Any:
