@@ -244,22 +244,47 @@ UNSEEN_LISTINGS = {
     "divi-blog-module": (SITE + "dagbok/", 9),
     "newspaper-magazine": (SITE + "dagbok/", 9),
     "kadence-category-loadmore": (SITE + "category/dagbok/", 9),
+    # Cards that print their date under the excerpt: Twenty Twenty-One's entry footer (`Publicerad
+    # …`, after `Fortsätt läsa`), on an archive's second page; Twenty Twenty-Four's query loop. Every
+    # teaser was missing; Twenty Twenty-Four's page was read as a post titled `Dagbok`, dated by the
+    # first card, with its excerpt for a body: a false post, its listing not followed.
+    "twentytwentyone-category-page2": (SITE + "category/dagbok/page/2/", 10),
+    "twentytwentyfour-query-loop-grid": (SITE + "dagbok/", 10),
 }
 
 
 @pytest.mark.parametrize("name", UNSEEN_LISTINGS)
 def test_an_archive_page_in_an_unseen_theme_lists_every_post_with_its_teaser(name):
     url, count = UNSEEN_LISTINGS[name]
-    body = (Path(__file__).parent / "markups" / "unseen" / "listings" / f"{name}.html").read_bytes()
-    capture = Capture(url=url, final_url=url, status=200, headers={"content-type": "text/html; charset=utf-8"},
-                      body=body, fetched=datetime(2020, 3, 1, tzinfo=UTC))
-    result = read_page(PageResult(url, PageKind.OTHER, Source.LINKS, capture=capture), SITE, LABS)
-    shown = sorted(load_posts(), key=lambda p: p.published_at, reverse=True)[:count]
+    result = read_listing_page(name, url)
+    first, number = page_number(url)
+    shown = sorted(load_posts(), key=lambda p: p.published_at, reverse=True)[(number - 1) * count:number * count]
     assert (result.kind, result.error, result.post) == (PageKind.LISTING, None, None)
     assert {SITE + p.slug + "/" for p in shown} <= set(result.listing.posts)
     # in the order the page shows them, so that a crawl asks for them in the same order every run
     assert [u for u in result.listing.posts if u in {SITE + p.slug + "/" for p in shown}] == \
         [SITE + p.slug + "/" for p in shown]
-    assert url + "page/2/" in result.listing.next_pages
+    assert f"{first}page/{number + 1}/" in result.listing.next_pages
     teasers = {t.url: (t.title, t.published) for t in result.teasers}
     assert {SITE + p.slug + "/": (p.title, p.published) for p in shown}.items() <= teasers.items()
+
+
+def test_an_archive_page_with_dates_that_cannot_be_read_is_a_listing_not_a_post():
+    """Avada's timeline dates each card by a badge without a year (`19` / `feb`), the year only in a
+    month's divider. It was read as a post titled `Dagbok` with the first card's excerpt for a body,
+    exit 0: a page whose text holds titles that link to other posts is an archive, not a post."""
+    url = SITE + "dagbok/"
+    result = read_listing_page("avada-timeline-badges-no-year", url)
+    shown = sorted(load_posts(), key=lambda p: p.published_at, reverse=True)[:10]
+    assert (result.kind, result.error, result.post) == (PageKind.LISTING, None, None)
+    assert [u for u in result.listing.posts if u in {SITE + p.slug + "/" for p in shown}] == \
+        [SITE + p.slug + "/" for p in shown]
+    assert url + "page/2/" in result.listing.next_pages
+
+
+def read_listing_page(name: str, url: str) -> PageResult:
+    """A page of tests/markups/unseen/listings/, fetched at `url`, read as a crawl reads a page it followed."""
+    body = (Path(__file__).parent / "markups" / "unseen" / "listings" / f"{name}.html").read_bytes()
+    capture = Capture(url=url, final_url=url, status=200, headers={"content-type": "text/html; charset=utf-8"},
+                      body=body, fetched=datetime(2020, 3, 1, tzinfo=UTC))
+    return read_page(PageResult(url, PageKind.OTHER, Source.LINKS, capture=capture), SITE, LABS)

@@ -167,6 +167,38 @@ class _LayoutReader:
         return 0 <= i < self.n and i not in self.dates and not self.facts.furniture[i]
 
     def _teaser_at(self, i: int, title_first: bool) -> TeaserBlock | None:
+        """Read a teaser at date line i, in the page's order or the other (`_teaser_by_order`), or
+        as an archive's card that prints its date under its excerpt (`_card_above`). Where a card
+        whose title links to its post reads both ways (a list of cards, each title, excerpt and
+        date), the one whose title sits closer to the date in the tree is the teaser."""
+        found = self._teaser_by_order(i, title_first)
+        above = self._card_above(i)
+        if above is None:
+            return found
+        if found is None or not self._is_entry_title(found.title):
+            return above
+        date = self.lines[i].element
+        depths = [shared_depth(date, self.lines[block.title].element) for block in (found, above)]
+        return above if depths[1] > depths[0] else found
+
+    def _card_above(self, i: int) -> TeaserBlock | None:
+        """An archive's card that prints its date under its excerpt (Twenty Twenty-One's entry
+        footer, a block theme's query loop): a title that links to its post, up to three lines of
+        excerpt, perhaps a `Fortsätt läsa` and the rest of a meta row, then date line i. A name over
+        a role ends a teaser (docs/site.md, "Teasers"): the lines above it are another one's."""
+        j = i - 1
+        while j >= 0 and (self.facts.chrome[j] and self.facts.heading(j) is None or self._in_date_list(j, i)):
+            j -= 1
+        excerpt: list[int] = []
+        while len(excerpt) < _EXCERPT_LINES and self._usable(j) and not self._is_entry_title(j):
+            excerpt.insert(0, j)
+            j -= 1
+        if not excerpt or not self._usable(j) or len(self.texts[j]) > _MAX_TITLE or " " not in self.texts[j] \
+                or not self._is_entry_title(j) or any(self._ends_signature(k) for k in excerpt):
+            return None  # one word is a section's label (`Innovationslabb`), not a post's title
+        return TeaserBlock(start=j, end=i + 1, date=i, published=self.dates[i], title=j, excerpt=tuple(excerpt))
+
+    def _teaser_by_order(self, i: int, title_first: bool) -> TeaserBlock | None:
         """Read a teaser at date line i, in the page's order, else the other one. In a list of
         titles and dates alone, where both read, the next entry's title is as near in the text as
         the entry's own: the one whose title sits closer to the date in the tree is the teaser."""
@@ -451,13 +483,15 @@ class _LayoutReader:
                 candidates.append(header)
             elif footer is not None:
                 candidates.append(footer)
-        candidates = self._cut_at_footer_titles(candidates)
+        candidates = [c for c in self._cut_at_footer_titles(candidates) if not self._lists_entries(c.start, c.end)]
         hinted = [c for c in candidates if c.hinted]
         named = [c for c in candidates if self.facts.key(c.title) == self.page_title]
         if not hinted and not named:
             dateless = self._dateless_title(blocks)
             if dateless is not None:
                 end = self._region_end(dateless + 1, blocks, False)
+                if self._lists_entries(dateless + 1, end):
+                    return None
                 return self._make_frame(None, dateless, dateless + 1, end,
                                         date_after=self._date_after(dateless, end, blocks))
         if not candidates:
@@ -471,6 +505,11 @@ class _LayoutReader:
             chosen = pool[0]  # every candidate reads like a teaser: the post comes first
         return self._make_frame(chosen.date, chosen.title, chosen.start, chosen.end, teaser_like=chosen.teaser_like,
                                 date_after=chosen.date_after)
+
+    def _lists_entries(self, start: int, end: int) -> bool:
+        """The text between lines `start` and `end` holds titles that link to other posts
+        (`_is_entry_title`): an archive's cards under its heading (`Dagbok`), not a post's text."""
+        return sum(map(self._is_entry_title, self._kept(start, end))) >= 2
 
     def _copies_title(self, copy: int, title: int) -> bool:
         """Line `copy` repeats line `title` after text: ThemeGrill's themes print the title again at
@@ -548,8 +587,9 @@ class _LayoutReader:
         return self._link_entries[t]
 
     def _is_entry_title(self, t: int) -> bool:
-        """A heading that is one link to another page, not the site's home page: the title of an
-        entry in a list of posts (an archive's card), not a logo or a post's own title."""
+        """A heading that is one link to another page, not the site's home page nor an archive: the
+        title of an entry in a list of posts (an archive's card), not a logo, a category's label
+        or a post's own title."""
         if t not in self._entry_titles:
             self._entry_titles[t] = self._links_an_entry(t)
         return self._entry_titles[t]
@@ -559,7 +599,8 @@ class _LayoutReader:
                 or self._is_site_name(self.texts[t]):
             return False
         anchor = next(e for e in self.lines[t].inlines if e.tag == "a" and e.get("href"))
-        return not self.document.links_home(anchor.get("href"))
+        href = anchor.get("href")
+        return not self.document.links_home(href) and _archive_of(href) is None  # not a category's label
 
     def _size(self, start: int, end: int) -> int:
         """Characters in lines [start, end)."""

@@ -672,10 +672,10 @@ def _is_jump_link(document: Document, line: Line) -> bool:
     if not line.inlines or len(line.text.split()) > 4:
         return False
     anchors = [e for e in line.inlines if e.tag == "a"]
-    if len(anchors) != 1 or element_text(anchors[0]) != line.text:
+    if len(anchors) != 1:
         return False
     href = (anchors[0].get("href") or "").strip()
-    return href == "#" or _links_within(document, href)
+    return (href == "#" or _links_within(document, href)) and element_text(anchors[0]) == line.text
 
 
 def _is_a_link(element: Any) -> bool:
