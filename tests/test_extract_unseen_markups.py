@@ -234,6 +234,11 @@ PAGES = {
     # were exact at once.
     "spacious-hatom-title-copy-meta-after": "ungdomarna-utvarderar-linas-motesplats",
     "themify-ultra-meta-row-of-links": "kvinnor-arbete-och-portalen",
+    # A post laid out with block plugins and page builders' modules (columns, a cover, media and
+    # text, info boxes, buttons, SiteOrigin's panels). SiteOrigin's headline widget printed the
+    # signature as headings (`<h4>` the name, `<h5>` the role): a post never ending with a heading,
+    # the signature was dropped and the author lost.
+    "siteorigin-headline-widget-signature": "en-egen-kvall-for-tjejer",
 }
 
 

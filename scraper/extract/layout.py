@@ -701,7 +701,7 @@ def keep_content(facts: LineFacts, indices: Iterable[int]) -> tuple[int, ...]:
     nav, removable, chrome, texts = facts.nav, facts.removable, facts.chrome, facts.texts
     kept = [j for j in indices if not nav[j] and not removable[j]]
     first, last = 0, _author_box(facts, kept)
-    while last > first and (chrome[kept[last - 1]] or facts.heading(kept[last - 1])
+    while last > first and (chrome[kept[last - 1]] or facts.heading(kept[last - 1]) and not _signs(facts, kept, last)
                             or CONTACT_RE.fullmatch(texts[kept[last - 1]]) or _is_archive_row(facts, kept[last - 1])):
         last -= 1  # a post never ends with a heading (it belongs to what follows), a bare e-mail/phone or a tag
     while first < last and (chrome[kept[first]] or is_byline(texts[kept[first]])
@@ -711,6 +711,12 @@ def keep_content(facts: LineFacts, indices: Iterable[int]) -> tuple[int, ...]:
             first += 1  # a meta row of one word per element: `i` / `Dagbok`, `av` / `Redaktionen`
         first += 1
     return tuple(kept[first:last])
+
+
+def _signs(facts: LineFacts, kept: Sequence[int], end: int) -> bool:
+    """`kept` up to `end` ends with a name over a role: a signature, even printed as headings (a
+    page builder's headline widget, `<h4>` the name, `<h5>` the role)."""
+    return end >= 2 and facts.is_name(kept[end - 2]) and facts.is_role(kept[end - 1])
 
 
 def _author_box(facts: LineFacts, kept: Sequence[int]) -> int:
