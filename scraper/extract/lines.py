@@ -410,10 +410,10 @@ def _is_meta_tail(tail: str, *, sentence: bool = False) -> bool:
     """What may follow a date on a meta line: nothing, a separator and more meta, a byline
     (`av Redaktionen`, `i Dagbok`; `av Redaktionen.` ending a theme's `sentence`), an update
     or another date (a theme's hidden `updated` date shown as text), the post's categories or
-    tags (`Kategoriserad som Dagbok`, `Taggar: …`, printed inline after the date), or a short
-    capitalised label."""
+    tags (`Kategoriserad som Dagbok`, `Taggar: …`, printed inline after the date), a comment
+    count (`Inga kommentarer`, Elementor's cards), or a short capitalised label."""
     stripped = tail.strip()
-    if not stripped or stripped[0] in _SEPARATORS or names_update(stripped):
+    if not stripped or stripped[0] in _SEPARATORS or names_update(stripped) or _is_comment_count(stripped.casefold()):
         return True
     if stripped.casefold().startswith(_META_CONTINUATIONS):
         return True
