@@ -239,6 +239,18 @@ PAGES = {
     # signature as headings (`<h4>` the name, `<h5>` the role): a post never ending with a heading,
     # the signature was dropped and the author lost.
     "siteorigin-headline-widget-signature": "en-egen-kvall-for-tjejer",
+    # Names and roles besides the signature's. An unsigned post ending with a quote whose `<cite>`
+    # is a name over a role: that person became the author. Twenty Sixteen's author box inside the
+    # content (`Författare: Redaktionen` and the account's biography) after the signature: the
+    # signature was lost. A contact box under the signature and its e-mail and phone (`Vill du veta
+    # mer? Kontakta`, another name and role): that person became the author. Two people signing
+    # together (`Martin Kesenci och Daniel Berg` over their roles): no author. Exact at once: a
+    # quote's attribution on two lines before the signature, an interview's bold names, a caption
+    # naming people, a guest post's `Gästinlägg av …`, a role with the site's typo.
+    "twentynineteen-unsigned-quote-cite-name-role": "god-jul-fran-innovationslabben",
+    "twentysixteen-author-box-in-content": "tack-for-den-har-tiden",
+    "elementor-signature-contacts-contact-box": "ett-ar-med-portalen",
+    "oceanwp-two-names-one-signature": "en-egen-kvall-for-tjejer",
 }
 
 

@@ -791,28 +791,37 @@ def split_signature(kept: Sequence[int], facts: LineFacts) -> tuple[tuple[int, .
     posts or the site's footer, printed after the content's element).
     """
     for end in range(len(kept), 1, -1):
-        if not (facts.is_name(kept[end - 2]) and facts.is_role(kept[end - 1])):
+        if not _signs(facts, kept, end) or _cites(facts, kept[end - 2]):
             continue
         after = kept[end:]
         if len(after) <= 3 and all(_is_trailing_furniture(facts, j) for j in after) \
                 or _outside_the_text(facts, kept[0], kept[end - 1], after):
-            end = _repeated_from(kept, end, facts)
+            end = _first_signature(kept, end, facts)
             return tuple(kept[:end - 2]), (kept[end - 2], kept[end - 1])
     return tuple(kept), None
 
 
-def _repeated_from(kept: Sequence[int], end: int, facts: LineFacts) -> int:
-    """Where the signature that ends at `end` in `kept` was first printed: an author card may
-    repeat it under the text, after a label (`Publicerad av` / the name / the role); the card
-    is not the post's."""
+def _cites(facts: LineFacts, j: int) -> bool:
+    """Line j is in a `<cite>`: a quote's attribution (`Sophia Lövgren` / `utvecklingsstrateg på
+    Hyresgästföreningen` under a quote block), not the post's signature, even in an unsigned post."""
+    return any(e.tag == "cite" for e in facts.lines[j].inlines)
+
+
+def _first_signature(kept: Sequence[int], end: int, facts: LineFacts) -> int:
+    """Where the post's signature ends, given a name and a role that end at `end` in `kept`. An
+    author card may repeat the signature under the text, after a label (`Publicerad av` / the
+    name / the role); a contact box may follow it under a heading (`Vill du veta mer? Kontakta` /
+    another name / a role), perhaps past the signer's e-mail and phone. Neither is the post's."""
     texts = facts.texts
-    signature = (texts[kept[end - 2]], texts[kept[end - 1]])
-    earlier = end - 2
-    while earlier - 1 > 1 and _is_trailing_furniture(facts, kept[earlier - 1]):
+    earlier, heading = end - 2, False
+    while earlier - 1 > 1 and (_is_trailing_furniture(facts, kept[earlier - 1])
+                               or CONTACT_RE.fullmatch(texts[kept[earlier - 1]])):
+        heading = heading or facts.heading(kept[earlier - 1]) is not None
         earlier -= 1
-    if earlier >= 2 and (texts[kept[earlier - 2]], texts[kept[earlier - 1]]) == signature:
-        return earlier
-    return end
+    if not _signs(facts, kept, earlier):
+        return end
+    repeated = (texts[kept[earlier - 2]], texts[kept[earlier - 1]]) == (texts[kept[end - 2]], texts[kept[end - 1]])
+    return earlier if repeated or heading else end
 
 
 def _outside_the_text(facts: LineFacts, first: int, last: int, lines: Sequence[int]) -> bool:

@@ -42,9 +42,10 @@ MAX_ROLE = 160
 _NAME_PUNCTUATION = re.compile(r"[0-9.,!?:;()\[\]{}\"”“/@#&+=*|<>_…]")
 _DIGIT_RE = re.compile(r"\d")
 _INITIAL_RE = re.compile(r"(?<!\w)[^\W\d_]\.(?=\s|$)")  # `K.` in `Anna K. Andersson`
-CONTACT_RE = re.compile(
-    r"(?:e-?post:?\s*|tel(?:efon)?[.:]?\s*|mobil:?\s*)?(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\+?[\d\s-]{7,})",
-    re.IGNORECASE)
+_CONTACT = (r"(?:e-?post:?\s*|tel(?:efon)?[.:]?\s*|tfn\.?:?\s*|mobil:?\s*)?"
+            r"(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\+?[\d\s-]{7,})")
+# a line of contacts: an e-mail address or a phone number, or several (`anna@…, tfn 011-19 60 00`)
+CONTACT_RE = re.compile(rf"{_CONTACT}(?:\s*[,|·/]\s*{_CONTACT})*", re.IGNORECASE)
 _MARKER_PREFIXES = tuple(p.casefold() for p in (*SUBSCRIBE_PHRASES, *FOOTER_PHRASES))
 _PLAIN_QUOTES = {"”": '"', "“": '"', "„": '"', "’": "'", "‘": "'", "–": "-", "—": "-", "…": "..."}
 # a regex, not str.translate: translate maps a text with a dash in it character by character in Python
@@ -191,6 +192,9 @@ def looks_like_name(text: str) -> bool:
     Particles (`von`, `af`) and hyphenated names (`Anna-Karin`) are allowed; subheads
     in capitals, credits, captions and the site's own phrases are not names.
     """
+    if " och " in text:  # two people sign together (`Martin Kesenci och Daniel Berg`)
+        first, _, second = text.partition(" och ")
+        return looks_like_name(first) and looks_like_name(second)
     # the word tests first: they turn down most lines (sentences, dates) at their first words
     if len(text) > 60:
         return False

@@ -30,8 +30,8 @@ HIDDEN_CLASSES = frozenset({"screen-reader-text", "sr-only", "visually-hidden", 
                             "elementor-screen-only", "assistive-text"})
 
 #: Inline elements a line remembers: links (teaser URLs), `<time>` (a date inside a meta
-#: line), and emphasis (a bold line in legacy markup is a title).
-TRACKED_INLINE_TAGS = frozenset({"a", "time", "b", "strong", "big", "font"})
+#: line), emphasis (a bold line in legacy markup is a title) and `<cite>` (a quote's source).
+TRACKED_INLINE_TAGS = frozenset({"a", "time", "b", "strong", "big", "font", "cite"})
 
 HEADING_TAGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 
@@ -137,6 +137,8 @@ AFTER_POST_PHRASES = tuple(
         # Jetpack prints its sharing buttons, likes and related posts inside the post's content,
         # after the text and the signature
         "Dela detta:", "Gilla detta:", "Relaterade", "Share this:", "Like this:", "Related",
+        # an author's box (Twenty Sixteen's `Författare: Redaktionen` and the account's biography)
+        "Författare:", "Om författaren", "Om skribenten", "About the author",
         # the feedback box public sites print under a page's text
         "Hittade du det du sökte?", "Var informationen till hjälp?", "Var sidan till hjälp?",
         "Var den här sidan till hjälp?", "Hjälpte informationen dig?", "Fick du svar på din fråga?",
