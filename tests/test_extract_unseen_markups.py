@@ -251,6 +251,17 @@ PAGES = {
     "twentysixteen-author-box-in-content": "tack-for-den-har-tiden",
     "elementor-signature-contacts-contact-box": "ett-ar-med-portalen",
     "oceanwp-two-names-one-signature": "en-egen-kvall-for-tjejer",
+    # Dates as themes print them with Swedish settings. ColorMag's meta row `Ons 26 jun 2019
+    # Redaktionen 1 kommentar` was no date line and started the body. A theme that prints how long
+    # ago (`för 6 månader sedan`) in a `<time>`, its footer `Senast ändrad för 6 månader sedan`
+    # under the signature, and readers' comments dated the same way: the footer and the role line
+    # above it were read as a comment, and the signature was lost. A date badge (`nov` / `13`, the
+    # year only in the `<time>`) and an events list with linked titles after the post: no body was
+    # found. Exact at once: `februari 27, 2019`, `07/11/2018`, `2019/09/25`, `Publicerad måndag 7
+    # oktober 2019 kl. 15:05` after an `Uppdaterad` line, only JSON-LD in UTC.
+    "colormag-weekday-date-name-comment-count": "barnfest_pa_torget_i_rannebergen",
+    "relative-dates-updated-in-footer": "ungdomarna-utvarderar-linas-motesplats",
+    "badge-date-events-list-after": "fyra-labb-manga-lardomar",
 }
 
 

@@ -26,7 +26,7 @@ from typing import Any
 
 from lxml import etree
 
-from ..dates import match_date_line
+from ..dates import counts_back, match_date_line
 from .document import Document
 from .lines import is_after_post
 from .selectors import (COMMENT_CLASSES, COMMENT_FORM_ACTIONS, COMMENT_FORM_PHRASES, COMMENT_LINK_FRAGMENTS,
@@ -130,8 +130,10 @@ def _item_at(document: Document, texts: list[str], dated: list[bool], date: int)
 
 
 def _is_date_like(text: str) -> bool:
-    """A date line, or a short line with a year: a comment's date in whatever form the theme prints it."""
-    return match_date_line(text) is not None or (len(text) <= _MAX_DATE and _YEAR_RE.search(text) is not None)
+    """A date line, a short line with a year, or how long ago (`för 6 månader sedan`): a comment's
+    date in whatever form the theme prints it."""
+    return match_date_line(text) is not None or (len(text) <= _MAX_DATE and _YEAR_RE.search(text) is not None) \
+        or counts_back(text)
 
 
 def _is_reader_name(text: str) -> bool:

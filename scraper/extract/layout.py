@@ -507,9 +507,11 @@ class _LayoutReader:
                                 date_after=chosen.date_after)
 
     def _lists_entries(self, start: int, end: int) -> bool:
-        """The text between lines `start` and `end` holds titles that link to other posts
-        (`_is_entry_title`): an archive's cards under its heading (`Dagbok`), not a post's text."""
-        return sum(map(self._is_entry_title, self._kept(start, end))) >= 2
+        """The text between lines `start` and `end`, up to its signature, holds titles that link to
+        other posts (`_is_entry_title`): an archive's cards under its heading (`Dagbok`), not a
+        post's text (what follows a signature, an events list, is not the post's either way)."""
+        body, _ = split_signature(self._kept(start, end), self.facts)
+        return sum(map(self._is_entry_title, body)) >= 2
 
     def _copies_title(self, copy: int, title: int) -> bool:
         """Line `copy` repeats line `title` after text: ThemeGrill's themes print the title again at

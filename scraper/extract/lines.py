@@ -415,16 +415,19 @@ def _is_meta_tail(tail: str, *, sentence: bool = False) -> bool:
     (`av Redaktionen`, `i Dagbok`; `av Redaktionen.` ending a theme's `sentence`), an update
     or another date (a theme's hidden `updated` date shown as text), the post's categories or
     tags (`Kategoriserad som Dagbok`, `Taggar: …`, printed inline after the date), a comment
-    count (`Inga kommentarer`, Elementor's cards), or a short capitalised label."""
+    count (`Inga kommentarer`, Elementor's cards), or a short capitalised label, perhaps with a
+    comment count after it (`Redaktionen 1 kommentar`, ColorMag)."""
     stripped = tail.strip()
     if not stripped or stripped[0] in _SEPARATORS or names_update(stripped) or _is_comment_count(stripped.casefold()):
         return True
     if stripped.casefold().startswith(_META_CONTINUATIONS):
         return True
+    words = stripped.split()
+    if len(words) > 2 and _is_comment_count(" ".join(words[-2:]).casefold()):
+        return _is_meta_tail(" ".join(words[:-2]), sentence=sentence)  # `Redaktionen 1 kommentar`
     dates = search_dates(stripped)
     if dates and dates[0][0] == 0:
         return True
-    words = stripped.split()
     if words[0].casefold() in BYLINE_WORDS:
         return len(words) <= 6 and (stripped[-1] not in ".!?" or (sentence and stripped[-1] == "."))
     return _is_label_words(stripped)
