@@ -262,6 +262,21 @@ PAGES = {
     "colormag-weekday-date-name-comment-count": "barnfest_pa_torget_i_rannebergen",
     "relative-dates-updated-in-footer": "ungdomarna-utvarderar-linas-motesplats",
     "badge-date-events-list-after": "fyra-labb-manga-lardomar",
+    # The site's own theme as a Swedish agency might have built it, in the seed page's reading
+    # order (docs/site.md, "A post page"), each a different build: BEM or Swedish class names or
+    # none, Bootstrap 3 with the logo as the `<h1>`, a hero with the title on it, a mega menu
+    # that shows another post first, `Läs mer om …` as buttons, the signature in a box, in one
+    # `<p>` with `<br>`, as `<b>` and `<i>`, no subscribe lines (the role runs into the first
+    # teaser), no teasers, a date badge beside the title. All exact at once.
+    "site-theme-tinymce-lasmer-knappar": "vilken-resa-vi-gor",
+    "site-theme-hero-rubrik-pa-bild": "nu-drar-vi-i-gang",
+    "site-theme-bootstrap3-logga-h1-strong": "forsta-workshopen-i-rannebergen",
+    "site-theme-bem-signaturruta-kortlank": "bis-samlar-foreningslivet-i-boden",
+    "site-theme-osignerat-megameny-senaste": "god-jul-fran-innovationslabben",
+    "site-theme-divar-utan-prenumeration": "fotbollsskola-pa-sommarlovet-en-ide-tar-form",
+    "site-theme-klasslos-utan-teasers": "kvinnor-arbete-och-portalen",
+    "site-theme-datumbricka-bredvid-rubrik": "musik-ar-ett-sprak-alla-forstar-the-rockin-pots-kommer-till-boden",
+    "site-theme-nbsp-kortgrid-jsonld": "fotbollsskolan-i-lina-hage-ar-fullbokad",
 }
 
 

@@ -253,6 +253,13 @@ UNSEEN_LISTINGS = {
     # Elementor Pro's cards end with `Anna Kanervo 19 februari 2020 Inga kommentarer` under the
     # excerpt and `Läs mer »`: a comment count after a date was not a meta line's, no teaser was read.
     "elementor-pro-posts-cards": (SITE + "dagbok/", 8),
+    # The site's own theme as an agency might have built its diary pages, in the seed's teaser form
+    # (date, title, excerpt `...`, author, role): a grid of cards that are each one link, a list
+    # with page numbers at `/kategori/dagbok/`, a second page whose arrows are icons. Read right at
+    # once; besides its posts, each lists the pages its footer and cookie notice link to.
+    "site-theme-dagbok-grid-whole-card-links": (SITE + "dagbok/", 10),
+    "site-theme-kategori-list-page-numbers": (SITE + "kategori/dagbok/", 10),
+    "site-theme-dagbok-page2-icon-links": (SITE + "dagbok/page/2/", 10),
 }
 
 
