@@ -292,6 +292,18 @@ def test_an_archive_page_with_dates_that_cannot_be_read_is_a_listing_not_a_post(
     assert url + "page/2/" in result.listing.next_pages
 
 
+def test_a_full_text_archive_dates_each_card_by_its_own_footer():
+    """Twenty Nineteen prints each post whole on an archive, its date in the post's footer, the next
+    post's linked title right after it: each teaser took the date of the card before it, silently.
+    The title nearer a date in the tree is its card's."""
+    url = SITE + "dagbok/"
+    result = read_listing_page("twentynineteen-full-text-index", url)
+    posts = {SITE + p.slug + "/": p for p in load_posts()}
+    assert result.post is None
+    assert len(result.teasers) >= 9
+    assert all((t.title, t.published) == (posts[t.url].title, posts[t.url].published) for t in result.teasers)
+
+
 def read_listing_page(name: str, url: str) -> PageResult:
     """A page of tests/markups/unseen/listings/, fetched at `url`, read as a crawl reads a page it followed."""
     body = (Path(__file__).parent / "markups" / "unseen" / "listings" / f"{name}.html").read_bytes()

@@ -174,12 +174,29 @@ class _LayoutReader:
         found = self._teaser_by_order(i, title_first)
         above = self._card_above(i)
         if above is None:
+            if found is not None and self._is_entry_title(found.title):
+                return self._whole_post_above(i, found) or found
             return found
         if found is None or not self._is_entry_title(found.title):
             return above
         date = self.lines[i].element
         depths = [shared_depth(date, self.lines[block.title].element) for block in (found, above)]
         return above if depths[1] > depths[0] else found
+
+    def _whole_post_above(self, i: int, found: TeaserBlock) -> TeaserBlock | None:
+        """The card that date line i ends, when its title links to its post and sits nearer the date
+        in the tree than `found`'s: an archive that prints each post whole, its date in the post's
+        footer (Twenty Nineteen), the next card's title right after that date. Its excerpt is the
+        post's first line."""
+        t = i - 1
+        while t >= 0 and t not in self.dates and not self._is_entry_title(t):
+            t -= 1
+        if t < 0 or t in self.dates or not self._usable(t + 1):
+            return None
+        date = self.lines[i].element
+        if shared_depth(date, self.lines[t].element) <= shared_depth(date, self.lines[found.title].element):
+            return None
+        return TeaserBlock(start=t, end=i + 1, date=i, published=self.dates[i], title=t, excerpt=(t + 1,))
 
     def _card_above(self, i: int) -> TeaserBlock | None:
         """An archive's card that prints its date under its excerpt (Twenty Twenty-One's entry
