@@ -27,7 +27,8 @@ def classify(url: str, *, site: str, document: Document | Reading | None = None,
     """The kind of page at `url` on `site`; with a `document`, its content decides post or other.
 
     `api_listed`: the REST API lists this page as a post (and so gives its date), so a title
-    with text under it is enough, even when the page shows no date of its own.
+    with text under it is enough, even when the page shows no date of its own. Unless the API
+    lists it, a page WordPress marks as one of its pages (`page-id-12`) is never a post.
     """
     parts = urlsplit(url)
     path = parts.path or "/"
@@ -46,7 +47,8 @@ def classify(url: str, *, site: str, document: Document | Reading | None = None,
     root_post = len(segments) == 1 or (not segments and "p=" in parts.query)
     if document is None:
         return PageKind.POST if root_post else PageKind.OTHER
-    if root_post and _shows_a_post(reading_of(document), api_listed=api_listed):
+    reading = reading_of(document)
+    if root_post and (api_listed or not reading.wordpress.page) and _shows_a_post(reading, api_listed=api_listed):
         return PageKind.POST
     return PageKind.OTHER
 

@@ -512,8 +512,9 @@ def read_page(result: PageResult, site: str, labs: LabVocabulary) -> PageResult:
     Never silent: a post missing its date, title or body, or whose body is far shorter or
     longer than the text the site lists for it (`wrong_length`), is stored with what was
     read, and its `error` names what is wrong (`no date found`); a page at a post's address
-    that the REST API lists, or that shows a heading and running text (`looks_like_article`),
-    but is not read as a post, fails with the reason. Either makes the run exit 1.
+    that the REST API lists, or that shows a heading and running text (`looks_like_article`)
+    and is not one WordPress marks as one of its pages, but is not read as a post, fails with
+    the reason. Either makes the run exit 1.
 
     Public because `archive.rebuild` reads each archived response through this same step,
     so a page rebuilt from a WARC file (perhaps with a better extractor) is read exactly as a crawl reads it.
@@ -549,7 +550,8 @@ def read_page(result: PageResult, site: str, labs: LabVocabulary) -> PageResult:
             if problems:
                 result.error = ", ".join(problems)
         elif result.kind == PageKind.OTHER and classify(result.url, site=site) == PageKind.POST and (
-                listed is not None or looks_like_article(document, besides=[t.excerpt for t in result.teasers])):
+                listed is not None or not reading.wordpress.page
+                and looks_like_article(document, besides=[t.excerpt for t in result.teasers])):
             missing = missing_fields(extract_post(reading, labs=labs, api_published=listed))
             result.error = f"{NOT_A_POST}: " + (", ".join(missing) or "no date of its own found")
     except Exception as error:  # one bad page never stops the crawl; the capture is kept

@@ -119,3 +119,38 @@ def test_teaser_excerpts_are_not_the_pages_own_running_text():
     document = document_of(page("<h1>Start</h1>" + "".join(f"<p>{text}</p>" for text in excerpts)), SITE + "start/")
     assert looks_like_article(document)
     assert not looks_like_article(document, besides=excerpts)
+
+
+# --- WordPress's own pages at a post's address -----------------------------------------------
+
+def wordpress_page(*, body_class: str = "", head: str = "", main: str = "") -> str:
+    main = main or "<h1>Om allmännyttan</h1>" + f"<p>{RUNNING}</p>" * 4
+    return f'<html><head><title>Sida</title>{head}</head><body class="{body_class}"><main>{main}</main></body></html>'
+
+
+@pytest.mark.parametrize("html, error", [
+    # a page a diary post's address could hold, long text and no date: an undated post is named ...
+    (wordpress_page(), "no date found"),
+    # ... but WordPress says which of its pages it shows: its body class, or its shortlink
+    (wordpress_page(body_class="page-template-default page page-id-31"), None),
+    (wordpress_page(head="<link rel='shortlink' href='https://www.allmannyttan.se/?page_id=31' />"), None),
+    # an event page marked so is never stored as a post, though it shows a date over a line
+    (wordpress_page(body_class="page page-id-311", main="<h1>Slutkonferens</h1><p>onsdag 18 mars 2020</p>"
+                    "<p>Plats: Münchenbryggeriet, Stockholm</p>" + f"<p>{RUNNING}</p>" * 4), None),
+])
+def test_one_of_wordpress_s_pages_is_never_a_post_nor_an_undated_one(html, error, labs):
+    """A crawl that reaches `/om-oss/` or `/personuppgifter/` (long text, no date) failed it as a post it
+    could not read, so every scheduled run would exit 1; an event page was stored as a post."""
+    from scraper.crawl import read_page
+    from scraper.names import Source
+    from scraper.records import PageResult
+
+    url = SITE + "om-allmannyttan/"
+    capture = Capture(url=url, final_url=url, status=200, headers={"content-type": "text/html; charset=utf-8"},
+                      body=html.encode(), fetched=datetime(2020, 3, 1, tzinfo=timezone.utc))
+    result = read_page(PageResult(url, PageKind.OTHER, Source.LINKS, capture=capture), SITE, labs)
+    assert (result.kind, result.post) == (PageKind.OTHER, None)
+    if error is None:
+        assert result.error is None
+    else:
+        assert error in result.error

@@ -2,7 +2,8 @@
 
 docs/site.md, "Platform": the site runs WordPress (oEmbed views, REST API), so a theme may mark the
 post with `hentry`, `entry-title`, `entry-content`, `published`/`updated` and a
-`byline`/`author vcard`, and `<body>` with `single-post postid-123`. Themes differ
+`byline`/`author vcard`, and `<body>` with `single-post postid-123` (`page page-id-12` on one
+of WordPress's pages, whose shortlink is `?page_id=12`). Themes differ
 and teasers repeat the post's own classes, so this layer only *finds* elements; the
 layout layer decides which of them belongs to the post (see `post.py`).
 """
@@ -18,6 +19,8 @@ from .selectors import (WP_AUTHOR_CLASSES, WP_CONTENT_CLASSES, WP_DATE_CLASSES, 
                         WP_SINGLE_BODY_CLASSES, WP_TITLE_CLASSES, WP_UPDATED_CLASSES)
 
 _POST_ID_RE = re.compile(r"(?:^|\s)postid-(\d+)(?:\s|$)")
+_PAGE_ID_RE = re.compile(r"(?:^|\s)page-id-\d+(?:\s|$)")  # body_class() of one of WordPress's pages
+_PAGE_LINK_RE = re.compile(r"[?&]page_id=\d+|/wp/v2/pages/\d+")  # its shortlink, its REST API address
 
 
 @dataclass
@@ -25,6 +28,7 @@ class WordPress:
     """Elements marked with WordPress's class conventions, in page order."""
 
     single: bool = False  # <body class="single-post …"> or postid-N
+    page: bool = False  # WordPress says it shows one of its pages, not a post (`page-id-N`, `?page_id=N`)
     post_id: int | None = None
     titles: list[Any] = field(default_factory=list)
     contents: list[Any] = field(default_factory=list)
@@ -57,6 +61,8 @@ def read_wordpress(document: Document) -> WordPress:
     match = _POST_ID_RE.search(classes)
     found.post_id = int(match.group(1)) if match else None
     found.single = bool(match) or not set(WP_SINGLE_BODY_CLASSES).isdisjoint(classes.split())
+    found.page = bool(_PAGE_ID_RE.search(classes)) or any(
+        _PAGE_LINK_RE.search(link.get("href") or "") for link in document.tree.iter("link"))
     found.titles = [e for e in document.with_class(*WP_TITLE_CLASSES) if e.tag not in ("body", "html")
                     and element_text(e)]
     found.contents = _outermost(document.with_class(*WP_CONTENT_CLASSES, "itemprop:articleBody"))
