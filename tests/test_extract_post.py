@@ -308,6 +308,18 @@ def test_a_footer_date_past_a_related_posts_box_with_dates_is_the_posts(labs):
     assert (post.published, post.body) == (date(2019, 3, 6), "\n\n".join(BODY))
 
 
+def test_a_footer_date_past_a_newsletter_form_in_the_content_is_the_posts(labs):
+    # a newsletter plugin's form at the end of the content (`Prenumerera på vårt nyhetsbrev`, a line of
+    # the subscribe box) stands between the text and the post's only date, in Twenty Twenty-One's footer
+    form = ('<div class="mc4wp-form"><h3>Prenumerera på vårt nyhetsbrev</h3><form><p><label>E-postadress</label>'
+            '<input type="email"></p><p><input type="submit" value="Skicka"></p></form></div>')
+    tail = ("<article><h1>Alla labb på plats</h1><div class=\"content\">" + "".join(f"<p>{t}</p>" for t in BODY)
+            + form + '</div><footer><span>Publicerad <time datetime="2019-03-06T10:00:00+01:00">6 mars 2019</time>'
+            "</span> <span>av Redaktionen</span></footer></article>" + COMMENTS_HTML)
+    post = extract(html("<title>Alla labb på plats – Allmännyttan</title>", tail=tail), labs)
+    assert (post.published, post.body) == (date(2019, 3, 6), "\n\n".join(BODY))
+
+
 def test_an_updated_date_beside_one_marked_published_is_the_update(labs):
     # Soledad hides the modified date, marked `entry-date updated`, between the title and its meta
     # row; hAtom's `updated` counts as the post's date only when no other date is marked published

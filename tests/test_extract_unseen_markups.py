@@ -277,6 +277,14 @@ PAGES = {
     "site-theme-klasslos-utan-teasers": "kvinnor-arbete-och-portalen",
     "site-theme-datumbricka-bredvid-rubrik": "musik-ar-ett-sprak-alla-forstar-the-rockin-pots-kommer-till-boden",
     "site-theme-nbsp-kortgrid-jsonld": "fotbollsskolan-i-lina-hage-ar-fullbokad",
+    # Posts printed without their signature, so that nothing of their own ends their text, with what
+    # themes and plugins print after it. GeneratePress's share bar with its counts glued
+    # (`DelaTotalt23Facebook14Twitter3…`) and Divi's `Läs också` box (another post's linked title
+    # and its excerpt) ran into the body; signed, they hid the signature. Exact at once: an author
+    # box naming towns, tags and previous/next links, partners' logos, a newsletter form and an
+    # empty comments area, related posts without dates.
+    "generatepress-unsigned-share-counts-glued": "vad-har-vi-lart-oss-hittills",
+    "divi-unsigned-read-also-box": "portalen-oppnar-dorren-for-nya-samarbeten",
 }
 
 

@@ -35,7 +35,7 @@ from urllib.parse import parse_qsl, urlsplit
 from .comments import Comments
 from .document import Document, element_text
 from .lines import (CONTACT_RE, LineFacts, clean_title, ends_with_ellipsis, is_byline, is_byline_word, is_emphasised,
-                    is_meta_value, is_meta_word, lies_within, shared_depth, strip_read_more)
+                    is_meta_value, is_meta_word, is_subscribe_line, lies_within, shared_depth, strip_read_more)
 from .selectors import ARCHIVE_SEGMENTS, AUTHOR_SEGMENTS, SITE_NAMES
 
 _MAX_TITLE = 200
@@ -658,11 +658,12 @@ class _LayoutReader:
 
     def _past_boxes(self, j: int) -> int:
         """The first line past the boxes that start at line j, each a heading of what follows a
-        post's text (`Relaterade inlägg:`, `Dela detta:`) and all else its element holds (the
-        entries, with their own dates). Related-posts plugins print such a box at the end of the
-        content, before a theme's entry footer and its date. Comments and previous/next links
-        are no such box."""
-        while j < self.n and self.facts.after_post[j] and not self.facts.text_facts[j].only_after_post:
+        post's text (`Relaterade inlägg:`, `Dela detta:`) or a subscribe box's line (a newsletter
+        form's `Prenumerera på vårt nyhetsbrev`), and all else its element holds (the entries,
+        with their own dates). Plugins print such boxes at the end of the content, before a
+        theme's entry footer and its date. Comments and previous/next links are no such box."""
+        while j < self.n and (self.facts.after_post[j] and not self.facts.text_facts[j].only_after_post
+                              or is_subscribe_line(self.texts[j])):
             box = self.lines[j].element.getparent()
             j = max(j + 1, self.document.span(box)[1] if box is not None else 0)
         return j
@@ -719,7 +720,7 @@ def keep_content(facts: LineFacts, indices: Iterable[int]) -> tuple[int, ...]:
     content."""
     nav, removable, chrome, texts = facts.nav, facts.removable, facts.chrome, facts.texts
     kept = [j for j in indices if not nav[j] and not removable[j]]
-    first, last = 0, _author_box(facts, kept)
+    first, last = 0, _other_post_box(facts, kept, _author_box(facts, kept))
     while last > first and (chrome[kept[last - 1]] or facts.heading(kept[last - 1]) and not _signs(facts, kept, last)
                             or CONTACT_RE.fullmatch(texts[kept[last - 1]]) or _is_archive_row(facts, kept[last - 1])):
         last -= 1  # a post never ends with a heading (it belongs to what follows), a bare e-mail/phone or a tag
@@ -730,6 +731,19 @@ def keep_content(facts: LineFacts, indices: Iterable[int]) -> tuple[int, ...]:
             first += 1  # a meta row of one word per element: `i` / `Dagbok`, `av` / `Redaktionen`
         first += 1
     return tuple(kept[first:last])
+
+
+def _other_post_box(facts: LineFacts, kept: Sequence[int], end: int) -> int:
+    """Where a box that shows another post starts at the end of `kept[:end]`, or `end`: a line of
+    what follows a post (`Läs också`), that post's title all one link, perhaps its excerpt ending
+    with an ellipsis (Divi's `Läs också` under the text). Nothing after the text marks where an
+    unsigned post ends, and the box hides a signature above it."""
+    for start in range(end - 2, max(end - 3 - _EXCERPT_LINES, -1), -1):
+        if facts.chrome[kept[start]] and _line_link(facts, kept[start + 1]) is not None:
+            excerpt = kept[start + 2:end]
+            if not excerpt or ends_with_ellipsis(facts.texts[excerpt[-1]]):
+                return start
+    return end
 
 
 def _signs(facts: LineFacts, kept: Sequence[int], end: int) -> bool:

@@ -28,8 +28,9 @@ from .selectors import (AFTER_POST_COUNTED, AFTER_POST_COUNTS, AFTER_POST_PHRASE
 
 _BREADCRUMB_SPLIT_RE = re.compile(f"[{re.escape(BREADCRUMB_SEPARATORS)}]")
 _BYLINE_WORDS_ALONE = frozenset(BYLINE_WORDS) | {prefix.strip() for prefix in BYLINE_PREFIXES}
-# share labels glued together (`FacebookTwitterLinkedInE-post`)
-_GLUED_SHARE_WORDS_RE = re.compile("(?:{})+".format("|".join(
+# share labels glued together, perhaps each with its count (`FacebookTwitterLinkedInE-post`,
+# `DelaTotalt23Facebook14Twitter3`)
+_GLUED_SHARE_WORDS_RE = re.compile(r"(?:(?:{})\d*)+".format("|".join(
     re.escape(w) for w in sorted(SHARE_WORDS, key=len, reverse=True) if len(w) > 1)))
 # How long a post takes to read, as themes print it (`Läsningstid: 3 min`, `2 minuters läsning`,
 # `Mindre än en minut läsning`, `3 min read`); asked of casefolded text.
@@ -46,7 +47,8 @@ _CONTACT = (r"(?:e-?post:?\s*|tel(?:efon)?[.:]?\s*|tfn\.?:?\s*|mobil:?\s*)?"
             r"(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\+?[\d\s-]{7,})")
 # a line of contacts: an e-mail address or a phone number, or several (`anna@…, tfn 011-19 60 00`)
 CONTACT_RE = re.compile(rf"{_CONTACT}(?:\s*[,|·/]\s*{_CONTACT})*", re.IGNORECASE)
-_MARKER_PREFIXES = tuple(p.casefold() for p in (*SUBSCRIBE_PHRASES, *FOOTER_PHRASES))
+_SUBSCRIBE_PREFIXES = tuple(p.casefold() for p in SUBSCRIBE_PHRASES)
+_FOOTER_PREFIXES = tuple(p.casefold() for p in FOOTER_PHRASES)
 _PLAIN_QUOTES = {"”": '"', "“": '"', "„": '"', "’": "'", "‘": "'", "–": "-", "—": "-", "…": "..."}
 # a regex, not str.translate: translate maps a text with a dash in it character by character in Python
 _QUOTES_RE = re.compile(f"[{''.join(_PLAIN_QUOTES)}]")
@@ -54,7 +56,12 @@ _QUOTES_RE = re.compile(f"[{''.join(_PLAIN_QUOTES)}]")
 
 def is_marker(text: str) -> bool:
     """The site's own furniture after a post, the subscribe box or the footer: the post ends here."""
-    return text.casefold().startswith(_MARKER_PREFIXES)
+    return is_subscribe_line(text) or text.casefold().startswith(_FOOTER_PREFIXES)
+
+
+def is_subscribe_line(text: str) -> bool:
+    """A line of the subscribe box (`Få nya inlägg i din inkorg`, `Prenumerera på …`)."""
+    return text.casefold().startswith(_SUBSCRIBE_PREFIXES)
 
 
 def is_credit(text: str) -> bool:

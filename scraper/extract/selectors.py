@@ -107,7 +107,7 @@ SHARE_WORDS = frozenset(
     s.casefold()
     for s in ("Dela", "Dela:", "Facebook", "Twitter", "X", "LinkedIn", "E-post", "Epost", "Mejla", "Skriv", "ut",
               "Tweet", "Tweeta", "Pinterest", "WhatsApp", "Messenger", "Kopiera", "länk", "Tipsa", "en", "vän",
-              "Gilla", "Lyssna", "A", "Delningar", "Shares", "Visningar", "Views", "|", "·", "•", "")
+              "Gilla", "Lyssna", "A", "Delningar", "Totalt", "Shares", "Visningar", "Views", "|", "·", "•", "")
 )
 
 #: Prefixes of theme furniture lines around a post (`Publicerat i Dagbok`, `Taggar: …`);
