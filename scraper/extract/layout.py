@@ -527,6 +527,8 @@ class _LayoutReader:
         """The text between lines `start` and `end`, up to its signature, holds titles that link to
         other posts (`_is_entry_title`): an archive's cards under its heading (`Dagbok`), not a
         post's text (what follows a signature, an events list, is not the post's either way)."""
+        if sum(map(self._is_entry_title, range(start, end))) < 2:
+            return False  # the cheap test first: most texts hold none
         body, _ = split_signature(self._kept(start, end), self.facts)
         return sum(map(self._is_entry_title, body)) >= 2
 
@@ -609,12 +611,14 @@ class _LayoutReader:
         """A heading that is one link to another page, not the site's home page nor an archive: the
         title of an entry in a list of posts (an archive's card), not a logo, a category's label
         or a post's own title."""
+        if not self.lines[t].inlines:
+            return False  # most lines: no link at all
         if t not in self._entry_titles:
             self._entry_titles[t] = self._links_an_entry(t)
         return self._entry_titles[t]
 
     def _links_an_entry(self, t: int) -> bool:
-        if not self.lines[t].inlines or self.facts.heading(t) is None or not self._is_link_entry(t) \
+        if self.facts.heading(t) is None or not self._is_link_entry(t) \
                 or self._is_site_name(self.texts[t]):
             return False
         anchor = next(e for e in self.lines[t].inlines if e.tag == "a" and e.get("href"))

@@ -683,13 +683,12 @@ def _is_breadcrumb_line(document: Document, line: Line) -> bool:
 def _is_jump_link(document: Document, line: Line) -> bool:
     """A short line that is all one link to a place in this page (`Till toppen` to `#top` or `#`,
     at the end of each section of a text): it moves the reader about the page, it is not text."""
-    if not line.inlines or len(line.text.split()) > 4:
-        return False
     anchors = [e for e in line.inlines if e.tag == "a"]
     if len(anchors) != 1:
         return False
     href = (anchors[0].get("href") or "").strip()
-    return (href == "#" or _links_within(document, href)) and element_text(anchors[0]) == line.text
+    return (href == "#" or _links_within(document, href)) and len(line.text.split()) <= 4 \
+        and element_text(anchors[0]) == line.text
 
 
 def _is_a_link(element: Any) -> bool:
@@ -739,7 +738,7 @@ def line_facts(document: Document) -> LineFacts:
     for start, end in _navigating_lists(document) + _link_boxes(document):
         nav[start:end] = [True] * (end - start)
     for i, line in enumerate(lines):
-        if _is_breadcrumb_line(document, line) or _is_jump_link(document, line):
+        if line.inlines and (_is_breadcrumb_line(document, line) or _is_jump_link(document, line)):
             nav[i] = True
     if not dates:
         # htmldate's order: the costly reading only when the fast one found nothing at all
