@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 from urllib.parse import parse_qs, urlsplit
 from datetime import UTC, datetime, time
@@ -12,7 +13,7 @@ from scraper.names import Source
 from scraper.records import Candidate, Validators
 from scraper.sample_site.faults import BILLION_LAUGHS_ENTITIES
 from scraper.sources import Listing, SourceEnd
-from scraper.sources.feed import read_feed
+from scraper.sources.feed import parse_feed, read_feed
 from scraper.sources.links import page_links
 from scraper.sources.sitemaps import SitemapError, parse_sitemap, read_sitemaps
 from scraper.sources.wp_api import read_api
@@ -188,6 +189,17 @@ def test_malformed_sitemap_is_an_error_listing_not_an_exception():
     assert listings[0].error and "not well-formed" in listings[0].error
     assert listings[0].capture.status == 200
     assert not end.complete
+
+
+def test_a_sitemap_and_a_feed_after_a_stray_blank_line_are_read():
+    # a theme or plugin printing a newline before WordPress's output: strict XML refuses the declaration
+    sitemap = (b'\n\n<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+               b"<url><loc>http://h/a/</loc></url></urlset>")
+    assert parse_sitemap(sitemap) == ("urlset", [("http://h/a/", None)])
+    assert parse_sitemap(codecs.BOM_UTF8 + sitemap) == ("urlset", [("http://h/a/", None)])
+    feed = (b'\n<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
+            b"<item><link>http://h/a/</link></item></channel></rss>")
+    assert [c.url for c in parse_feed(feed)] == ["http://h/a/"]
 
 
 def test_gzipped_sitemap_is_read():

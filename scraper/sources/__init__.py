@@ -8,6 +8,7 @@ unchanged (304) and whether it was read to the end.
 
 from __future__ import annotations
 
+import codecs
 import html
 import re
 from dataclasses import dataclass
@@ -124,13 +125,17 @@ class BadXML(ValueError):
 def parse_xml(body: bytes) -> etree._Element:
     """Parse untrusted XML safely: no entity expansion, no DTD, no network, no huge trees.
 
-    This is what makes a hostile sitemap or feed (XXE, billion laughs) harmless.
+    This is what makes a hostile sitemap or feed (XXE, billion laughs) harmless. Blank lines
+    before the XML declaration are read past, as feed readers do: WordPress sites often serve
+    their feed and sitemaps after one (a theme or plugin printing a newline before WordPress's
+    own output), which strict XML refuses.
     """
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=False
     )
+    bom = codecs.BOM_UTF8 if body.startswith(codecs.BOM_UTF8) else b""
     try:
-        root = etree.fromstring(body, parser=parser)
+        root = etree.fromstring(bom + body[len(bom):].lstrip(), parser=parser)
     except etree.XMLSyntaxError as error:
         raise BadXML(f"not well-formed XML ({error})") from None
     if root is None:
