@@ -320,6 +320,28 @@ def test_a_footer_date_past_a_newsletter_form_in_the_content_is_the_posts(labs):
     assert (post.published, post.body) == (date(2019, 3, 6), "\n\n".join(BODY))
 
 
+@pytest.mark.parametrize("credit", ["Bild: Shutterstock", "Bilder: Maria Ek", "Illustration: Maria Ek",
+                                    "Omslagsbild: Shutterstock", "Fotografi: Maria Ek", "© Shutterstock",
+                                    "(Foto: Shutterstock)", "Text och bild: Anna Kanervo", "Foto och text: Anna Kanervo"])
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_a_photo_credit_in_any_form_is_neither_body_nor_author(credit, where, labs):
+    # under the text or under the signature: `Text och bild: Anna Kanervo` after the signature took the
+    # author away, and the other forms stayed in the body above it
+    credit_line = f"<p>{escape(credit)}</p>"
+    tail = ("<div>6 mars 2019</div><h1>Alla labb på plats</h1>" + "".join(f"<p>{t}</p>" for t in BODY)
+            + (credit_line if where == "before" else "") + "<p>Anna Kanervo<br>projektansvarig</p>"
+            + (credit_line if where == "after" else "") + "<p>Få nya inlägg i din inkorg</p>")
+    post = extract(html("<title>Alla labb på plats – Allmännyttan</title>", tail=tail), labs)
+    assert (post.author, post.role, post.body) == ("Anna Kanervo", "projektansvarig", "\n\n".join(BODY))
+
+
+def test_a_photographer_named_after_the_signature_is_not_the_author(labs):
+    tail = ("<div>6 mars 2019</div><h1>Alla labb på plats</h1>" + "".join(f"<p>{t}</p>" for t in BODY)
+            + "<p>Anna Kanervo<br>projektansvarig</p><p>Fotograf Maria Ek</p><p>Få nya inlägg i din inkorg</p>")
+    post = extract(html("<title>Alla labb på plats – Allmännyttan</title>", tail=tail), labs)
+    assert (post.author, post.role) == ("Anna Kanervo", "projektansvarig")
+
+
 def test_an_updated_date_beside_one_marked_published_is_the_update(labs):
     # Soledad hides the modified date, marked `entry-date updated`, between the title and its meta
     # row; hAtom's `updated` counts as the post's date only when no other date is marked published

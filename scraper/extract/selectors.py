@@ -57,8 +57,9 @@ FOOTER_PHRASES = (
 )
 
 #: Prefixes of a photo credit (`Foto: Shutterstock`): never body, never an author.
-CREDIT_PREFIXES = ("foto:", "foto :", "fotograf:", "foton:", "photo:", "bildkälla:", "foto & text:",
-                   "text och foto:", "text & foto:")
+CREDIT_PREFIXES = ("foto:", "foto :", "fotograf:", "foton:", "fotografi:", "photo:", "bild:", "bilder:",
+                   "omslagsbild:", "illustration:", "bildkälla:", "foto & text:", "foto och text:", "text och foto:",
+                   "text & foto:", "text och bild:", "bild och text:", "(foto:", "©")
 
 #: The label a plugin or an embed prints over what it puts between a post's paragraphs (Ad Inserter's
 #: `Annons`; an Instagram post embedded by WordPress, shown without Instagram's script): never body,
@@ -179,7 +180,7 @@ NOT_NAME_WORDS = frozenset(
     w.casefold()
     for w in (
         "Allmännytta", "Allmännyttan", "Allmännyttans", "SABO", "Innovationslabb", "Innovationslabbet",
-        "Foto", "Bilden", "Bild", "Läs", "Följ", "Dela", "Kontakt", "Meny", "Hem", "Sök", "Instagram",
+        "Foto", "Fotograf", "Fotografi", "Illustration", "Bilden", "Bild", "Läs", "Följ", "Dela", "Kontakt", "Meny", "Hem", "Sök", "Instagram",
         "Facebook", "Twitter", "LinkedIn", "Box", "AB", "Bostäder", "Bostadsbolaget", "Hyresbostäder",
         "Kommun", "Stad", "Labb", "Dagbok", "Dagboken", "Nyheter", "Aktuellt",
     )
