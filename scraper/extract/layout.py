@@ -168,9 +168,10 @@ class _LayoutReader:
 
     def _teaser_at(self, i: int, title_first: bool) -> TeaserBlock | None:
         """Read a teaser at date line i, in the page's order or the other (`_teaser_by_order`), or
-        as an archive's card that prints its date under its excerpt (`_card_above`). Where a card
-        whose title links to its post reads both ways (a list of cards, each title, excerpt and
-        date), the one whose title sits closer to the date in the tree is the teaser."""
+        as an archive's card that prints its date under its excerpt (`_card_above`) or under the
+        whole post (`_whole_post_above`). Where a card whose title links to its post reads both
+        ways (a list of cards, each title, excerpt and date), the one whose title sits closer to
+        the date in the tree is the teaser."""
         found = self._teaser_by_order(i, title_first)
         above = self._card_above(i)
         if above is None:
@@ -262,7 +263,7 @@ class _LayoutReader:
         if j < self.n and facts.chrome[j]:
             j += 1  # a `Läs mer` line
         name = role = None
-        if j + 1 < self.n and facts.is_name(j) and facts.is_role(j + 1) and j + 1 not in self.dates:
+        if j + 1 < self.n and facts.signs(j, j + 1) and j + 1 not in self.dates:
             name, role = j, j + 1
             j += 2
         if not strict and not linked and (name is None or not self._closes(j, title_first)):
@@ -443,7 +444,7 @@ class _LayoutReader:
                 or self.facts.furniture[end] or self.facts.nav[end]:
             return i
         running = len(self.texts[end].split()) >= _RUNNING_TEXT_WORDS
-        signed = end + 1 < self.n and self.facts.is_name(end) and self.facts.is_role(end + 1)
+        signed = end + 1 < self.n and self.facts.signs(end, end + 1)
         return end if running or signed else i
 
     def _is_site_excerpt(self, j: int) -> bool:
@@ -452,10 +453,10 @@ class _LayoutReader:
         if not (200 <= len(text) <= 256 and text.endswith("...")):
             return False
         k = j + 2 if j + 1 < self.n and self.facts.chrome[j + 1] else j + 1
-        return k + 1 < self.n and self.facts.is_name(k) and self.facts.is_role(k + 1)
+        return k + 1 < self.n and self.facts.signs(k, k + 1)
 
     def _ends_signature(self, j: int) -> bool:
-        return j >= 1 and self.facts.is_role(j) and self.facts.is_name(j - 1)
+        return j >= 1 and self.facts.signs(j - 1, j)
 
     def _frame(self, blocks: dict[int, TeaserBlock], order: bool) -> Frame | None:
         """The post: the date line + title a structured title names, else the one that is not a
@@ -753,7 +754,7 @@ def _other_post_box(facts: LineFacts, kept: Sequence[int], end: int) -> int:
 def _signs(facts: LineFacts, kept: Sequence[int], end: int) -> bool:
     """`kept` up to `end` ends with a name over a role: a signature, even printed as headings (a
     page builder's headline widget, `<h4>` the name, `<h5>` the role)."""
-    return end >= 2 and facts.is_name(kept[end - 2]) and facts.is_role(kept[end - 1])
+    return end >= 2 and facts.signs(kept[end - 2], kept[end - 1])
 
 
 def _author_box(facts: LineFacts, kept: Sequence[int]) -> int:
@@ -765,7 +766,7 @@ def _author_box(facts: LineFacts, kept: Sequence[int]) -> int:
     running = False
     for n, j in enumerate(kept):
         if running and _is_author_link(facts, j) and not (
-                n + 1 < len(kept) and facts.is_name(j) and facts.is_role(kept[n + 1])):
+                n + 1 < len(kept) and facts.signs(j, kept[n + 1])):
             return n
         running = running or (len(facts.texts[j].split()) >= _RUNNING_TEXT_WORDS and not facts.furniture[j])
     return len(kept)

@@ -577,9 +577,10 @@ class LineFacts:
         """`looks_like_name` of line j."""
         return self.text_facts[j].name
 
-    def is_role(self, j: int) -> bool:
-        """`looks_like_role` of line j."""
-        return self.text_facts[j].role
+    def signs(self, name: int, role: int) -> bool:
+        """Line `name` over line `role` reads as a signature: a name, then a role (docs/site.md,
+        "A post page")."""
+        return self.text_facts[name].name and self.text_facts[role].role
 
     def key(self, j: int) -> str:
         """`title_key` of line j."""
