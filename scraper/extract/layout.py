@@ -35,7 +35,8 @@ from urllib.parse import parse_qsl, urlsplit
 from .comments import Comments
 from .document import Document, element_text
 from .lines import (CONTACT_RE, LineFacts, clean_title, ends_with_ellipsis, is_byline, is_byline_word, is_emphasised,
-                    is_meta_value, is_meta_word, is_subscribe_line, lies_within, shared_depth, strip_read_more)
+                    is_meta_value, is_meta_word, is_subscribe_line, lies_within, line_link, shared_depth,
+                    strip_read_more)
 from .selectors import ARCHIVE_SEGMENTS, AUTHOR_SEGMENTS, SITE_NAMES
 
 _MAX_TITLE = 200
@@ -744,7 +745,7 @@ def _other_post_box(facts: LineFacts, kept: Sequence[int], end: int) -> int:
     with an ellipsis (Divi's `Läs också` under the text). Nothing after the text marks where an
     unsigned post ends, and the box hides a signature above it."""
     for start in range(end - 2, max(end - 3 - _EXCERPT_LINES, -1), -1):
-        if facts.chrome[kept[start]] and _line_link(facts, kept[start + 1]) is not None:
+        if facts.chrome[kept[start]] and line_link(facts.lines[kept[start + 1]]) is not None:
             excerpt = kept[start + 2:end]
             if not excerpt or ends_with_ellipsis(facts.texts[excerpt[-1]]):
                 return start
@@ -790,12 +791,6 @@ def _is_archive_row(facts: LineFacts, j: int) -> bool:
         if anchor.tag == "a" and _archive_of(anchor.get("href") or "") in ARCHIVE_SEGMENTS:
             rest = rest.replace(element_text(anchor), "", 1)
     return rest != facts.texts[j] and not any(c.isalpha() for c in rest)
-
-
-def _line_link(facts: LineFacts, j: int) -> Any:
-    """The `<a>` whose text is all of line j, or None."""
-    text = facts.texts[j]
-    return next((e for e in facts.lines[j].inlines if e.tag == "a" and element_text(e) == text), None)
 
 
 def _archive_of(href: str) -> str | None:
@@ -875,7 +870,7 @@ def _is_trailing_furniture(facts: LineFacts, j: int) -> bool:
 def _is_linked_label(facts: LineFacts, j: int) -> bool:
     """A short label that is all one link: a category printed on the featured image, between the
     title and the text (The7's `Dagbok`)."""
-    return _is_label(facts, j) and _line_link(facts, j) is not None
+    return _is_label(facts, j) and line_link(facts.lines[j]) is not None
 
 
 def _is_label(facts: LineFacts, j: int) -> bool:

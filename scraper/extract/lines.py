@@ -681,15 +681,19 @@ def _is_breadcrumb_line(document: Document, line: Line) -> bool:
     return all(document.links_here(a.get("href") or "") for a in anchors[len(steps) - 1:])
 
 
+def line_link(line: Line) -> Any:
+    """The `<a>` whose text is all of the line, or None: a line that is one link."""
+    return next((e for e in line.inlines if e.tag == "a" and element_text(e) == line.text), None)
+
+
 def _is_jump_link(document: Document, line: Line) -> bool:
     """A short line that is all one link to a place in this page (`Till toppen` to `#top` or `#`,
     at the end of each section of a text): it moves the reader about the page, it is not text."""
-    anchors = [e for e in line.inlines if e.tag == "a"]
-    if len(anchors) != 1:
+    if len(line.text.split()) > 4 or sum(e.tag == "a" for e in line.inlines) != 1:
         return False
-    href = (anchors[0].get("href") or "").strip()
-    return (href == "#" or _links_within(document, href)) and len(line.text.split()) <= 4 \
-        and element_text(anchors[0]) == line.text
+    link = line_link(line)
+    href = (link.get("href") or "").strip() if link is not None else ""
+    return href == "#" or _links_within(document, href)
 
 
 def _is_a_link(element: Any) -> bool:
