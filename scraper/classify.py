@@ -27,8 +27,8 @@ def classify(url: str, *, site: str, document: Document | Reading | None = None,
     """The kind of page at `url` on `site`; with a `document`, its content decides post or other.
 
     `api_listed`: the REST API lists this page as a post (and so gives its date), so a title
-    with text under it is enough, even when the page shows no date of its own. Unless the API
-    lists it, a page WordPress marks as one of its pages (`page-id-12`) is never a post.
+    with text under it is enough, even when the page shows no date of its own. A page WordPress
+    marks as one of its own is never a post (`may_be_a_post`).
     """
     parts = urlsplit(url)
     path = parts.path or "/"
@@ -48,9 +48,16 @@ def classify(url: str, *, site: str, document: Document | Reading | None = None,
     if document is None:
         return PageKind.POST if root_post else PageKind.OTHER
     reading = reading_of(document)
-    if root_post and (api_listed or not reading.wordpress.page) and _shows_a_post(reading, api_listed=api_listed):
+    if root_post and may_be_a_post(reading, api_listed=api_listed) and _shows_a_post(reading, api_listed=api_listed):
         return PageKind.POST
     return PageKind.OTHER
+
+
+def may_be_a_post(reading: Reading, *, api_listed: bool) -> bool:
+    """Whether the page may be a post at all: one WordPress marks as one of its own pages
+    (`page-id-12`, a `?page_id=12` shortlink) never is, unless the REST API lists it as a post
+    (docs/site.md, "What stock WordPress prints")."""
+    return api_listed or not reading.wordpress.page
 
 
 RUNNING_LINE_WORDS = 15  # a line of running text has at least this many words ...

@@ -54,7 +54,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urljoin, urlsplit
 
-from .classify import classify, looks_like_article
+from .classify import classify, looks_like_article, may_be_a_post
 from .discover import Discovered, Discovery, hub_url, is_embed_url, normalise_url, post_url
 from .errors import FetchError, SiteUnreachable
 from .extract.categories import category_of_archive, read_categories
@@ -549,9 +549,9 @@ def read_page(result: PageResult, site: str, labs: LabVocabulary) -> PageResult:
                         or split_over_pages(document, post.url))
             if problems:
                 result.error = ", ".join(problems)
-        elif result.kind == PageKind.OTHER and classify(result.url, site=site) == PageKind.POST and (
-                listed is not None or not reading.wordpress.page
-                and looks_like_article(document, besides=[t.excerpt for t in result.teasers])):
+        elif (result.kind == PageKind.OTHER and classify(result.url, site=site) == PageKind.POST
+              and may_be_a_post(reading, api_listed=listed is not None)
+              and (listed is not None or looks_like_article(document, besides=[t.excerpt for t in result.teasers]))):
             missing = missing_fields(extract_post(reading, labs=labs, api_published=listed))
             result.error = f"{NOT_A_POST}: " + (", ".join(missing) or "no date of its own found")
     except Exception as error:  # one bad page never stops the crawl; the capture is kept
