@@ -689,11 +689,11 @@ def line_link(line: Line) -> Any:
 def _is_jump_link(document: Document, line: Line) -> bool:
     """A short line that is all one link to a place in this page (`Till toppen` to `#top` or `#`,
     at the end of each section of a text): it moves the reader about the page, it is not text."""
-    if len(line.text.split()) > 4 or sum(e.tag == "a" for e in line.inlines) != 1:
+    anchors = [e for e in line.inlines if e.tag == "a"]
+    if len(anchors) != 1 or len(line.text.split()) > 4:
         return False
-    link = line_link(line)
-    href = (link.get("href") or "").strip() if link is not None else ""
-    return href == "#" or _links_within(document, href)
+    href = (anchors[0].get("href") or "").strip()
+    return (href == "#" or _links_within(document, href)) and line_link(line) is not None
 
 
 def _is_a_link(element: Any) -> bool:
