@@ -285,6 +285,11 @@ PAGES = {
     # empty comments area, related posts without dates.
     "generatepress-unsigned-share-counts-glued": "vad-har-vi-lart-oss-hittills",
     "divi-unsigned-read-also-box": "portalen-oppnar-dorren-for-nya-samarbeten",
+    # Astra's default meta row under the title starts with the comment count (`4 kommentarer /
+    # Dagbok / Av sabo_webb / 27 februari 2019`): the count was read as the start of the comments,
+    # and the whole post was lost (no date, no body). Readers' comments follow, some signed with a
+    # name over a role, one awaiting moderation.
+    "astra-comment-count-heads-meta-row": "kvinnor-arbete-och-portalen",
 }
 
 

@@ -142,7 +142,7 @@ def is_after_post(text: str) -> bool:
     if len(text) > 120:
         return False
     folded = text.casefold()
-    return (folded.startswith(AFTER_POST_PHRASES) and len(folded.split()) <= 8) or _is_comment_count(folded) \
+    return (folded.startswith(AFTER_POST_PHRASES) and len(folded.split()) <= 8) or _heads_comments(folded) \
         or only_follows_a_post(text) or _is_post_link_with_arrow(text)
 
 
@@ -162,6 +162,16 @@ def _is_comment_count(folded: str) -> bool:
         and words[1] in AFTER_POST_COUNTED
 
 
+def _heads_comments(folded: str) -> bool:
+    """A count that heads the comments (`2 kommentarer`, `2 svar på ”…”`), not a meta row that
+    starts with the count and goes on past a separator or to a date (Astra's row under the title:
+    `4 kommentarer / Dagbok / Av Redaktionen / 27 februari 2019`)."""
+    if not _is_comment_count(folded):
+        return False
+    words = folded.split(None, 2)
+    return len(words) == 2 or (words[2][0] not in _SEPARATORS and not search_dates(words[2]))
+
+
 def only_follows_a_post(text: str) -> bool:
     """A line printed only after a post: a comments heading with a count (`2 svar på ”…”`,
     `1 kommentar till ”…”`), a commenter's line (`Sven Svensson skriver:`), a link to the
@@ -175,7 +185,7 @@ def only_follows_a_post(text: str) -> bool:
         return True
     # `2 svar på ”…”`: a count, the word and the post's title; a bare `Inga kommentarer` or
     # `3 kommentarer` is a meta row's count, printed under a post's title too
-    return len(folded.split(None, 2)) == 3 and _is_comment_count(folded)
+    return len(folded.split(None, 2)) == 3 and _heads_comments(folded)
 
 
 def ends_with_ellipsis(text: str) -> bool:
