@@ -342,6 +342,17 @@ def test_a_photographer_named_after_the_signature_is_not_the_author(labs):
     assert (post.author, post.role) == ("Anna Kanervo", "projektansvarig")
 
 
+@pytest.mark.parametrize("signature", ["<p>/Anna Kanervo<br>projektansvarig</p>",
+                                       "<div>/ Anna Kanervo</div><div>projektansvarig</div>",
+                                       "<p>– Anna Kanervo<br>projektansvarig</p>", "<p>—Anna Kanervo</p><p>projektansvarig</p>"])
+def test_a_name_signed_off_with_a_slash_or_a_dash_is_the_author(signature, labs):
+    # `/Martin Kesenci` over the role, as Swedish e-mails sign off: the signature stayed in the body
+    tail = ("<div>6 mars 2019</div><h1>Alla labb på plats</h1>" + "".join(f"<p>{t}</p>" for t in BODY)
+            + signature + "<p>Få nya inlägg i din inkorg</p>")
+    post = extract(html("<title>Alla labb på plats – Allmännyttan</title>", tail=tail), labs)
+    assert (post.author, post.role, post.body) == ("Anna Kanervo", "projektansvarig", "\n\n".join(BODY))
+
+
 def test_an_updated_date_beside_one_marked_published_is_the_update(labs):
     # Soledad hides the modified date, marked `entry-date updated`, between the title and its meta
     # row; hAtom's `updated` counts as the post's date only when no other date is marked published

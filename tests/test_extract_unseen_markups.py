@@ -290,6 +290,10 @@ PAGES = {
     # and the whole post was lost (no date, no body). Readers' comments follow, some signed with a
     # name over a role, one awaiting moderation.
     "astra-comment-count-heads-meta-row": "kvinnor-arbete-och-portalen",
+    # A post pasted from an e-mail into Enfold: `<div>` paragraphs, `<font>`, the signature signed off
+    # with a slash (`/Martin Kesenci` over the role), which left the author unread and ran the body on
+    # into the sharing box, the theme's hidden structured-data text and related posts (a lab too many).
+    "enfold-mail-paste-slash-signoff": "intervjuer-i-lina-hage",
 }
 
 

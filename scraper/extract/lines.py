@@ -23,8 +23,8 @@ from .selectors import (AFTER_POST_COUNTED, AFTER_POST_COUNTS, AFTER_POST_PHRASE
                         BYLINE_PREFIXES, CATEGORY_PREFIXES, CHROME_LINES, CHROME_PREFIXES, COMMENTER_ENDINGS,
                         CREDIT_PREFIXES, ELLIPSES, EMPHASIS_TAGS, FOOTER_PHRASES, HEADING_TAGS, INSERT_LABELS,
                         NAME_PARTICLES, NAVIGATION_ROLES, NAVIGATION_TAGS, NOT_NAME_WORDS, POST_LINK_ARROWS,
-                        POST_NAVIGATION_PHRASES, READ_MORE, SHARE_WORDS, SITE_NAMES, SUBSCRIBE_PHRASES,
-                        TITLE_SEPARATORS, WP_DATE_CLASSES)
+                        POST_NAVIGATION_PHRASES, READ_MORE, SHARE_WORDS, SIGN_OFF_MARKS, SITE_NAMES,
+                        SUBSCRIBE_PHRASES, TITLE_SEPARATORS, WP_DATE_CLASSES)
 
 _BREADCRUMB_SPLIT_RE = re.compile(f"[{re.escape(BREADCRUMB_SEPARATORS)}]")
 _BYLINE_WORDS_ALONE = frozenset(BYLINE_WORDS) | {prefix.strip() for prefix in BYLINE_PREFIXES}
@@ -205,10 +205,12 @@ def strip_read_more(text: str) -> str:
 def looks_like_name(text: str) -> bool:
     """A person's name line: 2–4 capitalised words, no digits or sentence punctuation.
 
-    docs/site.md, "A post page": the signature's first line is the author's name (`Anna Kanervo`).
-    Particles (`von`, `af`) and hyphenated names (`Anna-Karin`) are allowed; subheads
-    in capitals, credits, captions and the site's own phrases are not names.
+    docs/site.md, "A post page": the signature's first line is the author's name (`Anna Kanervo`),
+    perhaps after a sign-off mark (`signed_name`). Particles (`von`, `af`) and hyphenated names
+    (`Anna-Karin`) are allowed; subheads in capitals, credits, captions and the site's own
+    phrases are not names.
     """
+    text = signed_name(text)
     if " och " in text:  # two people sign together (`Martin Kesenci och Daniel Berg`)
         first, _, second = text.partition(" och ")
         return looks_like_name(first) and looks_like_name(second)
@@ -238,6 +240,12 @@ def looks_like_name(text: str) -> bool:
     if is_marker(text) or is_chrome(text):
         return False
     return not _NAME_PUNCTUATION.search(_INITIAL_RE.sub("", text))
+
+
+def signed_name(text: str) -> str:
+    """The name on a name line, without the mark a writer may sign off with, as in a Swedish
+    e-mail (`/Martin Kesenci`, `– Anna Kanervo`): the mark is not the author's name."""
+    return text.lstrip(SIGN_OFF_MARKS).lstrip() if text[:1] in SIGN_OFF_MARKS else text
 
 
 def looks_like_role(text: str) -> bool:

@@ -47,7 +47,7 @@ from ..site import same_site
 from .comments import Comments
 from .document import Document, element_text
 from .layout import Frame, Layout, frame_top, keep_content, split_signature
-from .lines import LineFacts, clean_title, is_update_element
+from .lines import LineFacts, clean_title, is_update_element, signed_name
 from .reading import Reading, reading_of
 from .selectors import BYLINE_PREFIXES, WORDPRESS_MORE
 from .structured import Structured, to_local_date, to_utc
@@ -274,7 +274,7 @@ class _Extraction:
     def decide_signature(self, post: Post, signature: tuple[int, int] | None) -> None:
         """Author and role from the signature only; bylines and metadata name the account that posted."""
         layer = Layer.LAYOUT if self.frame is not None else Layer.WORDPRESS
-        name = self.texts[signature[0]] if signature else None
+        name = signed_name(self.texts[signature[0]]) if signature else None
         role = self.texts[signature[1]] if signature else None
         others: list[tuple[Layer, str]] = []
         jsonld = self.structured.jsonld

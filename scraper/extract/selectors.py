@@ -172,6 +172,9 @@ WORDPRESS_MORE = ("[…]", "[...]", "[&hellip;]")
 
 # --- Names: who may sign a post ----------------------------------------------------
 
+#: Marks a writer may sign off with before the name, as in a Swedish e-mail (`/Martin Kesenci`, `– Anna Kanervo`).
+SIGN_OFF_MARKS = "/–—-"
+
 #: Lower-case words allowed inside a person's name (`Ebba von Sydow`).
 NAME_PARTICLES = frozenset({"von", "af", "av", "van", "de", "der", "den", "la", "le", "da", "di", "du", "el", "al", "bin"})
 

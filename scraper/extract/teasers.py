@@ -15,7 +15,7 @@ from ..records import Teaser
 from .document import Document
 from .layout import TeaserBlock
 from .reading import Reading, reading_of
-from .lines import strip_read_more
+from .lines import signed_name, strip_read_more
 
 _NOT_LINKS = ("#", "javascript:", "mailto:", "tel:")
 _EXCERPT_START = 40  # characters that tell a teaser's excerpt apart from the page's own lines
@@ -64,7 +64,7 @@ def _teaser(document: Document, block: TeaserBlock) -> Teaser:
         title=lines[block.title].text,
         published=block.published,
         excerpt=excerpt or None,
-        author=lines[block.name].text if block.name is not None else None,
+        author=signed_name(lines[block.name].text) if block.name is not None else None,
         role=lines[block.role].text if block.role is not None else None,
     )
 
