@@ -353,6 +353,20 @@ def test_a_name_signed_off_with_a_slash_or_a_dash_is_the_author(signature, labs)
     assert (post.author, post.role, post.body) == ("Anna Kanervo", "projektansvarig", "\n\n".join(BODY))
 
 
+@pytest.mark.parametrize("sentence", ["Följ oss på Instagram där vi lägger upp bilder från varje träff i Boden under våren.",
+                                      "Prenumerera på dagboken genom att fylla i din e-postadress längst ned på sidan, "
+                                      "så missar du inget.",
+                                      "Det är Sveriges Allmännytta som står bakom satsningen, och vi är stolta över den."])
+def test_a_sentence_that_starts_like_the_sites_furniture_does_not_end_the_post(sentence, labs):
+    # a post's own sentence starting with a subscribe line's or the footer's words ended the post
+    # there: the rest of the text and the signature were lost
+    text = [*BODY[:1], sentence, *BODY[1:]]
+    tail = ("<div>6 mars 2019</div><h1>Alla labb på plats</h1>" + "".join(f"<p>{t}</p>" for t in text)
+            + "<p>Anna Kanervo<br>projektansvarig</p><p>Få nya inlägg i din inkorg</p>")
+    post = extract(html("<title>Alla labb på plats – Allmännyttan</title>", tail=tail), labs)
+    assert (post.author, post.role, post.body) == ("Anna Kanervo", "projektansvarig", "\n\n".join(text))
+
+
 def test_an_updated_date_beside_one_marked_published_is_the_update(labs):
     # Soledad hides the modified date, marked `entry-date updated`, between the title and its meta
     # row; hAtom's `updated` counts as the post's date only when no other date is marked published

@@ -22,9 +22,9 @@ from .document import Document, Line, element_text, normalise_space
 from .selectors import (AFTER_POST_COUNTED, AFTER_POST_COUNTS, AFTER_POST_PHRASES, BREADCRUMB_SEPARATORS,
                         BYLINE_PREFIXES, CATEGORY_PREFIXES, CHROME_LINES, CHROME_PREFIXES, COMMENTER_ENDINGS,
                         CREDIT_PREFIXES, ELLIPSES, EMPHASIS_TAGS, FOOTER_PHRASES, HEADING_TAGS, INSERT_LABELS,
-                        NAME_PARTICLES, NAVIGATION_ROLES, NAVIGATION_TAGS, NOT_NAME_WORDS, POST_LINK_ARROWS,
-                        POST_NAVIGATION_PHRASES, READ_MORE, SHARE_WORDS, SIGN_OFF_MARKS, SITE_NAMES,
-                        SUBSCRIBE_PHRASES, TITLE_SEPARATORS, WP_DATE_CLASSES)
+                        MAX_SUBSCRIBE_WORDS, NAME_PARTICLES, NAVIGATION_ROLES, NAVIGATION_TAGS, NOT_NAME_WORDS,
+                        POST_LINK_ARROWS, POST_NAVIGATION_PHRASES, READ_MORE, SHARE_WORDS, SIGN_OFF_MARKS,
+                        SITE_NAMES, SUBSCRIBE_PHRASES, TITLE_SEPARATORS, WP_DATE_CLASSES)
 
 _BREADCRUMB_SPLIT_RE = re.compile(f"[{re.escape(BREADCRUMB_SEPARATORS)}]")
 _BYLINE_WORDS_ALONE = frozenset(BYLINE_WORDS) | {prefix.strip() for prefix in BYLINE_PREFIXES}
@@ -60,8 +60,9 @@ def is_marker(text: str) -> bool:
 
 
 def is_subscribe_line(text: str) -> bool:
-    """A line of the subscribe box (`Få nya inlägg i din inkorg`, `Prenumerera på …`)."""
-    return text.casefold().startswith(_SUBSCRIBE_PREFIXES)
+    """A line of the subscribe box (`Få nya inlägg i din inkorg`, `Prenumerera på …`), not a
+    sentence of the post's that starts the same way (`Följ oss på Instagram där vi …`)."""
+    return text.casefold().startswith(_SUBSCRIBE_PREFIXES) and len(text.split()) <= MAX_SUBSCRIBE_WORDS
 
 
 def is_credit(text: str) -> bool:

@@ -45,14 +45,18 @@ NAVIGATION_ROLES = frozenset({"navigation", "menubar", "menu", "search"})
 
 # --- Phrases the site prints around a post (docs/site.md, "A post page") -----------
 
-#: Step 5 of a post page: the subscribe box. A line starting with one of these ends the post.
+#: Step 5 of a post page: the subscribe box. A short line starting with one of these ends the post.
 SUBSCRIBE_PHRASES = ("Få nya inlägg i din inkorg", "Följ oss på Instagram", "Prenumerera på")
+#: The most words a subscribe line has (`Få nya inlägg i din inkorg eller följ oss på Instagram.`);
+#: a longer line that starts the same way is a sentence of the post's.
+MAX_SUBSCRIBE_WORDS = 12
 
-#: Step 7: the footer starts with this sentence, then an address line.
+#: Step 7: the footer starts with this sentence, which names the site (a post's own sentence
+#: about who runs the programme does not), then an address line.
 FOOTER_PHRASES = (
-    "Det är Sveriges Allmännytta (tidigare SABO) som står bakom",
-    "Det är Sveriges Allmännytta som står bakom",
-    "Det är SABO som står bakom",
+    *(f"{owner} som står bakom {site}" for owner in ("Det är Sveriges Allmännytta (tidigare SABO)",
+                                                     "Det är Sveriges Allmännytta", "Det är SABO")
+      for site in ("allmännyttan.se", "allmannyttan.se")),
     "Vill du att ditt allmännyttiga bostadsföretags goda arbete ska synas här",
 )
 
