@@ -367,6 +367,20 @@ def test_a_sentence_that_starts_like_the_sites_furniture_does_not_end_the_post(s
     assert (post.author, post.role, post.body) == ("Anna Kanervo", "projektansvarig", "\n\n".join(text))
 
 
+@pytest.mark.parametrize("sentence", ["Kommentera gärna nedan!", "Lämna en kommentar om du har frågor!",
+                                      "Föregående vecka besökte vi Boden.", "Nästa inlägg kommer efter sommaren.",
+                                      "Ett svar på frågan är att bygga mer tillsammans med de boende.",
+                                      "Inga kommentarer behövs, resultatet talar för sig självt."])
+def test_a_sentence_that_starts_like_a_comments_label_does_not_end_the_post(sentence, labs):
+    # the words of a comment form's, a comment count's or a previous/next link's label, going on
+    # as a sentence of the post's own: the post ended there, and the rest and the signature were lost
+    text = [*BODY[:1], sentence, *BODY[1:]]
+    tail = ("<div>6 mars 2019</div><h1>Alla labb på plats</h1>" + "".join(f"<p>{t}</p>" for t in text)
+            + "<p>Anna Kanervo<br>projektansvarig</p><p>Få nya inlägg i din inkorg</p>" + COMMENTS_HTML)
+    post = extract(html("<title>Alla labb på plats – Allmännyttan</title>", tail=tail), labs)
+    assert (post.author, post.role, post.body) == ("Anna Kanervo", "projektansvarig", "\n\n".join(text))
+
+
 def test_an_updated_date_beside_one_marked_published_is_the_update(labs):
     # Soledad hides the modified date, marked `entry-date updated`, between the title and its meta
     # row; hAtom's `updated` counts as the post's date only when no other date is marked published

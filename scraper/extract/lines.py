@@ -143,8 +143,22 @@ def is_after_post(text: str) -> bool:
     if len(text) > 120:
         return False
     folded = text.casefold()
-    return (folded.startswith(AFTER_POST_PHRASES) and len(folded.split()) <= 8) or _heads_comments(folded) \
-        or only_follows_a_post(text) or _is_post_link_with_arrow(text)
+    return (len(folded.split()) <= 8 and _starts_with_label(text, folded, AFTER_POST_PHRASES)) \
+        or _heads_comments(text) or only_follows_a_post(text) or _is_post_link_with_arrow(text)
+
+
+def _starts_with_label(text: str, folded: str, phrases: tuple[str, ...]) -> bool:
+    """`text` starts with one of `phrases` (casefolded) as a label, not as a sentence of the post's own."""
+    return folded.startswith(phrases) and any(folded.startswith(p) and not _reads_on(text[len(p):]) for p in phrases)
+
+
+def _reads_on(rest: str) -> bool:
+    """What follows a label's words goes on as a sentence of the post's own, lower-case words to
+    a full stop, an exclamation or a question mark (`Kommentera| gärna nedan!`, `Föregående|
+    vecka besökte vi Boden.`, `Ett svar| på frågan är att …`). A label goes on with a title, a
+    count, a separator or nothing (`Föregående inlägg| Vilken resa vi gör!`, `2 svar| på ”…”`)."""
+    words = rest.split()
+    return len(words) >= 2 and rest[-1] in ".!?" and words[0][0].islower() and words[1][0].islower()
 
 
 def _is_post_link_with_arrow(text: str) -> bool:
@@ -163,14 +177,16 @@ def _is_comment_count(folded: str) -> bool:
         and words[1] in AFTER_POST_COUNTED
 
 
-def _heads_comments(folded: str) -> bool:
+def _heads_comments(text: str) -> bool:
     """A count that heads the comments (`2 kommentarer`, `2 svar på ”…”`), not a meta row that
     starts with the count and goes on past a separator or to a date (Astra's row under the title:
-    `4 kommentarer / Dagbok / Av Redaktionen / 27 februari 2019`)."""
-    if not _is_comment_count(folded):
+    `4 kommentarer / Dagbok / Av Redaktionen / 27 februari 2019`), nor a sentence (`Ett svar på
+    frågan är …`)."""
+    if not _is_comment_count(text.casefold()):
         return False
-    words = folded.split(None, 2)
-    return len(words) == 2 or (words[2][0] not in _SEPARATORS and not search_dates(words[2]))
+    words = text.split(None, 2)
+    return len(words) == 2 or (words[2][0] not in _SEPARATORS and not search_dates(words[2])
+                               and not _reads_on(words[2]))
 
 
 def only_follows_a_post(text: str) -> bool:
@@ -182,11 +198,11 @@ def only_follows_a_post(text: str) -> bool:
     folded = text.casefold()
     if folded.endswith(COMMENTER_ENDINGS) and len(folded.split()) <= 6:
         return True
-    if folded.startswith(POST_NAVIGATION_PHRASES) and len(folded.split()) <= 8:
+    if len(folded.split()) <= 8 and _starts_with_label(text, folded, POST_NAVIGATION_PHRASES):
         return True
     # `2 svar på ”…”`: a count, the word and the post's title; a bare `Inga kommentarer` or
     # `3 kommentarer` is a meta row's count, printed under a post's title too
-    return len(folded.split(None, 2)) == 3 and _heads_comments(folded)
+    return len(folded.split(None, 2)) == 3 and _heads_comments(text)
 
 
 def ends_with_ellipsis(text: str) -> bool:

@@ -132,11 +132,13 @@ CHROME_PREFIXES = tuple(
 #: What a WordPress page prints after a post: readers' comments and the comment form, links to
 #: the previous and next post, widgets listing other posts. A line starting with one of these
 #: (after the post's first line) ends the post, so nothing after it is the post's body, author
-#: or date (docs/site.md, "What stock WordPress prints").
+#: or date (docs/site.md, "What stock WordPress prints"), unless the post's own sentence goes on
+#: from the words (`Kommentera gärna nedan!`, `lines._reads_on`).
 AFTER_POST_PHRASES = tuple(
     s.casefold()
     for s in (
         "Lämna ett svar", "Lämna en kommentar", "Skriv en kommentar", "Kommentarer", "Kommentera", "Svar på",
+        "Kommentarer är stängda", "Comments are closed",  # WordPress's own sentence, for a post closed to comments
         "Leave a Reply", "Leave a comment", "Comments", "Föregående", "Senaste inläggen",
         "Senaste inlägg", "Relaterade inlägg", "Recent posts", "Related posts",
         # Jetpack prints its sharing buttons, likes and related posts inside the post's content,
