@@ -381,6 +381,17 @@ def test_a_sentence_that_starts_like_a_comments_label_does_not_end_the_post(sent
     assert (post.author, post.role, post.body) == ("Anna Kanervo", "projektansvarig", "\n\n".join(text))
 
 
+@pytest.mark.parametrize("intro", ["Sara Lind, hyresgäst i Hageby, säger:", "En av deltagarna skriver:"])
+def test_a_quote_introduced_like_a_commenters_line_does_not_end_the_post(intro, labs):
+    # `… säger:` over a quote read as a reader's `Sven Svensson skriver:`: the post ended there
+    text = [*BODY[:1], intro, "Det här är det bästa som har hänt i området på länge, tycker jag.", *BODY[1:]]
+    tail = ("<div>6 mars 2019</div><h1>Alla labb på plats</h1>" + f"<p>{text[0]}</p><p>{text[1]}</p>"
+            + f"<blockquote><p>{text[2]}</p></blockquote>" + "".join(f"<p>{t}</p>" for t in text[3:])
+            + "<p>Anna Kanervo<br>projektansvarig</p><p>Få nya inlägg i din inkorg</p>" + COMMENTS_HTML)
+    post = extract(html("<title>Alla labb på plats – Allmännyttan</title>", tail=tail), labs)
+    assert (post.author, post.role, post.body) == ("Anna Kanervo", "projektansvarig", "\n\n".join(text))
+
+
 def test_an_updated_date_beside_one_marked_published_is_the_update(labs):
     # Soledad hides the modified date, marked `entry-date updated`, between the title and its meta
     # row; hAtom's `updated` counts as the post's date only when no other date is marked published

@@ -196,13 +196,22 @@ def only_follows_a_post(text: str) -> bool:
     if len(text) > 120:
         return False
     folded = text.casefold()
-    if folded.endswith(COMMENTER_ENDINGS) and len(folded.split()) <= 6:
+    if folded.endswith(COMMENTER_ENDINGS) and len(folded.split()) <= 6 and _names_a_reader(text):
         return True
     if len(folded.split()) <= 8 and _starts_with_label(text, folded, POST_NAVIGATION_PHRASES):
         return True
     # `2 svar på ”…”`: a count, the word and the post's title; a bare `Inga kommentarer` or
     # `3 kommentarer` is a meta row's count, printed under a post's title too
     return len(folded.split(None, 2)) == 3 and _heads_comments(text)
+
+
+def _names_a_reader(text: str) -> bool:
+    """The words before a commenter's `skriver:` are a reader's name (`Linnea, 16 år`, `Peter Å.`,
+    an account `allmannyttan`), not a sentence of the post's that introduces a quote (`Sara Lind,
+    hyresgäst i Hageby, säger:`, `En av deltagarna skriver:`): one word, or no lower-case word
+    longer than three letters."""
+    words = text.split()[:-1]
+    return len(words) < 2 or not any(len(word) > 3 and word[0].islower() for word in words)
 
 
 def ends_with_ellipsis(text: str) -> bool:
