@@ -84,7 +84,7 @@ POST_SENTENCE_STARTS = ("detta inlägg", "inlägget", "this entry", "this post")
 
 #: Words that make the date after them the date of an update, never the publish date.
 UPDATED_WORDS = (
-    "uppdaterad", "uppdaterat", "uppdaterades", "senast uppdaterad", "senast uppdaterat", "ändrad", "ändrat",
+    "uppdaterad", "uppdaterat", "uppdaterades", "uppdatering", "senast uppdaterad", "senast uppdaterat", "ändrad", "ändrat",
     "senast ändrad", "redigerad", "updated", "last updated", "modified", "last modified",
 )  # fmt: skip
 

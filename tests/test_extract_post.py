@@ -392,6 +392,27 @@ def test_a_quote_introduced_like_a_commenters_line_does_not_end_the_post(intro, 
     assert (post.author, post.role, post.body) == ("Anna Kanervo", "projektansvarig", "\n\n".join(text))
 
 
+@pytest.mark.parametrize("note", ["Uppdaterad 14 mars 2019: Nu har vi fått svar från kommunen och kan börja bygga.",
+                                  "Uppdatering 14 mars 2019: Vi träffades i Boden för att planera nästa steg.",
+                                  "Uppdaterat 2019-03-14 – mötet är flyttat till Folkets hus."])
+def test_an_editors_update_note_is_text_and_its_date_is_not_the_posts(note, labs):
+    # an update word and a date, then a sentence: the whole note was dropped as an update's date line
+    # (`Uppdatering`, not an update word then, was a date line that ended the post)
+    text = [*BODY, note]
+    tail = ("<div>6 mars 2019</div><h1>Alla labb på plats</h1>" + "".join(f"<p>{t}</p>" for t in text)
+            + "<p>Anna Kanervo<br>projektansvarig</p><p>Få nya inlägg i din inkorg</p>")
+    post = extract(html("<title>Alla labb på plats – Allmännyttan</title>", tail=tail), labs)
+    assert (post.published, post.author, post.body) == (date(2019, 3, 6), "Anna Kanervo", "\n\n".join(text))
+
+
+def test_an_editors_update_stamp_on_a_line_of_its_own_does_not_end_the_post(labs):
+    text = [*BODY, "Vi träffades i Boden för att planera nästa steg, och det blev en lång och bra dag."]
+    tail = ("<div>6 mars 2019</div><h1>Alla labb på plats</h1>" + "".join(f"<p>{t}</p>" for t in BODY)
+            + f"<p>Uppdatering 14 mars 2019</p><p>{text[-1]}</p><p>Anna Kanervo<br>projektansvarig</p>")
+    post = extract(html("<title>Alla labb på plats – Allmännyttan</title>", tail=tail), labs)
+    assert (post.published, post.author, post.body) == (date(2019, 3, 6), "Anna Kanervo", "\n\n".join(text))
+
+
 def test_an_updated_date_beside_one_marked_published_is_the_update(labs):
     # Soledad hides the modified date, marked `entry-date updated`, between the title and its meta
     # row; hAtom's `updated` counts as the post's date only when no other date is marked published

@@ -427,11 +427,20 @@ def _date_in_meta(text: str, reference: datetime | None = None) -> date | None:
 def _shows_an_update(text: str, reference: datetime | None) -> bool:
     """Whether a line shows an update's date, which is never body: it starts with an update word
     and holds a date (`Uppdaterad 3 maj 2019`), or a date right after an update word ends the
-    line or a meta row (`Läsningstid: 3 min Uppdaterad: 12 oktober 2018`)."""
+    line or a meta row (`Läsningstid: 3 min Uppdaterad: 12 oktober 2018`). An editor's note that
+    goes on as a sentence after the date (`Uppdatering 14 mars 2019: mötet är flyttat till
+    Folkets hus.`) is the post's text."""
     dates = search_dates(text, reference=reference)
     if names_update(text):
-        return bool(dates)
-    return any(ends_with_update_word(text[:start]) and _is_meta_tail(text[end:]) for start, end, _ in dates)
+        return bool(dates) and not _is_sentence(text[dates[0][1]:])
+    return any(ends_with_update_word(text[:start]) and _is_meta_tail(text[end:]) and not _is_sentence(text[end:])
+               for start, end, _ in dates)
+
+
+def _is_sentence(text: str) -> bool:
+    """Four words or more, ending with a full stop, an exclamation or a question mark."""
+    stripped = text.strip()
+    return len(stripped.split()) >= 4 and stripped[-1] in ".!?"
 
 
 _SEPARATORS = "|·•–—-/:,"
