@@ -413,6 +413,20 @@ def test_an_editors_update_stamp_on_a_line_of_its_own_does_not_end_the_post(labs
     assert (post.published, post.author, post.body) == (date(2019, 3, 6), "Anna Kanervo", "\n\n".join(text))
 
 
+@pytest.mark.parametrize(("entry_date", "shown"), [("<p>14 mars 2019</p>", "14 mars 2019"),
+                                                   ("<h3>Torsdag 14 mars 2019</h3>", "Torsdag 14 mars 2019"),
+                                                   ("<p><strong>14 mars 2019</strong></p>", "14 mars 2019")])
+def test_a_date_heading_an_entry_of_the_text_does_not_end_the_post(entry_date, shown, labs):
+    # a diary kept day by day: a date alone between two paragraphs ended the post, and the entry was
+    # read as a teaser; the rest of the text and the signature were lost
+    entry = "Vi träffades i Boden för att planera nästa steg, och det blev en lång och bra dag."
+    tail = ("<div>6 mars 2019</div><h1>Alla labb på plats</h1><div>" + "".join(f"<p>{t}</p>" for t in BODY)
+            + entry_date + f"<p>{entry}</p><p>Anna Kanervo<br>projektansvarig</p></div><p>Få nya inlägg i din inkorg</p>")
+    post = extract(html("<title>Alla labb på plats – Allmännyttan</title>", tail=tail), labs)
+    assert (post.published, post.author) == (date(2019, 3, 6), "Anna Kanervo")
+    assert post.body == "\n\n".join([*BODY, shown, entry])
+
+
 def test_an_updated_date_beside_one_marked_published_is_the_update(labs):
     # Soledad hides the modified date, marked `entry-date updated`, between the title and its meta
     # row; hAtom's `updated` counts as the post's date only when no other date is marked published

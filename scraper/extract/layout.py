@@ -32,6 +32,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from ..dates import PUBLISHED_WORDS
 from .comments import Comments
 from .document import Document, element_text
 from .lines import (CONTACT_RE, LineFacts, clean_title, ends_with_ellipsis, is_byline, is_byline_word, is_emphasised,
@@ -410,7 +411,7 @@ class _LayoutReader:
                 continue
             if j in self.dates and has_text:
                 resume = self._past_box_in_the_text(j, first_text)
-                if resume > j:
+                if resume > j or self._dates_an_entry(j, first_text):
                     continue
             if not has_text and not (furniture[j] or _is_linked_label(self.facts, j)):
                 first_text = j
@@ -447,6 +448,31 @@ class _LayoutReader:
         running = len(self.texts[end].split()) >= _RUNNING_TEXT_WORDS
         signed = end + 1 < self.n and self.facts.signs(end, end + 1)
         return end if running or signed else i
+
+    def _dates_an_entry(self, i: int, first_text: int) -> bool:
+        """Date line i, the date alone, heads an entry of the post's own text, as in a diary kept
+        day by day (a paragraph / `14 mars 2019` / a paragraph / … / the signature): a paragraph
+        of running text right before it and right after it, in the same element, and the
+        signature ends the entry before anything that ends a post. A teaser's or a card's date
+        stands by its title and its excerpt is cut (`...`); a date in a theme's footer stands in an element of its own, or
+        says `Publicerad`; the post's own date under its title comes before the text."""
+        words = self.texts[i].split()
+        if len(words) > 4 or words[0].casefold().rstrip(":") in PUBLISHED_WORDS or not first_text < i < self.n - 1:
+            return False
+        above, parent, below = (self.lines[k].element.getparent() for k in (i - 1, i, i + 1))
+        if not (above is parent is below) or not self._is_running_text(i - 1) or not self._is_running_text(i + 1):
+            return False
+        for k in range(i + 1, self.n - 1):
+            if k in self.dates or self.facts.marker[k] or self.facts.after_post[k] or k in self.comments.starts \
+                    or self._is_site_excerpt(k):
+                return False
+            if self.facts.signs(k, k + 1):
+                return True
+        return False
+
+    def _is_running_text(self, j: int) -> bool:
+        """Line j is a paragraph of running text, not a title, a label or a link."""
+        return len(self.texts[j].split()) >= _RUNNING_TEXT_WORDS and line_link(self.lines[j]) is None
 
     def _is_site_excerpt(self, j: int) -> bool:
         """A teaser's excerpt in the site's exact form (250 characters cut, `...`), signed below."""
