@@ -427,6 +427,18 @@ def test_a_date_heading_an_entry_of_the_text_does_not_end_the_post(entry_date, s
     assert post.body == "\n\n".join([*BODY, shown, entry])
 
 
+@pytest.mark.parametrize("title", ["Föreningsdag 11 maj 2019", "Kommentarer från deltagarna", "Relaterade projekt",
+                                   "Föregående vecka i Boden", "Få nya inlägg i din inkorg"])
+def test_a_title_the_page_names_is_the_title_whatever_its_words(title, labs):
+    # a title with a date in it was a date line (the post dated by its title, the first paragraph
+    # taken for the title); one that starts like what follows a post ended the post before its text
+    tail = (f"<div>6 mars 2019</div><h1>{title}</h1>" + "".join(f"<p>{t}</p>" for t in BODY)
+            + "<p>Anna Kanervo<br>projektansvarig</p><p>Få nya inlägg i din inkorg</p>")
+    post = extract(html(f"<title>{title} – Allmännyttan</title>", tail=tail), labs)
+    assert (post.title, post.published, post.author, post.body) == (
+        title, date(2019, 3, 6), "Anna Kanervo", "\n\n".join(BODY))
+
+
 def test_an_updated_date_beside_one_marked_published_is_the_update(labs):
     # Soledad hides the modified date, marked `entry-date updated`, between the title and its meta
     # row; hAtom's `updated` counts as the post's date only when no other date is marked published

@@ -656,6 +656,12 @@ def _text_facts_of(line: Line, reference: datetime | None) -> TextFacts:
     return facts
 
 
+def _shows_the_title(line: Line, titles: frozenset[str], page_title: str | None) -> bool:
+    """The line is the title structured data names, or the `<title>`'s in a main heading."""
+    key = title_key(line.text)
+    return key in titles or (key == page_title and (heading_level(line) or 9) <= 2)
+
+
 def _navigating_lists(document: Document) -> list[tuple[int, int]]:
     """The lines of the lists that guide a reader rather than tell the post: tables of contents
     and breadcrumb trails, each with the `<nav>` it sits in, if any."""
@@ -771,11 +777,22 @@ def _links_within(document: Document, href: str) -> bool:
     return bool(fragment) and (not address or document.links_here(address))
 
 
-def line_facts(document: Document) -> LineFacts:
-    """Each line's facts and date, in one loop over the lines."""
+def line_facts(document: Document, *, titles: frozenset[str] = frozenset(), page_title: str | None = None) -> LineFacts:
+    """Each line's facts and date, in one loop over the lines.
+
+    `titles` are the title keys structured data names for the post, `page_title` the key of its
+    `<title>`: a line that shows one (`_shows_the_title`) is the post's title, never a date line
+    or what follows a post, whatever its words (`Föreningsdag 11 maj 2019`, `Kommentarer från
+    deltagarna`).
+    """
     lines = document.lines
     reference = document.capture.captured
     judged = [_text_facts_of(line, reference) for line in lines]
+    if titles or page_title:
+        for i, facts in enumerate(judged):
+            if (facts.chrome or facts.marker or facts.date) and _shows_the_title(lines[i], titles, page_title):
+                judged[i] = facts._replace(marker=False, removable=False, chrome=False, after_post=False,
+                                           only_after_post=False, may_hold_a_date=False, date=None)
     removable = [f.removable for f in judged]
     dates = {}
     published_marked = marks_published(document)

@@ -1,10 +1,10 @@
 """A page read once through every layer: the readings classify, teasers and the post share.
 
 Each layer reads the document on its own and returns its reading (`lines.line_facts`,
-`structured`, `wordpress`, `comments`); none imports another. The layout is the one
-reading that weighs others: what structured data and WordPress's classes name (titles,
-dates, the site's names) reaches it as `Hints`, built here. `post.py` then decides each
-field from these readings.
+`structured`, `wordpress`, `comments`); none imports another. What structured data and
+WordPress's classes name (titles, dates, the site's names) reaches the layout as `Hints`,
+built here, and the titles reach the line facts too (a line that shows the named title
+is the title, whatever its words). `post.py` then decides each field from these readings.
 """
 
 from __future__ import annotations
@@ -34,11 +34,11 @@ class Reading:
 def read_layers(document: Document, *, api_title: str | None = None) -> Reading:
     """Read the page through every layer, once; `api_title` is the post's title as the REST API
     lists it, when it does."""
-    facts = line_facts(document)
     structured = read_structured(document)
     wordpress = read_wordpress(document)
-    comments = read_comments(document)
     hints = layout_hints(structured, wordpress, api_title=api_title)
+    facts = line_facts(document, titles=hints.titles, page_title=hints.page_title)
+    comments = read_comments(document)
     layout = read_layout(document, facts=facts, comments=comments, hints=hints)
     return Reading(document, facts, structured, wordpress, comments, layout)
 
