@@ -452,6 +452,18 @@ def test_an_updated_date_beside_one_marked_published_is_the_update(labs):
     assert post.body == "\n\n".join(BODY)
 
 
+def test_an_updated_date_beside_a_meta_tag_marked_published_is_the_posts(labs):
+    # Newspaper marks its only date `entry-date updated` and puts schema.org's datePublished in a
+    # `<meta>` beside it: the meta tag counted as a date marked published, and the post had none
+    tail = ('<article><h1>Alla labb på plats</h1><div class="meta"><span>Redaktionen</span> - '
+            '<time class="entry-date updated td-module-date" datetime="2019-03-06T10:00:00+00:00">6 mars 2019</time>'
+            '</div><meta itemprop="datePublished" content="2019-03-06T10:00:00+00:00">'
+            '<meta itemprop="dateModified" content="2019-03-09T10:00:00+00:00">'
+            + "".join(f"<p>{t}</p>" for t in BODY) + "<p>Anna Kanervo<br>projektansvarig</p></article>")
+    post = extract(html("<title>Alla labb på plats – Allmännyttan</title>", tail=tail), labs)
+    assert (post.published, post.layers["published"]) == (date(2019, 3, 6), Layer.LAYOUT)
+
+
 # Pages of a real WordPress 6.1 (sv_SE) in its default themes, as tests/wordpress_site renders them:
 # the date in an entry footer (twentytwentyone) or a meta row after the content (twentytwentythree),
 # readers' comments with dates under both posts, one post unsigned.

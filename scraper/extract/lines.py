@@ -380,8 +380,10 @@ def is_update_element(element: Any, line: Line | None, *, page_marks_published: 
 
 
 def marks_published(document: Document) -> bool:
-    """Whether the page marks a date as published (a `published` class, schema.org's `datePublished`)."""
-    return bool(document.with_class("published", "itemprop:datePublished"))
+    """Whether the page marks a date it shows as published (a `published` class, schema.org's
+    `datePublished`). A `<meta itemprop="datePublished">` shows nothing: Newspaper prints one
+    beside its only date, a `<time class="entry-date updated">`, which is the post's."""
+    return any(e.tag != "meta" for e in document.with_class("published", "itemprop:datePublished"))
 
 
 def _shows_an_update_only(line: Line, *, page_marks_published: bool) -> bool:
