@@ -464,6 +464,18 @@ def test_an_updated_date_beside_a_meta_tag_marked_published_is_the_posts(labs):
     assert (post.published, post.layers["published"]) == (date(2019, 3, 6), Layer.LAYOUT)
 
 
+def test_share_labels_and_article_links_after_the_signature_leave_it_the_signature(labs):
+    # Hueman: AddToAny's labels glued together (`FacebookTwitterEmailDela`), then the theme's links to
+    # the next and previous article: the signature was read as text, the post as unsigned
+    tail = ("<div>6 mars 2019</div><h1>Alla labb på plats</h1><div>" + "".join(f"<p>{t}</p>" for t in BODY)
+            + "<p>Anna Kanervo<br>projektansvarig</p><div><span>Facebook</span><span>Twitter</span><span>Email"
+            '</span><span>Dela</span></div></div><ul><li><a href="/en-egen-kvall/">Nästa artikel <strong>En egen '
+            'kväll för tjejer</strong></a></li><li><a href="/nu-galler-det/">Föregående artikel <strong>Nu gäller '
+            "det att använda tiden rätt</strong></a></li></ul>")
+    post = extract(html("<title>Alla labb på plats – Allmännyttan</title>", tail=tail), labs)
+    assert (post.author, post.role, post.body) == ("Anna Kanervo", "projektansvarig", "\n\n".join(BODY))
+
+
 # Pages of a real WordPress 6.1 (sv_SE) in its default themes, as tests/wordpress_site renders them:
 # the date in an entry footer (twentytwentyone) or a meta row after the content (twentytwentythree),
 # readers' comments with dates under both posts, one post unsigned.

@@ -110,9 +110,9 @@ CHROME_LINES = frozenset(
 #: and of a row of page tools (`Lyssna Skriv ut A A A`, `Tipsa en vän`); a short line of only these is furniture.
 SHARE_WORDS = frozenset(
     s.casefold()
-    for s in ("Dela", "Dela:", "Facebook", "Twitter", "X", "LinkedIn", "E-post", "Epost", "Mejla", "Skriv", "ut",
-              "Tweet", "Tweeta", "Pinterest", "WhatsApp", "Messenger", "Kopiera", "länk", "Tipsa", "en", "vän",
-              "Gilla", "Lyssna", "A", "Delningar", "Totalt", "Shares", "Visningar", "Views", "|", "·", "•", "")
+    for s in ("Dela", "Dela:", "Facebook", "Twitter", "X", "LinkedIn", "E-post", "Epost", "Email", "E-mail", "Mejla",
+              "Skriv", "ut", "Tweet", "Tweeta", "Pinterest", "WhatsApp", "Messenger", "Kopiera", "länk", "Tipsa", "en",
+              "vän", "Gilla", "Lyssna", "A", "Delningar", "Totalt", "Shares", "Visningar", "Views", "|", "·", "•", "")
 )
 
 #: Prefixes of theme furniture lines around a post (`Publicerat i Dagbok`, `Taggar: …`);
@@ -155,8 +155,8 @@ AFTER_POST_PHRASES = tuple(
 #: Of those, the links to the previous and next post: printed only after a post, never before it.
 POST_NAVIGATION_PHRASES = tuple(
     s.casefold()
-    for s in ("Föregående inlägg", "Nästa inlägg", "Previous post", "Next post", "Inläggsnavigering",
-              "Post navigation")
+    for s in ("Föregående inlägg", "Nästa inlägg", "Föregående artikel", "Nästa artikel", "Previous post", "Next post",
+              "Inläggsnavigering", "Post navigation")
 )
 #: A comments heading with a count (`1 kommentar till ”…”`, `Ett svar på ”…”`, `2 thoughts on “…”`).
 AFTER_POST_COUNTS = ("inga", "en", "ett", "one", "no")
