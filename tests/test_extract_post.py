@@ -476,6 +476,20 @@ def test_share_labels_and_article_links_after_the_signature_leave_it_the_signatu
     assert (post.author, post.role, post.body) == ("Anna Kanervo", "projektansvarig", "\n\n".join(BODY))
 
 
+def test_a_headless_front_ends_escaped_title_and_split_byline(labs):
+    # a Next.js front end prints WordPress's `&#8221;` into `<title>` and og:title as text, and the
+    # account's name and the date as two elements (`Redaktionen` / `·21 augusti 2019`): the account
+    # was read as the title, and once the title was read right the body was only the account
+    title = "”Musik är ett språk alla förstår” – The Rockin’ Pots kommer till Boden"
+    escaped = "&amp;#8221;Musik är ett språk alla förstår&amp;#8221; &amp;#8211; The Rockin&amp;#8217; Pots kommer till Boden"
+    tail = (f"<article><h1>{title}</h1><div><div>Redaktionen</div><div>·21 augusti 2019</div></div>"
+            + "".join(f"<p>{t}</p>" for t in BODY) + "<p>Anna Kanervo</p><p>projektansvarig</p></article>")
+    head = f'<title>{escaped} | Allmännyttan</title><meta property="og:title" content="{escaped} | Allmännyttan">'
+    post = extract(html(head, tail=tail), labs)
+    assert (post.title, post.published, post.author) == (title, date(2019, 8, 21), "Anna Kanervo")
+    assert post.body == "\n\n".join(BODY)
+
+
 # Pages of a real WordPress 6.1 (sv_SE) in its default themes, as tests/wordpress_site renders them:
 # the date in an entry footer (twentytwentyone) or a meta row after the content (twentytwentythree),
 # readers' comments with dates under both posts, one post unsigned.

@@ -42,6 +42,7 @@ from .selectors import ARCHIVE_SEGMENTS, AUTHOR_SEGMENTS, SITE_NAMES
 
 _MAX_TITLE = 200
 _EXCERPT_LINES = 3  # an excerpt ending in `...` may be broken over this many lines
+_ROW_SEPARATORS = "·•|/–—"  # what stands between a meta row's items (`Redaktionen · 21 augusti 2019`)
 _RUNNING_TEXT_WORDS = 6  # a line this long is a sentence: not a label, a name or a byline
 _LIST_ITEMS = frozenset({"li", "dt", "dd"})  # the items of a list (`<ul>`, `<ol>`) or a description list (`<dl>`)
 
@@ -347,7 +348,7 @@ class _LayoutReader:
                 j += step  # breadcrumbs, or boxes that link to other posts: looked past, however many
             elif (self.facts.removable[j] and not self.facts.marker[j] or is_byline(self.texts[j])
                   or self.texts[j].casefold() in self.author_hints
-                  or self._in_meta_row(j) or self._in_date_list(j, i)):
+                  or self._in_meta_row(j) or self._in_date_list(j, i) or self._row_before_date(j, i)):
                 j, passed = j + step, passed + 1
             else:
                 break
@@ -364,6 +365,12 @@ class _LayoutReader:
         spans = [self.document.span(e) for e in date_item.getparent() if e.tag in _LIST_ITEMS]
         items = [" ".join(self.texts[start:end]) for start, end in spans]  # as shown: without screen-reader labels
         return all(is_meta_value(text) for text in items if text)  # an icon's item shows no text
+
+    def _row_before_date(self, j: int, i: int) -> bool:
+        """Line j, a short item right before date line i, is of the date's meta row: the date's
+        element starts with the row's separator (`Redaktionen` / `·21 augusti 2019`, a headless
+        front end's byline and date in two elements)."""
+        return j == i - 1 and self.texts[i][0] in _ROW_SEPARATORS and is_meta_value(self.texts[j])
 
     def _in_meta_row(self, j: int) -> bool:
         """A word of a meta row printed one per element (`Publicerad`, `i`, `av`), or the value

@@ -9,6 +9,7 @@ phrases themselves live in `selectors.py`.
 from __future__ import annotations
 
 import functools
+import html
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -298,11 +299,12 @@ def clean_title(text: str | None, site_names: frozenset[str] = SITE_NAMES) -> st
     """A title without its site-name suffix (`Vilken resa vi gör! – Allmännyttan`); None if only the site.
 
     Only a suffix that names the site is cut, so a title with its own dash
-    (`Boden – en stad i förändring`) keeps it.
+    (`Boden – en stad i förändring`) keeps it. Entities left in the text are read: a headless
+    front end may print WordPress's `&#8221;` into `<title>` and `og:title` as it is.
     """
     if not text:
         return None
-    title = normalise_space(text)
+    title = normalise_space(html.unescape(text) if "&" in text else text)
     for _ in range(2):
         for separator in TITLE_SEPARATORS:
             head, sep, tail = title.rpartition(separator)
