@@ -84,8 +84,8 @@ POST_SENTENCE_STARTS = ("detta inlägg", "inlägget", "this entry", "this post")
 
 #: Words that make the date after them the date of an update, never the publish date.
 UPDATED_WORDS = (
-    "uppdaterad", "uppdaterat", "uppdaterades", "uppdatering", "senast uppdaterad", "senast uppdaterat", "ändrad", "ändrat",
-    "senast ändrad", "redigerad", "updated", "last updated", "modified", "last modified",
+    "uppdaterad", "uppdaterat", "uppdaterades", "uppdatering", "senast uppdaterad", "senast uppdaterat",
+    "ändrad", "ändrat", "senast ändrad", "redigerad", "updated", "last updated", "modified", "last modified",
 )  # fmt: skip
 
 #: Words that may follow the date on a byline: `… av Redaktionen`, `… i Dagbok`, `… by admin`, `… in News`.

@@ -461,8 +461,8 @@ class _LayoutReader:
         day by day (a paragraph / `14 mars 2019` / a paragraph / … / the signature): a paragraph
         of running text right before it and right after it, in the same element, and the
         signature ends the entry before anything that ends a post. A teaser's or a card's date
-        stands by its title and its excerpt is cut (`...`); a date in a theme's footer stands in an element of its own, or
-        says `Publicerad`; the post's own date under its title comes before the text."""
+        stands by its title, and its excerpt is cut (`...`); a date in a theme's footer stands in
+        an element of its own, or says `Publicerad`; the post's own date comes before the text."""
         words = self.texts[i].split()
         if len(words) > 4 or words[0].casefold().rstrip(":") in PUBLISHED_WORDS or not first_text < i < self.n - 1:
             return False
