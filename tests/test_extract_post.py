@@ -490,6 +490,16 @@ def test_a_headless_front_ends_escaped_title_and_split_byline(labs):
     assert post.body == "\n\n".join(BODY)
 
 
+@pytest.mark.parametrize("postscript", ["PS. Glöm inte att anmäla dig!", "P.S. Välkomna till träffen i Boden!"])
+def test_a_postscript_after_the_signature_is_text_and_leaves_the_signature(postscript, labs):
+    # the signature, a spacer, then the author's postscript: the signature was read as text
+    tail = ("<div>6 mars 2019</div><h1>Alla labb på plats</h1>" + "".join(f"<p>{t}</p>" for t in BODY)
+            + f"<p>Anna Kanervo<br>projektansvarig</p><p>&nbsp;</p><p><em>{postscript}</em></p>"
+            + "<p>Få nya inlägg i din inkorg</p>")
+    post = extract(html("<title>Alla labb på plats – Allmännyttan</title>", tail=tail), labs)
+    assert (post.author, post.role, post.body) == ("Anna Kanervo", "projektansvarig", "\n\n".join([*BODY, postscript]))
+
+
 # Pages of a real WordPress 6.1 (sv_SE) in its default themes, as tests/wordpress_site renders them:
 # the date in an entry footer (twentytwentyone) or a meta row after the content (twentytwentythree),
 # readers' comments with dates under both posts, one post unsigned.

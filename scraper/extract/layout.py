@@ -36,8 +36,8 @@ from ..dates import PUBLISHED_WORDS
 from .comments import Comments
 from .document import Document, element_text
 from .lines import (CONTACT_RE, LineFacts, clean_title, ends_with_ellipsis, is_byline, is_byline_word, is_emphasised,
-                    is_meta_value, is_meta_word, is_subscribe_line, lies_within, line_link, shared_depth,
-                    strip_read_more)
+                    is_meta_value, is_meta_word, is_postscript, is_subscribe_line, lies_within, line_link,
+                    shared_depth, strip_read_more)
 from .selectors import ARCHIVE_SEGMENTS, AUTHOR_SEGMENTS, SITE_NAMES
 
 _MAX_TITLE = 200
@@ -848,7 +848,8 @@ def _overlaps(block: TeaserBlock, frame: Frame) -> bool:
 
 
 def split_signature(kept: Sequence[int], facts: LineFacts) -> tuple[tuple[int, ...], tuple[int, int] | None]:
-    """Split (body, signature): the signature is the last two lines when they are a name and a role.
+    """Split (body, signature): the signature is the last two lines when they are a name and a role,
+    or the two before a postscript (`PS. Glöm inte att anmäla dig!`), which is the post's text.
 
     What follows a signature is not part of the post, and is passed over, when it is up to
     three lines of furniture (a share box, a `Senaste från dagboken` heading, a `Dagbok`
@@ -859,11 +860,12 @@ def split_signature(kept: Sequence[int], facts: LineFacts) -> tuple[tuple[int, .
     for end in range(len(kept), 1, -1):
         if not _signs(facts, kept, end) or _cites(facts, kept[end - 2]):
             continue
-        after = kept[end:]
+        postscript = tuple(j for j in kept[end:end + 1] if is_postscript(facts.texts[j]))
+        after = kept[end + len(postscript):]
         if len(after) <= 3 and all(_is_trailing_furniture(facts, j) for j in after) \
                 or _outside_the_text(facts, kept[0], kept[end - 1], after):
             end = _first_signature(kept, end, facts)
-            return tuple(kept[:end - 2]), (kept[end - 2], kept[end - 1])
+            return tuple(kept[:end - 2]) + postscript, (kept[end - 2], kept[end - 1])
     return tuple(kept), None
 
 

@@ -50,6 +50,7 @@ _CONTACT = (r"(?:e-?post:?\s*|tel(?:efon)?[.:]?\s*|tfn\.?:?\s*|mobil:?\s*)?"
 CONTACT_RE = re.compile(rf"{_CONTACT}(?:\s*[,|·/]\s*{_CONTACT})*", re.IGNORECASE)
 _SUBSCRIBE_PREFIXES = tuple(p.casefold() for p in SUBSCRIBE_PHRASES)
 _FOOTER_PREFIXES = tuple(p.casefold() for p in FOOTER_PHRASES)
+_POSTSCRIPT_RE = re.compile(r"P\.? ?S\b[.:]?", re.IGNORECASE)
 _PLAIN_QUOTES = {"”": '"', "“": '"', "„": '"', "’": "'", "‘": "'", "–": "-", "—": "-", "…": "..."}
 # a regex, not str.translate: translate maps a text with a dash in it character by character in Python
 _QUOTES_RE = re.compile(f"[{''.join(_PLAIN_QUOTES)}]")
@@ -69,6 +70,11 @@ def is_subscribe_line(text: str) -> bool:
 def is_credit(text: str) -> bool:
     """A photo credit (`Foto: Shutterstock`): never body, never an author (docs/site.md, "A post page")."""
     return text.casefold().startswith(CREDIT_PREFIXES)
+
+
+def is_postscript(text: str) -> bool:
+    """A postscript, which may follow the signature (`PS. Glöm inte att anmäla dig!`, `P.S.`)."""
+    return _POSTSCRIPT_RE.match(text) is not None
 
 
 def is_insert_label(text: str) -> bool:
