@@ -42,6 +42,17 @@ def test_cp1252_bytes_declared_as_utf8_still_come_out_right():
     assert document.encoding == "windows-1252"
 
 
+@pytest.mark.parametrize("damage", ["cut", "stray"])
+def test_utf8_with_a_bad_byte_is_still_utf8(damage):
+    # a capture cut short inside `ö`, or one stray byte: the whole page was read as windows-1252
+    body = page(SWEDISH).encode("utf-8")
+    body = body[:body.index("gör".encode()) + 2] if damage == "cut" else body.replace(b"resa", b"re\xffsa")
+    document = parse_document(capture(body, "text/html; charset=utf-8"))
+    shown = "Vilken resa vi g�" if damage == "cut" else SWEDISH.replace("resa", "re�sa")
+    assert ([line.text for line in document.lines], document.encoding) == ([shown], "utf-8")
+    assert document.warning == "1 byte is not utf-8 (a capture cut short, a stray byte), each read as �"
+
+
 def test_meta_charset_is_used_when_the_header_names_none():
     body = f'<html><head><meta charset="iso-8859-1"></head><body><p>{SWEDISH}</p></body></html>'.encode("cp1252")
     assert texts(body) == [SWEDISH]

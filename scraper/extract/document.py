@@ -31,6 +31,7 @@ INVISIBLE_CHARACTERS = "\u200b\ufeff\u00ad\u200e\u200f"
 _INVISIBLE_RE = re.compile(f"[{INVISIBLE_CHARACTERS}]")
 _SINGLE_BYTE = {"iso-8859-1", "latin-1", "latin1", "l1", "iso8859-1", "us-ascii", "ascii", "windows-1252",
                 "cp1252", "iso-8859-15", "latin-9"}
+_DAMAGE_RATIO = 4  # UTF-8 with bad bytes: at least this many characters read for each byte refused
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 # UTF-8 read as windows-1252 somewhere before the page was served: å ä ö Å Ä Ö é ’ – … “ as they then look.
 MOJIBAKE = ("Ã¥", "Ã¤", "Ã¶", "Ã…", "Ã„", "Ã–", "Ã©", "â€™", "â€“", "â€¦", "â€œ")
@@ -142,6 +143,8 @@ def decode(capture: Capture, declared: list[str | None]) -> tuple[str, str]:
     contradict is not believed: cp1252 bytes declared as UTF-8 (a legacy server)
     come out as cp1252, and valid UTF-8 declared as a single-byte charset comes
     out as UTF-8 (valid multi-byte UTF-8 does not happen by chance in Swedish text).
+    UTF-8 with a few bad bytes (a capture cut short inside a character, a stray
+    byte) is still UTF-8: the bad bytes become `�` (`_damaged_utf8`).
     """
     body = capture.body
     for bom, name in _BOMS:
@@ -151,7 +154,7 @@ def decode(capture: Capture, declared: list[str | None]) -> tuple[str, str]:
     try:
         utf8 = body.decode("utf-8")
     except UnicodeDecodeError:
-        pass
+        utf8 = _damaged_utf8(body)
     for name in declared:
         if not name:
             continue
@@ -171,6 +174,25 @@ def decode(capture: Capture, declared: list[str | None]) -> tuple[str, str]:
     return body.decode("windows-1252", errors="replace"), "windows-1252"
 
 
+def _damaged_utf8(body: bytes) -> str | None:
+    """The text of UTF-8 bytes with a few bad ones, or None for bytes in another charset.
+
+    A capture cut short inside a character is UTF-8 but for its last bytes. Elsewhere:
+    in cp1252 Swedish text every `å`, `ä`, `ö` is a byte UTF-8 refuses, and valid
+    multi-byte characters hardly ever occur; in UTF-8 with a stray byte, the characters
+    read far outnumber the bytes refused.
+    """
+    for cut in (1, 2, 3):  # a character is at most four bytes long
+        try:
+            return body[:-cut].decode("utf-8") + "\ufffd"
+        except UnicodeDecodeError:
+            continue
+    text = body.decode("utf-8", errors="replace")
+    refused = text.count("\ufffd")
+    read = sum(1 for c in text if c > "\x7f") - refused
+    return text if read > _DAMAGE_RATIO * refused else None
+
+
 def declared_charsets(capture: Capture) -> list[str | None]:
     """The charset the Content-Type header names, then a `<meta charset>`'s (None or absent when not given)."""
     declared = [capture.charset]
@@ -183,15 +205,20 @@ def declared_charsets(capture: Capture) -> list[str | None]:
 def charset_warning(declared: list[str | None], text: str, encoding: str) -> str | None:
     """Why a page's text may not be what its author wrote, or None.
 
-    A charset label the bytes contradict (`decode` then read them as they are), or text
-    that is already mojibake (UTF-8 read as windows-1252 before it was served: `Ã¤` for
-    `ä`), which no label can undo; the text is kept as published either way.
+    A charset label the bytes contradict (`decode` then read them as they are), bytes the
+    charset cannot read (each shown as `�`), or text that is already mojibake (UTF-8 read
+    as windows-1252 before it was served: `Ã¤` for `ä`), which no label can undo; the text
+    is kept as published either way.
     """
     for label in declared:
         if label and _codec(label) is None:
             return f"the charset label {label} is unknown, read as {encoding}"
         if label and _codec(label) != _codec(encoding):
             return f"the charset label {label} contradicts the bytes, read as {encoding}"
+    if "\ufffd" in text:
+        count = text.count("\ufffd")
+        bytes_ = "1 byte is" if count == 1 else f"{count} bytes are"
+        return f"{bytes_} not {encoding} (a capture cut short, a stray byte), each read as �"
     if not any(lead in text for lead in _MOJIBAKE_LEADS):  # the cheap test: no marker can start anywhere
         return None
     found = next((marker for marker in MOJIBAKE if marker in text), None)
@@ -211,7 +238,7 @@ def parse_document(capture: Capture) -> Document:
     """Decode and parse a captured page once; lines are read on first use."""
     declared = declared_charsets(capture)  # read once: decoding and the warning both weigh it
     text, encoding = decode(capture, declared)
-    if encoding == "utf-8" and not capture.body.startswith(codecs.BOM_UTF8):
+    if encoding == "utf-8" and not capture.body.startswith(codecs.BOM_UTF8) and "\ufffd" not in text:
         # The bytes are valid UTF-8: libxml2 reads them as they are, which is cheaper than
         # handing it the decoded text (and it never believes a <meta charset> over us).
         source, parser = capture.body, _UTF8_PARSER
