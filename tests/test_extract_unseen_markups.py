@@ -294,6 +294,10 @@ PAGES = {
     # with a slash (`/Martin Kesenci` over the role), which left the author unread and ran the body on
     # into the sharing box, the theme's hidden structured-data text and related posts (a lab too many).
     "enfold-mail-paste-slash-signoff": "intervjuer-i-lina-hage",
+    # A custom theme of 2008 laid out in tables, still in use: `<font>`, spacer GIFs, `<br><br>`
+    # paragraphs, and the post's only date a calendar badge in the cell beside the title, in three
+    # pieces (`NOV` / `7` / `2018`): no date was found, and the post was lost with it.
+    "table-layout-calendar-badge": "bis-samlar-foreningslivet-i-boden",
 }
 
 

@@ -39,6 +39,7 @@ _READING_TIME_RE = re.compile(r"(?:läsningstid|lästid|reading time):?\s*(?:\d+
                               r"|(?:\d+|en|mindre än en|less than a|a)\s*min\w*\.?\s*(?:läsning|lästid|att läsa|read)"
                               r"|less than a minute")
 MAX_DATE_LINE = 60
+_MAX_BADGE_PIECE = 10  # a piece of a date badge: a day, a month's name or a year
 FALLBACK_DATE_LINE = 30  # a line read by dateparser when no line matched the site's date forms
 MAX_ROLE = 160
 _NAME_PUNCTUATION = re.compile(r"[0-9.,!?:;()\[\]{}\"”“/@#&+=*|<>_…]")
@@ -666,6 +667,18 @@ def _text_facts_of(line: Line, reference: datetime | None) -> TextFacts:
     return facts
 
 
+def _date_in_pieces(pieces: list[Line]) -> date | None:
+    """The date of a badge printed in three pieces, one per line (`NOV` / `7` / `2018`, an old
+    theme's calendar icon; `19` / `feb` / `2020`, an editor's headline blocks): three short
+    lines in one element, or in elements side by side, that read together as a date line."""
+    if len(pieces) < 3 or any(len(piece.text) > _MAX_BADGE_PIECE for piece in pieces):
+        return None
+    first = pieces[0].element
+    if not all(p.element is first or p.element.getparent() is first.getparent() for p in pieces):
+        return None
+    return match_date_line(" ".join(piece.text for piece in pieces))
+
+
 def _shows_the_title(line: Line, titles: frozenset[str], page_title: str | None) -> bool:
     """The line is the title structured data names, or the `<title>`'s in a main heading."""
     key = title_key(line.text)
@@ -808,6 +821,8 @@ def line_facts(document: Document, *, titles: frozenset[str] = frozenset(), page
     published_marked = marks_published(document)
     for i, (line, facts) in enumerate(zip(lines, judged)):
         found = _date_of_line(line, facts, reference, page_marks_published=published_marked)
+        if found is None and (facts.removable or facts.wordless) and i - 1 not in dates and i - 2 not in dates:
+            found = _date_in_pieces(lines[i:i + 3])
         if published_marked and facts.may_hold_a_date and _shows_an_update_only(line, page_marks_published=True):
             removable[i] = True  # its `<time>` is marked as an update's, and another date as published
         elif found is not None and i and judged[i - 1].update_label:
