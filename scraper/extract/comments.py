@@ -8,7 +8,8 @@ the post's signature. What marks a comment, whatever the theme:
 - an item: a short line naming the reader, then a date line (`19 december 2018 kl.
   14:02`) within two lines, confirmed by one more fact: the date links to the comment
   (`#comment-12`), the name line ends in `skriver:`/`says:`, a reply line (`Svara`)
-  follows before the next date, or a comment class or id surrounds it;
+  follows before the next date, or a comment class or id surrounds it; or, undated, a
+  list item that opens with the reader's name in a `<cite>` inside a comment class or id;
 - the form: a `<form>` with a text area that says it is for comments (`Lämna en
   kommentar`, `E-postadressen publiceras inte`, …) or posts to `wp-comments-post.php`.
 
@@ -77,7 +78,7 @@ def read_comments(document: Document) -> Comments:
     texts = [line.text for line in lines]
     dated = [_is_date_like(text) for text in texts]  # each line asked once, then looked up
     items = [(name, date) for date in range(len(lines)) if (name := _item_at(document, texts, dated, date)) is not None]
-    spans = [(name, _item_end(texts, dated, date)) for name, date in items]
+    spans = [(name, _item_end(texts, dated, date)) for name, date in items] + _undated_items(document)
     form = _comment_form(document, texts)
     if form is not None:
         spans.append(form)
@@ -127,6 +128,20 @@ def _item_at(document: Document, texts: list[str], dated: list[bool], date: int)
                 or _marked(document.lines[name].element) and _marked(document.lines[date].element)):
             return name
     return None
+
+
+def _undated_items(document: Document) -> list[tuple[int, int]]:
+    """Lines [start, end) of comments printed without a date (an old Disqus plugin's list, as
+    the page holds it before its script runs): a list item that opens with the reader's name
+    in a `<cite>`, as WordPress and Disqus print it, inside an element marked as comments."""
+    spans = []
+    for cite in document.tree.iter("cite"):
+        item = next((e for e in cite.iterancestors() if e.tag == "li"), None)
+        if item is not None and _marked(item):
+            start, end = document.span(item)
+            if end > start and document.line_of(cite) == start:
+                spans.append((start, end))
+    return spans
 
 
 def _is_date_like(text: str) -> bool:
