@@ -277,6 +277,9 @@ PAGES = {
     "site-theme-klasslos-utan-teasers": "kvinnor-arbete-och-portalen",
     "site-theme-datumbricka-bredvid-rubrik": "musik-ar-ett-sprak-alla-forstar-the-rockin-pots-kommer-till-boden",
     "site-theme-nbsp-kortgrid-jsonld": "fotbollsskolan-i-lina-hage-ar-fullbokad",
+    # the signature from the theme's custom fields, an `<aside>` printed before the text and shown
+    # beside it: the name and role were taken for the signature of an empty text (no body found)
+    "site-theme-signaturruta-fore-texten": "portalen-oppnar-dorren-for-nya-samarbeten",
     # Posts printed without their signature, so that nothing of their own ends their text, with what
     # themes and plugins print after it. GeneratePress's share bar with its counts glued
     # (`DelaTotalt23Facebook14Twitter3…`) and Divi's `Läs också` box (another post's linked title

@@ -849,7 +849,10 @@ def _overlaps(block: TeaserBlock, frame: Frame) -> bool:
 
 def split_signature(kept: Sequence[int], facts: LineFacts) -> tuple[tuple[int, ...], tuple[int, int] | None]:
     """Split (body, signature): the signature is the last two lines when they are a name and a role,
-    or the two before a postscript (`PS. Glöm inte att anmäla dig!`), which is the post's text.
+    or the two before a postscript (`PS. Glöm inte att anmäla dig!`), which is the post's text. A
+    theme may print the signature as a box before the text in the page (an author box from custom
+    fields, shown beside the text): a name and a role first, outside the element that holds the
+    text; the same lines inside it open the text (an interview's guest).
 
     What follows a signature is not part of the post, and is passed over, when it is up to
     three lines of furniture (a share box, a `Senaste från dagboken` heading, a `Dagbok`
@@ -859,6 +862,11 @@ def split_signature(kept: Sequence[int], facts: LineFacts) -> tuple[tuple[int, .
     """
     for end in range(len(kept), 1, -1):
         if not _signs(facts, kept, end) or _cites(facts, kept[end - 2]):
+            continue
+        if end == 2:  # nothing before the name and role: a box beside the text, or the text's first lines
+            after = kept[end:]
+            if after and _outside_the_text(facts, after[0], after[-1], kept[:2]):
+                return tuple(after), (kept[0], kept[1])
             continue
         postscript = tuple(j for j in kept[end:end + 1] if is_postscript(facts.texts[j]))
         after = kept[end + len(postscript):]
