@@ -500,6 +500,18 @@ def test_a_postscript_after_the_signature_is_text_and_leaves_the_signature(posts
     assert (post.author, post.role, post.body) == ("Anna Kanervo", "projektansvarig", "\n\n".join([*BODY, postscript]))
 
 
+def test_the_title_printed_again_as_the_texts_first_heading_leaves_the_post_whole(labs):
+    # Twenty Twenty: the title and the meta row in the header, and the editor's own copy of the title
+    # as the text's first heading: the copy was taken for the title, and the whole post was lost
+    tail = ('<header><h1>Alla labb på plats</h1><ul><li>Av Redaktionen</li><li>6 mars 2019</li>'
+            '<li><a href="#respond">Inga kommentarer</a></li></ul></header><div class="content">'
+            "<h2>Alla labb på plats</h2>" + "".join(f"<p>{t}</p>" for t in BODY)
+            + "<p>Anna Kanervo<br>projektansvarig</p></div>")
+    post = extract(html("<title>Alla labb på plats – Allmännyttan</title>", tail=tail), labs)
+    assert (post.title, post.published, post.author) == ("Alla labb på plats", date(2019, 3, 6), "Anna Kanervo")
+    assert post.body.endswith(BODY[-1])
+
+
 # Pages of a real WordPress 6.1 (sv_SE) in its default themes, as tests/wordpress_site renders them:
 # the date in an entry footer (twentytwentyone) or a meta row after the content (twentytwentythree),
 # readers' comments with dates under both posts, one post unsigned.

@@ -383,13 +383,15 @@ class _LayoutReader:
         after = self._title_score(a, True, title_first_hint)
         before = self._title_score(b, False, title_first_hint)
         if after is not None and before is not None:
-            # the title and its date line sit together: the closer one in the tree gains
+            # the title and its date line sit together: the closer one in the tree gains, and wins
+            # outright over a copy of itself (the header's title, then the text's first heading)
             closeness_after = shared_depth(self.lines[i].element, self.lines[a].element)
             closeness_before = shared_depth(self.lines[i].element, self.lines[b].element)
+            copies = self.facts.key(a) == self.facts.key(b)
             if closeness_after > closeness_before:
-                after += 1
+                after += 10 if copies else 1
             elif closeness_before > closeness_after:
-                before += 1
+                before += 10 if copies else 1
         if after is None and before is None:
             return None, 0.0
         if before is None or (after is not None and after >= before):
