@@ -512,6 +512,16 @@ def test_the_title_printed_again_as_the_texts_first_heading_leaves_the_post_whol
     assert post.body.endswith(BODY[-1])
 
 
+def test_a_caption_after_a_credits_label_is_text(labs):
+    # `Bild:` labels a credit (`Bild: Shutterstock`) and a caption that says what the picture shows;
+    # the caption was dropped as a credit
+    caption = "Bild: Bänkarna har byggts av ungdomar i Hageby under sommaren."
+    tail = ("<div>6 mars 2019</div><h1>Alla labb på plats</h1>" + f"<p>{BODY[0]}</p><p><em>{caption}</em></p>"
+            + f"<p>{BODY[1]}</p><p>Bild: Shutterstock</p><p>Anna Kanervo<br>projektansvarig</p>")
+    post = extract(html("<title>Alla labb på plats – Allmännyttan</title>", tail=tail), labs)
+    assert (post.author, post.body) == ("Anna Kanervo", "\n\n".join([BODY[0], caption, BODY[1]]))
+
+
 # Pages of a real WordPress 6.1 (sv_SE) in its default themes, as tests/wordpress_site renders them:
 # the date in an entry footer (twentytwentyone) or a meta row after the content (twentytwentythree),
 # readers' comments with dates under both posts, one post unsigned.

@@ -39,6 +39,7 @@ _READING_TIME_RE = re.compile(r"(?:läsningstid|lästid|reading time):?\s*(?:\d+
                               r"|(?:\d+|en|mindre än en|less than a|a)\s*min\w*\.?\s*(?:läsning|lästid|att läsa|read)"
                               r"|less than a minute")
 MAX_DATE_LINE = 60
+_CAPTION_WORDS = 5  # after a credit's label, a sentence this long says what a picture shows
 _MAX_BADGE_PIECE = 10  # a piece of a date badge: a day, a month's name or a year
 FALLBACK_DATE_LINE = 30  # a line read by dateparser when no line matched the site's date forms
 MAX_ROLE = 160
@@ -69,8 +70,15 @@ def is_subscribe_line(text: str) -> bool:
 
 
 def is_credit(text: str) -> bool:
-    """A photo credit (`Foto: Shutterstock`): never body, never an author (docs/site.md, "A post page")."""
-    return text.casefold().startswith(CREDIT_PREFIXES)
+    """A photo credit (`Foto: Shutterstock`): never body, never an author (docs/site.md, "A post page").
+    A caption that says what the picture shows after the same label (`Bild: Bänkarna har byggts av
+    ungdomar i Hageby.`) is the post's text: a credit names its source in a few words."""
+    folded = text.casefold()
+    if not folded.startswith(CREDIT_PREFIXES):  # the cheap test: most lines
+        return False
+    label = next(prefix for prefix in CREDIT_PREFIXES if folded.startswith(prefix))
+    words = text[len(label):].split()
+    return not (label.endswith(":") and len(words) >= _CAPTION_WORDS and words[-1][-1] in ".!?")
 
 
 def is_postscript(text: str) -> bool:
