@@ -522,6 +522,24 @@ def test_a_caption_after_a_credits_label_is_text(labs):
     assert (post.author, post.body) == ("Anna Kanervo", "\n\n".join([BODY[0], caption, BODY[1]]))
 
 
+@pytest.mark.parametrize("after", [
+    # AddToAny's share block appended to the content, its heading set to shout
+    '<div class="addtoany_share_save_container"><div class="addtoany_header">Dela gärna!</div>'
+    '<div class="a2a_kit"><a href="#"><svg></svg></a></div></div>',
+    # The Events Calendar's widget in a widget area a theme prints inside the content
+    '<div><h3>Kommande evenemang</h3><h4><a href="/evenemang/sommarlov/">Sommarlovsaktiviteter på Linas mötesplats'
+    '</a></h4><div>22 juli @ 13:00 - 16:00</div><h4><a href="/evenemang/avslutning/">Fotbollsskolans avslutning'
+    '</a></h4><div>1 augusti @ 12:00 - 14:00</div><p><a href="/evenemang/">Visa alla evenemang</a></p></div>',
+], ids=["share-heading", "events-widget"])
+def test_a_plugins_box_after_the_signature_in_the_content_leaves_it_the_signature(after, labs):
+    # the events' linked titles made the text a list of entries (no post at all); the shouted share
+    # heading made the signature text
+    tail = ("<div>6 mars 2019</div><h1>Alla labb på plats</h1><div>" + "".join(f"<p>{t}</p>" for t in BODY)
+            + f"<p>Anna Kanervo<br>projektansvarig</p>{after}</div><p>Få nya inlägg i din inkorg</p>")
+    post = extract(html("<title>Alla labb på plats – Allmännyttan</title>", tail=tail), labs)
+    assert (post.published, post.author, post.body) == (date(2019, 3, 6), "Anna Kanervo", "\n\n".join(BODY))
+
+
 # Pages of a real WordPress 6.1 (sv_SE) in its default themes, as tests/wordpress_site renders them:
 # the date in an entry footer (twentytwentyone) or a meta row after the content (twentytwentythree),
 # readers' comments with dates under both posts, one post unsigned.

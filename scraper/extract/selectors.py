@@ -141,6 +141,8 @@ AFTER_POST_PHRASES = tuple(
         "Kommentarer är stängda", "Comments are closed",  # WordPress's own sentence, for a post closed to comments
         "Leave a Reply", "Leave a comment", "Comments", "Föregående", "Senaste inläggen",
         "Senaste inlägg", "Relaterade inlägg", "Recent posts", "Related posts",
+        # The Events Calendar's widget, which some themes print in a widget area inside the content
+        "Kommande evenemang", "Upcoming events",
         # Jetpack prints its sharing buttons, likes and related posts inside the post's content,
         # after the text and the signature
         "Dela detta:", "Gilla detta:", "Relaterade", "Share this:", "Like this:", "Related",
