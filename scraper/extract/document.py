@@ -189,7 +189,7 @@ def _damaged_utf8(body: bytes) -> str | None:
             continue
     text = body.decode("utf-8", errors="replace")
     refused = text.count("\ufffd")
-    read = sum(1 for c in text if c > "\x7f") - refused
+    read = len(text) - len(text.encode("ascii", errors="ignore")) - refused  # characters past ASCII
     return text if read > _DAMAGE_RATIO * refused else None
 
 

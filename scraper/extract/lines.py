@@ -287,7 +287,7 @@ def looks_like_name(text: str) -> bool:
 def signed_name(text: str) -> str:
     """The name on a name line, without the mark a writer may sign off with, as in a Swedish
     e-mail (`/Martin Kesenci`, `– Anna Kanervo`): the mark is not the author's name."""
-    return text.lstrip(SIGN_OFF_MARKS).lstrip() if text[:1] in SIGN_OFF_MARKS else text
+    return text.lstrip(SIGN_OFF_MARKS).lstrip() if text and text[0] in SIGN_OFF_MARKS else text
 
 
 def looks_like_role(text: str) -> bool:
@@ -819,17 +819,19 @@ def line_facts(document: Document, *, titles: frozenset[str] = frozenset(), page
     lines = document.lines
     reference = document.capture.captured
     judged = [_text_facts_of(line, reference) for line in lines]
-    if titles or page_title:
-        for i, facts in enumerate(judged):
-            if (facts.chrome or facts.marker or facts.date) and _shows_the_title(lines[i], titles, page_title):
-                judged[i] = facts._replace(marker=False, removable=False, chrome=False, after_post=False,
-                                           only_after_post=False, may_hold_a_date=False, date=None)
     removable = [f.removable for f in judged]
     dates = {}
     published_marked = marks_published(document)
+    named = titles or page_title
     for i, (line, facts) in enumerate(zip(lines, judged)):
+        if named and (facts.after_post or facts.marker or facts.date) and _shows_the_title(line, titles, page_title):
+            judged[i] = facts._replace(marker=False, removable=False, chrome=False, after_post=False,
+                                       only_after_post=False, may_hold_a_date=False, date=None)
+            removable[i] = False
+            continue
         found = _date_of_line(line, facts, reference, page_marks_published=published_marked)
-        if found is None and (facts.removable or facts.wordless) and i - 1 not in dates and i - 2 not in dates:
+        if found is None and (facts.removable or facts.wordless) and len(line.text) <= _MAX_BADGE_PIECE \
+                and i - 1 not in dates and i - 2 not in dates:
             found = _date_in_pieces(lines[i:i + 3])
         if published_marked and facts.may_hold_a_date and _shows_an_update_only(line, page_marks_published=True):
             removable[i] = True  # its `<time>` is marked as an update's, and another date as published
