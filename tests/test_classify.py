@@ -154,3 +154,24 @@ def test_one_of_wordpress_s_pages_is_never_a_post_nor_an_undated_one(html, error
         assert result.error is None
     else:
         assert error in result.error
+
+
+def test_a_post_whose_last_paragraph_ends_like_a_site_excerpt_is_a_post(labs):
+    """A post of a few paragraphs whose last one is about 250 characters and ends with `...`, signed:
+    in the site's own teaser form but for its length, it was read as a teaser of itself, and the
+    page failed as a post with no date of its own."""
+    from scraper.crawl import read_page
+    from scraper.names import Source
+    from scraper.records import PageResult
+
+    last = (RUNNING * 2)[:247].rstrip() + "..."
+    html = ("<html><head><title>Vad gör man när ingen kommer?</title></head><body><div>20 mars 2019</div>"
+            f"<div>Vad gör man när ingen kommer?</div><div>{RUNNING * 2}</div><div>{RUNNING * 2}</div><div>{last}</div>"
+            "<div>Sara Holmberg</div><div>projektledare på Portalen</div><div>Få nya inlägg i din inkorg</div>"
+            f"<div>{FOOTER}</div></body></html>")
+    url = SITE + "vad-gor-man-nar-ingen-kommer/"
+    capture = Capture(url=url, final_url=url, status=200, headers={"content-type": "text/html; charset=utf-8"},
+                      body=html.encode(), fetched=datetime(2020, 3, 1, tzinfo=timezone.utc))
+    result = read_page(PageResult(url, PageKind.OTHER, Source.LINKS, capture=capture), SITE, labs)
+    assert (result.kind, result.error) == (PageKind.POST, None)
+    assert (result.post.author, result.post.body.split("\n\n")[-1]) == ("Sara Holmberg", last)

@@ -540,6 +540,19 @@ def test_a_plugins_box_after_the_signature_in_the_content_leaves_it_the_signatur
     assert (post.published, post.author, post.body) == (date(2019, 3, 6), "Anna Kanervo", "\n\n".join(BODY))
 
 
+def test_a_last_paragraph_cut_like_a_site_excerpt_under_a_short_line_is_text(labs):
+    # a short line, then a last paragraph of about 250 characters ending with `...`, then the signature:
+    # read as a teaser whose date line could not be read, the short line taken for that date line
+    last = ("Så nu provar vi något nytt. I stället för att bjuda in till möten går vi själva ut dit där "
+            "kvinnorna redan finns – till öppna förskolan, till språkcaféet och till tvättstugan. Vi vet inte "
+            "än om det fungerar bättre, men samtalen har gett oss en del...")
+    text = [BODY[0], "Det kom tre personer.", BODY[1], last]
+    tail = ("<div>6 mars 2019</div><h1>Alla labb på plats</h1>" + "".join(f"<p>{t}</p>" for t in text)
+            + "<p>Anna Kanervo<br>projektansvarig</p><p>Få nya inlägg i din inkorg</p>")
+    post = extract(html("<title>Alla labb på plats – Allmännyttan</title>", tail=tail), labs)
+    assert (post.author, post.body) == ("Anna Kanervo", "\n\n".join(text))
+
+
 # Pages of a real WordPress 6.1 (sv_SE) in its default themes, as tests/wordpress_site renders them:
 # the date in an entry footer (twentytwentyone) or a meta row after the content (twentytwentythree),
 # readers' comments with dates under both posts, one post unsigned.

@@ -35,13 +35,14 @@ from urllib.parse import parse_qsl, urlsplit
 from ..dates import PUBLISHED_WORDS
 from .comments import Comments
 from .document import Document, element_text
-from .lines import (CONTACT_RE, LineFacts, clean_title, ends_with_ellipsis, is_byline, is_byline_word, is_emphasised,
-                    is_meta_value, is_meta_word, is_postscript, is_subscribe_line, lies_within, line_link,
+from .lines import (CONTACT_RE, MAX_DATE_LINE, LineFacts, clean_title, ends_with_ellipsis, is_byline, is_byline_word,
+                    is_emphasised, is_meta_value, is_meta_word, is_postscript, is_subscribe_line, lies_within, line_link,
                     shared_depth, strip_read_more)
 from .selectors import ARCHIVE_SEGMENTS, AUTHOR_SEGMENTS, SITE_NAMES
 
 _MAX_TITLE = 200
 _EXCERPT_LINES = 3  # an excerpt ending in `...` may be broken over this many lines
+_MAX_EXCERPT = 600  # characters: the site cuts at 250, WordPress at 55 words; more is a post's own text
 _ROW_SEPARATORS = "·•|/–—"  # what stands between a meta row's items (`Redaktionen · 21 augusti 2019`)
 _RUNNING_TEXT_WORDS = 6  # a line this long is a sentence: not a label, a name or a byline
 _LIST_ITEMS = frozenset({"li", "dt", "dd"})  # the items of a list (`<ul>`, `<ol>`) or a description list (`<dl>`)
@@ -258,7 +259,8 @@ class _LayoutReader:
                 break
         else:
             excerpt = []
-        strict = bool(excerpt) and ends_with_ellipsis(strip_read_more(self.texts[excerpt[-1]]))
+        strict = bool(excerpt) and ends_with_ellipsis(strip_read_more(self.texts[excerpt[-1]])) \
+            and sum(len(self.texts[j]) for j in excerpt) <= _MAX_EXCERPT
         if not strict:  # a short post's teaser shows its whole text, without `...`; a heading is the next entry's
             excerpt = [k] if self._usable(k) and self.facts.heading(k) is None else []
         j = excerpt[-1] + 1 if excerpt else k
@@ -429,7 +431,7 @@ class _LayoutReader:
                 if block is not None:
                     return max(block.start, start)
                 return max(j - 1, start) if title_first and j - 1 >= start and not self._ends_signature(j - 1) else j
-            if j - 2 > start and self._is_site_excerpt(j):
+            if j - 2 > start and self._is_site_excerpt(j) and self._may_be_a_date_line(j - 2):
                 return j - 2  # a teaser whose date line we could not read: its title and date come first
         return self.n
 
@@ -478,6 +480,12 @@ class _LayoutReader:
             if self.facts.signs(k, k + 1):
                 return True
         return False
+
+    def _may_be_a_date_line(self, j: int) -> bool:
+        """Line j is short and holds a number: a date line in a form no rule reads, perhaps; a
+        paragraph or a sentence of the text is not (`Det kom tre personer.`)."""
+        text = self.texts[j]
+        return len(text) <= MAX_DATE_LINE and any(c.isdigit() for c in text)
 
     def _is_running_text(self, j: int) -> bool:
         """Line j is a paragraph of running text, not a title, a label or a link."""
