@@ -247,7 +247,9 @@ def test_non_names_do_not_look_like_names(text):
     ("Foto: Shutterstock", False),
     ("Få nya inlägg i din inkorg", False),
     ("7 oktober 2019", False),
-    ("x" * 200, False),
+    ("utvecklingsledare på Hyresgästföreningen region Västra Sverige och ledamot i styrgruppen för "
+     "Allmännyttans innovationslabb, med ansvar för de boendes delaktighet i Rannebergen och Lina Hage", True),
+    ("x" * 201, False),
 ])
 def test_role_lines(text, expected):
     assert looks_like_role(text) is expected

@@ -42,7 +42,7 @@ MAX_DATE_LINE = 60
 _CAPTION_WORDS = 5  # after a credit's label, a sentence this long says what a picture shows
 _MAX_BADGE_PIECE = 10  # a piece of a date badge: a day, a month's name or a year
 FALLBACK_DATE_LINE = 30  # a line read by dateparser when no line matched the site's date forms
-MAX_ROLE = 160
+MAX_ROLE = 200  # `utvecklingsledare på Hyresgästföreningen och ledamot i styrgruppen för …` runs to 185
 _NAME_PUNCTUATION = re.compile(r"[0-9.,!?:;()\[\]{}\"”“/@#&+=*|<>_…]")
 _DIGIT_RE = re.compile(r"\d")
 _INITIAL_RE = re.compile(r"(?<!\w)[^\W\d_]\.(?=\s|$)")  # `K.` in `Anna K. Andersson`
