@@ -553,6 +553,15 @@ def test_a_last_paragraph_cut_like_a_site_excerpt_under_a_short_line_is_text(lab
     assert (post.author, post.body) == ("Anna Kanervo", "\n\n".join(text))
 
 
+def test_a_badge_run_together_in_a_time_element_is_dated_by_its_datetime(labs):
+    # `<span>6</span><span>mar</span><span>2019</span>` shows `6mar2019`, which no date rule reads
+    tail = ('<article><time datetime="2019-03-06T10:00:00+01:00"><span>6</span><span>mar</span><span>2019</span>'
+            "</time><h1>Alla labb på plats</h1>" + "".join(f"<p>{t}</p>" for t in BODY)
+            + "<p>Anna Kanervo<br>projektansvarig</p></article>")
+    post = extract(html("<title>Alla labb på plats – Allmännyttan</title>", tail=tail), labs)
+    assert (post.published, post.layers["published"]) == (date(2019, 3, 6), Layer.LAYOUT)
+
+
 # Pages of a real WordPress 6.1 (sv_SE) in its default themes, as tests/wordpress_site renders them:
 # the date in an entry footer (twentytwentyone) or a meta row after the content (twentytwentythree),
 # readers' comments with dates under both posts, one post unsigned.

@@ -45,6 +45,7 @@ FALLBACK_DATE_LINE = 30  # a line read by dateparser when no line matched the si
 MAX_ROLE = 200  # `utvecklingsledare på Hyresgästföreningen och ledamot i styrgruppen för …` runs to 185
 _NAME_PUNCTUATION = re.compile(r"[0-9.,!?:;()\[\]{}\"”“/@#&+=*|<>_…]")
 _DIGIT_RE = re.compile(r"\d")
+_YEAR_RE = re.compile(r"(?:19|20)\d\d")
 _INITIAL_RE = re.compile(r"(?<!\w)[^\W\d_]\.(?=\s|$)")  # `K.` in `Anna K. Andersson`
 _CONTACT = (r"(?:e-?post:?\s*|tel(?:efon)?[.:]?\s*|tfn\.?:?\s*|mobil:?\s*)?"
             r"(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\+?[\d\s-]{7,})")
@@ -356,7 +357,8 @@ def _date_of_line(line: Line, facts: TextFacts, reference: datetime | None, *,
     Themes print `Publicerat den <time>…</time>` or a published and an updated
     `<time>` side by side (the updated one hidden by CSS we cannot see): the line's
     date is that of its `published` `<time>`, else of the first one not marked `updated`.
-    A `<time>` that shows how long ago it was (`1 år sedan`) is dated by its `datetime`.
+    A `<time>` that shows how long ago it was (`1 år sedan`), or a badge's pieces run together
+    with the year (`11okt2019`, spans with no space between), is dated by its `datetime`.
     """
     if facts.date is not None or facts.names_update or not facts.may_hold_a_date:
         return facts.date
@@ -365,7 +367,7 @@ def _date_of_line(line: Line, facts: TextFacts, reference: datetime | None, *,
         if not is_update_element(element, line, page_marks_published=page_marks_published):
             shown = element_text(element)
             found = _date_in_meta(shown, reference)
-            if found is None and counts_back(shown):
+            if found is None and (counts_back(shown) or is_date_badge(shown) and _YEAR_RE.search(shown)):
                 found = parse_date(element.get("datetime") or "", reference=reference)
             if found is not None:
                 return found
