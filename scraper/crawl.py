@@ -88,8 +88,9 @@ MISSING = "no {} found"
 CUT_SHORT = "body cut short"
 RUNS_ON = "body runs on past the post"
 SPLIT = "post continues on another page"
+PROTECTED = "post is password-protected"
 READING_ERRORS = (READ_ERROR, NOT_A_POST, *(MISSING.format(name) for name in ("date", "title", "body")), CUT_SHORT,
-                  RUNS_ON, SPLIT)
+                  RUNS_ON, SPLIT, PROTECTED)
 # How far a body may stray from the text a listing gives for its post: that holds the signature, a photo
 # credit, hashtags and a plugin's sharing buttons, a page may show a caption (docs/site.md, "Field rules").
 NOT_BODY_WORDS = 30
@@ -537,7 +538,9 @@ def read_page(result: PageResult, site: str, labs: LabVocabulary) -> PageResult:
                                               facts=reading.facts)
             if result.kind == PageKind.OTHER and result.listing.is_listing:
                 result.kind = PageKind.LISTING
-        if result.kind == PageKind.POST:
+        if result.kind == PageKind.POST and (protected := asks_for_a_password(document)):
+            result.error = protected  # no post: the prompt is not its text, and the stored post stays
+        elif result.kind == PageKind.POST:
             result.categories = read_categories(document)
             post = extract_post(reading, labs=labs, api_published=listed)
             canonical = post_url(post.url, site=site) if post.url else None
@@ -581,6 +584,16 @@ def wrong_length(post: Post, *, listed_words: int | None) -> list[str]:
     else:
         return []
     return [f"{problem}: {words} words, where the text the site lists for the post has {listed_words}"]
+
+
+def asks_for_a_password(document: Document) -> str | None:
+    """A post protected by a password shows WordPress's form (posting to `wp-login.php?action=postpass`,
+    `Detta innehåll är lösenordsskyddat`) where its text would be: named, and never read as a post,
+    so the prompt is never stored as the post's text."""
+    for form in document.tree.iter("form"):
+        if "action=postpass" in (form.get("action") or ""):
+            return f"{PROTECTED}: WordPress asks for a password and shows none of its text"
+    return None
 
 
 def split_over_pages(document: Document, url: str) -> list[str]:

@@ -175,3 +175,24 @@ def test_a_post_whose_last_paragraph_ends_like_a_site_excerpt_is_a_post(labs):
     result = read_page(PageResult(url, PageKind.OTHER, Source.LINKS, capture=capture), SITE, labs)
     assert (result.kind, result.error) == (PageKind.POST, None)
     assert (result.post.author, result.post.body.split("\n\n")[-1]) == ("Sara Holmberg", last)
+
+
+def test_a_password_protected_post_is_named_and_its_prompt_never_read_as_its_text(labs):
+    """WordPress shows a protected post's title and date over a password form: the prompt was read
+    as the post's text and stored as a new version of it."""
+    from scraper.crawl import PROTECTED, read_page
+    from scraper.names import Source
+    from scraper.records import PageResult
+
+    html = ("<html><head><title>Lösenordsskyddat: Intervjuer i Lina Hage – Allmännyttan</title></head><body>"
+            "<article><div>21 november 2018</div><h1>Lösenordsskyddat: Intervjuer i Lina Hage</h1>"
+            f'<form action="{SITE}wp-login.php?action=postpass" class="post-password-form" method="post">'
+            "<p>Detta innehåll är lösenordsskyddat. För att se det, vänligen ange ditt lösenord nedan:</p>"
+            '<p><label>Lösenord: <input name="post_password" type="password"></label>'
+            '<input type="submit" value="Skicka"></p></form></article></body></html>')
+    url = SITE + "intervjuer-i-lina-hage/"
+    capture = Capture(url=url, final_url=url, status=200, headers={"content-type": "text/html; charset=utf-8"},
+                      body=html.encode(), fetched=datetime(2020, 3, 1, tzinfo=timezone.utc))
+    result = read_page(PageResult(url, PageKind.POST, Source.SITEMAP, capture=capture), SITE, labs)
+    assert result.error is not None and result.error.startswith(PROTECTED)
+    assert result.post is None
