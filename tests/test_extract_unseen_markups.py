@@ -301,6 +301,10 @@ PAGES = {
     # paragraphs, and the post's only date a calendar badge in the cell beside the title, in three
     # pieces (`NOV` / `7` / `2018`): no date was found, and the post was lost with it.
     "table-layout-calendar-badge": "bis-samlar-foreningslivet-i-boden",
+    # Newsup: the byline's word and the account's name in two elements with no space between
+    # (`AvJohan Lind`), over the date, under a ticker of other titles run together: the byline was
+    # taken for the post's text, the date for one after it, and the page failed (no body found).
+    "newsup-byline-glued-to-name": "en-egen-kvall-for-tjejer",
 }
 
 

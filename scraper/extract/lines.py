@@ -46,6 +46,7 @@ MAX_ROLE = 200  # `utvecklingsledare på Hyresgästföreningen och ledamot i sty
 _NAME_PUNCTUATION = re.compile(r"[0-9.,!?:;()\[\]{}\"”“/@#&+=*|<>_…]")
 _DIGIT_RE = re.compile(r"\d")
 _YEAR_RE = re.compile(r"(?:19|20)\d\d")
+_GLUED_BYLINE_RE = re.compile(r"(?:Av|By)(?=[A-ZÅÄÖ])")  # `AvJohan Lind`: `<span>Av</span><a>Johan Lind</a>`
 _INITIAL_RE = re.compile(r"(?<!\w)[^\W\d_]\.(?=\s|$)")  # `K.` in `Anna K. Andersson`
 _CONTACT = (r"(?:e-?post:?\s*|tel(?:efon)?[.:]?\s*|tfn\.?:?\s*|mobil:?\s*)?"
             r"(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\+?[\d\s-]{7,})")
@@ -123,14 +124,16 @@ def is_chrome(text: str) -> bool:
 
 
 def is_byline(text: str) -> bool:
-    """A theme's byline under the title (`av Redaktionen`, `Skriven av Anna Kanervo`): furniture, not body."""
+    """A theme's byline under the title (`av Redaktionen`, `Skriven av Anna Kanervo`, or glued to its
+    name by markup with no space, `AvJohan Lind`, Newsup's): furniture, not body."""
     folded = text.casefold()
-    for prefix in BYLINE_PREFIXES:
-        if folded.startswith(prefix):
-            words = text[len(prefix):].split()
-            return 1 <= len(words) <= 4 and all(w[0].isupper() for w in words) and not _NAME_PUNCTUATION.search(
-                text[len(prefix):])
-    return False
+    glued = _GLUED_BYLINE_RE.match(text)
+    prefix = glued.group() if glued else next((p for p in BYLINE_PREFIXES if folded.startswith(p)), None)
+    if prefix is None:
+        return False
+    name = text[len(prefix):]
+    words = name.split()
+    return 1 <= len(words) <= 4 and all(w[0].isupper() for w in words) and not _NAME_PUNCTUATION.search(name)
 
 
 def is_meta_word(text: str) -> bool:
