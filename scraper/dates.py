@@ -144,10 +144,10 @@ _DATE_PATTERN = (
     rf"(?P<d1>\d{{1,2}})(?::[ae])?\s(?P<m1>{_MONTH})\.?,?\s(?P<y1>\d{{4}})"
     # maj 28, 2019, April 29, 2019, April 29th, 2019
     rf"|(?P<m2>{_MONTH})\.?\s(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?\s(?P<y2>\d{{4}})"
-    # 29/4 2019, 29/4/2019, 29/4-2019, 29.4.2019, 29.04.2019 (day first, as Swedish writes it;
-    # 04/29/2019, whose second number is no month, month first)
+    # 29/4 2019, 29/4/2019, 29/4-2019, 29.4.2019, 29.04.2019, 29.05.19 (day first, as Swedish writes
+    # it; 04/29/2019, whose second number is no month, month first; a two-digit year is this century's)
     r"|(?P<d3>\d{1,2})/(?P<m3>\d{1,2})[\s/-](?P<y3>\d{4})"
-    r"|(?P<d5>\d{1,2})\.(?P<m5>\d{1,2})\.(?P<y5>\d{4})"
+    r"|(?P<d5>\d{1,2})\.(?P<m5>\d{1,2})\.(?P<y5>\d{4}|\d{2})"
     rf"){_TIME}"
     # 2019-04-29, 2019-04-29T10:15:00+02:00, 2019-04-29 10:15, ...Z
     r"|(?P<iso>(?P<y4>\d{4})-(?P<m4>\d{2})-(?P<d4>\d{2})"
@@ -232,6 +232,7 @@ def _read_match(m: re.Match, reference: datetime | None) -> tuple[bool, date | N
             day, month = m["m3"], int(day)  # month first: WordPress's `m/d/Y` setting (04/29/2019)
     else:
         day, month, year = m["d5"], int(m["m5"]), m["y5"]
+        year = "20" + year if len(year) == 2 else year
     if (hh := m["hh"]) is not None and (int(hh) > 23 or int(m["mm"]) > 59 or int(m["ss"] or 0) > 59):
         return True, None
     try:

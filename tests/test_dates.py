@@ -151,6 +151,7 @@ def test_a_slash_date_is_day_first_unless_its_second_number_is_no_month():
         ("  11\xa0oktober  2019 ", date(2019, 10, 11)),
         ("Publicerad 6 mars 2019", date(2019, 3, 6)),
         ("29.4.2019", date(2019, 4, 29)),
+        ("29.05.19", date(2019, 5, 29)),  # a two-digit year (Newspaper's `d.m.y`) is this century's
         ("29-04-2019", date(2019, 4, 29)),  # not a fast-path form: dateparser reads it
     ],
 )
