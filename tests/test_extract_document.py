@@ -78,6 +78,12 @@ def test_lines_break_at_blocks_and_br_but_not_at_inline_elements():
                            "projektansvarig", "ett", "två"]
 
 
+def test_a_preformatted_blocks_lines_are_lines():
+    # the block editor's Verse and Preformatted blocks are `<pre>`: their lines were run together
+    html = "<html><body><p>Före</p><pre>Rad ett\nRad två <em>kursiv</em>\n\nRad tre</pre><p>Efter</p></body></html>"
+    assert texts(html) == ["Före", "Rad ett", "Rad två kursiv", "Rad tre", "Efter"]
+
+
 def test_table_cells_are_separate_lines():
     assert texts("<table><tr><td>Start</td><td>Kontakt</td></tr></table>") == ["Start", "Kontakt"]
 

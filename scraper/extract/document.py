@@ -281,7 +281,8 @@ def _is_hidden(tag: str, attributes: dict[str, str]) -> bool:
 class _LineReader:
     """Cuts the text of a tree walk into lines; `_read_lines` feeds it the walk's events.
 
-    A line ends at the start and end of every block element and at `<br>`. Each line keeps
+    A line ends at the start and end of every block element, at `<br>`, and at a line break
+    inside `<pre>` (a verse or preformatted block shows its lines as typed). Each line keeps
     the block it sits in and the tracked inline elements (links, `<time>`, emphasis) that
     are open in it. Every element's span of lines is noted, and the class tokens and
     attributes the layers look for are indexed in page order.
@@ -296,6 +297,7 @@ class _LineReader:
         self.inlines: list[Any] = []  # tracked inline elements that started in this line
         self.open_inlines: list[Any] = []  # tracked inline elements still open
         self.blocks: list[Any] = []
+        self.preformatted = 0  # `<pre>` elements open
         self.indexed = 0  # elements indexed so far: their order in the page
 
     def start(self, element: Any) -> None:
@@ -304,6 +306,7 @@ class _LineReader:
         if tag in BLOCK_TAGS:
             self.flush()
             self.blocks.append(element)
+            self.preformatted += tag == "pre"
         elif tag == "br":
             self.flush()
             return
@@ -317,6 +320,7 @@ class _LineReader:
         if tag in BLOCK_TAGS:
             self.flush()
             self.blocks.pop()
+            self.preformatted -= tag == "pre"
         elif tag in TRACKED_INLINE_TAGS and self.open_inlines and self.open_inlines[-1] is element:
             self.open_inlines.pop()
         # an inline element's span includes the line still being read
@@ -324,7 +328,13 @@ class _LineReader:
         self.add(element.tail)
 
     def add(self, text: str | None) -> None:
-        if text and (self.parts or not text.isspace()):  # leading blanks of a line never show
+        if self.preformatted and text and "\n" in text:
+            first, *rest = text.split("\n")
+            self.add(first)
+            for line in rest:
+                self.flush()
+                self.add(line)
+        elif text and (self.parts or not text.isspace()):  # leading blanks of a line never show
             self.parts.append(text)
 
     def flush(self) -> None:
