@@ -562,6 +562,16 @@ def test_a_badge_run_together_in_a_time_element_is_dated_by_its_datetime(labs):
     assert (post.published, post.layers["published"]) == (date(2019, 3, 6), Layer.LAYOUT)
 
 
+def test_times_in_a_tables_cells_are_text(labs):
+    # a programme as a table: cells without a letter (`10.00–12.00`) were dropped as a meta row's pieces
+    table = ("<figure><table><thead><tr><th>Dag</th><th>Tid</th></tr></thead><tbody>"
+             "<tr><td>Tisdag</td><td>10.00–12.00</td></tr></tbody></table></figure>")
+    tail = ("<div>6 mars 2019</div><h1>Alla labb på plats</h1>" + "".join(f"<p>{t}</p>" for t in BODY) + table
+            + "<p>Anna Kanervo<br>projektansvarig</p>")
+    post = extract(html("<title>Alla labb på plats – Allmännyttan</title>", tail=tail), labs)
+    assert post.body == "\n\n".join([*BODY, "Dag", "Tid", "Tisdag", "10.00–12.00"])
+
+
 # Pages of a real WordPress 6.1 (sv_SE) in its default themes, as tests/wordpress_site renders them:
 # the date in an entry footer (twentytwentyone) or a meta row after the content (twentytwentythree),
 # readers' comments with dates under both posts, one post unsigned.

@@ -46,6 +46,7 @@ MAX_ROLE = 200  # `utvecklingsledare på Hyresgästföreningen och ledamot i sty
 _NAME_PUNCTUATION = re.compile(r"[0-9.,!?:;()\[\]{}\"”“/@#&+=*|<>_…]")
 _DIGIT_RE = re.compile(r"\d")
 _YEAR_RE = re.compile(r"(?:19|20)\d\d")
+_TABLE_CELLS = frozenset({"td", "th"})
 _GLUED_BYLINE_RE = re.compile(r"(?:Av|By)(?=[A-ZÅÄÖ])")  # `AvJohan Lind`: `<span>Av</span><a>Johan Lind</a>`
 _INITIAL_RE = re.compile(r"(?<!\w)[^\W\d_]\.(?=\s|$)")  # `K.` in `Anna K. Andersson`
 _CONTACT = (r"(?:e-?post:?\s*|tel(?:efon)?[.:]?\s*|tfn\.?:?\s*|mobil:?\s*)?"
@@ -101,7 +102,8 @@ def is_hashtag_line(text: str) -> bool:
 def is_wordless(text: str) -> bool:
     """A line without a letter: a separator between a meta row's elements (`-`, `|`), an
     arrow, an icon's glyph, a count of views or comments (`1234`, `0`), or a date line
-    (`2019-04-29`). Any but a date line is never a title, body or signature (`line_facts`)."""
+    (`2019-04-29`). Any but a date line or a table's cell that is not a bare number is never a
+    title, body or signature (`line_facts`)."""
     return not any(c.isalpha() for c in text)
 
 
@@ -862,6 +864,8 @@ def line_facts(document: Document, *, titles: frozenset[str] = frozenset(), page
                  and not removable[i] and not judged[i].chrome
                  and (d := parse_date(line.text, reference=reference)) is not None}
     for i, facts in enumerate(judged):
-        if facts.wordless and i not in dates:
-            removable[i] = True
+        if facts.wordless and i not in dates and not (lines[i].element.tag in _TABLE_CELLS
+                                                      and not lines[i].text.isdigit()):
+            removable[i] = True  # a table's cell may show the editor's times (`10.00–12.00`); a bare
+            # number in one is a calendar's day or a badge's piece
     return LineFacts(lines, judged, nav=nav, dates=dates, removable=removable, marks_published=published_marked)
