@@ -344,7 +344,8 @@ def test_a_photographer_named_after_the_signature_is_not_the_author(labs):
 
 @pytest.mark.parametrize("signature", ["<p>/Anna Kanervo<br>projektansvarig</p>",
                                        "<div>/ Anna Kanervo</div><div>projektansvarig</div>",
-                                       "<p>– Anna Kanervo<br>projektansvarig</p>", "<p>—Anna Kanervo</p><p>projektansvarig</p>"])
+                                       "<p>– Anna Kanervo<br>projektansvarig</p>",
+                                       "<p>—Anna Kanervo</p><p>projektansvarig</p>"])
 def test_a_name_signed_off_with_a_slash_or_a_dash_is_the_author(signature, labs):
     # `/Martin Kesenci` over the role, as Swedish e-mails sign off: the signature stayed in the body
     tail = ("<div>6 mars 2019</div><h1>Alla labb på plats</h1>" + "".join(f"<p>{t}</p>" for t in BODY)
@@ -353,10 +354,12 @@ def test_a_name_signed_off_with_a_slash_or_a_dash_is_the_author(signature, labs)
     assert (post.author, post.role, post.body) == ("Anna Kanervo", "projektansvarig", "\n\n".join(BODY))
 
 
-@pytest.mark.parametrize("sentence", ["Följ oss på Instagram där vi lägger upp bilder från varje träff i Boden under våren.",
+@pytest.mark.parametrize("sentence", ["Följ oss på Instagram där vi lägger upp bilder från varje träff i Boden "
+                                      "under våren.",
                                       "Prenumerera på dagboken genom att fylla i din e-postadress längst ned på sidan, "
                                       "så missar du inget.",
-                                      "Det är Sveriges Allmännytta som står bakom satsningen, och vi är stolta över den."])
+                                      "Det är Sveriges Allmännytta som står bakom satsningen, och vi är stolta "
+                                      "över den."])
 def test_a_sentence_that_starts_like_the_sites_furniture_does_not_end_the_post(sentence, labs):
     # a post's own sentence starting with a subscribe line's or the footer's words ended the post
     # there: the rest of the text and the signature were lost
@@ -421,7 +424,8 @@ def test_a_date_heading_an_entry_of_the_text_does_not_end_the_post(entry_date, s
     # read as a teaser; the rest of the text and the signature were lost
     entry = "Vi träffades i Boden för att planera nästa steg, och det blev en lång och bra dag."
     tail = ("<div>6 mars 2019</div><h1>Alla labb på plats</h1><div>" + "".join(f"<p>{t}</p>" for t in BODY)
-            + entry_date + f"<p>{entry}</p><p>Anna Kanervo<br>projektansvarig</p></div><p>Få nya inlägg i din inkorg</p>")
+            + entry_date + f"<p>{entry}</p><p>Anna Kanervo<br>projektansvarig</p></div>"
+            "<p>Få nya inlägg i din inkorg</p>")
     post = extract(html("<title>Alla labb på plats – Allmännyttan</title>", tail=tail), labs)
     assert (post.published, post.author) == (date(2019, 3, 6), "Anna Kanervo")
     assert post.body == "\n\n".join([*BODY, shown, entry])
@@ -481,7 +485,8 @@ def test_a_headless_front_ends_escaped_title_and_split_byline(labs):
     # account's name and the date as two elements (`Redaktionen` / `·21 augusti 2019`): the account
     # was read as the title, and once the title was read right the body was only the account
     title = "”Musik är ett språk alla förstår” – The Rockin’ Pots kommer till Boden"
-    escaped = "&amp;#8221;Musik är ett språk alla förstår&amp;#8221; &amp;#8211; The Rockin&amp;#8217; Pots kommer till Boden"
+    escaped = ("&amp;#8221;Musik är ett språk alla förstår&amp;#8221; &amp;#8211; The Rockin&amp;#8217; Pots "
+               "kommer till Boden")
     tail = (f"<article><h1>{title}</h1><div><div>Redaktionen</div><div>·21 augusti 2019</div></div>"
             + "".join(f"<p>{t}</p>" for t in BODY) + "<p>Anna Kanervo</p><p>projektansvarig</p></article>")
     head = f'<title>{escaped} | Allmännyttan</title><meta property="og:title" content="{escaped} | Allmännyttan">'
