@@ -277,13 +277,13 @@ def looks_like_name(text: str) -> bool:
         first = word[0]
         if not first.isalpha() or not first.isupper():
             return False
-        if len(word) > 1 and word.isupper():
-            return False  # `MÅL FÖR VARJE LABB` is a subhead
+        if len(word) > 1 and word.isupper() and not _INITIAL_RE.fullmatch(word):
+            return False  # `MÅL FÖR VARJE LABB` is a subhead; `K.` is an initial
         if not word.isalpha() and not all(c.isalpha() or c in "-'’" for c in word) \
                 and not _INITIAL_RE.fullmatch(word):
             return False
         capitalised += 1
-    if capitalised < 2:
+    if capitalised < 2 or all(_INITIAL_RE.fullmatch(word) for word in words):
         return False
     if is_marker(text) or is_chrome(text):
         return False
