@@ -577,6 +577,16 @@ def test_times_in_a_tables_cells_are_text(labs):
     assert post.body == "\n\n".join([*BODY, "Dag", "Tid", "Tisdag", "10.00–12.00"])
 
 
+def test_a_short_heading_over_a_date_that_starts_with_a_dash_is_the_title(labs):
+    # `_row_before_date` passed a short item over a date that starts with a row's separator as the
+    # row's: a short title heading over `– 1 juli 2019` was passed too, and the first paragraph became
+    # the title, where no structured title names it
+    tail = ("<article><h2>Halvtid i labben</h2><div>– 1 juli 2019</div>" + "".join(f"<p>{t}</p>" for t in BODY)
+            + "<p>Anna Kanervo<br>projektansvarig</p></article>")
+    post = extract(html("<title>Allmännyttan</title>", tail=tail), labs)
+    assert (post.title, post.published, post.body) == ("Halvtid i labben", date(2019, 7, 1), "\n\n".join(BODY))
+
+
 # Pages of a real WordPress 6.1 (sv_SE) in its default themes, as tests/wordpress_site renders them:
 # the date in an entry footer (twentytwentyone) or a meta row after the content (twentytwentythree),
 # readers' comments with dates under both posts, one post unsigned.

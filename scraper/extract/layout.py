@@ -372,7 +372,8 @@ class _LayoutReader:
         """Line j, a short item right before date line i, is of the date's meta row: the date's
         element starts with the row's separator (`Redaktionen` / `·21 augusti 2019`, a headless
         front end's byline and date in two elements)."""
-        return j == i - 1 and self.texts[i][0] in _ROW_SEPARATORS and is_meta_value(self.texts[j])
+        return j == i - 1 and self.texts[i][0] in _ROW_SEPARATORS and is_meta_value(self.texts[j]) \
+            and self.facts.heading(j) is None  # a short title over `– 1 juli 2019` is a title
 
     def _in_meta_row(self, j: int) -> bool:
         """A word of a meta row printed one per element (`Publicerad`, `i`, `av`), or the value
