@@ -587,6 +587,18 @@ def test_a_short_heading_over_a_date_that_starts_with_a_dash_is_the_title(labs):
     assert (post.title, post.published, post.body) == ("Halvtid i labben", date(2019, 7, 1), "\n\n".join(BODY))
 
 
+def test_a_teaser_right_after_an_unsigned_post_in_flat_markup_is_no_entry_of_its_text(labs):
+    # every line a sibling `<div>`: the teaser's date between the post's last paragraph and a long
+    # title was read as a dated entry of the post, and the teaser's signer became the post's author
+    lines = ["12 mars 2019", "Alla labb på plats", *BODY,
+             "10 april 2019", "Fotbollsskola på sommarlovet en idé tar form",
+             "Vi har bytt namn på satsningen, men uppdraget är detsamma som förut [&hellip;]",
+             "Martin Kesenci", "stadsdelsutvecklare på Telge Bostäder"]
+    post = extract(html("<title>Alla labb på plats – Allmännyttan</title>",
+                        tail="".join(f"<div>{line}</div>" for line in lines)), labs)
+    assert (post.author, post.body) == (None, "\n\n".join(BODY))
+
+
 # Pages of a real WordPress 6.1 (sv_SE) in its default themes, as tests/wordpress_site renders them:
 # the date in an entry footer (twentytwentyone) or a meta row after the content (twentytwentythree),
 # readers' comments with dates under both posts, one post unsigned.

@@ -464,16 +464,17 @@ class _LayoutReader:
     def _dates_an_entry(self, i: int, first_text: int) -> bool:
         """Date line i, the date alone, heads an entry of the post's own text, as in a diary kept
         day by day (a paragraph / `14 mars 2019` / a paragraph / … / the signature): a paragraph
-        of running text right before it and right after it, in the same element, and the
-        signature ends the entry before anything that ends a post. A teaser's or a card's date
+        of running text right before it and right after it, a sentence to its full stop, in the
+        same element, and the signature ends the entry before anything that ends a post. A teaser's or a card's date
         stands by its title, and its excerpt is cut (`...`); a date in a theme's footer stands in
         an element of its own, or says `Publicerad`; the post's own date comes before the text."""
         words = self.texts[i].split()
         if len(words) > 4 or words[0].casefold().rstrip(":") in PUBLISHED_WORDS or not first_text < i < self.n - 1:
             return False
         above, parent, below = (self.lines[k].element.getparent() for k in (i - 1, i, i + 1))
-        if not (above is parent is below) or not self._is_running_text(i - 1) or not self._is_running_text(i + 1):
-            return False
+        if not (above is parent is below) or not self._is_running_text(i - 1) or not self._is_running_text(i + 1) \
+                or not self.texts[i + 1].endswith("."):
+            return False  # a teaser's title follows its date, and a title ends with no full stop
         for k in range(i + 1, self.n - 1):
             if k in self.dates or self.facts.marker[k] or self.facts.after_post[k] or k in self.comments.starts \
                     or self._is_site_excerpt(k):
