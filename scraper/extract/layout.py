@@ -35,7 +35,7 @@ from urllib.parse import parse_qsl, urlsplit
 from ..dates import PUBLISHED_WORDS
 from .comments import Comments
 from .document import Document, element_text
-from .lines import (CONTACT_RE, MAX_DATE_LINE, LineFacts, clean_title, ends_with_ellipsis, is_byline, is_byline_word,
+from .lines import (CONTACT_RE, LineFacts, clean_title, ends_with_ellipsis, is_byline, is_byline_word,
                     is_emphasised, is_meta_value, is_meta_word, is_postscript, is_subscribe_line, lies_within, line_link,
                     shared_depth, strip_read_more)
 from .selectors import ARCHIVE_SEGMENTS, AUTHOR_SEGMENTS, SITE_NAMES
@@ -432,8 +432,10 @@ class _LayoutReader:
                 if block is not None:
                     return max(block.start, start)
                 return max(j - 1, start) if title_first and j - 1 >= start and not self._ends_signature(j - 1) else j
-            if j - 2 > start and self._is_site_excerpt(j) and self._may_be_a_date_line(j - 2):
-                return j - 2  # a teaser whose date line we could not read: its title and date come first
+            # a teaser whose date line we could not read, its title and date first: a short line
+            # that may hold a date (`Det kom tre personer.`, two lines above, is the text's)
+            if j - 2 > start and self._is_site_excerpt(j) and self.facts.text_facts[j - 2].may_hold_a_date:
+                return j - 2
         return self.n
 
     def _past_box_in_the_text(self, i: int, first_text: int) -> int:
@@ -465,9 +467,10 @@ class _LayoutReader:
         """Date line i, the date alone, heads an entry of the post's own text, as in a diary kept
         day by day (a paragraph / `14 mars 2019` / a paragraph / … / the signature): a paragraph
         of running text right before it and right after it, a sentence to its full stop, in the
-        same element, and the signature ends the entry before anything that ends a post. A teaser's or a card's date
-        stands by its title, and its excerpt is cut (`...`); a date in a theme's footer stands in
-        an element of its own, or says `Publicerad`; the post's own date comes before the text."""
+        same element, and the signature ends the entry before anything that ends a post. A
+        teaser's or a card's date stands by its title, and its excerpt is cut (`...`); a date in
+        a theme's footer stands in an element of its own, or says `Publicerad`; the post's own
+        date comes before the text."""
         words = self.texts[i].split()
         if len(words) > 4 or words[0].casefold().rstrip(":") in PUBLISHED_WORDS or not first_text < i < self.n - 1:
             return False
@@ -483,11 +486,6 @@ class _LayoutReader:
                 return True
         return False
 
-    def _may_be_a_date_line(self, j: int) -> bool:
-        """Line j is short and holds a number: a date line in a form no rule reads, perhaps; a
-        paragraph or a sentence of the text is not (`Det kom tre personer.`)."""
-        text = self.texts[j]
-        return len(text) <= MAX_DATE_LINE and any(c.isdigit() for c in text)
 
     def _is_running_text(self, j: int) -> bool:
         """Line j is a paragraph of running text, not a title, a label or a link."""

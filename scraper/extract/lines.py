@@ -80,8 +80,7 @@ def is_credit(text: str) -> bool:
     if not folded.startswith(CREDIT_PREFIXES):  # the cheap test: most lines
         return False
     label = next(prefix for prefix in CREDIT_PREFIXES if folded.startswith(prefix))
-    words = text[len(label):].split()
-    return not (label.endswith(":") and len(words) >= _CAPTION_WORDS and words[-1][-1] in ".!?")
+    return not (label.endswith(":") and _is_sentence(text[len(label):], words=_CAPTION_WORDS))
 
 
 def is_postscript(text: str) -> bool:
@@ -463,10 +462,10 @@ def _shows_an_update(text: str, reference: datetime | None) -> bool:
                for start, end, _ in dates)
 
 
-def _is_sentence(text: str) -> bool:
-    """Four words or more, ending with a full stop, an exclamation or a question mark."""
+def _is_sentence(text: str, *, words: int = 4) -> bool:
+    """`words` words or more, ending with a full stop, an exclamation or a question mark."""
     stripped = text.strip()
-    return len(stripped.split()) >= 4 and stripped[-1] in ".!?"
+    return len(stripped.split()) >= words and stripped[-1] in ".!?"
 
 
 _SEPARATORS = "|·•–—-/:,"
