@@ -36,8 +36,8 @@ from ..dates import PUBLISHED_WORDS
 from .comments import Comments
 from .document import Document, element_text
 from .lines import (CONTACT_RE, LineFacts, clean_title, ends_with_ellipsis, is_byline, is_byline_word,
-                    is_emphasised, is_meta_value, is_meta_word, is_postscript, is_subscribe_line, lies_within, line_link,
-                    shared_depth, strip_read_more)
+                    is_emphasised, is_meta_value, is_meta_word, is_postscript, is_subscribe_line, lies_within,
+                    line_link, shared_depth, strip_read_more)
 from .selectors import ARCHIVE_SEGMENTS, AUTHOR_SEGMENTS, SITE_NAMES
 
 _MAX_TITLE = 200
