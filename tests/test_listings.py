@@ -95,6 +95,34 @@ def test_a_post_with_teasers_is_an_article_not_a_listing():
     assert listing.lists_posts and listing.article and not listing.is_listing
 
 
+RUNNING = "Vi har träffat hyresgästerna i Hageby och pratat om framtiden. " * 5
+
+
+def whole(slug: str, title: str) -> str:
+    """An archive's card that prints its post whole: a linked title, text with a subhead of its own."""
+    return (f'<article><h2><a href="/{slug}/">{title}</a></h2><p>{RUNNING}</p>'
+            f'<h3>Vad händer nu?</h3><p>{RUNNING}</p></article>')
+
+
+def test_an_archive_that_prints_posts_whole_has_no_text_of_its_own():
+    """The text under a heading that links to a listed post is that post's, its subheads' too."""
+    html = "<h1>Dagbok</h1>" + "".join(whole(s, t) for s, t in (("forsta", "Första inlägget i dagboken"),
+                                                                 ("andra", "Andra inlägget i dagboken"),
+                                                                 ("tredje", "Tredje inlägget i dagboken")))
+    listing = listing_of(html)
+    assert listing.lists_posts and not listing.article and listing.is_listing
+
+
+@pytest.mark.parametrize("before", [
+    "<h1>Ett inlägg</h1><p>" + RUNNING + "</p>",  # the post's own text, under its own title
+    "",  # the post's title is no heading: the one card above it may hold the post's text
+], ids=["own-title", "title-no-heading"])
+def test_a_post_after_cards_shown_whole_is_still_an_article(before):
+    html = whole("forsta", "Första inlägget i dagboken") + before + "<p>" + RUNNING + "</p>" + ITEMS
+    listing = listing_of(html, url=SITE + "ett-inlagg/")
+    assert listing.lists_posts and listing.article and not listing.is_listing
+
+
 def test_archive_links_are_collected_as_first_pages():
     html = '<p>Kategoriserad som <a href="/category/dagbok/">Dagbok</a>, <a href="/category/dagbok/page/2/">2</a></p>'
     assert listing_of(html).archives == (SITE + "category/dagbok/",)
@@ -299,7 +327,10 @@ def test_a_full_text_archive_dates_each_card_by_its_own_footer():
     url = SITE + "dagbok/"
     result = read_listing_page("twentynineteen-full-text-index", url)
     posts = {SITE + p.slug + "/": p for p in load_posts()}
-    assert result.post is None
+    # Each post's text is under its linked title: the page has none of its own. It failed as a
+    # post that could not be read, and every run that reached it exited 1.
+    assert (result.kind, result.error, result.post) == (PageKind.LISTING, None, None)
+    assert url + "page/2/" in result.listing.next_pages
     assert len(result.teasers) >= 9
     assert all((t.title, t.published) == (posts[t.url].title, posts[t.url].published) for t in result.teasers)
 

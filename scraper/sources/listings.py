@@ -66,24 +66,34 @@ def read_listing(document: Document, *, site: str, teasers: Sequence[Teaser] = (
     page itself. `article` is True when the page has running text of its own (a post that
     could not be read as one still shows teasers: it is not a listing); the excerpts of the
     `teasers` read on the page are theirs, even when a theme shows a whole first paragraph.
+    Text under a heading that links to a post the page lists is that post's: an archive that
+    prints two or more posts whole has no text of its own (docs/site.md, "Listings").
     """
     page = normalise_url(document.url, site=site)
     facts = facts if facts is not None else line_facts(document)  # the crawl passes the facts it read
     listed = (post_url(teaser.url, site=site) for teaser in teasers if teaser.url)
     posts: dict[str, None] = dict.fromkeys(url for url in listed if url and url != page)  # in page order
     excerpts = Excerpts(teaser.excerpt for teaser in teasers)
-    article = False
+    own_text = False
+    card: tuple[int, int] | None = None  # (line, level) of the heading of the listed post line i is under
+    cards_shown_whole: set[int] = set()
     for i, line in enumerate(facts.lines):
         if facts.nav[i]:
             continue
+        heading = facts.heading(i)
+        if heading is not None and card is not None and heading <= card[1]:
+            card = None  # a heading of the card's rank or higher; the post's own subheads rank lower
         links = [href for href in line.links if not href.strip().startswith(_NOT_LINKS)]
         if not links:
             if (len(line.text) >= ARTICLE_LINE and not facts.furniture[i] and not ends_with_ellipsis(line.text)
                     and line.text not in excerpts):
-                article = True
+                if card is None:
+                    own_text = True
+                else:
+                    cards_shown_whole.add(card[0])
             continue
         shown_as_post = (
-            facts.heading(i) is not None
+            heading is not None
             or len(line.text.split()) >= TITLE_WORDS
             or any(abs(i - j) <= DATE_DISTANCE for j in facts.dates)
         )
@@ -93,12 +103,13 @@ def read_listing(document: Document, *, site: str, teasers: Sequence[Teaser] = (
             url = post_url(urljoin(document.base_url, href.strip()), site=site)
             if url is not None and url != page:
                 posts.setdefault(url, None)
+                card = (i, heading) if heading is not None else card
     anchors = _anchors(document, site=site)
     return ListingPage(
         posts=tuple(posts),
         next_pages=tuple(_next_pages(anchors, page=page, listed=posts)),
         archives=tuple(_archives(anchors)),
-        article=article,
+        article=own_text or len(cards_shown_whole) == 1,  # one card's text may be the post's, its title no heading
         lists_posts=len(posts) >= MIN_LISTED_POSTS,
     )
 
