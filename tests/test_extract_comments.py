@@ -103,7 +103,8 @@ def test_the_comment_section_runs_from_its_heading_to_the_form(after, heading, d
     texts = [line.text for line in doc.lines]
     [(start, end)] = comments.sections
     assert texts[start] == heading and texts.index(BODY[-1]) == start - 1
-    assert texts[end - 1] == "Namn *"  # the form's last line of text (buttons show none)
+    # the form's last line of text (its labels and buttons are the controls', not the page's)
+    assert texts[end - 1] == "E-postadressen publiceras inte." and end == len(texts) - 1
     assert [texts[i] for i in comments.dates] == dates
 
 

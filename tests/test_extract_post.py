@@ -646,3 +646,37 @@ def test_a_title_that_links_is_this_posts_only_when_it_links_to_this_page(url, t
     post = extract(html(tail=page), labs, url=url)
     assert post.title == title
     assert post.published == (date(2019, 3, 6) if title else None)
+
+
+PLUGIN_LINES = {
+    # PDF & Print's buttons, their labels glued (`PDFSkriv ut`): links to this page in another view
+    "print-buttons": ('<div><a href="/vilken-resa-vi-gor/?print=pdf">PDF</a><a href="?print=print">Skriv ut</a></div>',
+                      ""),
+    # WPML's notice over the text: a link to the post in English, which the page's head names
+    "translation-notice": ('<p>Detta inlägg finns även på: <a href="https://www.allmannyttan.se/en/what-a-journey/">'
+                           '<span>Engelska</span><span> (</span><span>English</span><span>)</span></a></p>',
+                           '<link rel="alternate" hreflang="en" href="/en/what-a-journey/">'),
+    # Contact Form 7's sign-up form in the text: its labels are the form's, the editor's lines stay
+    "form-labels": ('<p>Anmäl dig senast den 1 mars.</p><form><p><label>Förening (obligatoriskt)<br>'
+                    '<input name="forening"></label></p><p><label>E-post (obligatoriskt)<br><input name="epost">'
+                    '</label></p><p><input type="submit" value="Skicka anmälan"></p></form>', ""),
+}
+
+
+@pytest.mark.parametrize("name", PLUGIN_LINES)
+def test_what_a_plugin_prints_in_the_text_to_work_the_page_is_not_the_post(name, labs):
+    added, head = PLUGIN_LINES[name]
+    kept = ["Anmäl dig senast den 1 mars."] if name == "form-labels" else []
+    page = ("<div><p>6 mars 2019</p><h1>Alla labb på plats</h1>" + added + "".join(f"<p>{line}</p>" for line in BODY)
+            + "<p>Anna Kanervo<br>projektansvarig</p></div>")
+    post = extract(html(head, tail=page), labs)
+    assert (post.body, post.author) == ("\n\n".join(kept + BODY), "Anna Kanervo")
+
+
+def test_a_link_to_a_translation_is_text_when_the_page_names_no_translation(labs):
+    # without `<link hreflang>`, a line linking to another page of the site is the post's own
+    added, _ = PLUGIN_LINES["translation-notice"]
+    page = ("<div><p>6 mars 2019</p><h1>Alla labb på plats</h1>" + added + "".join(f"<p>{line}</p>" for line in BODY)
+            + "<p>Anna Kanervo<br>projektansvarig</p></div>")
+    post = extract(html(tail=page), labs)
+    assert post.body.startswith("Detta inlägg finns även på: Engelska (English)\n\n")

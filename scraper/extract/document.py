@@ -106,7 +106,11 @@ class Document:
 
     def links_here(self, href: str) -> bool:
         """Whether `href`, as written on this page, leads to this page (site.same_page)."""
-        return same_page(self._resolved(href), self.url)
+        return self.links_to(href, self.url)
+
+    def links_to(self, href: str, url: str) -> bool:
+        """Whether `href`, as written on this page, leads to the page at `url` (site.same_page)."""
+        return same_page(self._resolved(href), url)
 
     def links_home(self, href: str) -> bool:
         """Whether `href`, as written on this page, leads to the site's home page."""

@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any, NamedTuple
+from urllib.parse import urljoin
 
 from ..dates import (BYLINE_WORDS, POST_SENTENCE_STARTS, PUBLISHED_WORDS, counts_back, ends_with_update_word,
                      is_date_badge, is_published_label, is_timestamp, match_date_line, may_be_relative, may_hold_a_date,
@@ -41,6 +42,7 @@ _READING_TIME_RE = re.compile(r"(?:läsningstid|lästid|reading time):?\s*(?:\d+
 MAX_DATE_LINE = 60
 _CAPTION_WORDS = 5  # after a credit's label, a sentence this long says what a picture shows
 _MAX_BADGE_PIECE = 10  # a piece of a date badge: a day, a month's name or a year
+MAX_SWITCH_WORDS = 12  # `Detta inlägg finns även på: Engelska (English) Suomi (Finska)`
 FALLBACK_DATE_LINE = 30  # a line read by dateparser when no line matched the site's date forms
 MAX_ROLE = 200  # `utvecklingsledare på Hyresgästföreningen och ledamot i styrgruppen för …` runs to 185
 _NAME_PUNCTUATION = re.compile(r"[0-9.,!?:;()\[\]{}\"”“/@#&+=*|<>_…]")
@@ -643,7 +645,7 @@ class LineFacts:
         self.marker = [f.marker for f in judged]  # subscribe box or footer: ends a post
         self.after_post = [f.after_post for f in judged]  # comments, previous/next links, widgets: end a post
         self.chrome = [f.chrome for f in judged]  # theme furniture (`is_chrome`), what follows a post
-        self.nav = nav  # inside <nav> or role=navigation, a table of contents or breadcrumbs
+        self.nav = nav  # inside <nav> or role=navigation, a table of contents, breadcrumbs, the page's tools
         self.dates = dates  # date lines, in page order
         self.marks_published = marks_published  # the page marks a date published (`marks_published`)
         # the first line of comments or previous/next links (or the line count)
@@ -782,14 +784,18 @@ def line_link(line: Line) -> Any:
     return next((e for e in line.inlines if e.tag == "a" and element_text(e) == line.text), None)
 
 
-def _is_jump_link(document: Document, line: Line) -> bool:
-    """A short line that is all one link to a place in this page (`Till toppen` to `#top` or `#`,
-    at the end of each section of a text): it moves the reader about the page, it is not text."""
+def _is_page_tool(document: Document, line: Line) -> bool:
+    """A short line of nothing but links to this page: to a place in it (`Till toppen` to `#top`
+    or `#`, at the end of each section of a text), or to another view of it (a plugin's `PDF` and
+    `Skriv ut` buttons, to `?print=pdf` and `?print=print`). It works the page; it is not text."""
     anchors = [e for e in line.inlines if e.tag == "a"]
-    if len(anchors) != 1 or len(line.text.split()) > 4:
+    if not anchors or len(line.text.split()) > 4:
         return False
-    href = (anchors[0].get("href") or "").strip()
-    return (href == "#" or _links_within(document, href)) and line_link(line) is not None
+    for anchor in anchors:
+        href = (anchor.get("href") or "").strip()
+        if not (href == "#" or _links_within(document, href) or "?" in href and document.links_here(href)):
+            return False
+    return _shown_length([line.text]) == _shown_length(text for anchor in anchors for text in anchor.itertext())
 
 
 def _is_a_link(element: Any) -> bool:
@@ -804,6 +810,26 @@ def _is_a_link(element: Any) -> bool:
 def _shown_length(texts: Iterable[str]) -> int:
     """Characters of `texts` past their whitespace."""
     return sum(len("".join(text.split())) for text in texts)
+
+
+def _language_switches(document: Document) -> list[int]:
+    """The short lines whose links lead to this post in another language, or to this page: WPML's
+    `Detta inlägg finns även på: Engelska (English)` at the top of the text, a language switcher.
+    The page's `<link rel="alternate" hreflang>` names its translations; without one, none."""
+    translations = [urljoin(document.base_url, href) for link in document.tree.iter("link")
+                    if link.get("hreflang") and (href := (link.get("href") or "").strip())
+                    and not document.links_here(href)]
+    if not translations:
+        return []
+    found = []
+    for i, line in enumerate(document.lines):
+        hrefs = [href for e in line.inlines if e.tag == "a" and (href := e.get("href"))]
+        if not hrefs or len(line.text.split()) > MAX_SWITCH_WORDS:
+            continue
+        leads = [any(document.links_to(href, translation) for translation in translations) for href in hrefs]
+        if any(leads) and all(lead or document.links_here(href) for lead, href in zip(leads, hrefs)):
+            found.append(i)
+    return found
 
 
 def _links_within(document: Document, href: str) -> bool:
@@ -854,8 +880,10 @@ def line_facts(document: Document, *, titles: frozenset[str] = frozenset(), page
     for start, end in _navigating_lists(document) + _link_boxes(document):
         nav[start:end] = [True] * (end - start)
     for i, line in enumerate(lines):
-        if line.inlines and (_is_breadcrumb_line(document, line) or _is_jump_link(document, line)):
+        if line.inlines and (_is_breadcrumb_line(document, line) or _is_page_tool(document, line)):
             nav[i] = True
+    for i in _language_switches(document):
+        nav[i] = True
     if not dates:
         # htmldate's order: the costly reading only when the fast one found nothing at all
         dates = {i: d for i, line in enumerate(lines)

@@ -18,10 +18,11 @@ BLOCK_TAGS = frozenset(
     tr ul video audio picture""".split()
 )
 
-#: Elements whose text is never shown as page text.
+#: Elements whose text is never shown as page text, and a form's labels: the words of a
+#: form's controls (a sign-up form inside a post), not of the page.
 SKIP_TAGS = frozenset(
     """script style noscript template head title meta link svg math iframe object embed
-    canvas select option textarea datalist button input""".split()
+    canvas select option textarea datalist button input label""".split()
 )
 
 #: Class tokens of text shown only to screen readers (WordPress's `screen-reader-text`
