@@ -68,7 +68,7 @@ FIRST, LAST = date(2000, 1, 1), date(2030, 12, 31)
 # The forms a layout date line takes (docs/site.md, "A post page"), which match_date_line must accept.
 LINE_FORMS = ["site", "den", "abbr-dot", "abbr", "weekday", "weekday-den", "kl", "upper", "nbsp", "month-first",
               "weekday-definite", "publicerad", "publicerat-den", "postat", "publicerad-iso", "posted-on-english",
-              "published-english", "english-ordinal", "english-weekday", "dotted", "dotted-padded"]
+              "published-english", "english-ordinal", "english-weekday", "dotted", "dotted-padded", "iso-kl"]
 
 
 def _all_days():

@@ -39,6 +39,7 @@ FORMS: dict[str, Callable[[date], str]] = {
     "iso-naive-time": lambda d: f"{d.isoformat()}T10:15:00",
     "iso-offset": lambda d: f"{d.isoformat()}T10:15:00+02:00",
     "iso-z-noon": lambda d: f"{d.isoformat()}T12:00:00Z",
+    "iso-kl": lambda d: f"{d.isoformat()} kl. 10:15",  # a theme's date format `Y-m-d \k\l. H:i`
     "kl": lambda d: f"{d.day} {MONTH[d.month]} {d.year} kl. 10.15",
     "colon-time": lambda d: f"{d.day} {MONTH[d.month]} {d.year} 10:15",
     "weekday": lambda d: f"{WEEKDAY[d.weekday()]} {d.day} {MONTH[d.month]} {d.year}",
