@@ -680,3 +680,35 @@ def test_a_link_to_a_translation_is_text_when_the_page_names_no_translation(labs
             + "<p>Anna Kanervo<br>projektansvarig</p></div>")
     post = extract(html(tail=page), labs)
     assert post.body.startswith("Detta inlägg finns även på: Engelska (English)\n\n")
+
+
+WORD_MARK = '<a href="#_ftn1" name="_ftnref1">[1]</a>'
+WORD_NOTE = ('<hr><div id="ftn1"><p><a href="#_ftnref1" name="_ftn1">[1]</a> Sammanlagt kom det in 28 ansökningar.'
+             '</p></div>')
+
+
+def footnoted(mark: str, note: str, after: str = "") -> str:
+    return html(tail=f"<div><p>6 mars 2019</p><h1>Alla labb på plats</h1><p>{BODY[0]}{mark}</p><p>{BODY[1]}</p>"
+                     f"<p>Anna Kanervo<br>projektansvarig</p>{note}</div>{after}")
+
+
+@pytest.mark.parametrize("mark, note, shown", [
+    # Easy Footnotes: a mark in the sentence, the notes under the content, each linking back to it
+    ('<span id="easy-footnote-1-108"></span><sup><a href="#easy-footnote-bottom-1-108">1</a></sup>',
+     '<h4>Fotnoter</h4><ol><li><span id="easy-footnote-bottom-1-108"></span>Sammanlagt kom det in 28 ansökningar.'
+     '<a href="#easy-footnote-1-108"></a></li></ol>', "Sammanlagt kom det in 28 ansökningar."),
+    # a Word paste's footnote, `[1]` linking back to its mark
+    (WORD_MARK, WORD_NOTE, "[1] Sammanlagt kom det in 28 ansökningar."),
+], ids=["easy-footnotes", "word"])
+def test_footnotes_after_the_signature_are_the_posts_and_the_signature_stays(mark, note, shown, labs):
+    # the signature was read as text, and no author found
+    post = extract(footnoted(mark, note), labs)
+    assert (post.author, post.role) == ("Anna Kanervo", "projektansvarig")
+    assert post.body.split("\n\n")[1:] == [BODY[1], shown]
+
+
+def test_a_line_whose_link_leads_to_no_mark_is_no_footnote(labs):
+    # a print plugin's line under the content: its `#print` leads to no mark in the text
+    printing = '<p>Klicka här för att <a href="#print">skriva ut</a> inlägget.</p>'
+    post = extract(footnoted(WORD_MARK, WORD_NOTE, printing), labs)
+    assert post.author == "Anna Kanervo" and not post.body.endswith("inlägget.")

@@ -859,7 +859,8 @@ def _overlaps(block: TeaserBlock, frame: Frame) -> bool:
 
 def split_signature(kept: Sequence[int], facts: LineFacts) -> tuple[tuple[int, ...], tuple[int, int] | None]:
     """Split (body, signature): the signature is the last two lines when they are a name and a role,
-    or the two before a postscript (`PS. Glöm inte att anmäla dig!`), which is the post's text. A
+    or the two before a postscript (`PS. Glöm inte att anmäla dig!`) or footnotes a plugin adds
+    under the text (`_is_footnote`), which are the post's text. A
     theme may print the signature as a box before the text in the page (an author box from custom
     fields, shown beside the text): a name and a role first, outside the element that holds the
     text; the same lines inside it open the text (an interview's guest).
@@ -879,12 +880,30 @@ def split_signature(kept: Sequence[int], facts: LineFacts) -> tuple[tuple[int, .
                 return tuple(after), (kept[0], kept[1])
             continue
         postscript = tuple(j for j in kept[end:end + 1] if is_postscript(facts.texts[j]))
-        after = kept[end + len(postscript):]
+        notes = tuple(j for j in kept[end + len(postscript):] if _is_footnote(facts, j))
+        after = [j for j in kept[end + len(postscript):] if j not in notes]
         if len(after) <= 3 and all(_is_trailing_furniture(facts, j) for j in after) \
                 or _outside_the_text(facts, kept[0], kept[end - 1], after):
             end = _first_signature(kept, end, facts)
-            return tuple(kept[:end - 2]) + postscript, (kept[end - 2], kept[end - 1])
+            return tuple(kept[:end - 2]) + postscript + notes, (kept[end - 2], kept[end - 1])
     return tuple(kept), None
+
+
+def _is_footnote(facts: LineFacts, j: int) -> bool:
+    """A footnote a plugin prints under the post's content, after its signature (Easy Footnotes,
+    a Word paste's `[1]`): words of its own, and a link back to its mark, an element that stands
+    before it in the page (`#easy-footnote-1-108` to the `id` in the text's sentence)."""
+    line = facts.lines[j]
+    anchors = [e for e in line.inlines if e.tag == "a"]
+    if facts.furniture[j] or len(facts.texts[j]) <= sum(len(element_text(e)) for e in anchors) + 1:
+        return False
+    for anchor in anchors:
+        href = anchor.get("href") or ""
+        if href.startswith("#") and len(href) > 1:
+            marks = line.element.xpath("preceding::*[@id=$name or @name=$name]", name=href[1:])
+            if marks:
+                return True
+    return False
 
 
 def _cites(facts: LineFacts, j: int) -> bool:
