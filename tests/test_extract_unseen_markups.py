@@ -305,6 +305,19 @@ PAGES = {
     # (`AvJohan Lind`), over the date, under a ticker of other titles run together: the byline was
     # taken for the post's text, the date for one after it, and the page failed (no body found).
     "newsup-byline-glued-to-name": "en-egen-kvall-for-tjejer",
+    # Plugins' output in the text, which became its lines: PDF & Print's buttons over the text, their
+    # labels glued (`PDFSkriv ut`); WPML's `Detta inlägg finns även på: Engelska (English)`; Contact
+    # Form 7's field labels in a sign-up form before the signature (the editor's heading and lines
+    # over it are the post's).
+    "twentytwenty-pdf-print-buttons": "starta-eget-studiecirkel-med-coompanion",
+    "divi-wpml-translation-notice": "nytt-namn-samma-uppdrag",
+    "twentyseventeen-cf7-signup-form-in-text": "bis-tar-over-stafettpinnen-i-boden",
+    # Easy Footnotes' `Fotnoter` list under the signature made it body lines (author lost); the notes
+    # are the post's text, their marks show in the sentences (`ansökan.1`).
+    "twentyfifteen-easy-footnotes-after-signature": "sa-valdes-de-fyra-labben",
+    # ColorMag's meta row with a custom date format: `2019-05-15 kl. 14:302019-05-15 kl. 16:05
+    # Redaktionen 0 kommentarer`, published and updated `<time>` glued, read as the text's first line.
+    "colormag-iso-date-time-glued-updated": "foreningsdag-i-boden-lockade-hundratals-besokare",
 }
 
 
@@ -341,11 +354,15 @@ def test_every_field_of_a_post_in_an_unseen_theme_is_exact(name, field, labs):
 
 def without_theme_names(body: bytes) -> bytes:
     """The page with every `id`, `rel`, `itemprop` and `role` gone, and every class but the
-    screen-reader ones: what is left is the tree's shape, its text and what a browser hides."""
+    screen-reader ones: what is left is the tree's shape, its text and what a browser hides.
+    An `id` one of the page's links leads to (`#easy-footnote-1-108`) stays: it is where the link
+    goes, not a theme's name."""
     tree = etree.fromstring(body, etree.HTMLParser(encoding="utf-8"))
+    targets = {href[1:] for href in tree.xpath("//a/@href") if href.startswith("#")}
     for element in tree.iter(etree.Element):
         for name in ("id", "rel", "itemprop", "role"):
-            element.attrib.pop(name, None)
+            if name != "id" or element.get("id") not in targets:
+                element.attrib.pop(name, None)
         kept = [token for token in element.get("class", "").split() if token in HIDDEN_CLASSES]
         if kept:
             element.set("class", " ".join(kept))
