@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from scraper.extract import derive_excerpt, extract_post, parse_document
+from scraper.extract.lines import line_facts
 from scraper.labs import LabVocabulary
 from scraper.names import Layer
 from scraper.records import Capture, Disagreement
@@ -575,6 +576,25 @@ def test_times_in_a_tables_cells_are_text(labs):
             + "<p>Anna Kanervo<br>projektansvarig</p>")
     post = extract(html("<title>Alla labb på plats – Allmännyttan</title>", tail=tail), labs)
     assert post.body == "\n\n".join([*BODY, "Dag", "Tid", "Tisdag", "10.00–12.00"])
+
+
+def test_figures_in_a_tables_cells_are_text_and_a_calendars_days_are_not(labs):
+    # TablePress's table of participants: a bare number in a row that names what it counts was
+    # dropped as a calendar's day, and the table lost every figure
+    table = ("<table><thead><tr><th>Labb</th><th>Aktiviteter</th><th>Deltagare</th></tr></thead><tbody>"
+             "<tr><td>Boden</td><td>7</td><td>468</td></tr><tr><td>Totalt</td><td>32</td><td>1 503</td></tr>"
+             "</tbody></table>")
+    calendar = ("<table><caption>mars 2019</caption><tbody><tr><td>4</td><td>5</td><td>6</td><td>7</td></tr>"
+                "</tbody></table>")
+    tail = ("<div>6 mars 2019</div><h1>Alla labb på plats</h1>" + "".join(f"<p>{t}</p>" for t in BODY) + table
+            + "<p>Anna Kanervo<br>projektansvarig</p>" + f"<aside>{calendar}</aside>")
+    post = extract(html("<title>Alla labb på plats – Allmännyttan</title>", tail=tail), labs)
+    assert post.body == "\n\n".join([*BODY, "Labb", "Aktiviteter", "Deltagare", "Boden", "7", "468",
+                                      "Totalt", "32", "1 503"])
+    capture = Capture(url=URL, final_url=URL, status=200, headers={"content-type": "text/html; charset=utf-8"},
+                      body=html(tail=calendar).encode(), fetched=datetime(2019, 11, 1, tzinfo=timezone.utc))
+    facts = line_facts(parse_document(capture))
+    assert [facts.removable[i] for i, line in enumerate(facts.lines) if line.text.isdigit()] == [True] * 4
 
 
 def test_a_short_heading_over_a_date_that_starts_with_a_dash_is_the_title(labs):

@@ -318,6 +318,9 @@ PAGES = {
     # ColorMag's meta row with a custom date format: `2019-05-15 kl. 14:302019-05-15 kl. 16:05
     # Redaktionen 0 kommentarer`, published and updated `<time>` glued, read as the text's first line.
     "colormag-iso-date-time-glued-updated": "foreningsdag-i-boden-lockade-hundratals-besokare",
+    # TablePress's table of activities and participants per lab: every cell that was a bare number
+    # was dropped as a calendar's day, and the table lost its figures.
+    "avada-tablepress-figures": "halvtid-i-innovationslabben",
 }
 
 

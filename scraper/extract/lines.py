@@ -47,6 +47,7 @@ FALLBACK_DATE_LINE = 30  # a line read by dateparser when no line matched the si
 MAX_ROLE = 200  # `utvecklingsledare på Hyresgästföreningen och ledamot i styrgruppen för …` runs to 185
 _NAME_PUNCTUATION = re.compile(r"[0-9.,!?:;()\[\]{}\"”“/@#&+=*|<>_…]")
 _DIGIT_RE = re.compile(r"\d")
+_LETTER_RE = re.compile(r"[^\W\d_]")
 _YEAR_RE = re.compile(r"(?:19|20)\d\d")
 _TABLE_CELLS = frozenset({"td", "th"})
 _GLUED_BYLINE_RE = re.compile(r"(?:Av|By)(?=[A-ZÅÄÖ])")  # `AvJohan Lind`: `<span>Av</span><a>Johan Lind</a>`
@@ -683,6 +684,21 @@ def _text_facts_of(line: Line, reference: datetime | None) -> TextFacts:
     return facts
 
 
+def _is_table_figure(line: Line) -> bool:
+    """A table's cell that shows the editor's figures or times (`468`, `10.00–12.00`), not a
+    calendar's day or a date badge's piece: a bare number counts only in a row that names what
+    it counts (`Boden` / `7` / `468`), where a calendar's week is numbers alone."""
+    cell = line.element
+    if cell.tag not in _TABLE_CELLS:
+        return False
+    if not line.text.isdigit():
+        return True
+    row = cell.getparent()
+    return line.text == element_text(cell) and row is not None \
+        and any(_LETTER_RE.search(element_text(other)) for other in row
+                if other is not cell and other.tag in _TABLE_CELLS)
+
+
 def _date_in_pieces(pieces: list[Line]) -> date | None:
     """The date of a badge printed in three pieces, one per line (`NOV` / `7` / `2018`, an old
     theme's calendar icon; `19` / `feb` / `2020`, an editor's headline blocks): three short
@@ -891,8 +907,6 @@ def line_facts(document: Document, *, titles: frozenset[str] = frozenset(), page
                  and not removable[i] and not judged[i].chrome
                  and (d := parse_date(line.text, reference=reference)) is not None}
     for i, facts in enumerate(judged):
-        if facts.wordless and i not in dates and not (lines[i].element.tag in _TABLE_CELLS
-                                                      and not lines[i].text.isdigit()):
-            removable[i] = True  # a table's cell may show the editor's times (`10.00–12.00`); a bare
-            # number in one is a calendar's day or a badge's piece
+        if facts.wordless and i not in dates and not _is_table_figure(lines[i]):
+            removable[i] = True
     return LineFacts(lines, judged, nav=nav, dates=dates, removable=removable, marks_published=published_marked)
