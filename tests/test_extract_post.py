@@ -732,3 +732,28 @@ def test_a_line_whose_link_leads_to_no_mark_is_no_footnote(labs):
     printing = '<p>Klicka här för att <a href="#print">skriva ut</a> inlägget.</p>'
     post = extract(footnoted(WORD_MARK, WORD_NOTE, printing), labs)
     assert post.author == "Anna Kanervo" and not post.body.endswith("inlägget.")
+
+
+@pytest.mark.parametrize("signature, role", [
+    # the organisation on a line of its own under the role: it was dropped as a label, lost
+    ("Sara Holmberg<br>projektledare på Portalen<br>Hyresbostäder i Norrköping",
+     "projektledare på Portalen, Hyresbostäder i Norrköping"),
+    # the role broken after its comma, a date after the post: the role was cut, its end lost
+    ("Karin Sjöberg<br>ansvarig för stadsdelsutveckling,<br>Hyresbostäder i Norrköping",
+     "ansvarig för stadsdelsutveckling, Hyresbostäder i Norrköping"),
+    # contact lines are no role
+    ("Anna Kanervo<br>projektansvarig<br>anna.kanervo@sverigesallmannytta.se<br>070-123 45 67", "projektansvarig"),
+], ids=["organisation-line", "broken-after-comma", "contact-lines"])
+def test_a_role_typed_over_more_lines_of_the_signature_is_one_role(signature, role, labs):
+    page = (f"<article><h1>Alla labb på plats</h1>{''.join(f'<p>{t}</p>' for t in BODY)}<p>{signature}</p>"
+            '<footer><time datetime="2019-03-06">6 mars 2019</time> <a href="/category/dagbok/">Dagbok</a></footer>'
+            "</article>")
+    post = extract(html("<title>Alla labb på plats – Allmännyttan</title>", tail=page), labs)
+    assert (post.author, post.role, post.body) == (signature.split("<br>")[0], role, "\n\n".join(BODY))
+
+
+def test_a_text_credit_over_the_photo_credit_is_neither_body_nor_author(labs):
+    page = (f"<div><p>6 mars 2019</p><h1>Alla labb på plats</h1>{''.join(f'<p>{t}</p>' for t in BODY)}"
+            "<p><em>Text: Maria Ek<br>Foto: Shutterstock</em></p><p>Anna Kanervo<br>projektansvarig</p></div>")
+    post = extract(html(tail=page), labs)
+    assert (post.author, post.body) == ("Anna Kanervo", "\n\n".join(BODY))

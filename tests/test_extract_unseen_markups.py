@@ -321,6 +321,13 @@ PAGES = {
     # TablePress's table of activities and participants per lab: every cell that was a bare number
     # was dropped as a calendar's day, and the table lost its figures.
     "avada-tablepress-figures": "halvtid-i-innovationslabben",
+    # Signatures typed by hand: the role's organisation on a line of its own in the signature's
+    # paragraph (`projektledare på Portalen` / `Hyresbostäder i Norrköping`, dropped as a label: lost);
+    # the role broken after its comma over a footer date (cut to `ansvarig för stadsdelsutveckling,`,
+    # its end lost); `Text: Anna Kanervo` over `Foto: Shutterstock` (the first read as the text's).
+    "twentysixteen-role-organisation-line": "starta-eget-studiecirkel-med-coompanion",
+    "twentynineteen-role-broken-after-comma": "kvinnor-arbete-och-portalen",
+    "generatepress-text-credit-over-photo-credit": "halvtid-i-innovationslabben",
 }
 
 

@@ -75,7 +75,7 @@ class Frame:
     end: int  # first line after the post: subscribe box, first teaser, footer or end of page
     kept: tuple[int, ...]  # the post's lines from title to end, credits and furniture dropped
     body: tuple[int, ...]  # `kept` without the signature
-    signature: tuple[int, int] | None  # (name line, role line)
+    signature: tuple[int, ...] | None  # (name line, role line, the role's further lines)
     title_first: bool  # the title is printed before the date line
     teaser_like: bool = False  # the post itself reads like a teaser (short text ending in `...`)
 
@@ -500,7 +500,14 @@ class _LayoutReader:
         return k + 1 < self.n and self.facts.signs(k, k + 1)
 
     def _ends_signature(self, j: int) -> bool:
-        return j >= 1 and self.facts.signs(j - 1, j)
+        """Line j ends a signature: a name over a role, or the role typed on under them (`_role_goes_on`)."""
+        if j >= 1 and self.facts.signs(j - 1, j):
+            return True
+        name = j
+        while name > 0 and self.lines[name - 1].element is self.lines[j].element:
+            name -= 1  # to the paragraph's first line
+        return name + 2 <= j and self.facts.signs(name, name + 1) \
+            and j in _role_goes_on(self.facts, name, range(name + 2, j + 1))
 
     def _frame(self, blocks: dict[int, TeaserBlock], order: bool) -> Frame | None:
         """The post: the date line + title a structured title names, else the one that is not a
@@ -857,9 +864,10 @@ def _overlaps(block: TeaserBlock, frame: Frame) -> bool:
     return block.start < frame.end and block.end > frame_top(frame)
 
 
-def split_signature(kept: Sequence[int], facts: LineFacts) -> tuple[tuple[int, ...], tuple[int, int] | None]:
+def split_signature(kept: Sequence[int], facts: LineFacts) -> tuple[tuple[int, ...], tuple[int, ...] | None]:
     """Split (body, signature): the signature is the last two lines when they are a name and a role,
-    or the two before a postscript (`PS. Glöm inte att anmäla dig!`) or footnotes a plugin adds
+    perhaps with the role typed on over more lines of its paragraph (`_role_goes_on`), or the
+    lines before a postscript (`PS. Glöm inte att anmäla dig!`) or footnotes a plugin adds
     under the text (`_is_footnote`), which are the post's text. A
     theme may print the signature as a box before the text in the page (an author box from custom
     fields, shown beside the text): a name and a role first, outside the element that holds the
@@ -879,14 +887,35 @@ def split_signature(kept: Sequence[int], facts: LineFacts) -> tuple[tuple[int, .
             if after and _outside_the_text(facts, after[0], after[-1], kept[:2]):
                 return tuple(after), (kept[0], kept[1])
             continue
-        postscript = tuple(j for j in kept[end:end + 1] if is_postscript(facts.texts[j]))
-        notes = tuple(j for j in kept[end + len(postscript):] if _is_footnote(facts, j))
-        after = [j for j in kept[end + len(postscript):] if j not in notes]
+        role = _role_goes_on(facts, kept[end - 2], kept[end:])
+        rest = end + len(role)
+        postscript = tuple(j for j in kept[rest:rest + 1] if is_postscript(facts.texts[j]))
+        notes = tuple(j for j in kept[rest + len(postscript):] if _is_footnote(facts, j))
+        after = [j for j in kept[rest + len(postscript):] if j not in notes]
         if len(after) <= 3 and all(_is_trailing_furniture(facts, j) for j in after) \
-                or _outside_the_text(facts, kept[0], kept[end - 1], after):
-            end = _first_signature(kept, end, facts)
-            return tuple(kept[:end - 2]) + postscript + notes, (kept[end - 2], kept[end - 1])
+                or _outside_the_text(facts, kept[0], kept[rest - 1], after):
+            first = _first_signature(kept, end, facts)
+            signature = (kept[first - 2], kept[first - 1], *(role if first == end else ()))
+            return tuple(kept[:first - 2]) + postscript + notes, signature
     return tuple(kept), None
+
+
+def _role_goes_on(facts: LineFacts, name: int, lines: Iterable[int]) -> tuple[int, ...]:
+    """The first of `lines` that carry on the role of the signature whose name is line `name`, typed
+    under it in the signature's own paragraph (`ansvarig för stadsdelsutveckling,` / `Hyresbostäder
+    i Norrköping`, lines split by `<br>`): the paragraph holds nothing before the name, and a
+    contact line (an e-mail, a phone number) or a postscript is no role."""
+    paragraph = facts.lines[name].element
+    if facts.lines[name + 1].element is not paragraph or name > 0 and facts.lines[name - 1].element is paragraph:
+        return ()
+    more: list[int] = []
+    for j in lines:
+        text = facts.texts[j]
+        if facts.lines[j].element is not paragraph or not facts.text_facts[j].role or CONTACT_RE.fullmatch(text) \
+                or is_postscript(text):
+            break
+        more.append(j)
+    return tuple(more)
 
 
 def _is_footnote(facts: LineFacts, j: int) -> bool:

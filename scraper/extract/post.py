@@ -244,7 +244,7 @@ class _Extraction:
                 best, best_count = element, count
         return best
 
-    def body_candidates(self) -> tuple[list[tuple[Layer, str | None]], tuple[int, int] | None]:
+    def body_candidates(self) -> tuple[list[tuple[Layer, str | None]], tuple[int, ...] | None]:
         """(candidates for body, the signature lines that go with the winning reading)."""
         frame, content = self.frame, self.host_content()
         if frame is None:
@@ -271,11 +271,11 @@ class _Extraction:
     def join(self, indices: Iterable[int]) -> str | None:
         return "\n\n".join(self.texts[j] for j in indices) or None
 
-    def decide_signature(self, post: Post, signature: tuple[int, int] | None) -> None:
+    def decide_signature(self, post: Post, signature: tuple[int, ...] | None) -> None:
         """Author and role from the signature only; bylines and metadata name the account that posted."""
         layer = Layer.LAYOUT if self.frame is not None else Layer.WORDPRESS
         name = signed_name(self.texts[signature[0]]) if signature else None
-        role = self.texts[signature[1]] if signature else None
+        role = role_of([self.texts[j] for j in signature[1:]]) if signature else None
         others: list[tuple[Layer, str]] = []
         jsonld = self.structured.jsonld
         for author in jsonld.authors if jsonld else ():
@@ -300,6 +300,16 @@ class _Extraction:
             return descriptions
         teaser_form = [(l, v) for l, v in descriptions if v.rstrip().endswith(("...", "…"))]
         return [(post.layers.get("body", Layer.LAYOUT), derived), *teaser_form]
+
+
+def role_of(lines: list[str]) -> str:
+    """A role typed over several lines of the signature, read as the one line the site writes
+    (`ansvarig för stadsdelsutveckling, Hyresbostäder i Norrköping`): a comma between its
+    parts, unless a line already ends with one."""
+    role = lines[0]
+    for line in lines[1:]:
+        role += (" " if role.endswith(",") else ", ") + line
+    return role
 
 
 def _strip_byline(text: str) -> str:

@@ -61,10 +61,11 @@ FOOTER_PHRASES = (
     "Vill du att ditt allmännyttiga bostadsföretags goda arbete ska synas här",
 )
 
-#: Prefixes of a photo credit (`Foto: Shutterstock`): never body, never an author.
+#: Prefixes of a photo credit (`Foto: Shutterstock`), or of the text's with it (`Text: Anna Kanervo`):
+#: never body, never an author.
 CREDIT_PREFIXES = ("foto:", "foto :", "fotograf:", "foton:", "fotografi:", "photo:", "bild:", "bilder:",
                    "omslagsbild:", "illustration:", "bildkälla:", "foto & text:", "foto och text:", "text och foto:",
-                   "text & foto:", "text och bild:", "bild och text:", "(foto:", "©")
+                   "text & foto:", "text och bild:", "bild och text:", "text:", "(foto:", "©")
 
 #: The label a plugin or an embed prints over what it puts between a post's paragraphs (Ad Inserter's
 #: `Annons`; an Instagram post embedded by WordPress, shown without Instagram's script): never body,
