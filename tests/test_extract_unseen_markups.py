@@ -328,6 +328,11 @@ PAGES = {
     "twentysixteen-role-organisation-line": "starta-eget-studiecirkel-med-coompanion",
     "twentynineteen-role-broken-after-comma": "kvinnor-arbete-och-portalen",
     "generatepress-text-credit-over-photo-credit": "halvtid-i-innovationslabben",
+    # Page builders' copies for another screen size, hidden by stylesheets we cannot see: WPBakery's
+    # quote in a column beside the text (`vc_hidden-xs`) and again for phones, Avada's Title element
+    # for phones and for larger screens: the quote and the subhead were read twice.
+    "wpbakery-quote-column-per-device": "musik-ar-ett-sprak-alla-forstar-the-rockin-pots-kommer-till-boden",
+    "avada-subhead-title-per-device": "nu_galler_det_att_anvanda_tiden_ratt",
 }
 
 

@@ -45,6 +45,7 @@ _EXCERPT_LINES = 3  # an excerpt ending in `...` may be broken over this many li
 _MAX_EXCERPT = 600  # characters: the site cuts at 250, WordPress at 55 words; more is a post's own text
 _ROW_SEPARATORS = "·•|/–—"  # what stands between a meta row's items (`Redaktionen · 21 augusti 2019`)
 _RUNNING_TEXT_WORDS = 6  # a line this long is a sentence: not a label, a name or a byline
+_COPY_WORDS = 3  # a line this long printed twice in a row is one line printed for two screen sizes
 _LIST_ITEMS = frozenset({"li", "dt", "dd"})  # the items of a list (`<ul>`, `<ol>`) or a description list (`<dl>`)
 
 
@@ -773,9 +774,10 @@ def keep_content(facts: LineFacts, indices: Iterable[int]) -> tuple[int, ...]:
     furniture are dropped, and a byline, a linked label, a row of links to archives (tags,
     `_is_archive_row`) or a copy of the date line under the title (docs/site.md, "A post page": a
     credit is not an author, nor body). Chrome is dropped only at either end: mid-text it may be
-    content."""
+    content. A copy of a line for another screen size is dropped (`_is_screen_copy`)."""
     nav, removable, chrome, texts = facts.nav, facts.removable, facts.chrome, facts.texts
     kept = [j for j in indices if not nav[j] and not removable[j]]
+    kept = [j for n, j in enumerate(kept) if not (n and _is_screen_copy(facts, kept[n - 1], j))]
     first, last = 0, _other_post_box(facts, kept, _author_box(facts, kept))
     while last > first and (chrome[kept[last - 1]] or facts.heading(kept[last - 1]) and not _signs(facts, kept, last)
                             or CONTACT_RE.fullmatch(texts[kept[last - 1]]) or _is_archive_row(facts, kept[last - 1])):
@@ -787,6 +789,15 @@ def keep_content(facts: LineFacts, indices: Iterable[int]) -> tuple[int, ...]:
             first += 1  # a meta row of one word per element: `i` / `Dagbok`, `av` / `Redaktionen`
         first += 1
     return tuple(kept[first:last])
+
+
+def _is_screen_copy(facts: LineFacts, before: int, j: int) -> bool:
+    """Line j repeats line `before`, the one kept before it, from an element of its own: the same
+    words printed again for another screen size (a page builder's copy for phones beside the one
+    for larger screens, `vc_hidden-xs`, `fusion-no-small-visibility`), one of which a stylesheet we
+    cannot see hides. A reader sees them once. A short repeat (a table's `7`, `Ja`) is the text's."""
+    return facts.texts[j] == facts.texts[before] and len(facts.texts[j].split()) >= _COPY_WORDS \
+        and facts.lines[j].element is not facts.lines[before].element
 
 
 def _other_post_box(facts: LineFacts, kept: Sequence[int], end: int) -> int:
