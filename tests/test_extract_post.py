@@ -769,3 +769,21 @@ def test_a_line_printed_again_for_another_screen_size_is_read_once(labs):
             "<p>Anna Kanervo<br>projektansvarig</p></div>")
     post = extract(html(tail=page), labs)
     assert post.body == "\n\n".join([BODY[0], "TRE SAKER ATT HINNA MED", BODY[1], "Boden", "Ja", "Ja"])
+
+
+@pytest.mark.parametrize("ending, author, body", [
+    # an unsigned notice ending with whom to contact: that person was read as its writer
+    (["<p><strong>Kontakt:</strong></p>", "<p>Anna Kanervo<br>projektansvarig, SABO</p>"], None,
+     [*BODY, "Kontakt:", "Anna Kanervo", "projektansvarig, SABO"]),
+    # a signed post with a contact box after its signature: the signer wrote it
+    (["<p>Martin Kesenci<br>stadsdelsutvecklare på Telge Bostäder</p>", "<p>Kontaktperson:</p>",
+      "<p>Anna Kanervo<br>projektansvarig</p>"], "Martin Kesenci", BODY),
+    # a sentence that asks to be contacted, then the signature
+    (["<p>Kontakta mig gärna!</p>", "<p>Anna Kanervo<br>projektansvarig</p>"], "Anna Kanervo",
+     [*BODY, "Kontakta mig gärna!"]),
+], ids=["unsigned-contact", "contact-after-signature", "sentence-before-signature"])
+def test_a_name_and_role_under_a_contact_label_are_no_signature(ending, author, body, labs):
+    page = (f"<div><p>6 mars 2019</p><h1>Alla labb på plats</h1>{''.join(f'<p>{t}</p>' for t in BODY)}"
+            + "".join(ending) + "</div>")
+    post = extract(html(tail=page), labs)
+    assert (post.author, post.body) == (author, "\n\n".join(body))

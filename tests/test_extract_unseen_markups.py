@@ -333,6 +333,9 @@ PAGES = {
     # for phones and for larger screens: the quote and the subhead were read twice.
     "wpbakery-quote-column-per-device": "musik-ar-ett-sprak-alla-forstar-the-rockin-pots-kommer-till-boden",
     "avada-subhead-title-per-device": "nu_galler_det_att_anvanda_tiden_ratt",
+    # An unsigned notice that ends with whom to contact (`Kontakt:` / a name / a role): the contact
+    # was read as the post's writer, and the name and role left the text.
+    "twentynineteen-unsigned-ends-with-contact": "god-jul-fran-innovationslabben",
 }
 
 

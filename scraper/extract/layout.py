@@ -906,9 +906,20 @@ def split_signature(kept: Sequence[int], facts: LineFacts) -> tuple[tuple[int, .
         if len(after) <= 3 and all(_is_trailing_furniture(facts, j) for j in after) \
                 or _outside_the_text(facts, kept[0], kept[rest - 1], after):
             first = _first_signature(kept, end, facts)
+            if first == end and end > 2 and _is_contact_label(facts, kept[end - 3]):
+                continue  # a contact under `Kontakt:` at the end of an unsigned text: not its writer
             signature = (kept[first - 2], kept[first - 1], *(role if first == end else ()))
             return tuple(kept[:first - 2]) + postscript + notes, signature
     return tuple(kept), None
+
+
+def _is_contact_label(facts: LineFacts, j: int) -> bool:
+    """Line j names who to contact, over a name and a role (`Kontakt:`, `Kontaktperson:`, `Frågor?
+    Kontakta:`, a `Kontakt` heading): that person is a contact, not the text's writer. A sentence
+    (`Kontakta mig gärna!`) before a signature is the text's."""
+    text = facts.texts[j]
+    return "kontakt" in text.casefold() and len(text.split()) <= 6 \
+        and (text.endswith(":") or facts.heading(j) is not None)
 
 
 def _role_goes_on(facts: LineFacts, name: int, lines: Iterable[int]) -> tuple[int, ...]:
@@ -955,13 +966,17 @@ def _cites(facts: LineFacts, j: int) -> bool:
 def _first_signature(kept: Sequence[int], end: int, facts: LineFacts) -> int:
     """Where the post's signature ends, given a name and a role that end at `end` in `kept`. An
     author card may repeat the signature under the text, after a label (`Publicerad av` / the
-    name / the role); a contact box may follow it under a heading (`Vill du veta mer? Kontakta` /
-    another name / a role), perhaps past the signer's e-mail and phone. Neither is the post's."""
+    name / the role); a contact box may follow it under a heading or label (`Vill du veta mer?
+    Kontakta`, `Kontakt:` / another name / a role), perhaps past the signer's e-mail and phone.
+    Neither is the post's."""
     texts = facts.texts
     earlier, heading = end - 2, False
-    while earlier - 1 > 1 and (_is_trailing_furniture(facts, kept[earlier - 1])
-                               or CONTACT_RE.fullmatch(texts[kept[earlier - 1]])):
-        heading = heading or facts.heading(kept[earlier - 1]) is not None
+    while earlier - 1 > 1:
+        j = kept[earlier - 1]
+        label = _is_contact_label(facts, j)
+        if not (label or _is_trailing_furniture(facts, j) or CONTACT_RE.fullmatch(texts[j])):
+            break
+        heading = heading or label or facts.heading(j) is not None
         earlier -= 1
     if not _signs(facts, kept, earlier):
         return end
