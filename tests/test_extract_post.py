@@ -787,3 +787,28 @@ def test_a_name_and_role_under_a_contact_label_are_no_signature(ending, author, 
             + "".join(ending) + "</div>")
     post = extract(html(tail=page), labs)
     assert (post.author, post.body) == (author, "\n\n".join(body))
+
+
+REST = ["Efter lunch delade vi upp oss i grupper och pratade om hur vi mäter det vi gör.",
+        "Det blev tydligt att alla fyra labben brottas med samma fråga om tid och uthållighet."]
+
+
+@pytest.mark.parametrize("collapsed, shown", [
+    # Read More Without Refresh: the rest of the post, its signature too, behind `Läs mer`
+    ('<span><a href="#" onclick="read_toggle(1, \'Läs mer\', \'Läs mindre\'); return false;">Läs mer</a></span>'
+     '<div style="display: none;">' + "".join(f"<p>{t}</p>" for t in REST)
+     + "<p>Anna Kanervo<br>projektansvarig</p></div>", True),
+    # an accordion's panel, which its title's `aria-controls` names
+    ('<div role="tab" aria-expanded="false" aria-controls="panel-0"><a href="#">Vad händer nu?</a></div>'
+     '<div id="panel-0" aria-hidden="true">' + "".join(f"<p>{t}</p>" for t in REST) + "</div>"
+     "<p>Anna Kanervo<br>projektansvarig</p>", True),
+    # a dialog behind its link is not the text's
+    ('<p><a href="#tipsa" onclick="show(\'tipsa\'); return false;">Tipsa en vän</a></p>'
+     '<div id="tipsa" style="display:none;">' + "".join(f"<p>{t}</p>" for t in REST) + "</div>"
+     "<p>Anna Kanervo<br>projektansvarig</p>", False),
+], ids=["read-more", "accordion", "dialog"])
+def test_text_a_toggle_shows_on_a_click_is_the_posts(collapsed, shown, labs):
+    page = f"<div><p>6 mars 2019</p><h1>Alla labb på plats</h1>{''.join(f'<p>{t}</p>' for t in BODY)}{collapsed}</div>"
+    post = extract(html(tail=page), labs)
+    assert post.author == "Anna Kanervo"
+    assert (REST[1] in (post.body or "")) is shown and "Läs mer" not in post.body

@@ -336,6 +336,9 @@ PAGES = {
     # An unsigned notice that ends with whom to contact (`Kontakt:` / a name / a role): the contact
     # was read as the post's writer, and the name and role left the text.
     "twentynineteen-unsigned-ends-with-contact": "god-jul-fran-innovationslabben",
+    # Read More Without Refresh: the post's first paragraphs, `Läs mer` (a link to `#`), and the rest
+    # of the post in a `display:none` block: thirteen paragraphs and the signature were lost.
+    "twentyseventeen-rest-of-post-behind-read-more": "vilken-resa-vi-gor",
 }
 
 
@@ -373,10 +376,11 @@ def test_every_field_of_a_post_in_an_unseen_theme_is_exact(name, field, labs):
 def without_theme_names(body: bytes) -> bytes:
     """The page with every `id`, `rel`, `itemprop` and `role` gone, and every class but the
     screen-reader ones: what is left is the tree's shape, its text and what a browser hides.
-    An `id` one of the page's links leads to (`#easy-footnote-1-108`) stays: it is where the link
-    goes, not a theme's name."""
+    An `id` one of the page's links leads to (`#easy-footnote-1-108`) or a toggle's `aria-controls`
+    names stays: it is where the link goes or what the toggle shows, not a theme's name."""
     tree = etree.fromstring(body, etree.HTMLParser(encoding="utf-8"))
     targets = {href[1:] for href in tree.xpath("//a/@href") if href.startswith("#")}
+    targets |= {name for names in tree.xpath("//@aria-controls") for name in names.split()}
     for element in tree.iter(etree.Element):
         for name in ("id", "rel", "itemprop", "role"):
             if name != "id" or element.get("id") not in targets:

@@ -20,7 +20,7 @@ from lxml import etree
 
 from ..records import Capture
 from ..site import same_page
-from .selectors import (BLOCK_TAGS, HIDDEN_CLASSES, INDEXED_ATTRIBUTES, INDEXED_CLASSES,
+from .selectors import (BLOCK_TAGS, EXPAND_LABELS, HIDDEN_CLASSES, INDEXED_ATTRIBUTES, INDEXED_CLASSES,
                         SKIP_TAGS, TRACKED_INLINE_TAGS)
 
 
@@ -32,6 +32,7 @@ _INVISIBLE_RE = re.compile(f"[{INVISIBLE_CHARACTERS}]")
 _SINGLE_BYTE = {"iso-8859-1", "latin-1", "latin1", "l1", "iso8859-1", "us-ascii", "ascii", "windows-1252",
                 "cp1252", "iso-8859-15", "latin-9"}
 _DAMAGE_RATIO = 4  # UTF-8 with bad bytes: at least this many characters read for each byte refused
+_SENTENCE_WORDS = 8  # a paragraph this long is running text, not a form's or a dialog's label
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 # UTF-8 read as windows-1252 somewhere before the page was served: å ä ö Å Ä Ö é ’ – … “ as they then look.
 MOJIBAKE = ("Ã¥", "Ã¤", "Ã¶", "Ã…", "Ã„", "Ã–", "Ã©", "â€™", "â€“", "â€¦", "â€œ")
@@ -269,6 +270,36 @@ def _hides(style: str) -> bool:
     return "display:none" in compact or "visibility:hidden" in compact
 
 
+def _is_collapsed_text(element: Any) -> bool:
+    """Paragraphs of running text that a toggle right before them shows on a click: the rest of a
+    post behind `Läs mer` (Read More Without Refresh's `<a href="#" onclick=…>` over a
+    `display:none` `<div>`), an accordion's panel under its title (the toggle's `aria-controls`
+    names the panel). A reader who clicks sees them; a `Läs mer` toggle is no text
+    (`lines._is_page_tool`). A dialog behind its button (`Tipsa en vän`) is neither."""
+    before = element.getprevious()
+    while before is not None and not isinstance(before.tag, str):
+        before = before.getprevious()  # past comments
+    if before is None or not any(len(element_text(p).split()) >= _SENTENCE_WORDS for p in element.iter("p")):
+        return False
+    toggle = before if _is_toggle(before) else next(
+        (e for e in reversed(list(before.iter())) if isinstance(e.tag, str)), None)
+    if toggle is None or not _is_toggle(toggle):
+        return False
+    names_it = element.get("id") is not None and toggle.get("aria-controls") == element.get("id")
+    return names_it or element_text(toggle).casefold() in EXPAND_LABELS
+
+
+def _is_toggle(element: Any) -> bool:
+    """A link or button that works the page rather than leading away: `href="#"`, a script."""
+    if element.tag == "button" or element.get("aria-expanded") is not None:
+        return True
+    if element.tag != "a":
+        return False
+    href = element.get("href")
+    return element.get("onclick") is not None or href is not None and (
+        href.strip() in ("", "#") or href.strip().startswith("javascript:"))
+
+
 def _is_hidden(tag: str, attributes: dict[str, str]) -> bool:
     """Text a browser does not show: `hidden`, `aria-hidden="true"`, `display:none` or
     `visibility:hidden` in a style, or a screen-reader-only class."""
@@ -382,7 +413,8 @@ def _read_lines(root: Any) -> tuple[list[Line], dict[Any, tuple[int, int]], dict
             attributes = dict(element.items())
             if attributes:
                 reader.index(element, attributes)  # hidden or not: a hidden `updated` <time> is still a reading
-            if element.tag in SKIP_TAGS or (attributes and _is_hidden(element.tag, attributes)):
+            if element.tag in SKIP_TAGS or (attributes and _is_hidden(element.tag, attributes)
+                                            and not _is_collapsed_text(element)):
                 walker.skip_subtree()
                 skipped.add(element)
             else:
