@@ -275,14 +275,14 @@ def _is_collapsed_text(element: Any) -> bool:
     post behind `Läs mer` (Read More Without Refresh's `<a href="#" onclick=…>` over a
     `display:none` `<div>`), an accordion's panel under its title (the toggle's `aria-controls`
     names the panel). A reader who clicks sees them; a `Läs mer` toggle is no text
-    (`lines._is_page_tool`). A dialog behind its button (`Tipsa en vän`) is neither."""
+    (`lines._is_page_tool`). A dialog behind its button (`Tipsa en vän`) is neither (docs/site.md,
+    "What stock WordPress prints")."""
     before = element.getprevious()
     while before is not None and not isinstance(before.tag, str):
         before = before.getprevious()  # past comments
     if before is None or not any(len(element_text(p).split()) >= _SENTENCE_WORDS for p in element.iter("p")):
         return False
-    toggle = before if _is_toggle(before) else next(
-        (e for e in reversed(list(before.iter())) if isinstance(e.tag, str)), None)
+    toggle = before if _is_toggle(before) else next(iter(before.xpath("(.//*)[last()]")), None)  # its last element
     if toggle is None or not _is_toggle(toggle):
         return False
     names_it = element.get("id") is not None and toggle.get("aria-controls") == element.get("id")
