@@ -761,14 +761,15 @@ def test_a_text_credit_over_the_photo_credit_is_neither_body_nor_author(labs):
 
 def test_a_line_printed_again_for_another_screen_size_is_read_once(labs):
     # Avada's Title element twice, one hidden on phones and one on larger screens by a stylesheet:
-    # the subhead was read twice. A short repeat, a table's cells, is the text's own.
+    # the subhead was read twice. A paragraph the editor pasted twice among the text's paragraphs,
+    # and a short repeat, a table's cells, are the text's own.
     page = (f"<div><p>6 mars 2019</p><h1>Alla labb på plats</h1><p>{BODY[0]}</p>"
             '<div class="fusion-no-small-visibility"><h2>TRE SAKER ATT HINNA MED</h2></div>'
             '<div class="fusion-no-medium-visibility fusion-no-large-visibility"><h2>TRE SAKER ATT HINNA MED</h2></div>'
-            f"<p>{BODY[1]}</p><table><tr><td>Boden</td><td>Ja</td><td>Ja</td></tr></table>"
+            f"<p>{BODY[1]}</p><p>{BODY[1]}</p><table><tr><td>Boden</td><td>Ja</td><td>Ja</td></tr></table>"
             "<p>Anna Kanervo<br>projektansvarig</p></div>")
     post = extract(html(tail=page), labs)
-    assert post.body == "\n\n".join([BODY[0], "TRE SAKER ATT HINNA MED", BODY[1], "Boden", "Ja", "Ja"])
+    assert post.body == "\n\n".join([BODY[0], "TRE SAKER ATT HINNA MED", BODY[1], BODY[1], "Boden", "Ja", "Ja"])
 
 
 @pytest.mark.parametrize("ending, author, body", [

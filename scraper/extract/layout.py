@@ -487,7 +487,6 @@ class _LayoutReader:
                 return True
         return False
 
-
     def _is_running_text(self, j: int) -> bool:
         """Line j is a paragraph of running text, not a title, a label or a link."""
         return len(self.texts[j].split()) >= _RUNNING_TEXT_WORDS and line_link(self.lines[j]) is None
@@ -792,12 +791,16 @@ def keep_content(facts: LineFacts, indices: Iterable[int]) -> tuple[int, ...]:
 
 
 def _is_screen_copy(facts: LineFacts, before: int, j: int) -> bool:
-    """Line j repeats line `before`, the one kept before it, from an element of its own: the same
+    """Line j repeats line `before`, the one kept before it, each in a wrapper of its own: the same
     words printed again for another screen size (a page builder's copy for phones beside the one
-    for larger screens, `vc_hidden-xs`, `fusion-no-small-visibility`), one of which a stylesheet we
-    cannot see hides. A reader sees them once. A short repeat (a table's `7`, `Ja`) is the text's."""
-    return facts.texts[j] == facts.texts[before] and len(facts.texts[j].split()) >= _COPY_WORDS \
-        and facts.lines[j].element is not facts.lines[before].element
+    for larger screens, `vc_hidden-xs`, `fusion-no-small-visibility`, each in its widget's element),
+    one of which a stylesheet we cannot see hides. A reader sees them once. A paragraph an editor
+    pasted twice stands twice among the text's paragraphs, and a short repeat (a table's `Ja`) is
+    the text's."""
+    if facts.texts[j] != facts.texts[before] or len(facts.texts[j].split()) < _COPY_WORDS:
+        return False
+    element, other = facts.lines[j].element, facts.lines[before].element
+    return element is not other and element.getparent() is not other.getparent()
 
 
 def _other_post_box(facts: LineFacts, kept: Sequence[int], end: int) -> int:
