@@ -813,3 +813,14 @@ def test_text_a_toggle_shows_on_a_click_is_the_posts(collapsed, shown, labs):
     post = extract(html(tail=page), labs)
     assert post.author == "Anna Kanervo"
     assert (REST[1] in (post.body or "")) is shown and "Läs mer" not in post.body
+
+
+def test_a_date_the_editor_typed_as_the_texts_first_line_is_not_the_posts(labs):
+    # the site's form, the date line over the title; the text starts with the day of the event:
+    # that date was read as the post's, under the title, and the date line above lost
+    page = ("<div><p>15 maj 2019</p><h1>Föreningsdag i Boden lockade hundratals besökare</h1><p>11 maj 2019</p>"
+            + "".join(f"<p>{t}</p>" for t in BODY) + "<p>Erik Nordström<br>bosocial samordnare på Bodenbo</p></div>"
+            "<p>Få nya inlägg i din inkorg</p>")
+    post = extract(html(tail=page), labs)
+    assert (post.published, post.author) == (date(2019, 5, 15), "Erik Nordström")
+    assert post.body.endswith("\n\n".join(BODY))

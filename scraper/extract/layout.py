@@ -420,7 +420,7 @@ class _LayoutReader:
             has_text = first_text is not None
             if marker[j] or j in self.comments.starts or (after_post[j] and (has_text or j >= self.facts.comments)):
                 return j
-            if j in self.dates and not has_text and self.texts[j] == shown:
+            if j in self.dates and not has_text and (self.texts[j] == shown or self._opens_the_text(j, title_first)):
                 continue
             if j in self.dates and has_text:
                 resume = self._past_box_in_the_text(j, first_text)
@@ -486,6 +486,14 @@ class _LayoutReader:
             if self.facts.signs(k, k + 1):
                 return True
         return False
+
+    def _opens_the_text(self, j: int, title_first: bool) -> bool:
+        """Date line j, under a title whose own date line stands above it (the site's form), is a date
+        the editor typed as the text's first line (the day of an event: `11 maj 2019`, then the
+        text), not the next entry's: that one is followed by its title, not running text, and a
+        theme that prints the date under the title prints no date line above it."""
+        return not title_first and j + 1 < self.n and self._is_running_text(j + 1) \
+            and j + 1 not in self.dates and not self.facts.furniture[j + 1]
 
     def _is_running_text(self, j: int) -> bool:
         """Line j is a paragraph of running text, not a title, a label or a link."""
