@@ -52,6 +52,11 @@ def test_single_named_lab_wins_over_nothing(labs):
     assert labs.assign(title="Fotbollsskola", body="Sommarlov i Rannebergen.") == ("Göteborg", ["Göteborg"])
 
 
+def test_a_text_in_english_names_gothenburg(labs):
+    body = "We visited our four labs – in Boden, Gothenburg, Norrköping and Södertälje."
+    assert labs.assign(title="A week of visits", body=body) == (None, ALL)
+
+
 def test_lab_needs_twice_the_runner_up(labs):
     body = "Portalen i Hageby har besök från Boden. Ringdansen är nästa."  # 3 : 1
     assert labs.assign(title="Besök", body=body) == ("Norrköping", ["Boden", "Norrköping"])
