@@ -222,7 +222,9 @@ def test_a_meta_line_with_a_published_and_an_updated_time_is_a_date_line():
 
 
 @pytest.mark.parametrize("text", ["Anna Kanervo", "Martin Kesenci", "Anna-Karin Ek", "Ebba von Sydow",
-                                  "Sophia Lövgren", "Malin Widehammar Berg", "Anna K. Kanervo"])
+                                  "Sophia Lövgren", "Malin Widehammar Berg", "Anna K. Kanervo",
+                                  # a title, a nickname in WordPress's quotes, a particle on the surname
+                                  "Dr. Maria Ek", "Mohammed ”Mo” Ali", "Sofie d’Aubert", "Sofie d'Aubert"])
 def test_names_look_like_names(text):
     assert looks_like_name(text)
 
@@ -231,7 +233,7 @@ def test_names_look_like_names(text):
     "Foto: Shutterstock", "Bilden: Anna Kanervo", "På bilden Anna Kanervo", "#sabo #BodenBo", "Läs mer här",
     "Följ oss på Instagram", "MÅL FÖR VARJE LABB", "Sveriges Allmännytta", "Telge Bostäder", "Anna", "projektansvarig",
     "Anna Kanervo, projektansvarig", "29 april 2019", "Det blev en lång dag.", "Box 474, 101 29 Stockholm",
-    "Vilken Resa Vi Gör Nu Igen", "Vi ses!", "A. B.",
+    "Vilken Resa Vi Gör Nu Igen", "Vi ses!", "A. B.", "Dr. Maria", "”Vi Ses”", "d’",
 ])
 def test_non_names_do_not_look_like_names(text):
     assert not looks_like_name(text)

@@ -24,9 +24,10 @@ from .document import Document, Line, element_text, normalise_space
 from .selectors import (AFTER_POST_COUNTED, AFTER_POST_COUNTS, AFTER_POST_PHRASES, BREADCRUMB_SEPARATORS,
                         BYLINE_PREFIXES, CATEGORY_PREFIXES, CHROME_LINES, CHROME_PREFIXES, COMMENTER_ENDINGS,
                         CREDIT_PREFIXES, ELLIPSES, EMPHASIS_TAGS, FOOTER_PHRASES, HEADING_TAGS, INSERT_LABELS,
-                        MAX_SUBSCRIBE_WORDS, NAME_PARTICLES, NAVIGATION_ROLES, NAVIGATION_TAGS, NOT_NAME_WORDS,
-                        POST_LINK_ARROWS, POST_NAVIGATION_PHRASES, READ_MORE, SHARE_WORDS, SIGN_OFF_MARKS,
-                        SITE_NAMES, SUBSCRIBE_PHRASES, TITLE_SEPARATORS, WP_DATE_CLASSES)
+                        MAX_SUBSCRIBE_WORDS, NAME_PARTICLES, NAME_PREFIXES, NAME_TITLES, NAVIGATION_ROLES,
+                        NAVIGATION_TAGS, NOT_NAME_WORDS, POST_LINK_ARROWS, POST_NAVIGATION_PHRASES, READ_MORE,
+                        SHARE_WORDS, SIGN_OFF_MARKS, SITE_NAMES, SUBSCRIBE_PHRASES, TITLE_SEPARATORS,
+                        WP_DATE_CLASSES)
 
 _BREADCRUMB_SPLIT_RE = re.compile(f"[{re.escape(BREADCRUMB_SEPARATORS)}]")
 _BYLINE_WORDS_ALONE = frozenset(BYLINE_WORDS) | {prefix.strip() for prefix in BYLINE_PREFIXES}
@@ -51,6 +52,7 @@ _LETTER_RE = re.compile(r"[^\W\d_]")
 _YEAR_RE = re.compile(r"(?:19|20)\d\d")
 _TABLE_CELLS = frozenset({"td", "th"})
 _GLUED_BYLINE_RE = re.compile(r"(?:Av|By)(?=[A-ZÅÄÖ])")  # `AvJohan Lind`: `<span>Av</span><a>Johan Lind</a>`
+_NICKNAME_QUOTES = "”“\"'’‘»«"
 _INITIAL_RE = re.compile(r"(?<!\w)[^\W\d_]\.(?=\s|$)")  # `K.` in `Anna K. Andersson`
 _CONTACT = (r"(?:e-?post:?\s*|tel(?:efon)?[.:]?\s*|tfn\.?:?\s*|mobil:?\s*)?"
             r"(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\+?[\d\s-]{7,})")
@@ -258,7 +260,8 @@ def looks_like_name(text: str) -> bool:
     docs/site.md, "A post page": the signature's first line is the author's name (`Anna Kanervo`),
     perhaps after a sign-off mark (`signed_name`). Particles (`von`, `af`) and hyphenated names
     (`Anna-Karin`) are allowed; subheads in capitals, credits, captions and the site's own
-    phrases are not names.
+    phrases are not names. A title (`Dr. Maria Ek`), a nickname in quotes (`Mohammed ”Mo” Ali`)
+    and a particle written onto the surname (`Sofie d’Aubert`) are a name's too.
     """
     text = signed_name(text)
     if " och " in text:  # two people sign together (`Martin Kesenci och Daniel Berg`)
@@ -271,11 +274,18 @@ def looks_like_name(text: str) -> bool:
     if not 2 <= len(words) <= 4:
         return False
     capitalised = 0
+    plain = []  # the name's own words: no title (`Dr.`), no quotes around a nickname (`”Mo”`)
     for word in words:
-        if word.casefold() in NOT_NAME_WORDS:
+        folded = word.casefold()
+        if folded in NOT_NAME_WORDS:
             return False
-        if word in NAME_PARTICLES:
+        if word in NAME_PARTICLES or folded in NAME_TITLES and not plain:
             continue
+        if len(word) > 2 and word[0] in _NICKNAME_QUOTES and word[-1] in _NICKNAME_QUOTES:
+            word = word[1:-1]  # `Mohammed ”Mo” Ali`, as WordPress prints a typed "Mo"
+        word = word.removeprefix(NAME_PREFIXES[0]).removeprefix(NAME_PREFIXES[1])
+        if not word:
+            return False
         first = word[0]
         if not first.isalpha() or not first.isupper():
             return False
@@ -285,11 +295,12 @@ def looks_like_name(text: str) -> bool:
                 and not _INITIAL_RE.fullmatch(word):
             return False
         capitalised += 1
-    if capitalised < 2 or all(_INITIAL_RE.fullmatch(word) for word in words):
+        plain.append(word)
+    if capitalised < 2 or all(_INITIAL_RE.fullmatch(word) for word in plain):
         return False
     if is_marker(text) or is_chrome(text):
         return False
-    return not _NAME_PUNCTUATION.search(_INITIAL_RE.sub("", text))
+    return not _NAME_PUNCTUATION.search(_INITIAL_RE.sub("", " ".join(plain)))
 
 
 def signed_name(text: str) -> str:

@@ -191,6 +191,10 @@ SIGN_OFF_MARKS = "/–—-"
 
 #: Lower-case words allowed inside a person's name (`Ebba von Sydow`).
 NAME_PARTICLES = frozenset({"von", "af", "av", "van", "de", "der", "den", "la", "le", "da", "di", "du", "el", "al", "bin"})
+#: A particle written onto the surname (`Sofie d’Aubert`, as WordPress prints a typed `d'Aubert`).
+NAME_PREFIXES = ("d’", "d'")
+#: Titles a name may start with (`Dr. Maria Ek`), casefolded: not part of the name's words.
+NAME_TITLES = frozenset({"dr.", "dr", "prof.", "prof"})
 
 #: Words that never occur in a person's name line (organisations, markers, captions).
 NOT_NAME_WORDS = frozenset(
