@@ -126,3 +126,20 @@ def test_every_teaser_on_a_page_that_is_not_a_post_is_read():
         document = parse_document(Capture(url=url, final_url=url, status=200, headers={}, body=html.encode(),
                                           fetched=datetime(2019, 11, 1, tzinfo=timezone.utc)))
         assert len(extract_teasers(document)) == count
+
+
+def test_the_latest_posts_blocks_dates_are_their_titles():
+    # WordPress's Latest Posts block prints each title's link and its `<time>` with nothing between
+    # them (a stylesheet shows the date below the title): the line ran `…tiden18 december 2019`, its
+    # excerpt was read as a title, and each title took the next item's date
+    items = [("tack-for-den-har-tiden", "Tack för den här tiden", "2019-12-18", "18 december 2019"),
+             ("bis-tar-over-stafettpinnen-i-boden", "BIS tar över stafettpinnen i Boden", "2019-11-27",
+              "27 november 2019"),
+             ("fyra-labb-manga-lardomar", "Fyra labb, många lärdomar", "2019-11-13", "13 november 2019")]
+    block = "".join(f'<li><a href="/{slug}/">{title}</a><time datetime="{iso}">{shown}</time>'
+                    f'<div>Ett utdrag ur inlägget som fortsätter en bit till &hellip; <a href="/{slug}/">Läs mer</a>'
+                    "</div></li>" for slug, title, iso, shown in items)
+    page = f"<html><body><h1>Innovationslabb</h1><h2>Senaste från dagboken</h2><ul>{block}</ul></body></html>"
+    teasers = extract_teasers(document_of(page), is_post=False)
+    assert [(t.title, t.published) for t in teasers] == [(title, date.fromisoformat(iso))
+                                                          for _, title, iso, _ in items]
