@@ -143,3 +143,18 @@ def test_the_latest_posts_blocks_dates_are_their_titles():
     teasers = extract_teasers(document_of(page), is_post=False)
     assert [(t.title, t.published) for t in teasers] == [(title, date.fromisoformat(iso))
                                                           for _, title, iso, _ in items]
+
+
+def test_a_card_dated_under_its_comment_count_is_read():
+    # Enfold's blog grid: title, excerpt, `Läs mer`, then a footer of a comment count, a separator
+    # and the date: the separator stopped the walk up to the title, and no card was read
+    cards = "".join(
+        f'<article><h3><a href="/{slug}/">{title}</a></h3><div>Ett utdrag ur inlägget som fortsätter…</div>'
+        f'<div><a href="/{slug}/">Läs mer</a></div><footer><div><a href="/{slug}/#respond">0 Kommentarer</a></div>'
+        f"<div>/</div><div><time>{shown}</time></div></footer></article>"
+        for slug, title, shown in (("vad-hande-sedan", "Vad hände sedan?", "22 januari 2020"),
+                                   ("tack-for-den-har-tiden", "Tack för den här tiden", "18 december 2019")))
+    page = f"<html><body><h1>Innovationslabbet i Södertälje</h1><h2>Senaste från labbet</h2>{cards}</body></html>"
+    teasers = extract_teasers(document_of(page), is_post=False)
+    assert [(t.title, t.published) for t in teasers] == [("Vad hände sedan?", date(2020, 1, 22)),
+                                                          ("Tack för den här tiden", date(2019, 12, 18))]

@@ -210,8 +210,9 @@ class _LayoutReader:
         excerpt, perhaps a `Fortsätt läsa` and the rest of a meta row, then date line i. A name over
         a role ends a teaser (docs/site.md, "Teasers"): the lines above it are another one's."""
         j = i - 1
-        while j >= 0 and (self.facts.chrome[j] and self.facts.heading(j) is None or self._in_date_list(j, i)):
-            j -= 1
+        while j >= 0 and (self.facts.furniture[j] and not self.facts.marker[j] and self.facts.heading(j) is None
+                          or self._in_date_list(j, i)):
+            j -= 1  # `Läs mer`, a comment count, a separator (`/`)
         excerpt: list[int] = []
         while len(excerpt) < _EXCERPT_LINES and self._usable(j) and not self._is_entry_title(j):
             excerpt.insert(0, j)
