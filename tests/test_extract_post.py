@@ -824,3 +824,20 @@ def test_a_date_the_editor_typed_as_the_texts_first_line_is_not_the_posts(labs):
     post = extract(html(tail=page), labs)
     assert (post.published, post.author) == (date(2019, 5, 15), "Erik Nordström")
     assert post.body.endswith("\n\n".join(BODY))
+
+
+def test_a_title_broken_in_two_by_the_editor_is_one_title(labs):
+    # WordPress keeps a typed line break in the title's heading: only its second line was the title
+    page = ("<div><p>12 juni 2019</p><h1>Fotbollsskolan i Lina Hage<br>är fullbokad</h1>"
+            + "".join(f"<p>{t}</p>" for t in BODY) + "<p>Martin Kesenci<br>stadsdelsutvecklare på Telge Bostäder</p></div>")
+    post = extract(html(tail=page), labs)
+    assert (post.title, post.body) == ("Fotbollsskolan i Lina Hage är fullbokad", "\n\n".join(BODY))
+
+
+def test_a_subhead_that_says_the_title_is_the_texts(labs):
+    # the title again as the text's first heading is the theme's copy; as a subhead among the
+    # paragraphs it is the text's own, and it was dropped
+    page = (f"<div><p>6 mars 2019</p><h1>Nästa steg för Portalen</h1><p>{BODY[0]}</p><h2>Nästa steg för Portalen</h2>"
+            f"<p>{BODY[1]}</p><p>Karin Sjöberg<br>ansvarig för stadsdelsutveckling</p></div>")
+    post = extract(html(tail=page), labs)
+    assert post.body == "\n\n".join([BODY[0], "Nästa steg för Portalen", BODY[1]])

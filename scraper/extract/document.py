@@ -20,8 +20,8 @@ from lxml import etree
 
 from ..records import Capture
 from ..site import same_page
-from .selectors import (BLOCK_TAGS, EXPAND_LABELS, HIDDEN_CLASSES, INDEXED_ATTRIBUTES, INDEXED_CLASSES,
-                        SKIP_TAGS, TRACKED_INLINE_TAGS)
+from .selectors import (BLOCK_TAGS, EXPAND_LABELS, HEADING_TAGS, HIDDEN_CLASSES, INDEXED_ATTRIBUTES,
+                        INDEXED_CLASSES, SKIP_TAGS, TRACKED_INLINE_TAGS)
 
 
 _META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.IGNORECASE)
@@ -316,7 +316,7 @@ def _is_hidden(tag: str, attributes: dict[str, str]) -> bool:
 class _LineReader:
     """Cuts the text of a tree walk into lines; `_read_lines` feeds it the walk's events.
 
-    A line ends at the start and end of every block element, at `<br>`, at a line break
+    A line ends at the start and end of every block element, at `<br>` (but in a heading), at a line break
     inside `<pre>` (a verse or preformatted block shows its lines as typed), and before a
     `<time>` run together with the linked title before it (`tiden18 december 2019`). Each line keeps
     the block it sits in and the tracked inline elements (links, `<time>`, emphasis) that
@@ -334,6 +334,7 @@ class _LineReader:
         self.open_inlines: list[Any] = []  # tracked inline elements still open
         self.blocks: list[Any] = []
         self.preformatted = 0  # `<pre>` elements open
+        self.headings = 0  # headings open: a `<br>` in one breaks no line of its text
         self.indexed = 0  # elements indexed so far: their order in the page
 
     def start(self, element: Any) -> None:
@@ -343,8 +344,12 @@ class _LineReader:
             self.flush()
             self.blocks.append(element)
             self.preformatted += tag == "pre"
+            self.headings += tag in HEADING_TAGS
         elif tag == "br":
-            self.flush()
+            if self.headings:
+                self.add(" ")  # a title an editor broke in two (`Fotbollsskolan i Lina Hage<br>är fullbokad`)
+            else:
+                self.flush()
             return
         elif tag in TRACKED_INLINE_TAGS:
             if tag == "time" and self.parts and self.parts[-1][-1:].isalpha() and _follows_a_link(element):
@@ -360,6 +365,7 @@ class _LineReader:
             self.flush()
             self.blocks.pop()
             self.preformatted -= tag == "pre"
+            self.headings -= tag in HEADING_TAGS
         elif tag in TRACKED_INLINE_TAGS and self.open_inlines and self.open_inlines[-1] is element:
             self.open_inlines.pop()
         # an inline element's span includes the line still being read

@@ -750,7 +750,8 @@ class _LayoutReader:
         # a date between a lead and the text is not text, nor a copy of the title after it (ThemeGrill's
         # themes print one for hAtom, hidden by their stylesheet)
         shown_title = self.texts[title] if title is not None else None
-        kept = tuple(j for j in kept if j != date_after and self.texts[j] != shown_title)
+        kept = tuple(j for n, j in enumerate(kept) if j != date_after
+                     and not (self.texts[j] == shown_title and n in (0, len(kept) - 1)))  # a subhead may say it too
         body, signature = split_signature(kept, self.facts)
         shown = date_index if date_index is not None else date_after
         return Frame(date=date_index, date_after=date_after,
