@@ -936,10 +936,10 @@ def _is_contact_label(facts: LineFacts, j: int) -> bool:
 
 
 def _role_goes_on(facts: LineFacts, name: int, lines: Iterable[int]) -> tuple[int, ...]:
-    """The first of `lines` that carry on the role of the signature whose name is line `name`, typed
-    under it in the signature's own paragraph (`ansvarig för stadsdelsutveckling,` / `Hyresbostäder
-    i Norrköping`, lines split by `<br>`): the paragraph holds nothing before the name, and a
-    contact line (an e-mail, a phone number) or a postscript is no role."""
+    """The lines at the head of `lines` that carry on the role of the signature whose name is line
+    `name`, typed under it in the signature's own paragraph (`ansvarig för stadsdelsutveckling,` /
+    `Hyresbostäder i Norrköping`, lines split by `<br>`): the paragraph holds nothing before the
+    name, and a contact line (an e-mail, a phone number) or a postscript is no role."""
     paragraph = facts.lines[name].element
     if facts.lines[name + 1].element is not paragraph or name > 0 and facts.lines[name - 1].element is paragraph:
         return ()
@@ -961,13 +961,8 @@ def _is_footnote(facts: LineFacts, j: int) -> bool:
     anchors = [e for e in line.inlines if e.tag == "a"]
     if facts.furniture[j] or len(facts.texts[j]) <= sum(len(element_text(e)) for e in anchors) + 1:
         return False
-    for anchor in anchors:
-        href = anchor.get("href") or ""
-        if href.startswith("#") and len(href) > 1:
-            marks = line.element.xpath("preceding::*[@id=$name or @name=$name]", name=href[1:])
-            if marks:
-                return True
-    return False
+    fragments = [href[1:] for anchor in anchors if (href := anchor.get("href") or "").startswith("#") and len(href) > 1]
+    return any(line.element.xpath("preceding::*[@id=$name or @name=$name]", name=name) for name in fragments)
 
 
 def _cites(facts: LineFacts, j: int) -> bool:

@@ -283,7 +283,8 @@ def looks_like_name(text: str) -> bool:
             continue
         if len(word) > 2 and word[0] in _NICKNAME_QUOTES and word[-1] in _NICKNAME_QUOTES:
             word = word[1:-1]  # `Mohammed ”Mo” Ali`, as WordPress prints a typed "Mo"
-        word = word.removeprefix(NAME_PREFIXES[0]).removeprefix(NAME_PREFIXES[1])
+        for prefix in NAME_PREFIXES:
+            word = word.removeprefix(prefix)  # `Sofie d’Aubert`
         if not word:
             return False
         first = word[0]
