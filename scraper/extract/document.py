@@ -295,9 +295,10 @@ def _is_toggle(element: Any) -> bool:
         return True
     if element.tag != "a":
         return False
-    href = element.get("href")
-    return element.get("onclick") is not None or href is not None and (
-        href.strip() in ("", "#") or href.strip().startswith("javascript:"))
+    if element.get("onclick") is not None:
+        return True
+    href = (element.get("href") or "-").strip()  # no href: an anchor, not a toggle
+    return href in ("", "#") or href.startswith("javascript:")
 
 
 def _is_hidden(tag: str, attributes: dict[str, str]) -> bool:

@@ -78,10 +78,11 @@ INSERT_LABELS = frozenset(s.casefold() for s in (
 #: What may follow a teaser's excerpt on its line or the next ("… Läs mer »").
 READ_MORE = ("Läs mer »", "Läs mer…", "Läs mer...", "Läs mer", "Läs vidare", "Fortsätt läsa…", "Fortsätt läsa",
              "Continue reading", "Read more", "»", "→")
-#: The label of a toggle that shows the rest of a text hidden under it (Read More Without Refresh's `Läs mer`).
+#: The label of a toggle that shows the rest of a text hidden under it (Read More Without Refresh's `Läs mer`):
+#: a read-more in words, or one of these.
 EXPAND_LABELS = frozenset(s.casefold() for s in (
-    "Läs mer", "Läs mer »", "Läs mer…", "Läs mer...", "Läs vidare", "Fortsätt läsa", "Fortsätt läsa…", "Visa mer",
-    "Läs hela texten", "Läs hela inlägget", "Visa hela texten", "Read more", "Continue reading", "Show more"))
+    *(phrase for phrase in READ_MORE if any(c.isalpha() for c in phrase)),
+    "Visa mer", "Läs hela texten", "Läs hela inlägget", "Visa hela texten", "Show more"))
 
 #: Lines of sharing and page furniture a theme may print around a post; dropped at the
 #: edges of the post's text.
