@@ -115,6 +115,7 @@ class PageFields:
                     **({"categories": list(self.candidate.categories)} if self.candidate.categories else {}),
                     **({"title": self.candidate.title} if self.candidate.title else {}),
                     **({"words": self.candidate.words} if self.candidate.words else {}),
+                    **({"listed_as_page": True} if self.candidate.listed_as_page else {}),
                 }
             )
         return headers
@@ -127,7 +128,8 @@ class PageFields:
             modified = datetime.fromisoformat(found["modified"]) if found.get("modified") else None
             published = date.fromisoformat(found["published"]) if found.get("published") else None
             candidate = Candidate(found["url"], Source(found["source"]), modified, published,
-                                  tuple(found.get("categories", ())), found.get("title"), found.get("words"))
+                                  tuple(found.get("categories", ())), found.get("title"), found.get("words"),
+                                  bool(found.get("listed_as_page")))
         return cls(
             run=_get(fields, RUN) or "",
             page_uri=_get(fields, PAGE_URI) or target,

@@ -23,12 +23,14 @@ from .names import PageKind
 from .site import same_site
 
 
-def classify(url: str, *, site: str, document: Document | Reading | None = None, api_listed: bool = False) -> PageKind:
+def classify(url: str, *, site: str, document: Document | Reading | None = None, api_listed: bool = False,
+             listed_as_page: bool = False) -> PageKind:
     """The kind of page at `url` on `site`; with a `document`, its content decides post or other.
 
     `api_listed`: the REST API lists this page as a post (and so gives its date), so a title
     with text under it is enough, even when the page shows no date of its own. A page WordPress
-    marks as one of its own is never a post (`may_be_a_post`).
+    marks as one of its own, or its sitemap of pages lists (`listed_as_page`), is never a post
+    (`may_be_a_post`).
     """
     parts = urlsplit(url)
     path = parts.path or "/"
@@ -48,16 +50,18 @@ def classify(url: str, *, site: str, document: Document | Reading | None = None,
     if document is None:
         return PageKind.POST if root_post else PageKind.OTHER
     reading = reading_of(document)
-    if root_post and may_be_a_post(reading, api_listed=api_listed) and _shows_a_post(reading, api_listed=api_listed):
+    if (root_post and may_be_a_post(reading, api_listed=api_listed, listed_as_page=listed_as_page)
+            and _shows_a_post(reading, api_listed=api_listed)):
         return PageKind.POST
     return PageKind.OTHER
 
 
-def may_be_a_post(reading: Reading, *, api_listed: bool) -> bool:
+def may_be_a_post(reading: Reading, *, api_listed: bool, listed_as_page: bool = False) -> bool:
     """Whether the page may be a post at all: one WordPress marks as one of its own pages
-    (`page-id-12`, a `?page_id=12` shortlink) never is, unless the REST API lists it as a post
-    (docs/site.md, "What stock WordPress prints")."""
-    return api_listed or not reading.wordpress.page
+    (`page-id-12`, a `?page_id=12` shortlink) or lists in its sitemap of pages (`listed_as_page`)
+    never is, unless the REST API lists it as a post (docs/site.md, "What stock WordPress prints";
+    a theme may print neither mark, but the sitemap is WordPress's own)."""
+    return api_listed or not (reading.wordpress.page or listed_as_page)
 
 
 RUNNING_LINE_WORDS = 15  # a line of running text has at least this many words ...

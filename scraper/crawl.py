@@ -514,8 +514,8 @@ def read_page(result: PageResult, site: str, labs: LabVocabulary) -> PageResult:
     longer than the text the site lists for it (`wrong_length`), is stored with what was
     read, and its `error` names what is wrong (`no date found`); a page at a post's address
     that the REST API lists, or that shows a heading and running text (`looks_like_article`)
-    and is not one WordPress marks as one of its pages, but is not read as a post, fails with
-    the reason. Either makes the run exit 1.
+    and is not one WordPress marks as one of its pages or lists in its sitemap of pages, but is
+    not read as a post, fails with the reason. Either makes the run exit 1.
 
     Public because `archive.rebuild` reads each archived response through this same step,
     so a page rebuilt from a WARC file (perhaps with a better extractor) is read exactly as a crawl reads it.
@@ -527,7 +527,9 @@ def read_page(result: PageResult, site: str, labs: LabVocabulary) -> PageResult:
         candidate = result.candidate
         reading = read_layers(document, api_title=candidate.title if candidate is not None else None)
         listed = candidate.published if candidate is not None else None
-        result.kind = classify(result.url, site=site, document=reading, api_listed=listed is not None)
+        as_page = candidate is not None and candidate.listed_as_page
+        result.kind = classify(result.url, site=site, document=reading, api_listed=listed is not None,
+                               listed_as_page=as_page)
         if result.kind in (PageKind.POST, PageKind.LAB, PageKind.PROGRAMME, PageKind.OTHER):
             result.teasers = [_normal_teaser(teaser, site)
                               for teaser in extract_teasers(reading, is_post=result.kind == PageKind.POST)]
@@ -553,7 +555,7 @@ def read_page(result: PageResult, site: str, labs: LabVocabulary) -> PageResult:
             if problems:
                 result.error = ", ".join(problems)
         elif (result.kind == PageKind.OTHER and classify(result.url, site=site) == PageKind.POST
-              and may_be_a_post(reading, api_listed=listed is not None)
+              and may_be_a_post(reading, api_listed=listed is not None, listed_as_page=as_page)
               and (listed is not None or looks_like_article(document, besides=[t.excerpt for t in result.teasers]))):
             missing = missing_fields(extract_post(reading, labs=labs, api_published=listed))
             result.error = f"{NOT_A_POST}: " + (", ".join(missing) or "no date of its own found")

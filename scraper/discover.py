@@ -107,7 +107,8 @@ def hub_url(url: str, *, site: str) -> str | None:
 class Discovered:
     """One post URL and the surest source that listed it (`SOURCE_ORDER`); `modified` is the newest
     any source gave, `published` and `title` the REST API's date and title of the post, `words` the
-    length of its text as the REST API or the feed gave it.
+    length of its text as the REST API or the feed gave it, `listed_as_page` whether the sitemap of
+    WordPress's pages lists it.
 
     One waits for every post the site lists until the crawl reads the post's page, so it holds
     only what that page is asked with.
@@ -120,10 +121,11 @@ class Discovered:
     categories: tuple[str, ...] = ()
     title: str | None = None
     words: int | None = None
+    listed_as_page: bool = False
 
     def candidate(self) -> Candidate:
         return Candidate(self.url, self.source, self.modified, self.published, self.categories, self.title,
-                         self.words)
+                         self.words, self.listed_as_page)
 
     def add(self, candidate: Candidate) -> None:
         if SOURCE_ORDER.index(candidate.source) < SOURCE_ORDER.index(self.source):
@@ -135,6 +137,7 @@ class Discovered:
         self.published = self.published or candidate.published
         self.title = self.title or candidate.title
         self.words = self.words or candidate.words
+        self.listed_as_page = self.listed_as_page or candidate.listed_as_page
 
 
 class Discovery:

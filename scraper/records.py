@@ -28,6 +28,8 @@ class Candidate:
     it tells the layout which line is the post's title. `words` counts the words of the
     post's text as the REST API (`content.rendered`) or the feed (`content:encoded`) gives it:
     a page whose body holds far fewer or far more was misread, and says so.
+    `listed_as_page`: the site's sitemap of WordPress's pages lists the URL, so it is a page,
+    not a post, whatever its theme prints (`classify.may_be_a_post`).
     """
 
     url: str
@@ -37,6 +39,7 @@ class Candidate:
     categories: tuple[str, ...] = ()
     title: str | None = None
     words: int | None = None
+    listed_as_page: bool = False
 
 
 # A Wayback capture is re-addressed to its original URL; the replay URL it was really fetched

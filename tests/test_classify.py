@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
 
 from scraper.classify import classify
+from scraper.crawl import PROTECTED, read_page
 from scraper.extract import parse_document
-from scraper.names import PageKind
-from scraper.records import Capture
+from scraper.names import PageKind, Source
+from scraper.records import Candidate, Capture, PageResult
 
 SITE = "https://www.allmannyttan.se/"
 MARKUPS = Path(__file__).parent / "markups"
@@ -128,27 +129,29 @@ def wordpress_page(*, body_class: str = "", head: str = "", main: str = "") -> s
     return f'<html><head><title>Sida</title>{head}</head><body class="{body_class}"><main>{main}</main></body></html>'
 
 
-@pytest.mark.parametrize("html, error", [
+EVENT_PAGE = ("<h1>Slutkonferens</h1><p>onsdag 18 mars 2020</p><p>Plats: Münchenbryggeriet, Stockholm</p>"
+              + f"<p>{RUNNING}</p>" * 4)
+
+
+@pytest.mark.parametrize("html, listed_as_page, error", [
     # a page a diary post's address could hold, long text and no date: an undated post is named ...
-    (wordpress_page(), "no date found"),
-    # ... but WordPress says which of its pages it shows: its body class, or its shortlink
-    (wordpress_page(body_class="page-template-default page page-id-31"), None),
-    (wordpress_page(head="<link rel='shortlink' href='https://www.allmannyttan.se/?page_id=31' />"), None),
+    (wordpress_page(), False, "no date found"),
+    # ... but WordPress says which of its pages it shows: its body class, or its shortlink ...
+    (wordpress_page(body_class="page-template-default page page-id-31"), False, None),
+    (wordpress_page(head="<link rel='shortlink' href='https://www.allmannyttan.se/?page_id=31' />"), False, None),
+    # ... or, in a theme that prints neither, its sitemap of pages
+    (wordpress_page(), True, None),
     # an event page marked so is never stored as a post, though it shows a date over a line
-    (wordpress_page(body_class="page page-id-311", main="<h1>Slutkonferens</h1><p>onsdag 18 mars 2020</p>"
-                    "<p>Plats: Münchenbryggeriet, Stockholm</p>" + f"<p>{RUNNING}</p>" * 4), None),
+    (wordpress_page(body_class="page page-id-311", main=EVENT_PAGE), False, None),
+    (wordpress_page(main=EVENT_PAGE), True, None),
 ])
-def test_one_of_wordpress_s_pages_is_never_a_post_nor_an_undated_one(html, error, labs):
+def test_one_of_wordpress_s_pages_is_never_a_post_nor_an_undated_one(html, listed_as_page, error, labs):
     """A crawl that reaches `/om-oss/` or `/personuppgifter/` (long text, no date) failed it as a post it
     could not read, so every scheduled run would exit 1; an event page was stored as a post."""
-    from scraper.crawl import read_page
-    from scraper.names import Source
-    from scraper.records import PageResult
-
     url = SITE + "om-allmannyttan/"
-    capture = Capture(url=url, final_url=url, status=200, headers={"content-type": "text/html; charset=utf-8"},
-                      body=html.encode(), fetched=datetime(2020, 3, 1, tzinfo=timezone.utc))
-    result = read_page(PageResult(url, PageKind.OTHER, Source.LINKS, capture=capture), SITE, labs)
+    candidate = Candidate(url, Source.SITEMAP, listed_as_page=listed_as_page)
+    result = read_page(PageResult(url, PageKind.OTHER, Source.SITEMAP, capture=capture_of(html, url),
+                                  candidate=candidate), SITE, labs)
     assert (result.kind, result.post) == (PageKind.OTHER, None)
     if error is None:
         assert result.error is None
@@ -156,23 +159,39 @@ def test_one_of_wordpress_s_pages_is_never_a_post_nor_an_undated_one(html, error
         assert error in result.error
 
 
+def test_an_event_page_is_a_post_when_only_its_address_says_otherwise(labs):
+    """The guard of the rule above: unmarked and in no sitemap of pages, a dated page is a post."""
+    url = SITE + "om-allmannyttan/"
+    result = read_page(PageResult(url, PageKind.POST, Source.LINKS, capture=capture_of(wordpress_page(
+        main=EVENT_PAGE), url)), SITE, labs)
+    assert (result.kind, result.post.published.isoformat()) == (PageKind.POST, "2020-03-18")
+
+
+def test_a_page_the_rest_api_lists_as_a_post_is_a_post_whatever_a_sitemap_says(labs):
+    url = SITE + "om-allmannyttan/"
+    candidate = Candidate(url, Source.API, published=date(2020, 3, 18), title="Om allmännyttan",
+                          listed_as_page=True)
+    result = read_page(PageResult(url, PageKind.POST, Source.API, capture=capture_of(wordpress_page(), url),
+                                  candidate=candidate), SITE, labs)
+    assert (result.kind, result.error, result.post.title) == (PageKind.POST, None, "Om allmännyttan")
+
+
+def capture_of(html: str, url: str) -> Capture:
+    return Capture(url=url, final_url=url, status=200, headers={"content-type": "text/html; charset=utf-8"},
+                   body=html.encode(), fetched=datetime(2020, 3, 1, tzinfo=timezone.utc))
+
+
 def test_a_post_whose_last_paragraph_ends_like_a_site_excerpt_is_a_post(labs):
     """A post of a few paragraphs whose last one is about 250 characters and ends with `...`, signed:
     in the site's own teaser form but for its length, it was read as a teaser of itself, and the
     page failed as a post with no date of its own."""
-    from scraper.crawl import read_page
-    from scraper.names import Source
-    from scraper.records import PageResult
-
     last = (RUNNING * 2)[:247].rstrip() + "..."
     html = ("<html><head><title>Vad gör man när ingen kommer?</title></head><body><div>20 mars 2019</div>"
             f"<div>Vad gör man när ingen kommer?</div><div>{RUNNING * 2}</div><div>{RUNNING * 2}</div><div>{last}</div>"
             "<div>Sara Holmberg</div><div>projektledare på Portalen</div><div>Få nya inlägg i din inkorg</div>"
             f"<div>{FOOTER}</div></body></html>")
     url = SITE + "vad-gor-man-nar-ingen-kommer/"
-    capture = Capture(url=url, final_url=url, status=200, headers={"content-type": "text/html; charset=utf-8"},
-                      body=html.encode(), fetched=datetime(2020, 3, 1, tzinfo=timezone.utc))
-    result = read_page(PageResult(url, PageKind.OTHER, Source.LINKS, capture=capture), SITE, labs)
+    result = read_page(PageResult(url, PageKind.OTHER, Source.LINKS, capture=capture_of(html, url)), SITE, labs)
     assert (result.kind, result.error) == (PageKind.POST, None)
     assert (result.post.author, result.post.body.split("\n\n")[-1]) == ("Sara Holmberg", last)
 
@@ -180,9 +199,6 @@ def test_a_post_whose_last_paragraph_ends_like_a_site_excerpt_is_a_post(labs):
 def test_a_password_protected_post_is_named_and_its_prompt_never_read_as_its_text(labs):
     """WordPress shows a protected post's title and date over a password form: the prompt was read
     as the post's text and stored as a new version of it."""
-    from scraper.crawl import PROTECTED, read_page
-    from scraper.names import Source
-    from scraper.records import PageResult
 
     html = ("<html><head><title>Lösenordsskyddat: Intervjuer i Lina Hage – Allmännyttan</title></head><body>"
             "<article><div>21 november 2018</div><h1>Lösenordsskyddat: Intervjuer i Lina Hage</h1>"
@@ -191,8 +207,6 @@ def test_a_password_protected_post_is_named_and_its_prompt_never_read_as_its_tex
             '<p><label>Lösenord: <input name="post_password" type="password"></label>'
             '<input type="submit" value="Skicka"></p></form></article></body></html>')
     url = SITE + "intervjuer-i-lina-hage/"
-    capture = Capture(url=url, final_url=url, status=200, headers={"content-type": "text/html; charset=utf-8"},
-                      body=html.encode(), fetched=datetime(2020, 3, 1, tzinfo=timezone.utc))
-    result = read_page(PageResult(url, PageKind.POST, Source.SITEMAP, capture=capture), SITE, labs)
+    result = read_page(PageResult(url, PageKind.POST, Source.SITEMAP, capture=capture_of(html, url)), SITE, labs)
     assert result.error is not None and result.error.startswith(PROTECTED)
     assert result.post is None

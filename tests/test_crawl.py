@@ -19,6 +19,7 @@ from scraper.sample_site import MARKUPS
 from scraper.sample_site.content import fields_of
 from tests.fetchers import fetcher
 from tests.route_server import Reply, RouteServer
+from tests.unmarked_pages import unmarked_pages_site
 
 LABS = LabVocabulary.load()
 
@@ -606,3 +607,23 @@ def test_a_dated_column_beside_a_post_never_dates_it(column, side, own_date):
     listed = read_post_page(html, Candidate(POST_URL, Source.API, published=date(2019, 3, 6),
                                             title="Alla labb på plats")).post
     assert (listed.title, listed.published) == expected[:2]
+
+
+def test_pages_the_sitemap_of_pages_lists_are_kept_as_pages_in_a_theme_that_marks_none():
+    """Before, `/om-oss/` failed as a post that could not be read (every run exited 1) and the
+    conference page was stored as a post dated by its conference."""
+    with unmarked_pages_site(pages_sitemap=True) as server:
+        items = list(crawl(server.url("/"), fetcher=fetcher(), known={}, labs=LABS))
+    read = {r.url: r for r in pages(items) if r.url in (server.url("/om-oss/"), server.url("/innovation-i-vardagen/"))}
+    assert [(r.kind, r.error, r.post) for r in read.values()] == [(PageKind.OTHER, None, None)] * 2
+    assert list(posts_by_url(items)) == [server.url("/alla-labb-pa-plats/")]
+    assert [r.url for r in pages(items) if r.error] == []
+
+
+def test_a_long_undated_page_no_sitemap_lists_as_a_page_still_fails_loudly():
+    """The guard of the test above: without WordPress's word for it, the page may be a post whose
+    date the theme lost, and the run says so."""
+    with unmarked_pages_site(pages_sitemap=False) as server:
+        items = list(crawl(server.url("/"), fetcher=fetcher(), known={}, labs=LABS))
+    [about] = [r for r in pages(items) if r.url == server.url("/om-oss/")]
+    assert about.error == "looks like a post but could not be read as one: no date found"

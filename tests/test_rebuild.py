@@ -19,6 +19,7 @@ from archive.warc import read_entries, warc_files
 from archive.warc_fields import RunInfo
 from scraper.sample_site import SampleSite, load_posts
 from tests.console_scripts import WARCIO
+from tests.unmarked_pages import unmarked_pages_site
 
 SLUG = "vilken-resa-vi-gor"
 
@@ -106,6 +107,18 @@ def test_rebuild_finds_an_undated_post_by_the_api_title_its_warc_record_keeps(tm
                                                                  [url])
     [truth] = [p for p in site.live_posts if site.url(p.path) == url]
     assert post == {"title": truth.title, "published": truth.published.isoformat()}
+
+
+def test_rebuild_knows_the_pages_a_sitemap_listed_as_pages_from_their_warc_records(tmp_path):
+    """A page in a theme that marks none of WordPress's pages is no post because the sitemap of
+    pages lists it: the page's WARC record keeps that, so a rebuild does not fail it as a post."""
+    crawled, warc_dir = tmp_path / "crawled.db", tmp_path / "warc"
+    with unmarked_pages_site(pages_sitemap=True) as server:
+        summary = run_crawl(crawled, site=server.url("/"), delay=0, warc_dir=warc_dir)
+    assert (summary.failures, summary.new) == ([], 1)
+    rebuild(warc_dir, tmp_path / "rebuilt.db")
+    assert_same_rows(crawled, tmp_path / "rebuilt.db")
+    assert check_archive(tmp_path / "rebuilt.db").exit_code == 0
 
 
 def test_rebuild_names_a_body_cut_short_as_the_crawl_did(tmp_path, sample_site_factory):

@@ -15,7 +15,7 @@ from scraper.sample_site.faults import BILLION_LAUGHS_ENTITIES
 from scraper.sources import Listing, SourceEnd
 from scraper.sources.feed import parse_feed, read_feed
 from scraper.sources.links import page_links
-from scraper.sources.sitemaps import SitemapError, parse_sitemap, read_sitemaps
+from scraper.sources.sitemaps import SitemapError, lists_pages, parse_sitemap, read_sitemaps
 from scraper.sources.wp_api import read_api
 from tests.fetchers import fetcher
 from tests.route_server import Reply, RouteServer
@@ -124,10 +124,48 @@ def test_sitemaps_named_in_robots_are_followed_through_the_index(sample_site):
     urls = {c.url for c in candidates}
     assert live_urls(sample_site) <= urls
     assert sample_site.url("/vad-vi-gor/innovationslabbet-i-boden/") in urls  # pages too; discover filters
+    pages = {c.url for c in candidates if c.listed_as_page}  # WordPress's pages: lab, programme and home pages
+    assert pages == {sample_site.url(path) for path in sample_site.pages} and not pages & live_urls(sample_site)
     assert all(c.modified is not None and c.modified.tzinfo for c in candidates)
     assert [l.url for l in listings] == [sample_site.url(p) for p in (
         "/wp-sitemap.xml", "/wp-sitemap-posts-post-1.xml", "/wp-sitemap-posts-page-1.xml")]
     assert end == SourceEnd(Source.SITEMAP, found=True, unchanged=False, complete=True)
+
+
+@pytest.mark.parametrize("url, pages", [
+    ("https://h/wp-sitemap-posts-page-1.xml", True),  # WordPress's own, since 5.5
+    ("https://h/wp-sitemap-posts-page-12.xml", True),
+    ("https://h/?sitemap=posts&sitemap-subtype=page&paged=1", True),  # ... without pretty permalinks
+    ("https://h/page-sitemap.xml", True),  # Yoast, Rank Math, SEOPress
+    ("https://h/page-sitemap2.xml", True),
+    ("https://h/sitemap-pt-page-2019-05.xml", True),  # Google XML Sitemaps
+    ("https://h/sitemap-pt-page.xml.gz", True),
+    ("https://h/wp-sitemap-posts-post-1.xml", False),
+    ("https://h/?sitemap=posts&sitemap-subtype=post&paged=1", False),
+    ("https://h/post-sitemap.xml", False),
+    ("https://h/sitemap-pt-post-2019-05.xml", False),
+    ("https://h/wp-sitemap-taxonomies-category-1.xml", False),
+    ("https://h/sitemap.xml", False),  # Jetpack's and others' sitemaps mix every kind
+    ("https://h/homepage-sitemap.xml", False),
+    ("https://h/page-sitemap.xml/extra", False),
+])
+def test_the_sitemap_of_wordpress_s_pages_is_known_by_its_name(url, pages):
+    assert lists_pages(url) is pages
+
+
+def test_the_urls_of_a_sitemap_of_pages_are_listed_as_pages_and_no_others():
+    urlset = ('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+              "<url><loc>/{}</loc></url></urlset>")
+    index = ('<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+             "<sitemap><loc>/post-sitemap.xml</loc></sitemap><sitemap><loc>/page-sitemap.xml</loc></sitemap>"
+             "</sitemapindex>")
+    with RouteServer({"/sitemap_index.xml": Reply(body=index),
+                      "/post-sitemap.xml": Reply(body=urlset.format("vilken-resa-vi-gor/")),
+                      "/page-sitemap.xml": Reply(body=urlset.format("om-oss/"))}) as server:
+        candidates, _, end = split(read_sitemaps(server.url("/"), fetcher(retries=1)))
+    assert [(c.url, c.listed_as_page) for c in candidates] == [
+        (server.url("/vilken-resa-vi-gor/"), False), (server.url("/om-oss/"), True)]
+    assert end.complete
 
 
 def test_well_known_sitemaps_are_probed_in_order_until_one_answers():

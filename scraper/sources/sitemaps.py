@@ -3,16 +3,18 @@
 docs/site.md, "Endpoints": WordPress sites name sitemaps in robots.txt (`Sitemap:` lines) and
 serve them at `/wp-sitemap.xml` (core), `/sitemap_index.xml` (Yoast) or
 `/sitemap.xml`. Indexes are followed down to the URL sets; `lastmod` becomes the
-candidate's `modified`. Parsing never expands entities, reads DTDs or touches the
-network, so a hostile sitemap (XXE, billion laughs) yields nothing harmful.
+candidate's `modified`. The sitemap of WordPress's pages (`PAGE_SITEMAP`) lists pages, not
+posts: its URLs are candidates `listed_as_page`. Parsing never expands entities, reads DTDs
+or touches the network, so a hostile sitemap (XXE, billion laughs) yields nothing harmful.
 """
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections.abc import Collection, Generator, Iterable, Iterator, Mapping
 from datetime import datetime
-from urllib.parse import urljoin
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from lxml import etree
 
@@ -24,6 +26,11 @@ from . import BadXML, Event, Listing, PageFetcher, SourceEnd, fetch_listing, par
 WELL_KNOWN = ("/wp-sitemap.xml", "/sitemap_index.xml", "/sitemap.xml")
 MAX_SITEMAPS = 200
 MAX_XML_BYTES = 50 * 2**20  # sitemaps.org's own limit for one uncompressed file
+# The names WordPress and its sitemap plugins give the sitemap of the `page` post type (docs/site.md,
+# "Endpoints"): core's `wp-sitemap-posts-page-1.xml` (`?sitemap=posts&sitemap-subtype=page` without
+# pretty permalinks), Yoast's, Rank Math's and SEOPress's `page-sitemap.xml` (`page-sitemap2.xml`, …),
+# Google XML Sitemaps' `sitemap-pt-page.xml` (`sitemap-pt-page-2019-05.xml`).
+PAGE_SITEMAP = re.compile(r"(wp-sitemap-posts-page-\d+|page-sitemap\d*|sitemap-pt-page(-\d{4}-\d{2})?)\.xml(\.gz)?")
 
 
 class SitemapError(ValueError):
@@ -140,6 +147,7 @@ def _read_tree(
             complete = False
             continue
         yield Listing(current, Source.SITEMAP, fetched)
+        pages = kind == "urlset" and lists_pages(current)
         for loc, lastmod in entries:
             absolute = urljoin(current, loc)
             if kind == "index":
@@ -151,5 +159,12 @@ def _read_tree(
                 seen.add(absolute)
                 queue.append((absolute, None))
             else:
-                yield Candidate(absolute, Source.SITEMAP, lastmod)
+                yield Candidate(absolute, Source.SITEMAP, lastmod, listed_as_page=pages)
     return complete
+
+
+def lists_pages(sitemap_url: str) -> bool:
+    """Whether the sitemap at `sitemap_url` is the one of WordPress's pages, by its name (`PAGE_SITEMAP`)."""
+    parts = urlsplit(sitemap_url)
+    name = parts.path.rsplit("/", 1)[-1].lower()
+    return PAGE_SITEMAP.fullmatch(name) is not None or ("sitemap-subtype", "page") in parse_qsl(parts.query)

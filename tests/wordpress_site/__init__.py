@@ -83,8 +83,21 @@ WIDGET_BLOCKS = {  # block markup of the default widgets → the same widget sho
     '<!-- wp:latest-comments {"displayAvatar":false,"displayDate":false,"displayExcerpt":false} /-->':
         '<!-- wp:latest-comments {"displayAvatar":false,"displayDate":true,"displayExcerpt":true} /-->',
 }
-EXTRA_PAGES = {"/kontakt/": {"title": "Kontakt", "paragraphs": [
-    "Sveriges Allmännytta, Box 474, 101 29 Stockholm.", "Telefon 08-406 55 00, e-post info@sverigesallmannytta.se."]}}
+# A contact page, and an about page of running text: in a theme that marks none of WordPress's pages
+# (`ovanlig`), only WordPress's sitemap of pages tells the about page from a post whose date is lost.
+EXTRA_PAGES = {
+    "/kontakt/": {"title": "Kontakt", "paragraphs": [
+        "Sveriges Allmännytta, Box 474, 101 29 Stockholm.", "Telefon 08-406 55 00, e-post info@sverigesallmannytta.se."]},
+    "/om-oss/": {"title": "Om oss", "paragraphs": [
+        "Allmännyttan.se drivs av Sveriges Allmännytta, bransch- och intresseorganisation för drygt 300 allmännyttiga "
+        "bostadsföretag över hela landet. Tillsammans äger och förvaltar våra medlemmar cirka 800 000 lägenheter.",
+        "Här berättar vi om vad allmännyttan är och gör: om bostäderna, om människorna som bor och arbetar i dem och "
+        "om de idéer som gör områdena bättre att leva i, från nyproduktion och renovering till sommarjobb för unga.",
+        "Den 25 april 2019 bytte vi namn från SABO till Sveriges Allmännytta. Namnet är nytt men uppdraget är "
+        "detsamma: att vara en stark röst för allmännyttan och ett stöd för de bostadsföretag som är medlemmar.",
+        "Följ arbetet i vår dagbok, där projektledare och labbrepresentanter berättar om vad som händer i labben – "
+        "om det som lyckas och om det som inte blev som vi hade tänkt oss."]},
+}
 STARTED_RE = re.compile(r"Development Server \((http://127\.0\.0\.1:\d+)\) started")
 START_TIMEOUT = 90.0  # seconds; a cold MariaDB on a busy CI machine takes a few
 
