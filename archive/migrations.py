@@ -276,6 +276,13 @@ def _pages_listed_words(db: sqlite_utils.Database) -> None:
     db["pages"].add_column("listed_words", int)
 
 
+def _pages_listed_as_page(db: sqlite_utils.Database) -> None:
+    """pages.listed_as_page: the site's sitemap of WordPress's pages listed the page (`Candidate.listed_as_page`),
+    so a later run that asks it again but does not read that sitemap (its index unchanged) still knows
+    it is no post."""
+    db["pages"].add_column("listed_as_page", int)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial tables", _initial_tables),
     Migration(2, "post_details view", _post_details_view),
@@ -286,6 +293,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(7, "the diary among the site's posts: posts.diary, diary_evidence, categories; all_post_details", _diary),
     Migration(8, "archive: the archive's id, named by every WARC file it writes", _archive_identity),
     Migration(9, "pages.listed_words: the length of a post's text as a listing gave it", _pages_listed_words),
+    Migration(10, "pages.listed_as_page: the sitemap of WordPress's pages listed the page", _pages_listed_as_page),
 )
 
 

@@ -180,7 +180,8 @@ def known_validators(db: sqlite_utils.Database) -> dict[str, Validators]:
     """
     known = {}
     for row in db.query(
-        """SELECT p.url, p.etag, p.last_modified, p.digest, p.modified, p.kind, p.listed_words, c.fetched
+        """SELECT p.url, p.etag, p.last_modified, p.digest, p.modified, p.kind, p.listed_words, p.listed_as_page,
+                  c.fetched
            FROM pages p LEFT JOIN captures c ON c.id = p.last_capture_id WHERE p.status = 'live'"""
     ):
         known[sys.intern(row["url"])] = Validators(
@@ -191,6 +192,7 @@ def known_validators(db: sqlite_utils.Database) -> dict[str, Validators]:
             kind=PageKind(row["kind"]) if row["kind"] in set(PageKind) else None,
             checked=parse_iso(row["fetched"]) if row["fetched"] else None,
             words=row["listed_words"],
+            listed_as_page=bool(row["listed_as_page"]),
         )
     return known
 

@@ -218,6 +218,8 @@ class Store:
                 row["modified"] = iso(modified)
             if result.candidate is not None and result.candidate.words:
                 row["listed_words"] = result.candidate.words
+            if result.candidate is not None and result.candidate.listed_as_page:
+                row["listed_as_page"] = 1
         elif seen is Seen.MISSING:
             row.update(etag=None, last_modified=None)
         db["pages"].upsert(row, pk="url")

@@ -449,8 +449,9 @@ class _LiveCrawl:
         if not self._allowed(entry.url):
             return None
         candidate = entry.candidate()
-        if candidate.words is None and stored is not None and stored.words is not None:
-            candidate = replace(candidate, words=stored.words)  # a listing gave it on an earlier run
+        if stored is not None:  # what listings gave on earlier runs, and this run may not read again
+            candidate = replace(candidate, words=stored.words if candidate.words is None else candidate.words,
+                                listed_as_page=candidate.listed_as_page or stored.listed_as_page)
         return self._visit(PageResult(entry.url, PageKind.POST, entry.source, candidate=candidate), stored)
 
     def _settled(self, stored: Validators, entry: Discovered) -> bool:

@@ -111,6 +111,7 @@ class Validators:
     kind: PageKind | None = None  # what the page was when last read
     checked: datetime | None = None  # when it was last asked (UTC)
     words: int | None = None  # the length of its post's text as a listing last gave it (`Candidate.words`)
+    listed_as_page: bool = False  # a sitemap of WordPress's pages listed it (`Candidate.listed_as_page`)
 
 
 @dataclass(frozen=True)

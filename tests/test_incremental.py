@@ -16,6 +16,8 @@ from click.testing import CliRunner
 from archive.cli import cli
 from archive.runs import run_crawl
 from scraper.sample_site import SamplePost, SampleSite
+from tests.route_server import Reply
+from tests.unmarked_pages import unmarked_pages_site
 
 UNCHANGED_BOUND = 5  # requests beyond robots.txt for a site where nothing changed (README, "Politeness")
 CHANGED_BOUND = 15  # the listings, the hub pages (links to posts live there), the changed post
@@ -217,6 +219,34 @@ def test_new_post_in_an_html_archive_is_found_for_a_few_requests(tmp_path, sampl
     # later pages (one of which changed, a post moved down to it) are not asked.
     assert site.count("/dagbok/") == 1 and site.count("/dagbok/page/2/") == 0
     assert len(site.requests) <= CHANGED_BOUND
+
+
+def test_a_page_the_sitemap_of_pages_listed_is_still_a_page_when_asked_again_without_it(tmp_path):
+    """A later run whose sitemap index is unchanged reads no sitemap behind it; a page it asks again
+    after `RECHECK_AFTER` (a theme that marks none of WordPress's pages) is still known as a page
+    (`pages.listed_as_page`), not failed as a post whose date was lost."""
+    from scraper.crawl import RECHECK_AFTER
+
+    db_path = tmp_path / "dagbok.db"
+    with unmarked_pages_site(pages_sitemap=True) as server:
+        def api(modified: str) -> Reply:
+            return Reply(body=json.dumps([{"link": server.url("/alla-labb-pa-plats/"), "modified_gmt": modified}]),
+                         headers={"X-WP-TotalPages": "1"})
+
+        server.routes["/wp-json/wp/v2/posts"] = api("2019-03-06T10:00:00")
+        first = run_crawl(db_path, site=server.url("/"), delay=0)
+        assert (first.exit_code, query(db_path, "SELECT listed_as_page FROM pages WHERE url = ?",
+                                       [server.url("/om-oss/")])) == (0, [{"listed_as_page": 1}])
+        with closing(sqlite_utils.Database(db_path)) as db:
+            db.execute("UPDATE captures SET fetched = strftime('%Y-%m-%dT%H:%M:%fZ', fetched, ?)",
+                       [f"-{RECHECK_AFTER.days + 1} days"])
+            db.conn.commit()
+        server.routes["/wp-json/wp/v2/posts"] = api("2019-03-07T10:00:00")  # an edit: the API changed
+        server.seen.clear()
+        again = run_crawl(db_path, site=server.url("/"), delay=0)
+    asked = [seen.path for seen in server.seen]
+    assert "/om-oss/" in asked and "/wp-sitemap-posts-page-1.xml" not in asked
+    assert (again.exit_code, again.failures) == (0, [])
 
 
 @pytest.mark.slow
