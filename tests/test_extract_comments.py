@@ -172,3 +172,18 @@ def test_the_signature_stays_the_author_when_readers_comment(after, labs):
     # undated comments (Disqus's fallback list), the last one signed: its reader was taken for the author
     post = extract_post(document(post_page(after, signed=True)), labs=labs)
     assert (post.author, post.role, post.body) == ("Anna Kanervo", "projektansvarig", "\n\n".join(BODY))
+
+
+def test_a_byline_over_the_text_is_no_comment_whatever_reply_line_follows_the_section_heading(labs):
+    """Timber's starter theme prints the date in a byline under the title (`Av Redaktionen •
+    16 januari 2019`) and a comment with no date (`Maria Andersson skriver`, the text, `Svara`)
+    under a `Kommentarer` heading: the title and the byline were read as a comment's name and
+    date, confirmed by that reply line, and the post had no date."""
+    undated = ('<section><h3>Kommentarer</h3><div><h5>Maria Andersson skriver</h5>'
+               "<p>Så klokt att lägga tid på målen innan man sätter i gång!</p><h3>Svara</h3></div></section>")
+    html = ("<html><head><title>God jul från innovationslabben – Allmännyttan</title></head><body><main><article>"
+            "<h1>God jul från innovationslabben</h1><p><span>Av</span><a href='/author/redaktionen/'> Redaktionen </a>"
+            "<span>&bull;</span> 19 december 2018</p>" + "".join(f"<p>{escape(t)}</p>" for t in BODY)
+            + f"<p>Anna Kanervo</p><p>projektansvarig</p>{undated}</article></main></body></html>")
+    post = extract_post(document(html), labs=labs)
+    assert (post.published.isoformat(), post.author, post.body) == ("2018-12-19", "Anna Kanervo", "\n\n".join(BODY))

@@ -339,6 +339,10 @@ PAGES = {
     # Read More Without Refresh: the post's first paragraphs, `Läs mer` (a link to `#`), and the rest
     # of the post in a `display:none` block: thirteen paragraphs and the signature were lost.
     "twentyseventeen-rest-of-post-behind-read-more": "vilken-resa-vi-gor",
+    # Timber's starter theme: the date in a byline under the title (`Av Redaktionen • 16 januari 2019`),
+    # a reader's comment with no date under `Kommentarer`, its `Svara` taken as the reply line of a
+    # comment made of the title and the byline: the post had no date.
+    "timber-byline-over-text-undated-comment": "smarta-mal-lattare-sagt-an-gjort",
 }
 
 

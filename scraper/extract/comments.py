@@ -163,11 +163,13 @@ def _is_comment_link(href: str) -> bool:
 
 def _item_end(texts: list[str], dated: list[bool], date: int) -> int:
     """The first line after a comment: past its reply line, or just its date line when none comes
-    before the next date line."""
+    before the next date line or a line that starts what follows a post (`Kommentarer`, a comment
+    section's heading: a post's byline and date above it are no comment's, whatever reply line
+    an undated comment under that heading has)."""
     for j in range(date + 1, min(date + 1 + _MAX_GAP, len(texts))):
         if texts[j].casefold() in _REPLIES:
             return j + 1
-        if dated[j]:
+        if dated[j] or is_after_post(texts[j]):
             break
     return date + 1
 
