@@ -469,6 +469,18 @@ def test_an_updated_date_beside_a_meta_tag_marked_published_is_the_posts(labs):
     assert (post.published, post.layers["published"]) == (date(2019, 3, 6), Layer.LAYOUT)
 
 
+def test_a_bare_updated_time_is_the_posts_date_when_nothing_is_marked_published(labs):
+    # Sage, the agencies' starter theme, prints the publish date as `<time class="updated">` (hAtom),
+    # here in a meta row with a reading time, the separator hidden from screen readers: the date
+    # was read as an update's, and the post had none
+    tail = ('<article><h1>Alla labb på plats</h1><div class="entry-meta"><time class="updated" '
+            'datetime="2019-03-06T10:00:00+00:00">6 mars 2019</time><span aria-hidden="true">·</span>'
+            "<span>2 min läsning</span></div>" + "".join(f"<p>{t}</p>" for t in BODY)
+            + "<p>Anna Kanervo<br>projektansvarig</p></article>")
+    post = extract(html("<title>Alla labb på plats – Allmännyttan</title>", tail=tail), labs)
+    assert (post.published, post.body) == (date(2019, 3, 6), "\n\n".join(BODY))
+
+
 def test_share_labels_and_article_links_after_the_signature_leave_it_the_signature(labs):
     # Hueman: AddToAny's labels glued together (`FacebookTwitterEmailDela`), then the theme's links to
     # the next and previous article: the signature was read as text, the post as unsigned

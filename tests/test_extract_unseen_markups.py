@@ -343,6 +343,9 @@ PAGES = {
     # a reader's comment with no date under `Kommentarer`, its `Svara` taken as the reply line of a
     # comment made of the title and the byline: the post had no date.
     "timber-byline-over-text-undated-comment": "smarta-mal-lattare-sagt-an-gjort",
+    # Sage prints the publish date as a bare `<time class="updated">`, here beside a reading time
+    # (`11 september 2019 · 2 min läsning`): read as an update's date, and the post had none.
+    "sage-updated-time-reading-time": "ungdomarna-utvarderar-linas-motesplats",
 }
 
 

@@ -26,8 +26,7 @@ from .selectors import (AFTER_POST_COUNTED, AFTER_POST_COUNTS, AFTER_POST_PHRASE
                         CREDIT_PREFIXES, ELLIPSES, EMPHASIS_TAGS, FOOTER_PHRASES, HEADING_TAGS, INSERT_LABELS,
                         MAX_SUBSCRIBE_WORDS, NAME_PARTICLES, NAME_PREFIXES, NAME_TITLES, NAVIGATION_ROLES,
                         NAVIGATION_TAGS, NOT_NAME_WORDS, POST_LINK_ARROWS, POST_NAVIGATION_PHRASES, READ_MORE,
-                        SHARE_WORDS, SIGN_OFF_MARKS, SITE_NAMES, SUBSCRIBE_PHRASES, TITLE_SEPARATORS,
-                        WP_DATE_CLASSES)
+                        SHARE_WORDS, SIGN_OFF_MARKS, SITE_NAMES, SUBSCRIBE_PHRASES, TITLE_SEPARATORS)
 
 _BREADCRUMB_SPLIT_RE = re.compile(f"[{re.escape(BREADCRUMB_SEPARATORS)}]")
 _BYLINE_WORDS_ALONE = frozenset(BYLINE_WORDS) | {prefix.strip() for prefix in BYLINE_PREFIXES}
@@ -400,12 +399,12 @@ def is_update_element(element: Any, line: Line | None, *, page_marks_published: 
     Uppdaterad: <time>`).
 
     hAtom asks for an `updated` date, so themes that print one date may mark it so: The7's
-    `entry-date updated`, Enfold's `updated` with schema.org's `datePublished`. Such a date is
-    the post's, unless the page marks another date `published` (`page_marks_published`,
-    `marks_published`): Soledad hides the modified date as `entry-date updated` beside it."""
+    `entry-date updated`, Enfold's `updated` with schema.org's `datePublished`, Sage's bare
+    `<time class="updated">` holding the publish date. Such a date is the post's, unless the
+    page marks another date `published` (`page_marks_published`, `marks_published`): Soledad
+    hides the modified date as `entry-date updated` beside it."""
     classes = (element.get("class") or "").split()
-    marked_published = "published" in classes or element.get("itemprop") == "datePublished" or (
-        not page_marks_published and any(name in classes for name in WP_DATE_CLASSES))
+    marked_published = "published" in classes or element.get("itemprop") == "datePublished" or not page_marks_published
     if "updated" in classes and not marked_published:
         return True
     if line is None:
