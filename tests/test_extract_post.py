@@ -481,6 +481,38 @@ def test_a_bare_updated_time_is_the_posts_date_when_nothing_is_marked_published(
     assert (post.published, post.body) == (date(2019, 3, 6), "\n\n".join(BODY))
 
 
+BIO = "<p>Redaktionen</p><p>Redaktionen för allmännyttan.se på Sveriges Allmännytta.</p>"
+
+
+@pytest.mark.parametrize("signature, box, author", [
+    # the account's Gravatar opens an author box: its name and biography are neither text nor author
+    ("<p>Anna Kanervo<br>projektansvarig</p>", '<img src="https://secure.gravatar.com/avatar/5e1b7d?s=96" alt="">' + BIO,
+     "Anna Kanervo"),
+    ("", '<img src="https://secure.gravatar.com/avatar/5e1b7d?s=96" alt="">' + BIO, None),
+    ("<p>Anna Kanervo<br>projektansvarig</p>", '<img class="avatar avatar-96 photo" src="/avatar.png" alt="">' + BIO,
+     "Anna Kanervo"),
+    # a portrait beside the writer's name and role is no avatar: that is the signature
+    ("", '<img class="wp-image-12" src="/wp-content/uploads/2019/03/sara.jpg" alt="">'
+         "<p>Sara Holmberg</p><p>projektledare på Portalen</p>", "Sara Holmberg"),
+])
+def test_an_author_box_with_the_accounts_avatar_is_not_the_posts(signature, box, author, labs):
+    tail = ("<div>6 mars 2019</div><h1>Alla labb på plats</h1><div>" + "".join(f"<p>{t}</p>" for t in BODY)
+            + f"{signature}<div><div>{box}</div></div></div>")
+    post = extract(html("<title>Alla labb på plats – Allmännyttan</title>", tail=tail), labs)
+    assert (post.author, post.body) == (author, "\n\n".join(BODY))
+
+
+@pytest.mark.parametrize("heading, title", [
+    # Customizr's comment bubble: a count that links to the page's comments
+    ('Tio frågor till labben <a href="#tc-comment-title"><span>2 </span></a>', "Tio frågor till labben"),
+    ("Tio frågor till labben 2", "Tio frågor till labben 2"),  # a number the title holds is the title's
+])
+def test_a_comment_count_in_the_title_heading_is_not_the_title(heading, title, labs):
+    tail = (f"<div>6 mars 2019</div><h1>{heading}</h1>" + "".join(f"<p>{t}</p>" for t in BODY)
+            + "<p>Anna Kanervo<br>projektansvarig</p>")
+    assert extract(html("<title>Allmännyttan</title>", tail=tail), labs).title == title
+
+
 def test_share_labels_and_article_links_after_the_signature_leave_it_the_signature(labs):
     # Hueman: AddToAny's labels glued together (`FacebookTwitterEmailDela`), then the theme's links to
     # the next and previous article: the signature was read as text, the post as unsigned

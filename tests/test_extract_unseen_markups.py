@@ -346,6 +346,21 @@ PAGES = {
     # Sage prints the publish date as a bare `<time class="updated">`, here beside a reading time
     # (`11 september 2019 · 2 min läsning`): read as an update's date, and the post had none.
     "sage-updated-time-reading-time": "ungdomarna-utvarderar-linas-motesplats",
+    # Ultimate Addons for Gutenberg's quote block with its `Tweet` button (a link to `javascript:void(0)`)
+    # in the middle of the text: the button's label was read as a paragraph.
+    "quote-block-tweet-button": "ungdomarna-utvarderar-linas-motesplats",
+    # Otter's About Author block after the signature (the account's Gravatar, name and biography, share
+    # icons): the signature was read as text and the post as unsigned.
+    "otter-about-author-after-signature": "starta-eget-studiecirkel-med-coompanion",
+    # A headless front end's author box (Gravatar, `Redaktionen`, its biography) under an unsigned post:
+    # both lines were read as the post's last paragraphs.
+    "headless-unsigned-avatar-author-box": "god-jul-fran-innovationslabben",
+    # Customizr prints the comment count in the title's heading, a link to the comments: the title
+    # was read as `BIS samlar föreningslivet i Boden 2`.
+    "customizr-comment-bubble-in-title": "bis-samlar-foreningslivet-i-boden",
+    # Bimber under an unsigned post: a share bar (`DELNINGAR`, `DelaTweeta`) and What's Your Reaction?'s
+    # `Vad är din reaktion?` with its counts (`5love`, `1lol`, …), read as the post's last paragraphs.
+    "bimber-unsigned-shares-reactions": "god-jul-fran-innovationslabben",
 }
 
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import accumulate
+from itertools import accumulate, islice
 from datetime import date
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -46,6 +46,7 @@ _MAX_EXCERPT = 600  # characters: the site cuts at 250, WordPress at 55 words; m
 _ROW_SEPARATORS = "·•|/–—"  # what stands between a meta row's items (`Redaktionen · 21 augusti 2019`)
 _RUNNING_TEXT_WORDS = 6  # a line this long is a sentence: not a label, a name or a byline
 _COPY_WORDS = 3  # a line this long printed twice in a row is one line printed for two screen sizes
+_AVATAR_BOX_DEPTH = 3  # an author box's avatar sits at most this many elements up from the account's name
 _LIST_ITEMS = frozenset({"li", "dt", "dd"})  # the items of a list (`<ul>`, `<ol>`) or a description list (`<dl>`)
 
 
@@ -835,16 +836,36 @@ def _signs(facts: LineFacts, kept: Sequence[int], end: int) -> bool:
 def _author_box(facts: LineFacts, kept: Sequence[int]) -> int:
     """Where an author box starts in `kept`, or its length: once the text has begun, a short line
     that starts with a link to an author's archive (WordPress's `/author/redaktionen/`,
-    `_is_author_link`). The account's biography and social links follow it; they are the box's,
-    not the post's (docs/site.md, "What stock WordPress prints"). A name over a role is a
-    signature, even with a link."""
+    `_is_author_link`) or that opens a box with the account's avatar (`_opens_an_avatar_box`).
+    The account's biography and social links follow it; they are the box's, not the post's
+    (docs/site.md, "What stock WordPress prints"). A name over a role is a signature, even with
+    a link."""
     running = False
     for n, j in enumerate(kept):
-        if running and _is_author_link(facts, j) and not (
+        if running and (_is_author_link(facts, j) or _opens_an_avatar_box(facts, j)) and not (
                 n + 1 < len(kept) and facts.signs(j, kept[n + 1])):
             return n
         running = running or (len(facts.texts[j].split()) >= _RUNNING_TEXT_WORDS and not facts.furniture[j])
     return len(kept)
+
+
+def _opens_an_avatar_box(facts: LineFacts, j: int) -> bool:
+    """Line j is short and the first text of a small box that shows an avatar: WordPress's
+    `get_avatar()` picture (a Gravatar, `gravatar.com/avatar/…`, or its `avatar` class) beside the
+    account's name and biography (a block plugin's About Author, a front end's author box)."""
+    if len(facts.texts[j].split()) > 6:
+        return False
+    previous = facts.lines[j - 1].element if j else None
+    for box in islice(facts.lines[j].element.iterancestors(), _AVATAR_BOX_DEPTH):
+        if previous is not None and (previous is box or box in previous.iterancestors()):
+            return False  # the box holds text before line j
+        if any(_is_avatar(img) for img in box.iter("img")):
+            return True
+    return False
+
+
+def _is_avatar(img: Any) -> bool:
+    return "gravatar.com/avatar/" in (img.get("src") or "") or "avatar" in (img.get("class") or "").split()
 
 
 def _is_author_link(facts: LineFacts, j: int) -> bool:

@@ -813,14 +813,16 @@ def line_link(line: Line) -> Any:
 
 def _is_page_tool(document: Document, line: Line) -> bool:
     """A short line of nothing but links to this page: to a place in it (`Till toppen` to `#top`
-    or `#`, at the end of each section of a text), or to another view of it (a plugin's `PDF` and
-    `Skriv ut` buttons, to `?print=pdf` and `?print=print`). It works the page; it is not text."""
+    or `#`, at the end of each section of a text), to another view of it (a plugin's `PDF` and
+    `Skriv ut` buttons, to `?print=pdf` and `?print=print`), or to its script (a quote block's
+    `Tweet` button, to `javascript:void(0)`). It works the page; it is not text."""
     anchors = [e for e in line.inlines if e.tag == "a"]
     if not anchors or len(line.text.split()) > 4:
         return False
     for anchor in anchors:
         href = (anchor.get("href") or "").strip()
-        if not (href == "#" or _links_within(document, href) or "?" in href and document.links_here(href)):
+        if not (href == "#" or href.lower().startswith("javascript:") or _links_within(document, href)
+                or "?" in href and document.links_here(href)):
             return False
     return _shown_length([line.text]) == _shown_length(text for anchor in anchors for text in anchor.itertext())
 

@@ -204,7 +204,7 @@ class _Extraction:
             (Layer.JSONLD, clean_title(structured.jsonld.headline, site) if structured.jsonld else None),
             (Layer.OPENGRAPH, clean_title(structured.og.get("og:title"), site)),
             (Layer.WORDPRESS, element_text(element) if element is not None else None),
-            (Layer.LAYOUT, self.texts[self.frame.title] if self.frame and self.frame.title is not None else None),
+            (Layer.LAYOUT, self.title_line() if self.frame and self.frame.title is not None else None),
         ]
 
     def decide_title(self, post: Post) -> None:
@@ -217,7 +217,7 @@ class _Extraction:
     def shown_title(self) -> str | None:
         """The title as the page shows it; the `<title>` element only when nothing else names it."""
         if self.frame is not None and self.frame.title is not None:
-            return self.texts[self.frame.title]
+            return self.title_line()
         element = self.host_title_element()
         if element is not None:
             return element_text(element)
@@ -225,6 +225,17 @@ class _Extraction:
         site = self.structured.site_names
         return (clean_title(jsonld.headline, site) if jsonld else None) or clean_title(
             self.structured.og.get("og:title"), site) or self.title_tag()
+
+    def title_line(self) -> str:
+        """The frame's title line without the comment count a theme prints in the heading, a number
+        that links to the page's comments (Customizr's bubble: `BIS samlar föreningslivet i Boden 2`)."""
+        assert self.frame is not None and self.frame.title is not None
+        text = self.texts[self.frame.title]
+        for anchor in self.facts.lines[self.frame.title].inlines:
+            shown = element_text(anchor) if anchor.tag == "a" else ""
+            if shown.isdigit() and (anchor.get("href") or "").startswith("#") and text.endswith(" " + shown):
+                return text[: -len(shown) - 1]
+        return text
 
     def title_tag(self) -> str | None:
         """`<title>` without its site-name suffix (a page-level meta reading, credited as `opengraph`)."""

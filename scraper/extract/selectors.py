@@ -159,6 +159,8 @@ AFTER_POST_PHRASES = tuple(
         "Hittade du det du sökte?", "Var informationen till hjälp?", "Var sidan till hjälp?",
         "Var den här sidan till hjälp?", "Hjälpte informationen dig?", "Fick du svar på din fråga?",
         "Vad tycker du om sidan?", "Was this page helpful?", "Did you find what you were looking for?",
+        # readers' reactions (What's Your Reaction?, in Bimber and other viral themes)
+        "Vad är din reaktion?", "What's your reaction?", "What’s your reaction?",
     )
 )
 #: Of those, the links to the previous and next post: printed only after a post, never before it.
