@@ -513,6 +513,20 @@ def test_a_comment_count_in_the_title_heading_is_not_the_title(heading, title, l
     assert extract(html("<title>Allmännyttan</title>", tail=tail), labs).title == title
 
 
+@pytest.mark.parametrize("over_text, body", [
+    # Bridge: the title again after its date badge, then its meta line: neither is text
+    (["21 aug Alla labb på plats", "Posted at 11:00h in Dagbok by Redaktionen 0 Comments"], BODY),
+    (["Publicerat vid 16:40h i Dagbok av Redaktionen 0 kommentarer"], BODY),
+    # a sentence that starts like a meta line is the text's
+    (["Postat från Hageby, där labbet har sin bas."], ["Postat från Hageby, där labbet har sin bas.", *BODY]),
+])
+def test_a_title_copy_and_a_meta_line_over_the_text_are_not_text(over_text, body, labs):
+    tail = ("<div>6 mars 2019</div><h1>Alla labb på plats</h1>" + "".join(f"<div>{t}</div>" for t in over_text)
+            + "".join(f"<p>{t}</p>" for t in BODY) + "<p>Anna Kanervo<br>projektansvarig</p>")
+    post = extract(html("<title>Alla labb på plats – Allmännyttan</title>", tail=tail), labs)
+    assert post.body == "\n\n".join(body)
+
+
 def test_share_labels_and_article_links_after_the_signature_leave_it_the_signature(labs):
     # Hueman: AddToAny's labels glued together (`FacebookTwitterEmailDela`), then the theme's links to
     # the next and previous article: the signature was read as text, the post as unsigned

@@ -361,6 +361,9 @@ PAGES = {
     # Bimber under an unsigned post: a share bar (`DELNINGAR`, `DelaTweeta`) and What's Your Reaction?'s
     # `Vad är din reaktion?` with its counts (`5love`, `1lol`, …), read as the post's last paragraphs.
     "bimber-unsigned-shares-reactions": "god-jul-fran-innovationslabben",
+    # Bridge over the text: the title again after a date badge (`21 aug ”Musik är …”`), then its meta
+    # line in English (`Posted at 11:00h in Dagbok by Redaktionen 0 Comments`): both opened the body.
+    "bridge-date-badge-title-copy-meta-line": "musik-ar-ett-sprak-alla-forstar-the-rockin-pots-kommer-till-boden",
 }
 
 

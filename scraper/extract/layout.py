@@ -32,12 +32,12 @@ from datetime import date
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from ..dates import PUBLISHED_WORDS
+from ..dates import PUBLISHED_WORDS, is_date_badge
 from .comments import Comments
 from .document import Document, element_text
 from .lines import (CONTACT_RE, LineFacts, clean_title, ends_with_ellipsis, is_byline, is_byline_word,
-                    is_emphasised, is_meta_value, is_meta_word, is_postscript, is_subscribe_line, lies_within,
-                    line_link, shared_depth, strip_read_more)
+                    is_emphasised, is_meta_value, is_meta_word, is_postscript, is_published_line, is_subscribe_line,
+                    lies_within, line_link, shared_depth, strip_read_more)
 from .selectors import ARCHIVE_SEGMENTS, AUTHOR_SEGMENTS, SITE_NAMES
 
 _MAX_TITLE = 200
@@ -748,11 +748,12 @@ class _LayoutReader:
     def _make_frame(self, date_index: int | None, title: int | None, start: int, end: int, *,
                     teaser_like: bool = False, date_after: int | None = None) -> Frame:
         kept = self._kept(self._past_header(date_index, title, start, end), end)
+        if kept and title is not None and self._copies_the_title(kept[0], title):
+            kept = self._kept(kept[0] + 1, end)  # the theme's meta row may follow the copy: the text's top edge
         # a date between a lead and the text is not text, nor a copy of the title after it (ThemeGrill's
         # themes print one for hAtom, hidden by their stylesheet)
-        shown_title = self.texts[title] if title is not None else None
         kept = tuple(j for n, j in enumerate(kept) if j != date_after
-                     and not (self.texts[j] == shown_title and n in (0, len(kept) - 1)))  # a subhead may say it too
+                     and not (n == len(kept) - 1 and title is not None and self._copies_the_title(j, title)))
         body, signature = split_signature(kept, self.facts)
         shown = date_index if date_index is not None else date_after
         return Frame(date=date_index, date_after=date_after,
@@ -760,6 +761,13 @@ class _LayoutReader:
                      title=title, start=start, end=end, kept=kept, body=body, signature=signature,
                      title_first=date_index is not None and title is not None and title < date_index,
                      teaser_like=teaser_like)
+
+    def _copies_the_title(self, j: int, title: int) -> bool:
+        """Line j, at the text's start or end, is the theme's copy of the title: the same words, perhaps
+        after a date badge (Bridge's `21 aug` in the heading over the text). A subhead among the
+        paragraphs may say the title's words; it is the text's."""
+        text, shown = self.texts[j], self.texts[title]
+        return text == shown or text.endswith(" " + shown) and is_date_badge(text[: -len(shown)])
 
     def _past_header(self, date_line: int | None, title: int | None, start: int, end: int) -> int:
         """Where the post's text starts: past short labels that sit with the title and the date
@@ -781,10 +789,11 @@ class _LayoutReader:
 
 def keep_content(facts: LineFacts, indices: Iterable[int]) -> tuple[int, ...]:
     """Lines that can be body or signature: credits, hashtag lines, markers, navigation and
-    furniture are dropped, and a byline, a linked label, a row of links to archives (tags,
-    `_is_archive_row`) or a copy of the date line under the title (docs/site.md, "A post page": a
-    credit is not an author, nor body). Chrome is dropped only at either end: mid-text it may be
-    content. A copy of a line for another screen size is dropped (`_is_screen_copy`)."""
+    furniture are dropped, and a byline, a meta line (`is_published_line`), a linked label, a row
+    of links to archives (tags, `_is_archive_row`) or a copy of the date line under the title
+    (docs/site.md, "A post page": a credit is not an author, nor body). Chrome is dropped only at
+    either end: mid-text it may be content. A copy of a line for another screen size is dropped
+    (`_is_screen_copy`)."""
     nav, removable, chrome, texts = facts.nav, facts.removable, facts.chrome, facts.texts
     kept = [j for j in indices if not nav[j] and not removable[j]]
     kept = [j for n, j in enumerate(kept) if not (n and _is_screen_copy(facts, kept[n - 1], j))]
@@ -793,8 +802,8 @@ def keep_content(facts: LineFacts, indices: Iterable[int]) -> tuple[int, ...]:
                             or CONTACT_RE.fullmatch(texts[kept[last - 1]]) or _is_archive_row(facts, kept[last - 1])):
         last -= 1  # a post never ends with a heading (it belongs to what follows), a bare e-mail/phone or a tag
     while first < last and (chrome[kept[first]] or is_byline(texts[kept[first]])
-                            or _is_linked_label(facts, kept[first]) or _is_archive_row(facts, kept[first])
-                            or kept[first] in facts.dates):
+                            or is_published_line(texts[kept[first]]) or _is_linked_label(facts, kept[first])
+                            or _is_archive_row(facts, kept[first]) or kept[first] in facts.dates):
         if is_byline_word(texts[kept[first]]) and first + 1 < last and is_meta_value(texts[kept[first + 1]]):
             first += 1  # a meta row of one word per element: `i` / `Dagbok`, `av` / `Redaktionen`
         first += 1

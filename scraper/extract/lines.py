@@ -28,6 +28,8 @@ from .selectors import (AFTER_POST_COUNTED, AFTER_POST_COUNTS, AFTER_POST_PHRASE
                         NAVIGATION_TAGS, NOT_NAME_WORDS, POST_LINK_ARROWS, POST_NAVIGATION_PHRASES, READ_MORE,
                         SHARE_WORDS, SIGN_OFF_MARKS, SITE_NAMES, SUBSCRIBE_PHRASES, TITLE_SEPARATORS)
 
+_PUBLISHED_LINE_STARTS = frozenset({"publicerad", "publicerat", "postad", "postat", "published", "posted"})
+_PUBLISHED_LINE_WORDS = 12  # a meta line: the time, the category, the account, a comment count
 _BREADCRUMB_SPLIT_RE = re.compile(f"[{re.escape(BREADCRUMB_SEPARATORS)}]")
 _BYLINE_WORDS_ALONE = frozenset(BYLINE_WORDS) | {prefix.strip() for prefix in BYLINE_PREFIXES}
 # share labels glued together, perhaps each with its count (`FacebookTwitterLinkedInE-post`,
@@ -139,6 +141,15 @@ def is_byline(text: str) -> bool:
     name = text[len(prefix):]
     words = name.split()
     return 1 <= len(words) <= 4 and all(w[0].isupper() for w in words) and not _NAME_PUNCTUATION.search(name)
+
+
+def is_published_line(text: str) -> bool:
+    """A theme's meta line that starts with a published word and goes on with what the post is
+    filed under, not a date we read (Bridge's `Posted at 11:00h in Dagbok by Redaktionen 0
+    Comments`): short and no sentence. Furniture at the top of the text, not body."""
+    words = text.split()
+    return 2 <= len(words) <= _PUBLISHED_LINE_WORDS and words[0].casefold() in _PUBLISHED_LINE_STARTS \
+        and text[-1] not in ".!?"
 
 
 def is_meta_word(text: str) -> bool:
