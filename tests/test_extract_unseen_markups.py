@@ -364,6 +364,10 @@ PAGES = {
     # Bridge over the text: the title again after a date badge (`21 aug ”Musik är …”`), then its meta
     # line in English (`Posted at 11:00h in Dagbok by Redaktionen 0 Comments`): both opened the body.
     "bridge-date-badge-title-copy-meta-line": "musik-ar-ett-sprak-alla-forstar-the-rockin-pots-kommer-till-boden",
+    # Soledad's hidden meta row under the title (`av Redaktionen 25 september 2019`), then the shown one
+    # with the same date and a reading time: the second ended the post before its text (no body), and
+    # the share bar's total glued to its labels (`4FacebookTwitterLinkedinEmail`) opened the text.
+    "soledad-hidden-meta-row-share-total": "ett-ar-med-portalen",
 }
 
 

@@ -407,11 +407,13 @@ class _LayoutReader:
     def _region_end(self, start: int, blocks: dict[int, TeaserBlock], title_first: bool,
                     date_line: int | None = None) -> int:
         """First line after the post: subscribe box, footer, readers' comments, previous/next links
-        or widgets after its text, or the next date line's block. Before the text, a copy of
-        `date_line` is the post's meta row printed twice (Jannah's, for a sticky bar): passed;
-        within it, a box that shows a date of its own (`_past_box_in_the_text`) is the text's."""
+        or widgets after its text, or the next date line's block. Before the text, a line that shows
+        the date of `date_line` is the post's meta row printed twice (Jannah's, for a sticky bar;
+        Soledad's, hidden by its stylesheet, `av Redaktionen 25 september 2019` over `skriven av
+        Redaktionen 25 september 2019 1 min läsning`): passed; within the text, a box that shows
+        a date of its own (`_past_box_in_the_text`) is the text's."""
         marker, after_post, furniture = self.facts.marker, self.facts.after_post, self.facts.furniture
-        shown = self.texts[date_line] if date_line is not None else None
+        shown = self.dates.get(date_line) if date_line is not None else None
         # a theme may print `Lämna en kommentar` or `Inga kommentarer` in the post's header, before its
         # text, perhaps after the author's and category's links (`Redaktionen` / `Dagbok`)
         first_text = None
@@ -422,7 +424,7 @@ class _LayoutReader:
             has_text = first_text is not None
             if marker[j] or j in self.comments.starts or (after_post[j] and (has_text or j >= self.facts.comments)):
                 return j
-            if j in self.dates and not has_text and (self.texts[j] == shown or self._opens_the_text(j, title_first)):
+            if j in self.dates and not has_text and (self.dates[j] == shown or self._opens_the_text(j, title_first)):
                 continue
             if j in self.dates and has_text:
                 resume = self._past_box_in_the_text(j, first_text)

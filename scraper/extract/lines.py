@@ -33,8 +33,8 @@ _PUBLISHED_LINE_WORDS = 12  # a meta line: the time, the category, the account, 
 _BREADCRUMB_SPLIT_RE = re.compile(f"[{re.escape(BREADCRUMB_SEPARATORS)}]")
 _BYLINE_WORDS_ALONE = frozenset(BYLINE_WORDS) | {prefix.strip() for prefix in BYLINE_PREFIXES}
 # share labels glued together, perhaps each with its count (`FacebookTwitterLinkedInE-post`,
-# `DelaTotalt23Facebook14Twitter3`)
-_GLUED_SHARE_WORDS_RE = re.compile(r"(?:(?:{})\d*)+".format("|".join(
+# `DelaTotalt23Facebook14Twitter3`), after the total (Soledad's `4FacebookTwitterLinkedinEmail`)
+_GLUED_SHARE_WORDS_RE = re.compile(r"\d*(?:(?:{})\d*)+".format("|".join(
     re.escape(w) for w in sorted(SHARE_WORDS, key=len, reverse=True) if len(w) > 1)))
 # How long a post takes to read, as themes print it (`Läsningstid: 3 min`, `2 minuters läsning`,
 # `Mindre än en minut läsning`, `3 min read`); asked of casefolded text.
