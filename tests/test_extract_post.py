@@ -527,6 +527,22 @@ def test_a_title_copy_and_a_meta_line_over_the_text_are_not_text(over_text, body
     assert post.body == "\n\n".join(body)
 
 
+@pytest.mark.parametrize("after, published", [
+    # Municipio prints the page's dates in a row of their own after the article's element
+    ("<ul><li>Publicerad: 6 mars 2019 11:20</li><li>Senast ändrad: 14 januari 2020 10:02</li></ul>", date(2019, 3, 6)),
+    ("<dl><dt>Publicerad:</dt><dd>2019-03-06</dd><dt>Sidansvarig:</dt><dd>Redaktionen</dd></dl>", date(2019, 3, 6)),
+    # a list of other posts after the article: their dates are theirs, and the post stays undated
+    ('<div><h4>Senaste nyheter</h4><p><a href="/ett-annat/">Ett annat inlägg</a></p>'
+     "<p>Publicerad: 5 februari 2020</p></div>", None),
+    ("<ul><li>6 mars 2019</li></ul>", None),  # a date that does not say it is the page's
+])
+def test_a_date_labelled_published_after_the_article_is_the_posts(after, published, labs):
+    tail = ("<main><article><h1>Alla labb på plats</h1>" + "".join(f"<p>{t}</p>" for t in BODY)
+            + f"<p>Anna Kanervo<br>projektansvarig</p></article><div>{after}</div></main>")
+    post = extract(html("<title>Alla labb på plats – Allmännyttan</title>", tail=tail), labs)
+    assert (post.published, post.author, post.body) == (published, "Anna Kanervo", "\n\n".join(BODY))
+
+
 def test_share_labels_and_article_links_after_the_signature_leave_it_the_signature(labs):
     # Hueman: AddToAny's labels glued together (`FacebookTwitterEmailDela`), then the theme's links to
     # the next and previous article: the signature was read as text, the post as unsigned

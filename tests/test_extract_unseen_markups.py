@@ -368,6 +368,13 @@ PAGES = {
     # with the same date and a reading time: the second ended the post before its text (no body), and
     # the share bar's total glued to its labels (`4FacebookTwitterLinkedinEmail`) opened the text.
     "soledad-hidden-meta-row-share-total": "ett-ar-med-portalen",
+    # Swedish public-sector themes print the page's dates after the article's element: Municipio's row
+    # (`Publicerad: 24 oktober 2018 11:20` / `Senast ändrad: …`), after the signature or after the seed
+    # post's links to the lab pages, and an agency's list of page facts (`Publicerad:` / `2019-10-03`)
+    # past a contact box. Each post was undated (exit 1).
+    "municipio-dates-row-after-article": "portalen-oppnar-dorren-for-nya-samarbeten",
+    "municipio-dates-row-after-lab-links": "vilken-resa-vi-gor",
+    "agency-page-facts-after-contact-box": "nu_galler_det_att_anvanda_tiden_ratt",
 }
 
 

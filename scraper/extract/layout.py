@@ -554,7 +554,8 @@ class _LayoutReader:
                     header = self._candidate(i, None, title, start, end)
             above = self._title_before(i, blocks) if block is None else None
             footer = None
-            if above is not None and self._dates_the_post(i, above, above + 1, i):
+            if above is not None and (self._dates_the_post(i, above, above + 1, i)
+                                      or self._says_published_after(i, above)):
                 end = self._region_end(i + 1, blocks, False, i) if self._after_a_lead(i, above) else i
                 footer = self._candidate(None, i, above, above + 1, end)
             if header is not None and (footer is None or (self._kept(header.start, header.end)
@@ -620,6 +621,24 @@ class _LayoutReader:
         """
         text = next((j for j in range(start, end) if not self.facts.furniture[j] and not self.facts.nav[j]), None)
         return text is None or lies_within(self.lines[i].element, self.lines[title].element, self.lines[text].element)
+
+    def _says_published_after(self, i: int, title: int) -> bool:
+        """Date line i, after the text under `title`, says it is the publish date (`Publicerad:
+        24 oktober 2018 11:20`, or `Publicerad:` / `2019-10-03` in a list of the page's facts, then
+        `Senast ändrad: …`): the page's own dates, which Swedish public sites' themes (Municipio's)
+        print in a row of their own after the article's element, perhaps past a contact box. A link
+        to another page between the text's last sentence or signature and the date starts a list of
+        other posts, whose dates are theirs."""
+        labels = [self.texts[i].split()[0], *([self.texts[i - 1]] if i else [])]  # the label first, or on its own
+        if not any(label.rstrip(":").casefold() in PUBLISHED_WORDS for label in labels):
+            return False
+        for j in range(i - 1, title, -1):
+            if self._is_link_entry(j):
+                return False
+            if len(self.texts[j].split()) >= _RUNNING_TEXT_WORDS and not self.facts.furniture[j] \
+                    or self.facts.signs(j - 1, j):
+                return True  # the text's last sentence or its signature (or a contact card's lines)
+        return False
 
     def _candidate(self, date_line: int | None, date_after: int | None, title: int, start: int, end: int, *,
                    teaser_like: bool = False) -> _Candidate:
