@@ -543,6 +543,23 @@ def test_a_date_labelled_published_after_the_article_is_the_posts(after, publish
     assert (post.published, post.author, post.body) == (published, "Anna Kanervo", "\n\n".join(BODY))
 
 
+@pytest.mark.parametrize("meta, published, first", [
+    # a meta row on one line: the category, the comment link and the views after the date (Sahifa),
+    # a reading time and counters (Gillion), a byline word and the category link (Jupiter's `In`)
+    ("Redaktionen 6 mars 2019 Dagbok Lämna en kommentar 184 Visningar", date(2019, 3, 6), BODY[0]),
+    ("Anna Kanervo, 6 mars 2019 1 min read 0 96", date(2019, 3, 6), BODY[0]),
+    ('6 mars 2019</div><div>In <a href="/category/dagbok/">Dagbok</a>', date(2019, 3, 6), BODY[0]),
+    # a sentence that holds a date is the text's, and dates nothing
+    ("Vi ses 29 april 2019 Dagbok Lämna gärna en kommentar efteråt.", None,
+     "Vi ses 29 april 2019 Dagbok Lämna gärna en kommentar efteråt."),
+])
+def test_a_meta_row_under_the_title_dates_the_post_and_is_not_text(meta, published, first, labs):
+    tail = (f"<article><h1>Alla labb på plats</h1><div>{meta}</div>" + "".join(f"<p>{t}</p>" for t in BODY)
+            + "<p>Anna Kanervo<br>projektansvarig</p></article>")
+    post = extract(html("<title>Alla labb på plats – Allmännyttan</title>", tail=tail), labs)
+    assert (post.published, (post.body or "").split("\n\n")[0]) == (published, first)
+
+
 def test_share_labels_and_article_links_after_the_signature_leave_it_the_signature(labs):
     # Hueman: AddToAny's labels glued together (`FacebookTwitterEmailDela`), then the theme's links to
     # the next and previous article: the signature was read as text, the post as unsigned

@@ -375,6 +375,14 @@ PAGES = {
     "municipio-dates-row-after-article": "portalen-oppnar-dorren-for-nya-samarbeten",
     "municipio-dates-row-after-lab-links": "vilken-resa-vi-gor",
     "agency-page-facts-after-contact-box": "nu_galler_det_att_anvanda_tiden_ratt",
+    # Meta rows under the title that opened the body: Jupiter's `In Dagbok` (a byline word and the
+    # category link), Sahifa's one line with the category, a comment link and the views after the date
+    # (no date either: exit 1), Gillion's `Anna Kanervo, 7 oktober 2019 1 min read 0 96`, and Herald's
+    # share list labelled `Share This!` in a column before the text.
+    "jupiter-in-category-meta-row": "nu-drar-vi-i-gang",
+    "sahifa-one-line-meta-row-views": "bis-samlar-foreningslivet-i-boden",
+    "gillion-meta-row-reading-time": "tio-minuter-om-livet-och-arbetslivet",
+    "herald-share-this-label-before-text": "kvinnor-arbete-och-portalen",
 }
 
 

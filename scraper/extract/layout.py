@@ -908,14 +908,15 @@ def _is_author_link(facts: LineFacts, j: int) -> bool:
 
 
 def _is_archive_row(facts: LineFacts, j: int) -> bool:
-    """Line j is links to category, tag or author archives and nothing else with a letter in it: a
-    post's tags, or a meta row's account, category and tags (`allmannyttan Dagbok Norrköping,
-    Portalen 1`, the comment count linking to the comments)."""
+    """Line j is links to category, tag or author archives and nothing else with a letter in it but
+    a byline word: a post's tags, or a meta row's account, category and tags (`allmannyttan Dagbok
+    Norrköping, Portalen 1`, the comment count linking to the comments; Jupiter's `In Dagbok`)."""
     rest = facts.texts[j]
     for anchor in facts.lines[j].inlines:
         if anchor.tag == "a" and _archive_of(anchor.get("href") or "") in ARCHIVE_SEGMENTS:
             rest = rest.replace(element_text(anchor), "", 1)
-    return rest != facts.texts[j] and not any(c.isalpha() for c in rest)
+    return rest != facts.texts[j] and all(is_byline_word(word) or not any(c.isalpha() for c in word)
+                                          for word in rest.split())
 
 
 def _archive_of(href: str) -> str | None:

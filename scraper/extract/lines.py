@@ -525,14 +525,18 @@ def _is_meta_tail(tail: str, *, sentence: bool = False) -> bool:
     (`av Redaktionen`, `i Dagbok`; `av Redaktionen.` ending a theme's `sentence`), an update
     or another date (a theme's hidden `updated` date shown as text), the post's categories or
     tags (`Kategoriserad som Dagbok`, `Taggar: …`, printed inline after the date), a comment
-    count (`Inga kommentarer`, Elementor's cards), or a short capitalised label, perhaps with a
-    comment count after it (`Redaktionen 1 kommentar`, ColorMag)."""
+    count (`Inga kommentarer`, Elementor's cards), a reading time or a share counter with their
+    counts (`1 min read 0 96`, Gillion's), or a short capitalised label, perhaps with a comment count
+    or more meta after it (`Redaktionen 1 kommentar`, ColorMag; `Dagbok Lämna en kommentar 184
+    Visningar`, Sahifa's)."""
     stripped = tail.strip()
     if not stripped or stripped[0] in _SEPARATORS or names_update(stripped) or _is_comment_count(stripped.casefold()):
         return True
-    if stripped.casefold().startswith(_META_CONTINUATIONS):
+    if stripped.casefold().startswith(_META_CONTINUATIONS) or is_chrome(stripped):
         return True
     words = stripped.split()
+    if len(words) > 1 and _is_label_words(words[0]) and _is_meta_tail(" ".join(words[1:]), sentence=sentence):
+        return True  # a label (the category) before more of the row
     if len(words) > 2 and _is_comment_count(" ".join(words[-2:]).casefold()):
         return _is_meta_tail(" ".join(words[:-2]), sentence=sentence)  # `Redaktionen 1 kommentar`
     dates = search_dates(stripped)

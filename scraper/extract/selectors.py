@@ -107,6 +107,8 @@ CHROME_LINES = frozenset(
         "Lättläst", "Teckenspråk", "Textstorlek", "Textstorlek:", "A A A", "Other languages", "Andra språk",
         "Välj språk", "Översätt", "Powered by Översätt", "Select Language", "Skriv ut sidan", "Tipsa en vän",
         "Dela sidan",
+        # share boxes' labels in a theme's own English (Herald's `Share This!`, before the text)
+        "Share", "Share:", "Share this", "Share this post", "Share this article",
         # a teaser's or an excerpt's `Läs mer` on a line of its own (READ_MORE, but a mark alone)
         *(phrase for phrase in READ_MORE if len(phrase) > 1),
         "Läs vidare »", "Fortsätt läsa →", "Continue reading →", "Read more »",
