@@ -383,6 +383,15 @@ PAGES = {
     "sahifa-one-line-meta-row-views": "bis-samlar-foreningslivet-i-boden",
     "gillion-meta-row-reading-time": "tio-minuter-om-livet-och-arbetslivet",
     "herald-share-this-label-before-text": "kvinnor-arbete-och-portalen",
+    # CoBlocks' click-to-tweet block in the text: its `Tweet` button (a link to `twitter.com/share?…`)
+    # was read as a paragraph.
+    "coblocks-click-to-tweet-button": "fyra-labb-manga-lardomar",
+    # Envo Magazine's meta row on one line, ending with the comment count beside its icon (`By
+    # Webbredaktionen 7 november 2018 0`): no meta line, and it opened the body.
+    "envo-byline-date-comment-count": "bis-samlar-foreningslivet-i-boden",
+    # Bam's author box under the signed text: the account's avatar, name and a biography that reads
+    # like a role: taken for the signature, its biography for the role.
+    "bam-avatar-card-bio-after-signature": "tio-minuter-om-livet-och-arbetslivet",
 }
 
 

@@ -1027,8 +1027,9 @@ def _first_signature(kept: Sequence[int], end: int, facts: LineFacts) -> int:
     """Where the post's signature ends, given a name and a role that end at `end` in `kept`. An
     author card may repeat the signature under the text, after a label (`Publicerad av` / the
     name / the role); a contact box may follow it under a heading or label (`Vill du veta mer?
-    Kontakta`, `Kontakt:` / another name / a role), perhaps past the signer's e-mail and phone.
-    Neither is the post's."""
+    Kontakta`, `Kontakt:` / another name / a role), perhaps past the signer's e-mail and phone,
+    and an author box with the account's avatar may give its name and biography under the signed
+    text (Bam's: the biography reads like a role). None is the post's."""
     texts = facts.texts
     earlier, heading = end - 2, False
     while earlier - 1 > 1:
@@ -1041,7 +1042,7 @@ def _first_signature(kept: Sequence[int], end: int, facts: LineFacts) -> int:
     if not _signs(facts, kept, earlier):
         return end
     repeated = (texts[kept[earlier - 2]], texts[kept[earlier - 1]]) == (texts[kept[end - 2]], texts[kept[end - 1]])
-    return earlier if repeated or heading else end
+    return earlier if repeated or heading or _opens_an_avatar_box(facts, kept[end - 2]) else end
 
 
 def _outside_the_text(facts: LineFacts, first: int, last: int, lines: Sequence[int]) -> bool:

@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any, NamedTuple
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from ..dates import (BYLINE_WORDS, POST_SENTENCE_STARTS, PUBLISHED_WORDS, counts_back, ends_with_update_word,
                      is_date_badge, is_published_label, is_timestamp, match_date_line, may_be_relative, may_hold_a_date,
@@ -26,10 +26,12 @@ from .selectors import (AFTER_POST_COUNTED, AFTER_POST_COUNTS, AFTER_POST_PHRASE
                         CREDIT_PREFIXES, ELLIPSES, EMPHASIS_TAGS, FOOTER_PHRASES, HEADING_TAGS, INSERT_LABELS,
                         MAX_SUBSCRIBE_WORDS, NAME_PARTICLES, NAME_PREFIXES, NAME_TITLES, NAVIGATION_ROLES,
                         NAVIGATION_TAGS, NOT_NAME_WORDS, POST_LINK_ARROWS, POST_NAVIGATION_PHRASES, READ_MORE,
-                        SHARE_WORDS, SIGN_OFF_MARKS, SITE_NAMES, SUBSCRIBE_PHRASES, TITLE_SEPARATORS)
+                        SHARE_ENDPOINTS, SHARE_WORDS, SIGN_OFF_MARKS, SITE_NAMES, SUBSCRIBE_PHRASES,
+                        TITLE_SEPARATORS)
 
 _PUBLISHED_LINE_STARTS = frozenset({"publicerad", "publicerat", "postad", "postat", "published", "posted"})
 _PUBLISHED_LINE_WORDS = 12  # a meta line: the time, the category, the account, a comment count
+_MAX_COUNT_DIGITS = 4  # a count a meta line ends with (comments, views): a year is no count
 _BREADCRUMB_SPLIT_RE = re.compile(f"[{re.escape(BREADCRUMB_SEPARATORS)}]")
 _BYLINE_WORDS_ALONE = frozenset(BYLINE_WORDS) | {prefix.strip() for prefix in BYLINE_PREFIXES}
 # share labels glued together, perhaps each with its count (`FacebookTwitterLinkedInE-post`,
@@ -526,11 +528,14 @@ def _is_meta_tail(tail: str, *, sentence: bool = False) -> bool:
     or another date (a theme's hidden `updated` date shown as text), the post's categories or
     tags (`Kategoriserad som Dagbok`, `Taggar: …`, printed inline after the date), a comment
     count (`Inga kommentarer`, Elementor's cards), a reading time or a share counter with their
-    counts (`1 min read 0 96`, Gillion's), or a short capitalised label, perhaps with a comment count
+    counts (`1 min read 0 96`, Gillion's), a bare count (the comments' beside their icon, `By
+    Webbredaktionen 7 november 2018 0`), or a short capitalised label, perhaps with a comment count
     or more meta after it (`Redaktionen 1 kommentar`, ColorMag; `Dagbok Lämna en kommentar 184
     Visningar`, Sahifa's)."""
     stripped = tail.strip()
     if not stripped or stripped[0] in _SEPARATORS or names_update(stripped) or _is_comment_count(stripped.casefold()):
+        return True
+    if stripped.isdecimal() and len(stripped) <= _MAX_COUNT_DIGITS:
         return True
     if stripped.casefold().startswith(_META_CONTINUATIONS) or is_chrome(stripped):
         return True
@@ -829,17 +834,25 @@ def line_link(line: Line) -> Any:
 def _is_page_tool(document: Document, line: Line) -> bool:
     """A short line of nothing but links to this page: to a place in it (`Till toppen` to `#top`
     or `#`, at the end of each section of a text), to another view of it (a plugin's `PDF` and
-    `Skriv ut` buttons, to `?print=pdf` and `?print=print`), or to its script (a quote block's
-    `Tweet` button, to `javascript:void(0)`). It works the page; it is not text."""
+    `Skriv ut` buttons, to `?print=pdf` and `?print=print`), to its script (a quote block's
+    `Tweet` button, to `javascript:void(0)`), or to a service that shares it (a click-to-tweet
+    block's `Tweet` or `Klicka för att tweeta`, to `twitter.com/intent/tweet?…`). It works the
+    page; it is not text."""
     anchors = [e for e in line.inlines if e.tag == "a"]
     if not anchors or len(line.text.split()) > 4:
         return False
     for anchor in anchors:
         href = (anchor.get("href") or "").strip()
         if not (href == "#" or href.lower().startswith("javascript:") or _links_within(document, href)
-                or "?" in href and document.links_here(href)):
+                or "?" in href and (document.links_here(href) or _shares(href))):
             return False
     return _shown_length([line.text]) == _shown_length(text for anchor in anchors for text in anchor.itertext())
+
+
+def _shares(href: str) -> bool:
+    """`href` asks a social service to share a page (`twitter.com/intent/tweet?text=…&url=…`)."""
+    parts = urlsplit(href)
+    return (parts.netloc.lower().removeprefix("www.") + parts.path.rstrip("/")) in SHARE_ENDPOINTS
 
 
 def _is_a_link(element: Any) -> bool:

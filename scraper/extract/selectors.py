@@ -115,6 +115,13 @@ CHROME_LINES = frozenset(
     )
 )
 
+#: The addresses at which social services share a page (a click-to-tweet block's button links to one).
+SHARE_ENDPOINTS = frozenset({
+    "twitter.com/share", "twitter.com/intent/tweet", "x.com/intent/tweet", "facebook.com/sharer.php",
+    "facebook.com/sharer/sharer.php", "facebook.com/sharer", "linkedin.com/shareArticle",
+    "linkedin.com/sharing/share-offsite", "pinterest.com/pin/create/button", "api.whatsapp.com/send", "wa.me",
+})
+
 #: Words of a share box (`Dela: Facebook Twitter LinkedIn`) and its counters (`47 Delningar`, `734 Visningar`),
 #: and of a row of page tools (`Lyssna Skriv ut A A A`, `Tipsa en vän`); a short line of only these is furniture.
 SHARE_WORDS = frozenset(
