@@ -560,6 +560,20 @@ def test_a_meta_row_under_the_title_dates_the_post_and_is_not_text(meta, publish
     assert (post.published, (post.body or "").split("\n\n")[0]) == (published, first)
 
 
+@pytest.mark.parametrize("crumbs, opening, first", [
+    # breadcrumbs whose separators the stylesheet draws: the links' texts, then the page's title
+    ('<div><a href="/">Hem</a> <a href="/category/dagbok/">Dagbok</a> Alla labb på plats</div>', "", BODY[0]),
+    # a sentence that opens with a link to the home page is the text's
+    ("", '<p><a href="/">Allmännyttan</a> är en mötesplats för alla labb i landet.</p>',
+     "Allmännyttan är en mötesplats för alla labb i landet."),
+])
+def test_breadcrumbs_without_separators_are_not_the_title_or_text(crumbs, opening, first, labs):
+    tail = (f"<article><h1>Alla labb på plats</h1>{crumbs}<div>By: Redaktionen</div><div>6 mars 2019</div>"
+            + opening + "".join(f"<p>{t}</p>" for t in BODY) + "<p>Anna Kanervo<br>projektansvarig</p></article>")
+    post = extract(html("<title>Alla labb på plats – Allmännyttan</title>", tail=tail), labs)
+    assert (post.title, post.published, post.body.split("\n\n")[0]) == ("Alla labb på plats", date(2019, 3, 6), first)
+
+
 def test_share_labels_and_article_links_after_the_signature_leave_it_the_signature(labs):
     # Hueman: AddToAny's labels glued together (`FacebookTwitterEmailDela`), then the theme's links to
     # the next and previous article: the signature was read as text, the post as unsigned

@@ -392,6 +392,13 @@ PAGES = {
     # Bam's author box under the signed text: the account's avatar, name and a biography that reads
     # like a role: taken for the signature, its biography for the role.
     "bam-avatar-card-bio-after-signature": "tio-minuter-om-livet-och-arbetslivet",
+    # Breadcrumbs whose separators the stylesheet draws (`Home Dagbok Första workshopen i Rannebergen`,
+    # TheGem's and Zephyr's) were taken for the title beside the date line, or for the text: no date
+    # (exit 1); TheGem's meta line starts with a byline (`By Anna Kanervo Dagbok 10 oktober 2018`).
+    "thegem-bare-breadcrumb-byline-category-date": "forsta-workshopen-i-rannebergen",
+    "zephyr-bare-breadcrumb-in-title-bar": "portalen-oppnar-dorren-for-nya-samarbeten",
+    # Movedo's `By: Redaktionen` over the date line was no byline: the post's text was only that line.
+    "movedo-by-colon-byline-over-date": "halvtid-i-innovationslabben",
 }
 
 

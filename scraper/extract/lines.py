@@ -502,7 +502,7 @@ _META_CONTINUATIONS = tuple(p.casefold() for p in CATEGORY_PREFIXES) + CHROME_PR
 
 def _is_meta_head(head: str) -> bool:
     """What may stand before a date on a meta line: nothing, a label before a separator, a
-    short capitalised label (`Dagbok`), or words of publishing: a published word first
+    short capitalised label (`Dagbok`), a byline, or words of publishing: a published word first
     (`Publicerat i Dagbok den`) or a theme's sentence about the post (`Detta inlägg
     publicerades i Dagbok den`, `This entry was posted in Dagbok on`), not any sentence
     that holds a published word (`Rapporten publicerades 1 mars 2019 av Boverket.`)."""
@@ -513,6 +513,8 @@ def _is_meta_head(head: str) -> bool:
         items = re.split(f"[{re.escape(_SEPARATORS)}]", stripped.rstrip(_SEPARATORS + " "))
         return all(len(item.split()) <= 4 and (not _DIGIT_RE.search(item) or len(item.split()) <= 2)
                    for item in items)
+    if is_byline(stripped):
+        return True  # the account and the category before the date (`By Anna Kanervo Dagbok`, TheGem's)
     folded = stripped.casefold()
     words = folded.split()
     if len(words) <= 8 and not _DIGIT_RE.search(stripped) and (
@@ -811,12 +813,16 @@ def _is_breadcrumb_trail(document: Document, listing: Any) -> bool:
     return all(_is_a_link(item) for item in items[:-1])
 
 
-def _is_breadcrumb_line(document: Document, line: Line) -> bool:
+def _is_breadcrumb_line(document: Document, line: Line, titles: frozenset[str], page_title: str | None) -> bool:
     """A breadcrumb trail printed on one line (Yoast's `Hem » Dagbok » the post's title`): steps
     between separators, each but the last the text of a link, the first leading to the site's
-    home page, the last this page's own (no link, or a link here)."""
-    if not line.inlines or _BREADCRUMB_SPLIT_RE.search(line.text) is None:  # most lines: no link, or no mark
+    home page, the last this page's own (no link, or a link here). A theme may draw the
+    separators with its stylesheet (TheGem's `Home Dagbok Första workshopen i Rannebergen`): then
+    the links' texts, the first leading home, and after them the page's title."""
+    if not line.inlines:
         return False
+    if _BREADCRUMB_SPLIT_RE.search(line.text) is None:  # most lines: no link, or no mark
+        return _is_bare_breadcrumb(document, line, titles, page_title)
     steps = [step.strip() for step in _BREADCRUMB_SPLIT_RE.split(line.text)]
     anchors = [e for e in line.inlines if e.tag == "a"]
     if len(steps) < 2 or [element_text(a) for a in anchors[:len(steps) - 1]] != steps[:-1]:
@@ -824,6 +830,17 @@ def _is_breadcrumb_line(document: Document, line: Line) -> bool:
     if not document.links_home(anchors[0].get("href") or ""):
         return False
     return all(document.links_here(a.get("href") or "") for a in anchors[len(steps) - 1:])
+
+
+def _is_bare_breadcrumb(document: Document, line: Line, titles: frozenset[str], page_title: str | None) -> bool:
+    anchors = [e for e in line.inlines if e.tag == "a"]
+    if not anchors or not document.links_home(anchors[0].get("href") or ""):
+        return False
+    steps = " ".join(element_text(a) for a in anchors)
+    if not line.text.startswith(steps + " "):
+        return False
+    last = title_key(line.text[len(steps) + 1:])
+    return last in titles or last == page_title
 
 
 def line_link(line: Line) -> Any:
@@ -937,7 +954,7 @@ def line_facts(document: Document, *, titles: frozenset[str] = frozenset(), page
     for start, end in _navigating_lists(document) + _link_boxes(document):
         nav[start:end] = [True] * (end - start)
     for i, line in enumerate(lines):
-        if line.inlines and (_is_breadcrumb_line(document, line) or _is_page_tool(document, line)):
+        if line.inlines and (_is_breadcrumb_line(document, line, titles, page_title) or _is_page_tool(document, line)):
             nav[i] = True
     for i in _language_switches(document):
         nav[i] = True

@@ -187,8 +187,8 @@ COMMENTER_ENDINGS = ("skriver:", "säger:", "says:", "wrote:")
 
 #: How a theme's byline starts (`av Redaktionen`); such a line right under the title is not body.
 #: A block theme may print the words alone, with the name in the next element (`Skrivet av` / `Redaktionen`).
-BYLINE_PREFIXES = ("av ", "skriven av ", "skrivet av ", "publicerad av ", "postat av ", "text: ", "text av ", "by ",
-                   "posted by ", "written by ")
+BYLINE_PREFIXES = ("av ", "av: ", "skriven av ", "skrivet av ", "publicerad av ", "postat av ", "text: ", "text av ",
+                   "by ", "by: ", "posted by ", "written by ")
 
 #: How a teaser's excerpt ends (docs/site.md, "Teasers": cut mid-word, ended with `...`).
 ELLIPSES = ("...", "…", "[…]", "[...]")
