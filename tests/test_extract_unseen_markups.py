@@ -399,6 +399,9 @@ PAGES = {
     "zephyr-bare-breadcrumb-in-title-bar": "portalen-oppnar-dorren-for-nya-samarbeten",
     # Movedo's `By: Redaktionen` over the date line was no byline: the post's text was only that line.
     "movedo-by-colon-byline-over-date": "halvtid-i-innovationslabben",
+    # WordPress's `[audio]` player: the link to the file inside `<audio>`, shown only by a browser that
+    # cannot play it, was read as a paragraph.
+    "twentynineteen-audio-player-fallback-link": "tio-minuter-om-livet-och-arbetslivet",
 }
 
 

@@ -15,14 +15,15 @@ BLOCK_TAGS = frozenset(
     """address article aside blockquote body caption center dd details dialog dir div dl dt
     fieldset figcaption figure footer form frameset h1 h2 h3 h4 h5 h6 header hgroup hr html
     legend li main menu nav noframes ol p pre section summary table tbody td tfoot th thead
-    tr ul video audio picture""".split()
+    tr ul picture""".split()
 )
 
 #: Elements whose text is never shown as page text, and a form's labels: the words of a
-#: form's controls (a sign-up form inside a post), not of the page.
+#: form's controls (a sign-up form inside a post), not of the page. A player's fallback shows
+#: only where the browser cannot play (WordPress's `[audio]` prints a link to the file in `<audio>`).
 SKIP_TAGS = frozenset(
     """script style noscript template head title meta link svg math iframe object embed
-    canvas select option textarea datalist button input label""".split()
+    canvas select option textarea datalist button input label audio video""".split()
 )
 
 #: Class tokens of text shown only to screen readers (WordPress's `screen-reader-text`
