@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from collections.abc import Iterable
 from datetime import date, datetime, timezone
@@ -627,3 +628,20 @@ def test_a_long_undated_page_no_sitemap_lists_as_a_page_still_fails_loudly():
         items = list(crawl(server.url("/"), fetcher=fetcher(), known={}, labs=LABS))
     [about] = [r for r in pages(items) if r.url == server.url("/om-oss/")]
     assert about.error == "looks like a post but could not be read as one: no date found"
+
+
+def test_a_post_page_served_compressed_twice_is_read_and_named():
+    """A cache plugin's `.gz` file sent with `Content-Encoding: gzip` once more: the post was read as no
+    page at all, silently. Read decompressed, with a warning; the capture keeps the bytes as they came."""
+    post = ("<html><head><title>Alla labb på plats</title></head><body><h1>Alla labb på plats</h1>"
+            "<p>6 mars 2019</p>" + "".join(f"<p>{line}</p>" for line in BODY) + "<p>Anna Kanervo<br>projektansvarig</p>"
+            "</body></html>").encode()
+    twice = gzip.compress(gzip.compress(post))
+    with RouteServer({"/": Reply(body='<a href="/alla-labb-pa-plats/">Alla labb</a>'),
+                      "/alla-labb-pa-plats/": Reply(body=twice, headers={"Content-Encoding": "gzip"})}) as server:
+        items = list(crawl(server.url("/"), fetcher=fetcher(), known={}, labs=LABS))
+    [read] = [r for r in pages(items) if r.url == server.url("/alla-labb-pa-plats/")]
+    assert (read.kind, read.error, read.post.title, read.post.published) == (
+        PageKind.POST, None, "Alla labb på plats", date(2019, 3, 6))
+    assert read.warning == "the page came gzip-compressed twice, read decompressed once more"
+    assert read.capture.body == gzip.compress(post)

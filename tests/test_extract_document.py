@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import gzip
 from datetime import datetime, timezone
 
 import pytest
@@ -193,3 +194,13 @@ def test_a_page_whose_label_fits_its_bytes_has_no_warning(encoding, content_type
     document = parse_document(capture(page(TEXT).encode(encoding, errors="strict") if encoding == "utf-8"
                                       else page(TEXT.replace("”", '"')).encode(encoding), content_type))
     assert document.warning is None
+
+
+def test_a_page_compressed_twice_is_read_decompressed_and_says_so():
+    """WP Super Cache's `.gz` file sent with `Content-Encoding: gzip` once more: after the HTTP layer
+    the body is still gzip, and the page read as nothing at all (a post page taken for no post)."""
+    page = "<html><body><h1>BIS samlar föreningslivet i Boden</h1><p>7 november 2018</p></body></html>"
+    document = parse_document(capture(gzip.compress(page.encode("utf-8")), "text/html; charset=utf-8"))
+    assert [line.text for line in document.lines] == ["BIS samlar föreningslivet i Boden", "7 november 2018"]
+    assert document.warning == "the page came gzip-compressed twice, read decompressed once more"
+    assert parse_document(capture(page.encode("utf-8"), "text/html; charset=utf-8")).warning is None

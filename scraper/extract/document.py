@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass, field
+import zlib
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -240,7 +241,14 @@ def _codec(name: str) -> str | None:
 
 
 def parse_document(capture: Capture) -> Document:
-    """Decode and parse a captured page once; lines are read on first use."""
+    """Decode and parse a captured page once; lines are read on first use.
+
+    A page compressed twice (a cache plugin's `.gz` file served with `Content-Encoding: gzip`
+    once more: the body still starts with gzip's magic bytes) is read decompressed, and says so;
+    the capture keeps the bytes as they came."""
+    twice = _compressed_twice(capture.body)
+    if twice is not None:
+        capture = replace(capture, body=twice)
     declared = declared_charsets(capture)  # read once: decoding and the warning both weigh it
     text, encoding = decode(capture, declared)
     if encoding == "utf-8" and not capture.body.startswith(codecs.BOM_UTF8) and "\ufffd" not in text:
@@ -261,8 +269,25 @@ def parse_document(capture: Capture) -> Document:
     href = next((h for base in tree.iter("base") if (h := base.get("href")) is not None), None)
     if href is not None:
         base_url = urljoin(base_url, href.strip())
-    return Document(capture=capture, text=text, encoding=encoding, tree=tree, base_url=base_url,
-                    warning=charset_warning(declared, text, encoding) if capture.body else None)
+    warning = charset_warning(declared, text, encoding) if capture.body else None
+    if twice is not None:
+        warning = "; ".join(filter(None, [COMPRESSED_TWICE, warning]))
+    return Document(capture=capture, text=text, encoding=encoding, tree=tree, base_url=base_url, warning=warning)
+
+
+COMPRESSED_TWICE = "the page came gzip-compressed twice, read decompressed once more"
+_MAX_PAGE_BYTES = 50 * 2**20  # a page decompressed once more is read up to this size
+
+
+def _compressed_twice(body: bytes) -> bytes | None:
+    """The body decompressed once more when it is still gzip (its first bytes `1f 8b`), else None."""
+    if body[:2] != b"\x1f\x8b":
+        return None
+    decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        return decompressor.decompress(body, _MAX_PAGE_BYTES)
+    except zlib.error:
+        return None
 
 
 def _hides(style: str) -> bool:

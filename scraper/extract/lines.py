@@ -58,8 +58,9 @@ _GLUED_BYLINE_RE = re.compile(r"(?:Av|By)(?=[A-ZÅÄÖ])")  # `AvJohan Lind`: `<
 _NICKNAME_QUOTES = "”“\"'’‘»«"
 _INITIAL_RE = re.compile(r"(?<!\w)[^\W\d_]\.(?=\s|$)")  # `K.` in `Anna K. Andersson`
 _CONTACT = (r"(?:e-?post:?\s*|tel(?:efon)?[.:]?\s*|tfn\.?:?\s*|mobil:?\s*)?"
-            r"(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\+?[\d\s-]{7,})")
-# a line of contacts: an e-mail address or a phone number, or several (`anna@…, tfn 011-19 60 00`)
+            r"(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\[email\s+protected\]|\+?[\d\s-]{7,})")
+# a line of contacts: an e-mail address or a phone number, or several (`anna@…, tfn 011-19 60 00`);
+# Cloudflare shows an address it hides from robots as `[email protected]`
 CONTACT_RE = re.compile(rf"{_CONTACT}(?:\s*[,|·/]\s*{_CONTACT})*", re.IGNORECASE)
 _SUBSCRIBE_PREFIXES = tuple(p.casefold() for p in SUBSCRIBE_PHRASES)
 _FOOTER_PREFIXES = tuple(p.casefold() for p in FOOTER_PHRASES)
