@@ -819,7 +819,7 @@ def _is_breadcrumb_line(document: Document, line: Line, titles: frozenset[str], 
     between separators, each but the last the text of a link, the first leading to the site's
     home page, the last this page's own (no link, or a link here). A theme may draw the
     separators with its stylesheet (TheGem's `Home Dagbok Första workshopen i Rannebergen`): then
-    the links' texts, the first leading home, and after them the page's title."""
+    two links or more, the first leading home, and after their texts the page's title."""
     if not line.inlines:
         return False
     if _BREADCRUMB_SPLIT_RE.search(line.text) is None:  # most lines: no link, or no mark
@@ -835,13 +835,13 @@ def _is_breadcrumb_line(document: Document, line: Line, titles: frozenset[str], 
 
 def _is_bare_breadcrumb(document: Document, line: Line, titles: frozenset[str], page_title: str | None) -> bool:
     anchors = [e for e in line.inlines if e.tag == "a"]
-    if not anchors or not document.links_home(anchors[0].get("href") or ""):
-        return False
+    if len(anchors) < 2:
+        return False  # most lines: no link, one in a sentence, a line that is one link
     steps = " ".join(element_text(a) for a in anchors)
     if not line.text.startswith(steps + " "):
         return False
     last = title_key(line.text[len(steps) + 1:])
-    return last in titles or last == page_title
+    return (last in titles or last == page_title) and document.links_home(anchors[0].get("href") or "")
 
 
 def line_link(line: Line) -> Any:
