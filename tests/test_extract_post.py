@@ -586,6 +586,28 @@ def test_an_email_under_the_signature_is_no_role(contact, labs):
     assert (post.author, post.role) == ("Anna Kanervo", "projektansvarig")
 
 
+SIGNUP = ('<form action="/" method="post"><h4>Få nya inlägg i din inkorg</h4><p>Prenumerera på dagboken så får du '
+          'ett mejl varje gång vi publicerar.</p><p><input type="email" name="EMAIL"></p></form>')
+
+
+def test_a_signup_form_between_the_paragraphs_does_not_end_the_post(labs):
+    tail = ("<article><div>6 mars 2019</div><h1>Alla labb på plats</h1><div>" + f"<p>{BODY[0]}</p>" + SIGNUP
+            + "<h3>VAD KOM FRAM?</h3>" + "".join(f"<p>{t}</p>" for t in BODY[1:])
+            + "<p>Anna Kanervo<br>projektansvarig</p></div></article>")
+    post = extract(html("<title>Alla labb på plats – Allmännyttan</title>", tail=tail), labs)
+    assert (post.author, post.body) == ("Anna Kanervo", "\n\n".join([BODY[0], "VAD KOM FRAM?", *BODY[1:]]))
+
+
+def test_the_signup_form_after_the_post_still_ends_it(labs):
+    # the site's own box after the signature, then another post's teaser: not the post's
+    tail = ("<div><div>6 mars 2019</div><h1>Alla labb på plats</h1>" + "".join(f"<p>{t}</p>" for t in BODY)
+            + "<p>Anna Kanervo<br>projektansvarig</p>" + SIGNUP + "<h3>Senaste från dagboken</h3>"
+            "<p>19 februari 2020</p><h4>Slutrapporten är här</h4><p>Nu är slutrapporten från Allmännyttans "
+            "innovationslabb publicerad. Den sammanfattar arbetet i de fyra labben under 2018 och...</p></div>")
+    post = extract(html("<title>Alla labb på plats – Allmännyttan</title>", tail=tail), labs)
+    assert (post.author, post.body) == ("Anna Kanervo", "\n\n".join(BODY))
+
+
 def test_share_labels_and_article_links_after_the_signature_leave_it_the_signature(labs):
     # Hueman: AddToAny's labels glued together (`FacebookTwitterEmailDela`), then the theme's links to
     # the next and previous article: the signature was read as text, the post as unsigned

@@ -37,7 +37,7 @@ from .comments import Comments
 from .document import Document, element_text
 from .lines import (CONTACT_RE, LineFacts, clean_title, ends_with_ellipsis, is_byline, is_byline_word,
                     is_emphasised, is_meta_value, is_meta_word, is_postscript, is_published_line, is_subscribe_line,
-                    lies_within, line_link, shared_depth, strip_read_more)
+                    lies_within, line_link, shared_depth, signup_form, strip_read_more)
 from .selectors import ARCHIVE_SEGMENTS, AUTHOR_SEGMENTS, SITE_NAMES
 
 _MAX_TITLE = 200
@@ -422,6 +422,10 @@ class _LayoutReader:
             if j < resume:
                 continue  # inside a box of the post's text
             has_text = first_text is not None
+            if marker[j] and has_text and signup_form(self.lines[j].element) is not None:
+                resume = self._past_box_in_the_text(j, first_text, past_subhead=True)
+                if resume > j:
+                    continue  # a sign-up form between the text's paragraphs (`Få nya inlägg i din inkorg`)
             if marker[j] or j in self.comments.starts or (after_post[j] and (has_text or j >= self.facts.comments)):
                 return j
             if j in self.dates and not has_text and (self.dates[j] == shown or self._opens_the_text(j, title_first)):
@@ -443,7 +447,7 @@ class _LayoutReader:
                 return j - 2
         return self.n
 
-    def _past_box_in_the_text(self, i: int, first_text: int) -> int:
+    def _past_box_in_the_text(self, i: int, first_text: int, *, past_subhead: bool = False) -> int:
         """Where the post's text goes on past the box that holds date line i, or i itself.
 
         An editor's box in the text may show a date of its own: an embedded tweet, Instagram or
@@ -452,6 +456,8 @@ class _LayoutReader:
         line, and holds more than the date line; the text goes on right after it, in the element
         that holds both: a line of running text, or the signature. A teaser after the post is
         followed by another teaser, the page's furniture or nothing (docs/site.md, "Field rules").
+        A sign-up form between the paragraphs is such a box too, and the text may go on under a
+        subhead after it (`past_subhead`); after a dated box a heading is a teaser's title.
         """
         box = self.lines[i].element
         for parent in box.iterancestors():
@@ -461,11 +467,12 @@ class _LayoutReader:
         else:
             return i
         start, end = self.document.span(box)
-        if end - start < 2 or end >= self.document.span(parent)[1] or end in self.dates \
-                or self.facts.furniture[end] or self.facts.nav[end]:
+        after = self.document.span(parent)[1]
+        text = end + 1 if past_subhead and end + 1 < after and self.facts.heading(end) is not None else end
+        if end - start < 2 or text >= after or text in self.dates or self.facts.furniture[text] or self.facts.nav[text]:
             return i
-        running = len(self.texts[end].split()) >= _RUNNING_TEXT_WORDS
-        signed = end + 1 < self.n and self.facts.signs(end, end + 1)
+        running = len(self.texts[text].split()) >= _RUNNING_TEXT_WORDS
+        signed = text + 1 < self.n and self.facts.signs(text, text + 1)
         return end if running or signed else i
 
     def _dates_an_entry(self, i: int, first_text: int) -> bool:

@@ -867,6 +867,20 @@ def _is_page_tool(document: Document, line: Line) -> bool:
     return _shown_length([line.text]) == _shown_length(text for anchor in anchors for text in anchor.itertext())
 
 
+def signup_form(element: Any) -> Any | None:
+    """The sign-up form `element` stands in (a newsletter's, Mailchimp for WordPress's, which a
+    plugin may put between a post's paragraphs), or None."""
+    return next((form for form in element.iterancestors("form") if _is_signup_form(form)), None)
+
+
+def _is_signup_form(form: Any) -> bool:
+    """A form that asks for an e-mail address and for nothing to write: a newsletter's sign-up form,
+    not a comment or contact form (those have a text area)."""
+    return form.find(".//textarea") is None and any(
+        field.get("type", "").lower() == "email" or "email" in field.get("name", "").lower()
+        for field in form.iter("input"))
+
+
 def _shares(href: str) -> bool:
     """`href` asks a social service to share a page (`twitter.com/intent/tweet?text=…&url=…`)."""
     parts = urlsplit(href)
@@ -968,4 +982,8 @@ def line_facts(document: Document, *, titles: frozenset[str] = frozenset(), page
     for i, facts in enumerate(judged):
         if facts.wordless and i not in dates and not _is_table_figure(lines[i]):
             removable[i] = True
+    for form in document.tree.iter("form"):
+        if _is_signup_form(form):  # a sign-up form's heading and sentence are the form's, not text
+            start, end = document.span(form)
+            removable[start:end] = [True] * (end - start)
     return LineFacts(lines, judged, nav=nav, dates=dates, removable=removable, marks_published=published_marked)
