@@ -370,3 +370,13 @@ def test_api_and_feed_give_each_post_its_categories_by_name(sample_site_factory)
     for post in [*site.live_posts, *site.news]:
         assert api[site.url(post.path)] == (post.category,)
     assert {feed[url] for url in feed} == {("Dagbok",), ("Nyheter",)}
+
+
+def test_a_damaged_gzipped_sitemap_is_an_error_not_a_crash():
+    """A `.gz` sitemap cut short or not gzip at all: zlib's error escaped `parse_sitemap`."""
+    import gzip
+
+    with pytest.raises(SitemapError, match="not readable gzip"):
+        parse_sitemap(b"\x1f\x8b" + b"not gzip at all")
+    with pytest.raises(SitemapError):
+        parse_sitemap(gzip.compress(b"<urlset></urlset>")[:12])

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import codecs
 import re
-import zlib
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
+from ..compression import GZIP_MAGIC, CompressionError, gunzip
 from ..records import Capture
 from ..site import same_page
 from .selectors import (BLOCK_TAGS, EXPAND_LABELS, HEADING_TAGS, HIDDEN_CLASSES, INDEXED_ATTRIBUTES,
@@ -281,12 +281,11 @@ _MAX_PAGE_BYTES = 50 * 2**20  # a page decompressed once more is read up to this
 
 def _compressed_twice(body: bytes) -> bytes | None:
     """The body decompressed once more when it is still gzip (its first bytes `1f 8b`), else None."""
-    if body[:2] != b"\x1f\x8b":
+    if body[:2] != GZIP_MAGIC:
         return None
-    decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
     try:
-        return decompressor.decompress(body, _MAX_PAGE_BYTES)
-    except zlib.error:
+        return gunzip(body, max_bytes=_MAX_PAGE_BYTES)
+    except CompressionError:
         return None
 
 

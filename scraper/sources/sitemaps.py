@@ -11,13 +11,13 @@ or touches the network, so a hostile sitemap (XXE, billion laughs) yields nothin
 from __future__ import annotations
 
 import re
-import zlib
 from collections.abc import Collection, Generator, Iterable, Iterator, Mapping
 from datetime import datetime
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from lxml import etree
 
+from ..compression import GZIP_MAGIC, CompressionError, gunzip
 from ..site import same_site
 from ..names import Source
 from ..records import Candidate, Capture, Validators
@@ -39,8 +39,11 @@ class SitemapError(ValueError):
 
 def parse_sitemap(body: bytes) -> tuple[str, list[tuple[str, datetime | None]]]:
     """Return ("index" | "urlset", [(loc, lastmod)]) for one sitemap document."""
-    if body[:2] == b"\x1f\x8b":
-        body = _gunzip(body)
+    if body[:2] == GZIP_MAGIC:
+        try:
+            body = gunzip(body, max_bytes=MAX_XML_BYTES)
+        except CompressionError as error:
+            raise SitemapError(str(error)) from None
     try:
         root = parse_xml(body)
     except BadXML as error:
@@ -64,14 +67,6 @@ def parse_sitemap(body: bytes) -> tuple[str, list[tuple[str, datetime | None]]]:
         if loc:
             entries.append((loc, lastmod))
     return ("index" if kind == "sitemapindex" else "urlset"), entries
-
-
-def _gunzip(body: bytes) -> bytes:
-    decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    data = decompressor.decompress(body, MAX_XML_BYTES)
-    if decompressor.unconsumed_tail:
-        raise SitemapError(f"decompresses to more than {MAX_XML_BYTES} bytes")
-    return data
 
 
 def read_sitemaps(
