@@ -32,7 +32,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from ..dates import PUBLISHED_WORDS, is_date_badge
+from ..dates import PUBLISHED_WORDS, is_date_badge, is_published_label
 from .comments import Comments
 from .document import Document, element_text
 from .lines import (CONTACT_RE, LineFacts, clean_title, ends_with_ellipsis, is_byline, is_byline_word,
@@ -636,9 +636,8 @@ class _LayoutReader:
         print in a row of their own after the article's element, perhaps past a contact box. A link
         to another page between the text's last sentence or signature and the date starts a list of
         other posts, whose dates are theirs."""
-        labels = [self.texts[i].split()[0], *([self.texts[i - 1]] if i else [])]  # the label first, or on its own
-        if not any(label.rstrip(":").casefold() in PUBLISHED_WORDS for label in labels):
-            return False
+        if not (is_published_label(self.texts[i].split()[0]) or i and is_published_label(self.texts[i - 1])):
+            return False  # the label first on the line, or on a line of its own before it
         for j in range(i - 1, title, -1):
             if self._is_link_entry(j):
                 return False

@@ -820,12 +820,12 @@ def _is_breadcrumb_line(document: Document, line: Line, titles: frozenset[str], 
     home page, the last this page's own (no link, or a link here). A theme may draw the
     separators with its stylesheet (TheGem's `Home Dagbok Första workshopen i Rannebergen`): then
     two links or more, the first leading home, and after their texts the page's title."""
-    if not line.inlines:
-        return False
-    if _BREADCRUMB_SPLIT_RE.search(line.text) is None:  # most lines: no link, or no mark
-        return _is_bare_breadcrumb(document, line, titles, page_title)
-    steps = [step.strip() for step in _BREADCRUMB_SPLIT_RE.split(line.text)]
     anchors = [e for e in line.inlines if e.tag == "a"]
+    if not anchors:
+        return False
+    if _BREADCRUMB_SPLIT_RE.search(line.text) is None:  # most lines: no mark
+        return _is_bare_breadcrumb(document, line.text, anchors, titles, page_title)
+    steps = [step.strip() for step in _BREADCRUMB_SPLIT_RE.split(line.text)]
     if len(steps) < 2 or [element_text(a) for a in anchors[:len(steps) - 1]] != steps[:-1]:
         return False
     if not document.links_home(anchors[0].get("href") or ""):
@@ -833,14 +833,14 @@ def _is_breadcrumb_line(document: Document, line: Line, titles: frozenset[str], 
     return all(document.links_here(a.get("href") or "") for a in anchors[len(steps) - 1:])
 
 
-def _is_bare_breadcrumb(document: Document, line: Line, titles: frozenset[str], page_title: str | None) -> bool:
-    anchors = [e for e in line.inlines if e.tag == "a"]
+def _is_bare_breadcrumb(document: Document, text: str, anchors: list[Any], titles: frozenset[str],
+                        page_title: str | None) -> bool:
     if len(anchors) < 2:
-        return False  # most lines: no link, one in a sentence, a line that is one link
+        return False  # most lines: one link in a sentence, or a line that is one link
     steps = " ".join(element_text(a) for a in anchors)
-    if not line.text.startswith(steps + " "):
+    if not text.startswith(steps + " "):
         return False
-    last = title_key(line.text[len(steps) + 1:])
+    last = title_key(text[len(steps) + 1:])
     return (last in titles or last == page_title) and document.links_home(anchors[0].get("href") or "")
 
 
