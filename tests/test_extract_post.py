@@ -980,3 +980,28 @@ def test_a_subhead_that_says_the_title_is_the_texts(labs):
             f"<p>{BODY[1]}</p><p>Karin Sjöberg<br>ansvarig för stadsdelsutveckling</p></div>")
     post = extract(html(tail=page), labs)
     assert post.body == "\n\n".join([BODY[0], "Nästa steg för Portalen", BODY[1]])
+
+
+def test_a_table_of_contents_of_divs_leaves_the_text_with_its_heading(labs):
+    # LuckyWP prints its items as `<div>`s, no list, under `Innehåll` and a `dölj` toggle; another
+    # plugin wraps its list once more inside the box with the heading.
+    divs = '<div><div class="item"><a href="#nasta-steg"><span>1</span> Nästa steg</a></div></div>'
+    wrapped = '<div><ul><li><a href="#nasta-steg">Nästa steg</a></li></ul></div>'
+    for items in (divs, wrapped):
+        toc = f'<div><div><b>Innehåll</b> <span>[<a href="#">dölj</a>]</span></div>{items}</div>'
+        page = ("<html><body><article><h1>Alla labb på plats</h1><p>6 mars 2019</p>"
+                f"<p>{BODY[0]}</p>{toc}<h2 id=\"nasta-steg\">Nästa steg</h2><p>{BODY[1]}</p>"
+                "<p>Anna Kanervo<br>projektansvarig</p></article></body></html>")
+        post = extract(page, labs)
+        assert post.body == f"{BODY[0]}\n\nNästa steg\n\n{BODY[1]}"
+        assert (post.author, post.published) == ("Anna Kanervo", date(2019, 3, 6))
+
+
+def test_a_lone_link_to_the_comments_beside_the_date_is_no_table_of_contents(labs):
+    # a link to a place in the page, but not to a heading: the date row around it stays a date row
+    page = ("<html><body><article><h1>Alla labb på plats</h1>"
+            '<div><span>6 mars 2019</span><div><a href="#respond">Kommentera</a></div></div>'
+            f"<p>{BODY[0]}</p><p>{BODY[1]}</p><p>Anna Kanervo<br>projektansvarig</p>"
+            '</article><div id="respond"><h3>Lämna ett svar</h3></div></body></html>')
+    post = extract(page, labs)
+    assert (post.published, post.body) == (date(2019, 3, 6), f"{BODY[0]}\n\n{BODY[1]}")

@@ -406,6 +406,10 @@ PAGES = {
     # put between the second and third paragraphs by an ad plugin: the post ended there (the rest of
     # its text and its signature lost, exit 0).
     "twentyseventeen-signup-form-between-paragraphs": "forsta-workshopen-i-rannebergen",
+    # Tables of contents whose heading (`Innehåll` and a `dölj` toggle) stayed in the text: LuckyWP's
+    # items are `<div>`s, no list; Ultimate Blocks wraps its list once more inside the box with the heading.
+    "neve-luckywp-toc-div-list": "ett-ar-med-portalen",
+    "ultimate-blocks-toc-heading-outside-list": "vilken-resa-vi-gor",
 }
 
 

@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any, NamedTuple
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from ..dates import (BYLINE_WORDS, POST_SENTENCE_STARTS, PUBLISHED_WORDS, counts_back, ends_with_update_word,
                      is_date_badge, is_published_label, is_timestamp, match_date_line, may_be_relative, may_hold_a_date,
@@ -753,14 +753,18 @@ def _shows_the_title(line: Line, titles: frozenset[str], page_title: str | None)
 
 def _navigating_lists(document: Document) -> list[tuple[int, int]]:
     """The lines of the lists that guide a reader rather than tell the post: tables of contents
-    and breadcrumb trails, each with the `<nav>` it sits in, if any."""
-    found = []
-    for listing in document.tree.iter("ul", "ol"):
+    (a list, or a plugin's `<div>` of links) and breadcrumb trails, each with the `<nav>` it sits
+    in, if any."""
+    found: list[tuple[int, int]] = []
+    for listing in document.tree.iter("ul", "ol", "div"):
+        start, end = document.span(listing)
+        if any(s <= start and end <= e for s, e in found):
+            continue  # a list inside one already found
         parent = listing.getparent()
         block = parent if parent is not None and parent.tag == "nav" else listing
         if _is_table_of_contents(document, listing):
             found.append(_with_heading(document, block))
-        elif _is_breadcrumb_trail(document, listing):
+        elif listing.tag != "div" and _is_breadcrumb_trail(document, listing):
             found.append(document.span(block))
     return found
 
@@ -780,23 +784,41 @@ def _link_boxes(document: Document) -> list[tuple[int, int]]:
 
 def _is_table_of_contents(document: Document, listing: Any) -> bool:
     """A table of contents, as plugins print one in a post: a list of nothing but links to places
-    in this page (`#…`). It guides a reader through the post; it is not its text."""
-    anchors = list(listing.iter("a"))
-    return (bool(anchors) and all(_links_within(document, anchor.get("href") or "") for anchor in anchors)
-            and _shown_length(listing.itertext()) == _shown_length(t for a in anchors for t in a.itertext()))
+    in this page (`#…`). It guides a reader through the post; it is not its text. A `<div>` of
+    such links (LuckyWP's items) must lead to the post's headings: a meta row's lone link to the
+    comments (`#respond`) leads to a place in the page too."""
+    anchors = []
+    for anchor in listing.iter("a"):
+        href = anchor.get("href") or ""
+        if not _links_within(document, href) or (listing.tag == "div" and not _leads_to_a_heading(document, href)):
+            return False
+        anchors.append(anchor)
+    return bool(anchors) and _shown_length(listing.itertext()) == _shown_length(
+        t for a in anchors for t in a.itertext())
+
+
+def _leads_to_a_heading(document: Document, href: str) -> bool:
+    """The place `href` names (`#vad-hander-nu`) is a heading, or inside one."""
+    name = unquote(href.split("#", 1)[1])
+    target = next(iter(document.tree.xpath("//*[@id=$name or @name=$name]", name=name)), None)
+    return target is not None and any(e.tag in HEADING_TAGS for e in (target, *target.iterancestors()))
 
 
 def _with_heading(document: Document, block: Any) -> tuple[int, int]:
-    """The lines of a table of contents, with its heading (`Innehåll`, a `dölj` or `Växla` toggle)
-    when one or two short lines are all else its box holds."""
+    """The lines of a table of contents, with its heading (`Innehåll`, a `dölj` or `Växla` toggle):
+    each box around it counts while one or two short lines are all else it holds (a plugin may
+    wrap the list once more before its heading)."""
     start, end = document.span(block)
+    found = start, end
     box = block.getparent()
-    if box is not None:
+    while box is not None:
         box_start, box_end = document.span(box)
         heading = [i for i in range(box_start, box_end) if not start <= i < end]
-        if len(heading) <= 2 and all(len(document.lines[i].text.split()) <= 3 for i in heading):
-            return box_start, box_end
-    return start, end
+        if len(heading) > 2 or not all(len(document.lines[i].text.split()) <= 3 for i in heading):
+            break
+        found = box_start, box_end
+        box = box.getparent()
+    return found
 
 
 def _is_breadcrumb_trail(document: Document, listing: Any) -> bool:
