@@ -97,6 +97,29 @@ def test_scripts_styles_hidden_and_screen_reader_text_are_not_lines():
     assert texts(html) == ["29 april 2019", "synlig"]
 
 
+PANEL_TEXT = "Portalen fortsätter med livsberättelserna även efter årsskiftet, med Hyresbostäder som huvudman."
+PANEL = f"<p>{PANEL_TEXT}</p>"
+
+
+def test_an_accordions_button_is_the_title_over_its_panel():
+    # WAI-ARIA's pattern (a button in a heading), and a pane of two boxes: the title's and the panel's
+    in_heading = f"<div><h3><button aria-expanded='false'><span>Vad kom fram?</span></button></h3><div>{PANEL}</div></div>"
+    in_pane = f"<div><div><button><span>Vad händer nu?</span><span></span></button></div><div class='hidden'>{PANEL}</div></div>"
+    assert texts(in_heading) == ["Vad kom fram?", PANEL_TEXT]
+    assert texts(in_pane) == ["Vad händer nu?", PANEL_TEXT]
+
+
+def test_a_button_that_works_the_page_shows_no_text():
+    menu = f"<header><button aria-controls='nav'>Meny</button><nav id='nav'>{PANEL}</nav><a href='/'>Hem</a></header>"
+    chat = f"<div><button>Chatta med oss</button><div aria-hidden='true'>{PANEL}</div></div>"
+    read_more = f"<div><div><button>Läs mer</button></div><div>{PANEL}</div></div>"
+    arrows = f"<div><button>Föregående</button><div>{PANEL}</div><button>Nästa</button></div>"
+    assert texts(menu)[0] == PANEL_TEXT
+    assert texts(chat) == []
+    assert texts(read_more) == [PANEL_TEXT]
+    assert texts(arrows) == [PANEL_TEXT]
+
+
 def test_whitespace_runs_and_nbsp_become_one_space_and_empty_lines_vanish():
     html = "<p>Anna&nbsp;Kanervo\n\t </p><p>&nbsp;</p><p> \u00a0 \u00a0</p><p>ansvarig  för\u00a0\u00a0BIS</p>"
     assert texts(html) == ["Anna Kanervo", "ansvarig för BIS"]

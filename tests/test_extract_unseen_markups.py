@@ -410,6 +410,10 @@ PAGES = {
     # items are `<div>`s, no list; Ultimate Blocks wraps its list once more inside the box with the heading.
     "neve-luckywp-toc-div-list": "ett-ar-med-portalen",
     "ultimate-blocks-toc-heading-outside-list": "vilken-resa-vi-gor",
+    # Kadence's accordion: each pane's title is a `<button>` (in an `<h3>`, or in a box of its own over
+    # the panel), and its subheads were lost with the buttons' labels.
+    "kadence-accordion-button-in-heading": "forsta-workshopen-i-rannebergen",
+    "kadence-accordion-button-over-panel": "ett-ar-med-portalen",
 }
 
 

@@ -313,6 +313,30 @@ def _is_collapsed_text(element: Any) -> bool:
     return names_it or element_text(toggle).casefold() in EXPAND_LABELS
 
 
+def _titles_a_panel(element: Any) -> bool:
+    """An accordion's title: a `<button>` in a heading (`<h3><button aria-expanded>Vad kom
+    fram?</button></h3>`, as WAI-ARIA's authoring practices write one), or a pane of two boxes,
+    the button and the panel of running text it opens, shown or collapsed. A reader sees it over
+    the text, as a subhead; other buttons (`Meny`, `Sök`, `Läs mer`, a chat's launcher over its
+    hidden panel, a carousel's arrows) work the page and show no text."""
+    if element.tag != "button":
+        return False
+    if any(ancestor.tag in HEADING_TAGS for ancestor in element.iterancestors()):
+        return True
+    box = element.getparent() if _elements(element.getparent()) == [element] else element
+    pane = _elements(box.getparent())
+    if len(pane) != 2 or pane[0] is not box or element_text(element).casefold() in EXPAND_LABELS:
+        return False
+    panel = pane[1]
+    shown = not _is_hidden(panel.tag, dict(panel.items())) or _is_collapsed_text(panel)
+    return shown and any(len(element_text(p).split()) >= _SENTENCE_WORDS for p in panel.iter("p"))
+
+
+def _elements(parent: Any) -> list[Any]:
+    """The elements in `parent` (comments left out; none without a parent)."""
+    return [] if parent is None else [e for e in parent if isinstance(e.tag, str)]
+
+
 def _is_toggle(element: Any) -> bool:
     """A link or button that works the page rather than leading away: `href="#"`, a script."""
     if element.tag == "button" or element.get("aria-expanded") is not None:
@@ -456,8 +480,8 @@ def _read_lines(root: Any) -> tuple[list[Line], dict[Any, tuple[int, int]], dict
             attributes = dict(element.items())
             if attributes:
                 reader.index(element, attributes)  # hidden or not: a hidden `updated` <time> is still a reading
-            if element.tag in SKIP_TAGS or (attributes and _is_hidden(element.tag, attributes)
-                                            and not _is_collapsed_text(element)):
+            if (element.tag in SKIP_TAGS and not _titles_a_panel(element)) or (
+                    attributes and _is_hidden(element.tag, attributes) and not _is_collapsed_text(element)):
                 walker.skip_subtree()
                 skipped.add(element)
             else:
