@@ -1005,3 +1005,22 @@ def test_a_lone_link_to_the_comments_beside_the_date_is_no_table_of_contents(lab
             '</article><div id="respond"><h3>Lämna ett svar</h3></div></body></html>')
     post = extract(page, labs)
     assert (post.published, post.body) == (date(2019, 3, 6), f"{BODY[0]}\n\n{BODY[1]}")
+
+
+def test_a_meta_row_printed_as_a_nav_dates_the_post(labs):
+    # Oshine prints its meta row as a `<nav>`: links to the account's and the category's archives
+    # and to this page's comments, and the date
+    row = ('<nav><ul><li>Posted By : <a href="/author/redaktionen/">Redaktionen</a> /</li><li>aug 21, 2019 /</li>'
+           f'<li>In <a href="/category/dagbok/">Dagbok</a> /</li><li><a href="{URL}#comments">0 comments</a></li></ul></nav>')
+    page = (f"<html><body><article><h2>Alla labb på plats</h2>{row}<p>{BODY[0]}</p><p>{BODY[1]}</p>"
+            "<p>Anna Kanervo<br>projektansvarig</p></article></body></html>")
+    post = extract(page, labs)
+    assert (post.published, post.body, post.author) == (date(2019, 8, 21), f"{BODY[0]}\n\n{BODY[1]}", "Anna Kanervo")
+
+
+def test_a_date_in_navigation_to_other_posts_never_dates_the_post(labs):
+    links = ('<nav><ul><li><a href="/halvtid-i-innovationslabben/">Halvtid i innovationslabben</a></li>'
+             '<li><time>1 juli 2019</time></li></ul></nav>')
+    page = (f"<html><body><article><h2>Alla labb på plats</h2>{links}<p>{BODY[0]}</p><p>{BODY[1]}</p>"
+            "<p>Anna Kanervo<br>projektansvarig</p></article></body></html>")
+    assert extract(page, labs).published is None

@@ -414,6 +414,9 @@ PAGES = {
     # the panel), and its subheads were lost with the buttons' labels.
     "kadence-accordion-button-in-heading": "forsta-workshopen-i-rannebergen",
     "kadence-accordion-button-over-panel": "ett-ar-med-portalen",
+    # Oshine prints its meta row as a `<nav>` (`Posted By : Redaktionen / aug 21, 2019 / In Dagbok /
+    # 0 comments`): no date in navigation dates a post, so the post had none, and no text either (exit 1).
+    "oshine-meta-row-nav-month-first": "musik-ar-ett-sprak-alla-forstar-the-rockin-pots-kommer-till-boden",
 }
 
 

@@ -30,14 +30,13 @@ from dataclasses import dataclass, field, replace
 from itertools import accumulate, islice
 from datetime import date
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 
 from ..dates import PUBLISHED_WORDS, is_date_badge, is_published_label
 from .comments import Comments
 from .document import Document, element_text
-from .lines import (CONTACT_RE, LineFacts, clean_title, ends_with_ellipsis, is_byline, is_byline_word,
-                    is_emphasised, is_meta_value, is_meta_word, is_postscript, is_published_line, is_subscribe_line,
-                    lies_within, line_link, shared_depth, signup_form, strip_read_more)
+from .lines import (CONTACT_RE, LineFacts, archive_of, clean_title, ends_with_ellipsis, is_byline,
+                    is_byline_word, is_emphasised, is_meta_value, is_meta_word, is_postscript, is_published_line,
+                    is_subscribe_line, lies_within, line_link, shared_depth, signup_form, strip_read_more)
 from .selectors import ARCHIVE_SEGMENTS, AUTHOR_SEGMENTS, SITE_NAMES
 
 _MAX_TITLE = 200
@@ -712,7 +711,7 @@ class _LayoutReader:
             return False
         anchor = next(e for e in self.lines[t].inlines if e.tag == "a" and e.get("href"))
         href = anchor.get("href")
-        return not self.document.links_home(href) and _archive_of(href) is None  # not a category's label
+        return not self.document.links_home(href) and archive_of(href) is None  # not a category's label
 
     def _size(self, start: int, end: int) -> int:
         """Characters in lines [start, end)."""
@@ -909,7 +908,7 @@ def _is_author_link(facts: LineFacts, j: int) -> bool:
     author box, perhaps with its counts (`Redaktionen` `35 inlägg` `0 kommentarer`)."""
     text = facts.texts[j]
     return len(text.split()) <= 6 and any(
-        e.tag == "a" and _archive_of(e.get("href") or "") in AUTHOR_SEGMENTS and (shown := element_text(e))
+        e.tag == "a" and archive_of(e.get("href") or "") in AUTHOR_SEGMENTS and (shown := element_text(e))
         and text.startswith(shown) for e in facts.lines[j].inlines)
 
 
@@ -919,21 +918,10 @@ def _is_archive_row(facts: LineFacts, j: int) -> bool:
     Norrköping, Portalen 1`, the comment count linking to the comments; Jupiter's `In Dagbok`)."""
     rest = facts.texts[j]
     for anchor in facts.lines[j].inlines:
-        if anchor.tag == "a" and _archive_of(anchor.get("href") or "") in ARCHIVE_SEGMENTS:
+        if anchor.tag == "a" and archive_of(anchor.get("href") or "") in ARCHIVE_SEGMENTS:
             rest = rest.replace(element_text(anchor), "", 1)
     return rest != facts.texts[j] and all(is_byline_word(word) or not any(c.isalpha() for c in word)
                                           for word in rest.split())
-
-
-def _archive_of(href: str) -> str | None:
-    """The kind of WordPress archive `href` leads to, by its first path step (`author` for
-    `/author/redaktionen/`, `tag`, `kategori`…), or `author` for `/?author=2` on a site without
-    pretty permalinks; None for any other page."""
-    parts = urlsplit(href)
-    first = next((s.lower() for s in parts.path.split("/") if s), None)
-    if first in ARCHIVE_SEGMENTS:
-        return first
-    return "author" if any(key == "author" for key, _ in parse_qsl(parts.query)) else None
 
 
 def frame_top(frame: Frame) -> int:

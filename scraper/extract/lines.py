@@ -15,18 +15,18 @@ import unicodedata
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any, NamedTuple
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 
 from ..dates import (BYLINE_WORDS, POST_SENTENCE_STARTS, PUBLISHED_WORDS, counts_back, ends_with_update_word,
                      is_date_badge, is_published_label, is_timestamp, match_date_line, may_be_relative, may_hold_a_date,
                      names_update, parse_date, search_dates)
 from .document import Document, Line, element_text, normalise_space
-from .selectors import (AFTER_POST_COUNTED, AFTER_POST_COUNTS, AFTER_POST_PHRASES, BREADCRUMB_SEPARATORS,
-                        BYLINE_PREFIXES, CATEGORY_PREFIXES, CHROME_LINES, CHROME_PREFIXES, COMMENTER_ENDINGS,
-                        CREDIT_PREFIXES, ELLIPSES, EMPHASIS_TAGS, FOOTER_PHRASES, HEADING_TAGS, INSERT_LABELS,
-                        MAX_SUBSCRIBE_WORDS, NAME_PARTICLES, NAME_PREFIXES, NAME_TITLES, NAVIGATION_ROLES,
-                        NAVIGATION_TAGS, NOT_NAME_WORDS, POST_LINK_ARROWS, POST_NAVIGATION_PHRASES, READ_MORE,
-                        SHARE_ENDPOINTS, SHARE_WORDS, SIGN_OFF_MARKS, SITE_NAMES, SUBSCRIBE_PHRASES,
+from .selectors import (AFTER_POST_COUNTED, AFTER_POST_COUNTS, AFTER_POST_PHRASES, ARCHIVE_SEGMENTS,
+                        BREADCRUMB_SEPARATORS, BYLINE_PREFIXES, CATEGORY_PREFIXES, CHROME_LINES, CHROME_PREFIXES,
+                        COMMENTER_ENDINGS, CREDIT_PREFIXES, ELLIPSES, EMPHASIS_TAGS, FOOTER_PHRASES, HEADING_TAGS,
+                        INSERT_LABELS, MAX_SUBSCRIBE_WORDS, NAME_PARTICLES, NAME_PREFIXES, NAME_TITLES,
+                        NAVIGATION_ROLES, NAVIGATION_TAGS, NOT_NAME_WORDS, POST_LINK_ARROWS, POST_NAVIGATION_PHRASES,
+                        READ_MORE, SHARE_ENDPOINTS, SHARE_WORDS, SIGN_OFF_MARKS, SITE_NAMES, SUBSCRIBE_PHRASES,
                         TITLE_SEPARATORS)
 
 _PUBLISHED_LINE_STARTS = frozenset({"publicerad", "publicerat", "postad", "postat", "published", "posted"})
@@ -769,6 +769,28 @@ def _navigating_lists(document: Document) -> list[tuple[int, int]]:
     return found
 
 
+def _is_meta_row(document: Document, element: Any, dates: dict[int, date]) -> bool:
+    """A `<nav>` that is the post's meta row, not navigation (Oshine's `Posted By : Redaktionen /
+    aug 21, 2019 / In Dagbok / 0 comments`): it shows a date, and its links lead only to the
+    account's, a category's or a tag's archive, or to this page (`#comments`). Navigation leads
+    to other posts and pages."""
+    start, end = document.span(element)
+    return any(i in dates for i in range(start, end)) and all(
+        archive_of(href) or document.links_here(href.split("#", 1)[0] or document.url)
+        for anchor in element.iter("a") if (href := anchor.get("href") or ""))
+
+
+def archive_of(href: str) -> str | None:
+    """The kind of WordPress archive `href` leads to, by its first path step (`author` for
+    `/author/redaktionen/`, `tag`, `kategori`…), or `author` for `/?author=2` on a site without
+    pretty permalinks; None for any other page."""
+    parts = urlsplit(href)
+    first = next((s.lower() for s in parts.path.split("/") if s), None)
+    if first in ARCHIVE_SEGMENTS:
+        return first
+    return "author" if any(key == "author" for key, _ in parse_qsl(parts.query)) else None
+
+
 def _link_boxes(document: Document) -> list[tuple[int, int]]:
     """The lines of each box that is one link to another page and shows more than one line: a
     previous or next post's title and date (BeTheme prints them before the post's header),
@@ -987,7 +1009,10 @@ def line_facts(document: Document, *, titles: frozenset[str] = frozenset(), page
     navigation += document.with_class(*(f"role:{r}" for r in NAVIGATION_ROLES))
     for element in navigation:
         start, end = document.span(element)
-        nav[start:end] = [True] * (end - start)
+        if _is_meta_row(document, element, dates):  # its date is the post's to weigh, the rest furniture
+            removable[start:end] = [i not in dates for i in range(start, end)]
+        else:
+            nav[start:end] = [True] * (end - start)
     for start, end in _navigating_lists(document) + _link_boxes(document):
         nav[start:end] = [True] * (end - start)
     for i, line in enumerate(lines):
