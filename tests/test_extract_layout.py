@@ -270,6 +270,23 @@ def test_a_byline_between_the_title_and_the_date_line_is_neither_title_nor_body(
     assert [document.lines[j].text for j in layout.frame.body] == BODY
 
 
+@pytest.mark.parametrize("byline", ["Av Redaktionen och Anna Kanervo", "Av Johanna Lindqvist och Henrik Dahlberg",
+                                    "By Anna Kanervo, Martin Kesenci & Karin Sjöberg"])
+def test_a_byline_that_names_several_accounts_is_neither_title_nor_body(byline):
+    # PublishPress Authors, Molongui and Co-Authors Plus list every account that wrote the post
+    html = f"<p>Start</p><h1>Alla labb på plats</h1><p>{byline}</p><p>6 mars 2019</p>" + paragraphs(BODY)
+    document, layout = layout_of([], lambda _: html)
+    assert document.lines[layout.frame.title].text == "Alla labb på plats"
+    assert [document.lines[j].text for j in layout.frame.body] == BODY
+
+
+def test_a_sentence_that_starts_with_av_and_names_is_text():
+    line = "Av Boden, Göteborg och Norrköping har vi lärt oss mest om samarbete."
+    html = "<p>Start</p><h1>Alla labb på plats</h1><p>6 mars 2019</p>" + paragraphs([line, *BODY])
+    document, layout = layout_of([], lambda _: html)
+    assert [document.lines[j].text for j in layout.frame.body] == [line, *BODY]
+
+
 @pytest.mark.parametrize("contact", ["anna.kanervo@sverigesallmannytta.se", "Tel. 08-406 55 00",
                                      "E-post: anna.kanervo@sverigesallmannytta.se"])
 def test_an_email_or_phone_line_after_the_signature_is_skipped(contact):

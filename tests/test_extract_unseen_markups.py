@@ -417,6 +417,12 @@ PAGES = {
     # Oshine prints its meta row as a `<nav>` (`Posted By : Redaktionen / aug 21, 2019 / In Dagbok /
     # 0 comments`): no date in navigation dates a post, so the post had none, and no text either (exit 1).
     "oshine-meta-row-nav-month-first": "musik-ar-ett-sprak-alla-forstar-the-rockin-pots-kommer-till-boden",
+    # Plugins that give a post several authors print the accounts as a list: Co-Authors Plus in
+    # OceanWP's meta row (`Anna Kanervo och Martin Kesenci`, each a link), PublishPress Authors in
+    # Twenty Twenty's byline (`Av Redaktionen och Anna Kanervo`). The list was read as the post's
+    # whole text, and its signature lost (exit 0).
+    "coauthors-plus-two-accounts-meta-row": "fotbollsskola-pa-sommarlovet-en-ide-tar-form",
+    "publishpress-authors-byline-two-names": "slutrapporten-ar-har",
 }
 
 

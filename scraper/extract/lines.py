@@ -54,6 +54,9 @@ _DIGIT_RE = re.compile(r"\d")
 _LETTER_RE = re.compile(r"[^\W\d_]")
 _YEAR_RE = re.compile(r"(?:19|20)\d\d")
 _TABLE_CELLS = frozenset({"td", "th"})
+# Names in a list (`Redaktionen och Anna Kanervo`, `Anna Kanervo, Martin Kesenci & Karin Sjöberg`): the
+# bylines of plugins that let a post have several authors (Co-Authors Plus, PublishPress Authors, Molongui)
+_NAME_LIST_RE = re.compile(r"\s*,\s*|\s+(?:och|and|&)\s+")
 _GLUED_BYLINE_RE = re.compile(r"(?:Av|By)(?=[A-ZÅÄÖ])")  # `AvJohan Lind`: `<span>Av</span><a>Johan Lind</a>`
 _NICKNAME_QUOTES = "”“\"'’‘»«"
 _INITIAL_RE = re.compile(r"(?<!\w)[^\W\d_]\.(?=\s|$)")  # `K.` in `Anna K. Andersson`
@@ -141,9 +144,9 @@ def is_byline(text: str) -> bool:
     prefix = glued.group() if glued else next((p for p in BYLINE_PREFIXES if folded.startswith(p)), None)
     if prefix is None:
         return False
-    name = text[len(prefix):]
-    words = name.split()
-    return 1 <= len(words) <= 4 and all(w[0].isupper() for w in words) and not _NAME_PUNCTUATION.search(name)
+    names = _NAME_LIST_RE.split(text[len(prefix):].strip())
+    return all(1 <= len(words := name.split()) <= 4 and all(w[0].isupper() for w in words)
+               and not _NAME_PUNCTUATION.search(name) for name in names)
 
 
 def is_published_line(text: str) -> bool:
@@ -172,8 +175,10 @@ def is_byline_word(text: str) -> bool:
 
 
 def is_meta_value(text: str) -> bool:
-    """The value after a byline word in a meta row (`Dagbok`, `Redaktionen`, `Anna Kanervo`)."""
-    return len(text) <= 40 and len(text.split()) <= 4 and text[-1] not in ".!?:…"
+    """The value after a byline word in a meta row (`Dagbok`, `Redaktionen`, `Anna Kanervo`, two
+    accounts that wrote the post together, `Anna Kanervo och Martin Kesenci`)."""
+    return len(text) <= 40 and text[-1] not in ".!?:…" and all(
+        len(name.split()) <= 4 for name in _NAME_LIST_RE.split(text))
 
 
 def is_after_post(text: str) -> bool:
