@@ -461,3 +461,16 @@ def test_a_comment_count_in_the_meta_row_under_the_title_does_not_end_the_post(c
     found = post_of(["Start", "Alla labb på plats", "Publicerad 6 mars 2019", count, *BODY, "Anna Kanervo",
                      "projektansvarig"])
     assert (found["published"], found["body"], found["author"]) == (date(2019, 3, 6), BODY, "Anna Kanervo")
+
+
+def test_a_date_after_the_header_that_holds_the_title_and_a_lead_dates_the_post():
+    # Koji and Twenty Twenty print the manual excerpt under the title in the post's header, then
+    # the meta row (`Publicerat i Dagbok` / the date / `Lämna en kommentar`) between it and the text
+    lead = "Ett halvår in i arbetet: om smarta mål och om att våga misslyckas."
+    meta = ('<ul><li>Publicerat i <a href="/category/dagbok/">Dagbok</a></li><li>6 mars 2019</li>'
+            '<li><a href="#respond">Lämna en kommentar</a></li></ul>')
+    html = (f"<p>Start</p><article><header><h1>Alla labb på plats</h1><div><p>{lead}</p></div></header>{meta}"
+            f"<div>{paragraphs(BODY)}</div></article>")
+    found = post_of([], lambda _: html)
+    assert (found["published"], found["title"], found["body"]) == (date(2019, 3, 6), "Alla labb på plats",
+                                                                   [lead, *BODY])

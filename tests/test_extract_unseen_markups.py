@@ -423,6 +423,11 @@ PAGES = {
     # whole text, and its signature lost (exit 0).
     "coauthors-plus-two-accounts-meta-row": "fotbollsskola-pa-sommarlovet-en-ide-tar-form",
     "publishpress-authors-byline-two-names": "slutrapporten-ar-har",
+    # Koji prints the post's manual excerpt under the title in its header, then the meta row
+    # (`Publicerat i Dagbok` / the date as a link's text / `Lämna en kommentar`) before the text: no
+    # date (exit 1), the meta row's lines in the text. The lead is the text's first paragraph, as an
+    # agency's `ingress` is (docs/site.md).
+    "koji-excerpt-under-title-meta-row-after": "vilken-resa-vi-gor",
 }
 
 

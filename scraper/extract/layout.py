@@ -560,12 +560,13 @@ class _LayoutReader:
                     header = self._candidate(i, None, title, start, end)
             above = self._title_before(i, blocks) if block is None else None
             footer = None
-            if above is not None and (self._dates_the_post(i, above, above + 1, i)
+            after_a_lead = above is not None and self._after_a_lead(i, above)
+            if above is not None and (after_a_lead or self._dates_the_post(i, above, above + 1, i)
                                       or self._says_published_after(i, above)):
-                end = self._region_end(i + 1, blocks, False, i) if self._after_a_lead(i, above) else i
+                end = self._region_end(i + 1, blocks, False, i) if after_a_lead else i
                 footer = self._candidate(None, i, above, above + 1, end)
             if header is not None and (footer is None or (self._kept(header.start, header.end)
-                                                          and (header.hinted or not footer.hinted)
+                                                          and (self._named(header) or not self._named(footer))
                                                           and header.size * 3 >= footer.size
                                                           and not self._copies_title(header.title, footer.title))):
                 candidates.append(header)
@@ -652,6 +653,10 @@ class _LayoutReader:
                           size=self._size(start, end), teaser_like=teaser_like,
                           hinted=self.facts.key(title) in self.title_hints,
                           date_hinted=self.dates[shown] in self.date_hints)
+
+    def _named(self, candidate: _Candidate) -> bool:
+        """The candidate's title is the one structured data, or the page's `<title>`, names."""
+        return candidate.hinted or self.facts.key(candidate.title) == self.page_title
 
     def _title_before(self, i: int, blocks: dict[int, TeaserBlock]) -> int | None:
         """Read date line i as printed after the post's text (a theme's entry footer): the
@@ -762,23 +767,37 @@ class _LayoutReader:
 
     def _after_a_lead(self, i: int, title: int) -> bool:
         """Date line i, under the title and one lead paragraph (an `ingress`) in the post's header,
-        is the header's, and the text goes on after it: the header (the smallest element that holds
-        the title and the date) holds the lead, but not the running text that follows the date."""
-        j = i + 1
-        if i - title != 2 or j >= self.n or j in self.dates or self.facts.furniture[j] or self.facts.nav[j] \
-                or len(self.texts[j].split()) < _RUNNING_TEXT_WORDS:
+        perhaps among a meta row's labels (`Publicerat i Dagbok`), is the header's, and the text goes
+        on after it. Either the header (the smallest element that holds the title and the date)
+        holds the lead but not the running text that follows the date, or the title, a heading, and
+        the lead have a box of their own and the date comes after it (Koji, Twenty Twenty: the
+        excerpt under the title, the meta row between the header and the text)."""
+        furniture, nav = self.facts.furniture, self.facts.nav
+        lead, j, row = title + 1, i + 1, self.lines[i].element.getparent()
+        while j < self.n and (furniture[j] or nav[j]) and self.lines[j].element.getparent() is row:
+            j += 1  # the rest of the date's meta row (`Lämna en kommentar`): the text starts after it
+        if lead >= i or j >= self.n or j in self.dates or furniture[j] or nav[j] \
+                or len(self.texts[j].split()) < _RUNNING_TEXT_WORDS \
+                or not all(furniture[k] or nav[k] for k in range(lead + 1, i)):
             return False
-        header = (self.lines[title].element, self.lines[i].element)
-        return lies_within(self.lines[title + 1].element, *header) and not lies_within(self.lines[j].element, *header)
+        title_element, lead_element = self.lines[title].element, self.lines[lead].element
+        header = (title_element, self.lines[i].element)
+        return (lies_within(lead_element, *header) and not lies_within(self.lines[j].element, *header)
+                or self.facts.heading(title) is not None
+                and not lies_within(self.lines[i].element, title_element, lead_element))
 
     def _make_frame(self, date_index: int | None, title: int | None, start: int, end: int, *,
                     teaser_like: bool = False, date_after: int | None = None) -> Frame:
         kept = self._kept(self._past_header(date_index, title, start, end), end)
         if kept and title is not None and self._copies_the_title(kept[0], title):
             kept = self._kept(kept[0] + 1, end)  # the theme's meta row may follow the copy: the text's top edge
-        # a date between a lead and the text is not text, nor a copy of the title after it (ThemeGrill's
-        # themes print one for hAtom, hidden by their stylesheet)
-        kept = tuple(j for n, j in enumerate(kept) if j != date_after
+        # a date between a lead and the text is not text, nor are the labels of its meta row before it
+        # (`Publicerat i Dagbok`), nor a copy of the title after the text (ThemeGrill's themes print
+        # one for hAtom, hidden by their stylesheet)
+        row = set()
+        if date_after is not None:
+            row = set(range(self._row_start(date_after), date_after + 1))
+        kept = tuple(j for n, j in enumerate(kept) if j not in row
                      and not (n == len(kept) - 1 and title is not None and self._copies_the_title(j, title)))
         body, signature = split_signature(kept, self.facts)
         shown = date_index if date_index is not None else date_after
@@ -787,6 +806,12 @@ class _LayoutReader:
                      title=title, start=start, end=end, kept=kept, body=body, signature=signature,
                      title_first=date_index is not None and title is not None and title < date_index,
                      teaser_like=teaser_like)
+
+    def _row_start(self, i: int) -> int:
+        """The first line of date line i's meta row: the furniture and navigation right before it."""
+        while i > 0 and (self.facts.furniture[i - 1] or self.facts.nav[i - 1]):
+            i -= 1
+        return i
 
     def _copies_the_title(self, j: int, title: int) -> bool:
         """Line j, at the text's start or end, is the theme's copy of the title: the same words, perhaps
