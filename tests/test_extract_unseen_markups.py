@@ -428,6 +428,9 @@ PAGES = {
     # date (exit 1), the meta row's lines in the text. The lead is the text's first paragraph, as an
     # agency's `ingress` is (docs/site.md).
     "koji-excerpt-under-title-meta-row-after": "vilken-resa-vi-gor",
+    # Sassy Social Share's bar at the top of the text, its buttons icons with no text: its title
+    # (`Sprid kärleken`, its `Spread the love` translated) opened the body.
+    "sassy-share-title-before-text": "starta-eget-studiecirkel-med-coompanion",
 }
 
 
