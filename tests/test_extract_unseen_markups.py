@@ -431,6 +431,10 @@ PAGES = {
     # Sassy Social Share's bar at the top of the text, its buttons icons with no text: its title
     # (`Sprid kärleken`, its `Spread the love` translated) opened the body.
     "sassy-share-title-before-text": "starta-eget-studiecirkel-med-coompanion",
+    # BeTheme's Intro template: title and meta row in a hero, then its links to the previous and next
+    # post, each with its date, fixed to the window's sides, before the text: their first date ended
+    # the post, whose text was the account's name in the meta row (signature and text lost, exit 0).
+    "betheme-intro-fixed-post-nav-dated": "starta-eget-studiecirkel-med-coompanion",
 }
 
 

@@ -555,6 +555,7 @@ class _LayoutReader:
                 start = max(i, title) + 1
                 while start < self.n and self._in_date_list(start, i):
                     start += 1  # the rest of the date's meta row: `Dagbok`, `Inga kommentarer`
+                start = self._past_dated_navigation(start)
                 end = self._region_end(start, blocks, title < i, i)
                 if self._dates_the_post(i, title, start, end):
                     header = self._candidate(i, None, title, start, end)
@@ -653,6 +654,15 @@ class _LayoutReader:
                           size=self._size(start, end), teaser_like=teaser_like,
                           hinted=self.facts.key(title) in self.title_hints,
                           date_hinted=self.dates[shown] in self.date_hints)
+
+    def _past_dated_navigation(self, j: int) -> int:
+        """Past the navigation that starts at line j when it shows dates: links to the previous and
+        next post, with their dates, between the post's header and its text (BeTheme's, fixed to
+        the window's sides). Their dates would end the text before it began."""
+        k = j
+        while k < self.n and self.facts.nav[k]:
+            k += 1
+        return k if any(n in self.dates for n in range(j, k)) else j
 
     def _named(self, candidate: _Candidate) -> bool:
         """The candidate's title is the one structured data, or the page's `<title>`, names."""
