@@ -1024,3 +1024,13 @@ def test_a_date_in_navigation_to_other_posts_never_dates_the_post(labs):
     page = (f"<html><body><article><h2>Alla labb på plats</h2>{links}<p>{BODY[0]}</p><p>{BODY[1]}</p>"
             "<p>Anna Kanervo<br>projektansvarig</p></article></body></html>")
     assert extract(page, labs).published is None
+
+
+@pytest.mark.parametrize("filed", [
+    'This entry was posted in <a href="/category/nyheter/">Nyheter</a>. Bookmark the <a href="{url}">permalink</a>.',
+    'Detta inlägg postades i <a href="/kategori/dagbok/">Dagbok</a>. Bokmärk <a href="{url}">permalänken</a>.'])
+def test_the_entry_footer_that_files_the_post_is_no_text(filed, labs):
+    # Twenty Ten's entry footer, which Flatsome prints in English on every post
+    page = (f"<html><body><article><h1>Alla labb på plats</h1><p>6 mars 2019</p><p>{BODY[0]}</p><p>{BODY[1]}</p>"
+            f"<footer>{filed.format(url=URL)}</footer></article></body></html>")
+    assert extract(page, labs).body == f"{BODY[0]}\n\n{BODY[1]}"

@@ -54,6 +54,7 @@ _DIGIT_RE = re.compile(r"\d")
 _LETTER_RE = re.compile(r"[^\W\d_]")
 _YEAR_RE = re.compile(r"(?:19|20)\d\d")
 _TABLE_CELLS = frozenset({"td", "th"})
+_FILED_LINE_WORDS = 16  # `Detta inlägg postades i Dagbok, Norrköping och Portalen. Bokmärk permalänken.`
 # Names in a list (`Redaktionen och Anna Kanervo`, `Anna Kanervo, Martin Kesenci & Karin Sjöberg`): the
 # bylines of plugins that let a post have several authors (Co-Authors Plus, PublishPress Authors, Molongui)
 _NAME_LIST_RE = re.compile(r"\s*,\s*|\s+(?:och|and|&)\s+")
@@ -916,6 +917,18 @@ def _is_page_tool(document: Document, line: Line) -> bool:
     return _shown_length([line.text]) == _shown_length(text for anchor in anchors for text in anchor.itertext())
 
 
+def _files_the_post(document: Document, line: Line) -> bool:
+    """A short line with no date that links to where the post is filed and to the post itself,
+    and nowhere else: the entry footer of Twenty Ten's kind (`This entry was posted in Nyheter. Bookmark the
+    permalink.`, Flatsome; `Detta inlägg postades i Dagbok. Bokmärk permalänken.`)."""
+    hrefs = [href for e in line.inlines if e.tag == "a" and (href := e.get("href"))]
+    if len(line.text.split()) > _FILED_LINE_WORDS or len(hrefs) < 2 or _DIGIT_RE.search(line.text):
+        return False  # a date links to the post too: a meta row's, weighed as a date line
+    here = [document.links_here(href) for href in hrefs]
+    archives = [archive_of(href) is not None for href in hrefs]
+    return any(here) and any(archives) and all(h or a for h, a in zip(here, archives))
+
+
 def signup_form(element: Any) -> Any | None:
     """The sign-up form `element` stands in (a newsletter's, Mailchimp for WordPress's, which a
     plugin may put between a post's paragraphs), or None."""
@@ -1021,7 +1034,8 @@ def line_facts(document: Document, *, titles: frozenset[str] = frozenset(), page
     for start, end in _navigating_lists(document) + _link_boxes(document):
         nav[start:end] = [True] * (end - start)
     for i, line in enumerate(lines):
-        if line.inlines and (_is_breadcrumb_line(document, line, titles, page_title) or _is_page_tool(document, line)):
+        if line.inlines and (_is_breadcrumb_line(document, line, titles, page_title) or _is_page_tool(document, line)
+                             or _files_the_post(document, line)):
             nav[i] = True
     for i in _language_switches(document):
         nav[i] = True
