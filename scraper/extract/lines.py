@@ -762,13 +762,18 @@ def _navigating_lists(document: Document) -> list[tuple[int, int]]:
     (a list, or a plugin's `<div>` of links) and breadcrumb trails, each with the `<nav>` it sits
     in, if any."""
     found: list[tuple[int, int]] = []
+    # the cheap test first: only an element that holds a link to a place in the page may be a table of contents
+    in_page = {box for anchor in document.tree.iter("a") if "#" in anchor.get("href", "")
+               for box in anchor.iterancestors("ul", "ol", "div")}
     for listing in document.tree.iter("ul", "ol", "div"):
+        if listing.tag == "div" and listing not in in_page:
+            continue
         start, end = document.span(listing)
         if any(s <= start and end <= e for s, e in found):
             continue  # a list inside one already found
         parent = listing.getparent()
         block = parent if parent is not None and parent.tag == "nav" else listing
-        if _is_table_of_contents(document, listing):
+        if listing in in_page and _is_table_of_contents(document, listing):
             found.append(_with_heading(document, block))
         elif listing.tag != "div" and _is_breadcrumb_trail(document, listing):
             found.append(document.span(block))
@@ -924,9 +929,10 @@ def _files_the_post(document: Document, line: Line) -> bool:
     hrefs = [href for e in line.inlines if e.tag == "a" and (href := e.get("href"))]
     if len(line.text.split()) > _FILED_LINE_WORDS or len(hrefs) < 2 or _DIGIT_RE.search(line.text):
         return False  # a date links to the post too: a meta row's, weighed as a date line
-    here = [document.links_here(href) for href in hrefs]
     archives = [archive_of(href) is not None for href in hrefs]
-    return any(here) and any(archives) and all(h or a for h, a in zip(here, archives))
+    if all(archives) or not any(archives):
+        return False
+    return all(a or document.links_here(href) for href, a in zip(hrefs, archives))
 
 
 def signup_form(element: Any) -> Any | None:
