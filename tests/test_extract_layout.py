@@ -355,7 +355,9 @@ def test_date_in_footer_after_content_is_read(shown):
 @pytest.mark.parametrize("byline", ["Publicerad 6 mars 2019 av Redaktionen", "Publicerat den 6 mars 2019",
                                     "Postat 6 mars 2019", "Publicerad: 2019-03-06", "Posted on March 6, 2019 by admin",
                                     "Av Redaktionen | 6 mars 2019", "onsdagen den 6 mars 2019",
-                                    "mars 6, 2019", "Dagbok · 6 mars 2019 · 3 min"])
+                                    "mars 6, 2019", "Dagbok · 6 mars 2019 · 3 min",
+                                    # the account's login when it has no display name (evolve, Mesmerize)
+                                    "mars 6, 2019 skrivet av sabo_webb", "sabo_webb 6 mars 2019 Dagbok 0"])
 def test_a_byline_under_the_title_gives_the_date_and_is_not_body(byline):
     found = post_of(["Start", "Alla labb på plats", byline, *BODY, "Anna Kanervo", "projektansvarig"])
     assert (found["published"], found["title"], found["body"]) == (date(2019, 3, 6), "Alla labb på plats", BODY)

@@ -435,6 +435,11 @@ PAGES = {
     # post, each with its date, fixed to the window's sides, before the text: their first date ended
     # the post, whose text was the account's name in the meta row (signature and text lost, exit 0).
     "betheme-intro-fixed-post-nav-dated": "starta-eget-studiecirkel-med-coompanion",
+    # Meta rows that name the account by its login, as WordPress prints it when the account has no
+    # display name: evolve's `december 5, 2018 skrivet av sabo_webb` (no date, and the line was the
+    # post's whole text, its signature lost), Mesmerize's `sabo_webb 30 januari 2019 Dagbok 0` (no date).
+    "evolve-month-first-written-by-login": "vad-har-vi-lart-oss-hittills",
+    "mesmerize-login-before-date": "vart-rannebergen-tar-form",
 }
 
 

@@ -54,6 +54,7 @@ _DIGIT_RE = re.compile(r"\d")
 _LETTER_RE = re.compile(r"[^\W\d_]")
 _YEAR_RE = re.compile(r"(?:19|20)\d\d")
 _TABLE_CELLS = frozenset({"td", "th"})
+_LOGIN_RE = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)+")  # an account's login as WordPress prints it bare: `sabo_webb`
 _FILED_LINE_WORDS = 16  # `Detta inlägg postades i Dagbok, Norrköping och Portalen. Bokmärk permalänken.`
 # Names in a list (`Redaktionen och Anna Kanervo`, `Anna Kanervo, Martin Kesenci & Karin Sjöberg`): the
 # bylines of plugins that let a post have several authors (Co-Authors Plus, PublishPress Authors, Molongui)
@@ -520,8 +521,9 @@ def _is_meta_head(head: str) -> bool:
         items = re.split(f"[{re.escape(_SEPARATORS)}]", stripped.rstrip(_SEPARATORS + " "))
         return all(len(item.split()) <= 4 and (not _DIGIT_RE.search(item) or len(item.split()) <= 2)
                    for item in items)
-    if is_byline(stripped):
-        return True  # the account and the category before the date (`By Anna Kanervo Dagbok`, TheGem's)
+    if is_byline(stripped) or _LOGIN_RE.fullmatch(stripped):
+        return True  # the account, perhaps its login, before the date (`By Anna Kanervo Dagbok`, TheGem's;
+        # `sabo_webb 30 januari 2019 Dagbok 0`, Mesmerize's, when the account has no display name)
     folded = stripped.casefold()
     words = folded.split()
     if len(words) <= 8 and not _DIGIT_RE.search(stripped) and (
@@ -532,15 +534,15 @@ def _is_meta_head(head: str) -> bool:
 
 
 def _is_meta_tail(tail: str, *, sentence: bool = False) -> bool:
-    """What may follow a date on a meta line: nothing, a separator and more meta, a byline
-    (`av Redaktionen`, `i Dagbok`; `av Redaktionen.` ending a theme's `sentence`), an update
-    or another date (a theme's hidden `updated` date shown as text), the post's categories or
-    tags (`Kategoriserad som Dagbok`, `Taggar: …`, printed inline after the date), a comment
-    count (`Inga kommentarer`, Elementor's cards), a reading time or a share counter with their
-    counts (`1 min read 0 96`, Gillion's), a bare count (the comments' beside their icon, `By
-    Webbredaktionen 7 november 2018 0`), or a short capitalised label, perhaps with a comment count
-    or more meta after it (`Redaktionen 1 kommentar`, ColorMag; `Dagbok Lämna en kommentar 184
-    Visningar`, Sahifa's)."""
+    """What may follow a date on a meta line: nothing, a separator and more meta, a byline (`av
+    Redaktionen`, `i Dagbok`, `skrivet av sabo_webb`; `av Redaktionen.` ending a theme's
+    `sentence`), an update or another date (a theme's hidden `updated` date shown as text), the
+    post's categories or tags (`Kategoriserad som Dagbok`, `Taggar: …`, printed inline after the
+    date), a comment count (`Inga kommentarer`, Elementor's cards), a reading time or a share
+    counter with their counts (`1 min read 0 96`, Gillion's), a bare count (the comments' beside
+    their icon, `By Webbredaktionen 7 november 2018 0`), or a short capitalised label, perhaps with
+    a comment count or more meta after it (`Redaktionen 1 kommentar`, ColorMag; `Dagbok Lämna en
+    kommentar 184 Visningar`, Sahifa's)."""
     stripped = tail.strip()
     if not stripped or stripped[0] in _SEPARATORS or names_update(stripped) or _is_comment_count(stripped.casefold()):
         return True
@@ -556,7 +558,7 @@ def _is_meta_tail(tail: str, *, sentence: bool = False) -> bool:
     dates = search_dates(stripped)
     if dates and dates[0][0] == 0:
         return True
-    if words[0].casefold() in BYLINE_WORDS:
+    if words[0].casefold() in BYLINE_WORDS or stripped.casefold().startswith(BYLINE_PREFIXES):
         return len(words) <= 6 and (stripped[-1] not in ".!?" or (sentence and stripped[-1] == "."))
     return _is_label_words(stripped)
 
