@@ -476,3 +476,25 @@ def test_a_date_after_the_header_that_holds_the_title_and_a_lead_dates_the_post(
     found = post_of([], lambda _: html)
     assert (found["published"], found["title"], found["body"]) == (date(2019, 3, 6), "Alla labb på plats",
                                                                    [lead, *BODY])
+
+
+RELATED = ('<div><div><span>Relaterade inlägg</span></div><p><a href="/sa-valdes-de-fyra-labben/">Så valdes de fyra '
+           'labben</a></p><p><a href="/forsta-workshopen-i-rannebergen/">Första workshopen i Rannebergen</a></p></div>')
+MORE = ["I januari träffas alla fyra labben för en gemensam workshop om målen för våren.",
+        "Vi berättar mer här i dagboken när workshopen är genomförd och målen är satta."]
+
+
+def test_links_to_other_posts_between_the_paragraphs_are_not_the_texts_end():
+    # Publisher and JNews put a `Relaterade inlägg` / `Läs också` box inside the text
+    html = ("<p>Start</p><article><h1>Alla labb på plats</h1><p>6 mars 2019</p><div>" + paragraphs(BODY) + RELATED
+            + paragraphs([*MORE, "Anna Kanervo", "projektansvarig"]) + "</div></article>")
+    found = post_of([], lambda _: html)
+    assert (found["body"], found["author"]) == ([*BODY, *MORE], "Anna Kanervo")
+
+
+def test_links_to_other_posts_after_the_texts_element_end_it():
+    about = "Här samlar vi allt som de fyra labben har berättat om sitt arbete sedan starten hösten 2018."
+    html = ("<p>Start</p><article><h1>Alla labb på plats</h1><p>6 mars 2019</p><div>" + paragraphs(BODY)
+            + "</div></article><aside><h3>Från arkivet</h3>" + RELATED + f"<p>{about}</p></aside>")
+    found = post_of([], lambda _: html)
+    assert found["body"] == BODY

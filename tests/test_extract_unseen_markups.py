@@ -440,6 +440,9 @@ PAGES = {
     # post's whole text, its signature lost), Mesmerize's `sabo_webb 30 januari 2019 Dagbok 0` (no date).
     "evolve-month-first-written-by-login": "vad-har-vi-lart-oss-hittills",
     "mesmerize-login-before-date": "vart-rannebergen-tar-form",
+    # Publisher puts its `Relaterade inlägg` box (a label, two other posts' titles) inside the text,
+    # after the second paragraph: the post ended there, its last four paragraphs and signature lost.
+    "publisher-related-box-between-paragraphs": "nu-drar-vi-i-gang",
 }
 
 

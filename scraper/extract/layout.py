@@ -425,6 +425,10 @@ class _LayoutReader:
                 resume = self._past_box_in_the_text(j, first_text, past_subhead=True)
                 if resume > j:
                     continue  # a sign-up form between the text's paragraphs (`Få nya inlägg i din inkorg`)
+            if after_post[j] and has_text:
+                resume = self._past_related_box(j)
+                if resume > j:
+                    continue  # links to other posts between the text's paragraphs (`Relaterade inlägg`)
             if marker[j] or j in self.comments.starts or (after_post[j] and (has_text or j >= self.facts.comments)):
                 return j
             if j in self.dates and not has_text and (self.dates[j] == shown or self._opens_the_text(j, title_first)):
@@ -473,6 +477,28 @@ class _LayoutReader:
         running = len(self.texts[text].split()) >= _RUNNING_TEXT_WORDS
         signed = text + 1 < self.n and self.facts.signs(text, text + 1)
         return end if running or signed else i
+
+    def _past_related_box(self, j: int) -> int:
+        """Where the post's text goes on past a box of links to other posts that line j heads, or
+        j itself: Publisher and JNews put one between a post's paragraphs (`Relaterade inlägg`,
+        `Läs också`). The box, the largest element that starts with line j, holds the label, then
+        titles that are each one link; it stands among the text's paragraphs, in their element, and
+        the text goes on after it, perhaps under a subhead. Its lines are not the text's (`_kept`)."""
+        box = self.lines[j].element
+        for parent in box.iterancestors():
+            if self.document.span(parent)[0] < j:
+                break
+            box = parent
+        else:
+            return j
+        end, after = self.document.span(box)[1], self.document.span(parent)[1]
+        if end <= j + 1 or not all(line_link(self.lines[k]) is not None for k in range(j + 1, end)):
+            return j
+        before = next((k for k in range(j - 1, max(j - 4, -1), -1) if self._is_running_text(k)), None)
+        if before is None or self.lines[before].element.getparent() is not parent:
+            return j  # the box does not stand among the text's paragraphs (links to the next post after it)
+        goes_on = any(self._is_running_text(k) for k in range(end, min(end + 2, after)))
+        return end if goes_on else j
 
     def _dates_an_entry(self, i: int, first_text: int) -> bool:
         """Date line i, the date alone, heads an entry of the post's own text, as in a diary kept
@@ -844,8 +870,14 @@ class _LayoutReader:
         return j if j < end and not lies_within(self.lines[j].element, *header) else start
 
     def _kept(self, start: int, end: int) -> tuple[int, ...]:
-        """The post's lines between title and end: no credits, hashtags, navigation, edge furniture."""
-        return keep_content(self.facts, range(start, end))
+        """The post's lines between title and end: no credits, hashtags, navigation, edge furniture,
+        nor a box of links to other posts between its paragraphs (`_past_related_box`)."""
+        kept = keep_content(self.facts, range(start, end))
+        boxed: set[int] = set()
+        for j in kept[1:]:
+            if self.facts.chrome[j] and j not in boxed:
+                boxed.update(range(j, self._past_related_box(j)))
+        return tuple(j for j in kept if j not in boxed)
 
 
 def keep_content(facts: LineFacts, indices: Iterable[int]) -> tuple[int, ...]:
