@@ -443,6 +443,9 @@ PAGES = {
     # Publisher puts its `Relaterade inlägg` box (a label, two other posts' titles) inside the text,
     # after the second paragraph: the post ended there, its last four paragraphs and signature lost.
     "publisher-related-box-between-paragraphs": "nu-drar-vi-i-gang",
+    # Consulting heads its box of the post's date, account and category `Inläggsinfo`, between the title
+    # and the date: the label was taken for the title beside the date, and the post had no text (exit 1).
+    "consulting-post-info-label-over-date": "portalen-oppnar-dorren-for-nya-samarbeten",
 }
 
 

@@ -341,8 +341,8 @@ class _LayoutReader:
 
     def _neighbour(self, i: int, step: int) -> int:
         """The line next to line i in direction `step`, past navigation (breadcrumbs, boxes that link
-        to other posts) and up to six credits, hashtag lines, bylines, meta row words or update
-        dates (`Foto: …` under a featured image, `Av Anna Kanervo` between title and date, or
+        to other posts) and up to six credits, hashtag lines, bylines, labels (`Inläggsinfo`, `Dela`),
+        meta row words or update dates (`Foto: …` under a featured image, `Av Anna Kanervo` between title and date, or
         the account's name bare, as metadata gives it; `Publicerad` or `Uppdaterad` / `3 maj
         2019` printed as elements of their own before the date, the other items of a meta row
         printed as a list)."""
@@ -351,6 +351,7 @@ class _LayoutReader:
             if self.facts.nav[j]:
                 j += step  # breadcrumbs, or boxes that link to other posts: looked past, however many
             elif (self.facts.removable[j] and not self.facts.marker[j] or is_byline(self.texts[j])
+                  or self.facts.chrome[j] and not self.facts.after_post[j]
                   or self.texts[j].casefold() in self.author_hints
                   or self._in_meta_row(j) or self._in_date_list(j, i) or self._row_before_date(j, i)):
                 j, passed = j + step, passed + 1

@@ -110,6 +110,8 @@ CHROME_LINES = frozenset(
         "Dela sidan",
         # share boxes' labels in a theme's own English (Herald's `Share This!`, before the text)
         "Share", "Share:", "Share this", "Share this post", "Share this article",
+        # a box of the post's facts beside or under the title (Consulting's `Inläggsinfo`)
+        "Inläggsinfo", "Om inlägget", "Post info", "Post details",
         # share bars' default titles (Sassy Social Share's `Spread the love`, translated)
         "Sprid kärleken", "Spread the love", "Sharing is caring",
         # a teaser's or an excerpt's `Läs mer` on a line of its own (READ_MORE, but a mark alone)
