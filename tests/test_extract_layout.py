@@ -271,9 +271,11 @@ def test_a_byline_between_the_title_and_the_date_line_is_neither_title_nor_body(
 
 
 @pytest.mark.parametrize("byline", ["Av Redaktionen och Anna Kanervo", "Av Johanna Lindqvist och Henrik Dahlberg",
-                                    "By Anna Kanervo, Martin Kesenci & Karin Sjöberg"])
-def test_a_byline_that_names_several_accounts_is_neither_title_nor_body(byline):
-    # PublishPress Authors, Molongui and Co-Authors Plus list every account that wrote the post
+                                    "By Anna Kanervo, Martin Kesenci & Karin Sjöberg",
+                                    "av Redaktionen | publicerat i: Dagbok | 0"])
+def test_a_byline_of_several_accounts_or_over_a_meta_row_is_neither_title_nor_body(byline):
+    # PublishPress Authors, Molongui and Co-Authors Plus list every account that wrote the post;
+    # Virtue's byline heads a meta row with no date
     html = f"<p>Start</p><h1>Alla labb på plats</h1><p>{byline}</p><p>6 mars 2019</p>" + paragraphs(BODY)
     document, layout = layout_of([], lambda _: html)
     assert document.lines[layout.frame.title].text == "Alla labb på plats"

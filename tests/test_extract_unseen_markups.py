@@ -446,6 +446,10 @@ PAGES = {
     # Consulting heads its box of the post's date, account and category `Inläggsinfo`, between the title
     # and the date: the label was taken for the title beside the date, and the post had no text (exit 1).
     "consulting-post-info-label-over-date": "portalen-oppnar-dorren-for-nya-samarbeten",
+    # Virtue's date box before the title (`25` / `sep 2019`), then a meta row with no date under the
+    # title in its header (`av Redaktionen | publicerat i: Dagbok | 0`): the row was taken for the text's
+    # first line, outside the box of the title and the date, and the post had no date (exit 1).
+    "virtue-date-box-before-title-byline-row": "ett-ar-med-portalen",
 }
 
 

@@ -652,9 +652,10 @@ class _LayoutReader:
         (lines `start` to `end`): a theme prints a post's date in the post, before its title or
         after its text. A dated list in a column next to the post (recent posts, events) is
         outside it, and never dates the post (docs/site.md, "Field rules"). The text starts past
-        furniture and navigation (breadcrumbs under a title in the page's header).
+        furniture, navigation and bylines (breadcrumbs or a meta row under a title in the post's header).
         """
-        text = next((j for j in range(start, end) if not self.facts.furniture[j] and not self.facts.nav[j]), None)
+        text = next((j for j in range(start, end) if not (self.facts.furniture[j] or self.facts.nav[j]
+                                                          or is_byline(self.texts[j]))), None)
         return text is None or lies_within(self.lines[i].element, self.lines[title].element, self.lines[text].element)
 
     def _says_published_after(self, i: int, title: int) -> bool:

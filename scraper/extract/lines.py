@@ -140,7 +140,11 @@ def is_chrome(text: str) -> bool:
 
 def is_byline(text: str) -> bool:
     """A theme's byline under the title (`av Redaktionen`, `Skriven av Anna Kanervo`, or glued to its
-    name by markup with no space, `AvJohan Lind`, Newsup's): furniture, not body."""
+    name by markup with no space, `AvJohan Lind`, Newsup's), perhaps the first item of a meta row
+    with no date (`av Redaktionen | publicerat i: Dagbok | 0`, Virtue's): furniture, not body."""
+    head, bar, row = text.partition("|")
+    if bar and all(0 < len(item.split()) <= 4 and item.strip()[-1] not in ".!?" for item in row.split("|")):
+        text = head.strip()  # the byline heads the row
     folded = text.casefold()
     glued = _GLUED_BYLINE_RE.match(text)
     prefix = glued.group() if glued else next((p for p in BYLINE_PREFIXES if folded.startswith(p)), None)
