@@ -1034,3 +1034,18 @@ def test_the_entry_footer_that_files_the_post_is_no_text(filed, labs):
     page = (f"<html><body><article><h1>Alla labb på plats</h1><p>6 mars 2019</p><p>{BODY[0]}</p><p>{BODY[1]}</p>"
             f"<footer>{filed.format(url=URL)}</footer></article></body></html>")
     assert extract(page, labs).body == f"{BODY[0]}\n\n{BODY[1]}"
+
+
+def test_a_news_post_under_a_labelled_trail_and_over_a_share_row_and_more_news(labs):
+    # a housing company's theme: `Du är här:` before the trail, the title only in metadata and the
+    # <h1>, `Dela:` after the signature, then `Fler nyheter`, contact details and the footer
+    trail = ('<ul><li>Du är här:</li><li><a href="/">Hem</a></li><li><a href="/nyheter/">Nyheter</a></li>'
+             "<li>Alla labb på plats</li></ul>")
+    more = ('<div>Dela: <a href="https://www.facebook.com/sharer.php?u=x">Facebook</a></div><h2>Fler nyheter</h2>'
+            '<ul><li><a href="/sommarjobb/">Sommarjobb för 120 ungdomar</a></li></ul><h2>Kontakta oss</h2>'
+            "<p>Vi har öppet vardagar 8–16 och svarar på frågor om ditt boende och ditt område.</p>")
+    tail = (f"{trail}<article><div>Nyhet</div><h1>Alla labb på plats</h1>" + "".join(f"<p>{t}</p>" for t in BODY)
+            + f"<p>Anna Kanervo<br>projektansvarig</p>{more}</article>")
+    head = '<title>Alla labb på plats – Allmännyttan</title><meta property="og:title" content="Alla labb på plats">'
+    post = extract(html(head, tail=tail), labs)
+    assert (post.title, post.body, post.author) == ("Alla labb på plats", "\n\n".join(BODY), "Anna Kanervo")

@@ -450,6 +450,11 @@ PAGES = {
     # title in its header (`av Redaktionen | publicerat i: Dagbok | 0`): the row was taken for the text's
     # first line, outside the box of the title and the date, and the post had no date (exit 1).
     "virtue-date-box-before-title-byline-row": "ett-ar-med-portalen",
+    # A housing company's news page (Bootstrap 3, an agency's theme): `Du är här:` before the trail, a
+    # `Nyhet` label over the title, AddToAny's `Dela:` after the signature, then `Fler nyheter`, contact
+    # details and the footer: the trail's last step was taken for the title, and the text ran on to the
+    # cookie notice, its signature lost (exit 0).
+    "housing-company-news-share-row-more-news": "fotbollsskolan-i-lina-hage-ar-fullbokad",
 }
 
 

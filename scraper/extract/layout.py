@@ -768,13 +768,11 @@ class _LayoutReader:
         if not self.title_hints and not self.page_title:
             return None
         in_teasers = {j for b in blocks.values() for j in range(b.start, b.end)}
-        for j in range(self.n):
-            if self.facts.nav[j] or j in in_teasers or not self._usable(j):
-                continue
-            key = self.facts.key(j)
-            if key in self.title_hints or (key == self.page_title and (self.facts.heading(j) or 9) <= 2):
-                return j
-        return None
+        named = [j for j in range(self.n) if not (self.facts.nav[j] or j in in_teasers) and self._usable(j)
+                 and (self.facts.key(j) in self.title_hints
+                      or self.facts.key(j) == self.page_title and (self.facts.heading(j) or 9) <= 2)]
+        # a heading first: the last step of a breadcrumb trail we could not tell says the title too
+        return next((j for j in named if self.facts.heading(j) is not None), named[0] if named else None)
 
     def _date_after(self, title: int, end: int, blocks: dict[int, TeaserBlock]) -> int | None:
         """The post's own date printed after its text (a theme's entry footer: `Publicerad 29 april

@@ -861,10 +861,12 @@ def _with_heading(document: Document, block: Any) -> tuple[int, int]:
 
 
 def _is_breadcrumb_trail(document: Document, listing: Any) -> bool:
-    """A breadcrumb trail printed as a list (`Hem` / `Dagbok` / the post's title), which some themes
-    put between the title and the text: its first item links to the site's home page, its items
+    """A breadcrumb trail printed as a list (`Hem` / `Dagbok` / the post's title), perhaps after a
+    label (`Du är här:`), which some themes put between the title and the text: its first item links to the site's home page, its items
     but the last are links, and its last is this page's own (no link, or a link here)."""
     items = [item for item in listing if item.tag == "li"]
+    if items and next(items[0].iter("a"), None) is None and element_text(items[0]).endswith(":"):
+        items = items[1:]  # a label before the trail (`Du är här:`)
     if len(items) < 2:
         return False
     first = next(items[0].iter("a"), None)

@@ -162,6 +162,8 @@ AFTER_POST_PHRASES = tuple(
         "Kommentarer är stängda", "Comments are closed",  # WordPress's own sentence, for a post closed to comments
         "Leave a Reply", "Leave a comment", "Comments", "Föregående", "Senaste inläggen",
         "Senaste inlägg", "Relaterade inlägg", "Recent posts", "Related posts",
+        # lists of other news under a post (housing companies' and agencies' themes)
+        "Fler nyheter", "Relaterade nyheter", "Senaste nyheterna", "Fler inlägg", "Du kanske också gillar",
         # The Events Calendar's widget, which some themes print in a widget area inside the content
         "Kommande evenemang", "Upcoming events",
         # Jetpack prints its sharing buttons, likes and related posts inside the post's content,
