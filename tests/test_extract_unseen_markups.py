@@ -455,6 +455,11 @@ PAGES = {
     # details and the footer: the trail's last step was taken for the title, and the text ran on to the
     # cookie notice, its signature lost (exit 0).
     "housing-company-news-share-row-more-news": "fotbollsskolan-i-lina-hage-ar-fullbokad",
+    # Share labels of older plugins: Simple Share Buttons Adder's `Dela detta…` after the signature (read
+    # as text, and the post as unsigned); Jetpack's older `Dela det här:`, `Gilla det här:` and `Relaterat`
+    # in Twenty Twelve, between the text and the entry footer with the date (no date, exit 1).
+    "pinnacle-share-label-trails-off-after-signature": "fotbollsskola-pa-sommarlovet-en-ide-tar-form",
+    "twentytwelve-jetpack-older-labels-footer-date": "bis-samlar-foreningslivet-i-boden",
 }
 
 

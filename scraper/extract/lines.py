@@ -126,8 +126,8 @@ def is_chrome(text: str) -> bool:
     if len(text) > 80:
         return False
     folded = text.casefold()
-    if folded.rstrip("!") in CHROME_LINES or folded.startswith(CHROME_PREFIXES) or is_meta_word(folded):
-        return True  # a share box's heading may shout (`Dela gärna!`, AddToAny's)
+    if folded.rstrip("!:…") in CHROME_LINES or folded.startswith(CHROME_PREFIXES) or is_meta_word(folded):
+        return True  # a share box's heading may shout or trail off (`Dela gärna!`, AddToAny's; `Dela detta…`)
     reading_time = _READING_TIME_RE.search(folded)
     if reading_time is not None:  # with the counts a meta row prints beside it (`0 38 Mindre än en minut läsning`)
         folded = folded[:reading_time.start()] + folded[reading_time.end():]

@@ -90,7 +90,8 @@ EXPAND_LABELS = frozenset(s.casefold() for s in (
 CHROME_LINES = frozenset(
     s.casefold()
     for s in (
-        "Dela", "Dela:", "Dela inlägget", "Dela artikeln", "Dela på Facebook", "Dela på Twitter",
+        "Dela", "Dela:", "Dela inlägget", "Dela artikeln", "Dela detta", "Dela detta inlägg", "Dela via e-post",
+        "Dela och njut", "Dela på Facebook", "Dela på Twitter",
         "Dela på LinkedIn", "Facebook", "Twitter", "LinkedIn", "E-post", "Mejla", "Skriv ut",
         "Tweet", "Tipsa", "Gilla", "Tillbaka", "« Tillbaka", "Till toppen",
         "Relaterade inlägg", "Senaste inläggen", "Senaste inlägg", "Fler inlägg", "Kommentarer",
@@ -168,7 +169,8 @@ AFTER_POST_PHRASES = tuple(
         "Kommande evenemang", "Upcoming events",
         # Jetpack prints its sharing buttons, likes and related posts inside the post's content,
         # after the text and the signature
-        "Dela detta:", "Gilla detta:", "Relaterade", "Share this:", "Like this:", "Related",
+        "Dela detta:", "Dela det här:", "Gilla detta:", "Gilla det här:", "Relaterade", "Relaterat", "Share this:",
+        "Like this:", "Related",
         # an author's box (Twenty Sixteen's `Författare: Redaktionen` and the account's biography)
         "Författare:", "Om författaren", "Om skribenten", "About the author",
         # the feedback box public sites print under a page's text
