@@ -341,11 +341,11 @@ class _LayoutReader:
 
     def _neighbour(self, i: int, step: int) -> int:
         """The line next to line i in direction `step`, past navigation (breadcrumbs, boxes that link
-        to other posts) and up to six credits, hashtag lines, bylines, labels (`Inläggsinfo`, `Dela`),
-        meta row words or update dates (`Foto: …` under a featured image, `Av Anna Kanervo` between title and date, or
-        the account's name bare, as metadata gives it; `Publicerad` or `Uppdaterad` / `3 maj
-        2019` printed as elements of their own before the date, the other items of a meta row
-        printed as a list)."""
+        to other posts) and up to six credits, hashtag lines, bylines, labels (`Inläggsinfo`,
+        `Dela`), meta row words or update dates (`Foto: …` under a featured image, `Av Anna
+        Kanervo` between title and date, or the account's name bare, as metadata gives it;
+        `Publicerad` or `Uppdaterad` / `3 maj 2019` printed as elements of their own before the
+        date, the other items of a meta row printed as a list)."""
         j, passed = i + step, 0
         while 0 <= j < self.n and passed < 6:
             if self.facts.nav[j]:
@@ -652,7 +652,8 @@ class _LayoutReader:
         (lines `start` to `end`): a theme prints a post's date in the post, before its title or
         after its text. A dated list in a column next to the post (recent posts, events) is
         outside it, and never dates the post (docs/site.md, "Field rules"). The text starts past
-        furniture, navigation and bylines (breadcrumbs or a meta row under a title in the post's header).
+        furniture, navigation and bylines (breadcrumbs or a meta row under a title in the post's
+        header).
         """
         text = next((j for j in range(start, end) if not (self.facts.furniture[j] or self.facts.nav[j]
                                                           or is_byline(self.texts[j]))), None)

@@ -786,7 +786,7 @@ def _navigating_lists(document: Document) -> list[tuple[int, int]]:
     return found
 
 
-def _is_meta_row(document: Document, element: Any, dates: dict[int, date]) -> bool:
+def _is_a_meta_row_nav(document: Document, element: Any, dates: dict[int, date]) -> bool:
     """A `<nav>` that is the post's meta row, not navigation (Oshine's `Posted By : Redaktionen /
     aug 21, 2019 / In Dagbok / 0 comments`): it shows a date, and its links lead only to the
     account's, a category's or a tag's archive, or to this page (`#comments`). Navigation leads
@@ -862,8 +862,9 @@ def _with_heading(document: Document, block: Any) -> tuple[int, int]:
 
 def _is_breadcrumb_trail(document: Document, listing: Any) -> bool:
     """A breadcrumb trail printed as a list (`Hem` / `Dagbok` / the post's title), perhaps after a
-    label (`Du är här:`), which some themes put between the title and the text: its first item links to the site's home page, its items
-    but the last are links, and its last is this page's own (no link, or a link here)."""
+    label (`Du är här:`), which some themes put between the title and the text: its first item
+    links to the site's home page, its items but the last are links, and its last is this page's
+    own (no link, or a link here)."""
     items = [item for item in listing if item.tag == "li"]
     if items and next(items[0].iter("a"), None) is None and element_text(items[0]).endswith(":"):
         items = items[1:]  # a label before the trail (`Du är här:`)
@@ -1041,7 +1042,7 @@ def line_facts(document: Document, *, titles: frozenset[str] = frozenset(), page
     navigation += document.with_class(*(f"role:{r}" for r in NAVIGATION_ROLES))
     for element in navigation:
         start, end = document.span(element)
-        if _is_meta_row(document, element, dates):  # its date is the post's to weigh, the rest furniture
+        if _is_a_meta_row_nav(document, element, dates):  # its date is the post's to weigh, the rest furniture
             removable[start:end] = [i not in dates for i in range(start, end)]
         else:
             nav[start:end] = [True] * (end - start)
