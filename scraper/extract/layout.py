@@ -463,13 +463,10 @@ class _LayoutReader:
         A sign-up form between the paragraphs is such a box too, and the text may go on under a
         subhead after it (`past_subhead`); after a dated box a heading is a teaser's title.
         """
-        box = self.lines[i].element
-        for parent in box.iterancestors():
-            if self.document.span(parent)[0] <= first_text:
-                break
-            box = parent
-        else:
+        found = self._box_after(i, first_text)
+        if found is None:
             return i
+        box, parent = found
         start, end = self.document.span(box)
         after = self.document.span(parent)[1]
         text = end + 1 if past_subhead and end + 1 < after and self.facts.heading(end) is not None else end
@@ -479,19 +476,26 @@ class _LayoutReader:
         signed = text + 1 < self.n and self.facts.signs(text, text + 1)
         return end if running or signed else i
 
+    def _box_after(self, i: int, line: int) -> tuple[Any, Any] | None:
+        """The largest element around line i whose lines all come after `line`, and its parent
+        (which holds `line` too); None when no element around line i holds `line`."""
+        box = self.lines[i].element
+        for parent in box.iterancestors():
+            if self.document.span(parent)[0] <= line:
+                return box, parent
+            box = parent
+        return None
+
     def _past_related_box(self, j: int) -> int:
         """Where the post's text goes on past a box of links to other posts that line j heads, or
         j itself: Publisher and JNews put one between a post's paragraphs (`Relaterade inlägg`,
         `Läs också`). The box, the largest element that starts with line j, holds the label, then
         titles that are each one link; it stands among the text's paragraphs, in their element, and
         the text goes on after it, perhaps under a subhead. Its lines are not the text's (`_kept`)."""
-        box = self.lines[j].element
-        for parent in box.iterancestors():
-            if self.document.span(parent)[0] < j:
-                break
-            box = parent
-        else:
+        found = self._box_after(j, j - 1)
+        if found is None:
             return j
+        box, parent = found
         end, after = self.document.span(box)[1], self.document.span(parent)[1]
         if end <= j + 1 or not all(line_link(self.lines[k]) is not None for k in range(j + 1, end)):
             return j
@@ -769,11 +773,16 @@ class _LayoutReader:
         if not self.title_hints and not self.page_title:
             return None
         in_teasers = {j for b in blocks.values() for j in range(b.start, b.end)}
-        named = [j for j in range(self.n) if not (self.facts.nav[j] or j in in_teasers) and self._usable(j)
-                 and (self.facts.key(j) in self.title_hints
-                      or self.facts.key(j) == self.page_title and (self.facts.heading(j) or 9) <= 2)]
+
+        def names_the_title(j: int) -> bool:
+            if self.facts.nav[j] or j in in_teasers or not self._usable(j):
+                return False
+            key = self.facts.key(j)
+            return key in self.title_hints or (key == self.page_title and (self.facts.heading(j) or 9) <= 2)
+
         # a heading first: the last step of a breadcrumb trail we could not tell says the title too
-        return next((j for j in named if self.facts.heading(j) is not None), named[0] if named else None)
+        heading = next((j for j in range(self.n) if self.facts.heading(j) is not None and names_the_title(j)), None)
+        return heading if heading is not None else next((j for j in range(self.n) if names_the_title(j)), None)
 
     def _date_after(self, title: int, end: int, blocks: dict[int, TeaserBlock]) -> int | None:
         """The post's own date printed after its text (a theme's entry footer: `Publicerad 29 april

@@ -793,8 +793,7 @@ def _is_a_meta_row_nav(document: Document, element: Any, dates: dict[int, date])
     to other posts and pages."""
     start, end = document.span(element)
     return any(i in dates for i in range(start, end)) and all(
-        archive_of(href) or document.links_here(href.split("#", 1)[0] or document.url)
-        for anchor in element.iter("a") if (href := anchor.get("href") or ""))
+        archive_of(href) or document.links_here(href) for anchor in element.iter("a") if (href := anchor.get("href")))
 
 
 def archive_of(href: str) -> str | None:
